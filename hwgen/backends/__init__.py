@@ -1,0 +1,1 @@
+"""Code generation backends: each renders files ({path: content}) from a lowered IR graph."""

@@ -1,0 +1,3 @@
+"""Brevitas -> QONNX -> hwgen IR."""
+
+from hwgen.frontend.qonnx_import import import_qonnx  # noqa: F401

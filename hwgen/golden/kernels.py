@@ -1,0 +1,89 @@
+"""Bit-exact numpy kernels: packing, XNOR-popcount, thresholds, host elementwise steps.
+
+Conventions (DESIGN.md): bit 1 is +1, bit 0 is -1; element i of a packed word is bit i;
+sign(0) = +1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_CHUNK = 256  # batch rows per XNOR-popcount block: bounds the (rows, MH, words) temporary
+
+
+def sign_bits(x: np.ndarray) -> np.ndarray:
+    """Bipolar quantizer as bits: x >= 0 -> 1 (+1), else 0 (-1); NaN is refused upstream."""
+    return (x >= 0).astype(np.uint8)
+
+
+def pack_bits(bits: np.ndarray) -> np.ndarray:
+    """Pack (..., N) 0/1 values little-endian into (..., ceil(N/64)) uint64 words, zero-padded."""
+    bits = np.asarray(bits, dtype=np.uint8)
+    n = bits.shape[-1]
+    pad = (-n) % 64
+    if pad:
+        bits = np.concatenate([bits, np.zeros(bits.shape[:-1] + (pad,), np.uint8)], axis=-1)
+    packed = np.packbits(bits, axis=-1, bitorder="little")
+    return packed.view("<u8")
+
+
+def xnor_popcount(x_bits: np.ndarray, w_bits: np.ndarray) -> np.ndarray:
+    """popcount(XNOR(x, w)) for every row of x (B, N) against every row of w (M, N) -> (B, M).
+
+    Padding bits are 0 in both operands, so XOR is 0 there and the matches are N minus the
+    popcount of the XOR over the packed words.
+    """
+    n = x_bits.shape[-1]
+    if w_bits.shape[-1] != n:
+        raise ValueError(f"xnor_popcount: input has {n} elements, weights {w_bits.shape[-1]}")
+    xp, wp = pack_bits(x_bits), pack_bits(w_bits)
+    out = np.empty((xp.shape[0], wp.shape[0]), dtype=np.int64)
+    for lo in range(0, xp.shape[0], _CHUNK):
+        diff = np.bitwise_xor(xp[lo:lo + _CHUNK, None, :], wp[None, :, :])
+        out[lo:lo + _CHUNK] = n - np.bitwise_count(diff).sum(axis=-1, dtype=np.int64)
+    return out
+
+
+def threshold_bits(popcount: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Per-channel decision popcount >= T as bits (the folded BN + sign)."""
+    return (popcount >= thresholds[None, :]).astype(np.uint8)
+
+
+def _channel_shaped(c: np.ndarray, ndim: int) -> np.ndarray:
+    """Shape a per-channel (axis 1) parameter vector to broadcast against an ndim tensor."""
+    return c.reshape((-1,) + (1,) * (ndim - 2)) if c.ndim == 1 and ndim > 2 else c
+
+
+def apply_steps(steps: list[dict], x: np.ndarray, dtype=np.float32) -> np.ndarray:
+    """Run host elementwise/reshape steps (ONNX semantics, axis 0 is the batch) in `dtype`.
+
+    Steps are dicts {"op": ..., ...} as made by the frontend; constants broadcast the ONNX way.
+    """
+    x = np.asarray(x).astype(dtype)
+    for s in steps:
+        op = s["op"]
+        if op == "Reshape":
+            shape = list(s["shape"])
+            x = x.reshape([x.shape[0]] + shape[1:])
+        elif op == "Flatten":
+            axis = s.get("axis", 1)
+            x = x.reshape(int(np.prod(x.shape[:axis])), -1) if axis else x.reshape(1, -1)
+        elif op == "BatchNormalization":
+            mean, var, gamma, beta = (np.asarray(s[k], dtype=dtype) for k in ("mean", "var", "gamma", "beta"))
+            eps = dtype(s["eps"])
+            sh = lambda a: _channel_shaped(a, x.ndim)  # noqa: E731
+            x = (x - sh(mean)) / np.sqrt(sh(var) + eps) * sh(gamma) + sh(beta)
+        else:
+            c = np.asarray(s["const"], dtype=dtype)  # ONNX broadcasting, shape as exported
+            if op == "Mul":
+                x = x * c
+            elif op == "Add":
+                x = x + c
+            elif op == "Sub":
+                x = c - x if s.get("const_first") else x - c
+            elif op == "Div":
+                x = c / x if s.get("const_first") else x / c
+            else:
+                raise ValueError(f"unknown host step '{op}'")
+        x = x.astype(dtype, copy=False)
+    return x

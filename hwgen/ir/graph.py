@@ -1,0 +1,161 @@
+"""The hwgen IR: a linear chain of typed streaming nodes, saved as JSON plus an .npz of arrays.
+
+Nodes are dataclasses registered by op type. Fields holding numpy arrays go to the .npz
+(keyed `node.field`); everything else goes to JSON. A node runs either on the host (numpy,
+before the first quantizer and after the last integer layer, as FINN's driver does) or in
+hardware; `Graph.hw_nodes()` is the accelerator.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from hwgen.errors import HwgenError
+
+OP_TYPES: dict[str, type["Node"]] = {}
+
+
+def register_op(cls: type["Node"]) -> type["Node"]:
+    """Class decorator: make an op type known to the JSON loader."""
+    OP_TYPES[cls.__name__] = cls
+    return cls
+
+
+@dataclasses.dataclass
+class Node:
+    """Base of every IR op. Subclasses add validated fields and `golden()`."""
+
+    name: str
+    placement: ClassVar[str] = "hw"
+
+    def golden(self, x: np.ndarray) -> np.ndarray:
+        """Bit-exact reference execution on a batch (first axis is the batch)."""
+        raise NotImplementedError
+
+    def validate(self) -> None:
+        """Raise HwgenError naming this node if its fields are inconsistent."""
+
+    def fail(self, what: str) -> HwgenError:
+        """An error naming this node (for `raise node.fail(...)`)."""
+        return HwgenError(f"node '{self.name}' ({type(self).__name__}): {what}")
+
+
+@dataclasses.dataclass
+class Graph:
+    """A model: input shape (batch first) and a chain of nodes, host ones at both ends."""
+
+    name: str
+    input_shape: list[int]
+    output_shape: list[int]
+    nodes: list[Node]
+
+    def hw_nodes(self) -> list[Node]:
+        """The contiguous run of hardware nodes: the accelerator."""
+        return self.split()[1]
+
+    def split(self) -> tuple[list[Node], list[Node], list[Node]]:
+        """(host nodes before the accelerator, accelerator nodes, host nodes after it)."""
+        hw = [i for i, n in enumerate(self.nodes) if n.placement == "hw"]
+        if not hw:
+            return list(self.nodes), [], []
+        if hw != list(range(hw[0], hw[-1] + 1)):
+            between = [self.nodes[i].name for i in range(hw[0], hw[-1]) if i not in hw]
+            raise HwgenError(f"graph '{self.name}': host nodes {between} sit between hardware "
+                             "nodes; they must be folded away before code generation")
+        return self.nodes[: hw[0]], self.nodes[hw[0]: hw[-1] + 1], self.nodes[hw[-1] + 1:]
+
+    def check_input(self, x: np.ndarray) -> np.ndarray:
+        """Validate a batch against the model's input shape (any batch size) as float32."""
+        want = tuple(self.input_shape[1:])
+        if x.ndim != len(self.input_shape) or tuple(x.shape[1:]) != want:
+            raise HwgenError(f"input: shape {tuple(x.shape)} does not match the model's input "
+                             f"(N, {', '.join(map(str, want))})")
+        if not np.issubdtype(x.dtype, np.number) or not np.all(np.isfinite(x)):
+            raise HwgenError("input: values must be finite numbers")
+        return x.astype(np.float32)
+
+    def execute(self, x: np.ndarray, nodes: list[Node] | None = None) -> np.ndarray:
+        """Golden execution of `nodes` (default: the whole graph) on a batch."""
+        for n in self.nodes if nodes is None else nodes:
+            x = n.golden(x)
+        return x
+
+    def node(self, name: str) -> Node:
+        """Look a node up by name."""
+        for n in self.nodes:
+            if n.name == name:
+                return n
+        raise HwgenError(f"no node named '{name}' in graph '{self.name}'")
+
+    def validate(self) -> None:
+        """Check every node's fields."""
+        for n in self.nodes:
+            n.validate()
+
+    def save(self, folder: Path) -> None:
+        """Write graph.json and graph.npz into `folder`."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, np.ndarray] = {}
+        nodes = []
+        for n in self.nodes:
+            entry: dict[str, Any] = {"op": type(n).__name__}
+            for f in dataclasses.fields(n):
+                v = getattr(n, f.name)
+                if isinstance(v, np.ndarray):
+                    arrays[f"{n.name}.{f.name}"] = v
+                    entry[f.name] = {"npz": f"{n.name}.{f.name}"}
+                else:
+                    entry[f.name] = _to_json(v)
+            nodes.append(entry)
+        doc = {"name": self.name, "input_shape": self.input_shape,
+               "output_shape": self.output_shape, "nodes": nodes}
+        (folder / "graph.json").write_text(json.dumps(doc, indent=1))
+        np.savez(folder / "graph.npz", **arrays)
+
+    @staticmethod
+    def load(folder: Path) -> "Graph":
+        """Read a graph saved by `save`; a clear error if it is missing or corrupt."""
+        folder = Path(folder)
+        jpath, npath = folder / "graph.json", folder / "graph.npz"
+        for p in (jpath, npath):
+            if not p.is_file():
+                raise HwgenError(f"{p}: not found (is '{folder}' a folder made by `hwgen compile`?)")
+        try:
+            doc = json.loads(jpath.read_text())
+            with np.load(npath) as z:
+                arrays = {k: z[k] for k in z.files}
+            nodes = []
+            for entry in doc["nodes"]:
+                cls = OP_TYPES[entry.pop("op")]
+                kwargs = {}
+                for f in dataclasses.fields(cls):
+                    if f.name not in entry:
+                        continue
+                    v = entry[f.name]
+                    kwargs[f.name] = arrays[v["npz"]] if isinstance(v, dict) and "npz" in v else _from_json(v)
+                nodes.append(cls(**kwargs))
+            g = Graph(doc["name"], list(doc["input_shape"]), list(doc["output_shape"]), nodes)
+        except (KeyError, ValueError, TypeError, json.JSONDecodeError, OSError) as e:
+            raise HwgenError(f"{folder}: corrupt graph files ({type(e).__name__}: {e})") from None
+        g.validate()
+        return g
+
+
+def _to_json(v: Any) -> Any:
+    if isinstance(v, tuple):
+        return [_to_json(x) for x in v]
+    if isinstance(v, list):
+        return [_to_json(x) for x in v]
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _from_json(v: Any) -> Any:
+    return v

@@ -1,0 +1,7 @@
+"""IR op types, one per module; importing this package registers them all."""
+
+from hwgen.ops.host import HostSteps  # noqa: F401
+from hwgen.ops.sign import Sign  # noqa: F401
+from hwgen.ops.matmul import BinaryMatMul  # noqa: F401
+from hwgen.ops.mvu import XnorMVU  # noqa: F401
+from hwgen.ops.label_select import LabelSelect  # noqa: F401

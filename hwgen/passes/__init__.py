@@ -1,0 +1,10 @@
+"""IR passes: small, pure rewrites `apply(graph) -> (graph, changed)`, run to a fixed point."""
+
+from hwgen.passes.base import run_passes  # noqa: F401
+from hwgen.passes.thresholds import FoldThresholds, LowerLastMatMul  # noqa: F401
+from hwgen.passes.folding import apply_folding, set_stream_widths  # noqa: F401
+
+
+def lower(graph):
+    """Streamline an imported graph into XNOR-popcount MVUs with thresholds."""
+    return run_passes(graph, [FoldThresholds(), LowerLastMatMul()])

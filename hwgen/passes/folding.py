@@ -1,0 +1,77 @@
+"""Folding (PE/SIMD per MVU) and the stream widths between hardware layers."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from hwgen.errors import HwgenError
+from hwgen.ir import Graph
+from hwgen.ops import XnorMVU
+
+
+def load_fold_config(path: Path) -> dict[str, dict]:
+    """Read a folding file: {"layer name": {"pe": N, "simd": N}, ...} (FINN's folding_config
+    layout, where the keys name the MVU layers of `hwgen compile`'s report)."""
+    try:
+        doc = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise HwgenError(f"{path}: folding file not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise HwgenError(f"{path}: not valid JSON ({e})") from None
+    if not isinstance(doc, dict) or not all(isinstance(v, dict) for v in doc.values()):
+        raise HwgenError(f"{path}: expected an object of layer name -> {{\"pe\": N, \"simd\": N}}")
+    doc.pop("Defaults", None)  # FINN's folding files carry one; it has no meaning here
+    return doc
+
+
+def apply_folding(graph: Graph, pe: int | None = None, simd: int | None = None,
+                  config: dict[str, dict] | None = None) -> Graph:
+    """Set PE/SIMD on every MVU: `pe`/`simd` for all (clipped to each layer's size), then the
+    per-layer `config` entries, which must name existing MVUs and fit their sizes."""
+    g = copy.deepcopy(graph)
+    mvus = {n.name: n for n in g.nodes if isinstance(n, XnorMVU)}
+    for n in mvus.values():
+        if pe is not None:
+            n.pe = max(1, min(int(pe), n.mh))
+        if simd is not None:
+            n.simd = max(1, min(int(simd), n.mw))
+    for name, entry in (config or {}).items():
+        if name not in mvus:
+            raise HwgenError(f"folding: no MVU layer named '{name}' (layers: {', '.join(mvus)})")
+        unknown = set(entry) - {"pe", "simd", "PE", "SIMD", "fifo_depth"}
+        if unknown:
+            raise HwgenError(f"folding: layer '{name}': unknown keys {sorted(unknown)}")
+        n = mvus[name]
+        n.pe = int(entry.get("pe", entry.get("PE", n.pe)))
+        n.simd = int(entry.get("simd", entry.get("SIMD", n.simd)))
+        n.fifo_depth = int(entry.get("fifo_depth", n.fifo_depth))
+        if not (1 <= n.pe <= n.mh and 1 <= n.simd <= n.mw):
+            raise HwgenError(f"folding: layer '{name}' ({n.mh}x{n.mw}): PE={n.pe} must be in "
+                             f"[1, {n.mh}] and SIMD={n.simd} in [1, {n.mw}]")
+    return set_stream_widths(g)
+
+
+def set_stream_widths(graph: Graph) -> Graph:
+    """Each MVU reads beats as wide as its producer writes them: the first takes SIMD bits per
+    beat from the host, the others take the previous layer's PE bits."""
+    hw = graph.hw_nodes()
+    for k, n in enumerate(hw):
+        if not isinstance(n, XnorMVU):
+            raise HwgenError(f"node '{n.name}': no hardware for {type(n).__name__} yet")
+        if k == 0:
+            n.in_width = n.simd
+        else:
+            prev = hw[k - 1]
+            if not prev.has_thresholds:
+                raise HwgenError(f"node '{n.name}': its input comes from '{prev.name}', which has "
+                                 "no thresholds (integer outputs cannot feed a binary layer)")
+            n.in_width = prev.pe
+    graph.validate()
+    return graph
+
+
+def folding_bound(graph: Graph) -> int:
+    """Cycles per frame of the slowest layer: the rate the whole pipeline must reach."""
+    return max(n.cycles for n in graph.hw_nodes())

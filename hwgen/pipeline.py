@@ -1,0 +1,168 @@
+"""The build as an explicit list of steps, each checkpointed under the build folder.
+
+    import -> lower -> fold -> codegen            (`hwgen compile`)
+    golden / rtl execution of a compiled build   (`hwgen run`, `hwgen sim`)
+
+Every step reads the previous step's checkpoint (`NN_step/graph.json`), so a build can be
+resumed with `--from STEP`. The final graph is also written to the build folder's root.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from hwgen.errors import HwgenError
+from hwgen.ir import Graph
+
+
+@dataclass
+class CompileOptions:
+    """What `hwgen compile` was asked for."""
+
+    model: Path
+    out: Path
+    pe: int | None = None
+    simd: int | None = None
+    fold: dict | None = None
+
+
+@dataclass
+class StepLog:
+    """Seconds per pipeline step (for `make bench`)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _step_import(opts: CompileOptions, _g: Graph | None) -> Graph:
+    from hwgen.frontend import import_qonnx
+    return import_qonnx(opts.model)
+
+
+def _step_lower(_opts: CompileOptions, g: Graph) -> Graph:
+    from hwgen.passes import lower
+    return lower(g)
+
+
+def _step_fold(opts: CompileOptions, g: Graph) -> Graph:
+    from hwgen.passes import apply_folding
+    return apply_folding(g, pe=opts.pe, simd=opts.simd, config=opts.fold)
+
+
+def _step_codegen(opts: CompileOptions, g: Graph) -> Graph:
+    from hwgen.backends.rtl import generate_rtl
+    rtl_dir = (opts.out / "rtl").resolve()
+    if rtl_dir.exists():
+        shutil.rmtree(rtl_dir)
+    rtl_dir.mkdir(parents=True)
+    for name, text in generate_rtl(g, str(rtl_dir)).items():
+        (rtl_dir / name).write_text(text)
+    return g
+
+
+STEPS: list[tuple[str, Callable]] = [
+    ("import", _step_import),
+    ("lower", _step_lower),
+    ("fold", _step_fold),
+    ("codegen", _step_codegen),
+]
+
+
+def _checkpoint(out: Path, k: int, name: str) -> Path:
+    return out / "steps" / f"{k:02d}_{name}"
+
+
+def compile_model(opts: CompileOptions, from_step: str | None = None,
+                  progress: Callable[[str], None] = lambda s: None) -> tuple[Graph, StepLog]:
+    """Run the compile steps into `opts.out`; returns the final graph and step timings."""
+    names = [n for n, _ in STEPS]
+    if from_step is not None and from_step not in names:
+        raise HwgenError(f"--from: unknown step '{from_step}' (steps: {', '.join(names)})")
+    out = opts.out
+    _check_writable(out)
+    log = StepLog()
+    start = names.index(from_step) if from_step else 0
+    g = Graph.load(_checkpoint(out, start - 1, names[start - 1])) if start else None
+    for k, (name, fn) in enumerate(STEPS[start:], start):
+        progress(name)
+        t0 = time.perf_counter()
+        g = fn(opts, g)
+        g.save(_checkpoint(out, k, name))
+        log.seconds[name] = time.perf_counter() - t0
+    g.save(out)
+    write_report(g, out)
+    return g, log
+
+
+def _check_writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".hwgen_write_test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as e:
+        raise HwgenError(f"{out}: output folder is not writable ({e.strerror})") from None
+
+
+def layer_table(g: Graph) -> list[dict]:
+    """One row per hardware layer: sizes, folding, widths and cycles."""
+    rows = []
+    for n in g.hw_nodes():
+        rows.append({"layer": n.name, "mh": n.mh, "mw": n.mw, "pe": n.pe, "simd": n.simd,
+                     "thresholds": n.has_thresholds, "out": str(n.out_dtype),
+                     "cycles": n.cycles})
+    return rows
+
+
+def write_report(g: Graph, out: Path) -> dict:
+    """build/report.json: the layer table and the folding bound."""
+    from hwgen.backends.rtl import stream_format
+    from hwgen.passes.folding import folding_bound
+    fmt = stream_format(g)
+    report = {"graph": g.name, "layers": layer_table(g), "bound_cycles": folding_bound(g),
+              "stream": fmt.__dict__ | {"out_width": fmt.out_width}}
+    (out / "report.json").write_text(json.dumps(report, indent=1))
+    return report
+
+
+# ------------------------------------------------------------------------ execution
+def run_golden(g: Graph, x: np.ndarray) -> np.ndarray:
+    """The whole model in the golden model: inputs and outputs as the PyTorch model's."""
+    return g.execute(g.check_input(x))
+
+
+def run_rtl(g: Graph, build: Path, x: np.ndarray, sim: str = "verilator", in_pause: float = 0.0,
+            out_pause: float = 0.0, seed: int = 1):
+    """The host steps in numpy around the generated accelerator simulated in cocotb.
+
+    Returns (model outputs, SimResult)."""
+    from hwgen.backends.rtl import stream_format
+    from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
+    from hwgen.passes.folding import folding_bound
+    from hwgen.sim.runner import simulate
+    from hwgen.sim.stream import pack_frames, unpack_frames
+
+    pre, hw, post = g.split()
+    if not hw:
+        raise HwgenError(f"{build}: the graph has no hardware layers")
+    rtl_dir = Path(build).resolve() / "rtl"
+    if not (rtl_dir / f"{TOP_NAME}.v").is_file():
+        raise HwgenError(f"{rtl_dir}: no generated Verilog (run `hwgen compile` first)")
+    bits = g.execute(g.check_input(x), pre)
+    fmt = stream_format(g)
+    frames = pack_frames(bits, fmt.in_width)
+    slow = 1.0 / max(1e-3, (1 - in_pause) * (1 - out_pause))
+    max_cycles = int(200 + 4 * slow * (len(frames) + 2) * (folding_bound(g) + fmt.in_beats + fmt.out_beats)
+                     + 50 * len(hw))
+    res = simulate(sim, TOP_NAME, rtl_sources(rtl_dir), Path(build).resolve() / "sim_build", frames,
+                   max_cycles, in_pause, out_pause, seed)
+    last = hw[-1]
+    hw_out = unpack_frames(res.frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
+                           signed=not last.has_thresholds)
+    return g.execute(hw_out, post), res

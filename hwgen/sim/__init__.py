@@ -1,0 +1,1 @@
+"""cocotb verification: testbench classes, the generic stream test, and pytest-side runners."""

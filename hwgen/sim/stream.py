@@ -1,0 +1,38 @@
+"""Frames <-> AXI-Stream beats, the layout the generated hardware uses.
+
+Input: a frame's bipolar bits, element i in beat i // W at bit i % W (W = beat width).
+Output: lanes of `lane_bits` each, lane p of beat b at bits [p*lane_bits, (p+1)*lane_bits),
+element b*lanes + p; lanes past the last element are padding and dropped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def pack_frames(bits: np.ndarray, width: int) -> list[list[int]]:
+    """(B, N) bits -> B lists of ceil(N/width) beat integers."""
+    b, n = bits.shape
+    beats = -(-n // width)
+    padded = np.zeros((b, beats * width), dtype=np.uint8)
+    padded[:, :n] = bits
+    out = []
+    for row in padded.reshape(b, beats, width):
+        out.append([int.from_bytes(np.packbits(beat, bitorder="little").tobytes(), "little") for beat in row])
+    return out
+
+
+def unpack_frames(frames: list[list[int]], lanes: int, lane_bits: int, elems: int,
+                  signed: bool) -> np.ndarray:
+    """B lists of beat integers -> (B, elems) int64 lane values (sign-extended if `signed`)."""
+    mask = (1 << lane_bits) - 1
+    out = np.zeros((len(frames), elems), dtype=np.int64)
+    for f, beats in enumerate(frames):
+        vals = [(beat >> (p * lane_bits)) & mask for beat in beats for p in range(lanes)]
+        if len(vals) < elems:
+            raise ValueError(f"frame {f}: {len(beats)} beats carry {len(vals)} lanes, need {elems}")
+        vals = vals[:elems]
+        if signed:
+            vals = [v - (1 << lane_bits) if v >> (lane_bits - 1) else v for v in vals]
+        out[f] = vals
+    return out

@@ -1,0 +1,214 @@
+// hwgen_mvu: streaming XNOR-popcount matrix-vector unit with PE/SIMD folding.
+//
+// Takes an MW-bit bipolar vector as IN_BEATS beats of IN_W bits (element i of the vector is
+// bit i of the concatenated beats), and emits NF = ceil(MH/PE) beats of PE lanes:
+//   USE_THR = 1: lane p = (popcount(XNOR(x, w_c)) >= T_c), one bit, c = nf*PE + p;
+//   USE_THR = 0: lane p = 2*popcount(XNOR(x, w_c)) - MW, signed OUT_LANE_W bits.
+// One vector costs SF*NF cycles (SF = ceil(MW/SIMD)); while it is computed, the next one is
+// shifted into a second buffer, so back-to-back vectors run at that bound.
+//
+// The read buffer holds SF*SIMD bits, zero-padded past MW; the weight ROM is zero-padded too,
+// so the PAD = SF*SIMD - MW pad lanes always match. The generator adds PAD to the stored
+// thresholds and the output offset subtracts it: no lane masking is needed.
+`default_nettype none
+
+module hwgen_mvu #(
+    parameter integer MW = 64,
+    parameter integer MH = 64,
+    parameter integer PE = 1,
+    parameter integer SIMD = 1,
+    parameter integer IN_W = 1,
+    parameter integer USE_THR = 1,
+    parameter integer CNT_W = 7,       // popcount accumulator: holds SF*SIMD
+    parameter integer THR_W = 7,       // stored threshold: holds SF*SIMD + 1
+    parameter integer OUT_LANE_W = 1,  // 1 with thresholds, else signed bits of [-MW, MW]
+    parameter WEIGHT_FILE = "weights.mem",
+    parameter THR_FILE = "thresholds.mem"
+) (
+    input  wire                     clk,
+    input  wire                     rst_n,
+    input  wire [IN_W-1:0]          s_tdata,
+    input  wire                     s_tvalid,
+    output wire                     s_tready,
+    output reg  [PE*OUT_LANE_W-1:0] m_tdata,
+    output reg                      m_tvalid,
+    input  wire                     m_tready
+);
+    localparam integer SF = (MW + SIMD - 1) / SIMD;
+    localparam integer NF = (MH + PE - 1) / PE;
+    localparam integer IN_BEATS = (MW + IN_W - 1) / IN_W;
+    localparam integer WB_W = IN_BEATS * IN_W;
+    localparam integer RB_W = SF * SIMD;
+    localparam integer PAD = RB_W - MW;
+    localparam integer DEPTH = SF * NF;
+    localparam integer BW = (IN_BEATS > 1) ? $clog2(IN_BEATS) : 1;
+    localparam integer SW = (SF > 1) ? $clog2(SF) : 1;
+    localparam integer NW = (NF > 1) ? $clog2(NF) : 1;
+    localparam integer AW = (DEPTH > 1) ? $clog2(DEPTH) : 1;
+    // sized copies of the integer bounds (select, not truncation, keeps the lint clean)
+    localparam integer BEAT_MAX = IN_BEATS - 1;
+    localparam integer SF_MAX = SF - 1;
+    localparam integer NF_MAX = NF - 1;
+    localparam [BW-1:0] BEAT_LAST = BEAT_MAX[BW-1:0];
+    localparam [SW-1:0] SF_LAST = SF_MAX[SW-1:0];
+    localparam [NW-1:0] NF_LAST = NF_MAX[NW-1:0];
+
+    // ---------------------------------------------------------------- input: write buffer
+    reg  [WB_W-1:0] wbuf;
+    reg  [BW-1:0]   wcnt;
+    reg             wfull;
+    wire            w_fire = s_tvalid && !wfull;
+    wire            w_last = (wcnt == BEAT_LAST);
+    wire [WB_W-1:0] wbuf_next;
+    assign s_tready = !wfull;
+
+    generate
+        if (IN_BEATS > 1) begin : g_wshift
+            // beats arrive lowest elements first: shift in from the top
+            assign wbuf_next = {s_tdata, wbuf[WB_W-1:IN_W]};
+        end else begin : g_wone
+            assign wbuf_next = s_tdata;
+        end
+    endgenerate
+
+    // ---------------------------------------------------------------- read buffer, counters
+    reg  [RB_W-1:0] rbuf;
+    reg             rvalid;
+    reg  [SW-1:0]   sf_cnt;
+    reg  [NW-1:0]   nf_cnt;
+    reg  [AW-1:0]   addr;
+    wire            en = !m_tvalid || m_tready;  // the whole pipeline advances together
+    wire            issue = en && rvalid;
+    wire            at_sf_last = (sf_cnt == SF_LAST);
+    wire            at_last = at_sf_last && (nf_cnt == NF_LAST);
+    wire            load = wfull && (!rvalid || (issue && at_last));
+    wire [RB_W-1:0] load_val;
+    wire [RB_W-1:0] rbuf_rot;
+
+    generate
+        if (PAD > 0) begin : g_pad
+            assign load_val = {{PAD{1'b0}}, wbuf[MW-1:0]};
+        end else begin : g_nopad
+            assign load_val = wbuf[MW-1:0];
+        end
+        if (SF > 1) begin : g_rot
+            // rotate by SIMD: after SF steps the vector is back in place for the next PE group
+            assign rbuf_rot = {rbuf[SIMD-1:0], rbuf[RB_W-1:SIMD]};
+        end else begin : g_norot
+            assign rbuf_rot = rbuf;
+        end
+        if (WB_W > MW) begin : g_wunused
+            // bits past MW are the previous layer's pad lanes: never read
+            wire unused_wbuf_pad = &{1'b0, wbuf[WB_W-1:MW]};
+        end
+    endgenerate
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            wcnt <= {BW{1'b0}};
+            wfull <= 1'b0;
+            rvalid <= 1'b0;
+            sf_cnt <= {SW{1'b0}};
+            nf_cnt <= {NW{1'b0}};
+            addr <= {AW{1'b0}};
+        end else begin
+            if (w_fire) begin
+                wbuf <= wbuf_next;
+                wcnt <= w_last ? {BW{1'b0}} : wcnt + 1'b1;
+                if (w_last) wfull <= 1'b1;
+            end
+            if (issue) begin
+                sf_cnt <= at_sf_last ? {SW{1'b0}} : sf_cnt + 1'b1;
+                if (at_sf_last) nf_cnt <= at_last ? {NW{1'b0}} : nf_cnt + 1'b1;
+                addr <= at_last ? {AW{1'b0}} : addr + 1'b1;
+                rbuf <= rbuf_rot;
+            end
+            if (load) begin
+                rbuf <= load_val;
+                rvalid <= 1'b1;
+                wfull <= 1'b0;
+            end else if (issue && at_last) begin
+                rvalid <= 1'b0;
+            end
+        end
+    end
+
+    // ---------------------------------------------------------------- stage 1: ROM reads
+    reg [PE*SIMD-1:0] wrom [0:DEPTH-1];
+    initial $readmemh(WEIGHT_FILE, wrom);
+
+    reg               v1, first1, last1;
+    reg [SIMD-1:0]    x1;
+    reg [PE*SIMD-1:0] w1;
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            v1 <= 1'b0;
+        end else if (en) begin
+            v1 <= rvalid;
+            first1 <= (sf_cnt == {SW{1'b0}});
+            last1 <= at_sf_last;
+            x1 <= rbuf[SIMD-1:0];
+            w1 <= wrom[addr];
+        end
+    end
+
+    // ---------------------------------------------------------------- stage 2: popcount, output
+    function [CNT_W-1:0] popcount;
+        input [SIMD-1:0] v;
+        integer i;
+        begin
+            popcount = {CNT_W{1'b0}};
+            for (i = 0; i < SIMD; i = i + 1)
+                popcount = popcount + {{(CNT_W-1){1'b0}}, v[i]};
+        end
+    endfunction
+
+    reg  [PE*CNT_W-1:0]      acc;
+    wire [PE*CNT_W-1:0]      sum;
+    wire [PE*OUT_LANE_W-1:0] lanes;
+
+    genvar p;
+    generate
+        for (p = 0; p < PE; p = p + 1) begin : g_pe
+            wire [SIMD-1:0] match = ~(x1 ^ w1[p*SIMD +: SIMD]);
+            assign sum[p*CNT_W +: CNT_W] =
+                (first1 ? {CNT_W{1'b0}} : acc[p*CNT_W +: CNT_W]) + popcount(match);
+        end
+
+        if (USE_THR != 0) begin : g_thr
+            reg [PE*THR_W-1:0] trom [0:NF-1];
+            reg [PE*THR_W-1:0] t1;
+            initial $readmemh(THR_FILE, trom);
+            always @(posedge clk) if (en) t1 <= trom[nf_cnt];
+            for (p = 0; p < PE; p = p + 1) begin : g_cmp
+                // widths differ by at most one bit; compare zero-extended
+                wire [CNT_W:0] s_ext = {1'b0, sum[p*CNT_W +: CNT_W]};
+                wire [THR_W:0] t_ext = {1'b0, t1[p*THR_W +: THR_W]};
+                assign lanes[p] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
+            end
+        end else begin : g_dot
+            localparam integer DOT_OFF_I = MW + 2 * PAD;
+            localparam [CNT_W+1:0] DOT_OFF = DOT_OFF_I[CNT_W+1:0];
+            for (p = 0; p < PE; p = p + 1) begin : g_lane
+                wire [CNT_W+1:0] dot = {1'b0, sum[p*CNT_W +: CNT_W], 1'b0} - DOT_OFF;
+                assign lanes[p*OUT_LANE_W +: OUT_LANE_W] = dot[OUT_LANE_W-1:0];
+                if (OUT_LANE_W < CNT_W + 2) begin : g_trunc
+                    // the dot product lies in [-MW, MW]: the top bits are sign copies
+                    wire unused_dot_top = &{1'b0, dot[CNT_W+1:OUT_LANE_W]};
+                end
+            end
+        end
+    endgenerate
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            m_tvalid <= 1'b0;
+        end else if (en) begin
+            if (v1) acc <= sum;
+            m_tvalid <= v1 && last1;
+            if (v1 && last1) m_tdata <= lanes;
+        end
+    end
+endmodule
+
+`default_nettype wire
