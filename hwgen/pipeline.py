@@ -137,24 +137,22 @@ def run_golden(g: Graph, x: np.ndarray) -> np.ndarray:
     return g.execute(g.check_input(x))
 
 
-def run_rtl(g: Graph, build: Path, x: np.ndarray, sim: str = "verilator", in_pause: float = 0.0,
-            out_pause: float = 0.0, seed: int = 1):
-    """The host steps in numpy around the generated accelerator simulated in cocotb.
-
-    Returns (model outputs, SimResult)."""
+def simulate_hw(g: Graph, build: Path, bits: np.ndarray, sim: str = "verilator",
+                in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1):
+    """Stream bit vectors (B, MW of the first layer) through the generated accelerator in
+    cocotb; returns (integer outputs of the last layer (B, MH), SimResult)."""
     from hwgen.backends.rtl import stream_format
     from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
     from hwgen.passes.folding import folding_bound
     from hwgen.sim.runner import simulate
     from hwgen.sim.stream import pack_frames, unpack_frames
 
-    pre, hw, post = g.split()
+    hw = g.hw_nodes()
     if not hw:
         raise HwgenError(f"{build}: the graph has no hardware layers")
     rtl_dir = Path(build).resolve() / "rtl"
     if not (rtl_dir / f"{TOP_NAME}.v").is_file():
         raise HwgenError(f"{rtl_dir}: no generated Verilog (run `hwgen compile` first)")
-    bits = g.execute(g.check_input(x), pre)
     fmt = stream_format(g)
     frames = pack_frames(bits, fmt.in_width)
     slow = 1.0 / max(1e-3, (1 - in_pause) * (1 - out_pause))
@@ -162,7 +160,16 @@ def run_rtl(g: Graph, build: Path, x: np.ndarray, sim: str = "verilator", in_pau
                      + 50 * len(hw))
     res = simulate(sim, TOP_NAME, rtl_sources(rtl_dir), Path(build).resolve() / "sim_build", frames,
                    max_cycles, in_pause, out_pause, seed)
-    last = hw[-1]
-    hw_out = unpack_frames(res.frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
-                           signed=not last.has_thresholds)
+    out = unpack_frames(res.frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
+                        signed=not hw[-1].has_thresholds)
+    return out, res
+
+
+def run_rtl(g: Graph, build: Path, x: np.ndarray, sim: str = "verilator", in_pause: float = 0.0,
+            out_pause: float = 0.0, seed: int = 1):
+    """The host steps in numpy around the simulated accelerator: model inputs in, model
+    outputs out (as `run_golden`). Returns (outputs, SimResult)."""
+    pre, _hw, post = g.split()
+    bits = g.execute(g.check_input(x), pre)
+    hw_out, res = simulate_hw(g, build, bits, sim, in_pause, out_pause, seed)
     return g.execute(hw_out, post), res

@@ -1,0 +1,214 @@
+"""Command line: `hwgen train | compile | run | sim | demo | bench`.
+
+Thin: parse arguments, call the library, print. A HwgenError (bad model, file or option)
+is printed as one line on stderr with exit status 1, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from hwgen.errors import HwgenError
+
+
+def _console():
+    from rich.console import Console
+    return Console(stderr=False, highlight=False)
+
+
+# ---------------------------------------------------------------------------- commands
+def cmd_train(a) -> None:
+    from hwgen.train.data import load_dataset
+    from hwgen.train.models import build_model
+    from hwgen.train.trainer import export, train
+    import torch
+
+    out = Path(a.output)
+    split = load_dataset(a.dataset)
+    torch.manual_seed(a.seed)
+    hidden = [int(h) for h in a.hidden.split(",")] if a.hidden else None
+    model = build_model(a.model, split.x_train.shape[1:], split.num_classes, hidden)
+    res = train(model, split, epochs=a.epochs, seed=a.seed, progress=sys.stdout.isatty())
+    export(model, split.x_train.shape[1:], out)
+    ref = out.with_suffix(".test.npz")
+    np.savez(ref, x=split.x_test, y=split.y_test, out=res.test_outputs)
+    print(f"trained {a.model} on {a.dataset}: test accuracy {res.accuracy:.2%} ({res.seconds:.1f} s)")
+    print(f"wrote {out} (QONNX) and {ref} (test inputs, labels and PyTorch outputs)")
+
+
+def cmd_compile(a) -> None:
+    from hwgen.passes.folding import load_fold_config
+    from hwgen.pipeline import CompileOptions, compile_model, write_report
+
+    if a.fold and (a.pe or a.simd):
+        raise HwgenError("--fold cannot be combined with --pe/--simd")
+    fold = load_fold_config(Path(a.fold)) if a.fold else None
+    opts = CompileOptions(Path(a.model), Path(a.output), a.pe, a.simd, fold)
+    con = _console()
+    with con.status("compiling") as status:
+        g, log = compile_model(opts, from_step=a.from_step,
+                               progress=lambda step: status.update(f"compiling: {step}"))
+    report = write_report(g, opts.out)
+    _print_layers(con, report)
+    con.print(f"steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in log.seconds.items()))
+    con.print(f"wrote {opts.out}/ (graph.json, rtl/hwgen_top.v, report.json)")
+
+
+def _print_layers(con, report: dict) -> None:
+    from rich.table import Table
+    t = Table(title=f"{report['graph']}: hardware layers")
+    for col in ("layer", "MH x MW", "PE", "SIMD", "output", "cycles/frame"):
+        t.add_column(col, justify="right" if col != "layer" else "left")
+    for r in report["layers"]:
+        t.add_row(r["layer"], f"{r['mh']} x {r['mw']}", str(r["pe"]), str(r["simd"]), r["out"], str(r["cycles"]))
+    con.print(t)
+    con.print(f"folding bound: {report['bound_cycles']} cycles/frame (slowest layer)")
+
+
+def _load_npy(path: str, what: str) -> np.ndarray:
+    try:
+        return np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise HwgenError(f"{path}: {what} file not found") from None
+    except (ValueError, OSError, EOFError) as e:
+        raise HwgenError(f"{path}: not a readable .npy array ({e})") from None
+
+
+def _save_npy(path: str, arr: np.ndarray) -> None:
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, arr)
+    except OSError as e:
+        raise HwgenError(f"{path}: cannot write ({e.strerror})") from None
+
+
+def cmd_run(a) -> None:
+    from hwgen.ir import Graph
+    from hwgen.pipeline import run_golden, run_rtl
+
+    g = Graph.load(Path(a.build))
+    x = _load_npy(a.input, "input")
+    if a.backend == "golden":
+        y = run_golden(g, x)
+    else:
+        y, res = run_rtl(g, Path(a.build), x, sim=a.sim)
+        print(f"{a.sim}: {len(x)} frames, {res.done_cycles[-1] if res.done_cycles else 0} cycles")
+    _save_npy(a.output, y.astype(np.float32))
+    if a.labels:
+        _save_npy(a.labels, np.argmax(y.reshape(len(y), -1), axis=1))  # first maximum, as torch
+    print(f"wrote {a.output}" + (f" and {a.labels}" if a.labels else ""))
+
+
+def cmd_sim(a) -> None:
+    from hwgen.ir import Graph
+    from hwgen.verify import verify_rtl
+
+    g = Graph.load(Path(a.build))
+    pause = 0.3 if a.backpressure else 0.0
+    r = verify_rtl(g, Path(a.build), frames=a.frames, sim=a.sim, pause=pause, seed=a.seed)
+    print(f"{a.sim}: {r.frames} random frames{' with random back-pressure' if pause else ''}: "
+          f"{r.mismatches} mismatching frames; {r.cycles_per_frame:.1f} cycles/frame "
+          f"(bound {r.bound}, ratio {r.cycles_per_frame / r.bound:.3f})")
+    if r.mismatches:
+        raise HwgenError(f"RTL differs from the golden model on {r.mismatches} of {r.frames} frames")
+
+
+def cmd_demo(a) -> None:
+    from hwgen.demo import demo
+    demo(Path(a.output), sim=a.sim, console=_console())
+
+
+def cmd_bench(a) -> None:
+    from hwgen.bench import bench
+    bench(Path(a.output), console=_console())
+
+
+# ---------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    p = argparse.ArgumentParser(prog="hwgen", description="Binary neural nets to verified FPGA dataflow hardware.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train a binary net with Brevitas and export QONNX")
+    t.add_argument("--model", default="mlp")
+    t.add_argument("--dataset", default="digits")
+    t.add_argument("--epochs", type=int, default=60)
+    t.add_argument("--hidden", default=None, help="hidden layer sizes, e.g. 256,128")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("-o", "--output", default="model.onnx")
+    t.set_defaults(func=cmd_train)
+
+    c = sub.add_parser("compile", help="QONNX model -> IR -> Verilog in a build folder")
+    c.add_argument("model")
+    c.add_argument("-o", "--output", default="build")
+    c.add_argument("--pe", type=_positive, help="PE of every layer (clipped to its size)")
+    c.add_argument("--simd", type=_positive, help="SIMD of every layer (clipped to its size)")
+    c.add_argument("--fold", help="JSON file: {layer: {pe: N, simd: N}}")
+    c.add_argument("--from", dest="from_step", help="resume from a step (import, lower, fold, codegen)")
+    c.set_defaults(func=cmd_compile)
+
+    r = sub.add_parser("run", help="run a compiled model on inputs (golden model or RTL simulation)")
+    r.add_argument("build")
+    r.add_argument("-i", "--input", required=True, help=".npy of float32 inputs, the model's input shape")
+    r.add_argument("-o", "--output", required=True, help=".npy of the model's outputs")
+    r.add_argument("--labels", help=".npy of top-1 labels")
+    r.add_argument("--backend", choices=("golden", "rtl"), default="golden")
+    r.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
+    r.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("sim", help="simulate the accelerator on random frames against the golden model")
+    s.add_argument("build")
+    s.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
+    s.add_argument("--frames", type=_positive, default=100)
+    s.add_argument("--backpressure", action="store_true", help="random stalls on input and output")
+    s.add_argument("--seed", type=int, default=1)
+    s.set_defaults(func=cmd_sim)
+
+    d = sub.add_parser("demo", help="train, compile, simulate and report a digits MLP")
+    d.add_argument("-o", "--output", default="build/demo")
+    d.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
+    d.set_defaults(func=cmd_demo)
+
+    b = sub.add_parser("bench", help="print the benchmark table")
+    b.add_argument("-o", "--output", default="build/bench")
+    b.set_defaults(func=cmd_bench)
+    return p
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{v} must be >= 1")
+    return v
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `hwgen` console script."""
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    _quiet_libraries()
+    try:
+        args.func(args)
+    except HwgenError as e:
+        print(f"hwgen: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("hwgen: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _quiet_libraries() -> None:
+    """Brevitas/torch print import-time warnings that say nothing to a user of hwgen."""
+    import logging
+    import warnings
+    warnings.filterwarnings("ignore")
+    logging.getLogger("torch").setLevel(logging.ERROR)

@@ -1,0 +1,89 @@
+"""Training loop with progress, evaluation, and QONNX export of a trained binary net."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from hwgen.errors import HwgenError
+
+
+@dataclass
+class TrainResult:
+    """What training produced: test accuracy and the model's test outputs."""
+
+    accuracy: float
+    seconds: float
+    test_outputs: np.ndarray
+
+
+def predict(model: nn.Module, x: np.ndarray, batch: int = 512) -> np.ndarray:
+    """The model's outputs in eval mode, float32 numpy."""
+    model.eval()
+    outs = []
+    with torch.no_grad():
+        for lo in range(0, len(x), batch):
+            outs.append(model(torch.from_numpy(x[lo:lo + batch])).numpy())
+    return np.concatenate(outs).astype(np.float32)
+
+
+def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: int = 64,
+          seed: int = 0, progress: bool = True) -> TrainResult:
+    """Adam with cosine decay and cross-entropy on the split's training set."""
+    torch.manual_seed(seed)
+    xtr, ytr = torch.from_numpy(split.x_train), torch.from_numpy(split.y_train)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
+    loss_fn = nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    bar = _progress(epochs, progress)
+    for epoch in range(epochs):
+        model.train()
+        perm = torch.randperm(len(xtr))
+        total = 0.0
+        for lo in range(0, len(perm), batch):
+            idx = perm[lo:lo + batch]
+            opt.zero_grad()
+            loss = loss_fn(model(xtr[idx]), ytr[idx])
+            loss.backward()
+            opt.step()
+            total += float(loss) * len(idx)
+        sched.step()
+        bar(epoch, total / len(perm))
+    out = predict(model, split.x_test)
+    acc = float((out.argmax(1) == split.y_test).mean())
+    return TrainResult(acc, time.perf_counter() - t0, out)
+
+
+def _progress(epochs: int, enabled: bool):
+    """A per-epoch progress callback (rich progress bar on a terminal, else quiet)."""
+    if not enabled:
+        return lambda epoch, loss: None
+    from rich.progress import Progress
+    prog = Progress(transient=True)
+    task = prog.add_task("training", total=epochs)
+    prog.start()
+
+    def update(epoch: int, loss: float) -> None:
+        prog.update(task, advance=1, description=f"training (loss {loss:.3f})")
+        if epoch == epochs - 1:
+            prog.stop()
+    return update
+
+
+def export(model: nn.Module, in_shape: tuple[int, ...], path: Path) -> Path:
+    """Export to QONNX with Brevitas (weights may land in a side file `<path>.data`)."""
+    from brevitas.export import export_qonnx
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise HwgenError(f"{path.parent}: cannot create output folder ({e.strerror})") from None
+    model.eval()
+    export_qonnx(model, torch.zeros((1,) + tuple(in_shape)), export_path=str(path))
+    return path
