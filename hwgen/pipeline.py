@@ -160,6 +160,10 @@ def simulate_hw(g: Graph, build: Path, bits: np.ndarray, sim: str = "verilator",
                      + 50 * len(hw))
     res = simulate(sim, TOP_NAME, rtl_sources(rtl_dir), Path(build).resolve() / "sim_build", frames,
                    max_cycles, in_pause, out_pause, seed)
+    short = [k for k, f in enumerate(res.frames) if len(f) != fmt.out_beats]
+    if short:  # TLAST in the wrong place splits frames wrongly
+        raise HwgenError(f"RTL framing: output frame {short[0]} has {len(res.frames[short[0]])} beats "
+                         f"between TLASTs, expected {fmt.out_beats}")
     out = unpack_frames(res.frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
                         signed=not hw[-1].has_thresholds)
     return out, res

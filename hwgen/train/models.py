@@ -22,10 +22,20 @@ def binary_act():
 
 
 def binary_linear(n_in: int, n_out: int):
-    """A Brevitas linear layer with 1-bit weights and no bias."""
+    """A Brevitas linear layer with 1-bit weights of scale 1 and no bias.
+
+    Brevitas' stock SignedBinaryWeightPerTensorConst has scale 0.1, which makes PyTorch's own
+    float32 sums of +-0.1 inexact: a dot product of 0 can come out as -1.5e-8 and flip a sign
+    that the exact integer hardware (correctly) keeps. Scale 1, as in Brevitas' bnn_pynq
+    models, keeps PyTorch's arithmetic exact; BatchNorm absorbs any scale anyway.
+    """
     from brevitas.nn import QuantLinear
     from brevitas.quant import SignedBinaryWeightPerTensorConst
-    return QuantLinear(n_in, n_out, bias=False, weight_quant=SignedBinaryWeightPerTensorConst)
+
+    class UnitBinaryWeight(SignedBinaryWeightPerTensorConst):
+        scaling_const = 1.0
+
+    return QuantLinear(n_in, n_out, bias=False, weight_quant=UnitBinaryWeight)
 
 
 class BinaryMLP(nn.Module):
@@ -54,5 +64,5 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
         n_in = 1
         for d in in_shape:
             n_in *= d
-        return BinaryMLP(n_in, hidden or [128, 64], num_classes)
+        return BinaryMLP(n_in, hidden or [256, 128], num_classes)
     raise HwgenError(f"--model: unknown model '{name}' (available: {', '.join(MODELS)})")

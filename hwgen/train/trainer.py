@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,5 +87,7 @@ def export(model: nn.Module, in_shape: tuple[int, ...], path: Path) -> Path:
     except OSError as e:
         raise HwgenError(f"{path.parent}: cannot create output folder ({e.strerror})") from None
     model.eval()
-    export_qonnx(model, torch.zeros((1,) + tuple(in_shape)), export_path=str(path))
+    # torch.onnx prints its progress on stdout; keep hwgen's own output readable
+    with contextlib.redirect_stdout(io.StringIO()):
+        export_qonnx(model, torch.zeros((1,) + tuple(in_shape)), export_path=str(path))
     return path

