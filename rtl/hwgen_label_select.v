@@ -21,7 +21,8 @@ module hwgen_label_select #(
 );
     localparam integer NF = (NUM + PE - 1) / PE;
     localparam integer NW = (NF > 1) ? $clog2(NF) : 1;
-    localparam [NW-1:0] NF_LAST = NF - 1;
+    localparam integer NF_MAX = NF - 1;
+    localparam [NW-1:0] NF_LAST = NF_MAX[NW-1:0];
 
     reg  [NW-1:0]         beat;
     reg  signed [IN_W-1:0] best;

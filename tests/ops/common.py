@@ -1,0 +1,29 @@
+"""Helpers for testing one op alone through the generated top."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from hwgen.backends.rtl import generate_rtl
+from hwgen.ir import Graph
+from hwgen.ops import XnorMVU
+from hwgen.passes.folding import set_stream_widths
+
+
+def single_mvu_graph(rng, mw, mh, pe, simd, thresholds: bool, fifo_depth: int = 2) -> Graph:
+    """A graph holding one random XnorMVU (thresholds drawn over the whole legal range)."""
+    w = rng.integers(0, 2, (mh, mw), dtype=np.uint8)
+    t = rng.integers(0, mw + 2, mh) if thresholds else None
+    n = XnorMVU(name="mvu", weights=w, thresholds=t, pe=pe, simd=simd, fifo_depth=fifo_depth)
+    return set_stream_widths(Graph("mvu_alone", [1, mw], [1, mh], [n]))
+
+
+def write_rtl(g: Graph, out: Path) -> Path:
+    """Generate the top and ROM images for `g` into out/rtl (what `hwgen compile` does)."""
+    rtl = (out / "rtl").resolve()
+    rtl.mkdir(parents=True, exist_ok=True)
+    for name, text in generate_rtl(g, str(rtl)).items():
+        (rtl / name).write_text(text)
+    return out

@@ -1,0 +1,58 @@
+"""Generated Verilog passes `verilator --lint-only -Wall` with no warnings."""
+
+import subprocess
+
+import numpy as np
+import pytest
+
+from hwgen import ROOT as REPO
+from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
+from hwgen.sim.tools import tool_path
+from tests.conftest import ROOT
+from tests.helpers import need_tool
+from tests.ops.common import single_mvu_graph, write_rtl
+
+# (MW, MH, PE, SIMD, thresholds, fifo depth): the width corner cases of every parameter
+CONFIGS = [(1, 1, 1, 1, True, 2), (2, 1, 1, 1, False, 2), (64, 64, 1, 1, True, 2),
+           (64, 64, 64, 64, False, 3), (17, 9, 2, 3, True, 7), (784, 64, 16, 49, True, 2),
+           (100, 10, 10, 8, False, 2), (256, 128, 128, 256, True, 4)]
+
+
+def _lint(files, top, params=()):
+    cmd = [tool_path("verilator"), "--lint-only", "-Wall", "--top-module", top, *params, *files]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    return p.returncode, (p.stdout + p.stderr).strip()
+
+
+@pytest.mark.parametrize("cfg", CONFIGS, ids=lambda c: "mw{}_mh{}_pe{}_simd{}_{}_d{}".format(*c[:4], int(c[4]), c[5]))
+def test_generated_top_lints_clean(cfg):
+    need_tool("verilator")
+    mw, mh, pe, simd, thr, depth = cfg
+    g = single_mvu_graph(np.random.default_rng(0), mw, mh, pe, simd, thr, fifo_depth=depth)
+    out = write_rtl(g, ROOT / "build" / "tests" / "lint" / "mvu-{}-{}-{}-{}-{}-{}".format(*cfg))
+    rc, text = _lint(rtl_sources(out / "rtl"), TOP_NAME)
+    assert rc == 0 and "%Warning" not in text, text
+
+
+def test_whole_net_top_lints_clean(digits_mlp):
+    need_tool("verilator")
+    from hwgen.pipeline import CompileOptions, compile_model
+    out = ROOT / "build" / "tests" / "lint" / "digits"
+    compile_model(CompileOptions(digits_mlp[1], out, 5, 7))
+    rc, text = _lint(rtl_sources(out / "rtl"), TOP_NAME)
+    assert rc == 0 and "%Warning" not in text, text
+
+
+@pytest.mark.parametrize("params", [["-GNUM=10", "-GPE=3", "-GIN_W=9", "-GOUT_W=4"],
+                                    ["-GNUM=2", "-GPE=2", "-GIN_W=2", "-GOUT_W=1"]])
+def test_label_select_lints_clean(params):
+    need_tool("verilator")
+    rc, text = _lint([str(REPO / "rtl/hwgen_label_select.v")], "hwgen_label_select", params)
+    assert rc == 0 and "%Warning" not in text, text
+
+
+@pytest.mark.parametrize("depth", [2, 3, 16])
+def test_fifo_lints_clean(depth):
+    need_tool("verilator")
+    rc, text = _lint([str(REPO / "rtl/hwgen_axis_fifo.v")], "hwgen_axis_fifo", [f"-GDEPTH={depth}", "-GW=5"])
+    assert rc == 0 and "%Warning" not in text, text
