@@ -62,10 +62,10 @@ def cmd_compile(a) -> None:
 def _print_layers(con, report: dict) -> None:
     from rich.table import Table
     t = Table(title=f"{report['graph']}: hardware layers")
-    for col in ("layer", "MH x MW", "PE", "SIMD", "output", "cycles/frame"):
-        t.add_column(col, justify="right" if col != "layer" else "left")
+    for col in ("layer", "kind", "shape", "PE", "SIMD", "output", "cycles/frame"):
+        t.add_column(col, justify="left" if col in ("layer", "kind") else "right")
     for r in report["layers"]:
-        t.add_row(r["layer"], f"{r['mh']} x {r['mw']}", str(r["pe"]), str(r["simd"]), r["out"], str(r["cycles"]))
+        t.add_row(r["layer"], r["kind"], r["shape"], str(r["pe"]), str(r["simd"]), r["out"], str(r["cycles"]))
     con.print(t)
     con.print(f"folding bound: {report['bound_cycles']} cycles/frame (slowest layer)")
 

@@ -111,12 +111,20 @@ def _check_writable(out: Path) -> None:
 
 
 def layer_table(g: Graph) -> list[dict]:
-    """One row per hardware layer: sizes, folding, widths and cycles."""
+    """One row per hardware node: kind, sizes, folding, output type and cycles per frame."""
+    from hwgen.ops import SlidingWindow, WindowOr, XnorMVU
     rows = []
     for n in g.hw_nodes():
-        rows.append({"layer": n.name, "mh": n.mh, "mw": n.mw, "pe": n.pe, "simd": n.simd,
-                     "thresholds": n.has_thresholds, "out": str(n.out_dtype),
-                     "cycles": n.cycles})
+        if isinstance(n, XnorMVU):
+            rows.append({"layer": n.name, "kind": "MVU" if n.pixels == 1 else f"conv MVU x{n.pixels}",
+                         "shape": f"{n.mh} x {n.mw}", "pe": n.pe, "simd": n.simd,
+                         "out": str(n.out_dtype), "cycles": n.cycles})
+        elif isinstance(n, SlidingWindow):
+            rows.append({"layer": n.name, "kind": f"window {n.k}x{n.k}/{n.stride}",
+                         "shape": f"{n.h}x{n.w}x{n.c}", "pe": "", "simd": "", "out": "", "cycles": n.cycles})
+        elif isinstance(n, WindowOr):
+            rows.append({"layer": n.name, "kind": "max-pool OR", "shape": f"{n.c}", "pe": "", "simd": "",
+                         "out": "bipolar", "cycles": n.cycles})
     return rows
 
 
@@ -145,7 +153,7 @@ def simulate_hw(g: Graph, build: Path, bits: np.ndarray, sim: str = "verilator",
     from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
     from hwgen.passes.folding import folding_bound
     from hwgen.sim.runner import simulate
-    from hwgen.sim.stream import pack_frames, unpack_frames
+    from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
 
     hw = g.hw_nodes()
     if not hw:
@@ -154,7 +162,7 @@ def simulate_hw(g: Graph, build: Path, bits: np.ndarray, sim: str = "verilator",
     if not (rtl_dir / f"{TOP_NAME}.v").is_file():
         raise HwgenError(f"{rtl_dir}: no generated Verilog (run `hwgen compile` first)")
     fmt = stream_format(g)
-    frames = pack_frames(bits, fmt.in_width)
+    frames = pack_frames(element_bits(bits, fmt.in_elem_bits), fmt.in_width)
     slow = 1.0 / max(1e-3, (1 - in_pause) * (1 - out_pause))
     max_cycles = int(200 + 4 * slow * (len(frames) + 2) * (folding_bound(g) + fmt.in_beats + fmt.out_beats)
                      + 50 * len(hw))

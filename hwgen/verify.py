@@ -32,8 +32,7 @@ def verify_rtl(g: Graph, build: Path, frames: int = 100, sim: str = "verilator",
 
     hw = g.hw_nodes()
     if bits is None:
-        rng = np.random.default_rng(seed)
-        bits = rng.integers(0, 2, size=(frames, hw[0].mw), dtype=np.uint8)
+        bits = random_inputs(g, frames, np.random.default_rng(seed))
     want = g.execute(bits, hw)
     t0 = time.perf_counter()
     got, res = simulate_hw(g, build, bits, sim, pause, pause, seed)
@@ -41,3 +40,22 @@ def verify_rtl(g: Graph, build: Path, frames: int = 100, sim: str = "verilator",
     bad = int(np.sum(np.any(got != want.reshape(got.shape), axis=1)))
     cpf = res.steady_cycles_per_frame() if len(bits) >= 3 else float("nan")
     return RtlCheck(len(bits), bad, cpf, folding_bound(g), res.build_seconds, seconds - res.build_seconds)
+
+
+def random_inputs(g: Graph, frames: int, rng: np.random.Generator) -> np.ndarray:
+    """Random accelerator inputs: bits, or integers over the input quantizer's whole range."""
+    from hwgen.backends.rtl import stream_format
+    from hwgen.ops import SlidingWindow, XnorMVU
+    first = g.hw_nodes()[0]
+    shape = (first.mw,) if isinstance(first, XnorMVU) else (first.h, first.w, first.c)
+    ebits = stream_format(g).in_elem_bits
+    if ebits == 1:
+        return rng.integers(0, 2, size=(frames,) + shape, dtype=np.uint8)
+    signed = first.in_signed if isinstance(first, XnorMVU) else _consumer_signed(g, first)
+    lo, hi = (-(1 << (ebits - 1)), (1 << (ebits - 1)) - 1) if signed else (0, (1 << ebits) - 1)
+    return rng.integers(lo, hi + 1, size=(frames,) + shape, dtype=np.int64)
+
+
+def _consumer_signed(g: Graph, window) -> bool:
+    from hwgen.ops import XnorMVU
+    return next(n.in_signed for n in g.hw_nodes() if isinstance(n, XnorMVU))

@@ -1,15 +1,20 @@
-// hwgen_mvu: streaming XNOR-popcount matrix-vector unit with PE/SIMD folding.
+// hwgen_mvu: streaming binary-weight matrix-vector unit with PE/SIMD folding.
 //
-// Takes an MW-bit bipolar vector as IN_BEATS beats of IN_W bits (element i of the vector is
-// bit i of the concatenated beats), and emits NF = ceil(MH/PE) beats of PE lanes:
+// Takes an MW-element vector as IN_BEATS beats of IN_W bits (element i of the vector is bits
+// [i*IN_BITS, (i+1)*IN_BITS) of the concatenated beats), and emits NF = ceil(MH/PE) beats of
+// PE lanes. With IN_BITS = 1 the elements are bipolar and the unit is an XNOR-popcount:
 //   USE_THR = 1: lane p = (popcount(XNOR(x, w_c)) >= T_c), one bit, c = nf*PE + p;
 //   USE_THR = 0: lane p = 2*popcount(XNOR(x, w_c)) - MW, signed OUT_LANE_W bits.
+// With IN_BITS > 1 the elements are integers (IN_SIGNED: two's complement), each added or
+// subtracted as its weight bit is 1 (+1) or 0 (-1) into a signed ACC_W-bit accumulator acc:
+//   USE_THR = 1: lane p = (acc_c >= T_c), T_c signed;  USE_THR = 0: lane p = acc_c.
 // One vector costs SF*NF cycles (SF = ceil(MW/SIMD)); while it is computed, the next one is
 // shifted into a second buffer, so back-to-back vectors run at that bound.
 //
-// The read buffer holds SF*SIMD bits, zero-padded past MW; the weight ROM is zero-padded too,
-// so the PAD = SF*SIMD - MW pad lanes always match. The generator adds PAD to the stored
-// thresholds and the output offset subtracts it: no lane masking is needed.
+// The read buffer holds SF*SIMD elements, zero-padded past MW; the weight ROM is zero-padded
+// too. Bipolar: the PAD = SF*SIMD - MW pad lanes always match, so the generator adds PAD to
+// the stored thresholds and the output offset subtracts it. Integer: a zero element adds
+// nothing. Either way no lane masking is needed.
 `default_nettype none
 
 module hwgen_mvu #(
@@ -18,9 +23,11 @@ module hwgen_mvu #(
     parameter integer PE = 1,
     parameter integer SIMD = 1,
     parameter integer IN_W = 1,
+    parameter integer IN_BITS = 1,     // 1: bipolar elements; > 1: integer elements
+    parameter integer IN_SIGNED = 0,   // integer elements are two's complement
     parameter integer USE_THR = 1,
-    parameter integer CNT_W = 7,       // popcount accumulator: holds SF*SIMD
-    parameter integer THR_W = 7,       // stored threshold: holds SF*SIMD + 1
+    parameter integer CNT_W = 7,       // accumulator: popcount up to SF*SIMD, or signed ACC_W
+    parameter integer THR_W = 7,       // stored threshold (popcount: SF*SIMD + 1; integer: CNT_W)
     parameter integer OUT_LANE_W = 1,  // 1 with thresholds, else signed bits of [-MW, MW]
     parameter WEIGHT_FILE = "weights.mem",
     parameter THR_FILE = "thresholds.mem"
@@ -36,10 +43,11 @@ module hwgen_mvu #(
 );
     localparam integer SF = (MW + SIMD - 1) / SIMD;
     localparam integer NF = (MH + PE - 1) / PE;
-    localparam integer IN_BEATS = (MW + IN_W - 1) / IN_W;
+    localparam integer EW = IN_BITS;  // bits per element
+    localparam integer IN_BEATS = (MW * EW + IN_W - 1) / IN_W;
     localparam integer WB_W = IN_BEATS * IN_W;
-    localparam integer RB_W = SF * SIMD;
-    localparam integer PAD = RB_W - MW;
+    localparam integer RB_W = SF * SIMD * EW;
+    localparam integer PAD = SF * SIMD - MW;
     localparam integer DEPTH = SF * NF;
     localparam integer BW = (IN_BEATS > 1) ? $clog2(IN_BEATS) : 1;
     localparam integer SW = (SF > 1) ? $clog2(SF) : 1;
@@ -90,19 +98,19 @@ module hwgen_mvu #(
 
     generate
         if (PAD > 0) begin : g_pad
-            assign load_val = {{PAD{1'b0}}, wbuf[MW-1:0]};
+            assign load_val = {{(PAD*EW){1'b0}}, wbuf[MW*EW-1:0]};
         end else begin : g_nopad
-            assign load_val = wbuf[MW-1:0];
+            assign load_val = wbuf[MW*EW-1:0];
         end
         if (SF > 1) begin : g_rot
-            // rotate by SIMD: after SF steps the vector is back in place for the next PE group
-            assign rbuf_rot = {rbuf[SIMD-1:0], rbuf[RB_W-1:SIMD]};
+            // rotate by SIMD elements: after SF steps the vector is back for the next PE group
+            assign rbuf_rot = {rbuf[SIMD*EW-1:0], rbuf[RB_W-1:SIMD*EW]};
         end else begin : g_norot
             assign rbuf_rot = rbuf;
         end
-        if (WB_W > MW) begin : g_wunused
-            // bits past MW are the previous layer's pad lanes: never read
-            wire unused_wbuf_pad = &{1'b0, wbuf[WB_W-1:MW]};
+        if (WB_W > MW * EW) begin : g_wunused
+            // bits past MW elements are the previous layer's pad lanes: never read
+            wire unused_wbuf_pad = &{1'b0, wbuf[WB_W-1:MW*EW]};
         end
     endgenerate
 
@@ -140,7 +148,7 @@ module hwgen_mvu #(
     initial $readmemh(WEIGHT_FILE, wrom);
 
     reg               v1, first1, last1;
-    reg [SIMD-1:0]    x1;
+    reg [SIMD*EW-1:0] x1;
     reg [PE*SIMD-1:0] w1;
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -149,12 +157,12 @@ module hwgen_mvu #(
             v1 <= rvalid;
             first1 <= (sf_cnt == {SW{1'b0}});
             last1 <= at_sf_last;
-            x1 <= rbuf[SIMD-1:0];
+            x1 <= rbuf[SIMD*EW-1:0];
             w1 <= wrom[addr];
         end
     end
 
-    // ---------------------------------------------------------------- stage 2: popcount, output
+    // ---------------------------------------------------------------- stage 2: accumulate
     function [CNT_W-1:0] popcount;
         input [SIMD-1:0] v;
         integer i;
@@ -165,6 +173,21 @@ module hwgen_mvu #(
         end
     endfunction
 
+    // sum over the lanes of +x or -x as the weight bit is 1 or 0 (integer elements)
+    function [CNT_W-1:0] addsub;
+        input [SIMD*EW-1:0] xv;
+        input [SIMD-1:0] wv;
+        integer i;
+        reg [CNT_W-1:0] e;
+        begin
+            addsub = {CNT_W{1'b0}};
+            for (i = 0; i < SIMD; i = i + 1) begin
+                e = {{(CNT_W-EW){IN_SIGNED != 0 && xv[i*EW+EW-1]}}, xv[i*EW +: EW]};
+                addsub = wv[i] ? addsub + e : addsub - e;
+            end
+        end
+    endfunction
+
     reg  [PE*CNT_W-1:0]      acc;
     wire [PE*CNT_W-1:0]      sum;
     wire [PE*OUT_LANE_W-1:0] lanes;
@@ -172,9 +195,13 @@ module hwgen_mvu #(
     genvar p;
     generate
         for (p = 0; p < PE; p = p + 1) begin : g_pe
-            wire [SIMD-1:0] match = ~(x1 ^ w1[p*SIMD +: SIMD]);
-            assign sum[p*CNT_W +: CNT_W] =
-                (first1 ? {CNT_W{1'b0}} : acc[p*CNT_W +: CNT_W]) + popcount(match);
+            wire [CNT_W-1:0] part;
+            if (EW == 1) begin : g_xnor
+                assign part = popcount(~(x1 ^ w1[p*SIMD +: SIMD]));
+            end else begin : g_int
+                assign part = addsub(x1, w1[p*SIMD +: SIMD]);
+            end
+            assign sum[p*CNT_W +: CNT_W] = (first1 ? {CNT_W{1'b0}} : acc[p*CNT_W +: CNT_W]) + part;
         end
 
         if (USE_THR != 0) begin : g_thr
@@ -183,12 +210,17 @@ module hwgen_mvu #(
             initial $readmemh(THR_FILE, trom);
             always @(posedge clk) if (en) t1 <= trom[nf_cnt];
             for (p = 0; p < PE; p = p + 1) begin : g_cmp
-                // widths differ by at most one bit; compare zero-extended
-                wire [CNT_W:0] s_ext = {1'b0, sum[p*CNT_W +: CNT_W]};
-                wire [THR_W:0] t_ext = {1'b0, t1[p*THR_W +: THR_W]};
-                assign lanes[p] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
+                if (EW == 1) begin : g_ucmp
+                    // popcount and threshold widths differ by at most one bit: zero-extend both
+                    wire [CNT_W:0] s_ext = {1'b0, sum[p*CNT_W +: CNT_W]};
+                    wire [THR_W:0] t_ext = {1'b0, t1[p*THR_W +: THR_W]};
+                    assign lanes[p] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
+                end else begin : g_scmp
+                    // THR_W == CNT_W for integer inputs: a signed compare
+                    assign lanes[p] = ($signed(sum[p*CNT_W +: CNT_W]) >= $signed(t1[p*THR_W +: THR_W]));
+                end
             end
-        end else begin : g_dot
+        end else if (EW == 1) begin : g_dot
             localparam integer DOT_OFF_I = MW + 2 * PAD;
             localparam [CNT_W+1:0] DOT_OFF = DOT_OFF_I[CNT_W+1:0];
             for (p = 0; p < PE; p = p + 1) begin : g_lane
@@ -199,6 +231,9 @@ module hwgen_mvu #(
                     wire unused_dot_top = &{1'b0, dot[CNT_W+1:OUT_LANE_W]};
                 end
             end
+        end else begin : g_acc
+            // OUT_LANE_W == CNT_W: the accumulator is the output
+            assign lanes = sum;
         end
     endgenerate
 

@@ -43,6 +43,7 @@ class OnnxView:
             for i in n.input:
                 self.consumers.setdefault(i, []).append(n)
         self.outputs = {o.name for o in g.output}
+        self.shapes = {vi.name: self.shape(vi) for vi in list(g.value_info) + list(g.input) + list(g.output)}
 
     def const(self, name: str) -> np.ndarray | None:
         """The constant value of a tensor, or None if it is computed at run time."""
@@ -50,6 +51,14 @@ class OnnxView:
 
     def shape(self, value_info) -> list[int]:
         return [d.dim_value for d in value_info.type.tensor_type.shape.dim]
+
+    def shape_of(self, tensor: str) -> list[int]:
+        """A tensor's shape as inferred by qonnx's cleanup (InferShapes)."""
+        if tensor in self.consts:
+            return list(self.consts[tensor].shape)
+        if tensor not in self.shapes:
+            raise HwgenError(f"tensor '{tensor}': no inferred shape")
+        return self.shapes[tensor]
 
     def only_consumer(self, tensor: str, node_for_errors: str) -> onnx.NodeProto | None:
         """The single node reading `tensor` (None at a graph output); branches are refused."""

@@ -1,9 +1,11 @@
 """QONNX (as exported by Brevitas) -> hwgen IR, by walking the model's single chain.
 
-The chain is read as: host steps, the input BipolarQuant, then layers of
-MatMul/Gemm (bipolar weights) -> affine steps (BatchNorm, Mul, Add, ...) -> BipolarQuant,
+The chain is read as: host steps, the input quantizer (BipolarQuant, or a k-bit Quant for a
+first layer of pixels), then layers of
+    [MaxPool] [Flatten] MatMul/Gemm/Conv (bipolar weights) -> affine steps -> BipolarQuant
 and a last MatMul/Gemm whose trailing affine steps (e.g. TensorNorm) run on the host.
-Anything else is refused with an error naming the ONNX node.
+Images stream channels-last; a Conv becomes SlidingWindow + BinaryMatMul, a MaxPool on
+bipolar data SlidingWindow + WindowOr. Anything else is refused naming the ONNX node.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import onnx
 from hwgen.errors import HwgenError, UnsupportedError
 from hwgen.frontend.onnx_graph import OnnxView, attr, load_clean
 from hwgen.ir import Graph
-from hwgen.ops import BinaryMatMul, HostSteps, Sign
+from hwgen.ops import BinaryMatMul, Flatten, HostSteps, IntQuant, Sign, SlidingWindow, WindowOr
 
 _ARITH = ("Mul", "Add", "Sub", "Div")
 _SHAPE = ("Reshape", "Flatten")
-_SUPPORTED = "MatMul/Gemm, BipolarQuant, BatchNormalization, Mul, Add, Sub, Div, Reshape, Flatten"
+_SUPPORTED = ("MatMul/Gemm, Conv, MaxPool, BipolarQuant, Quant (network input only), "
+              "BatchNormalization, Mul, Add, Sub, Div, Reshape, Flatten")
 
 
 def import_qonnx(path: Path) -> Graph:
@@ -39,35 +42,108 @@ class _Walker:
         if len(g.input) != 1 or len(g.output) != 1:
             raise HwgenError(f"model '{name}': needs one input and one output, has {len(g.input)} and {len(g.output)}")
         t = g.input[0].name
-        steps, quant, t = self.collect_steps(t, allow_shape=True, where="before the first quantizer")
+        steps, quant, t = self.collect_steps(t, allow_shape=True, where="before the first quantizer",
+                                             first=True)
         if quant is None:
-            raise HwgenError(f"model '{name}': no BipolarQuant on the input; hwgen compiles quantized nets only")
+            raise HwgenError(f"model '{name}': no quantizer on the input; hwgen compiles quantized nets only")
         self.nodes.append(HostSteps(name="host_pre", steps=steps))
+        in_bits, in_signed, scale_x = self.input_quant(quant)
         while quant is not None:
-            scale_x = self.act_scale(quant)
-            self.nodes.append(Sign(name=quant.name))
             t = quant.output[0]
-            mm = self.v.only_consumer(t, quant.name)
-            if mm is None:
-                raise HwgenError(f"node '{quant.name}': the model ends with a quantizer; expected a MatMul/Gemm after it")
-            if mm.op_type not in ("MatMul", "Gemm"):
-                raise self.unsupported(mm, "after a quantizer")
-            weights, scale_w, bias_steps = self.matmul_weights(mm, t)
-            self.nodes.append(BinaryMatMul(name=mm.name, weights=weights,
-                                           scale=np.asarray(scale_x * scale_w, dtype=np.float64)))
+            t, mm = self.pre_layer(t, quant.name, bipolar=in_bits == 1)
+            conv = mm.op_type == "Conv"
+            if conv:
+                weights, scale_w, bias_steps, pixels = self.conv_weights(mm, t, in_bits)
+            else:
+                weights, scale_w, bias_steps = self.matmul_weights(mm, t)
+                pixels = 1
+            self.nodes.append(BinaryMatMul(name=mm.name, weights=weights, in_bits=in_bits, in_signed=in_signed,
+                                           scale=np.asarray(scale_x * scale_w, dtype=np.float64), pixels=pixels))
             steps, quant, t = self.collect_steps(mm.output[0], allow_shape=False,
-                                                 where="between a MatMul and its quantizer")
+                                                 where="between a MatMul/Conv and its quantizer")
+            if conv:
+                steps = [_per_channel(s, weights.shape[0]) for s in steps]
             if quant is None:  # last layer: the trailing steps run on the host
+                if conv:
+                    raise UnsupportedError(mm.name, "a convolution cannot be the last layer (its output "
+                                           "would need a host transpose); end with a MatMul/Gemm")
                 self.nodes.append(HostSteps(name="host_post", steps=bias_steps + steps))
             else:
-                self.nodes.append(HostSteps(name=f"{mm.name}_affine", steps=bias_steps + steps))
+                self.nodes.append(HostSteps(name=f"{mm.name}_affine", steps=bias_steps + steps,
+                                            channels_last=conv))
+                if quant.op_type != "BipolarQuant":
+                    raise UnsupportedError(quant.name, f"{_fmt_bits(self.v.const(quant.input[3]))}-bit "
+                                           "activations inside the net; only bipolar (1-bit) ones are supported")
+                scale_x = self.act_scale(quant)
+                self.nodes.append(Sign(name=quant.name))
+                in_bits, in_signed = 1, False
         graph = Graph(name, self.v.shape(g.input[0]), self.v.shape(g.output[0]), self.nodes)
         graph.validate()
         return graph
 
     # -- pieces of the chain ------------------------------------------------------------
-    def collect_steps(self, t: str, allow_shape: bool, where: str):
-        """Follow `t` through host steps until a BipolarQuant (returned) or the graph output.
+    def input_quant(self, q: onnx.NodeProto):
+        """The network input's quantizer: (element bits, signed, scale)."""
+        if q.op_type == "BipolarQuant":
+            self.nodes.append(Sign(name=q.name))
+            return 1, False, self.act_scale(q)
+        scale, zp, bits = (self.need_const(q, i) for i in (1, 2, 3))
+        if scale.size != 1 or zp.size != 1 or bits.size != 1:
+            raise UnsupportedError(q.name, "the input quantizer needs a per-tensor scale and zero point")
+        if float(zp.ravel()[0]) != 0.0:
+            raise UnsupportedError(q.name, f"input zero point {float(zp.ravel()[0])}; only 0 is supported")
+        b = float(bits.ravel()[0])
+        if not b.is_integer() or not 2 <= b <= 8:
+            raise UnsupportedError(q.name, f"{_fmt_bits(b)}-bit input quantizer; 2 to 8 bits are supported")
+        iq = IntQuant(name=q.name, scale=float(scale.ravel()[0]), bits=int(b), signed=bool(attr(q, "signed", 1)),
+                      narrow=bool(attr(q, "narrow", 0)), rounding=str(attr(q, "rounding_mode", "ROUND")))
+        try:
+            iq.validate()
+        except HwgenError as e:
+            raise UnsupportedError(q.name, str(e).split(": ", 1)[-1]) from None
+        self.nodes.append(iq)
+        return iq.bits, iq.signed, iq.scale
+
+    def pre_layer(self, t: str, after: str, bipolar: bool):
+        """MaxPool and Flatten between a quantizer and the next MatMul/Conv."""
+        while True:
+            n = self.v.only_consumer(t, after)
+            if n is None:
+                raise HwgenError(f"node '{after}': the model ends with a quantizer; expected a MatMul/Gemm after it")
+            if n.op_type in ("MatMul", "Gemm", "Conv"):
+                return t, n
+            if n.op_type == "MaxPool":
+                if not bipolar:
+                    raise UnsupportedError(n.name, "max-pool of multi-bit data is not supported")
+                self.maxpool(n, t)
+            elif n.op_type in _SHAPE:
+                shape = self.v.shape_of(t)
+                if len(shape) == 4:
+                    _, c, h, w = shape
+                    self.nodes.append(Flatten(name=n.name, h=h, w=w, c=c))
+                out = self.v.shape_of(n.output[0])
+                if len(out) != 2:
+                    raise UnsupportedError(n.name, f"reshape to {out}; only a flatten to (N, features) is supported")
+            elif n.op_type == "Identity":
+                pass
+            else:
+                raise self.unsupported(n, "after a quantizer")
+            t, after = n.output[0], n.name
+
+    def maxpool(self, n: onnx.NodeProto, t: str) -> None:
+        k = list(attr(n, "kernel_shape", []))
+        s = list(attr(n, "strides", k))
+        pads = list(attr(n, "pads", [0] * 4))
+        if len(k) != 2 or k[0] != k[1] or len(set(s)) != 1:
+            raise UnsupportedError(n.name, f"max-pool kernel {k} / strides {s}: only square kernels and equal strides")
+        if any(pads) or attr(n, "ceil_mode", 0) or any(d != 1 for d in attr(n, "dilations", [1, 1])):
+            raise UnsupportedError(n.name, "max-pool padding, ceil_mode and dilation are not supported")
+        _, c, h, w = self.v.shape_of(t)
+        sw = SlidingWindow(name=f"{n.name}_window", h=h, w=w, c=c, k=k[0], stride=s[0])
+        self.nodes += [sw, WindowOr(name=n.name, c=c, k=k[0], pixels=sw.oh * sw.ow)]
+
+    def collect_steps(self, t: str, allow_shape: bool, where: str, first: bool = False):
+        """Follow `t` through host steps until a quantizer (returned) or the graph output.
 
         After the last MatMul (no quantizer follows) shape steps are allowed too; a
         quantizer found after a shape step is refused, since thresholds need channelwise steps.
@@ -78,14 +154,12 @@ class _Walker:
             n = self.v.only_consumer(t, self.v.producer[t].name if t in self.v.producer else "input")
             if n is None:
                 return steps, None, t
-            if n.op_type == "BipolarQuant":
+            if n.op_type == "BipolarQuant" or (n.op_type == "Quant" and first):
                 if shape_seen and not allow_shape:
-                    raise self.unsupported(shape_seen, "between a MatMul and its quantizer")
+                    raise self.unsupported(shape_seen, where)
                 return steps, n, t
             if n.op_type == "Quant":
-                bits = self.v.const(n.input[3])
-                raise UnsupportedError(n.name, f"{_fmt_bits(bits)}-bit activation quantizer on tensor "
-                                       f"'{n.input[0]}'; only bipolar (1-bit) activations are supported")
+                return steps, n, t  # a multi-bit activation: refused by the caller, naming it
             if n.op_type == "Identity":
                 t = n.output[0]
                 continue
@@ -111,9 +185,9 @@ class _Walker:
         return {"op": n.op_type, "const": c.astype(np.float64).tolist(), "const_first": other == 0}
 
     def need_const(self, n: onnx.NodeProto, idx: int) -> np.ndarray:
-        c = self.v.const(n.input[idx])
+        c = self.v.const(n.input[idx]) if idx < len(n.input) else None
         if c is None:
-            raise UnsupportedError(n.name, f"input '{n.input[idx]}' must be a constant")
+            raise UnsupportedError(n.name, f"input {idx} must be a constant")
         return c
 
     def act_scale(self, q: onnx.NodeProto) -> float:
@@ -121,6 +195,41 @@ class _Walker:
         if s.size != 1 or not float(s.ravel()[0]) > 0:
             raise UnsupportedError(q.name, f"activation scale {s.ravel()[:4]} must be one positive number")
         return float(s.ravel()[0])
+
+    def conv_weights(self, conv: onnx.NodeProto, t: str, in_bits: int):
+        """A Conv as SlidingWindow (appended) and (bits MH x K*K*C in (kh, kw, c) order,
+        per-channel scale, bias steps, output pixels)."""
+        k = list(attr(conv, "kernel_shape", []))
+        if len(k) != 2:
+            raise UnsupportedError(conv.name, f"{len(k)}-D convolution; only 2-D is supported")
+        if k[0] != k[1]:
+            raise UnsupportedError(conv.name, f"non-square kernel {k[0]}x{k[1]} is not supported")
+        if any(d != 1 for d in attr(conv, "dilations", [1, 1])):
+            raise UnsupportedError(conv.name, f"dilation {list(attr(conv, 'dilations'))} is not supported")
+        if attr(conv, "group", 1) != 1:
+            raise UnsupportedError(conv.name, f"grouped convolution (group={attr(conv, 'group')}) is not supported")
+        if any(attr(conv, "pads", [0, 0, 0, 0])) or attr(conv, "auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET", b"VALID", "VALID"):
+            raise UnsupportedError(conv.name, f"zero padding {list(attr(conv, 'pads', []))} is refused: 0 is not "
+                                   "a bipolar value (pad the input or use padding=0)")
+        s = list(attr(conv, "strides", [1, 1]))
+        if s[0] != s[1]:
+            raise UnsupportedError(conv.name, f"unequal strides {s} are not supported")
+        if conv.input[0] != t:
+            raise UnsupportedError(conv.name, "the activation must be the first operand")
+        values, scale = self.bipolar_weight(conv, conv.input[1])  # (OC, IC, KH, KW)
+        oc = values.shape[0]
+        scale = np.broadcast_to(scale.reshape(scale.shape + (1,) * (4 - scale.ndim)) if scale.ndim < 4 else scale,
+                                values.shape).reshape(oc, -1)
+        if not np.all(scale == scale[:, :1]):
+            raise UnsupportedError(conv.name, "only per-tensor or per-output-channel weight scales are supported")
+        _, c, h, w = self.v.shape_of(t)
+        sw = SlidingWindow(name=f"{conv.name}_window", h=h, w=w, c=c, k=k[0], stride=s[0], elem_bits=in_bits)
+        self.nodes.append(sw)
+        bits = (values.transpose(0, 2, 3, 1).reshape(oc, -1) >= 0).astype(np.uint8)
+        bias = []
+        if len(conv.input) > 2 and conv.input[2]:
+            bias = [{"op": "Add", "const": self.need_const(conv, 2).astype(np.float64).tolist()}]
+        return bits, scale[:, 0].astype(np.float64), bias, sw.oh * sw.ow
 
     def matmul_weights(self, mm: onnx.NodeProto, t: str):
         """(bits MH x MW, per-channel positive scale, bias steps) of a MatMul/Gemm."""
@@ -161,7 +270,7 @@ class _Walker:
             if mags.size != 1 or mags[0] == 0:
                 raise UnsupportedError(mm.name, f"float (non-quantized) weight '{w_name}': "
                                        "hwgen needs 1-bit (BipolarQuant) weights")
-            return w.astype(np.float64), np.full((1, 1), mags[0])
+            return w.astype(np.float64), np.full((1,) * w.ndim, mags[0])
         if q.op_type == "Quant":
             raise UnsupportedError(mm.name, f"{_fmt_bits(self.v.const(q.input[3]))}-bit weight '{w_name}' "
                                    f"(quantizer '{q.name}'); only 1-bit (bipolar) weights are supported")
@@ -171,12 +280,24 @@ class _Walker:
         w = self.need_const(q, 0).astype(np.float64)
         s = self.need_const(q, 1).astype(np.float64)
         if s.ndim < 2:  # ONNX broadcasting aligns trailing axes
-            s = s.reshape(1, -1)
+            s = s.reshape((1,) * (w.ndim - 1) + (-1,)) if s.size > 1 else s.reshape((1,) * w.ndim)
         return w, s
 
     def unsupported(self, n: onnx.NodeProto, where: str) -> UnsupportedError:
         return UnsupportedError(n.name, f"op '{n.op_type}' is not supported {where} "
                                 f"(supported: {_SUPPORTED})")
+
+
+def _per_channel(step: dict, channels: int) -> dict:
+    """Constants shaped for NCHW (1, C, 1, 1) as plain per-channel vectors (C,)."""
+    if "const" not in step:
+        return step
+    c = np.asarray(step["const"])
+    if c.size == channels and c.ndim > 1:
+        return {**step, "const": c.reshape(-1).tolist()}
+    if c.size not in (1, channels):
+        raise HwgenError(f"a {step['op']} constant of shape {c.shape} after a convolution is not per-channel")
+    return step
 
 
 def _fmt_bits(bits) -> str:

@@ -54,10 +54,11 @@ def _channel_shaped(c: np.ndarray, ndim: int) -> np.ndarray:
     return c.reshape((-1,) + (1,) * (ndim - 2)) if c.ndim == 1 and ndim > 2 else c
 
 
-def apply_steps(steps: list[dict], x: np.ndarray, dtype=np.float32) -> np.ndarray:
+def apply_steps(steps: list[dict], x: np.ndarray, dtype=np.float32, channels_last: bool = False) -> np.ndarray:
     """Run host elementwise/reshape steps (ONNX semantics, axis 0 is the batch) in `dtype`.
 
     Steps are dicts {"op": ..., ...} as made by the frontend; constants broadcast the ONNX way.
+    With `channels_last`, BatchNorm parameters apply to the last axis (streamed images).
     """
     x = np.asarray(x).astype(dtype)
     for s in steps:
@@ -71,7 +72,7 @@ def apply_steps(steps: list[dict], x: np.ndarray, dtype=np.float32) -> np.ndarra
         elif op == "BatchNormalization":
             mean, var, gamma, beta = (np.asarray(s[k], dtype=dtype) for k in ("mean", "var", "gamma", "beta"))
             eps = dtype(s["eps"])
-            sh = lambda a: _channel_shaped(a, x.ndim)  # noqa: E731
+            sh = (lambda a: a) if channels_last else (lambda a: _channel_shaped(a, x.ndim))  # noqa: E731
             x = (x - sh(mean)) / np.sqrt(sh(var) + eps) * sh(gamma) + sh(beta)
         else:
             c = np.asarray(s["const"], dtype=dtype)  # ONNX broadcasting, shape as exported

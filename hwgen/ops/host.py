@@ -23,6 +23,7 @@ class HostSteps(Node):
     """A list of ONNX-like steps, each {"op": name, ...constants as nested lists}."""
 
     steps: list = dataclasses.field(default_factory=list)
+    channels_last: bool = False  # per-channel constants apply to the last axis (conv layers)
     placement = "host"
 
     def validate(self) -> None:
@@ -32,7 +33,7 @@ class HostSteps(Node):
 
     def golden(self, x: np.ndarray) -> np.ndarray:
         """Float32 execution in ONNX op order (the exported model's own arithmetic)."""
-        return apply_steps(self.steps, x, np.float32)
+        return apply_steps(self.steps, x, np.float32, self.channels_last)
 
     def is_channelwise(self) -> bool:
         """True if every step maps each channel independently (foldable into thresholds)."""

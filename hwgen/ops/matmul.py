@@ -20,6 +20,9 @@ class BinaryMatMul(Node):
 
     weights: np.ndarray = None  # uint8 bits, (MH, MW)
     scale: np.ndarray = None  # float64, (MH,)
+    in_bits: int = 1  # 1: bipolar input; > 1: integer input (first layer)
+    in_signed: bool = False
+    pixels: int = 1  # vectors per frame (convolution output pixels)
 
     @property
     def mw(self) -> int:
@@ -35,9 +38,16 @@ class BinaryMatMul(Node):
         if np.any(self.scale <= 0):
             raise self.fail("quantizer scales must be positive")
 
-    def dot(self, x_bits: np.ndarray) -> np.ndarray:
-        """Integer bipolar dot products 2*popcount(XNOR) - MW, (B, MH)."""
-        return 2 * xnor_popcount(x_bits, self.weights) - self.mw
+    def dot(self, x: np.ndarray) -> np.ndarray:
+        """Integer dot products with the +-1 weights, (..., MH): 2*popcount(XNOR) - MW for
+        bits, an add/subtract sum for integers."""
+        lead = x.shape[:-1]
+        x = x.reshape(-1, self.mw)
+        if self.in_bits == 1:
+            d = 2 * xnor_popcount(x, self.weights) - self.mw
+        else:
+            d = x.astype(np.int64) @ (2 * self.weights.astype(np.int64) - 1).T
+        return d.reshape(lead + (self.mh,))
 
     def golden(self, x: np.ndarray) -> np.ndarray:
         return (self.dot(x).astype(np.float32) * self.scale.astype(np.float32)).astype(np.float32)

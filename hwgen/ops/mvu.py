@@ -1,9 +1,13 @@
-"""XnorMVU: the streaming XNOR-popcount matrix-vector unit, with optional thresholds.
+"""XnorMVU: the streaming binary-weight matrix-vector unit, with optional thresholds.
 
-With thresholds it computes one bit per output channel, popcount(XNOR(x, w_c)) >= T_c (a
-BatchNorm + sign folded by `passes.thresholds`); without, it emits the signed bipolar dot
-product 2*popcount - MW (the last layer). Folding: SIMD input lanes and PE output channels
-per cycle, so a vector takes ceil(MW/SIMD) * ceil(MH/PE) cycles (sizes need not divide).
+Bipolar input (in_bits = 1): with thresholds it computes one bit per output channel,
+popcount(XNOR(x, w_c)) >= T_c (a BatchNorm + sign folded by `passes.thresholds`); without,
+it emits the signed bipolar dot product 2*popcount - MW (the last layer).
+Integer input (in_bits > 1, e.g. 8-bit pixels of a first layer): acc_c = sum of x_i times
++1/-1 (add or subtract), then acc_c >= T_c, or acc_c itself.
+Folding: SIMD input lanes and PE output channels per cycle, so a vector takes
+ceil(MW/SIMD) * ceil(MH/PE) cycles (sizes need not divide). Vectors may come `pixels` to a
+frame (a convolution: one vector per output pixel).
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ class XnorMVU(Node):
     simd: int = 1
     in_width: int = 1  # bits per input beat (the previous layer's PE, or the top's input width)
     fifo_depth: int = 2  # depth of the FIFO in front of this layer
+    in_bits: int = 1  # 1: bipolar input elements; > 1: integers of that many bits
+    in_signed: bool = False  # integer input elements are two's complement
+    pixels: int = 1  # vectors per frame (output pixels of a convolution)
 
     @property
     def mw(self) -> int:
@@ -56,26 +63,48 @@ class XnorMVU(Node):
 
     @property
     def cycles(self) -> int:
-        """Cycles per input vector at full rate: the folding bound."""
-        return self.sf * self.nf
+        """Cycles per frame at full rate: the folding bound times the vectors per frame."""
+        return self.sf * self.nf * self.pixels
 
     @property
     def in_beats(self) -> int:
-        return math.ceil(self.mw / self.in_width)
+        """Input beats per vector."""
+        return math.ceil(self.mw * self.in_bits / self.in_width)
+
+    @property
+    def bipolar_input(self) -> bool:
+        return self.in_bits == 1
+
+    def acc_range(self) -> tuple[int, int]:
+        """Smallest and largest reachable accumulator (dot product) value."""
+        if self.bipolar_input:
+            return -self.mw, self.mw
+        lo = -(1 << (self.in_bits - 1)) if self.in_signed else 0
+        hi = (1 << (self.in_bits - 1)) - 1 if self.in_signed else (1 << self.in_bits) - 1
+        m = self.mw * max(abs(lo), hi)
+        return -m, m
 
     @property
     def count_bits(self) -> int:
-        """Width of the popcount accumulator (pad lanes included)."""
-        return unsigned_bits_for(self.sf * self.simd)
+        """Accumulator width: the popcount (pad lanes included), or the signed integer sum
+        with room for thresholds one past either end."""
+        if self.bipolar_input:
+            return unsigned_bits_for(self.sf * self.simd)
+        lo, hi = self.acc_range()
+        return signed_bits_for(lo - 1, hi + 1)
 
     @property
     def thr_bits(self) -> int:
-        """Width of a stored threshold (T + pad lanes, up to MW + 1 + pad)."""
-        return unsigned_bits_for(self.sf * self.simd + 1)
+        """Width of a stored threshold (popcount: T + pad lanes, up to MW + 1 + pad)."""
+        return unsigned_bits_for(self.sf * self.simd + 1) if self.bipolar_input else self.count_bits
 
     @property
     def out_dtype(self):
-        return Bipolar() if self.has_thresholds else Int(signed_bits_for(-self.mw, self.mw), True)
+        if self.has_thresholds:
+            return Bipolar()
+        if self.bipolar_input:
+            return Int(signed_bits_for(-self.mw, self.mw), True)
+        return Int(self.count_bits, True)
 
     @property
     def out_lane_bits(self) -> int:
@@ -94,16 +123,23 @@ class XnorMVU(Node):
             raise self.fail(f"input width {self.in_width} must be >= 1")
         if self.has_thresholds:
             t = self.thresholds
-            if t.shape != (self.mh,) or t.min() < 0 or t.max() > self.mw + 1:
-                raise self.fail(f"thresholds must be {self.mh} values in [0, {self.mw + 1}]")
+            lo, hi = (0, self.mw + 1) if self.bipolar_input else (self.acc_range()[0], self.acc_range()[1] + 1)
+            if t.shape != (self.mh,) or t.min() < lo or t.max() > hi:
+                raise self.fail(f"thresholds must be {self.mh} values in [{lo}, {hi}]")
 
     def golden(self, x: np.ndarray) -> np.ndarray:
-        if x.shape[1:] != (self.mw,):
-            raise self.fail(f"expects {self.mw} input bits per vector, got shape {x.shape[1:]}")
-        pc = xnor_popcount(x, self.weights)
-        if self.has_thresholds:
-            return threshold_bits(pc, self.thresholds)
-        return 2 * pc - self.mw
+        """(..., MW) -> (..., MH): bits in, bits (thresholds) or integers out."""
+        if x.shape[-1] != self.mw:
+            raise self.fail(f"expects {self.mw} input elements per vector, got shape {x.shape[1:]}")
+        lead = x.shape[:-1]
+        x = x.reshape(-1, self.mw)
+        if self.bipolar_input:
+            acc = xnor_popcount(x, self.weights)  # thresholds count matches, not the dot
+            out = threshold_bits(acc, self.thresholds) if self.has_thresholds else 2 * acc - self.mw
+        else:
+            acc = x.astype(np.int64) @ (2 * self.weights.astype(np.int64) - 1).T
+            out = threshold_bits(acc, self.thresholds) if self.has_thresholds else acc
+        return out.reshape(lead + (self.mh,))
 
     def weight_words(self) -> list[int]:
         """Weight ROM contents: word nf*SF + sf holds PE x SIMD bits, bit p*SIMD + l being
@@ -115,12 +151,13 @@ class XnorMVU(Node):
         return [_bits_to_int(row) for row in flat]
 
     def threshold_words(self) -> list[int]:
-        """Threshold ROM contents: word nf holds PE thresholds (pad lanes added), lane p at
-        bits [p*TW, (p+1)*TW)."""
+        """Threshold ROM contents: word nf holds PE thresholds (bipolar: pad lanes added), lane
+        p at bits [p*TW, (p+1)*TW)."""
         t = np.zeros(self.nf * self.pe, dtype=np.int64)
-        t[: self.mh] = self.thresholds + self.pad_lanes
+        t[: self.mh] = self.thresholds + (self.pad_lanes if self.bipolar_input else 0)
         tw = self.thr_bits
-        return [sum(int(v) << (p * tw) for p, v in enumerate(t[i * self.pe:(i + 1) * self.pe]))
+        mask = (1 << tw) - 1  # integer thresholds are stored in two's complement
+        return [sum((int(v) & mask) << (p * tw) for p, v in enumerate(t[i * self.pe:(i + 1) * self.pe]))
                 for i in range(self.nf)]
 
 

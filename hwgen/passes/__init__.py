@@ -3,8 +3,10 @@
 from hwgen.passes.base import run_passes  # noqa: F401
 from hwgen.passes.thresholds import FoldThresholds, LowerLastMatMul  # noqa: F401
 from hwgen.passes.folding import apply_folding, set_stream_widths  # noqa: F401
+from hwgen.passes.layout import ReorderFlattenWeights  # noqa: F401
 
 
 def lower(graph):
-    """Streamline an imported graph into XNOR-popcount MVUs with thresholds."""
+    """Streamline an imported graph into MVUs with thresholds, in the stream's data layout."""
+    graph = run_passes(graph, [ReorderFlattenWeights()])
     return run_passes(graph, [FoldThresholds(), LowerLastMatMul()])

@@ -50,28 +50,56 @@ def apply_folding(graph: Graph, pe: int | None = None, simd: int | None = None,
         if not (1 <= n.pe <= n.mh and 1 <= n.simd <= n.mw):
             raise HwgenError(f"folding: layer '{name}' ({n.mh}x{n.mw}): PE={n.pe} must be in "
                              f"[1, {n.mh}] and SIMD={n.simd} in [1, {n.mw}]")
+    _fix_flatten_pe(g, set(config or {}))
     return set_stream_widths(g)
 
 
 def set_stream_widths(graph: Graph) -> Graph:
-    """Each MVU reads beats as wide as its producer writes them: the first takes SIMD bits per
-    beat from the host, the others take the previous layer's PE bits."""
+    """Each hardware node reads beats as wide as its producer writes them; the first node
+    takes its natural width from the host (SIMD elements for an MVU, one pixel for a sliding
+    window). A Flatten has no hardware and passes the stream through."""
+    from hwgen.ops import Flatten, SlidingWindow, WindowOr
     hw = graph.hw_nodes()
+    prev_out = None
     for k, n in enumerate(hw):
-        if not isinstance(n, XnorMVU):
-            raise HwgenError(f"node '{n.name}': no hardware for {type(n).__name__} yet")
-        if k == 0:
-            n.in_width = n.simd
+        if isinstance(n, Flatten):
+            continue
+        if isinstance(n, XnorMVU):
+            if prev_out is not None and n.bipolar_input is False:
+                raise HwgenError(f"node '{n.name}': integer inputs must come from the host")
+            n.in_width = n.simd * n.in_bits if prev_out is None else prev_out
+            out = n.pe * n.out_lane_bits
+        elif isinstance(n, SlidingWindow):
+            n.in_width = n.pixel_bits if prev_out is None else prev_out
+            out = n.out_width
+        elif isinstance(n, WindowOr):
+            n.in_width = n.c if prev_out is None else prev_out
+            out = n.out_width
         else:
-            prev = hw[k - 1]
-            if not prev.has_thresholds:
-                raise HwgenError(f"node '{n.name}': its input comes from '{prev.name}', which has "
-                                 "no thresholds (integer outputs cannot feed a binary layer)")
-            n.in_width = prev.pe
+            raise HwgenError(f"node '{n.name}': no hardware for {type(n).__name__} yet")
+        if k > 0 and isinstance(hw[k - 1], XnorMVU) and not hw[k - 1].has_thresholds:
+            raise HwgenError(f"node '{n.name}': its input comes from '{hw[k - 1].name}', which has "
+                             "no thresholds (integer outputs cannot feed a binary layer)")
+        prev_out = out
     graph.validate()
     return graph
 
 
+def _fix_flatten_pe(graph: Graph, explicit: set[str]) -> None:
+    """A convolution feeding a flatten streams its pixels back to back: PE must divide its
+    channels, or pad lanes would land inside the flattened vector. Lower PE to the largest
+    divisor for layers folded by --pe; refuse explicit per-layer values that do not divide."""
+    from hwgen.ops import Flatten
+    hw = graph.hw_nodes()
+    for a, b in zip(hw, hw[1:]):
+        if isinstance(a, XnorMVU) and isinstance(b, Flatten) and a.pixels > 1 and a.mh % a.pe:
+            if a.name in explicit:
+                raise HwgenError(f"folding: layer '{a.name}' feeds a flatten, so PE={a.pe} must divide its "
+                                 f"{a.mh} channels")
+            a.pe = max(d for d in range(1, a.pe + 1) if a.mh % d == 0)
+
+
 def folding_bound(graph: Graph) -> int:
-    """Cycles per frame of the slowest layer: the rate the whole pipeline must reach."""
-    return max(n.cycles for n in graph.hw_nodes())
+    """Cycles per frame of the slowest layer (sliding windows included): the rate the whole
+    pipeline must reach."""
+    return max(n.cycles for n in graph.hw_nodes() if hasattr(n, "cycles"))

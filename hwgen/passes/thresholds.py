@@ -44,6 +44,43 @@ def popcount_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray
     return weights, thresholds
 
 
+def integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Thresholds on the accumulator of an integer-input layer: acc' >= T, acc' = acc or -acc.
+
+    The accumulator spans up to MW * 2^bits values, too many to list, so each channel's
+    crossing is found by bisection over the integers. Every float step is monotone, so the
+    decision is too; bisection finds the same crossing as listing every value would."""
+    from hwgen.ops import XnorMVU
+    lo, hi = XnorMVU(name=mm.name, weights=mm.weights, in_bits=mm.in_bits, in_signed=mm.in_signed).acc_range()
+
+    def decide(acc: np.ndarray) -> np.ndarray:  # acc: (MH,) ints, one per channel
+        with np.errstate(all="ignore"):
+            z = apply_steps(steps, (acc * mm.scale)[None, :], np.float64)[0]
+        if not np.all(np.isfinite(z)):
+            bad = int(np.argwhere(~np.isfinite(z))[0][0])
+            raise mm.fail(f"BatchNorm/affine after it is not finite on channel {bad} (zero variance?)")
+        return z >= 0
+
+    mh = mm.mh
+    at_lo, at_hi = decide(np.full(mh, lo)), decide(np.full(mh, hi))
+    flip = at_lo & ~at_hi  # falling: true at the bottom only
+    # bisect for the first acc where the decision equals its value at `hi` (rising) or stops
+    # being true (falling): keep decide(a) != target at a, == target at b
+    a, b = np.full(mh, lo, dtype=np.int64), np.full(mh, hi, dtype=np.int64)
+    target = ~flip
+    while np.any(b - a > 1):
+        m = (a + b) // 2
+        d = decide(m) == target
+        b = np.where(d, m, b)
+        a = np.where(d, a, m)
+    rising_t = np.where(at_lo, lo, np.where(at_hi, b, hi + 1))  # constant channels: lo or hi + 1
+    falling_last_true = a  # the last acc with decision True
+    thresholds = np.where(flip, -falling_last_true, rising_t).astype(np.int64)
+    weights = mm.weights.copy()
+    weights[flip] ^= 1
+    return weights, thresholds
+
+
 class FoldThresholds(NodePass):
     """BinaryMatMul [HostSteps] Sign  ->  XnorMVU with thresholds."""
 
@@ -58,8 +95,10 @@ class FoldThresholds(NodePass):
     def rewrite(self, window):
         mm = window[0]
         steps = window[1].steps if isinstance(window[1], HostSteps) else []
-        weights, thresholds = popcount_thresholds(mm, steps)
-        return [XnorMVU(name=mm.name, weights=weights, thresholds=thresholds)]
+        fold = popcount_thresholds if mm.in_bits == 1 else integer_thresholds
+        weights, thresholds = fold(mm, steps)
+        return [XnorMVU(name=mm.name, weights=weights, thresholds=thresholds, in_bits=mm.in_bits,
+                        in_signed=mm.in_signed, pixels=mm.pixels)]
 
 
 class LowerLastMatMul(NodePass):
@@ -80,5 +119,6 @@ class LowerLastMatMul(NodePass):
         rest = window[1].steps if len(window) > 1 else []
         scale = {"op": "Mul", "const": mm.scale.tolist(), "const_first": False}
         name = window[1].name if len(window) > 1 else "host_post"
-        return [XnorMVU(name=mm.name, weights=mm.weights.copy(), thresholds=None),
+        return [XnorMVU(name=mm.name, weights=mm.weights.copy(), thresholds=None, in_bits=mm.in_bits,
+                        in_signed=mm.in_signed, pixels=mm.pixels),
                 HostSteps(name=name, steps=[scale] + rest)]

@@ -1,6 +1,8 @@
 """Frames <-> AXI-Stream beats, the layout the generated hardware uses.
 
-Input: a frame's bipolar bits, element i in beat i // W at bit i % W (W = beat width).
+Input: a frame's elements of E bits each (E = 1: bipolar bits; integers in two's complement),
+concatenated little-endian: bit j of the frame (element j // E, its bit j % E) in beat j // W
+at bit j % W (W = beat width). Images are pixel-major, channels within a pixel.
 Output: lanes of `lane_bits` each, lane p of beat b at bits [p*lane_bits, (p+1)*lane_bits),
 element b*lanes + p; lanes past the last element are padding and dropped.
 """
@@ -8,6 +10,15 @@ element b*lanes + p; lanes past the last element are padding and dropped.
 from __future__ import annotations
 
 import numpy as np
+
+
+def element_bits(values: np.ndarray, elem_bits: int) -> np.ndarray:
+    """(B, ...) integers -> (B, N * elem_bits) bits, each element's bits lowest first."""
+    v = values.reshape(values.shape[0], -1).astype(np.int64)
+    if elem_bits == 1:
+        return v.astype(np.uint8)
+    bits = (v[:, :, None] >> np.arange(elem_bits)) & 1  # arithmetic shift: two's complement
+    return bits.reshape(v.shape[0], -1).astype(np.uint8)
 
 
 def pack_frames(bits: np.ndarray, width: int) -> list[list[int]]:

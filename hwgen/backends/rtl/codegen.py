@@ -1,6 +1,8 @@
-"""Verilog backend: ROM images per layer, and a top that stitches rtl/ kernels.
+"""Verilog backend: one rtl/ kernel instance per hardware node, ROM images, a stitched top.
 
-`generate_rtl(graph)` returns {relative path: content}; nothing here runs a tool.
+`generate_rtl(graph, mem_dir)` returns {relative path: content}; nothing here runs a tool.
+Each op type has a small function giving its module, parameters and ROM files; the template
+only wires instances in a chain with a FIFO in front of each.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from hwgen import ROOT, __version__
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import XnorMVU
+from hwgen.ops import Flatten, SlidingWindow, WindowOr, XnorMVU
 
 TOP_NAME = "hwgen_top"
-#: hand-written kernels the generated top instantiates (paths relative to the repository)
-RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v"]
+#: hand-written kernels the generated top may instantiate (paths relative to the repository)
+RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_or.v"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,8 @@ class StreamFormat:
 
     in_width: int  # bits per input beat
     in_beats: int  # beats per input frame
-    in_elems: int  # bipolar elements per input frame
+    in_elems: int  # elements per input frame
+    in_elem_bits: int  # bits per input element (1: bipolar)
     out_lanes: int  # lanes per output beat
     out_lane_bits: int  # bits per output lane (signed unless 1)
     out_beats: int  # beats per output frame
@@ -37,14 +40,29 @@ class StreamFormat:
         return self.out_lanes * self.out_lane_bits
 
 
+def _hw(graph: Graph) -> list:
+    """Hardware nodes that have an RTL instance (a Flatten is only a change of view)."""
+    return [n for n in graph.hw_nodes() if not isinstance(n, Flatten)]
+
+
 def stream_format(graph: Graph) -> StreamFormat:
-    """The accelerator's port format, derived from its first and last layers."""
-    hw = graph.hw_nodes()
+    """The accelerator's port format, derived from its first and last nodes."""
+    hw = _hw(graph)
     if not hw:
         raise HwgenError(f"graph '{graph.name}': nothing to put in hardware")
     first, last = hw[0], hw[-1]
-    return StreamFormat(first.in_width, first.in_beats, first.mw,
-                        last.pe, last.out_lane_bits, last.nf, last.mh)
+    if not isinstance(last, XnorMVU):
+        raise HwgenError(f"graph '{graph.name}': the accelerator must end with a matrix layer")
+    if isinstance(first, XnorMVU):
+        elems, ebits = first.mw, first.in_bits
+        beats = math.ceil(elems * ebits / first.in_width)
+    elif isinstance(first, SlidingWindow):
+        elems, ebits = first.h * first.w * first.c, first.elem_bits
+        beats = first.h * first.w * first.in_beats
+    else:
+        raise HwgenError(f"graph '{graph.name}': cannot start with {type(first).__name__}")
+    return StreamFormat(first.in_width, beats, elems, ebits, last.pe, last.out_lane_bits,
+                        last.nf * last.pixels, last.mh * last.pixels)
 
 
 def _ident(name: str) -> str:
@@ -58,35 +76,52 @@ def _hex_lines(words: list[int], bits: int) -> str:
     return "".join(f"{w:0{digits}x}\n" for w in words)
 
 
+def _mvu(n: XnorMVU, lid: str, mem_dir: str, files: dict) -> tuple[str, list, int]:
+    wfile, tfile = f"{lid}_weights.mem", f"{lid}_thresholds.mem"
+    files[wfile] = _hex_lines(n.weight_words(), n.pe * n.simd)
+    if n.has_thresholds:
+        files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.thr_bits)
+    params = [("MW", n.mw), ("MH", n.mh), ("PE", n.pe), ("SIMD", n.simd), ("IN_W", n.in_width),
+              ("IN_BITS", n.in_bits), ("IN_SIGNED", int(n.in_signed)), ("USE_THR", int(n.has_thresholds)),
+              ("CNT_W", n.count_bits), ("THR_W", n.thr_bits), ("OUT_LANE_W", n.out_lane_bits),
+              ("WEIGHT_FILE", f'"{mem_dir}/{wfile}"'),
+              ("THR_FILE", f'"{mem_dir}/{tfile}"' if n.has_thresholds else '""')]
+    return "hwgen_mvu", params, n.pe * n.out_lane_bits
+
+
+def _swg(n: SlidingWindow, lid: str, mem_dir: str, files: dict) -> tuple[str, list, int]:
+    params = [("H", n.h), ("W", n.w), ("PIX_W", n.pixel_bits), ("IN_W", n.in_width), ("K", n.k), ("S", n.stride)]
+    return "hwgen_swg", params, n.out_width
+
+
+def _window_or(n: WindowOr, lid: str, mem_dir: str, files: dict) -> tuple[str, list, int]:
+    return "hwgen_window_or", [("C", n.c), ("KK", n.k * n.k)], n.out_width
+
+
+_INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or}
+
+
 def generate_rtl(graph: Graph, mem_dir: str) -> dict[str, str]:
-    """Render the accelerator: `hwgen_top.v` and one .mem ROM image per weight/threshold set.
+    """Render the accelerator: `hwgen_top.v` and the ROM images (.mem) of its layers.
 
     `mem_dir` is the absolute folder the .mem files will be written to; $readmemh paths in the
     top point there, so simulators and synthesis find them whatever their working folder.
     """
-    hw = graph.hw_nodes()
     files: dict[str, str] = {}
-    layers = []
-    for k, n in enumerate(hw):
-        if not isinstance(n, XnorMVU):
+    insts = []
+    for k, n in enumerate(_hw(graph)):
+        make = _INSTANCES.get(type(n))
+        if make is None:
             raise HwgenError(f"node '{n.name}': the RTL backend has no kernel for {type(n).__name__}")
         lid = f"l{k}_{_ident(n.name)}"
-        wfile, tfile = f"{lid}_weights.mem", f"{lid}_thresholds.mem"
-        files[wfile] = _hex_lines(n.weight_words(), n.pe * n.simd)
-        if n.has_thresholds:
-            files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.thr_bits)
-        layers.append(dict(
-            name=n.name, id=lid, mw=n.mw, mh=n.mh, pe=n.pe, simd=n.simd, cycles=n.cycles,
-            in_width=n.in_width, out_width=n.pe * n.out_lane_bits, fifo_depth=max(2, n.fifo_depth),
-            use_thr=int(n.has_thresholds), count_bits=n.count_bits, thr_bits=n.thr_bits,
-            out_lane_bits=n.out_lane_bits, src="s_axis" if k == 0 else f"{layers[-1]['id']}_out",
-            weight_file=f"{mem_dir}/{wfile}",
-            thr_file=f"{mem_dir}/{tfile}" if n.has_thresholds else "",
-        ))
+        module, params, out_width = make(n, lid, mem_dir, files)
+        insts.append(dict(name=n.name, kind=type(n).__name__, id=lid, module=module, params=params,
+                          in_width=n.in_width, out_width=out_width, fifo_depth=max(2, n.fifo_depth),
+                          cycles=n.cycles, src="s_axis" if k == 0 else f"{insts[-1]['id']}_out"))
     fmt = stream_format(graph)
     files[f"{TOP_NAME}.v"] = render(
-        "rtl/top.v.j2", top=TOP_NAME, version=__version__, graph_name=graph.name, layers=layers,
-        last_id=layers[-1]["id"], in_width=fmt.in_width, in_beats=fmt.in_beats,
+        "rtl/top.v.j2", top=TOP_NAME, version=__version__, graph_name=graph.name, insts=insts,
+        last_id=insts[-1]["id"], in_width=fmt.in_width, in_beats=fmt.in_beats,
         out_width=fmt.out_width, out_beats=fmt.out_beats,
         out_beat_bits=max(1, (fmt.out_beats - 1).bit_length()),
     )
