@@ -29,7 +29,7 @@ def cmd_train(a) -> None:
     import torch
 
     out = Path(a.output)
-    split = load_dataset(a.dataset)
+    split = load_dataset(a.dataset, flat=a.model == "mlp")
     torch.manual_seed(a.seed)
     hidden = [int(h) for h in a.hidden.split(",")] if a.hidden else None
     model = build_model(a.model, split.x_train.shape[1:], split.num_classes, hidden)

@@ -75,5 +75,6 @@ def attr(node: onnx.NodeProto, name: str, default=None):
     """An attribute's Python value, or `default`."""
     for a in node.attribute:
         if a.name == name:
-            return onnx.helper.get_attribute_value(a)
+            v = onnx.helper.get_attribute_value(a)
+            return v.decode() if isinstance(v, bytes) else v
     return default

@@ -208,7 +208,7 @@ class _Walker:
             raise UnsupportedError(conv.name, f"dilation {list(attr(conv, 'dilations'))} is not supported")
         if attr(conv, "group", 1) != 1:
             raise UnsupportedError(conv.name, f"grouped convolution (group={attr(conv, 'group')}) is not supported")
-        if any(attr(conv, "pads", [0, 0, 0, 0])) or attr(conv, "auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET", b"VALID", "VALID"):
+        if any(attr(conv, "pads", [0, 0, 0, 0])) or attr(conv, "auto_pad", "NOTSET") not in ("NOTSET", "VALID"):
             raise UnsupportedError(conv.name, f"zero padding {list(attr(conv, 'pads', []))} is refused: 0 is not "
                                    "a bipolar value (pad the input or use padding=0)")
         s = list(attr(conv, "strides", [1, 1]))

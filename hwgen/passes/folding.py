@@ -65,8 +65,6 @@ def set_stream_widths(graph: Graph) -> Graph:
         if isinstance(n, Flatten):
             continue
         if isinstance(n, XnorMVU):
-            if prev_out is not None and n.bipolar_input is False:
-                raise HwgenError(f"node '{n.name}': integer inputs must come from the host")
             n.in_width = n.simd * n.in_bits if prev_out is None else prev_out
             out = n.pe * n.out_lane_bits
         elif isinstance(n, SlidingWindow):

@@ -11,7 +11,7 @@ from torch import nn
 
 from hwgen.errors import HwgenError
 
-MODELS = ("mlp",)
+MODELS = ("mlp", "cnn")
 
 
 def binary_act():
@@ -36,6 +36,54 @@ def binary_linear(n_in: int, n_out: int):
         scaling_const = 1.0
 
     return QuantLinear(n_in, n_out, bias=False, weight_quant=UnitBinaryWeight)
+
+
+def input_quant_8bit():
+    """Brevitas' bnn_pynq input quantizer: signed 8-bit on [-1, 1 - 2^-7] (Q1.7)."""
+    from brevitas.nn import QuantIdentity
+    from brevitas_examples.bnn_pynq.models.common import CommonActQuant
+    return QuantIdentity(act_quant=CommonActQuant, bit_width=8, min_val=-1.0, max_val=1.0 - 2.0 ** -7)
+
+
+def binary_conv(c_in: int, c_out: int, k: int = 3):
+    """A Brevitas 2-D convolution with 1-bit weights of scale 1, no bias, no padding."""
+    from brevitas.nn import QuantConv2d
+    from brevitas.quant import SignedBinaryWeightPerTensorConst
+
+    class UnitBinaryWeight(SignedBinaryWeightPerTensorConst):
+        scaling_const = 1.0
+
+    return QuantConv2d(c_in, c_out, k, bias=False, padding=0, weight_quant=UnitBinaryWeight)
+
+
+class BinaryCNN(nn.Module):
+    """W1A1 CNN in the shape of Brevitas' bnn_pynq CNV, sized for 8x8 digits: 2x-1 and an
+    8-bit input quantizer on the host side of the first layer, 3x3 binary convolutions with
+    BatchNorm + sign, a 2x2 binary max-pool, binary FC layers, a final BatchNorm."""
+
+    def __init__(self, in_ch: int, num_classes: int, channels=(32, 64), fc=(128,), dropout: float = 0.1):
+        super().__init__()
+        self.input_quant = input_quant_8bit()
+        conv: list[nn.Module] = []
+        c = in_ch
+        for co in channels:
+            conv += [binary_conv(c, co), nn.BatchNorm2d(co), binary_act()]
+            c = co
+        conv.append(nn.MaxPool2d(2))
+        self.conv = nn.Sequential(*conv)
+        self.flat_features = c * 2 * 2  # 8 -> 6 -> 4 -> pool 2
+        fcs: list[nn.Module] = []
+        n = self.flat_features
+        for h in fc:
+            fcs += [binary_linear(n, h), nn.BatchNorm1d(h), binary_act(), nn.Dropout(dropout)]
+            n = h
+        fcs += [binary_linear(n, num_classes), nn.BatchNorm1d(num_classes)]
+        self.fc = nn.Sequential(*fcs)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.input_quant(2.0 * x - 1.0)
+        x = self.conv(x)
+        return self.fc(x.reshape(x.shape[0], -1))
 
 
 class BinaryMLP(nn.Module):
@@ -65,4 +113,8 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
         for d in in_shape:
             n_in *= d
         return BinaryMLP(n_in, hidden or [256, 128], num_classes)
+    if name == "cnn":
+        if len(in_shape) != 3 or tuple(in_shape[1:]) != (8, 8):
+            raise HwgenError(f"--model cnn: expects 8x8 images (C, 8, 8), the data set gives {in_shape}")
+        return BinaryCNN(in_shape[0], num_classes)
     raise HwgenError(f"--model: unknown model '{name}' (available: {', '.join(MODELS)})")
