@@ -57,7 +57,6 @@ module hwgen_swg #(
     reg [1:0]       full;  // per frame buffer: written completely, not yet read out
 
     // ---------------------------------------------------------------- write side
-    reg  [PB_W-1:0] pbuf;
     reg  [BW-1:0]   bcnt;
     reg  [AW-1:0]   waddr;
     reg             wbank;
@@ -69,7 +68,11 @@ module hwgen_swg #(
 
     generate
         if (IN_BEATS > 1) begin : g_shift
-            assign pbuf_next = {s_tdata, pbuf[PB_W-1:IN_W]};
+            // a pixel's beats arrive lowest bits first: shift in from the top
+            // (the oldest beat leaves the register as the pixel completes: keep PB_W - IN_W bits)
+            reg [PB_W-IN_W-1:0] pbuf;
+            always @(posedge clk) if (w_fire) pbuf <= pbuf_next[PB_W-1:IN_W];
+            assign pbuf_next = {s_tdata, pbuf};
         end else begin : g_one
             assign pbuf_next = s_tdata;
         end
@@ -85,7 +88,6 @@ module hwgen_swg #(
             waddr <= {AW{1'b0}};
             wbank <= 1'b0;
         end else if (w_fire) begin
-            pbuf <= pbuf_next;
             bcnt <= (bcnt == BEAT_MAX) ? {BW{1'b0}} : bcnt + 1'b1;
             if (pixel_done) begin
                 waddr <= frame_written ? {AW{1'b0}} : waddr + 1'b1;

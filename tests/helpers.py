@@ -27,7 +27,7 @@ def randomize_bn(model: torch.nn.Module, rng: np.random.Generator, ties: bool = 
     """Random running stats and affine on every BatchNorm: some gamma < 0, some gamma = 0,
     and (with `ties`) channels whose threshold lands exactly on a reachable dot product,
     with values chosen so every float step is exact (the tie must be a true tie)."""
-    bns = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm1d)]
+    bns = [m for m in model.modules() if isinstance(m, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d))]
     for k, bn in enumerate(bns):
         c = bn.num_features
         mean = rng.normal(0, 4, c)
@@ -54,8 +54,10 @@ def _fan_in(model, bn) -> int:
     prev = None
     for m in model.modules():
         if m is bn:
+            if isinstance(prev, torch.nn.Conv2d):
+                return prev.in_channels * prev.kernel_size[0] * prev.kernel_size[1]
             return prev.in_features
-        if hasattr(m, "in_features") and isinstance(m, torch.nn.Linear):
+        if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d)):
             prev = m
     raise ValueError("BatchNorm without a linear layer before it")
 
@@ -107,3 +109,23 @@ def fresh_dir(path: Path) -> Path:
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     return path
+
+
+def random_cnn(path: Path, seed: int, ties: bool = True):
+    """A random-init hwgen BinaryCNN (digits shape, 8-bit input) with adversarial BN stats."""
+    from hwgen.train.models import BinaryCNN
+    torch.manual_seed(seed)
+    m = BinaryCNN(1, 10)
+    randomize_bn(m, np.random.default_rng(seed), ties=ties)
+    m.eval()
+    return m, export(m, (1, 8, 8), path)
+
+
+def bnn_pynq_cnv(path: Path, seed: int):
+    """Brevitas' own bnn_pynq CNV at W1A1 (8-bit input), random BN stats with some gamma < 0."""
+    from brevitas_examples.bnn_pynq.models.CNV import CNV
+    torch.manual_seed(seed)
+    m = CNV(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=8, in_ch=3)
+    randomize_bn(m, np.random.default_rng(seed), ties=False)
+    m.eval()
+    return m, export(m, (3, 32, 32), path)

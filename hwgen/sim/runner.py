@@ -71,15 +71,18 @@ def build(sim: str, top: str, sources: list[str], cache_dir: Path,
 
 def simulate(sim: str, top: str, sources: list[str], cache_dir: Path, frames: list[list[int]],
              max_cycles: int, in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1,
-             ports: dict | None = None, parameters: dict | None = None) -> SimResult:
-    """Stream `frames` (lists of beat integers) through `top`; returns what came out."""
+             ports: dict | None = None, parameters: dict | None = None,
+             out_frames: int | None = None) -> SimResult:
+    """Stream `frames` (lists of beat integers) through `top`; returns the `out_frames`
+    (default: as many as sent) output frames that came out."""
     from cocotb_tools.runner import get_runner
 
     bdir, seconds = build(sim, top, sources, cache_dir, parameters)
     tmp = tempfile.mkdtemp(prefix="run-", dir=bdir)  # kept when the run fails, for its log
     job, res = Path(tmp) / "job.json", Path(tmp) / "result.json"
     job.write_text(json.dumps({"frames": frames, "max_cycles": max_cycles, "in_pause": in_pause,
-                               "out_pause": out_pause, "seed": seed, "ports": ports or {}}))
+                               "out_pause": out_pause, "seed": seed, "ports": ports or {},
+                               "out_frames": out_frames}))
     runner = get_runner(sim)
     env = {"HWGEN_SIM_JOB": str(job), "HWGEN_SIM_RESULT": str(res), "COCOTB_RANDOM_SEED": str(seed)}
     with _no_exit(f"{sim} simulation of '{top}' failed (log: {tmp}/sim.log)"):

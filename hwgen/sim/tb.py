@@ -55,8 +55,9 @@ class StreamTB:
     def _now_cycles(self) -> float:
         return get_sim_time("ns") / self.period_ns
 
-    async def run(self, frames: list[list[int]], max_cycles: int) -> list[list[int]]:
-        """Send every frame, receive as many, fail if it takes more than `max_cycles`.
+    async def run(self, frames: list[list[int]], max_cycles: int, out_frames: int | None = None) -> list[list[int]]:
+        """Send every frame, receive `out_frames` (default: as many), fail if it takes more
+        than `max_cycles`. Without TLAST on the output every beat is a frame.
 
         The sink wakes `recv` at the clock edge of a frame's last beat, so the recorded
         completion cycles are exact without a per-cycle monitor coroutine (which would
@@ -65,12 +66,13 @@ class StreamTB:
         for beats in frames:
             await self.source.send(AxiStreamFrame(beats))
         received: list[list[int]] = []
-        for _ in frames:
+        expected = len(frames) if out_frames is None else out_frames
+        for _ in range(expected):
             left = max_cycles - (self._now_cycles() - t0)
             try:
                 frame = await with_timeout(self.sink.recv(), max(1, int(left)) * self.period_ns, "ns")
             except SimTimeoutError:
-                raise AssertionError(f"timeout: {len(received)} of {len(frames)} frames after "
+                raise AssertionError(f"timeout: {len(received)} of {expected} frames after "
                                      f"{max_cycles} cycles") from None
             received.append([int(v) for v in frame.tdata])
             self.done_cycles.append(round(self._now_cycles() - t0))

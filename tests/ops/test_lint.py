@@ -56,3 +56,31 @@ def test_fifo_lints_clean(depth):
     need_tool("verilator")
     rc, text = _lint([str(REPO / "rtl/hwgen_axis_fifo.v")], "hwgen_axis_fifo", [f"-GDEPTH={depth}", "-GW=5"])
     assert rc == 0 and "%Warning" not in text, text
+
+
+@pytest.mark.parametrize("params", [["-GH=8", "-GW=8", "-GPIX_W=8", "-GIN_W=8", "-GK=3", "-GS=1"],
+                                    ["-GH=7", "-GW=5", "-GPIX_W=12", "-GIN_W=5", "-GK=2", "-GS=2"],
+                                    ["-GH=3", "-GW=3", "-GPIX_W=1", "-GIN_W=1", "-GK=1", "-GS=1"]])
+def test_sliding_window_lints_clean(params):
+    need_tool("verilator")
+    rc, text = _lint([str(REPO / "rtl/hwgen_swg.v")], "hwgen_swg", params)
+    assert rc == 0 and "%Warning" not in text, text
+
+
+@pytest.mark.parametrize("params", [["-GC=64", "-GKK=4"], ["-GC=1", "-GKK=1"], ["-GC=3", "-GKK=9"]])
+def test_window_or_lints_clean(params):
+    need_tool("verilator")
+    rc, text = _lint([str(REPO / "rtl/hwgen_window_or.v")], "hwgen_window_or", params)
+    assert rc == 0 and "%Warning" not in text, text
+
+
+def test_conv_net_top_lints_clean(tmp_path):
+    """A digits-CNN-shaped net (8-bit first layer, convs, max-pool, flatten) lints clean."""
+    need_tool("verilator")
+    from hwgen.pipeline import CompileOptions, compile_model
+    from tests.helpers import random_cnn
+    _m, path = random_cnn(tmp_path / "cnn.onnx", seed=1)
+    out = ROOT / "build" / "tests" / "lint" / "cnn"
+    compile_model(CompileOptions(path, out, 3, 5))
+    rc, text = _lint(rtl_sources(out / "rtl"), TOP_NAME)
+    assert rc == 0 and "%Warning" not in text, text
