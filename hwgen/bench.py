@@ -1,5 +1,5 @@
 """`make bench`: time per pipeline step, Verilator build time, simulated frames/s, and
-cycles/frame against the folding bound, on a trained digits MLP and a TFC-shaped net.
+cycles/frame against the folding bound, on trained digits nets and FINN's TFC/CNV shapes.
 
 Timings are wall-clock and noisy on shared machines: they are reported, never asserted.
 """
@@ -29,31 +29,49 @@ def _tfc_onnx(out: Path) -> Path:
     return path
 
 
-def _digits_onnx(out: Path) -> Path:
+def _cnv_onnx(out: Path) -> Path:
+    """A random-init CNV-W1A1 (Brevitas' bnn_pynq CNV, 8-bit input) exported to QONNX."""
+    import torch
+    from brevitas.export import export_qonnx
+    from brevitas_examples.bnn_pynq.models.CNV import CNV
+
+    torch.manual_seed(0)
+    m = CNV(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=8, in_ch=3).eval()
+    path = out / "cnv.onnx"
+    with contextlib.redirect_stdout(io.StringIO()):
+        export_qonnx(m, torch.rand(1, 3, 32, 32), export_path=str(path))
+    return path
+
+
+def _digits_onnx(out: Path, model_name: str) -> Path:
     import torch
 
     from hwgen.train.data import load_dataset
     from hwgen.train.models import build_model
     from hwgen.train.trainer import export, train
 
-    split = load_dataset("digits")
+    split = load_dataset("digits", flat=model_name == "mlp")
     torch.manual_seed(0)
-    model = build_model("mlp", split.x_train.shape[1:], split.num_classes)
+    model = build_model(model_name, split.x_train.shape[1:], split.num_classes)
     train(model, split, progress=False)
-    return export(model, split.x_train.shape[1:], out / "digits_mlp.onnx")
+    return export(model, split.x_train.shape[1:], out / f"digits_{model_name}.onnx")
 
 
-# (net, folding name, pe, simd, fold config) — TFC at FINN's published folding too
+# (net, folding name, pe, simd, fold config, frames) — TFC and CNV at FINN's published folding
+CNV_FOLD = {"Conv_0": (16, 3), "Conv_1": (32, 32), "Conv_2": (16, 32), "Conv_3": (16, 32), "Conv_4": (4, 32),
+            "Conv_5": (1, 32), "Gemm_0": (1, 4), "Gemm_1": (1, 8), "Gemm_2": (5, 1)}
 CASES = [
-    ("digits-mlp", "16/16", 16, 16, None),
-    ("digits-mlp", "4/8", 4, 8, None),
+    ("digits-mlp", "16/16", 16, 16, None, 200),
+    ("digits-mlp", "4/8", 4, 8, None, 200),
+    ("digits-cnn", "8/8", 8, 8, None, 200),
     ("TFC-W1A1", "finn-examples", None, None,
      {"Gemm_0": {"pe": 16, "simd": 49}, "Gemm_1": {"pe": 8, "simd": 8},
-      "Gemm_2": {"pe": 8, "simd": 8}, "Gemm_3": {"pe": 10, "simd": 8}}),
+      "Gemm_2": {"pe": 8, "simd": 8}, "Gemm_3": {"pe": 10, "simd": 8}}, 200),
+    ("CNV-W1A1", "finn-examples", None, None, {k: {"pe": p, "simd": s} for k, (p, s) in CNV_FOLD.items()}, 6),
 ]
 
 
-def bench(out: Path, console, frames: int = 200) -> list[dict]:
+def bench(out: Path, console) -> list[dict]:
     """Run the benchmark cases and print one table; returns the rows."""
     import shutil
 
@@ -63,24 +81,25 @@ def bench(out: Path, console, frames: int = 200) -> list[dict]:
     from hwgen.verify import verify_rtl
 
     out.mkdir(parents=True, exist_ok=True)
-    models = {"digits-mlp": _digits_onnx(out), "TFC-W1A1": _tfc_onnx(out)}
+    models = {"digits-mlp": _digits_onnx(out, "mlp"), "digits-cnn": _digits_onnx(out, "cnn"),
+              "TFC-W1A1": _tfc_onnx(out), "CNV-W1A1": _cnv_onnx(out)}
     rows = []
-    for net, fname, pe, simd, cfg in CASES:
+    for net, fname, pe, simd, cfg, frames in CASES:
         bdir = out / f"{net}-{fname.replace('/', 'x')}"
         shutil.rmtree(bdir / "sim_build", ignore_errors=True)  # time a cold Verilator build
         g, log = compile_model(CompileOptions(models[net], bdir, pe, simd, cfg))
         t0 = time.perf_counter()
         r = verify_rtl(g, bdir, frames=frames, sim="verilator")
-        rows.append({"net": net, "folding": fname, **{f"t_{k}": v for k, v in log.seconds.items()},
+        rows.append({"net": net, "folding": fname, "frames": frames, **{f"t_{k}": v for k, v in log.seconds.items()},
                      "build_s": r.build_seconds, "sim_s": r.sim_seconds,
                      "fps_sim": frames / r.sim_seconds, "cpf": r.cycles_per_frame, "bound": r.bound,
                      "mismatches": r.mismatches, "wall": time.perf_counter() - t0})
-    t = Table(title=f"hwgen bench ({frames} frames each, Verilator, no back-pressure)")
-    for col in ("net", "folding", "import s", "lower s", "fold s", "codegen s", "verilator build s",
+    t = Table(title="hwgen bench (Verilator, random frames, no back-pressure)")
+    for col in ("net", "folding", "frames", "import s", "lower s", "fold s", "codegen s", "verilator build s",
                 "sim frames/s", "cycles/frame", "bound", "ratio", "mismatches"):
         t.add_column(col, justify="left" if col in ("net", "folding") else "right")
     for r in rows:
-        t.add_row(r["net"], r["folding"], f"{r['t_import']:.2f}", f"{r['t_lower']:.3f}", f"{r['t_fold']:.3f}",
+        t.add_row(r["net"], r["folding"], str(r["frames"]), f"{r['t_import']:.2f}", f"{r['t_lower']:.3f}", f"{r['t_fold']:.3f}",
                   f"{r['t_codegen']:.3f}", f"{r['build_s']:.1f}", f"{r['fps_sim']:.0f}", f"{r['cpf']:.1f}",
                   str(r["bound"]), f"{r['cpf'] / r['bound']:.3f}", str(r["mismatches"]))
     console.print(t)
@@ -88,4 +107,8 @@ def bench(out: Path, console, frames: int = 200) -> list[dict]:
     console.print(f"TFC-W1A1 at FINN's folding: {tfc['cpf']:.0f} cycles/frame vs finn-examples' measured 119 "
                   f"(bound 64): ratio {tfc['cpf'] / 119:.2f}; at 100 MHz that is "
                   f"{1e8 / tfc['cpf']:,.0f} frames/s vs 837,019 ({1e8 / tfc['cpf'] / 837019:.2f}x)")
+    cnv = next(r for r in rows if r["net"] == "CNV-W1A1")
+    console.print(f"CNV-W1A1 at FINN's folding: {cnv['cpf']:.0f} cycles/frame (bound {cnv['bound']}); at 100 MHz "
+                  f"{1e8 / cnv['cpf']:,.0f} frames/s vs finn-examples' measured 3,020 ({1e8 / cnv['cpf'] / 3020:.2f}x); "
+                  f"Verilator build {cnv['build_s']:.1f} s, {cnv['fps_sim']:.2f} simulated frames/s")
     return rows
