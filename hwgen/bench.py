@@ -6,40 +6,37 @@ Timings are wall-clock and noisy on shared machines: they are reported, never as
 
 from __future__ import annotations
 
-import contextlib
-import io
 import time
 from pathlib import Path
 
-import numpy as np
 
 
 def _tfc_onnx(out: Path) -> Path:
     """A random-init TFC-W1A1 (Brevitas' bnn_pynq FC, 784-64-64-64-10) exported to QONNX."""
     import torch
-    from brevitas.export import export_qonnx
     from brevitas_examples.bnn_pynq.models.FC import FC
+
+    from hwgen.train.trainer import export_quietly
 
     torch.manual_seed(0)
     m = FC(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=1, in_channels=1,
            out_features=[64, 64, 64], in_features=(28, 28)).eval()
     path = out / "tfc.onnx"
-    with contextlib.redirect_stdout(io.StringIO()):  # torch.onnx's progress lines
-        export_qonnx(m, torch.rand(1, 1, 28, 28), export_path=str(path))
+    export_quietly(m, torch.rand(1, 1, 28, 28), path)
     return path
 
 
 def _cnv_onnx(out: Path) -> Path:
     """A random-init CNV-W1A1 (Brevitas' bnn_pynq CNV, 8-bit input) exported to QONNX."""
     import torch
-    from brevitas.export import export_qonnx
     from brevitas_examples.bnn_pynq.models.CNV import CNV
+
+    from hwgen.train.trainer import export_quietly
 
     torch.manual_seed(0)
     m = CNV(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=8, in_ch=3).eval()
     path = out / "cnv.onnx"
-    with contextlib.redirect_stdout(io.StringIO()):
-        export_qonnx(m, torch.rand(1, 3, 32, 32), export_path=str(path))
+    export_quietly(m, torch.rand(1, 3, 32, 32), path)
     return path
 
 

@@ -55,7 +55,7 @@ def cmd_compile(a) -> None:
                                progress=lambda step: status.update(f"compiling: {step}"))
     report = write_report(g, opts.out)
     _print_layers(con, report)
-    con.print(f"steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in log.seconds.items()))
+    con.print("steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in log.seconds.items()))
     con.print(f"wrote {opts.out}/ (graph.json, rtl/hwgen_top.v, report.json)")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 from pathlib import Path
@@ -64,10 +62,9 @@ def _fan_in(model, bn) -> int:
 
 def export(model: torch.nn.Module, in_shape, path: Path) -> Path:
     """QONNX export, quietly."""
-    from brevitas.export import export_qonnx
+    from hwgen.train.trainer import export_quietly
     model.eval()
-    with contextlib.redirect_stdout(io.StringIO()):
-        export_qonnx(model, torch.zeros((1,) + tuple(in_shape)), export_path=str(path))
+    export_quietly(model, torch.zeros((1,) + tuple(in_shape)), path)
     return path
 
 

@@ -80,14 +80,30 @@ def _progress(epochs: int, enabled: bool):
 
 def export(model: nn.Module, in_shape: tuple[int, ...], path: Path) -> Path:
     """Export to QONNX with Brevitas (weights may land in a side file `<path>.data`)."""
-    from brevitas.export import export_qonnx
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise HwgenError(f"{path.parent}: cannot create output folder ({e.strerror})") from None
     model.eval()
-    # torch.onnx prints its progress on stdout; keep hwgen's own output readable
-    with contextlib.redirect_stdout(io.StringIO()):
-        export_qonnx(model, torch.zeros((1,) + tuple(in_shape)), export_path=str(path))
+    export_quietly(model, torch.zeros((1,) + tuple(in_shape)), path)
     return path
+
+
+def export_quietly(model: nn.Module, example: torch.Tensor, path: Path) -> None:
+    """`brevitas.export.export_qonnx` without torch.onnx's progress lines (stdout) and its
+    'torchvision is not installed' warnings (logging): they say nothing to a hwgen user."""
+    import logging
+
+    from brevitas.export import export_qonnx
+    loggers = [logging.getLogger(n) for n in list(logging.root.manager.loggerDict) if n.startswith("torch.onnx")]
+    loggers.append(logging.getLogger("torch.onnx._internal.exporter._registration"))
+    old = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            export_qonnx(model, example, export_path=str(path))
+    finally:
+        for lg, lvl in zip(loggers, old):
+            lg.setLevel(lvl)

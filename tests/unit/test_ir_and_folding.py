@@ -1,6 +1,5 @@
 """IR JSON round trip, folding rules, stream packing."""
 
-import json
 
 import numpy as np
 import pytest
