@@ -92,14 +92,21 @@ def bench(out: Path, console) -> list[dict]:
                      "fps_sim": frames / r.sim_seconds, "cpf": r.cycles_per_frame, "bound": r.bound,
                      "mismatches": r.mismatches, "wall": time.perf_counter() - t0})
     t = Table(title="hwgen bench (Verilator, random frames, no back-pressure)")
-    for col in ("net", "folding", "frames", "import s", "lower s", "fold s", "codegen s", "verilator build s",
-                "sim frames/s", "cycles/frame", "bound", "ratio", "mismatches"):
+    cols = ("net", "folding", "frames", "import s", "lower s", "fold s", "codegen s", "verilator build s",
+            "sim frames/s", "cycles/frame", "bound", "ratio", "mismatches")
+    for col in cols:
         t.add_column(col, justify="left" if col in ("net", "folding") else "right")
-    for r in rows:
-        t.add_row(r["net"], r["folding"], str(r["frames"]), f"{r['t_import']:.2f}", f"{r['t_lower']:.3f}", f"{r['t_fold']:.3f}",
-                  f"{r['t_codegen']:.3f}", f"{r['build_s']:.1f}", f"{r['fps_sim']:.0f}", f"{r['cpf']:.1f}",
-                  str(r["bound"]), f"{r['cpf'] / r['bound']:.3f}", str(r["mismatches"]))
+    table_rows = [(r["net"], r["folding"], str(r["frames"]), f"{r['t_import']:.2f}", f"{r['t_lower']:.3f}",
+                   f"{r['t_fold']:.3f}", f"{r['t_codegen']:.3f}", f"{r['build_s']:.1f}", f"{r['fps_sim']:.3g}",
+                   f"{r['cpf']:.1f}", str(r["bound"]), f"{r['cpf'] / r['bound']:.3f}", str(r["mismatches"]))
+                  for r in rows]
+    for tr in table_rows:
+        t.add_row(*tr)
+    console.width = max(console.width, 180)  # a table for logs and terminals alike: never truncated
     console.print(t)
+    md = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
+    md += "".join("| " + " | ".join(tr) + " |\n" for tr in table_rows)
+    (out / "bench.md").write_text(md)
     tfc = next(r for r in rows if r["net"] == "TFC-W1A1")
     console.print(f"TFC-W1A1 at FINN's folding: {tfc['cpf']:.0f} cycles/frame vs finn-examples' measured 119 "
                   f"(bound 64): ratio {tfc['cpf'] / 119:.2f}; at 100 MHz that is "

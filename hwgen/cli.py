@@ -48,7 +48,7 @@ def cmd_compile(a) -> None:
     if a.fold and (a.pe or a.simd):
         raise HwgenError("--fold cannot be combined with --pe/--simd")
     fold = load_fold_config(Path(a.fold)) if a.fold else None
-    opts = CompileOptions(Path(a.model), Path(a.output), a.pe, a.simd, fold)
+    opts = CompileOptions(Path(a.model), Path(a.output), a.pe, a.simd, fold, board=a.board)
     con = _console()
     with con.status("compiling") as status:
         g, log = compile_model(opts, from_step=a.from_step,
@@ -95,6 +95,10 @@ def cmd_run(a) -> None:
     x = _load_npy(a.input, "input")
     if a.backend == "golden":
         y = run_golden(g, x)
+    elif a.backend == "csim":
+        from hwgen.pipeline import run_csim_model
+        y, res = run_csim_model(g, Path(a.build), x)
+        print(f"csim: {len(x)} frames, kernel trips {res.trips}")
     else:
         y, res = run_rtl(g, Path(a.build), x, sim=a.sim)
         print(f"{a.sim}: {len(x)} frames, {res.done_cycles[-1] if res.done_cycles else 0} cycles")
@@ -116,6 +120,11 @@ def cmd_sim(a) -> None:
           f"(bound {r.bound}, ratio {r.cycles_per_frame / r.bound:.3f})")
     if r.mismatches:
         raise HwgenError(f"RTL differs from the golden model on {r.mismatches} of {r.frames} frames")
+
+
+def cmd_hls_synth(a) -> None:
+    from hwgen.flows.vitis_hls import run_vitis_hls
+    print(f"exported IP project: {run_vitis_hls(Path(a.build))}")
 
 
 def cmd_demo(a) -> None:
@@ -149,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--pe", type=_positive, help="PE of every layer (clipped to its size)")
     c.add_argument("--simd", type=_positive, help="SIMD of every layer (clipped to its size)")
     c.add_argument("--fold", help="JSON file: {layer: {pe: N, simd: N}}")
-    c.add_argument("--from", dest="from_step", help="resume from a step (import, lower, fold, codegen)")
+    c.add_argument("--from", dest="from_step", help="resume from a step (import, lower, fold, codegen, hls)")
+    c.add_argument("--board", default="pynq-z2", help="board of boards/ for generated tool scripts")
     c.set_defaults(func=cmd_compile)
 
     r = sub.add_parser("run", help="run a compiled model on inputs (golden model or RTL simulation)")
@@ -157,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-i", "--input", required=True, help=".npy of float32 inputs, the model's input shape")
     r.add_argument("-o", "--output", required=True, help=".npy of the model's outputs")
     r.add_argument("--labels", help=".npy of top-1 labels")
-    r.add_argument("--backend", choices=("golden", "rtl"), default="golden")
+    r.add_argument("--backend", choices=("golden", "rtl", "csim"), default="golden")
     r.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
     r.set_defaults(func=cmd_run)
 
@@ -168,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--backpressure", action="store_true", help="random stalls on input and output")
     s.add_argument("--seed", type=int, default=1)
     s.set_defaults(func=cmd_sim)
+
+    h = sub.add_parser("hls-synth", help="run Vitis HLS (csynth, IP export) on a build's generated script")
+    h.add_argument("build")
+    h.set_defaults(func=cmd_hls_synth)
 
     d = sub.add_parser("demo", help="train, compile, simulate and report a digits MLP")
     d.add_argument("-o", "--output", default="build/demo")

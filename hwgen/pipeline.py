@@ -31,6 +31,7 @@ class CompileOptions:
     pe: int | None = None
     simd: int | None = None
     fold: dict | None = None
+    board: str = "pynq-z2"  # part and clock for generated tool scripts (boards/*.yaml)
 
 
 @dataclass
@@ -66,11 +67,25 @@ def _step_codegen(opts: CompileOptions, g: Graph) -> Graph:
     return g
 
 
+def _step_hls(opts: CompileOptions, g: Graph) -> Graph:
+    from hwgen.backends.hls import generate_hls
+    from hwgen.flows.vitis_hls import write_tcl
+    hls_dir = (opts.out / "hls").resolve()
+    if hls_dir.exists():
+        shutil.rmtree(hls_dir)
+    hls_dir.mkdir(parents=True)
+    for name, text in generate_hls(g).items():
+        (hls_dir / name).write_text(text)
+    write_tcl(g, hls_dir, opts.board)
+    return g
+
+
 STEPS: list[tuple[str, Callable]] = [
     ("import", _step_import),
     ("lower", _step_lower),
     ("fold", _step_fold),
     ("codegen", _step_codegen),
+    ("hls", _step_hls),
 ]
 
 
@@ -184,4 +199,32 @@ def run_rtl(g: Graph, build: Path, x: np.ndarray, sim: str = "verilator", in_pau
     pre, _hw, post = g.split()
     bits = g.execute(g.check_input(x), pre)
     hw_out, res = simulate_hw(g, build, bits, sim, in_pause, out_pause, seed)
+    return g.execute(hw_out, post), res
+
+
+def simulate_csim(g: Graph, build: Path, values: np.ndarray):
+    """Stream accelerator inputs through the g++ C-simulation of the HLS top; returns
+    (integer outputs of the last layer, CsimResult)."""
+    from hwgen.backends.hls.csim import run_csim
+    from hwgen.backends.rtl import stream_format
+    from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
+
+    hls_dir = Path(build).resolve() / "hls"
+    if not (hls_dir / "hwgen_top.cpp").is_file():
+        raise HwgenError(f"{hls_dir}: no generated HLS code (run `hwgen compile` first)")
+    fmt = stream_format(g)
+    frames = pack_frames(element_bits(values, fmt.in_elem_bits), fmt.in_width)
+    res = run_csim(hls_dir, frames, fmt.in_width)
+    if len(res.beats) != len(frames) * fmt.out_beats:
+        raise HwgenError(f"C-simulation wrote {len(res.beats)} beats for {len(frames)} frames "
+                         f"(expected {fmt.out_beats} each)")
+    per = [res.beats[k * fmt.out_beats:(k + 1) * fmt.out_beats] for k in range(len(frames))]
+    out = unpack_frames(per, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems, signed=not g.hw_nodes()[-1].has_thresholds)
+    return out, res
+
+
+def run_csim_model(g: Graph, build: Path, x: np.ndarray):
+    """Host steps around the C-simulated HLS accelerator: model inputs in, outputs out."""
+    pre, _hw, post = g.split()
+    hw_out, res = simulate_csim(g, build, g.execute(g.check_input(x), pre))
     return g.execute(hw_out, post), res

@@ -1,0 +1,229 @@
+// hwgen HLS kernel library: hand-written, parameterized streaming kernels for Vitis HLS, the
+// C++ twins of rtl/. Every size is a template parameter; streams are hls::stream, words are
+// ap_uint<N>. Stream formats are those of the RTL (README, "Streams"). In C-simulation each
+// kernel's innermost pipelined loop counts its trips in hwgen::trip_counts[ID], so a test can
+// check them against the folding (SF*NF per vector for an MVU).
+#ifndef HWGEN_HLS_H
+#define HWGEN_HLS_H
+
+#ifndef AP_INT_MAX_W
+#define AP_INT_MAX_W 4096  // weight and buffer words wider than Vitis' default 1024 bits
+#endif
+#include <ap_int.h>
+#include <hls_stream.h>
+
+// HLS pragmas through _Pragma: Vitis HLS reads them when synthesizing, and g++ (where they
+// would be unknown pragmas, an error under -Wall -Werror) never sees them.
+#ifdef __SYNTHESIS__
+#define HWGEN_PRAGMA(x) _Pragma(#x)
+#else
+#define HWGEN_PRAGMA(x)
+#endif
+
+namespace hwgen {
+
+#ifndef __SYNTHESIS__
+inline unsigned long long trip_counts[256];
+#define HWGEN_TRIP(id) (::hwgen::trip_counts[id]++)
+#else
+#define HWGEN_TRIP(id)
+#endif
+
+// element l (EW bits) of a word of elements, as a signed or unsigned integer
+template <unsigned EW, bool SIGNED, int XW>
+long long element(const ap_uint<XW>& x, unsigned l) {
+    long long v = 0;
+    for (unsigned b = 0; b < EW; b++) {
+HWGEN_PRAGMA(HLS UNROLL)
+        if (x[l * EW + b]) v |= 1LL << b;
+    }
+    if (SIGNED && ((v >> (EW - 1)) & 1)) v -= 1LL << EW;
+    return v;
+}
+
+// lane p (LW bits) of a word of lanes, read as signed (SIGNED) or unsigned
+template <unsigned LW, bool SIGNED, int WW>
+long long lane(const ap_uint<WW>& x, unsigned p) {
+    return element<LW, SIGNED, WW>(x, p);
+}
+
+// write the low LW bits of v (two's complement) into lane p
+template <unsigned LW, int WW>
+void set_lane(ap_uint<WW>& x, unsigned p, long long v) {
+    for (unsigned b = 0; b < LW; b++) {
+HWGEN_PRAGMA(HLS UNROLL)
+        x[p * LW + b] = (v >> b) & 1;
+    }
+}
+
+// Binary-weight matrix-vector unit (rtl/hwgen_mvu.v): `vectors` vectors of MW elements (EW
+// bits each; EW = 1: bipolar) in beats of IN_W bits; per vector NF = ceil(MH/PE) beats of PE
+// lanes: thresholded bits (USE_THR) or accumulators of LANE_W bits. Weights: word nf*SF + sf
+// holds PE x SIMD bits; thresholds: word nf holds PE values of THR_W bits (bipolar: counts
+// of matches, pad lanes included; integer: signed accumulator values).
+template <unsigned ID, unsigned MW, unsigned MH, unsigned PE, unsigned SIMD, unsigned EW, bool IN_SIGNED,
+          bool USE_THR, unsigned CNT_W, unsigned THR_W, unsigned LANE_W, unsigned IN_W>
+void mvu(hls::stream<ap_uint<IN_W> >& in, hls::stream<ap_uint<PE * LANE_W> >& out,
+         const ap_uint<PE * SIMD> weights[], const ap_uint<PE * THR_W> thresholds[], unsigned vectors) {
+    constexpr unsigned SF = (MW + SIMD - 1) / SIMD;
+    constexpr unsigned NF = (MH + PE - 1) / PE;
+    constexpr unsigned IN_BEATS = (MW * EW + IN_W - 1) / IN_W;
+    constexpr unsigned PAD = SF * SIMD - MW;
+    constexpr unsigned XW = SIMD * EW;
+    typedef ap_int<CNT_W + 2> acc_t;
+    ap_uint<XW> buf[SF];
+    for (unsigned v = 0; v < vectors; v++) {
+        for (unsigned s = 0; s < SF; s++) buf[s] = 0;  // pad elements are zero
+        for (unsigned b = 0; b < IN_BEATS; b++) {
+HWGEN_PRAGMA(HLS PIPELINE II=1)
+            const ap_uint<IN_W> beat = in.read();
+            for (unsigned i = 0; i < IN_W; i++) {
+HWGEN_PRAGMA(HLS UNROLL)
+                const unsigned pos = b * IN_W + i;
+                if (pos < MW * EW) buf[pos / XW][pos % XW] = beat[i];
+            }
+        }
+        for (unsigned nf = 0; nf < NF; nf++) {
+            acc_t acc[PE];
+HWGEN_PRAGMA(HLS ARRAY_PARTITION variable=acc complete)
+            for (unsigned p = 0; p < PE; p++) acc[p] = 0;
+            for (unsigned sf = 0; sf < SF; sf++) {
+HWGEN_PRAGMA(HLS PIPELINE II=1)
+                HWGEN_TRIP(ID);
+                const ap_uint<XW> x = buf[sf];
+                const ap_uint<PE * SIMD> w = weights[nf * SF + sf];
+                for (unsigned p = 0; p < PE; p++) {
+HWGEN_PRAGMA(HLS UNROLL)
+                    long long part = 0;
+                    for (unsigned l = 0; l < SIMD; l++) {
+HWGEN_PRAGMA(HLS UNROLL)
+                        const bool wb = w[p * SIMD + l];
+                        if (EW == 1) {
+                            part += (x[l] == wb) ? 1 : 0;  // XNOR: pad lanes (0, 0) match
+                        } else {
+                            const long long e = element<EW, IN_SIGNED, XW>(x, l);
+                            part += wb ? e : -e;
+                        }
+                    }
+                    acc[p] += part;
+                }
+            }
+            ap_uint<PE * LANE_W> o = 0;
+            const ap_uint<PE * THR_W> t = thresholds[USE_THR ? nf : 0];
+            for (unsigned p = 0; p < PE; p++) {
+HWGEN_PRAGMA(HLS UNROLL)
+                const long long a = acc[p];
+                if (USE_THR) {
+                    o[p] = a >= lane<THR_W, (EW > 1), PE * THR_W>(t, p);
+                } else {
+                    set_lane<LANE_W, PE * LANE_W>(o, p, EW == 1 ? 2 * a - (long long)(MW + 2 * PAD) : a);
+                }
+            }
+            out.write(o);
+        }
+    }
+}
+
+// Sliding-window generator (rtl/hwgen_swg.v): per frame an H x W image of PIX_W-bit pixels
+// (each IN_BEATS beats of IN_W bits), then for every output pixel its K x K window, one input
+// pixel per beat, in (ky, kx) order. No padding.
+template <unsigned ID, unsigned H, unsigned W, unsigned PIX_W, unsigned IN_W, unsigned K, unsigned S>
+void swg(hls::stream<ap_uint<IN_W> >& in, hls::stream<ap_uint<PIX_W> >& out, unsigned frames) {
+    constexpr unsigned OH = (H - K) / S + 1;
+    constexpr unsigned OW = (W - K) / S + 1;
+    constexpr unsigned IN_BEATS = (PIX_W + IN_W - 1) / IN_W;
+    static ap_uint<PIX_W> img[H * W];
+    for (unsigned f = 0; f < frames; f++) {
+        for (unsigned p = 0; p < H * W; p++) {
+            ap_uint<PIX_W> pix = 0;
+            for (unsigned b = 0; b < IN_BEATS; b++) {
+HWGEN_PRAGMA(HLS PIPELINE II=1)
+                const ap_uint<IN_W> beat = in.read();
+                for (unsigned i = 0; i < IN_W; i++) {
+HWGEN_PRAGMA(HLS UNROLL)
+                    if (b * IN_W + i < PIX_W) pix[b * IN_W + i] = beat[i];  // the rest: pad lanes
+                }
+            }
+            img[p] = pix;
+        }
+        for (unsigned oy = 0; oy < OH; oy++)
+            for (unsigned ox = 0; ox < OW; ox++)
+                for (unsigned ky = 0; ky < K; ky++)
+                    for (unsigned kx = 0; kx < K; kx++) {
+HWGEN_PRAGMA(HLS PIPELINE II=1)
+                        HWGEN_TRIP(ID);
+                        out.write(img[(oy * S + ky) * W + ox * S + kx]);
+                    }
+    }
+}
+
+// OR of every KK consecutive C-bit beats (rtl/hwgen_window_or.v): the max-pool of bipolar data.
+template <unsigned ID, unsigned C, unsigned KK>
+void window_or(hls::stream<ap_uint<C> >& in, hls::stream<ap_uint<C> >& out, unsigned windows) {
+    for (unsigned w = 0; w < windows; w++) {
+        ap_uint<C> acc = 0;
+        for (unsigned k = 0; k < KK; k++) {
+HWGEN_PRAGMA(HLS PIPELINE II=1)
+            HWGEN_TRIP(ID);
+            acc |= in.read();
+        }
+        out.write(acc);
+    }
+}
+
+// Index of the largest of NUM signed LANE_W-bit scores, PE per beat; ties: the lowest index.
+template <unsigned ID, unsigned NUM, unsigned PE, unsigned LANE_W, unsigned OUT_W>
+void label_select(hls::stream<ap_uint<PE * LANE_W> >& in, hls::stream<ap_uint<OUT_W> >& out, unsigned frames) {
+    constexpr unsigned NF = (NUM + PE - 1) / PE;
+    for (unsigned f = 0; f < frames; f++) {
+        long long best = 0;
+        unsigned best_idx = 0;
+        for (unsigned b = 0; b < NF; b++) {
+HWGEN_PRAGMA(HLS PIPELINE II=1)
+            HWGEN_TRIP(ID);
+            const ap_uint<PE * LANE_W> beat = in.read();
+            for (unsigned p = 0; p < PE; p++) {
+                const unsigned i = b * PE + p;
+                const long long v = lane<LANE_W, true, PE * LANE_W>(beat, p);
+                if (i < NUM && (i == 0 || v > best)) {
+                    best = v;
+                    best_idx = i;
+                }
+            }
+        }
+        out.write(ap_uint<OUT_W>(best_idx));
+    }
+}
+
+// Stream width converter: frames of BITS bits from beats of IN_W bits to beats of OUT_W bits
+// (element j of a frame at bit j % W of beat j / W on both sides; pad bits dropped / zero).
+template <unsigned ID, unsigned IN_W, unsigned OUT_W, unsigned BITS>
+void width_convert(hls::stream<ap_uint<IN_W> >& in, hls::stream<ap_uint<OUT_W> >& out, unsigned frames) {
+    constexpr unsigned IN_BEATS = (BITS + IN_W - 1) / IN_W;
+    constexpr unsigned OUT_BEATS = (BITS + OUT_W - 1) / OUT_W;
+    ap_uint<BITS> frame;
+    for (unsigned f = 0; f < frames; f++) {
+        for (unsigned b = 0; b < IN_BEATS; b++) {
+HWGEN_PRAGMA(HLS PIPELINE II=1)
+            const ap_uint<IN_W> beat = in.read();
+            for (unsigned i = 0; i < IN_W; i++) {
+HWGEN_PRAGMA(HLS UNROLL)
+                if (b * IN_W + i < BITS) frame[b * IN_W + i] = beat[i];
+            }
+        }
+        for (unsigned b = 0; b < OUT_BEATS; b++) {
+HWGEN_PRAGMA(HLS PIPELINE II=1)
+            HWGEN_TRIP(ID);
+            ap_uint<OUT_W> beat = 0;
+            for (unsigned i = 0; i < OUT_W; i++) {
+HWGEN_PRAGMA(HLS UNROLL)
+                if (b * OUT_W + i < BITS) beat[i] = frame[b * OUT_W + i];
+            }
+            out.write(beat);
+        }
+    }
+}
+
+}  // namespace hwgen
+
+#endif

@@ -1,0 +1,89 @@
+"""HLS C++ backend: one hls/hwgen_hls.h kernel call per hardware node, ROM headers, a top.
+
+`generate_hls(graph)` returns {file name: content}; nothing here runs a tool. Sizes are
+computed here and passed as template arguments; the templates only stitch.
+"""
+
+from __future__ import annotations
+
+from hwgen import __version__
+from hwgen.backends.rtl.codegen import _hw, _ident, stream_format
+from hwgen.backends.templates import render
+from hwgen.errors import HwgenError
+from hwgen.ir import Graph
+from hwgen.ops import SlidingWindow, WindowOr, XnorMVU
+
+TOP_NAME = "hwgen_top"
+
+
+def _b(v: bool) -> str:
+    return "true" if v else "false"
+
+
+def _mvu(n: XnorMVU, k: int, lid: str, roms: list) -> dict:
+    wname, tname = f"{lid}_weights", f"{lid}_thresholds"
+    roms.append({"name": wname, "width": n.pe * n.simd, "comment": f"{n.name}: weights, word nf*SF + sf",
+                 "words": [f"{w:x}" for w in n.weight_words()]})
+    if n.has_thresholds:
+        roms.append({"name": tname, "width": n.pe * n.thr_bits, "comment": f"{n.name}: thresholds, word nf",
+                     "words": [f"{w:x}" for w in n.threshold_words()]})
+    else:  # the kernel reads no threshold when USE_THR is false; keep its argument well-formed
+        roms.append({"name": tname, "width": n.pe * n.thr_bits, "comment": f"{n.name}: no thresholds",
+                     "words": ["0"]})
+    targs = [k, n.mw, n.mh, n.pe, n.simd, n.in_bits, _b(n.in_signed), _b(n.has_thresholds), n.count_bits,
+             n.thr_bits, n.out_lane_bits, n.in_width]
+    return {"kernel": "mvu", "targs": targs, "args": [wname, tname, f"frames * {n.pixels}"],
+            "out_width": n.pe * n.out_lane_bits,
+            "comment": f"{n.mh}x{n.mw}, PE={n.pe}, SIMD={n.simd}, {n.sf * n.nf} trips per vector"}
+
+
+def _swg(n: SlidingWindow, k: int, lid: str, roms: list) -> dict:
+    return {"kernel": "swg", "targs": [k, n.h, n.w, n.pixel_bits, n.in_width, n.k, n.stride], "args": ["frames"],
+            "out_width": n.pixel_bits, "comment": f"{n.k}x{n.k} windows at stride {n.stride} over {n.h}x{n.w}x{n.c}"}
+
+
+def _window_or(n: WindowOr, k: int, lid: str, roms: list) -> dict:
+    if n.in_width != n.c:
+        raise HwgenError(f"node '{n.name}': the HLS window OR takes whole pixels per beat")
+    return {"kernel": "window_or", "targs": [k, n.c, n.k * n.k], "args": [f"frames * {n.pixels}"],
+            "out_width": n.c, "comment": f"max-pool OR of {n.k}x{n.k} windows"}
+
+
+_KERNELS = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or}
+
+
+def kernel_trips(graph: Graph, frames: int) -> list[int]:
+    """The trip count each kernel's counted loop must reach for `frames` frames: SF*NF per
+    vector for an MVU, K*K per output pixel for a sliding window or window OR."""
+    trips = []
+    for n in _hw(graph):
+        if isinstance(n, XnorMVU):
+            trips.append(frames * n.pixels * n.sf * n.nf)
+        elif isinstance(n, SlidingWindow):
+            trips.append(frames * n.oh * n.ow * n.k * n.k)
+        elif isinstance(n, WindowOr):
+            trips.append(frames * n.pixels * n.k * n.k)
+    return trips
+
+
+def generate_hls(graph: Graph) -> dict[str, str]:
+    """Render `hwgen_top.{h,cpp}` and `hwgen_top_params.h` for the graph's accelerator."""
+    roms: list[dict] = []
+    kernels = []
+    hw = _hw(graph)
+    for k, n in enumerate(hw):
+        make = _KERNELS.get(type(n))
+        if make is None:
+            raise HwgenError(f"node '{n.name}': the HLS backend has no kernel for {type(n).__name__}")
+        lid = f"l{k}_{_ident(n.name)}"
+        kern = make(n, k, lid, roms)
+        kern.update(name=n.name, src="in" if k == 0 else kernels[-1]["out"],
+                    out="out" if k == len(hw) - 1 else f"{lid}_out",
+                    depth=max(2, hw[k + 1].fifo_depth) if k + 1 < len(hw) else 2)
+        kernels.append(kern)
+    fmt = stream_format(graph)
+    ctx = dict(top=TOP_NAME, version=__version__, graph_name=graph.name, kernels=kernels, roms=roms,
+               in_width=fmt.in_width, out_width=fmt.out_width, in_beats=fmt.in_beats, out_beats=fmt.out_beats)
+    return {f"{TOP_NAME}.h": render("hls/top.h.j2", **ctx),
+            f"{TOP_NAME}.cpp": render("hls/top.cpp.j2", **ctx),
+            f"{TOP_NAME}_params.h": render("hls/params.h.j2", **ctx)}

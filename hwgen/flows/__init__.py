@@ -1,0 +1,1 @@
+"""Tool flows: scripts for vendor tools (generated and tested here) and their runners."""

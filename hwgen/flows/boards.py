@@ -1,0 +1,40 @@
+"""Boards: boards/<name>.yaml gives the part, the default clock and the device family."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from hwgen import ROOT
+from hwgen.errors import HwgenError
+
+REQUIRED = {"name": str, "part": str, "clock_mhz": (int, float), "family": str}
+
+
+def board_names() -> list[str]:
+    """Every board with a file in boards/."""
+    return sorted(p.stem for p in (ROOT / "boards").glob("*.yaml"))
+
+
+def load_board(name: str) -> dict:
+    """A board's fields, checked: a clear error naming the file and the field."""
+    path = ROOT / "boards" / f"{name}.yaml"
+    if not path.is_file():
+        raise HwgenError(f"--board: unknown board '{name}' (boards: {', '.join(board_names())})")
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e:
+        raise HwgenError(f"{path}: not valid YAML ({e})") from None
+    if not isinstance(doc, dict):
+        raise HwgenError(f"{path}: expected a mapping of fields")
+    for field, typ in REQUIRED.items():
+        if field not in doc:
+            raise HwgenError(f"{path}: missing field '{field}'")
+        if not isinstance(doc[field], typ):
+            raise HwgenError(f"{path}: field '{field}' must be {getattr(typ, '__name__', 'a number')}")
+    return doc
+
+
+def board_path(name: str) -> Path:
+    return Path(ROOT / "boards" / f"{name}.yaml")

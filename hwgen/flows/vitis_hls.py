@@ -1,0 +1,41 @@
+"""Vitis HLS flow: a generated TCL script (csynth + IP export), run when vitis_hls exists."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from hwgen import ROOT, __version__
+from hwgen.backends.templates import render
+from hwgen.errors import HwgenError
+from hwgen.flows.boards import load_board
+from hwgen.ir import Graph
+
+
+def write_tcl(g: Graph, hls_dir: Path, board: str) -> Path:
+    """Write `hls_dir/vitis_hls.tcl` for the board's part and clock."""
+    b = load_board(board)
+    text = render("tcl/vitis_hls.tcl.j2", version=__version__, graph_name=g.name, board=board, part=b["part"],
+                  clock_ns=round(1000.0 / b["clock_mhz"], 3), project="hwgen_hls", top="hwgen_top",
+                  lib_dir=str(ROOT / "hls"))
+    path = hls_dir / "vitis_hls.tcl"
+    path.write_text(text)
+    return path
+
+
+def run_vitis_hls(build: Path) -> Path:
+    """Run Vitis HLS on a build's script; a clear error when the tool is not installed."""
+    tcl = Path(build).resolve() / "hls" / "vitis_hls.tcl"
+    if not tcl.is_file():
+        raise HwgenError(f"{tcl}: not found (run `hwgen compile` first)")
+    exe = shutil.which("vitis_hls")
+    if exe is None:
+        raise HwgenError("vitis_hls not found on PATH: install AMD Vitis HLS (2022.2 or newer) and source its "
+                         f"settings64.sh; the script to run is {tcl}")
+    log = tcl.parent / "vitis_hls.log"
+    with open(log, "w") as f:
+        p = subprocess.run([exe, "-f", tcl.name], cwd=tcl.parent, stdout=f, stderr=subprocess.STDOUT)
+    if p.returncode:
+        raise HwgenError(f"vitis_hls failed (exit {p.returncode}); log: {log}")
+    return tcl.parent / "hwgen_hls"
