@@ -49,7 +49,8 @@ class ap_uint {
     }
     template <int W2>
     ap_uint(const ap_uint<W2>& o) {
-        for (int i = 0; i < N; i++) w_[i] = i < ap_uint<W2>::words() ? o.word(i) : 0ULL;
+        constexpr int M = N < ap_uint<W2>::words() ? N : ap_uint<W2>::words();
+        for (int i = 0; i < M; i++) w_[i] = o.word(i);
         clip();
     }
 
@@ -57,9 +58,12 @@ class ap_uint {
     uint64_t word(int i) const { return w_[i]; }
     void set_word(int i, uint64_t v) { w_[i] = v; clip(); }
 
-    bool test(int i) const { return (w_[i / 64] >> (i % 64)) & 1ULL; }
+    // one-word values index word 0 statically: g++ cannot then suspect an out-of-bounds word
+    const uint64_t& word_of(int i) const { if constexpr (N == 1) { (void)i; return w_[0]; } else { return w_[i / 64]; } }
+    uint64_t& word_of(int i) { if constexpr (N == 1) { (void)i; return w_[0]; } else { return w_[i / 64]; } }
+    bool test(int i) const { return (word_of(i) >> (i % 64)) & 1ULL; }
     void set_bit(int i, bool v) {
-        if (v) w_[i / 64] |= 1ULL << (i % 64); else w_[i / 64] &= ~(1ULL << (i % 64));
+        if (v) word_of(i) |= 1ULL << (i % 64); else word_of(i) &= ~(1ULL << (i % 64));
     }
 
     class bit_ref {

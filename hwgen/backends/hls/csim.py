@@ -38,37 +38,39 @@ class CsimResult:
     run_seconds: float
 
 
-def compile_csim(hls_dir: Path) -> tuple[Path, float]:
-    """Build the C-simulation executable of the top in `hls_dir` (cached by content)."""
+def compile_cpp(sources: list[Path], headers: list[Path], out_dir: Path, stem: str = "csim") -> tuple[Path, float]:
+    """g++ (C++17, -Wall -Wextra -Werror) over `sources`; the executable is cached by the
+    content of everything it includes."""
     cxx = shutil.which("g++")
     if cxx is None:
         raise HwgenError("g++ not found: C-simulation needs a C++17 compiler (apt-get install g++)")
-    sources = [ROOT / "hls" / "csim_main.cpp", hls_dir / "hwgen_top.cpp"]
-    headers = [ROOT / "hls" / "hwgen_hls.h", hls_dir / "hwgen_top.h", hls_dir / "hwgen_top_params.h"]
     h = hashlib.sha256(" ".join(CXXFLAGS + include_dirs()).encode())
-    for f in sources + headers + sorted((ROOT / "hls" / "shim").glob("*.h")):
-        h.update(f.read_bytes())
-    exe = hls_dir / f"csim-{h.hexdigest()[:12]}"
+    for f in sources + headers + [ROOT / "hls" / "hwgen_hls.h"] + sorted((ROOT / "hls" / "shim").glob("*.h")):
+        h.update(Path(f).read_bytes())
+    exe = out_dir / f"{stem}-{h.hexdigest()[:12]}"
     if exe.exists():
         return exe, 0.0
     t0 = time.perf_counter()
-    cmd = [cxx, *CXXFLAGS, *(f"-I{d}" for d in include_dirs()), f"-I{hls_dir}", *map(str, sources), "-o", str(exe)]
+    cmd = [cxx, *CXXFLAGS, *(f"-I{d}" for d in include_dirs()), f"-I{out_dir}", *map(str, sources), "-o", str(exe)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode:
-        (hls_dir / "csim_build.log").write_text(p.stdout + p.stderr)
+        log = out_dir / f"{stem}_build.log"
+        log.write_text(p.stdout + p.stderr)
         first = next((line for line in p.stderr.splitlines() if "error" in line), p.stderr[:300])
-        raise HwgenError(f"g++ failed on the generated HLS code ({hls_dir / 'csim_build.log'}): {first}")
+        raise HwgenError(f"g++ failed on the generated HLS code ({log}): {first}")
     return exe, time.perf_counter() - t0
 
 
-def run_csim(hls_dir: Path, frames: list[list[int]], in_width: int) -> CsimResult:
-    """Run the C-simulation on input frames (lists of beat integers)."""
-    exe, seconds = compile_csim(hls_dir)
-    digits = max(1, -(-in_width // 4))
-    text = f"frames {len(frames)}\n" + "".join(f"{b:0{digits}x}\n" for f in frames for b in f)
+def compile_csim(hls_dir: Path) -> tuple[Path, float]:
+    """Build the C-simulation executable of the top in `hls_dir` (cached by content)."""
+    return compile_cpp([ROOT / "hls" / "csim_main.cpp", hls_dir / "hwgen_top.cpp"],
+                       [hls_dir / "hwgen_top.h", hls_dir / "hwgen_top_params.h"], hls_dir)
+
+
+def _execute(exe: Path, text: str) -> tuple[list[int], list[int], float]:
     t0 = time.perf_counter()
     p = subprocess.run([str(exe)], input=text, capture_output=True, text=True)
-    run_s = time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
     if p.returncode:
         raise HwgenError(f"C-simulation failed (exit {p.returncode}): {p.stderr.strip()[:300]}")
     beats, trips = [], []
@@ -77,4 +79,31 @@ def run_csim(hls_dir: Path, frames: list[list[int]], in_width: int) -> CsimResul
             trips.append(int(line.split()[2]))
         elif line:
             beats.append(int(line, 16))
+    return beats, trips, seconds
+
+
+def _hex_beats(beats, width: int) -> str:
+    digits = max(1, -(-width // 4))
+    return "".join(f"{b:0{digits}x}\n" for b in beats)
+
+
+def run_csim(hls_dir: Path, frames: list[list[int]], in_width: int) -> CsimResult:
+    """Run the C-simulation of a generated top on input frames (lists of beat integers)."""
+    exe, seconds = compile_csim(hls_dir)
+    beats, trips, run_s = _execute(exe, f"frames {len(frames)}\n" + _hex_beats((b for f in frames for b in f), in_width))
     return CsimResult(beats, trips, seconds, run_s)
+
+
+def run_kernel(work_dir: Path, kernel: str, targs: list, args: list, in_width: int, out_width: int,
+               beats: list[int], roms: list[dict] | None = None) -> CsimResult:
+    """C-simulate one library kernel alone (its trips counted as kernel ID 0)."""
+    from hwgen.backends.templates import render
+    work_dir.mkdir(parents=True, exist_ok=True)
+    src = render("hls/kernel_test.cpp.j2", kernel=kernel, targs=targs, args=args, in_width=in_width,
+                 out_width=out_width, roms=roms or [])
+    h = hashlib.sha256(src.encode()).hexdigest()[:12]
+    cpp = work_dir / f"{kernel}-{h}.cpp"
+    cpp.write_text(src)
+    exe, seconds = compile_cpp([cpp], [], work_dir, stem=f"{kernel}-{h}")
+    out, trips, run_s = _execute(exe, _hex_beats(beats, in_width))
+    return CsimResult(out, trips, seconds, run_s)
