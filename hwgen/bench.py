@@ -74,8 +74,10 @@ def bench(out: Path, console) -> list[dict]:
 
     from rich.table import Table
 
-    from hwgen.pipeline import CompileOptions, compile_model
-    from hwgen.verify import verify_rtl
+    import numpy as np
+
+    from hwgen.pipeline import CompileOptions, compile_model, simulate_csim
+    from hwgen.verify import random_inputs, verify_rtl
 
     out.mkdir(parents=True, exist_ok=True)
     models = {"digits-mlp": _digits_onnx(out, "mlp"), "digits-cnn": _digits_onnx(out, "cnn"),
@@ -83,21 +85,30 @@ def bench(out: Path, console) -> list[dict]:
     rows = []
     for net, fname, pe, simd, cfg, frames in CASES:
         bdir = out / f"{net}-{fname.replace('/', 'x')}"
-        shutil.rmtree(bdir / "sim_build", ignore_errors=True)  # time a cold Verilator build
+        shutil.rmtree(bdir, ignore_errors=True)  # time cold Verilator and g++ builds
         g, log = compile_model(CompileOptions(models[net], bdir, pe, simd, cfg))
+        x = random_inputs(g, max(frames, 20), np.random.default_rng(0))
+        t0 = time.perf_counter()
+        want = g.execute(x, g.hw_nodes())
+        golden_fps = len(x) / (time.perf_counter() - t0)
+        got, cres = simulate_csim(g, bdir, x)
+        csim_bad = int(np.sum(np.any(got != want.reshape(got.shape), axis=1)))
         t0 = time.perf_counter()
         r = verify_rtl(g, bdir, frames=frames, sim="verilator")
         rows.append({"net": net, "folding": fname, "frames": frames, **{f"t_{k}": v for k, v in log.seconds.items()},
                      "build_s": r.build_seconds, "sim_s": r.sim_seconds,
                      "fps_sim": frames / r.sim_seconds, "cpf": r.cycles_per_frame, "bound": r.bound,
-                     "mismatches": r.mismatches, "wall": time.perf_counter() - t0})
+                     "mismatches": r.mismatches + csim_bad, "wall": time.perf_counter() - t0,
+                     "fps_golden": golden_fps, "fps_csim": len(x) / cres.run_seconds, "csim_build_s": cres.compile_seconds})
     t = Table(title="hwgen bench (Verilator, random frames, no back-pressure)")
-    cols = ("net", "folding", "frames", "import s", "lower s", "fold s", "codegen s", "verilator build s",
-            "sim frames/s", "cycles/frame", "bound", "ratio", "mismatches")
+    cols = ("net", "folding", "frames", "import s", "lower s", "fold s", "codegen s", "hls s", "verilator build s",
+            "g++ build s", "golden frames/s", "csim frames/s", "verilator frames/s", "cycles/frame", "bound", "ratio",
+            "mismatches")
     for col in cols:
         t.add_column(col, justify="left" if col in ("net", "folding") else "right")
     table_rows = [(r["net"], r["folding"], str(r["frames"]), f"{r['t_import']:.2f}", f"{r['t_lower']:.3f}",
-                   f"{r['t_fold']:.3f}", f"{r['t_codegen']:.3f}", f"{r['build_s']:.1f}", f"{r['fps_sim']:.3g}",
+                   f"{r['t_fold']:.3f}", f"{r['t_codegen']:.3f}", f"{r['t_hls']:.3f}", f"{r['build_s']:.1f}",
+                   f"{r['csim_build_s']:.1f}", f"{r['fps_golden']:.3g}", f"{r['fps_csim']:.3g}", f"{r['fps_sim']:.3g}",
                    f"{r['cpf']:.1f}", str(r["bound"]), f"{r['cpf'] / r['bound']:.3f}", str(r["mismatches"]))
                   for r in rows]
     for tr in table_rows:

@@ -38,33 +38,48 @@ class CsimResult:
     run_seconds: float
 
 
-def compile_cpp(sources: list[Path], headers: list[Path], out_dir: Path, stem: str = "csim") -> tuple[Path, float]:
-    """g++ (C++17, -Wall -Wextra -Werror) over `sources`; the executable is cached by the
-    content of everything it includes."""
+def compile_cpp(sources: list[Path], headers: list[Path], out_dir: Path, stem: str = "csim",
+                data_sources: list[Path] = (), defines: list[str] = ()) -> tuple[Path, float]:
+    """g++ (C++17, -Wall -Wextra -Werror) over `sources`, with `data_sources` (big constant
+    tables) compiled unoptimized on their own; the executable is cached by the content of
+    everything it includes."""
     cxx = shutil.which("g++")
     if cxx is None:
         raise HwgenError("g++ not found: C-simulation needs a C++17 compiler (apt-get install g++)")
     h = hashlib.sha256(" ".join(CXXFLAGS + include_dirs()).encode())
-    for f in sources + headers + [ROOT / "hls" / "hwgen_hls.h"] + sorted((ROOT / "hls" / "shim").glob("*.h")):
+    for f in list(sources) + list(data_sources) + headers + [ROOT / "hls" / "hwgen_hls.h"] + sorted((ROOT / "hls" / "shim").glob("*.h")):
         h.update(Path(f).read_bytes())
     exe = out_dir / f"{stem}-{h.hexdigest()[:12]}"
     if exe.exists():
         return exe, 0.0
     t0 = time.perf_counter()
-    cmd = [cxx, *CXXFLAGS, *(f"-I{d}" for d in include_dirs()), f"-I{out_dir}", *map(str, sources), "-o", str(exe)]
+    incs = [*(f"-I{d}" for d in include_dirs()), f"-I{out_dir}"]
+    objs = []
+    for k, src in enumerate(data_sources):
+        obj = out_dir / f"{stem}-data{k}.o"
+        _gxx([cxx, *CXXFLAGS, "-O0", *incs, "-c", str(src), "-o", str(obj)], out_dir, stem)
+        objs.append(str(obj))
+    _gxx([cxx, *CXXFLAGS, *incs, *(f"-D{d}" for d in defines), *map(str, sources), *objs, "-o", str(exe)],
+         out_dir, stem)
+    return exe, time.perf_counter() - t0
+
+
+def _gxx(cmd: list[str], out_dir: Path, stem: str) -> None:
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode:
         log = out_dir / f"{stem}_build.log"
-        log.write_text(p.stdout + p.stderr)
+        log.write_text(" ".join(cmd) + "\n" + p.stdout + p.stderr)
         first = next((line for line in p.stderr.splitlines() if "error" in line), p.stderr[:300])
         raise HwgenError(f"g++ failed on the generated HLS code ({log}): {first}")
-    return exe, time.perf_counter() - t0
 
 
 def compile_csim(hls_dir: Path) -> tuple[Path, float]:
     """Build the C-simulation executable of the top in `hls_dir` (cached by content)."""
+    data = hls_dir / "hwgen_top_params.cpp"
+    data.write_text('#include "hwgen_top_params.h"\n')
     return compile_cpp([ROOT / "hls" / "csim_main.cpp", hls_dir / "hwgen_top.cpp"],
-                       [hls_dir / "hwgen_top.h", hls_dir / "hwgen_top_params.h"], hls_dir)
+                       [hls_dir / "hwgen_top.h", hls_dir / "hwgen_top_params.h"], hls_dir,
+                       data_sources=[data], defines=["HWGEN_PARAMS_EXTERN"])
 
 
 def _execute(exe: Path, text: str) -> tuple[list[int], list[int], float]:
