@@ -182,3 +182,27 @@ def test_console_script_prints_no_traceback(tmp_path):
                        capture_output=True, text=True)
     assert p.returncode == 1 and "Traceback" not in p.stderr
     assert p.stderr.strip().startswith("hwgen: error:") and len(p.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("model", ["mlp", "cnn"])
+def test_train_writes_qonnx_that_compiles(model, capsys, tmp_path):
+    """`hwgen train` (a few epochs here) writes a QONNX model and its test split; both
+    compile and the golden model reproduces the PyTorch outputs it saved."""
+    code, out, err = run_cli(capsys, "train", "--model", model, "--dataset", "digits", "--epochs", 3,
+                             "-o", tmp_path / "m.onnx")
+    assert code == 0, err
+    assert "test accuracy" in out
+    ref = np.load(tmp_path / "m.test.npz")
+    assert run_cli(capsys, "compile", tmp_path / "m.onnx", "-o", tmp_path / "b")[0] == 0
+    np.save(tmp_path / "x.npy", ref["x"])
+    assert run_cli(capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy")[0] == 0
+    y = np.load(tmp_path / "y.npy")
+    np.testing.assert_array_equal(y.argmax(1), ref["out"].argmax(1))
+    assert np.abs(y - ref["out"]).max() <= 1e-5 * max(1, np.abs(ref["out"]).max())
+
+
+def test_train_unknown_model_and_dataset(capsys, tmp_path):
+    code, _o, err = run_cli(capsys, "train", "--model", "resnet", "-o", tmp_path / "m.onnx")
+    assert_one_line_error(code, err, "--model", "resnet")
+    code, _o, err = run_cli(capsys, "train", "--dataset", "mnist", "-o", tmp_path / "m.onnx")
+    assert_one_line_error(code, err, "--dataset", "mnist")

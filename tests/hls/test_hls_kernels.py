@@ -19,6 +19,7 @@ from hwgen.verify import random_inputs
 from tests.conftest import ROOT
 from tests.ops.common import single_mvu_graph
 
+pytestmark = pytest.mark.csim
 WORK = ROOT / "build" / "tests" / "hls"
 
 
