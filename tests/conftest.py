@@ -14,14 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def sim_cache() -> Path:
-    """Simulator builds shared by all tests of a run (and across runs: keyed by content)."""
-    p = ROOT / "build" / "test_sim_cache"
-    p.mkdir(parents=True, exist_ok=True)
-    return p
-
-
-@pytest.fixture(scope="session")
 def digits_mlp(tmp_path_factory):
     """The default W1A1 MLP trained on digits: (model, onnx path, split)."""
     import torch

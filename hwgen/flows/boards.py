@@ -9,7 +9,9 @@ import yaml
 from hwgen import ROOT
 from hwgen.errors import HwgenError
 
-REQUIRED = {"name": str, "part": str, "clock_mhz": (int, float), "family": str}
+REQUIRED = {"name": str, "part": str, "clock_mhz": (int, float), "family": str, "flow": str,
+            "luts": int, "ffs": int, "dsps": int}
+FLOWS = ("vivado", "icestorm", "trellis")
 
 
 def board_names() -> list[str]:
@@ -33,7 +35,16 @@ def load_board(name: str) -> dict:
             raise HwgenError(f"{path}: missing field '{field}'")
         if not isinstance(doc[field], typ):
             raise HwgenError(f"{path}: field '{field}' must be {getattr(typ, '__name__', 'a number')}")
+    if doc["flow"] not in FLOWS:
+        raise HwgenError(f"{path}: field 'flow' must be one of {', '.join(FLOWS)}, not '{doc['flow']}'")
+    if doc["name"] != name:
+        raise HwgenError(f"{path}: field 'name' is '{doc['name']}', the file says '{name}'")
     return doc
+
+
+def vivado_boards() -> list[str]:
+    """Boards with an AMD part (Vitis HLS / Vivado flows)."""
+    return [b for b in board_names() if load_board(b)["flow"] == "vivado"]
 
 
 def board_path(name: str) -> Path:

@@ -13,9 +13,12 @@ from hwgen.flows.boards import load_board
 from hwgen.ir import Graph
 
 
-def write_tcl(g: Graph, hls_dir: Path, board: str) -> Path:
-    """Write `hls_dir/vitis_hls.tcl` for the board's part and clock."""
+def write_tcl(g: Graph, hls_dir: Path, board: str) -> Path | None:
+    """Write `hls_dir/vitis_hls.tcl` for the board's part and clock (AMD boards; for others
+    no script is written, since Vitis HLS cannot target their parts)."""
     b = load_board(board)
+    if b["flow"] != "vivado":
+        return None
     text = render("tcl/vitis_hls.tcl.j2", version=__version__, graph_name=g.name, board=board, part=b["part"],
                   clock_ns=round(1000.0 / b["clock_mhz"], 3), project="hwgen_hls", top="hwgen_top",
                   lib_dir=str(ROOT / "hls"))
@@ -28,7 +31,7 @@ def run_vitis_hls(build: Path) -> Path:
     """Run Vitis HLS on a build's script; a clear error when the tool is not installed."""
     tcl = Path(build).resolve() / "hls" / "vitis_hls.tcl"
     if not tcl.is_file():
-        raise HwgenError(f"{tcl}: not found (run `hwgen compile` first)")
+        raise HwgenError(f"{tcl}: not found (run `hwgen compile` first, with an AMD --board)")
     exe = shutil.which("vitis_hls")
     if exe is None:
         raise HwgenError("vitis_hls not found on PATH: install AMD Vitis HLS (2022.2 or newer) and source its "

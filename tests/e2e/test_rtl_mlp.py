@@ -61,7 +61,7 @@ DIGITS_CASES = [
     ("verilator", "5x6", 5, 6, 200, ()),
     ("verilator", "full", BIG, BIG, 200, ()),
     ("icarus", "16x16", 16, 16, 200, ()),
-    ("icarus", "7x9", 7, 9, 200, ()),
+    ("icarus", "7x9", 7, 9, 60, ()),
     ("icarus", "full", BIG, BIG, 200, (pytest.mark.slow,)),
     ("icarus", "1x1", 1, 1, 200, (pytest.mark.slow,)),
 ]

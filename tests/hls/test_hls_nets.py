@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hwgen.backends.hls.codegen import kernel_trips
-from hwgen.flows.boards import board_names, load_board
+from hwgen.flows.boards import load_board, vivado_boards
 from hwgen.pipeline import CompileOptions, compile_model, run_csim_model, run_golden, simulate_csim
 from hwgen.verify import random_inputs
 from tests.conftest import ROOT
@@ -77,7 +77,7 @@ source [lindex $argv 0]
 """
 
 
-@pytest.mark.parametrize("board", board_names())
+@pytest.mark.parametrize("board", vivado_boards())
 def test_vitis_hls_tcl_with_stub_tools(digits_mlp, board, tmp_path):
     tclsh = shutil.which("tclsh")
     if tclsh is None:
