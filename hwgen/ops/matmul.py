@@ -8,11 +8,12 @@ import numpy as np
 
 from hwgen.golden import xnor_popcount
 from hwgen.ir.graph import Node, register_op
+from hwgen.ops.matrix import BinaryMatrixShape
 
 
 @register_op
 @dataclasses.dataclass
-class BinaryMatMul(Node):
+class BinaryMatMul(BinaryMatrixShape, Node):
     """y[c] = scale[c] * dot(x, w[c]) for bipolar x (bits) and bipolar weights w (bits, MH x MW).
 
     `scale` is the product of the activation and weight quantizer scales (positive).
@@ -23,14 +24,6 @@ class BinaryMatMul(Node):
     in_bits: int = 1  # 1: bipolar input; > 1: integer input (first layer)
     in_signed: bool = False
     pixels: int = 1  # vectors per frame (convolution output pixels)
-
-    @property
-    def mw(self) -> int:
-        return int(self.weights.shape[1])
-
-    @property
-    def mh(self) -> int:
-        return int(self.weights.shape[0])
 
     def validate(self) -> None:
         if self.weights.ndim != 2 or self.scale.shape != (self.mh,):

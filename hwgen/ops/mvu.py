@@ -20,11 +20,12 @@ import numpy as np
 from hwgen.golden import threshold_bits, xnor_popcount
 from hwgen.ir.dtypes import Bipolar, Int, signed_bits_for, unsigned_bits_for
 from hwgen.ir.graph import Node, register_op
+from hwgen.ops.matrix import BinaryMatrixShape
 
 
 @register_op
 @dataclasses.dataclass
-class XnorMVU(Node):
+class XnorMVU(BinaryMatrixShape, Node):
     """Bipolar matrix (MH x MW bits) times a bipolar vector, thresholded or not."""
 
     weights: np.ndarray = None  # uint8 bits (MH, MW); rows already negated where gamma < 0
@@ -36,14 +37,6 @@ class XnorMVU(Node):
     in_bits: int = 1  # 1: bipolar input elements; > 1: integers of that many bits
     in_signed: bool = False  # integer input elements are two's complement
     pixels: int = 1  # vectors per frame (output pixels of a convolution)
-
-    @property
-    def mw(self) -> int:
-        return int(self.weights.shape[1])
-
-    @property
-    def mh(self) -> int:
-        return int(self.weights.shape[0])
 
     @property
     def sf(self) -> int:
@@ -74,15 +67,6 @@ class XnorMVU(Node):
     @property
     def bipolar_input(self) -> bool:
         return self.in_bits == 1
-
-    def acc_range(self) -> tuple[int, int]:
-        """Smallest and largest reachable accumulator (dot product) value."""
-        if self.bipolar_input:
-            return -self.mw, self.mw
-        lo = -(1 << (self.in_bits - 1)) if self.in_signed else 0
-        hi = (1 << (self.in_bits - 1)) - 1 if self.in_signed else (1 << self.in_bits) - 1
-        m = self.mw * max(abs(lo), hi)
-        return -m, m
 
     @property
     def count_bits(self) -> int:

@@ -50,8 +50,7 @@ def integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray,
     The accumulator spans up to MW * 2^bits values, too many to list, so each channel's
     crossing is found by bisection over the integers. Every float step is monotone, so the
     decision is too; bisection finds the same crossing as listing every value would."""
-    from hwgen.ops import XnorMVU
-    lo, hi = XnorMVU(name=mm.name, weights=mm.weights, in_bits=mm.in_bits, in_signed=mm.in_signed).acc_range()
+    lo, hi = mm.acc_range()
 
     def decide(acc: np.ndarray) -> np.ndarray:  # acc: (MH,) ints, one per channel
         with np.errstate(all="ignore"):

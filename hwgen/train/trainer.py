@@ -54,7 +54,7 @@ def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: in
             loss = loss_fn(model(xtr[idx]), ytr[idx])
             loss.backward()
             opt.step()
-            total += float(loss) * len(idx)
+            total += loss.item() * len(idx)
         sched.step()
         bar(epoch, total / len(perm))
     out = predict(model, split.x_test)
