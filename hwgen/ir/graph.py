@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import zipfile
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -138,24 +139,19 @@ class Graph:
                     if f.name not in entry:
                         continue
                     v = entry[f.name]
-                    kwargs[f.name] = arrays[v["npz"]] if isinstance(v, dict) and "npz" in v else _from_json(v)
+                    kwargs[f.name] = arrays[v["npz"]] if isinstance(v, dict) and "npz" in v else v
                 nodes.append(cls(**kwargs))
             g = Graph(doc["name"], list(doc["input_shape"]), list(doc["output_shape"]), nodes)
-        except (KeyError, ValueError, TypeError, json.JSONDecodeError, OSError) as e:
+        except (KeyError, ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile) as e:
             raise HwgenError(f"{folder}: corrupt graph files ({type(e).__name__}: {e})") from None
         g.validate()
         return g
 
 
 def _to_json(v: Any) -> Any:
-    if isinstance(v, tuple):
-        return [_to_json(x) for x in v]
-    if isinstance(v, list):
+    """Plain JSON values: tuples become lists, numpy scalars Python numbers."""
+    if isinstance(v, (tuple, list)):
         return [_to_json(x) for x in v]
     if isinstance(v, np.generic):
         return v.item()
-    return v
-
-
-def _from_json(v: Any) -> Any:
     return v

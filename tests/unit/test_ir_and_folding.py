@@ -37,9 +37,14 @@ def test_load_missing_and_corrupt(tmp_path, rng):
     (tmp_path / "graph.json").write_text("{ not json")
     with pytest.raises(HwgenError, match="corrupt"):
         Graph.load(tmp_path)
-    doc_ok = tmp_path / "graph.npz"
-    doc_ok.write_bytes(b"garbage")
-    with pytest.raises(HwgenError):
+    _graph(rng).save(tmp_path)
+    npz = tmp_path / "graph.npz"
+    npz.write_bytes(b"garbage")
+    with pytest.raises(HwgenError, match="corrupt"):
+        Graph.load(tmp_path)
+    _graph(rng).save(tmp_path)
+    npz.write_bytes(npz.read_bytes()[:200])  # a truncated zip
+    with pytest.raises(HwgenError, match="corrupt"):
         Graph.load(tmp_path)
 
 
