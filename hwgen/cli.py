@@ -42,8 +42,10 @@ def cmd_train(a) -> None:
 
 
 def cmd_compile(a) -> None:
+    import json
+
     from hwgen.passes.folding import load_fold_config
-    from hwgen.pipeline import CompileOptions, compile_model, write_report
+    from hwgen.pipeline import CompileOptions, compile_model
 
     if a.fold and (a.pe or a.simd):
         raise HwgenError("--fold cannot be combined with --pe/--simd")
@@ -53,8 +55,7 @@ def cmd_compile(a) -> None:
     with con.status("compiling") as status:
         g, log = compile_model(opts, from_step=a.from_step,
                                progress=lambda step: status.update(f"compiling: {step}"))
-    report = write_report(g, opts.out)
-    _print_layers(con, report)
+    _print_layers(con, json.loads((opts.out / "report.json").read_text()))
     con.print("steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in log.seconds.items()))
     con.print(f"wrote {opts.out}/ (graph.json, rtl/hwgen_top.v, report.json)")
 

@@ -74,6 +74,21 @@ def test_fold_file(small_net, capsys, tmp_path):
     assert rep["bound_cycles"] == max(4 * 3, 1 * 1)
 
 
+def test_compile_resumes_from_a_step(small_net, capsys, tmp_path):
+    """--from fold reuses the lowered checkpoint and refolds; an unknown step is an error."""
+    import json
+    _, path, _ = small_net
+    assert run_cli(capsys, "compile", path, "-o", tmp_path / "b", "--pe", 2)[0] == 0
+    code, out, err = run_cli(capsys, "compile", tmp_path / "missing.onnx", "-o", tmp_path / "b", "--pe", 4,
+                             "--from", "fold")
+    assert code == 0, err
+    assert "import" not in out.split("steps:")[-1] and "fold" in out.split("steps:")[-1]
+    rep = json.loads((tmp_path / "b" / "report.json").read_text())
+    assert [l["pe"] for l in rep["layers"]] == [4, 4]
+    code, _o, err = run_cli(capsys, "compile", path, "-o", tmp_path / "b", "--from", "synth")
+    assert_one_line_error(code, err, "--from", "unknown step 'synth'")
+
+
 def test_labels_tie_goes_to_lowest_index(small_net, capsys, tmp_path):
     """--labels uses the first maximum, as torch.argmax does."""
     assert int(np.argmax(np.array([[1.0, 3.0, 3.0]]), axis=1)[0]) == 1
