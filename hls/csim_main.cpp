@@ -31,6 +31,6 @@ int main() {
         std::printf("%s\n", out.read().to_string(16, false).c_str());
 #endif
     }
-    for (unsigned id = 0; id < HWGEN_KERNELS; id++) std::printf("trips %u %llu\n", id, hwgen::trip_counts[id]);
+    for (unsigned id = 0; id < HWGEN_KERNELS; id++) std::printf("trips %u %llu\n", id, hwgen::trip_counts()[id]);
     return in.empty() ? 0 : 4;  // every input beat must have been consumed
 }

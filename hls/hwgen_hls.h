@@ -1,7 +1,7 @@
 // hwgen HLS kernel library: hand-written, parameterized streaming kernels for Vitis HLS, the
 // C++ twins of rtl/. Every size is a template parameter; streams are hls::stream, words are
 // ap_uint<N>. Stream formats are those of the RTL (README, "Streams"). In C-simulation each
-// kernel's innermost pipelined loop counts its trips in hwgen::trip_counts[ID], so a test can
+// kernel's innermost pipelined loop counts its trips in hwgen::trip_counts()[ID], so a test can
 // check them against the folding (SF*NF per vector for an MVU).
 #ifndef HWGEN_HLS_H
 #define HWGEN_HLS_H
@@ -23,8 +23,12 @@
 namespace hwgen {
 
 #ifndef __SYNTHESIS__
-inline unsigned long long trip_counts[256];
-#define HWGEN_TRIP(id) (::hwgen::trip_counts[id]++)
+// a function-local table (C++14: Vitis HLS's own C-simulation compiles this too)
+inline unsigned long long* trip_counts() {
+    static unsigned long long counts[256];
+    return counts;
+}
+#define HWGEN_TRIP(id) (::hwgen::trip_counts()[id]++)
 #else
 #define HWGEN_TRIP(id)
 #endif
