@@ -145,7 +145,7 @@ def layer_table(g: Graph) -> list[dict]:
 
 def write_report(g: Graph, out: Path) -> dict:
     """build/report.json: the layer table and the folding bound."""
-    from hwgen.backends.rtl import stream_format
+    from hwgen.backends.common import stream_format
     from hwgen.passes.folding import folding_bound
     fmt = stream_format(g)
     report = {"graph": g.name, "layers": layer_table(g), "bound_cycles": folding_bound(g),
@@ -164,7 +164,7 @@ def simulate_hw(g: Graph, build: Path, bits: np.ndarray, sim: str = "verilator",
                 in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1):
     """Stream bit vectors (B, MW of the first layer) through the generated accelerator in
     cocotb; returns (integer outputs of the last layer (B, MH), SimResult)."""
-    from hwgen.backends.rtl import stream_format
+    from hwgen.backends.common import stream_format
     from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
     from hwgen.passes.folding import folding_bound
     from hwgen.sim.runner import simulate
@@ -206,7 +206,7 @@ def simulate_csim(g: Graph, build: Path, values: np.ndarray):
     """Stream accelerator inputs through the g++ C-simulation of the HLS top; returns
     (integer outputs of the last layer, CsimResult)."""
     from hwgen.backends.hls.csim import run_csim
-    from hwgen.backends.rtl import stream_format
+    from hwgen.backends.common import stream_format
     from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
 
     hls_dir = Path(build).resolve() / "hls"

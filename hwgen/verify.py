@@ -44,7 +44,7 @@ def verify_rtl(g: Graph, build: Path, frames: int = 100, sim: str = "verilator",
 
 def random_inputs(g: Graph, frames: int, rng: np.random.Generator) -> np.ndarray:
     """Random accelerator inputs: bits, or integers over the input quantizer's whole range."""
-    from hwgen.backends.rtl import stream_format
+    from hwgen.backends.common import stream_format
     from hwgen.ops import XnorMVU
     first = g.hw_nodes()[0]
     shape = (first.mw,) if isinstance(first, XnorMVU) else (first.h, first.w, first.c)

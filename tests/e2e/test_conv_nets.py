@@ -21,20 +21,6 @@ CNV_FOLD = {"Conv_0": (16, 3), "Conv_1": (32, 32), "Conv_2": (16, 32), "Conv_3":
             "Conv_5": (1, 32), "Gemm_0": (1, 4), "Gemm_1": (1, 8), "Gemm_2": (5, 1)}
 
 
-@pytest.fixture(scope="session")
-def digits_cnn(tmp_path_factory):
-    """`hwgen train --model cnn --dataset digits`, in-process: (model, onnx, split, result)."""
-    from hwgen.train.data import load_dataset
-    from hwgen.train.models import build_model
-    from hwgen.train.trainer import export as export_model, train
-    split = load_dataset("digits", flat=False)
-    torch.manual_seed(0)
-    model = build_model("cnn", split.x_train.shape[1:], split.num_classes)
-    res = train(model, split, progress=False)
-    path = export_model(model, split.x_train.shape[1:], tmp_path_factory.mktemp("cnn") / "cnn.onnx")
-    return model.eval(), path, split, res
-
-
 def test_digits_cnn_golden_equals_pytorch_and_accuracy(digits_cnn):
     model, path, split, res = digits_cnn
     g = apply_folding(lower(import_qonnx(path)), pe=4, simd=4)

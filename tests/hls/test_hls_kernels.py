@@ -7,7 +7,6 @@ import subprocess
 import numpy as np
 import pytest
 
-from hwgen import ROOT as REPO
 from hwgen.backends.hls import generate_hls
 from hwgen.backends.hls.codegen import kernel_trips
 from hwgen.backends.hls.csim import CXXFLAGS, include_dirs, run_kernel

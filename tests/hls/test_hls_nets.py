@@ -1,7 +1,6 @@
 """Whole nets in HLS C-simulation (g++): == golden bit for bit, trip counts == folding; the
 Vitis HLS script checked by running it in tclsh against stub procedures."""
 
-import json
 import shutil
 import subprocess
 
@@ -14,7 +13,7 @@ from hwgen.pipeline import CompileOptions, compile_model, run_csim_model, run_go
 from hwgen.verify import random_inputs
 from tests.conftest import ROOT
 from tests.e2e.test_cli import assert_one_line_error, run_cli
-from tests.e2e.test_conv_nets import CNV_FOLD, digits_cnn  # noqa: F401 (session fixture)
+from tests.e2e.test_conv_nets import CNV_FOLD
 from tests.helpers import bnn_pynq_cnv
 
 
@@ -35,7 +34,7 @@ def test_digits_mlp_csim_whole_test_split(digits_mlp, pe, simd):
 
 
 @pytest.mark.parametrize("pe,simd", [(8, 8), (3, 5)])
-def test_digits_cnn_csim_whole_test_split(digits_cnn, pe, simd):  # noqa: F811
+def test_digits_cnn_csim_whole_test_split(digits_cnn, pe, simd):
     _m, path, split, _r = digits_cnn
     out = ROOT / "build" / "tests" / f"hls-cnn-{pe}x{simd}"
     g, _ = compile_model(CompileOptions(path, out, pe, simd))

@@ -7,7 +7,7 @@ computed here and passed as template arguments; the templates only stitch.
 from __future__ import annotations
 
 from hwgen import __version__
-from hwgen.backends.rtl.codegen import _hw, _ident, stream_format
+from hwgen.backends.common import identifier, instance_nodes, stream_format
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
@@ -56,7 +56,7 @@ def kernel_trips(graph: Graph, frames: int) -> list[int]:
     """The trip count each kernel's counted loop must reach for `frames` frames: SF*NF per
     vector for an MVU, K*K per output pixel for a sliding window or window OR."""
     trips = []
-    for n in _hw(graph):
+    for n in instance_nodes(graph):
         if isinstance(n, XnorMVU):
             trips.append(frames * n.pixels * n.sf * n.nf)
         elif isinstance(n, SlidingWindow):
@@ -70,12 +70,12 @@ def generate_hls(graph: Graph) -> dict[str, str]:
     """Render `hwgen_top.{h,cpp}` and `hwgen_top_params.h` for the graph's accelerator."""
     roms: list[dict] = []
     kernels = []
-    hw = _hw(graph)
+    hw = instance_nodes(graph)
     for k, n in enumerate(hw):
         make = _KERNELS.get(type(n))
         if make is None:
             raise HwgenError(f"node '{n.name}': the HLS backend has no kernel for {type(n).__name__}")
-        lid = f"l{k}_{_ident(n.name)}"
+        lid = f"l{k}_{identifier(n.name)}"
         kern = make(n, k, lid, roms)
         kern.update(name=n.name, src="in" if k == 0 else kernels[-1]["out"],
                     out="out" if k == len(hw) - 1 else f"{lid}_out",

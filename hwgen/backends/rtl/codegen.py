@@ -8,67 +8,17 @@ only wires instances in a chain with a FIFO in front of each.
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
 
 from hwgen import ROOT, __version__
+from hwgen.backends.common import identifier, instance_nodes, stream_format
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import Flatten, SlidingWindow, WindowOr, XnorMVU
+from hwgen.ops import SlidingWindow, WindowOr, XnorMVU
 
 TOP_NAME = "hwgen_top"
 #: hand-written kernels the generated top may instantiate (paths relative to the repository)
 RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_or.v"]
-
-
-@dataclass(frozen=True)
-class StreamFormat:
-    """How a frame crosses the accelerator's AXI-Stream ports."""
-
-    in_width: int  # bits per input beat
-    in_beats: int  # beats per input frame
-    in_elems: int  # elements per input frame
-    in_elem_bits: int  # bits per input element (1: bipolar)
-    out_lanes: int  # lanes per output beat
-    out_lane_bits: int  # bits per output lane (signed unless 1)
-    out_beats: int  # beats per output frame
-    out_elems: int  # elements per output frame
-
-    @property
-    def out_width(self) -> int:
-        return self.out_lanes * self.out_lane_bits
-
-
-def _hw(graph: Graph) -> list:
-    """Hardware nodes that have an RTL instance (a Flatten is only a change of view)."""
-    return [n for n in graph.hw_nodes() if not isinstance(n, Flatten)]
-
-
-def stream_format(graph: Graph) -> StreamFormat:
-    """The accelerator's port format, derived from its first and last nodes."""
-    hw = _hw(graph)
-    if not hw:
-        raise HwgenError(f"graph '{graph.name}': nothing to put in hardware")
-    first, last = hw[0], hw[-1]
-    if not isinstance(last, XnorMVU):
-        raise HwgenError(f"graph '{graph.name}': the accelerator must end with a matrix layer")
-    if isinstance(first, XnorMVU):
-        elems, ebits = first.mw, first.in_bits
-        beats = math.ceil(elems * ebits / first.in_width)
-    elif isinstance(first, SlidingWindow):
-        elems, ebits = first.h * first.w * first.c, first.elem_bits
-        beats = first.h * first.w * first.in_beats
-    else:
-        raise HwgenError(f"graph '{graph.name}': cannot start with {type(first).__name__}")
-    return StreamFormat(first.in_width, beats, elems, ebits, last.pe, last.out_lane_bits,
-                        last.nf * last.pixels, last.mh * last.pixels)
-
-
-def _ident(name: str) -> str:
-    """A Verilog identifier from a layer name."""
-    s = re.sub(r"[^A-Za-z0-9_]", "_", name)
-    return s if re.match(r"[A-Za-z_]", s) else f"l_{s}"
 
 
 def _hex_lines(words: list[int], bits: int) -> str:
@@ -109,11 +59,11 @@ def generate_rtl(graph: Graph, mem_dir: str) -> dict[str, str]:
     """
     files: dict[str, str] = {}
     insts = []
-    for k, n in enumerate(_hw(graph)):
+    for k, n in enumerate(instance_nodes(graph)):
         make = _INSTANCES.get(type(n))
         if make is None:
             raise HwgenError(f"node '{n.name}': the RTL backend has no kernel for {type(n).__name__}")
-        lid = f"l{k}_{_ident(n.name)}"
+        lid = f"l{k}_{identifier(n.name)}"
         module, params, out_width = make(n, lid, mem_dir, files)
         insts.append(dict(name=n.name, kind=type(n).__name__, id=lid, module=module, params=params,
                           in_width=n.in_width, out_width=out_width, fifo_depth=max(2, n.fifo_depth),

@@ -1,0 +1,61 @@
+"""What both backends share: the hardware nodes that get an instance, identifiers, and the
+accelerator's stream format at its ports."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from hwgen.errors import HwgenError
+from hwgen.ir import Graph
+from hwgen.ops import Flatten, SlidingWindow, XnorMVU
+
+
+@dataclass(frozen=True)
+class StreamFormat:
+    """How a frame crosses the accelerator's AXI-Stream ports."""
+
+    in_width: int  # bits per input beat
+    in_beats: int  # beats per input frame
+    in_elems: int  # elements per input frame
+    in_elem_bits: int  # bits per input element (1: bipolar)
+    out_lanes: int  # lanes per output beat
+    out_lane_bits: int  # bits per output lane (signed unless 1)
+    out_beats: int  # beats per output frame
+    out_elems: int  # elements per output frame
+
+    @property
+    def out_width(self) -> int:
+        return self.out_lanes * self.out_lane_bits
+
+
+def instance_nodes(graph: Graph) -> list:
+    """Hardware nodes that have an RTL instance (a Flatten is only a change of view)."""
+    return [n for n in graph.hw_nodes() if not isinstance(n, Flatten)]
+
+
+def stream_format(graph: Graph) -> StreamFormat:
+    """The accelerator's port format, derived from its first and last nodes."""
+    hw = instance_nodes(graph)
+    if not hw:
+        raise HwgenError(f"graph '{graph.name}': nothing to put in hardware")
+    first, last = hw[0], hw[-1]
+    if not isinstance(last, XnorMVU):
+        raise HwgenError(f"graph '{graph.name}': the accelerator must end with a matrix layer")
+    if isinstance(first, XnorMVU):
+        elems, ebits = first.mw, first.in_bits
+        beats = math.ceil(elems * ebits / first.in_width)
+    elif isinstance(first, SlidingWindow):
+        elems, ebits = first.h * first.w * first.c, first.elem_bits
+        beats = first.h * first.w * first.in_beats
+    else:
+        raise HwgenError(f"graph '{graph.name}': cannot start with {type(first).__name__}")
+    return StreamFormat(first.in_width, beats, elems, ebits, last.pe, last.out_lane_bits,
+                        last.nf * last.pixels, last.mh * last.pixels)
+
+
+def identifier(name: str) -> str:
+    """A Verilog identifier from a layer name."""
+    s = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    return s if re.match(r"[A-Za-z_]", s) else f"l_{s}"
