@@ -128,6 +128,19 @@ def cmd_hls_synth(a) -> None:
     print(f"exported IP project: {run_vitis_hls(Path(a.build))}")
 
 
+def cmd_synth(a) -> None:
+    from hwgen.flows.boards import load_board
+    from hwgen.flows.yosys import run_yosys
+    con = _console()
+    with con.status(f"Yosys: synthesizing for {a.board}"):
+        r = run_yosys(Path(a.build), a.board)
+    b = load_board(a.board)
+    s = r["summary"]
+    con.print(f"{a.board} ({b['part']}), Yosys {r['seconds']:.1f} s: {s['lut']} LUT of {b['luts']} "
+              f"({100 * s['lut'] / b['luts']:.1f}%), {s['ff']} FF of {b['ffs']}, {s['lutram']} LUTRAM cells, "
+              f"{s['bram']} BRAM/EBR, {s['dsp']} DSP")
+
+
 def cmd_demo(a) -> None:
     from hwgen.demo import demo
     demo(Path(a.output), sim=a.sim, console=_console())
@@ -183,6 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("hls-synth", help="run Vitis HLS (csynth, IP export) on a build's generated script")
     h.add_argument("build")
     h.set_defaults(func=cmd_hls_synth)
+
+    y = sub.add_parser("synth", help="synthesize a build's Verilog with Yosys for a board's device family")
+    y.add_argument("build")
+    y.add_argument("--board", default="pynq-z2")
+    y.set_defaults(func=cmd_synth)
 
     d = sub.add_parser("demo", help="train, compile, simulate and report a digits MLP")
     d.add_argument("-o", "--output", default="build/demo")

@@ -1,0 +1,81 @@
+"""Open synthesis with Yosys (runs here): utilization of a build's generated Verilog for a
+board's device family. A first piece of issue 6; estimates and place-and-route come next."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
+from hwgen.errors import HwgenError
+from hwgen.flows.boards import load_board
+
+SYNTH_COMMANDS = {
+    "zynq7": "synth_xilinx -family xc7",
+    "zynquplus": "synth_xilinx -family xcup",
+    "ice40": "synth_ice40",
+    "ecp5": "synth_ecp5",
+}
+
+# cell-name prefixes per resource, over the families above
+_RESOURCES = {
+    "lut": ("LUT1", "LUT2", "LUT3", "LUT4", "LUT5", "LUT6", "SB_LUT4"),
+    "ff": ("FD", "SB_DFF", "TRELLIS_FF"),
+    "lutram": ("RAM32", "RAM64", "RAM128", "RAM256", "SRL", "TRELLIS_DPR16X4"),
+    "bram": ("RAMB18", "RAMB36", "SB_RAM40_4K", "DP16KD", "PDPW16KD"),
+    "dsp": ("DSP48", "SB_MAC16", "MULT18X18D"),
+    "carry": ("CARRY4", "CARRY8", "SB_CARRY", "CCU2C"),
+}
+
+
+def synth_script(build: Path, family: str) -> str:
+    """The Yosys script: read the kernels and the top (elaboration deferred, so each kernel is
+    built with the top's parameters and ROM files), synthesize, write statistics as JSON."""
+    if family not in SYNTH_COMMANDS:
+        raise HwgenError(f"Yosys: no synthesis command for device family '{family}'")
+    sources = " ".join(rtl_sources(Path(build).resolve() / "rtl"))
+    return (f"read_verilog -defer {sources}\n"
+            f"hierarchy -top {TOP_NAME}\n"
+            f"{SYNTH_COMMANDS[family]} -top {TOP_NAME} -flatten\n"
+            "tee -q -o stat.json stat -json\n")
+
+
+def summarize(cells: dict[str, int]) -> dict[str, int]:
+    """Cell counts grouped as LUT, FF, LUTRAM, BRAM (18 kbit units on AMD parts, EBR blocks
+    on Lattice parts), DSP and carry cells."""
+    out = {k: 0 for k in _RESOURCES}
+    for name, n in cells.items():
+        for res, prefixes in _RESOURCES.items():
+            if name.startswith(prefixes):
+                out[res] += 2 * n if name.startswith("RAMB36") else n
+                break
+    return out
+
+
+def run_yosys(build: Path, board: str) -> dict:
+    """Synthesize a compiled build for `board`'s family; returns cells, a resource summary and
+    the seconds Yosys took. Results land in build/synth/<board>/."""
+    exe = shutil.which("yosys")
+    if exe is None:
+        raise HwgenError("yosys not found: apt-get install yosys (the Makefile does, as root)")
+    b = load_board(board)
+    build = Path(build).resolve()
+    if not (build / "rtl" / f"{TOP_NAME}.v").is_file():
+        raise HwgenError(f"{build / 'rtl'}: no generated Verilog (run `hwgen compile` first)")
+    work = build / "synth" / board
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "synth.ys").write_text(synth_script(build, b["family"]))
+    t0 = time.perf_counter()
+    with open(work / "yosys.log", "w") as log:
+        p = subprocess.run([exe, "-q", "synth.ys"], cwd=work, stdout=log, stderr=subprocess.STDOUT)
+    seconds = time.perf_counter() - t0
+    if p.returncode or not (work / "stat.json").is_file():
+        raise HwgenError(f"yosys failed (exit {p.returncode}); log: {work / 'yosys.log'}")
+    cells = json.loads((work / "stat.json").read_text())["design"]["num_cells_by_type"]
+    result = {"board": board, "family": b["family"], "cells": cells, "summary": summarize(cells),
+              "seconds": seconds}
+    (work / "utilization.json").write_text(json.dumps(result, indent=1))
+    return result
