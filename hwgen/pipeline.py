@@ -160,15 +160,39 @@ def run_golden(g: Graph, x: np.ndarray) -> np.ndarray:
     return g.execute(g.check_input(x))
 
 
+def _input_frames(g: Graph, values: np.ndarray) -> list[list[int]]:
+    """Accelerator inputs (bits or integers) as the beats of the top's input stream."""
+    from hwgen.backends.common import stream_format
+    from hwgen.sim.stream import element_bits, pack_frames
+    fmt = stream_format(g)
+    return pack_frames(element_bits(values, fmt.in_elem_bits), fmt.in_width)
+
+
+def _output_values(g: Graph, frames: list[list[int]]) -> np.ndarray:
+    """Output frames (beats) as the last layer's values, (B, elements)."""
+    from hwgen.backends.common import stream_format
+    from hwgen.sim.stream import unpack_frames
+    fmt = stream_format(g)
+    return unpack_frames(frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
+                         signed=not g.hw_nodes()[-1].has_thresholds)
+
+
+def _around_accelerator(g: Graph, x: np.ndarray, accelerator: Callable):
+    """The host steps in numpy around an accelerator run: model inputs in, model outputs
+    out (as `run_golden`). Returns (outputs, the accelerator's result)."""
+    pre, _hw, post = g.split()
+    hw_out, res = accelerator(g.execute(g.check_input(x), pre))
+    return g.execute(hw_out, post), res
+
+
 def simulate_hw(g: Graph, build: Path, bits: np.ndarray, sim: str = "verilator",
                 in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1):
-    """Stream bit vectors (B, MW of the first layer) through the generated accelerator in
-    cocotb; returns (integer outputs of the last layer (B, MH), SimResult)."""
+    """Stream accelerator inputs (B, ...) through the generated Verilog in cocotb; returns
+    (integer outputs of the last layer (B, MH), SimResult)."""
     from hwgen.backends.common import stream_format
     from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
     from hwgen.passes.folding import folding_bound
     from hwgen.sim.runner import simulate
-    from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
 
     hw = g.hw_nodes()
     if not hw:
@@ -177,7 +201,7 @@ def simulate_hw(g: Graph, build: Path, bits: np.ndarray, sim: str = "verilator",
     if not (rtl_dir / f"{TOP_NAME}.v").is_file():
         raise HwgenError(f"{rtl_dir}: no generated Verilog (run `hwgen compile` first)")
     fmt = stream_format(g)
-    frames = pack_frames(element_bits(bits, fmt.in_elem_bits), fmt.in_width)
+    frames = _input_frames(g, bits)
     slow = 1.0 / max(1e-3, (1 - in_pause) * (1 - out_pause))
     max_cycles = int(200 + 4 * slow * (len(frames) + 2) * (folding_bound(g) + fmt.in_beats + fmt.out_beats)
                      + 50 * len(hw))
@@ -187,44 +211,34 @@ def simulate_hw(g: Graph, build: Path, bits: np.ndarray, sim: str = "verilator",
     if short:  # TLAST in the wrong place splits frames wrongly
         raise HwgenError(f"RTL framing: output frame {short[0]} has {len(res.frames[short[0]])} beats "
                          f"between TLASTs, expected {fmt.out_beats}")
-    out = unpack_frames(res.frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
-                        signed=not hw[-1].has_thresholds)
-    return out, res
+    return _output_values(g, res.frames), res
 
 
 def run_rtl(g: Graph, build: Path, x: np.ndarray, sim: str = "verilator", in_pause: float = 0.0,
             out_pause: float = 0.0, seed: int = 1):
-    """The host steps in numpy around the simulated accelerator: model inputs in, model
-    outputs out (as `run_golden`). Returns (outputs, SimResult)."""
-    pre, _hw, post = g.split()
-    bits = g.execute(g.check_input(x), pre)
-    hw_out, res = simulate_hw(g, build, bits, sim, in_pause, out_pause, seed)
-    return g.execute(hw_out, post), res
+    """Model inputs through the host steps and the simulated Verilog: (outputs, SimResult)."""
+    return _around_accelerator(g, x, lambda v: simulate_hw(g, build, v, sim, in_pause, out_pause, seed))
 
 
 def simulate_csim(g: Graph, build: Path, values: np.ndarray):
     """Stream accelerator inputs through the g++ C-simulation of the HLS top; returns
     (integer outputs of the last layer, CsimResult)."""
-    from hwgen.backends.hls.csim import run_csim
     from hwgen.backends.common import stream_format
-    from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
+    from hwgen.backends.hls.csim import run_csim
 
     hls_dir = Path(build).resolve() / "hls"
     if not (hls_dir / "hwgen_top.cpp").is_file():
         raise HwgenError(f"{hls_dir}: no generated HLS code (run `hwgen compile` first)")
     fmt = stream_format(g)
-    frames = pack_frames(element_bits(values, fmt.in_elem_bits), fmt.in_width)
+    frames = _input_frames(g, values)
     res = run_csim(hls_dir, frames, fmt.in_width)
     if len(res.beats) != len(frames) * fmt.out_beats:
         raise HwgenError(f"C-simulation wrote {len(res.beats)} beats for {len(frames)} frames "
                          f"(expected {fmt.out_beats} each)")
     per = [res.beats[k * fmt.out_beats:(k + 1) * fmt.out_beats] for k in range(len(frames))]
-    out = unpack_frames(per, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems, signed=not g.hw_nodes()[-1].has_thresholds)
-    return out, res
+    return _output_values(g, per), res
 
 
 def run_csim_model(g: Graph, build: Path, x: np.ndarray):
-    """Host steps around the C-simulated HLS accelerator: model inputs in, outputs out."""
-    pre, _hw, post = g.split()
-    hw_out, res = simulate_csim(g, build, g.execute(g.check_input(x), pre))
-    return g.execute(hw_out, post), res
+    """Model inputs through the host steps and the C-simulated HLS top: (outputs, CsimResult)."""
+    return _around_accelerator(g, x, lambda v: simulate_csim(g, build, v))

@@ -51,11 +51,7 @@ def random_inputs(g: Graph, frames: int, rng: np.random.Generator) -> np.ndarray
     ebits = stream_format(g).in_elem_bits
     if ebits == 1:
         return rng.integers(0, 2, size=(frames,) + shape, dtype=np.uint8)
-    signed = first.in_signed if isinstance(first, XnorMVU) else _consumer_signed(g, first)
+    # the first matrix layer reads the input integers (a sliding window may sit in front of it)
+    signed = next(n.in_signed for n in g.hw_nodes() if isinstance(n, XnorMVU))
     lo, hi = (-(1 << (ebits - 1)), (1 << (ebits - 1)) - 1) if signed else (0, (1 << ebits) - 1)
     return rng.integers(lo, hi + 1, size=(frames,) + shape, dtype=np.int64)
-
-
-def _consumer_signed(g: Graph, window) -> bool:
-    from hwgen.ops import XnorMVU
-    return next(n.in_signed for n in g.hw_nodes() if isinstance(n, XnorMVU))
