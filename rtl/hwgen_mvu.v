@@ -53,6 +53,7 @@ module hwgen_mvu #(
     localparam integer SW = (SF > 1) ? $clog2(SF) : 1;
     localparam integer NW = (NF > 1) ? $clog2(NF) : 1;
     localparam integer AW = (DEPTH > 1) ? $clog2(DEPTH) : 1;
+    localparam integer PC_W = $clog2(SIMD + 1);  // one cycle's popcount
     // sized copies of the integer bounds (select, not truncation, keeps the lint clean)
     localparam integer BEAT_MAX = IN_BEATS - 1;
     localparam integer SF_MAX = SF - 1;
@@ -163,16 +164,6 @@ module hwgen_mvu #(
     end
 
     // ---------------------------------------------------------------- stage 2: accumulate
-    function [CNT_W-1:0] popcount;
-        input [SIMD-1:0] v;
-        integer i;
-        begin
-            popcount = {CNT_W{1'b0}};
-            for (i = 0; i < SIMD; i = i + 1)
-                popcount = popcount + {{(CNT_W-1){1'b0}}, v[i]};
-        end
-    endfunction
-
     // sum over the lanes of +x or -x as the weight bit is 1 or 0 (integer elements)
     function [CNT_W-1:0] addsub;
         input [SIMD*EW-1:0] xv;
@@ -197,7 +188,14 @@ module hwgen_mvu #(
         for (p = 0; p < PE; p = p + 1) begin : g_pe
             wire [CNT_W-1:0] part;
             if (EW == 1) begin : g_xnor
-                assign part = popcount(~(x1 ^ w1[p*SIMD +: SIMD]));
+                // a compressor tree with the XNOR in its first level (rtl/hwgen_popcount.v)
+                wire [PC_W-1:0] pc;
+                hwgen_popcount #(.N(SIMD), .W(PC_W)) u_pc (.x(x1), .w(w1[p*SIMD +: SIMD]), .count(pc));
+                if (CNT_W > PC_W) begin : g_ext
+                    assign part = {{(CNT_W - PC_W){1'b0}}, pc};
+                end else begin : g_noext
+                    assign part = pc;
+                end
             end else begin : g_int
                 assign part = addsub(x1, w1[p*SIMD +: SIMD]);
             end

@@ -18,7 +18,7 @@ from hwgen.ops import SlidingWindow, WindowOr, XnorMVU
 
 TOP_NAME = "hwgen_top"
 #: hand-written kernels the generated top may instantiate (paths relative to the repository)
-RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_or.v"]
+RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_popcount.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_or.v"]
 
 
 def _hex_lines(words: list[int], bits: int) -> str:
