@@ -49,26 +49,50 @@ def cmd_compile(a) -> None:
 
     if a.fold and (a.pe or a.simd):
         raise HwgenError("--fold cannot be combined with --pe/--simd")
+    if a.target_fps is not None and (a.fold or a.pe or a.simd):
+        raise HwgenError("--target-fps chooses the folding: it cannot be combined with --fold/--pe/--simd")
+    target = a.target_fps
+    if target is not None and target != "max":
+        try:
+            target = float(target)
+        except ValueError:
+            raise HwgenError(f"--target-fps must be a number of frames/s or 'max', not '{target}'") from None
     fold = load_fold_config(Path(a.fold)) if a.fold else None
-    opts = CompileOptions(Path(a.model), Path(a.output), a.pe, a.simd, fold, board=a.board)
+    opts = CompileOptions(Path(a.model), Path(a.output), a.pe, a.simd, fold, board=a.board,
+                          target_fps=target)
     con = _console()
     with con.status("compiling") as status:
         g, log = compile_model(opts, from_step=a.from_step,
                                progress=lambda step: status.update(f"compiling: {step}"))
-    _print_layers(con, json.loads((opts.out / "report.json").read_text()))
+    report = json.loads((opts.out / "report.json").read_text())
+    _print_layers(con, report)
+    _print_fit(con, report)
     con.print("steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in log.seconds.items()))
     con.print(f"wrote {opts.out}/ (graph.json, rtl/hwgen_top.v, report.json)")
 
 
 def _print_layers(con, report: dict) -> None:
     from rich.table import Table
-    t = Table(title=f"{report['graph']}: hardware layers")
-    for col in ("layer", "kind", "shape", "PE", "SIMD", "output", "cycles/frame"):
+    t = Table(title=f"{report['graph']}: hardware layers (estimate for {report['board']['family']})")
+    for col in ("layer", "kind", "shape", "PE", "SIMD", "output", "cycles/frame", "LUT", "FF", "BRAM"):
         t.add_column(col, justify="left" if col in ("layer", "kind") else "right")
+    est = {e["name"]: e for e in report["estimate"]["layers"]}
     for r in report["layers"]:
-        t.add_row(r["layer"], r["kind"], r["shape"], str(r["pe"]), str(r["simd"]), r["out"], str(r["cycles"]))
+        e = est.get(r["layer"], {})
+        t.add_row(r["layer"], r["kind"], r["shape"], str(r["pe"]), str(r["simd"]), r["out"], str(r["cycles"]),
+                  str(e.get("lut", "")), str(e.get("ff", "")), str(e.get("bram", "")))
     con.print(t)
-    con.print(f"folding bound: {report['bound_cycles']} cycles/frame (slowest layer)")
+    b = report["board"]
+    con.print(f"folding bound: {report['bound_cycles']} cycles/frame (slowest layer) = "
+              f"{report['fps_at_clock']:,.0f} frames/s at {b['clock_mhz']} MHz ({b['name']})")
+
+
+def _print_fit(con, report: dict) -> None:
+    parts = [f"{r['resource'].upper()} {r['used']:,}/{r['available']:,} ({r['percent']:.1f} %)"
+             for r in report["fit"]]
+    ok = all(r["fits"] for r in report["fit"])
+    con.print(f"estimate on {report['board']['name']}: " + ", ".join(parts)
+              + ("" if ok else "  [bold red]DOES NOT FIT[/]"))
 
 
 def _load_npy(path: str, what: str) -> np.ndarray:
@@ -139,6 +163,15 @@ def cmd_synth(a) -> None:
     con.print(f"{a.board} ({b['part']}), Yosys {r['seconds']:.1f} s: {s['lut']} LUT of {b['luts']} "
               f"({100 * s['lut'] / b['luts']:.1f}%), {s['ff']} FF of {b['ffs']}, {s['lutram']} LUTRAM cells, "
               f"{s['bram']} BRAM/EBR, {s['dsp']} DSP")
+    if b["flow"] == "icestorm" and not a.no_pnr:
+        from hwgen.flows.icestorm import build_bitstream
+        with con.status("iCE40 flow") as status:
+            res = build_bitstream(Path(a.build), a.board, progress=lambda step: status.update(f"iCE40 flow: {step}"))
+        lc = res["utilization"].get("ICESTORM_LC", {})
+        ok = "meets" if res["fmax_mhz"] and res["fmax_mhz"] >= res["target_mhz"] else "MISSES"
+        con.print(f"bitstream {res['bitstream']} ({res['bitstream_bytes']:,} bytes): fmax {res['fmax_mhz']:.1f} MHz "
+                  f"({ok} the board's {res['target_mhz']} MHz), {lc.get('used', 0)}/{lc.get('available', 0)} logic cells; "
+                  + ", ".join(f"{k} {v:.1f} s" for k, v in res["seconds"].items()))
 
 
 def cmd_demo(a) -> None:
@@ -173,7 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--simd", type=_positive, help="SIMD of every layer (clipped to its size)")
     c.add_argument("--fold", help="JSON file: {layer: {pe: N, simd: N}}")
     c.add_argument("--from", dest="from_step", help="resume from a step (import, lower, fold, codegen, hls)")
-    c.add_argument("--board", default="pynq-z2", help="board of boards/ for generated tool scripts")
+    c.add_argument("--board", default="pynq-z2", help="board of boards/: part, clock, resources to fit")
+    c.add_argument("--target-fps", help="frames/s to reach at the board clock (folding searched), or 'max'")
     c.set_defaults(func=cmd_compile)
 
     r = sub.add_parser("run", help="run a compiled model on inputs (golden model or RTL simulation)")
@@ -197,9 +231,11 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("build")
     h.set_defaults(func=cmd_hls_synth)
 
-    y = sub.add_parser("synth", help="synthesize a build's Verilog with Yosys for a board's device family")
+    y = sub.add_parser("synth", help="Yosys synthesis for a board's family; on iCE40 boards also "
+                                     "nextpnr-ice40 + icepack to a bitstream")
     y.add_argument("build")
     y.add_argument("--board", default="pynq-z2")
+    y.add_argument("--no-pnr", action="store_true", help="iCE40 boards: stop after Yosys (no bitstream)")
     y.set_defaults(func=cmd_synth)
 
     d = sub.add_parser("demo", help="train, compile, simulate and report a digits MLP")

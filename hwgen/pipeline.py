@@ -32,6 +32,7 @@ class CompileOptions:
     simd: int | None = None
     fold: dict | None = None
     board: str = "pynq-z2"  # part and clock for generated tool scripts (boards/*.yaml)
+    target_fps: float | str | None = None  # a frame rate, or "max": folding searched for the board
 
 
 @dataclass
@@ -53,6 +54,14 @@ def _step_lower(_opts: CompileOptions, g: Graph) -> Graph:
 
 def _step_fold(opts: CompileOptions, g: Graph) -> Graph:
     from hwgen.passes import apply_folding
+    if opts.target_fps is not None:
+        from hwgen.flows.boards import load_board
+        from hwgen.passes.fold_search import search_folding
+        config, summary = search_folding(g, load_board(opts.board), opts.target_fps)
+        opts.out.mkdir(parents=True, exist_ok=True)
+        (opts.out / "folding.json").write_text(json.dumps(config, indent=1) + "\n")
+        (opts.out / "folding_search.json").write_text(json.dumps(summary, indent=1) + "\n")
+        return apply_folding(g, config=config)
     return apply_folding(g, pe=opts.pe, simd=opts.simd, config=opts.fold)
 
 
@@ -111,7 +120,7 @@ def compile_model(opts: CompileOptions, from_step: str | None = None,
         g.save(_checkpoint(out, k, name))
         log.seconds[name] = time.perf_counter() - t0
     g.save(out)
-    write_report(g, out)
+    write_report(g, out, opts.board)
     return g, log
 
 
@@ -143,13 +152,22 @@ def layer_table(g: Graph) -> list[dict]:
     return rows
 
 
-def write_report(g: Graph, out: Path) -> dict:
-    """build/report.json: the layer table and the folding bound."""
+def write_report(g: Graph, out: Path, board: str = "pynq-z2") -> dict:
+    """build/report.json: the layer table, the folding bound, and the resource estimate for
+    the board's family with the board fit."""
     from hwgen.backends.common import stream_format
+    from hwgen.estimate import board_fit, estimate_graph
+    from hwgen.flows.boards import load_board
     from hwgen.passes.folding import folding_bound
     fmt = stream_format(g)
-    report = {"graph": g.name, "layers": layer_table(g), "bound_cycles": folding_bound(g),
-              "stream": fmt.__dict__ | {"out_width": fmt.out_width}}
+    b = load_board(board)
+    est = estimate_graph(g, b["family"])
+    bound = folding_bound(g)
+    report = {"graph": g.name, "layers": layer_table(g), "bound_cycles": bound,
+              "stream": fmt.__dict__ | {"out_width": fmt.out_width},
+              "board": {k: b[k] for k in ("name", "part", "family", "clock_mhz")},
+              "fps_at_clock": b["clock_mhz"] * 1e6 / bound,
+              "estimate": est.to_json(), "fit": board_fit(est, b)}
     (out / "report.json").write_text(json.dumps(report, indent=1))
     return report
 

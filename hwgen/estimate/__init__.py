@@ -1,0 +1,155 @@
+"""Resource and cycle estimates per layer, from the IR and its folding, for a device family;
+and a whole-net fit against a board with the headroom shown.
+
+Register bits and memory shapes are counted exactly from the Verilog's structure
+(`features`); what a LUT-level building block costs on a family (a popcount tree's counter,
+an adder bit, a multiplexer bit) is a coefficient fitted to Yosys' own synthesis of
+hwgen designs (`calibration.json`, refit with `hwgen calibrate`). Cycles are exact: they are
+the folding's, which RTL simulation reproduces.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hwgen.errors import HwgenError
+from hwgen.estimate.features import PARTS, Parts, fifo_parts
+from hwgen.estimate.memory import place
+
+CALIBRATION = Path(__file__).with_name("calibration.json")
+RESOURCES = ("lut", "ff", "lutram", "bram", "dsp")
+# families without their own calibration borrow one with the same LUT size
+_BORROW = {"zynquplus": "zynq7", "ecp5": "ice40"}
+
+
+def load_calibration(family: str) -> dict:
+    """The coefficients for `family` (or the family whose LUTs have the same size)."""
+    try:
+        cal = json.loads(CALIBRATION.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise HwgenError(f"{CALIBRATION}: cannot read the estimator's calibration ({e})") from None
+    fam = family if family in cal else _BORROW.get(family)
+    if fam not in cal:
+        raise HwgenError(f"estimate: no calibration for device family '{family}' "
+                         f"(calibrated: {', '.join(sorted(cal))})")
+    return cal[fam]
+
+
+@dataclass
+class LayerEstimate:
+    """One hardware layer (with the FIFO in front of it)."""
+
+    name: str
+    kind: str
+    pe: int | None
+    simd: int | None
+    cycles: int
+    res: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Estimate:
+    """Per-layer estimates and their sum for one family."""
+
+    family: str
+    layers: list[LayerEstimate]
+
+    @property
+    def total(self) -> dict[str, int]:
+        return {r: int(round(sum(layer.res.get(r, 0) for layer in self.layers))) for r in RESOURCES}
+
+    @property
+    def cycles(self) -> int:
+        """Cycles per frame in steady state: the slowest layer's."""
+        return max((layer.cycles for layer in self.layers), default=0)
+
+    def to_json(self) -> dict:
+        return {"family": self.family, "cycles_per_frame": self.cycles, "total": self.total,
+                "layers": [{"name": x.name, "kind": x.kind, "pe": x.pe, "simd": x.simd,
+                            "cycles": x.cycles, **{r: int(round(x.res.get(r, 0))) for r in RESOURCES}}
+                           for x in self.layers]}
+
+
+def features(parts: Parts, family: str) -> tuple[dict, dict, float]:
+    """A block's LUT and register features on a family, once its memories are placed:
+    memories in logic add LUT feature `rom` (and RAM registers `mem`); a ROM in block RAM
+    drops its output register (the block RAM's own register takes its place). Also returns
+    the block RAM units."""
+    lut, ff, bram = dict(parts.lut), dict(parts.ff), 0.0
+    for mem in parts.memories:
+        placed = place(mem, family, {})
+        if "bram" in placed:
+            bram += placed["bram"]
+            if mem.rom and "rom_out" in ff:
+                ff["rom_out"] = max(0, ff["rom_out"] - mem.width)
+        else:
+            lut["rom"] = lut.get("rom", 0) + placed["lut"]
+            ff["mem"] = ff.get("mem", 0) + placed["ff"]
+    return lut, ff, bram
+
+
+def price(parts: Parts, family: str, cal: dict) -> dict[str, float]:
+    """LUT/FF/LUTRAM/BRAM/DSP of one block's parts on a family."""
+    lut, ff, bram = features(parts, family)
+    res = {"lut": 0.0, "ff": 0.0, "lutram": 0.0, "bram": bram, "dsp": 0.0}
+    for what, feats in (("lut", lut), ("ff", ff)):
+        coef = cal[what]
+        unknown = {k for k, v in feats.items() if v} - set(coef)
+        if unknown:
+            raise HwgenError(f"estimate: calibration for {family} lacks {what} features {sorted(unknown)}")
+        res[what] = sum(coef.get(k, 0.0) * v for k, v in feats.items())
+    return res
+
+
+def block_parts(graph) -> list[tuple[object, Parts, Parts]]:
+    """(node, its parts, the FIFO in front of it) for every hardware instance, plus the
+    output FIFO as a last entry with node None."""
+    from hwgen.backends.common import instance_nodes, stream_format
+    out = []
+    for n in instance_nodes(graph):
+        make = PARTS.get(type(n))
+        if make is None:
+            raise HwgenError(f"node '{n.name}': no estimate for {type(n).__name__}")
+        out.append((n, make(n), fifo_parts(n.in_width, max(2, n.fifo_depth))))
+    out.append((None, Parts("output"), fifo_parts(stream_format(graph).out_width, 2)))
+    return out
+
+
+def estimate_graph(graph, family: str) -> Estimate:
+    """Estimate every hardware layer of a folded graph for a device family."""
+    cal = load_calibration(family)
+    layers = []
+    for n, parts, fifo in block_parts(graph):
+        res = price(parts, family, cal)
+        for k, v in price(fifo, family, cal).items():
+            res[k] += v
+        if n is None:
+            layers.append(LayerEstimate("output FIFO", "fifo", None, None, 0, res))
+        else:
+            layers.append(LayerEstimate(n.name, type(n).__name__, getattr(n, "pe", None),
+                                        getattr(n, "simd", None), parts.cycles, res))
+    if layers:  # fixed cost of the top: framing counter and reset fan-out
+        layers[-1].res["lut"] += cal["lut"].get("top", 0)
+        layers[-1].res["ff"] += cal["ff"].get("top", 0)
+    return Estimate(family, layers)
+
+
+def board_fit(est: Estimate, board: dict) -> list[dict]:
+    """Used against available per resource for a board (boards/*.yaml), with headroom."""
+    avail = {"lut": board.get("luts"), "ff": board.get("ffs"), "dsp": board.get("dsps"),
+             "bram": board.get("bram18", board.get("ebr"))}
+    rows = []
+    for r, have in avail.items():
+        if have is None:
+            continue
+        used = est.total[r]
+        rows.append({"resource": r, "used": used, "available": have,
+                     "percent": 100.0 * used / have if have else 0.0, "fits": used <= have})
+    return rows
+
+
+def fits(est: Estimate, board: dict) -> bool:
+    """Whether every resource fits the board."""
+    return all(row["fits"] for row in board_fit(est, board))

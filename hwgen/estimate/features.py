@@ -1,0 +1,117 @@
+"""What each hardware instance is made of, counted from the IR and the folding: exact
+register bits, the memories it holds (depth x width), and the LUT-level building blocks
+(popcount trees, adders, comparators, multiplexers) that `hwgen.estimate` prices per device
+family. The counts follow the Verilog in rtl/ line by line; the prices are calibrated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hwgen.estimate.popcount import popcount_luts
+from hwgen.ops import SlidingWindow, WindowOr, XnorMVU
+
+
+def clog2(n: int) -> int:
+    """Bits to count 0..n-1 (at least 1), as the Verilog's `(N > 1) ? $clog2(N) : 1`."""
+    return max(1, (n - 1).bit_length())
+
+
+@dataclass
+class Memory:
+    """One Verilog memory: `rom` (weights or thresholds, initialized) or `ram` (buffers)."""
+
+    role: str
+    depth: int
+    width: int
+    rom: bool
+
+    @property
+    def bits(self) -> int:
+        return self.depth * self.width
+
+
+@dataclass
+class Parts:
+    """A block's parts: LUT features (name -> count), register bits, memories, and the cycles
+    it takes per frame."""
+
+    kind: str
+    lut: dict[str, float] = field(default_factory=dict)
+    ff: dict[str, float] = field(default_factory=dict)
+    memories: list[Memory] = field(default_factory=list)
+    cycles: int = 0
+
+    def add(self, **feats: float) -> None:
+        """Add LUT features."""
+        for k, v in feats.items():
+            self.lut[k] = self.lut.get(k, 0) + v
+
+    def regs(self, **bits: float) -> None:
+        """Add register bits, by role."""
+        for k, v in bits.items():
+            self.ff[k] = self.ff.get(k, 0) + v
+
+
+def mvu_parts(n: XnorMVU) -> Parts:
+    """rtl/hwgen_mvu.v: input shift buffer, rotating read buffer, counters, weight and
+    threshold ROMs, PE accumulators with a popcount tree (or add/subtract lanes) each."""
+    sf, nf, pe, simd, ew = n.sf, n.nf, n.pe, n.simd, n.in_bits
+    wb_w = n.in_beats * n.in_width
+    rb_w = sf * simd * ew
+    cnt_w, thr_w, out_w = n.count_bits, n.thr_bits, n.out_lane_bits
+    counters = clog2(n.in_beats) + clog2(sf) + clog2(nf) + clog2(sf * nf)
+    p = Parts("mvu", cycles=n.cycles)
+    # the ROM output registers (w1, t1) may be absorbed by a block RAM's own register
+    p.regs(buffers=wb_w + rb_w, state=counters + 6, lanes=simd * ew + pe * cnt_w + pe * out_w,
+           rom_out=pe * simd + (pe * thr_w if n.has_thresholds else 0))
+    if ew == 1:
+        p.add(popcount=pe * popcount_luts(simd))
+    else:
+        p.add(addsub=pe * simd * cnt_w)
+    p.add(acc=pe * cnt_w, counters=counters, control=1,
+          rotate=rb_w if sf > 1 else 0, load=rb_w if sf == 1 else 0)
+    if n.has_thresholds:
+        p.add(compare=pe * thr_w)
+    p.memories.append(Memory("weights", sf * nf, pe * simd, rom=True))
+    if n.has_thresholds:
+        p.memories.append(Memory("thresholds", nf, pe * thr_w, rom=True))
+    return p
+
+
+def swg_parts(n: SlidingWindow) -> Parts:
+    """rtl/hwgen_swg.v: two whole-frame buffers, write and read address counters."""
+    npix = n.h * n.w
+    aw = clog2(2 * npix)
+    beats = n.in_beats
+    p = Parts("swg", cycles=n.cycles)
+    p.regs(buffers=(beats - 1) * n.in_width + n.pixel_bits,
+           state=clog2(beats) + aw + 4 + 2 * clog2(n.k) + clog2(n.ow) + clog2(n.oh) + 3 * aw + 1)
+    p.add(swg_address=5 * aw + 2 * clog2(n.k) + clog2(n.ow) + clog2(n.oh), control=1)
+    p.memories.append(Memory("frames", 2 * npix, n.pixel_bits, rom=False))
+    return p
+
+
+def window_or_parts(n: WindowOr) -> Parts:
+    """rtl/hwgen_window_or.v: an OR accumulator over a window's pixels."""
+    cw = clog2(n.k * n.k)
+    p = Parts("window_or", cycles=n.cycles)
+    p.regs(lanes=2 * n.c, state=cw + 1)
+    p.add(or_acc=n.c, counters=cw, control=1)
+    return p
+
+
+def fifo_parts(width: int, depth: int) -> Parts:
+    """rtl/hwgen_axis_fifo.v in front of each layer (and at the output)."""
+    aw = clog2(depth)
+    p = Parts("fifo")
+    p.regs(state=3 * aw + 1)
+    p.add(fifo_mux=width * (depth - 1), counters=3 * aw, control=1)
+    if depth <= 2:
+        p.regs(fifo=width * depth)  # Yosys keeps two-entry memories in registers
+    else:
+        p.memories.append(Memory("fifo", depth, width, rom=False))
+    return p
+
+
+PARTS = {XnorMVU: mvu_parts, SlidingWindow: swg_parts, WindowOr: window_or_parts}

@@ -1,0 +1,41 @@
+"""Where a memory lands on each device family, following Yosys' choices (0.23): block RAM,
+distributed LUT RAM (AMD), or plain logic, and how many blocks or cells it takes."""
+
+from __future__ import annotations
+
+import math
+
+from hwgen.estimate.features import Memory
+
+# AMD 7-series / UltraScale+: RAMB18 aspect ratios (depth, width), 18 kbit with parity lanes
+_RAMB18 = [(16384, 1), (8192, 2), (4096, 4), (2048, 9), (1024, 18), (512, 36)]
+# Lattice iCE40 SB_RAM40_4K and ECP5 DP16KD aspect ratios
+_EBR = {"ice40": [(4096, 1), (2048, 2), (1024, 4), (512, 8), (256, 16)],  # 4096x1: Yosys halves 2048x2
+        "ecp5": [(16384, 1), (8192, 2), (4096, 4), (2048, 9), (1024, 18), (512, 36)]}
+
+
+def _blocks(depth: int, width: int, shapes: list[tuple[int, int]]) -> int:
+    """Fewest blocks over the aspect ratios: ceil(depth/d) * ceil(width/w)."""
+    return min(math.ceil(depth / d) * math.ceil(width / w) for d, w in shapes)
+
+
+def in_block_ram(mem: Memory, family: str) -> bool:
+    """Yosys 0.23's choice, as observed on hwgen designs: AMD block RAM from 512 words and
+    4 kbit; Lattice EBR from 128 words when wider than a bit or at least 4 kbit. Anything
+    smaller becomes logic (some shallow AMD memories go to LUT RAM instead; counted as LUTs)."""
+    if family in ("zynq7", "zynquplus"):
+        return mem.depth >= 512 and mem.bits >= 4096
+    return mem.depth >= 128 and (mem.width >= 2 or mem.bits >= 4096)
+
+
+def place(mem: Memory, family: str, cal: dict) -> dict[str, float]:
+    """Resources of one memory: {'bram': 18-kbit units or EBR blocks} in block RAM, else
+    {'lut': LUTs of its logic over the address bits (before calibration), 'ff': a RAM's
+    registers}."""
+    if in_block_ram(mem, family):
+        if family in ("zynq7", "zynquplus"):
+            return {"bram": _blocks(mem.depth, mem.width, _RAMB18)}
+        return {"bram": _blocks(mem.depth, mem.width, _EBR.get(family, _EBR["ice40"]))}
+    per_lut = 2 ** (6 if family in ("zynq7", "zynquplus") else 4)
+    luts = mem.width * math.ceil(mem.depth / per_lut)
+    return {"lut": luts, "ff": 0 if mem.rom else mem.bits}

@@ -1,0 +1,132 @@
+"""Folding for a target frame rate: per MVU, the PE/SIMD that meets the cycle budget with
+the fewest estimated LUTs (`--target-fps N`), or the fastest folding that fits the board
+(`--target-fps max`).
+
+The budget is clock / fps cycles per frame. Layers are independent given the budget, so
+each takes its cheapest folding that meets it; among foldings within 2 % of that cost the
+slowest wins, which keeps the layers balanced (none much faster than the slowest).
+Candidates are divisors of MH (PE) and MW (SIMD), as FINN requires, so no lane idles.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+from hwgen.errors import HwgenError
+from hwgen.estimate import estimate_graph, fits, load_calibration, price
+from hwgen.estimate.features import mvu_parts
+from hwgen.ir import Graph
+from hwgen.ops import XnorMVU
+
+
+def _divisors(n: int) -> list[int]:
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+def layer_options(node: XnorMVU, family: str, cal: dict) -> list[tuple[int, float, int, int]]:
+    """(cycles, estimated LUTs, pe, simd) for every divisor folding of one MVU."""
+    opts = []
+    trial = copy.copy(node)
+    for pe in _divisors(node.mh):
+        for simd in _divisors(node.mw):
+            trial.pe, trial.simd = pe, simd
+            trial.in_width = simd * node.in_bits
+            opts.append((trial.cycles, price(mvu_parts(trial), family, cal)["lut"], pe, simd))
+    return sorted(opts)
+
+
+def _fixed_cycles(graph: Graph) -> tuple[int, str]:
+    """The slowest unfolded layer (sliding windows, pooling): a floor on cycles per frame."""
+    worst = (0, "")
+    for n in graph.hw_nodes():
+        if not isinstance(n, XnorMVU) and hasattr(n, "cycles"):
+            worst = max(worst, (n.cycles, n.name))
+    return worst
+
+
+def fold_for_budget(graph: Graph, budget: int, family: str) -> dict[str, dict] | None:
+    """The cheapest folding config with every layer within `budget` cycles, or None."""
+    cal = load_calibration(family)
+    if _fixed_cycles(graph)[0] > budget:
+        return None
+    config = {}
+    for n in graph.hw_nodes():
+        if not isinstance(n, XnorMVU):
+            continue
+        ok = [o for o in layer_options(n, family, cal) if o[0] <= budget]
+        if not ok:
+            return None
+        cheapest = min(o[1] for o in ok)
+        # slowest among the near-cheapest: balanced layers, no needless speed
+        cyc, _lut, pe, simd = max(o for o in ok if o[1] <= 1.02 * cheapest + 1)
+        config[n.name] = {"pe": pe, "simd": simd}
+    return config
+
+
+def min_cycles(graph: Graph) -> int:
+    """Cycles per frame with every MVU fully parallel: the fastest any folding can go."""
+    mvu = max((n.pixels for n in graph.hw_nodes() if isinstance(n, XnorMVU)), default=1)
+    return max(mvu, _fixed_cycles(graph)[0])
+
+
+def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[dict, dict]:
+    """The folding config for `target_fps` (a number, or "max") on `board`, and a summary
+    (budget, cycles, fps, estimate totals). Clear errors when the target cannot be reached."""
+    from hwgen.passes.folding import apply_folding
+    clock = board["clock_mhz"] * 1e6
+    family = board["family"]
+    fastest = min_cycles(graph)
+
+    def realize(budget: int):
+        cfg = fold_for_budget(graph, budget, family)
+        if cfg is None:
+            return None, None
+        g = apply_folding(graph, config=cfg)
+        return cfg, g
+
+    if target_fps == "max":
+        # candidate budgets: every cycle count some layer can take; the smallest that fits
+        budgets = sorted({o[0] for n in graph.hw_nodes() if isinstance(n, XnorMVU)
+                          for o in layer_options(n, family, load_calibration(family))} | {fastest})
+        budgets = [b for b in budgets if b >= fastest]
+        lo, hi, best = 0, len(budgets) - 1, None
+        while lo <= hi:  # resources fall as the budget grows: bisect for the first fit
+            mid = (lo + hi) // 2
+            cfg, g = realize(budgets[mid])
+            if cfg is not None and fits(estimate_graph(g, family), board):
+                best, hi = (cfg, g), mid - 1
+            else:
+                lo = mid + 1
+        if best is None:
+            raise HwgenError(f"--target-fps max: no folding of '{graph.name}' fits {board['name']} "
+                             "(even the slowest exceeds its resources)")
+        cfg, g = best
+    else:
+        fps = float(target_fps)
+        if not fps > 0:
+            raise HwgenError(f"--target-fps must be a positive number or 'max', not {target_fps!r}")
+        budget = math.floor(clock / fps)
+        if budget < fastest:
+            floor_cycles, floor_layer = _fixed_cycles(graph)
+            why = (f"layer '{floor_layer}' alone takes {floor_cycles} cycles/frame"
+                   if floor_cycles >= fastest else "every MVU fully parallel")
+            raise HwgenError(f"--target-fps {fps:g}: infeasible on {board['name']} at {board['clock_mhz']} MHz "
+                             f"(budget {budget} cycles/frame); the best reachable rate is "
+                             f"{clock / fastest:,.0f} frames/s ({fastest} cycles/frame, {why})")
+        cfg, g = realize(budget)
+        est = estimate_graph(g, family)
+        if not fits(est, board):
+            over = ", ".join(f"{r['resource']} {r['used']}/{r['available']}"
+                             for r in _fit_rows(est, board) if not r["fits"])
+            raise HwgenError(f"--target-fps {fps:g}: the cheapest folding does not fit {board['name']} "
+                             f"({over}); try a lower rate or --target-fps max")
+    est = estimate_graph(g, family)
+    cycles = est.cycles
+    return cfg, {"target_fps": target_fps, "cycles_per_frame": cycles, "fps": clock / cycles,
+                 "clock_mhz": board["clock_mhz"], "estimate": est.total}
+
+
+def _fit_rows(est, board):
+    from hwgen.estimate import board_fit
+    return board_fit(est, board)
