@@ -174,6 +174,14 @@ def cmd_synth(a) -> None:
                   + ", ".join(f"{k} {v:.1f} s" for k, v in res["seconds"].items()))
 
 
+def cmd_report(a) -> None:
+    from hwgen.report import write_report
+    con = _console()
+    with con.status("writing the report (folding sweep, plots)"):
+        files = write_report(Path(a.build))
+    con.print(f"wrote {files['md']} and {files['html']} (open it in a browser)")
+
+
 def cmd_demo(a) -> None:
     from hwgen.demo import demo
     demo(Path(a.output), sim=a.sim, console=_console())
@@ -237,6 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     y.add_argument("--board", default="pynq-z2")
     y.add_argument("--no-pnr", action="store_true", help="iCE40 boards: stop after Yosys (no bitstream)")
     y.set_defaults(func=cmd_synth)
+
+    rp = sub.add_parser("report", help="Markdown + HTML report of a build, with plots")
+    rp.add_argument("build")
+    rp.set_defaults(func=cmd_report)
 
     d = sub.add_parser("demo", help="train, compile, simulate and report a digits MLP")
     d.add_argument("-o", "--output", default="build/demo")

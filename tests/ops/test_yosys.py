@@ -29,5 +29,22 @@ def test_yosys_synthesizes_one_mvu(board, capsys):
     r = run_yosys(out, board)
     assert r["summary"]["lut"] > 20 and r["summary"]["ff"] > 20
     from hwgen.cli import main
-    assert main(["synth", str(out), "--board", board]) == 0
+    assert main(["synth", str(out), "--board", board, "--no-pnr"]) == 0
     assert "LUT of" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("board", ["pynq-z2", "icebreaker"])
+def test_estimate_within_15_percent_of_yosys(board, digits_graph, tmp_path):
+    """The digits MLP at PE=4, SIMD=8: estimated LUTs and FFs within 15 % of Yosys (the
+    whole sweep of foldings runs in `make slow` and `make bench`)."""
+    need_tool("yosys")
+    from hwgen.estimate import estimate_graph
+    from hwgen.flows.boards import load_board
+    from hwgen.passes import apply_folding
+    g = apply_folding(digits_graph, pe=4, simd=8)
+    out = write_rtl(g, tmp_path / "mlp")
+    syn = run_yosys(out, board)["summary"]
+    est = estimate_graph(g, load_board(board)["family"]).total
+    for r in ("lut", "ff"):
+        assert abs(est[r] - syn[r]) <= 0.15 * syn[r], (r, est[r], syn[r])
+    assert est["bram"] == syn["bram"]
