@@ -68,6 +68,20 @@ CASES = [
 ]
 
 
+def _area_section(models: dict, out: Path, console) -> str:
+    """Issue 6's figures: popcount LUTs per lane, estimate vs Yosys, folding search, iCE40."""
+    from hwgen import bench_area as area
+    with console.status("area: popcount core") as st:
+        pop = area.popcount_area()
+        st.update("area: estimate vs Yosys sweep")
+        est = area.estimate_vs_yosys({"mlp": models["digits-mlp"], "cnn": models["digits-cnn"]},
+                                     out / "sweep", lambda s: st.update(f"area: {s}"))
+        st.update("area: folding search")
+        targets = area.folding_targets(models["digits-mlp"], out)
+        ice = area.ice40_bitstream(models["digits-mlp"], out, lambda s: st.update(f"iCE40: {s}"))
+    return area.print_area(console, pop, est, targets, ice, out)
+
+
 def bench(out: Path, console) -> list[dict]:
     """Run the benchmark cases and print one table; returns the rows."""
     import shutil
@@ -117,6 +131,7 @@ def bench(out: Path, console) -> list[dict]:
     console.print(t)
     md = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
     md += "".join("| " + " | ".join(tr) + " |\n" for tr in table_rows)
+    md += _area_section(models, out, console)
     (out / "bench.md").write_text(md)
     tfc = next(r for r in rows if r["net"] == "TFC-W1A1")
     console.print(f"TFC-W1A1 at FINN's folding: {tfc['cpf']:.0f} cycles/frame vs finn-examples' measured 119 "

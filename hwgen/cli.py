@@ -174,6 +174,26 @@ def cmd_synth(a) -> None:
                   + ", ".join(f"{k} {v:.1f} s" for k, v in res["seconds"].items()))
 
 
+def cmd_calibrate(a) -> None:
+    from hwgen.bench import _digits_onnx
+    from hwgen.estimate.calibrate import calibrate, errors, leave_one_out, load_samples, sweep_builds
+    out = Path(a.output)
+    out.mkdir(parents=True, exist_ok=True)
+    con = _console()
+    with con.status("training the digits MLP and CNN") as st:
+        models = {"mlp": _digits_onnx(out, "mlp"), "cnn": _digits_onnx(out, "cnn")}
+        builds = sweep_builds(models, out, lambda s: st.update(s))
+    samples = {fam: load_samples(builds, fam) for fam in ("zynq7", "ice40")}
+    calibrate(samples)
+    for fam, ss in samples.items():
+        errs = errors(ss, fam)
+        loo = leave_one_out(ss, fam)
+        con.print(f"{fam}: {len(errs)} designs, LUT worst {max(abs(e['lut_err']) for e in errs):.1%}, "
+                  f"FF worst {max(abs(e['ff_err']) for e in errs):.1%}; leave-one-out LUT worst "
+                  f"{loo['lut_worst']:.1%}, FF worst {loo['ff_worst']:.1%}")
+    con.print("wrote hwgen/estimate/calibration.json")
+
+
 def cmd_report(a) -> None:
     from hwgen.report import write_report
     con = _console()
@@ -245,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     y.add_argument("--board", default="pynq-z2")
     y.add_argument("--no-pnr", action="store_true", help="iCE40 boards: stop after Yosys (no bitstream)")
     y.set_defaults(func=cmd_synth)
+
+    ca = sub.add_parser("calibrate", help="refit the estimator to Yosys over a folding sweep (minutes)")
+    ca.add_argument("-o", "--output", default="build/calibrate")
+    ca.set_defaults(func=cmd_calibrate)
 
     rp = sub.add_parser("report", help="Markdown + HTML report of a build, with plots")
     rp.add_argument("build")

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from hwgen.estimate import CALIBRATION, block_parts, estimate_graph, features
+from hwgen.flows.yosys import slice_luts, summarize
 
 FAMILY_BOARD = {"zynq7": "pynq-z2", "ice40": "icebreaker"}
 
@@ -32,12 +33,25 @@ def feature_totals(graph, family: str) -> tuple[dict[str, float], dict[str, floa
     return lut, ff
 
 
+# What a unit of each feature should cost if the counts are right (one LUT per counter output
+# bit, adder bit, multiplexer bit, ROM LUT; one flip-flop per register bit). The fit is pulled
+# towards these, so features that move together (a wider PE means a wider ROM and more
+# popcount trees) cannot trade places and a design unlike the sweep is still priced sensibly.
+PRIOR = {"control": 10.0, "top": 20.0, "load": 0.5}
+RIDGE = 0.001
+
+
 def fit(samples: list[tuple[dict[str, float], float]]) -> dict[str, float]:
-    """Non-negative coefficients minimizing the squared relative error over the samples."""
+    """Non-negative coefficients minimizing the squared relative error over the samples plus
+    RIDGE times the squared distance from PRIOR (1 where not listed)."""
     from scipy.optimize import nnls
     names = sorted({k for f, _ in samples for k in f})
-    a = np.array([[f.get(k, 0.0) / y for k in names] for f, y in samples])
-    coef, _ = nnls(a, np.ones(len(samples)))
+    a = [[f.get(k, 0.0) / y for k in names] for f, y in samples]
+    b = [1.0] * len(samples)
+    for i, k in enumerate(names):
+        a.append([RIDGE ** 0.5 if j == i else 0.0 for j in range(len(names))])
+        b.append(RIDGE ** 0.5 * PRIOR.get(k, 1.0))
+    coef, _ = nnls(np.array(a), np.array(b))
     return dict(zip(names, (round(float(c), 4) for c in coef)))
 
 
@@ -47,7 +61,7 @@ def calibrate(samples_by_family: dict[str, list[tuple[object, dict]]], write: bo
     new = json.loads(CALIBRATION.read_text()) if CALIBRATION.is_file() else {}
     for family, samples in samples_by_family.items():
         totals = [(feature_totals(g, family), s) for g, s in samples]
-        new[family] = {"lut": fit([(lut, float(s["lut"])) for (lut, _), s in totals]),
+        new[family] = {"lut": fit([(lut, float(slice_luts(s))) for (lut, _), s in totals]),
                        "ff": fit([(ff, float(s["ff"])) for (_, ff), s in totals]),
                        "samples": len(samples)}
     if write:
@@ -60,8 +74,8 @@ def errors(samples: list[tuple[object, dict]], family: str) -> list[dict]:
     out = []
     for g, s in samples:
         est = estimate_graph(g, family).total
-        out.append({"design": g.name, "lut_est": est["lut"], "lut_syn": s["lut"],
-                    "lut_err": (est["lut"] - s["lut"]) / s["lut"],
+        syn = slice_luts(s)
+        out.append({"design": g.name, "lut_est": est["lut"], "lut_syn": syn, "lut_err": (est["lut"] - syn) / syn,
                     "ff_est": est["ff"], "ff_syn": s["ff"], "ff_err": (est["ff"] - s["ff"]) / s["ff"],
                     "bram_est": est["bram"], "bram_syn": s["bram"]})
     return out
@@ -76,5 +90,47 @@ def load_samples(builds: list[Path], family: str) -> list[tuple[object, dict]]:
         if f.is_file():
             g = Graph.load(Path(b))
             g.name = Path(b).name
-            out.append((g, json.loads(f.read_text())["summary"]))
+            out.append((g, summarize(json.loads(f.read_text())["cells"])))
     return out
+
+
+def leave_one_out(samples: list[tuple[object, dict]], family: str) -> dict[str, float]:
+    """Mean and worst relative LUT/FF error of each design when the coefficients are fitted
+    without it: how the estimator does on a design it has not seen."""
+    totals = [(feature_totals(g, family), s) for g, s in samples]
+    errs = {"lut": [], "ff": []}
+    for k in range(len(totals)):
+        rest = totals[:k] + totals[k + 1:]
+        (lut_f, ff_f), s = totals[k]
+        for what, feats, idx in (("lut", lut_f, 0), ("ff", ff_f, 1)):
+            truth = slice_luts if what == "lut" else (lambda x: x["ff"])
+            coef = fit([(t[idx], float(truth(ss))) for t, ss in rest])
+            est = sum(coef.get(n, 0.0) * v for n, v in feats.items())
+            errs[what].append(abs(est - truth(s)) / truth(s))
+    return {f"{w}_{stat}": (float(np.mean(v)) if stat == "mean" else float(np.max(v)))
+            for w, v in errs.items() for stat in ("mean", "worst")}
+
+
+# the designs the calibration is fitted to (and `make bench` measures): digits MLP and CNN
+MLP_FOLDINGS = [(1, 1), (2, 4), (4, 8), (8, 8), (16, 16), (4, 16), (16, 4), (8, 32), (32, 32), (2, 64),
+                (32, 8), (1, 64), (3, 5), (7, 9), (10, 10)]
+CNN_FOLDINGS = [(1, 1), (2, 2), (4, 4), (8, 8), (16, 16), (4, 16), (16, 4), (8, 32), (3, 5), (32, 32)]
+
+
+def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None) -> list[Path]:
+    """Compile the calibration sweep (models: {'mlp': onnx, 'cnn': onnx}) and synthesize each
+    build for both calibrated families (cached: a build already synthesized is reused)."""
+    from hwgen.flows.yosys import run_yosys
+    from hwgen.pipeline import CompileOptions, compile_model
+    builds = []
+    for net, foldings in (("mlp", MLP_FOLDINGS), ("cnn", CNN_FOLDINGS)):
+        for pe, simd in foldings:
+            b = Path(out) / f"{net}-{pe}x{simd}"
+            if not (b / "graph.json").is_file():
+                compile_model(CompileOptions(models[net], b, pe, simd))
+            for board in FAMILY_BOARD.values():
+                if not (b / "synth" / board / "utilization.json").is_file():
+                    progress(f"Yosys {b.name} for {board}")
+                    run_yosys(b, board)
+            builds.append(b)
+    return builds

@@ -43,16 +43,30 @@ def synth_script(build: Path, family: str) -> str:
             "tee -q -o stat.json stat -json\n")
 
 
+# LUTs inside each AMD LUT-RAM cell (a RAM32M is four LUT6 of a SLICEM, ...)
+_LUTS_PER_LUTRAM = {"RAM32M": 4, "RAM64M": 4, "RAM32X1D": 2, "RAM64X1D": 2, "RAM128X1D": 4,
+                    "RAM32X1S": 1, "RAM64X1S": 1, "RAM128X1S": 2, "RAM256X1S": 4, "SRL16E": 1, "SRLC32E": 1}
+
+
 def summarize(cells: dict[str, int]) -> dict[str, int]:
     """Cell counts grouped as LUT, FF, LUTRAM, BRAM (18 kbit units on AMD parts, EBR blocks
-    on Lattice parts), DSP and carry cells."""
+    on Lattice parts), DSP and carry cells; `lut_mem` is the LUTs the LUT-RAM cells occupy,
+    so `lut + lut_mem` is what Vivado reports as Slice LUTs."""
     out = {k: 0 for k in _RESOURCES}
+    out["lut_mem"] = 0
     for name, n in cells.items():
         for res, prefixes in _RESOURCES.items():
             if name.startswith(prefixes):
                 out[res] += 2 * n if name.startswith("RAMB36") else n
                 break
+        base = name[:-1] if name.endswith("E") and name[:-1] in _LUTS_PER_LUTRAM else name
+        out["lut_mem"] += _LUTS_PER_LUTRAM.get(base, 0) * n
     return out
+
+
+def slice_luts(summary: dict) -> int:
+    """LUTs as logic plus LUTs as memory: what the estimator's `lut` predicts."""
+    return summary["lut"] + summary.get("lut_mem", 0)
 
 
 def run_yosys(build: Path, board: str) -> dict:
