@@ -174,6 +174,30 @@ def cmd_synth(a) -> None:
                   + ", ".join(f"{k} {v:.1f} s" for k, v in res["seconds"].items()))
 
 
+def cmd_package(a) -> None:
+    from hwgen.flows.vivado import run_vivado, write_package
+    con = _console()
+    paths = write_package(Path(a.build), a.board)
+    con.print(f"wrote {paths['tcl']} (Vivado: IP, block design, bitstream) and {paths['deploy']}/ (driver, model, README)")
+    if a.no_vivado:
+        return
+    import shutil
+    if shutil.which("vivado") is None:
+        con.print(f"[yellow]vivado is not on PATH: no bitstream yet.[/] On a machine with Vivado run "
+                  f"`vivado -mode batch -source {paths['tcl']}`; it writes hwgen.bit and hwgen.hwh into "
+                  f"{paths['deploy']}/.")
+        return
+    with con.status("Vivado: packaging, block design, implementation (tens of minutes)"):
+        run_vivado(paths["tcl"])
+    con.print(f"bitstream and handoff in {paths['deploy']}/")
+
+
+def cmd_deploy_test(a) -> None:
+    from hwgen.driver.deploy_test import deploy_test
+    deploy_test(Path(a.build), a.board, frames=a.frames, batches=[int(b) for b in a.batch.split(",")],
+                sim=a.sim, console=_console())
+
+
 def cmd_calibrate(a) -> None:
     from hwgen.bench import _digits_onnx
     from hwgen.estimate.calibrate import calibrate, errors, leave_one_out, load_samples, sweep_builds
@@ -265,6 +289,20 @@ def build_parser() -> argparse.ArgumentParser:
     y.add_argument("--board", default="pynq-z2")
     y.add_argument("--no-pnr", action="store_true", help="iCE40 boards: stop after Yosys (no bitstream)")
     y.set_defaults(func=cmd_synth)
+
+    pk = sub.add_parser("package", help="Zynq: Vivado project TCL (IP, block design, bitstream) and deploy/ folder")
+    pk.add_argument("build")
+    pk.add_argument("--board", default="pynq-z2")
+    pk.add_argument("--no-vivado", action="store_true", help="write the script and deploy/ only")
+    pk.set_defaults(func=cmd_package)
+
+    dt = sub.add_parser("deploy-test", help="run the PYNQ driver against a simulation of the shell, vs golden")
+    dt.add_argument("build")
+    dt.add_argument("--board", default="pynq-z2", help="board whose DMA width the shell uses")
+    dt.add_argument("--frames", type=_positive, default=100)
+    dt.add_argument("--batch", default="1,7,64", help="comma-separated frames per DMA transfer")
+    dt.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
+    dt.set_defaults(func=cmd_deploy_test)
 
     ca = sub.add_parser("calibrate", help="refit the estimator to Yosys over a folding sweep (minutes)")
     ca.add_argument("-o", "--output", default="build/calibrate")

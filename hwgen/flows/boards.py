@@ -37,6 +37,14 @@ def load_board(name: str) -> dict:
             raise HwgenError(f"{path}: field '{field}' must be {getattr(typ, '__name__', 'a number')}")
     if doc["flow"] not in FLOWS:
         raise HwgenError(f"{path}: field 'flow' must be one of {', '.join(FLOWS)}, not '{doc['flow']}'")
+    if doc["flow"] == "vivado" and doc["family"] in ("zynq7", "zynquplus"):
+        for field, typ in (("board_part", str), ("ps", str), ("dma_width", int)):
+            if not isinstance(doc.get(field), typ):
+                raise HwgenError(f"{path}: Zynq boards need field '{field}' ({typ.__name__}) for `hwgen package`")
+        if doc["ps"] not in ("processing_system7", "zynq_ultra_ps_e"):
+            raise HwgenError(f"{path}: field 'ps' must be processing_system7 or zynq_ultra_ps_e, not '{doc['ps']}'")
+        if doc["dma_width"] not in (32, 64, 128):
+            raise HwgenError(f"{path}: field 'dma_width' must be 32, 64 or 128, not {doc['dma_width']}")
     if doc["name"] != name:
         raise HwgenError(f"{path}: field 'name' is '{doc['name']}', the file says '{name}'")
     return doc

@@ -75,18 +75,25 @@ def simulate(sim: str, top: str, sources: list[str], cache_dir: Path, frames: li
              out_frames: int | None = None) -> SimResult:
     """Stream `frames` (lists of beat integers) through `top`; returns the `out_frames`
     (default: as many as sent) output frames that came out."""
+    bdir, seconds = build(sim, top, sources, cache_dir, parameters)
+    out = run_test(sim, top, bdir, "hwgen.sim.stream_test",
+                   {"frames": frames, "max_cycles": max_cycles, "in_pause": in_pause, "out_pause": out_pause,
+                    "seed": seed, "ports": ports or {}, "out_frames": out_frames}, seed)
+    return SimResult(out["frames"], out["done_cycles"], seconds)
+
+
+def run_test(sim: str, top: str, bdir: Path, test_module: str, job: dict, seed: int = 1) -> dict:
+    """Run one of hwgen's cocotb tests on a built model: the job goes in as JSON through
+    HWGEN_SIM_JOB, the test's JSON result comes back."""
     from cocotb_tools.runner import get_runner
 
-    bdir, seconds = build(sim, top, sources, cache_dir, parameters)
     tmp = tempfile.mkdtemp(prefix="run-", dir=bdir)  # kept when the run fails, for its log
-    job, res = Path(tmp) / "job.json", Path(tmp) / "result.json"
-    job.write_text(json.dumps({"frames": frames, "max_cycles": max_cycles, "in_pause": in_pause,
-                               "out_pause": out_pause, "seed": seed, "ports": ports or {},
-                               "out_frames": out_frames}))
+    job_file, res = Path(tmp) / "job.json", Path(tmp) / "result.json"
+    job_file.write_text(json.dumps(job))
     runner = get_runner(sim)
-    env = {"HWGEN_SIM_JOB": str(job), "HWGEN_SIM_RESULT": str(res), "COCOTB_RANDOM_SEED": str(seed)}
+    env = {"HWGEN_SIM_JOB": str(job_file), "HWGEN_SIM_RESULT": str(res), "COCOTB_RANDOM_SEED": str(seed)}
     with _no_exit(f"{sim} simulation of '{top}' failed (log: {tmp}/sim.log)"):
-        runner.test(test_module="hwgen.sim.stream_test", hdl_toplevel=top, hdl_toplevel_lang="verilog", build_dir=bdir,
+        runner.test(test_module=test_module, hdl_toplevel=top, hdl_toplevel_lang="verilog", build_dir=bdir,
                     test_dir=tmp, extra_env=env, timescale=TIMESCALE, log_file=Path(tmp) / "sim.log",
                     results_xml=str(Path(tmp) / "results.xml"))
     if not res.exists():
@@ -95,7 +102,7 @@ def simulate(sim: str, top: str, sources: list[str], cache_dir: Path, frames: li
         raise HwgenError(f"{sim} simulation of '{top}' produced no result\n{tail}")
     out = json.loads(res.read_text())
     shutil.rmtree(tmp, ignore_errors=True)
-    return SimResult(out["frames"], out["done_cycles"], seconds)
+    return out
 
 
 @contextlib.contextmanager
