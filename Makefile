@@ -8,7 +8,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.hwgen-installed
 APT_TOOLS := iverilog yosys nextpnr-ice40 fpga-icestorm
 
-.PHONY: demo test bench slow lint tools venv clean
+FINN_SITE := $(VENV)/finn-site
+# finn-plus without its dependencies (they pull a CUDA torch and an older Brevitas), plus the
+# light ones its streamlining and HW-layer passes import
+FINN_PKGS := finn-plus==1.6.1 onnx-passes==0.4.1 mashumaro==3.23 termcolor==3.3.0 bitstring==5.0.0 \
+	mip==2.0.0 pydantic==2.14.4 pydantic-core==2.50.5 typing-inspection==0.4.5 annotated-types==0.8.0 click==8.5.1
+
+.PHONY: demo test bench bench-finn slow lint tools venv clean
 
 venv: $(STAMP)
 
@@ -53,6 +59,11 @@ slow: venv tools
 
 bench: venv tools
 	$(VENV)/bin/hwgen bench -o build/bench
+
+bench-finn: venv tools
+	@test -d $(FINN_SITE)/finn || { echo "== installing finn-plus (--no-deps) into $(FINN_SITE)"; \
+	  $(PY) -m pip install -q --no-deps --target $(FINN_SITE) $(FINN_PKGS); }
+	PYTHONPATH=$(FINN_SITE) $(VENV)/bin/hwgen bench-finn -o build/bench-finn
 
 lint: venv tools
 	$(VENV)/bin/pytest -q tests/ops/test_lint.py

@@ -198,6 +198,11 @@ def cmd_deploy_test(a) -> None:
                 sim=a.sim, console=_console())
 
 
+def cmd_bench_finn(a) -> None:
+    from hwgen.bench_finn import bench_finn
+    bench_finn(Path(a.output), _console())
+
+
 def cmd_calibrate(a) -> None:
     from hwgen.bench import _digits_onnx
     from hwgen.estimate.calibrate import calibrate, errors, leave_one_out, load_samples, sweep_builds
@@ -303,6 +308,10 @@ def build_parser() -> argparse.ArgumentParser:
     dt.add_argument("--batch", default="1,7,64", help="comma-separated frames per DMA transfer")
     dt.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
     dt.set_defaults(func=cmd_deploy_test)
+
+    bf = sub.add_parser("bench-finn", help="FINN's estimates next to hwgen's (needs finn-plus: make bench-finn)")
+    bf.add_argument("-o", "--output", default="build/bench-finn")
+    bf.set_defaults(func=cmd_bench_finn)
 
     ca = sub.add_parser("calibrate", help="refit the estimator to Yosys over a folding sweep (minutes)")
     ca.add_argument("-o", "--output", default="build/calibrate")

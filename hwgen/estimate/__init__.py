@@ -74,7 +74,7 @@ class Estimate:
 
 def features(parts: Parts, family: str) -> tuple[dict, dict, float]:
     """A block's LUT and register features on a family, once its memories are placed:
-    memories in logic add LUT feature `rom` (and RAM registers `mem`); a ROM in block RAM
+    memories in logic add LUT feature `rom` or `ram` (and RAM registers `mem`); a ROM in block RAM
     drops its output register (the block RAM's own register takes its place). Also returns
     the block RAM units."""
     lut, ff, bram = dict(parts.lut), dict(parts.ff), 0.0
@@ -84,8 +84,10 @@ def features(parts: Parts, family: str) -> tuple[dict, dict, float]:
             bram += placed["bram"]
             if mem.rom and "rom_out" in ff:
                 ff["rom_out"] = max(0, ff["rom_out"] - mem.width)
-        else:
+        elif mem.rom:
             lut["rom"] = lut.get("rom", 0) + placed["lut"]
+        else:
+            lut["ram"] = lut.get("ram", 0) + placed["ram_lut"]
             ff["mem"] = ff.get("mem", 0) + placed["ff"]
     return lut, ff, bram
 

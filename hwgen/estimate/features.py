@@ -68,7 +68,7 @@ def mvu_parts(n: XnorMVU) -> Parts:
     if ew == 1:
         p.add(popcount=pe * popcount_luts(simd))
     else:
-        p.add(addsub=pe * simd * cnt_w)
+        p.add(addsub=pe * simd * cnt_w, addsub_lanes=pe * simd * ew)
     p.add(acc=pe * cnt_w, counters=counters, control=1,
           rotate=rb_w if sf > 1 else 0, load=rb_w if sf == 1 else 0)
     if n.has_thresholds:

@@ -36,6 +36,8 @@ def place(mem: Memory, family: str, cal: dict) -> dict[str, float]:
         if family in ("zynq7", "zynquplus"):
             return {"bram": _blocks(mem.depth, mem.width, _RAMB18)}
         return {"bram": _blocks(mem.depth, mem.width, _EBR.get(family, _EBR["ice40"]))}
-    per_lut = 2 ** (6 if family in ("zynq7", "zynquplus") else 4)
-    luts = mem.width * math.ceil(mem.depth / per_lut)
-    return {"lut": luts, "ff": 0 if mem.rom else mem.bits}
+    k = 6 if family in ("zynq7", "zynquplus") else 4
+    if mem.rom:  # a ROM is a function of its address: one LUT per output bit per 2^k words
+        return {"lut": mem.width * math.ceil(mem.depth / 2 ** k), "ff": 0}
+    # a RAM in logic: a register per bit and a read multiplexer (2^(k-2) inputs per LUT)
+    return {"ram_lut": mem.width * math.ceil(mem.depth / 2 ** (k - 2)), "ff": mem.bits}
