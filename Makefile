@@ -14,7 +14,7 @@ FINN_SITE := $(VENV)/finn-site
 FINN_PKGS := finn-plus==1.6.1 onnx-passes==0.4.1 mashumaro==3.23 termcolor==3.3.0 bitstring==5.0.0 \
 	mip==2.0.0 pydantic==2.14.4 pydantic-core==2.50.5 typing-inspection==0.4.5 annotated-types==0.8.0 click==8.5.1
 
-.PHONY: demo test bench bench-finn slow lint tools venv clean
+.PHONY: demo test bench bench-finn compare slow lint tools venv clean
 
 venv: $(STAMP)
 
@@ -59,6 +59,9 @@ slow: venv tools
 
 bench: venv tools
 	$(VENV)/bin/hwgen bench -o build/bench
+
+compare: venv tools
+	$(VENV)/bin/hwgen compare -o build/compare
 
 bench-finn: venv tools
 	@test -d $(FINN_SITE)/finn || { echo "== installing finn-plus (--no-deps) into $(FINN_SITE)"; \

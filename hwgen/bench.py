@@ -74,8 +74,10 @@ def _area_section(models: dict, out: Path, console) -> str:
     with console.status("area: popcount core") as st:
         pop = area.popcount_area()
         st.update("area: estimate vs Yosys sweep")
+        # the calibration's own sweep folder: `hwgen calibrate` and `make bench` share its builds
+        from hwgen import ROOT
         est = area.estimate_vs_yosys({"mlp": models["digits-mlp"], "cnn": models["digits-cnn"]},
-                                     out / "sweep", lambda s: st.update(f"area: {s}"))
+                                     ROOT / "build" / "calibrate", lambda s: st.update(f"area: {s}"))
         st.update("area: folding search")
         targets = area.folding_targets(models["digits-mlp"], out)
         ice = area.ice40_bitstream(models["digits-mlp"], out, lambda s: st.update(f"iCE40: {s}"))

@@ -32,8 +32,8 @@ def cmd_train(a) -> None:
     split = load_dataset(a.dataset, flat=a.model == "mlp")
     torch.manual_seed(a.seed)
     hidden = [int(h) for h in a.hidden.split(",")] if a.hidden else None
-    model = build_model(a.model, split.x_train.shape[1:], split.num_classes, hidden)
-    res = train(model, split, epochs=a.epochs, seed=a.seed, progress=sys.stdout.isatty())
+    model = build_model(a.model, split.x_train.shape[1:], split.num_classes, hidden, binarizer=a.binarizer)
+    res = train(model, split, epochs=a.epochs, seed=a.seed, progress=sys.stdout.isatty(), binarizer=a.binarizer)
     export(model, split.x_train.shape[1:], out)
     ref = out.with_suffix(".test.npz")
     np.savez(ref, x=split.x_test, y=split.y_test, out=res.test_outputs)
@@ -198,6 +198,20 @@ def cmd_deploy_test(a) -> None:
                 sim=a.sim, console=_console())
 
 
+def cmd_hash(a) -> None:
+    from hwgen.hash_codes import hash_codes
+    bits = [int(b) for b in a.bits.split(",")]
+    con = _console()
+    with con.status("training hash nets"):
+        hash_codes(Path(a.output), bits, epochs=a.epochs, rtl=a.rtl, console=con)
+
+
+def cmd_compare(a) -> None:
+    from hwgen.train.compare import compare
+    methods = a.methods.split(",") if a.methods else None
+    compare(Path(a.output), methods=methods, seeds=tuple(range(a.seeds)), epochs=a.epochs, console=_console())
+
+
 def cmd_bench_finn(a) -> None:
     from hwgen.bench_finn import bench_finn
     bench_finn(Path(a.output), _console())
@@ -253,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--epochs", type=int, default=60)
     t.add_argument("--hidden", default=None, help="hidden layer sizes, e.g. 256,128")
     t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--binarizer", help="training method of the binary activations: ste, stochastic, abc, "
+                                       "tanh, bireal (default: Brevitas' binary activation)")
     t.add_argument("-o", "--output", default="model.onnx")
     t.set_defaults(func=cmd_train)
 
@@ -308,6 +324,20 @@ def build_parser() -> argparse.ArgumentParser:
     dt.add_argument("--batch", default="1,7,64", help="comma-separated frames per DMA transfer")
     dt.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
     dt.set_defaults(func=cmd_deploy_test)
+
+    cp = sub.add_parser("compare", help="train every binarizer (3 seeds) and its float twin; table and plot")
+    cp.add_argument("-o", "--output", default="build/compare")
+    cp.add_argument("--methods", help="comma-separated subset of ste,stochastic,abc,tanh,bireal")
+    cp.add_argument("--seeds", type=_positive, default=3)
+    cp.add_argument("--epochs", type=_positive, default=60)
+    cp.set_defaults(func=cmd_compare)
+
+    hs = sub.add_parser("hash", help="DLBHC hash codes on digits: compiled, Hamming retrieval mAP vs LSH")
+    hs.add_argument("-o", "--output", default="build/hash")
+    hs.add_argument("--bits", default="16,32,48")
+    hs.add_argument("--epochs", type=_positive, default=60)
+    hs.add_argument("--rtl", choices=("verilator", "icarus"), help="also take the test codes from RTL simulation")
+    hs.set_defaults(func=cmd_hash)
 
     bf = sub.add_parser("bench-finn", help="FINN's estimates next to hwgen's (needs finn-plus: make bench-finn)")
     bf.add_argument("-o", "--output", default="build/bench-finn")

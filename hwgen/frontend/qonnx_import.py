@@ -50,6 +50,13 @@ class _Walker:
         in_bits, in_signed, scale_x = self.input_quant(quant)
         while quant is not None:
             t = quant.output[0]
+            if self.v.only_consumer(t, quant.name) is None and self.nodes and isinstance(self.nodes[-1], Sign):
+                # the net ends with a sign (e.g. a hash code layer): its bits are the output,
+                # mapped back to the quantizer's +-scale values on the host
+                s = float(np.asarray(scale_x).ravel()[0])
+                self.nodes.append(HostSteps(name="host_post", steps=[
+                    {"op": "Mul", "const": 2.0 * s}, {"op": "Add", "const": -s}]))
+                break
             t, mm = self.pre_layer(t, quant.name, bipolar=in_bits == 1)
             conv = mm.op_type == "Conv"
             if conv:

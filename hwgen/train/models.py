@@ -14,8 +14,12 @@ from hwgen.errors import HwgenError
 MODELS = ("mlp", "cnn")
 
 
-def binary_act():
-    """A Brevitas binary activation (exports as QONNX BipolarQuant, scale 1)."""
+def binary_act(method: str | None = None):
+    """A binary activation that exports as QONNX BipolarQuant (scale 1): Brevitas' own, or
+    a `hwgen.train.binarizers.Binarizer` that trains with `method`'s forward and gradient."""
+    if method is not None:
+        from hwgen.train.binarizers import Binarizer
+        return Binarizer(method)
     from brevitas.nn import QuantIdentity
     from brevitas.quant import SignedBinaryActPerTensorConst
     return QuantIdentity(act_quant=SignedBinaryActPerTensorConst, return_quant_tensor=False)
@@ -61,13 +65,14 @@ class BinaryCNN(nn.Module):
     8-bit input quantizer on the host side of the first layer, 3x3 binary convolutions with
     BatchNorm + sign, a 2x2 binary max-pool, binary FC layers, a final BatchNorm."""
 
-    def __init__(self, in_ch: int, num_classes: int, channels=(32, 64), fc=(128,), dropout: float = 0.1):
+    def __init__(self, in_ch: int, num_classes: int, channels=(32, 64), fc=(128,), dropout: float = 0.1,
+                 binarizer: str | None = None):
         super().__init__()
         self.input_quant = input_quant_8bit()
         conv: list[nn.Module] = []
         c = in_ch
         for co in channels:
-            conv += [binary_conv(c, co), nn.BatchNorm2d(co), binary_act()]
+            conv += [binary_conv(c, co), nn.BatchNorm2d(co), binary_act(binarizer)]
             c = co
         conv.append(nn.MaxPool2d(2))
         self.conv = nn.Sequential(*conv)
@@ -75,7 +80,7 @@ class BinaryCNN(nn.Module):
         fcs: list[nn.Module] = []
         n = self.flat_features
         for h in fc:
-            fcs += [binary_linear(n, h), nn.BatchNorm1d(h), binary_act(), nn.Dropout(dropout)]
+            fcs += [binary_linear(n, h), nn.BatchNorm1d(h), binary_act(binarizer), nn.Dropout(dropout)]
             n = h
         fcs += [binary_linear(n, num_classes), nn.BatchNorm1d(num_classes)]
         self.fc = nn.Sequential(*fcs)
@@ -91,12 +96,13 @@ class BinaryMLP(nn.Module):
     hidden binary layers with BatchNorm + sign, a binary output layer and a final BatchNorm
     as the per-class affine (like Brevitas' TensorNorm, per channel)."""
 
-    def __init__(self, in_features: int, hidden: list[int], num_classes: int, dropout: float = 0.1):
+    def __init__(self, in_features: int, hidden: list[int], num_classes: int, dropout: float = 0.1,
+                 binarizer: str | None = None):
         super().__init__()
-        layers: list[nn.Module] = [nn.BatchNorm1d(in_features), binary_act()]
+        layers: list[nn.Module] = [nn.BatchNorm1d(in_features), binary_act(binarizer)]
         n = in_features
         for h in hidden:
-            layers += [binary_linear(n, h), nn.BatchNorm1d(h), binary_act(), nn.Dropout(dropout)]
+            layers += [binary_linear(n, h), nn.BatchNorm1d(h), binary_act(binarizer), nn.Dropout(dropout)]
             n = h
         layers += [binary_linear(n, num_classes), nn.BatchNorm1d(num_classes)]
         self.features = nn.Sequential(*layers)
@@ -106,15 +112,21 @@ class BinaryMLP(nn.Module):
         return self.features(x.reshape(x.shape[0], -1))
 
 
-def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: list[int] | None = None):
-    """A model of the zoo by name, sized for the data set."""
+def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: list[int] | None = None,
+                binarizer: str | None = None):
+    """A model of the zoo by name, sized for the data set; `binarizer` picks the training
+    method of its binary activations (hwgen.train.binarizers.METHODS; None: Brevitas')."""
+    if binarizer is not None:
+        from hwgen.train.binarizers import METHODS
+        if binarizer not in METHODS:
+            raise HwgenError(f"--binarizer: unknown method '{binarizer}' (available: {', '.join(METHODS)})")
     if name == "mlp":
         n_in = 1
         for d in in_shape:
             n_in *= d
-        return BinaryMLP(n_in, hidden or [256, 128], num_classes)
+        return BinaryMLP(n_in, hidden or [256, 128], num_classes, binarizer=binarizer)
     if name == "cnn":
         if len(in_shape) != 3 or tuple(in_shape[1:]) != (8, 8):
             raise HwgenError(f"--model cnn: expects 8x8 images (C, 8, 8), the data set gives {in_shape}")
-        return BinaryCNN(in_shape[0], num_classes)
+        return BinaryCNN(in_shape[0], num_classes, binarizer=binarizer)
     raise HwgenError(f"--model: unknown model '{name}' (available: {', '.join(MODELS)})")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,17 +36,23 @@ def predict(model: nn.Module, x: np.ndarray, batch: int = 512) -> np.ndarray:
 
 
 def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: int = 64,
-          seed: int = 0, progress: bool = True) -> TrainResult:
-    """Adam with cosine decay and cross-entropy on the split's training set."""
+          seed: int = 0, progress: bool = True, binarizer: str | None = None) -> TrainResult:
+    """Adam with cosine decay and cross-entropy on the split's training set. With a
+    `binarizer` method, its schedules run per epoch (ABC's clamp width and learning rate,
+    the tanh slope) and, for BNN's methods (ste, stochastic), latent weights stay in [-1, 1]."""
+    from hwgen.train.binarizers import anneal_all, clip_latent_weights, lr_factor
     torch.manual_seed(seed)
     xtr, ytr = torch.from_numpy(split.x_train), torch.from_numpy(split.y_train)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
     loss_fn = nn.CrossEntropyLoss()
     t0 = time.perf_counter()
     bar = _progress(epochs, progress)
     for epoch in range(epochs):
         model.train()
+        anneal_all(model, epoch, epochs)
+        cosine = lr * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
+        for group in opt.param_groups:
+            group["lr"] = cosine * (lr_factor(binarizer, epoch, epochs) if binarizer else 1.0)
         perm = torch.randperm(len(xtr))
         total = 0.0
         for lo in range(0, len(perm), batch):
@@ -54,8 +61,9 @@ def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: in
             loss = loss_fn(model(xtr[idx]), ytr[idx])
             loss.backward()
             opt.step()
+            if binarizer in ("ste", "stochastic"):
+                clip_latent_weights(model)
             total += loss.item() * len(idx)
-        sched.step()
         bar(epoch, total / len(perm))
     out = predict(model, split.x_test)
     acc = float((out.argmax(1) == split.y_test).mean())

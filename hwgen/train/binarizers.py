@@ -1,0 +1,146 @@
+"""Binarizers of the literature, as activations that train with the method's own forward and
+surrogate gradient and export as the same BipolarQuant (sign, sign(0) = +1) the hardware
+computes.
+
+`Binarizer(method)` is a module: in training mode it applies the method; in eval mode (and
+when exported) it is Brevitas' binary activation, so the compiled net is always the exact
+sign net. Methods whose training forward is not yet binary (ABC, scaled tanh) anneal to the
+sign by the end of training (`anneal`), so what is trained is what is compiled.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from hwgen.errors import HwgenError
+
+METHODS = ("ste", "stochastic", "abc", "tanh", "bireal")
+
+
+def _sign(x: torch.Tensor) -> torch.Tensor:
+    """+1 where x >= 0, else -1 (BipolarQuant's convention)."""
+    return torch.where(x >= 0, torch.ones_like(x), -torch.ones_like(x))
+
+
+class SignSTE(torch.autograd.Function):
+    """BNN (Courbariaux, Hubara, Soudry, El-Yaniv, Bengio 2016, "Binarized Neural Networks"):
+    forward sign(x); backward the straight-through estimator g * 1{|x| <= 1}."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _sign(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * (x.abs() <= 1).to(g.dtype)
+
+
+class StochasticSign(torch.autograd.Function):
+    """BNN's stochastic binarization: +1 with probability hard_sigmoid(x) = clip((x+1)/2, 0, 1),
+    else -1; backward the same straight-through estimator as SignSTE."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        p = ((x + 1) / 2).clamp(0, 1)
+        return torch.where(torch.rand_like(x) < p, torch.ones_like(x), -torch.ones_like(x))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * (x.abs() <= 1).to(g.dtype)
+
+
+class ApproxSign(torch.autograd.Function):
+    """Bi-Real Net (Liu, Wu, Luo, Yang, Liu, Cheng 2018): forward sign(x); backward the
+    derivative of the piecewise quadratic ApproxSign, 2 + 2x on [-1, 0), 2 - 2x on [0, 1),
+    0 elsewhere."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _sign(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * (2 - 2 * x.abs()).clamp(min=0)
+
+
+def abc_clamp(x: torch.Tensor, r: float) -> torch.Tensor:
+    """ABC, approximately binary clamping (after Wu & Luo): clamp(x / r, -1, 1), linear with
+    slope 1/r on [-r, r]; as r -> 0 it becomes sign(x). At r = 0 it is the sign with the
+    straight-through gradient, so training ends on the exact binary function."""
+    if r <= 0:
+        return SignSTE.apply(x)
+    return (x / r).clamp(-1, 1)
+
+
+def scaled_tanh(x: torch.Tensor, beta: float) -> torch.Tensor:
+    """The adaptive scaled-tanh baseline ABC is compared against: tanh(beta * x) with beta
+    grown during training; beta = inf is the sign (straight-through gradient)."""
+    if math.isinf(beta):
+        return SignSTE.apply(x)
+    return torch.tanh(beta * x)
+
+
+class Binarizer(nn.Module):
+    """A binary activation trained by `method` (one of METHODS), exported as BipolarQuant."""
+
+    def __init__(self, method: str = "ste"):
+        super().__init__()
+        if method not in METHODS:
+            raise HwgenError(f"--binarizer: unknown method '{method}' (available: {', '.join(METHODS)})")
+        from hwgen.train.models import binary_act
+        self.method = method
+        self.quant = binary_act()  # eval and export: Brevitas' sign, scale 1
+        self.r = 1.0      # ABC: half-width of the linear part
+        self.beta = 1.0   # scaled tanh: slope
+
+    def anneal(self, epoch: int, epochs: int) -> None:
+        """Per-epoch schedule. ABC: r = 0.9^epoch, and exactly 0 for the last fifth of
+        training; tanh: beta = 1.15^epoch, and infinite (the sign) for the last fifth."""
+        binary_from = int(0.8 * epochs)
+        self.r = 0.0 if epoch >= binary_from else 0.9 ** epoch
+        self.beta = math.inf if epoch >= binary_from else 1.15 ** epoch
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training:
+            return self.quant(x)
+        if self.method == "ste":
+            return SignSTE.apply(x)
+        if self.method == "stochastic":
+            return StochasticSign.apply(x)
+        if self.method == "bireal":
+            return ApproxSign.apply(x)
+        if self.method == "abc":
+            return abc_clamp(x, self.r)
+        return scaled_tanh(x, self.beta)
+
+
+def anneal_all(model: nn.Module, epoch: int, epochs: int) -> None:
+    """Advance every Binarizer's schedule (the trainer calls it at each epoch's start)."""
+    for m in model.modules():
+        if isinstance(m, Binarizer):
+            m.anneal(epoch, epochs)
+
+
+def lr_factor(method: str, epoch: int, epochs: int) -> float:
+    """ABC decays the learning rate with the clamp's width (r and the step shrink together);
+    the others keep the trainer's cosine schedule alone."""
+    return 0.9 ** min(epoch, int(0.8 * epochs)) if method == "abc" else 1.0
+
+
+def clip_latent_weights(model: nn.Module) -> None:
+    """BNN: keep the real-valued latent weights of binary layers in [-1, 1] after each step
+    (beyond it the sign cannot change and the straight-through gradient is cut anyway)."""
+    from brevitas.nn import QuantConv2d, QuantLinear
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, (QuantLinear, QuantConv2d)):
+                m.weight.clamp_(-1, 1)

@@ -1,0 +1,132 @@
+"""`hwgen compare`: every binarizer trained with several seeds on the same net, its float
+twin beside it, each binary net compiled to the same hardware: one table (Markdown) and one
+plot. The golden model is run on every compiled net and must give PyTorch's labels.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from hwgen.errors import HwgenError
+
+
+class FloatTwin(nn.Module):
+    """The binary MLP's shape with real weights and activations (hardtanh: the function the
+    binary activation's straight-through estimator pretends to be)."""
+
+    def __init__(self, in_features: int, hidden: list[int], num_classes: int, dropout: float = 0.1):
+        super().__init__()
+        layers: list[nn.Module] = [nn.BatchNorm1d(in_features)]
+        n = in_features
+        for h in hidden:
+            layers += [nn.Linear(n, h, bias=False), nn.BatchNorm1d(h), nn.Hardtanh(), nn.Dropout(dropout)]
+            n = h
+        layers += [nn.Linear(n, num_classes, bias=False), nn.BatchNorm1d(num_classes)]
+        self.features = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.features(x.reshape(x.shape[0], -1))
+
+
+def _compile_and_check(model, split, out: Path, pe: int, simd: int) -> dict:
+    """Export, compile at PE/SIMD, run the golden model on the test split: labels must be
+    PyTorch's. Returns cycles/frame, estimated LUTs and the golden accuracy."""
+    from hwgen.estimate import estimate_graph
+    from hwgen.pipeline import CompileOptions, compile_model, run_golden
+    from hwgen.train.trainer import export, predict
+    onnx = export(model, split.x_train.shape[1:], out / "model.onnx")
+    g, _ = compile_model(CompileOptions(onnx, out / "build", pe, simd))
+    gold = run_golden(g, split.x_test)
+    torch_labels = predict(model, split.x_test).argmax(1)
+    if not np.array_equal(gold.argmax(1), torch_labels):
+        bad = int(np.sum(gold.argmax(1) != torch_labels))
+        raise HwgenError(f"{out}: golden model and PyTorch disagree on {bad} test labels")
+    est = estimate_graph(g, "zynq7")
+    return {"cycles": est.cycles, "lut": est.total["lut"], "acc_golden": float((gold.argmax(1) == split.y_test).mean()),
+            "build": out / "build"}
+
+
+def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int = 16, simd: int = 16,
+            console=None) -> list[dict]:
+    """Train every method x seed (and the float twin x seed) on the digits MLP; returns one
+    row per method with accuracy mean and std, training seconds, cycles and LUTs."""
+    from rich.progress import Progress
+
+    from hwgen.train.binarizers import METHODS
+    from hwgen.train.data import load_dataset
+    from hwgen.train.models import build_model
+    from hwgen.train.trainer import train
+    methods = list(methods or METHODS)
+    split = load_dataset("digits", flat=True)
+    out.mkdir(parents=True, exist_ok=True)
+    runs = []
+    with Progress(transient=True, disable=console is None) as prog:
+        task = prog.add_task("training", total=(len(methods) + 1) * len(seeds))
+        for seed in seeds:
+            torch.manual_seed(seed)
+            twin = FloatTwin(split.x_train.shape[1], [256, 128], split.num_classes)
+            prog.update(task, description=f"float twin, seed {seed}")
+            r = train(twin, split, epochs=epochs, seed=seed, progress=False)
+            runs.append({"method": "float", "seed": seed, "acc": r.accuracy, "seconds": r.seconds})
+            prog.advance(task)
+        for method in methods:
+            for seed in seeds:
+                prog.update(task, description=f"{method}, seed {seed}")
+                torch.manual_seed(seed)
+                m = build_model("mlp", split.x_train.shape[1:], split.num_classes, binarizer=method)
+                r = train(m, split, epochs=epochs, seed=seed, progress=False, binarizer=method)
+                hw = _compile_and_check(m, split, out / f"{method}-seed{seed}", pe, simd)
+                runs.append({"method": method, "seed": seed, "acc": r.accuracy, "seconds": r.seconds, **hw})
+                prog.advance(task)
+    float_acc = [r["acc"] for r in runs if r["method"] == "float"]
+    rows = []
+    for method in methods:
+        rs = [r for r in runs if r["method"] == method]
+        acc = np.array([r["acc"] for r in rs])
+        rows.append({"method": method, "acc_mean": float(acc.mean()), "acc_std": float(acc.std()),
+                     "float_mean": float(np.mean(float_acc)), "float_std": float(np.std(float_acc)),
+                     "seconds": float(np.mean([r["seconds"] for r in rs])), "cycles": rs[0]["cycles"],
+                     "lut": rs[0]["lut"], "seeds": len(rs), "runs": rs})
+    _write(rows, out, pe, simd, epochs, console)
+    return rows
+
+
+def _write(rows: list[dict], out: Path, pe: int, simd: int, epochs: int, console) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    cols = ("binarizer", "test accuracy (mean ± std)", "float twin", "train s", "cycles/frame", "LUT (est.)")
+    lines = [f"Digits MLP 64-256-128-10, {rows[0]['seeds']} seeds, {epochs} epochs; hardware at PE={pe}, SIMD={simd}.",
+             "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        lines.append(f"| {r['method']} | {100 * r['acc_mean']:.2f} ± {100 * r['acc_std']:.2f} % | "
+                     f"{100 * r['float_mean']:.2f} ± {100 * r['float_std']:.2f} % | {r['seconds']:.1f} | "
+                     f"{r['cycles']} | {r['lut']} |")
+    (out / "compare.md").write_text("\n".join(lines) + "\n\n![accuracy](compare.png)\n")
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    names = [r["method"] for r in rows] + ["float twin"]
+    means = [100 * r["acc_mean"] for r in rows] + [100 * rows[0]["float_mean"]]
+    stds = [100 * r["acc_std"] for r in rows] + [100 * rows[0]["float_std"]]
+    ax.bar(names, means, yerr=stds, capsize=4, color=["C0"] * len(rows) + ["C7"])
+    ax.set_ylim(max(0, min(means) - 10), 100)
+    ax.set_ylabel("test accuracy, %")
+    ax.set_title("digits MLP: binarizers (mean ± std over seeds)")
+    fig.tight_layout()
+    fig.savefig(out / "compare.png")
+    plt.close(fig)
+    if console is not None:
+        from rich.table import Table
+        t = Table(title=lines[0])
+        for c in cols:
+            t.add_column(c, justify="left" if c == "binarizer" else "right")
+        for r in rows:
+            t.add_row(r["method"], f"{100 * r['acc_mean']:.2f} ± {100 * r['acc_std']:.2f} %",
+                      f"{100 * r['float_mean']:.2f} ± {100 * r['float_std']:.2f} %", f"{r['seconds']:.1f}",
+                      str(r["cycles"]), str(r["lut"]))
+        console.print(t)
+        console.print(f"wrote {out / 'compare.md'} and {out / 'compare.png'}")
