@@ -68,6 +68,19 @@ CASES = [
 ]
 
 
+def _driver_section(out: Path, console) -> str:
+    """Issue 8's figures: the PYNQ driver over the simulated AXI shell, batch sizes 1, 7, 64."""
+    from hwgen.driver.deploy_test import deploy_test
+    lines = ["", "### PYNQ driver over simulation (digits MLP 4/8, PYNQ-Z2 shell, DMA 32-bit, 100 frames)", "",
+             "| batch | mismatches | frames/s (Verilator) | cycles/frame incl. DMA framing | frames/s on board at 100 MHz |",
+             "|---|---|---|---|---|"]
+    with console.status("driver over simulation"):
+        rows = deploy_test(out / "digits-mlp-4x8", "pynq-z2", frames=100, batches=[1, 7, 64], console=console)
+    lines += [f"| {r['batch']} | {r['mismatches']} | {r['fps_sim']:,.1f} | {r['cycles_per_frame']:,.1f} | "
+              f"{r['fps_board']:,.0f} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
 def _area_section(models: dict, out: Path, console) -> str:
     """Issue 6's figures: popcount LUTs per lane, estimate vs Yosys, folding search, iCE40."""
     from hwgen import bench_area as area
@@ -134,6 +147,7 @@ def bench(out: Path, console) -> list[dict]:
     md = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
     md += "".join("| " + " | ".join(tr) + " |\n" for tr in table_rows)
     md += _area_section(models, out, console)
+    md += _driver_section(out, console)
     (out / "bench.md").write_text(md)
     tfc = next(r for r in rows if r["net"] == "TFC-W1A1")
     console.print(f"TFC-W1A1 at FINN's folding: {tfc['cpf']:.0f} cycles/frame vs finn-examples' measured 119 "

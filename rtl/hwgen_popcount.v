@@ -8,7 +8,7 @@
 //            counters (one LUT6 per output bit); a remainder of five gets a 5:3 counter, a
 //            column of 3..5 bits one 3:2 or 5:3 counter, other bits pass to the next stage;
 //   last: the two remaining rows go to one carry-chain adder.
-// Measured with `synth_xilinx` (Yosys 0.23): 1.38, 1.48 and 1.45 LUT6 per lane at 32, 64 and
+// Measured with `synth_xilinx` (Yosys 0.23): 1.38, 1.42 and 1.44 LUT6 per lane at 32, 64 and
 // 128 lanes (`hwgen bench`). The tree's shape comes from the constant function `info`; the
 // estimator (hwgen/estimate/popcount.py) walks the same rule.
 `default_nettype none
@@ -103,26 +103,32 @@ module hwgen_popcount #(
 
     localparam integer NST = info(0, 0, 7);  // compressor stages after stage 0
 
-    // Each column of each stage is its own vector `b` (one spare bit, so none is empty), and a
-    // column pulls its bits from the previous stage's counters. One shared vector would work
-    // too, but event-driven simulators (Icarus) then wake every reader on every bit change.
-    genvar s, c, j;
+    // Each column of each stage is its own vector `b` (one spare bit, so none is empty). The
+    // counters of a column work side by side on vectors: input i of counter j is bit
+    // i*N6 + j, so a column costs a handful of vector statements whatever its height (a
+    // simulator model stays small even for hundreds of PEs), while every output bit is still
+    // one 6-input function for synthesis.
+    genvar s, c;
     generate
         // ------------------------------------------------------------ stage 0: XNOR + 3:2
-        for (j = 0; j < G0; j = j + 1) begin : g_l0
-            wire [2:0] e;
-            wire [1:0] o;
-            for (c = 0; c < 3; c = c + 1) begin : g_lane
-                if (3 * j + c < N) begin : g_real
-                    assign e[c] = ~(x[3*j+c] ^ w[3*j+c]);
-                end else begin : g_pad
-                    assign e[c] = 1'b0;
-                end
-            end
-            assign o = fa(e[0], e[1], e[2]);
-            if (W == 1) begin : g_o1_unused
-                wire unused_o1 = &{1'b0, o[1]};  // one lane: its count is a single bit
-            end
+        // lane l sits in group l % G0: the groups' three inputs are three slices of e
+        wire [3*G0-1:0] e;
+        if (3 * G0 > N) begin : g_pad
+            assign e = {{(3 * G0 - N){1'b0}}, ~(x ^ w)};
+        end else begin : g_nopad
+            assign e = ~(x ^ w);
+        end
+        wire [G0-1:0] e0, e1, e2;
+        genvar k;
+        for (k = 0; k < G0; k = k + 1) begin : g_grp
+            assign e0[k] = e[3*k];
+            assign e1[k] = e[3*k+1];
+            assign e2[k] = e[3*k+2];
+        end
+        wire [G0-1:0] l0_sum = e0 ^ e1 ^ e2;
+        wire [G0-1:0] l0_carry = (e0 & e1) | (e0 & e2) | (e1 & e2);
+        if (W == 1) begin : g_l0_unused
+            wire unused_carry = &{1'b0, l0_carry};  // one lane: its count is a single bit
         end
 
         for (s = 0; s <= NST; s = s + 1) begin : g_st
@@ -134,32 +140,44 @@ module hwgen_popcount #(
 
                 // ---------------------------------------------------- gather from stage s-1
                 if (s == 0) begin : g_from_l0
-                    for (j = 0; j < H; j = j + 1) begin : g_b
-                        assign b[j] = g_l0[j].o[c];
+                    if (c == 0) begin : g_c0
+                        assign b[H-1:0] = l0_sum;
+                    end else if (c == 1) begin : g_c1
+                        assign b[H-1:0] = l0_carry;
                     end
                 end else begin : g_from_prev
                     localparam integer PS = info(s - 1, c, 3);
                     localparam integer N6 = info(s - 1, c, 1);
-                    localparam integer SR0 = info(s - 1, c, 2);
-                    localparam integer NC0 = N6 + ((info(s - 1, c, 2) > 0) ? 1 : 0);
+                    localparam integer SR = info(s - 1, c, 2);
                     localparam integer B1 = info(s - 1, c, 5);
                     localparam integer B2 = info(s - 1, c, 6);
-                    for (j = 0; j < PS; j = j + 1) begin : g_pass
-                        assign b[j] = g_st[s-1].g_col[c].b[6*N6 + SR0 + j];
+                    if (PS > 0) begin : g_pass
+                        assign b[0 +: PS] = g_st[s-1].g_col[c].b[6*N6 + SR +: PS];
                     end
-                    for (j = 0; j < NC0; j = j + 1) begin : g_sum
-                        assign b[PS + j] = g_st[s-1].g_col[c].g_count.g_cnt[j].o[0];
+                    if (N6 > 0) begin : g_sum6
+                        assign b[PS +: N6] = g_st[s-1].g_col[c].g_count.g_c6.sum;
+                    end
+                    if (SR > 0) begin : g_sum_r
+                        assign b[PS + N6] = g_st[s-1].g_col[c].g_count.g_cr.o[0];
                     end
                     if (c >= 1) begin : g_from_c1
-                        localparam integer NC1 = info(s - 1, c - 1, 1) + ((info(s - 1, c - 1, 2) > 0) ? 1 : 0);
-                        for (j = 0; j < NC1; j = j + 1) begin : g_c1
-                            assign b[B1 + j] = g_st[s-1].g_col[c-1].g_count.g_cnt[j].o[1];
+                        localparam integer N6A = info(s - 1, c - 1, 1);
+                        localparam integer SRA = info(s - 1, c - 1, 2);
+                        if (N6A > 0) begin : g_c6
+                            assign b[B1 +: N6A] = g_st[s-1].g_col[c-1].g_count.g_c6.carry1;
+                        end
+                        if (SRA > 0) begin : g_cr
+                            assign b[B1 + N6A] = g_st[s-1].g_col[c-1].g_count.g_cr.o[1];
                         end
                     end
                     if (c >= 2) begin : g_from_c2
-                        localparam integer NC2 = info(s - 1, c - 2, 1) + ((info(s - 1, c - 2, 2) >= 4) ? 1 : 0);
-                        for (j = 0; j < NC2; j = j + 1) begin : g_c2
-                            assign b[B2 + j] = g_st[s-1].g_col[c-2].g_count.g_cnt[j].o[2];
+                        localparam integer N6B = info(s - 1, c - 2, 1);
+                        localparam integer SRB = info(s - 1, c - 2, 2);
+                        if (N6B > 0) begin : g_c6
+                            assign b[B2 +: N6B] = g_st[s-1].g_col[c-2].g_count.g_c6.carry2;
+                        end
+                        if (SRB >= 4) begin : g_cr
+                            assign b[B2 + N6B] = g_st[s-1].g_col[c-2].g_count.g_cr.o[2];
                         end
                     end
                 end
@@ -168,22 +186,39 @@ module hwgen_popcount #(
                 if (s < NST) begin : g_count
                     localparam integer N6 = info(s, c, 1);
                     localparam integer SR = info(s, c, 2);
-                    for (j = 0; j < N6 + ((SR > 0) ? 1 : 0); j = j + 1) begin : g_cnt
-                        localparam integer K = (j < N6) ? 6 : SR;  // inputs of this counter
+                    if (N6 > 0) begin : g_c6
+                        // N6 6:3 counters side by side, written as logic (see count6)
+                        wire [N6-1:0] v0 = b[0 +: N6], v1 = b[N6 +: N6], v2 = b[2*N6 +: N6];
+                        wire [N6-1:0] v3 = b[3*N6 +: N6], v4 = b[4*N6 +: N6], v5 = b[5*N6 +: N6];
+                        wire [N6-1:0] p0 = v0 ^ v1 ^ v2, p1 = (v0 & v1) | (v0 & v2) | (v1 & v2);
+                        wire [N6-1:0] q0 = v3 ^ v4 ^ v5, q1 = (v3 & v4) | (v3 & v5) | (v4 & v5);
+                        wire [N6-1:0] h = p0 & q0;
+                        wire [N6-1:0] sum = p0 ^ q0;
+                        wire [N6-1:0] carry1 = p1 ^ q1 ^ h;
+                        wire [N6-1:0] carry2 = (p1 & q1) | (p1 & h) | (q1 & h);
+                        // weights past the count are always 0
+                        if (c + 1 >= W) begin : g_o1_unused
+                            wire unused_o1 = &{1'b0, carry1};
+                        end
+                        if (c + 2 >= W) begin : g_o2_unused
+                            wire unused_o2 = &{1'b0, carry2};
+                        end
+                    end
+                    if (SR > 0) begin : g_cr
+                        // the remainder counter: SR (3..5) inputs
                         wire [5:0] in6;
                         wire [2:0] o;
-                        if (K < 6) begin : g_short
-                            assign in6 = {{(6-K){1'b0}}, b[6*j +: K]};
+                        if (SR < 6) begin : g_short
+                            assign in6 = {{(6-SR){1'b0}}, b[6*N6 +: SR]};
                         end else begin : g_full
-                            assign in6 = b[6*j +: 6];
+                            assign in6 = b[6*N6 +: 6];
                         end
                         assign o = count6(in6);
-                        // weights past the count are always 0, and so is o[2] of a 3:2
                         if (c + 1 >= W) begin : g_o1_unused
                             wire unused_o1 = &{1'b0, o[1]};
                         end
-                        if (c + 2 >= W || K < 4) begin : g_o2_unused
-                            wire unused_o2 = &{1'b0, o[2]};
+                        if (c + 2 >= W || SR < 4) begin : g_o2_unused
+                            wire unused_o2 = &{1'b0, o[2]};  // a 3:2 counter has no o[2]
                         end
                     end
                 end

@@ -59,7 +59,8 @@ DIGITS_CASES = [
     ("verilator", "1x1", 1, 1, 30, ()),
     ("verilator", "1x1", 1, 1, 200, (pytest.mark.slow,)),
     ("verilator", "5x6", 5, 6, 200, ()),
-    ("verilator", "full", BIG, BIG, 200, ()),
+    # fully parallel (384 popcount trees): a Verilator model of ~40 MB of C++, minutes to build
+    ("verilator", "full", BIG, BIG, 200, (pytest.mark.slow,)),
     ("icarus", "16x16", 16, 16, 200, ()),
     ("icarus", "7x9", 7, 9, 60, ()),
     ("icarus", "full", BIG, BIG, 200, (pytest.mark.slow,)),
