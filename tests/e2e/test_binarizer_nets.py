@@ -27,7 +27,7 @@ def _check(model_name, method, tmp_path, rtl, epochs=12, fold=(16, 16), hidden=N
     g, _ = compile_model(CompileOptions(onnx, tmp_path / f"b-{model_name}-{method}", *fold))
     gold = run_golden(g, split.x_test).argmax(1)
     np.testing.assert_array_equal(gold, predict(m, split.x_test).argmax(1))
-    assert res.accuracy > 0.7, (method, res.accuracy)
+    assert res.accuracy > 0.6, (method, res.accuracy)  # learns (chance is 0.1)
     if rtl:
         need_tool("verilator")
         got, _ = run_rtl(g, tmp_path / f"b-{model_name}-{method}", split.x_test)
@@ -36,9 +36,9 @@ def _check(model_name, method, tmp_path, rtl, epochs=12, fold=(16, 16), hidden=N
 
 @pytest.mark.parametrize("method", METHODS)
 def test_binarizer_mlp_golden_equals_pytorch(method, tmp_path):
-    """A small MLP (64-64-10, 8 epochs) per method; ABC (trained on a clamp, compiled as the
+    """A small MLP (64-32-10, 5 epochs) per method; ABC (trained on a clamp, compiled as the
     sign) also in RTL. The full-size nets, MLP and CNN, all in RTL: `make slow`."""
-    _check("mlp", method, tmp_path, rtl=method == "abc", epochs=8, hidden=[64])
+    _check("mlp", method, tmp_path, rtl=method == "abc", epochs=5, hidden=[32])
 
 
 @pytest.mark.slow
@@ -59,7 +59,7 @@ def test_ste_mlp_within_3_points_of_float_twin(tmp_path):
 
 def test_hash_codes_compile_and_beat_lsh(tmp_path):
     from hwgen.hash_codes import hash_codes
-    (row,) = hash_codes(tmp_path, bits_list=(16,), epochs=8)
+    (row,) = hash_codes(tmp_path, bits_list=(16,), epochs=5)
     assert row["map"] > row["lsh_map"] + 0.2 and row["p_at_k"] > row["lsh_p_at_k"]
 
 

@@ -28,7 +28,7 @@ def mlp_build(digits_mlp, tmp_path_factory):
 
 
 @pytest.mark.rtlsim
-@pytest.mark.parametrize("net", ["mlp", "cnn"])
+@pytest.mark.parametrize("net", ["mlp", pytest.param("cnn", marks=pytest.mark.slow)])
 def test_driver_over_simulation_matches_golden(net, mlp_build, digits_cnn, tmp_path):
     """>= 100 frames in batches of 1, 7 and 64 DMA transfers: bit-exact, TLAST ends each
     transfer where it should (a wrong one changes the returned length), counters agree."""

@@ -62,10 +62,10 @@ def _chunks(value: int, width: int, narrow: int) -> list[int]:
     return [(value >> (k * narrow)) & ((1 << narrow) - 1) for k in range(n)]
 
 
-# Icarus for every shape (cheap builds), Verilator for one up and one down conversion
+# Icarus for every shape (cheap builds), Verilator for one (the shells' output side)
 @pytest.mark.parametrize("sim,in_w,out_w", [("icarus", 8, 20), ("icarus", 20, 8), ("icarus", 8, 8),
                                             ("icarus", 3, 8), ("icarus", 64, 8), ("icarus", 8, 64),
-                                            ("verilator", 8, 20), ("verilator", 20, 8)])
+                                            ("verilator", 20, 8)])
 def test_width_convert_with_tlast_under_backpressure(sim, in_w, out_w):
     """Wide beats split into / gathered from narrow beats, TLAST kept on frame ends."""
     need_tool(sim)

@@ -11,8 +11,11 @@ from tests.ops.common import single_mvu_graph, write_rtl
 
 
 def test_summarize_groups_cells():
-    s = summarize({"LUT6": 10, "LUT3": 2, "FDRE": 7, "RAMB36E1": 1, "RAMB18E1": 1, "CARRY4": 3, "SB_LUT4": 4})
-    assert s == {"lut": 16, "ff": 7, "lutram": 0, "bram": 3, "dsp": 0, "carry": 3}
+    s = summarize({"LUT6": 10, "LUT3": 2, "FDRE": 7, "RAMB36E1": 1, "RAMB18E1": 1, "CARRY4": 3, "SB_LUT4": 4,
+                   "RAM32M": 2, "RAM64X1D": 1})
+    assert s == {"lut": 16, "ff": 7, "lutram": 3, "bram": 3, "dsp": 0, "carry": 3, "lut_mem": 10}
+    from hwgen.flows.yosys import slice_luts
+    assert slice_luts(s) == 26  # LUTs as logic + LUTs as memory (4 per RAM32M, 2 per RAM64X1D)
 
 
 def test_unknown_family_is_refused(tmp_path):
