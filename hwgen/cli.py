@@ -32,7 +32,8 @@ def cmd_train(a) -> None:
     split = load_dataset(a.dataset, flat=a.model == "mlp")
     torch.manual_seed(a.seed)
     hidden = [int(h) for h in a.hidden.split(",")] if a.hidden else None
-    model = build_model(a.model, split.x_train.shape[1:], split.num_classes, hidden, binarizer=a.binarizer)
+    model = build_model(a.model, split.x_train.shape[1:], split.num_classes, hidden, binarizer=a.binarizer,
+                        input_bits=a.input_bits)
     res = train(model, split, epochs=a.epochs, seed=a.seed, progress=sys.stdout.isatty(), binarizer=a.binarizer)
     export(model, split.x_train.shape[1:], out)
     ref = out.with_suffix(".test.npz")
@@ -267,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--epochs", type=int, default=60)
     t.add_argument("--hidden", default=None, help="hidden layer sizes, e.g. 256,128")
     t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--input-bits", type=int, choices=(1, 8), default=1,
+                   help="mlp: 1 (input BatchNorm + sign, the default) or 8 (bnn_pynq's 8-bit input quantizer)")
     t.add_argument("--binarizer", help="training method of the binary activations: ste, stochastic, abc, "
                                        "tanh, bireal (default: Brevitas' binary activation)")
     t.add_argument("-o", "--output", default="model.onnx")

@@ -25,6 +25,11 @@ def _sign(x: torch.Tensor) -> torch.Tensor:
     return torch.where(x >= 0, torch.ones_like(x), -torch.ones_like(x))
 
 
+def _ste_grad(x: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+    """The straight-through estimator of BNN: the gradient passes where |x| <= 1."""
+    return g * (x.abs() <= 1).to(g.dtype)
+
+
 class SignSTE(torch.autograd.Function):
     """BNN (Courbariaux, Hubara, Soudry, El-Yaniv, Bengio 2016, "Binarized Neural Networks"):
     forward sign(x); backward the straight-through estimator g * 1{|x| <= 1}."""
@@ -36,8 +41,7 @@ class SignSTE(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * (x.abs() <= 1).to(g.dtype)
+        return _ste_grad(ctx.saved_tensors[0], g)
 
 
 class StochasticSign(torch.autograd.Function):
@@ -52,8 +56,7 @@ class StochasticSign(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * (x.abs() <= 1).to(g.dtype)
+        return _ste_grad(ctx.saved_tensors[0], g)
 
 
 class ApproxSign(torch.autograd.Function):

