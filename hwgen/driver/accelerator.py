@@ -7,7 +7,6 @@ driver only adds the DMA layout and batching, and hands bytes to a transport.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +108,3 @@ class Accelerator:
         out, _ = _around_accelerator(self.graph, x, lambda v: (self.run_accelerator(v, batch_size), None))
         return out
 
-
-def load_driver_config(folder: Path) -> dict:
-    """deploy/driver.json: the DMA width and IP names the package step recorded."""
-    return json.loads((Path(folder) / "driver.json").read_text())

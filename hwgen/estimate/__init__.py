@@ -79,7 +79,7 @@ def features(parts: Parts, family: str) -> tuple[dict, dict, float]:
     the block RAM units."""
     lut, ff, bram = dict(parts.lut), dict(parts.ff), 0.0
     for mem in parts.memories:
-        placed = place(mem, family, {})
+        placed = place(mem, family)
         if "bram" in placed:
             bram += placed["bram"]
             if mem.rom and "rom_out" in ff:

@@ -28,7 +28,7 @@ def in_block_ram(mem: Memory, family: str) -> bool:
     return mem.depth >= 128 and (mem.width >= 2 or mem.bits >= 4096)
 
 
-def place(mem: Memory, family: str, cal: dict) -> dict[str, float]:
+def place(mem: Memory, family: str) -> dict[str, float]:
     """Resources of one memory: {'bram': 18-kbit units or EBR blocks} in block RAM, else
     {'lut': LUTs of its logic over the address bits (before calibration), 'ff': a RAM's
     registers}."""

@@ -14,7 +14,7 @@ import copy
 import math
 
 from hwgen.errors import HwgenError
-from hwgen.estimate import estimate_graph, fits, load_calibration, price
+from hwgen.estimate import board_fit, estimate_graph, fits, load_calibration, price
 from hwgen.estimate.features import mvu_parts
 from hwgen.ir import Graph
 from hwgen.ops import XnorMVU
@@ -118,7 +118,7 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
         est = estimate_graph(g, family)
         if not fits(est, board):
             over = ", ".join(f"{r['resource']} {r['used']}/{r['available']}"
-                             for r in _fit_rows(est, board) if not r["fits"])
+                             for r in board_fit(est, board) if not r["fits"])
             raise HwgenError(f"--target-fps {fps:g}: the cheapest folding does not fit {board['name']} "
                              f"({over}); try a lower rate or --target-fps max")
     est = estimate_graph(g, family)
@@ -126,7 +126,3 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
     return cfg, {"target_fps": target_fps, "cycles_per_frame": cycles, "fps": clock / cycles,
                  "clock_mhz": board["clock_mhz"], "estimate": est.total}
 
-
-def _fit_rows(est, board):
-    from hwgen.estimate import board_fit
-    return board_fit(est, board)

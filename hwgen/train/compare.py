@@ -5,7 +5,6 @@ plot. The golden model is run on every compiled net and must give PyTorch's labe
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np

@@ -47,11 +47,11 @@ def test_memory_placement_follows_yosys():
     assert in_block_ram(Memory("w", 512, 32, True), "zynq7")
     assert not in_block_ram(Memory("w", 256, 64, True), "zynq7")
     assert not in_block_ram(Memory("w", 1280, 1, True), "zynq7")
-    assert place(Memory("w", 1024, 32, True), "zynq7", {}) == {"bram": 2}  # one RAMB36
+    assert place(Memory("w", 1024, 32, True), "zynq7") == {"bram": 2}  # one RAMB36
     assert in_block_ram(Memory("w", 128, 14, True), "ice40")
     assert not in_block_ram(Memory("w", 1280, 1, True), "ice40")
-    assert place(Memory("w", 16384, 1, True), "ice40", {}) == {"bram": 4}
-    assert place(Memory("t", 16, 112, True), "zynq7", {})["lut"] == 112
+    assert place(Memory("w", 16384, 1, True), "ice40") == {"bram": 4}
+    assert place(Memory("t", 16, 112, True), "zynq7")["lut"] == 112
 
 
 def test_popcount_tree_shape():
