@@ -19,12 +19,11 @@ from cocotb.triggers import ClockCycles, SimTimeoutError, with_timeout
 from cocotb.utils import get_sim_time
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamSink, AxiStreamSource
 
+from hwgen.driver.accelerator import REG
 from hwgen.sim.tb import random_pauses
 
-REGISTERS = {"id": 0x00, "version": 0x04, "status": 0x0C, "frames_in": 0x10, "frames_out": 0x14,
-             "cycles": 0x18, "widths": 0x1C, "in_beats": 0x20, "out_beats": 0x24, "dma_w": 0x28, "batch": 0x2C}
-BATCH = 0x2C
-CONTROL = 0x08
+# the shell's register map, as the driver knows it (control is write-only)
+REGISTERS = {name: addr for name, addr in REG.items() if name != "control"}
 
 
 @cocotb.test()
@@ -47,9 +46,9 @@ async def shell_batches(dut):
 
     result = {"outputs": [], "cycles": []}
     result["id"] = await axil.read_dword(REGISTERS["id"])
-    await axil.write_dword(CONTROL, 1)  # clear the counters, as the driver does on open
+    await axil.write_dword(REG["control"], 1)  # clear the counters, as the driver does on open
     for n_frames, data in job["batches"]:
-        await axil.write_dword(BATCH, n_frames)
+        await axil.write_dword(REG["batch"], n_frames)
         t0 = get_sim_time("ns") / 10
         await source.send(bytes.fromhex(data))
         try:

@@ -59,15 +59,10 @@ class StochasticSign(torch.autograd.Function):
         return _ste_grad(ctx.saved_tensors[0], g)
 
 
-class ApproxSign(torch.autograd.Function):
-    """Bi-Real Net (Liu, Wu, Luo, Yang, Liu, Cheng 2018): forward sign(x); backward the
-    derivative of the piecewise quadratic ApproxSign, 2 + 2x on [-1, 0), 2 - 2x on [0, 1),
+class ApproxSign(SignSTE):
+    """Bi-Real Net (Liu, Wu, Luo, Yang, Liu, Cheng 2018): forward sign(x) (SignSTE's); backward
+    the derivative of the piecewise quadratic ApproxSign, 2 + 2x on [-1, 0), 2 - 2x on [0, 1),
     0 elsewhere."""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return _sign(x)
 
     @staticmethod
     def backward(ctx, g):
