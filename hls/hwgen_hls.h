@@ -64,11 +64,13 @@ HWGEN_PRAGMA(HLS UNROLL)
 // bits each; EW = 1: bipolar) in beats of IN_W bits; per vector NF = ceil(MH/PE) beats of PE
 // lanes: thresholded bits (USE_THR) or accumulators of LANE_W bits. Weights: word nf*SF + sf
 // holds PE x SIMD bits; thresholds: word nf holds PE values of THR_W bits (bipolar: counts
-// of matches, pad lanes included; integer: signed accumulator values).
+// of matches, pad lanes included; integer: signed accumulator values). N_THR > 1: each lane
+// has N_THR sorted thresholds (lane p's k-th at value index p*N_THR + k) and its bit is the
+// parity of how many the accumulator reaches.
 template <unsigned ID, unsigned MW, unsigned MH, unsigned PE, unsigned SIMD, unsigned EW, bool IN_SIGNED,
-          bool USE_THR, unsigned CNT_W, unsigned THR_W, unsigned LANE_W, unsigned IN_W>
+          bool USE_THR, unsigned N_THR, unsigned CNT_W, unsigned THR_W, unsigned LANE_W, unsigned IN_W>
 void mvu(hls::stream<ap_uint<IN_W> >& in, hls::stream<ap_uint<PE * LANE_W> >& out,
-         const ap_uint<PE * SIMD> weights[], const ap_uint<PE * THR_W> thresholds[], unsigned vectors) {
+         const ap_uint<PE * SIMD> weights[], const ap_uint<PE * N_THR * THR_W> thresholds[], unsigned vectors) {
     constexpr unsigned SF = (MW + SIMD - 1) / SIMD;
     constexpr unsigned NF = (MH + PE - 1) / PE;
     constexpr unsigned IN_BEATS = (MW * EW + IN_W - 1) / IN_W;
@@ -113,12 +115,17 @@ HWGEN_PRAGMA(HLS UNROLL)
                 }
             }
             ap_uint<PE * LANE_W> o = 0;
-            const ap_uint<PE * THR_W> t = thresholds[USE_THR ? nf : 0];
+            const ap_uint<PE * N_THR * THR_W> t = thresholds[USE_THR ? nf : 0];
             for (unsigned p = 0; p < PE; p++) {
 HWGEN_PRAGMA(HLS UNROLL)
                 const long long a = acc[p];
                 if (USE_THR) {
-                    o[p] = a >= lane<THR_W, (EW > 1), PE * THR_W>(t, p);
+                    bool bit = false;
+                    for (unsigned k = 0; k < N_THR; k++) {
+HWGEN_PRAGMA(HLS UNROLL)
+                        bit ^= a >= lane<THR_W, (EW > 1), PE * N_THR * THR_W>(t, p * N_THR + k);
+                    }
+                    o[p] = bit;
                 } else {
                     set_lane<LANE_W, PE * LANE_W>(o, p, EW == 1 ? 2 * a - (long long)(MW + 2 * PAD) : a);
                 }

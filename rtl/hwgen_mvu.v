@@ -8,6 +8,8 @@
 // With IN_BITS > 1 the elements are integers (IN_SIGNED: two's complement), each added or
 // subtracted as its weight bit is 1 (+1) or 0 (-1) into a signed ACC_W-bit accumulator acc:
 //   USE_THR = 1: lane p = (acc_c >= T_c), T_c signed;  USE_THR = 0: lane p = acc_c.
+// N_THR > 1 (interval thresholds, a decision that switches more than once): lane p is the
+// parity of how many of its N_THR sorted thresholds the count reaches.
 // One vector costs SF*NF cycles (SF = ceil(MW/SIMD)); while it is computed, the next one is
 // shifted into a second buffer, so back-to-back vectors run at that bound.
 //
@@ -26,6 +28,7 @@ module hwgen_mvu #(
     parameter integer IN_BITS = 1,     // 1: bipolar elements; > 1: integer elements
     parameter integer IN_SIGNED = 0,   // integer elements are two's complement
     parameter integer USE_THR = 1,
+    parameter integer N_THR = 1,       // thresholds per output channel (> 1: parity of those reached)
     parameter integer CNT_W = 7,       // accumulator: popcount up to SF*SIMD, or signed ACC_W
     parameter integer THR_W = 7,       // stored threshold (popcount: SF*SIMD + 1; integer: CNT_W)
     parameter integer OUT_LANE_W = 1,  // 1 with thresholds, else signed bits of [-MW, MW]
@@ -203,20 +206,28 @@ module hwgen_mvu #(
         end
 
         if (USE_THR != 0) begin : g_thr
-            reg [PE*THR_W-1:0] trom [0:NF-1];
-            reg [PE*THR_W-1:0] t1;
+            // word nf: lane p's threshold k at bits [(p*N_THR + k)*THR_W, +THR_W)
+            localparam integer TL_W = N_THR * THR_W;
+            reg [PE*TL_W-1:0] trom [0:NF-1];
+            reg [PE*TL_W-1:0] t1;
             initial $readmemh(THR_FILE, trom);
             always @(posedge clk) if (en) t1 <= trom[nf_cnt];
+            genvar k;
             for (p = 0; p < PE; p = p + 1) begin : g_cmp
-                if (EW == 1) begin : g_ucmp
-                    // popcount and threshold widths differ by at most one bit: zero-extend both
-                    wire [CNT_W:0] s_ext = {1'b0, sum[p*CNT_W +: CNT_W]};
-                    wire [THR_W:0] t_ext = {1'b0, t1[p*THR_W +: THR_W]};
-                    assign lanes[p] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
-                end else begin : g_scmp
-                    // THR_W == CNT_W for integer inputs: a signed compare
-                    assign lanes[p] = ($signed(sum[p*CNT_W +: CNT_W]) >= $signed(t1[p*THR_W +: THR_W]));
+                wire [N_THR-1:0] ge;
+                for (k = 0; k < N_THR; k = k + 1) begin : g_k
+                    wire [THR_W-1:0] t = t1[(p*N_THR + k)*THR_W +: THR_W];
+                    if (EW == 1) begin : g_ucmp
+                        // popcount and threshold widths differ by at most one bit: zero-extend both
+                        wire [CNT_W:0] s_ext = {1'b0, sum[p*CNT_W +: CNT_W]};
+                        wire [THR_W:0] t_ext = {1'b0, t};
+                        assign ge[k] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
+                    end else begin : g_scmp
+                        // THR_W == CNT_W for integer inputs: a signed compare
+                        assign ge[k] = ($signed(sum[p*CNT_W +: CNT_W]) >= $signed(t));
+                    end
                 end
+                assign lanes[p] = ^ge;  // N_THR = 1: the compare itself
             end
         end else if (EW == 1) begin : g_dot
             localparam integer DOT_OFF_I = MW + 2 * PAD;

@@ -64,7 +64,7 @@ def mvu_parts(n: XnorMVU) -> Parts:
     p = Parts("mvu", cycles=n.cycles)
     # the ROM output registers (w1, t1) may be absorbed by a block RAM's own register
     p.regs(buffers=wb_w + rb_w, state=counters + 6, lanes=simd * ew + pe * cnt_w + pe * out_w,
-           rom_out=pe * simd + (pe * thr_w if n.has_thresholds else 0))
+           rom_out=pe * simd + (pe * n.n_thr * thr_w if n.has_thresholds else 0))
     if ew == 1:
         p.add(popcount=pe * popcount_luts(simd))
     else:
@@ -72,10 +72,11 @@ def mvu_parts(n: XnorMVU) -> Parts:
     p.add(acc=pe * cnt_w, counters=counters, control=1,
           rotate=rb_w if sf > 1 else 0, load=rb_w if sf == 1 else 0)
     if n.has_thresholds:
-        p.add(compare=pe * thr_w)
+        # interval thresholds: N_THR compares and an N_THR-input XOR per lane
+        p.add(compare=pe * n.n_thr * thr_w + (pe * (n.n_thr - 1) if n.n_thr > 1 else 0))
     p.memories.append(Memory("weights", sf * nf, pe * simd, rom=True))
     if n.has_thresholds:
-        p.memories.append(Memory("thresholds", nf, pe * thr_w, rom=True))
+        p.memories.append(Memory("thresholds", nf, pe * n.n_thr * thr_w, rom=True))
     return p
 
 

@@ -45,8 +45,14 @@ def xnor_popcount(x_bits: np.ndarray, w_bits: np.ndarray) -> np.ndarray:
 
 
 def threshold_bits(popcount: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
-    """Per-channel decision popcount >= T as bits (the folded BN + sign)."""
-    return (popcount >= thresholds[None, :]).astype(np.uint8)
+    """Per-channel decision as bits: popcount >= T for thresholds of shape (C,) (a folded
+    BN + sign); for interval thresholds of shape (C, K), the parity of how many of the K
+    thresholds the popcount reaches (a decision that switches K times, e.g. a learned
+    binarizer's; a threshold at the bottom of the range makes it start at 1)."""
+    if thresholds.ndim == 1:
+        return (popcount >= thresholds[None, :]).astype(np.uint8)
+    reached = (popcount[:, :, None] >= thresholds[None, :, :]).sum(axis=-1)
+    return (reached & 1).astype(np.uint8)
 
 
 def _channel_shaped(c: np.ndarray, ndim: int) -> np.ndarray:
@@ -74,6 +80,16 @@ def apply_steps(steps: list[dict], x: np.ndarray, dtype=np.float32, channels_las
             eps = dtype(s["eps"])
             sh = (lambda a: a) if channels_last else (lambda a: _channel_shaped(a, x.ndim))  # noqa: E731
             x = (x - sh(mean)) / np.sqrt(sh(var) + eps) * sh(gamma) + sh(beta)
+        elif op == "Unsqueeze":  # a trailing axis of one: a per-scalar function follows
+            x = x[..., None]
+        elif op == "Squeeze":
+            if x.shape[-1] != 1:
+                raise ValueError(f"Squeeze of a last axis of size {x.shape[-1]}")
+            x = x[..., 0]
+        elif op == "Relu":
+            x = np.maximum(x, dtype(0))
+        elif op == "Tanh":
+            x = np.tanh(x)
         else:
             c = np.asarray(s["const"], dtype=dtype)  # ONNX broadcasting, shape as exported
             if op == "Mul":
@@ -84,6 +100,8 @@ def apply_steps(steps: list[dict], x: np.ndarray, dtype=np.float32, channels_las
                 x = c - x if s.get("const_first") else x - c
             elif op == "Div":
                 x = c / x if s.get("const_first") else x / c
+            elif op == "MatMul":
+                x = c @ x if s.get("const_first") else x @ c
             else:
                 raise ValueError(f"unknown host step '{op}'")
         x = x.astype(dtype, copy=False)

@@ -14,7 +14,8 @@ import numpy as np
 from hwgen.golden import apply_steps
 from hwgen.ir.graph import Node, register_op
 
-STEP_OPS = ("Reshape", "Flatten", "Mul", "Add", "Sub", "Div", "BatchNormalization")
+STEP_OPS = ("Reshape", "Flatten", "Mul", "Add", "Sub", "Div", "BatchNormalization",
+            "Unsqueeze", "Squeeze", "MatMul", "Relu", "Tanh")
 
 
 @register_op

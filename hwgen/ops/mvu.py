@@ -5,6 +5,10 @@ popcount(XNOR(x, w_c)) >= T_c (a BatchNorm + sign folded by `passes.thresholds`)
 it emits the signed bipolar dot product 2*popcount - MW (the last layer).
 Integer input (in_bits > 1, e.g. 8-bit pixels of a first layer): acc_c = sum of x_i times
 +1/-1 (add or subtract), then acc_c >= T_c, or acc_c itself.
+Interval thresholds (shape (MH, K), each row sorted): the bit is the parity of how many of
+the K thresholds the count reaches, for a decision that switches more than once along the
+accumulator (a learned binarizer); a threshold at the bottom of the range starts it at 1 and
+one past the top pads a row. Shape (MH,) is the usual single threshold (K = 1).
 Folding: SIMD input lanes and PE output channels per cycle, so a vector takes
 ceil(MW/SIMD) * ceil(MH/PE) cycles (sizes need not divide). Vectors may come `pixels` to a
 frame (a convolution: one vector per output pixel).
@@ -29,7 +33,7 @@ class XnorMVU(BinaryMatrixShape, Node):
     """Bipolar matrix (MH x MW bits) times a bipolar vector, thresholded or not."""
 
     weights: np.ndarray = None  # uint8 bits (MH, MW); rows already negated where gamma < 0
-    thresholds: np.ndarray | None = None  # int64 (MH,), popcount thresholds in [0, MW + 1]
+    thresholds: np.ndarray | None = None  # int64 (MH,) or (MH, K): popcount thresholds in [0, MW + 1]
     pe: int = 1
     simd: int = 1
     in_width: int = 1  # bits per input beat (the previous layer's PE, or the top's input width)
@@ -98,6 +102,11 @@ class XnorMVU(BinaryMatrixShape, Node):
     def has_thresholds(self) -> bool:
         return self.thresholds is not None
 
+    @property
+    def n_thr(self) -> int:
+        """Thresholds per output channel: 1, or K of interval thresholds."""
+        return self.thresholds.shape[1] if self.has_thresholds and self.thresholds.ndim == 2 else 1
+
     def validate(self) -> None:
         if self.weights is None or self.weights.ndim != 2:
             raise self.fail("weights must be a 2-D bit matrix")
@@ -108,8 +117,12 @@ class XnorMVU(BinaryMatrixShape, Node):
         if self.has_thresholds:
             t = self.thresholds
             lo, hi = (0, self.mw + 1) if self.bipolar_input else (self.acc_range()[0], self.acc_range()[1] + 1)
-            if t.shape != (self.mh,) or t.min() < lo or t.max() > hi:
-                raise self.fail(f"thresholds must be {self.mh} values in [{lo}, {hi}]")
+            if t.shape[:1] != (self.mh,) or t.ndim not in (1, 2) or t.size == 0 or t.min() < lo or t.max() > hi:
+                raise self.fail(f"thresholds must be {self.mh} values (or {self.mh} rows of interval "
+                                f"thresholds) in [{lo}, {hi}], got shape {t.shape}")
+            if t.ndim == 2 and np.any(np.diff(t, axis=1) < 0):
+                bad = int(np.argwhere(np.any(np.diff(t, axis=1) < 0, axis=1))[0][0])
+                raise self.fail(f"interval thresholds of channel {bad} are not sorted: {t[bad].tolist()}")
 
     def golden(self, x: np.ndarray) -> np.ndarray:
         """(..., MW) -> (..., MH): bits in, bits (thresholds) or integers out."""
@@ -135,14 +148,15 @@ class XnorMVU(BinaryMatrixShape, Node):
         return [_bits_to_int(row) for row in flat]
 
     def threshold_words(self) -> list[int]:
-        """Threshold ROM contents: word nf holds PE thresholds (bipolar: pad lanes added), lane
-        p at bits [p*TW, (p+1)*TW)."""
-        t = np.zeros(self.nf * self.pe, dtype=np.int64)
-        t[: self.mh] = self.thresholds + (self.pad_lanes if self.bipolar_input else 0)
+        """Threshold ROM contents: word nf holds PE x N_THR thresholds (bipolar: pad lanes
+        added), lane p's k-th at bits [(p*N_THR + k)*TW, +TW)."""
+        k = self.n_thr
+        t = np.zeros((self.nf * self.pe, k), dtype=np.int64)
+        t[: self.mh] = self.thresholds.reshape(self.mh, k) + (self.pad_lanes if self.bipolar_input else 0)
+        flat = t.reshape(self.nf, self.pe * k)
         tw = self.thr_bits
         mask = (1 << tw) - 1  # integer thresholds are stored in two's complement
-        return [sum((int(v) & mask) << (p * tw) for p, v in enumerate(t[i * self.pe:(i + 1) * self.pe]))
-                for i in range(self.nf)]
+        return [sum((int(v) & mask) << (j * tw) for j, v in enumerate(row)) for row in flat]
 
 
 def _bits_to_int(bits: np.ndarray) -> int:

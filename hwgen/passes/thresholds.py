@@ -5,13 +5,18 @@ evaluating the model's own steps (in ONNX order, float64) at every reachable dot
 d = 2p - MW, p = 0..MW. This covers gamma < 0 (the decision falls with d: the channel's
 weights are negated, so p' = MW - p), gamma = 0 (constant: T = 0 or MW + 1), scales, biases
 and exact ties (x >= 0 -> +1) in one rule, and it checks monotonicity instead of assuming it.
+
+A decision that is not monotone (a learned binarizer's, e.g. He et al.'s MLP) becomes
+interval thresholds: per channel, the sorted list of counts where the decision switches
+(the hardware takes the parity of how many it reaches). The table is checked against the
+thresholds for every reachable count before it is accepted.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from hwgen.golden import apply_steps
+from hwgen.golden import apply_steps, threshold_bits
 from hwgen.ops import BinaryMatMul, HostSteps, Sign, XnorMVU
 from hwgen.passes.base import NodePass
 
@@ -33,8 +38,7 @@ def popcount_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray
     rising = np.all(dec[1:] >= dec[:-1], axis=0)
     falling = np.all(dec[1:] <= dec[:-1], axis=0)
     if not np.all(rising | falling):
-        bad = int(np.argwhere(~(rising | falling))[0][0])
-        raise mm.fail(f"the decision of channel {bad} is not monotone in the dot product")
+        return mm.weights.copy(), interval_thresholds(mm, p, dec, never=n + 1)
     flip = falling & ~rising  # constant channels count as rising
     weights = mm.weights.copy()
     weights[flip] ^= 1
@@ -44,6 +48,27 @@ def popcount_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray
     return weights, thresholds
 
 
+#: the most accumulator values x channels a non-affine decision is tabulated over
+MAX_TABLE = 1 << 26
+#: host steps that are affine (monotone along the accumulator): bisection finds their crossing
+_AFFINE = ("Mul", "Add", "Sub", "Div", "BatchNormalization")
+
+
+def interval_thresholds(mm: BinaryMatMul, values: np.ndarray, dec: np.ndarray, never: int) -> np.ndarray:
+    """Interval thresholds (MH, K) reproducing the table `dec` (len(values), MH) of decisions
+    over the sorted accumulator `values`: each channel's switch points, the lowest value first
+    where the decision starts at 1, padded with `never` (past the top); verified on every value."""
+    switches = [values[1:][dec[1:, c] != dec[:-1, c]].tolist() for c in range(mm.mh)]
+    rows = [([int(values[0])] if dec[0, c] else []) + switches[c] for c in range(mm.mh)]
+    k = max(1, max(len(r) for r in rows))
+    t = np.full((mm.mh, k), never, dtype=np.int64)
+    for c, r in enumerate(rows):
+        t[c, : len(r)] = r
+    if not np.array_equal(threshold_bits(values[:, None], t).astype(bool), dec):
+        raise mm.fail("interval thresholds do not reproduce the decision table (internal error)")
+    return t
+
+
 def integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     """Thresholds on the accumulator of an integer-input layer: acc' >= T, acc' = acc or -acc.
 
@@ -51,6 +76,8 @@ def integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray,
     crossing is found by bisection over the integers. Every float step is monotone, so the
     decision is too; bisection finds the same crossing as listing every value would."""
     lo, hi = mm.acc_range()
+    if any(s["op"] not in _AFFINE for s in steps):
+        return tabulated_integer_thresholds(mm, steps)
 
     def decide(acc: np.ndarray) -> np.ndarray:  # acc: (MH,) ints, one per channel
         with np.errstate(all="ignore"):
@@ -78,6 +105,33 @@ def integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray,
     weights = mm.weights.copy()
     weights[flip] ^= 1
     return weights, thresholds
+
+
+def tabulated_integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Thresholds of an integer-input layer whose steps are not affine (a learned binarizer):
+    the decision is listed at every accumulator value, so it need not be monotone."""
+    lo, hi = mm.acc_range()
+    if (hi - lo + 1) * mm.mh > MAX_TABLE:
+        raise mm.fail(f"a non-affine activation over an accumulator range of {hi - lo + 1} values x {mm.mh} "
+                      f"channels is too large to tabulate (limit {MAX_TABLE}); use fewer input bits")
+    acc = np.arange(lo, hi + 1, dtype=np.int64)
+    dec = np.empty((acc.size, mm.mh), dtype=bool)
+    for i in range(0, acc.size, 4096):  # chunks keep a hidden layer's intermediates small
+        with np.errstate(all="ignore"):
+            z = apply_steps(steps, acc[i:i + 4096, None] * mm.scale[None, :], np.float64)
+        if z.shape != dec[i:i + 4096].shape or not np.all(np.isfinite(z)):
+            raise mm.fail("the steps after it are not a finite per-channel function of the accumulator")
+        dec[i:i + 4096] = z >= 0
+    rising = np.all(dec[1:] >= dec[:-1], axis=0)
+    falling = np.all(dec[1:] <= dec[:-1], axis=0)
+    if not np.all(rising | falling):
+        return mm.weights.copy(), interval_thresholds(mm, acc, dec, never=hi + 1)
+    flip = falling & ~rising
+    first_true = np.where(dec.any(axis=0), lo + dec.argmax(axis=0), hi + 1)
+    last_true = hi - dec[::-1].argmax(axis=0)
+    weights = mm.weights.copy()
+    weights[flip] ^= 1
+    return weights, np.where(flip, -last_true, first_true).astype(np.int64)
 
 
 class FoldThresholds(NodePass):

@@ -20,6 +20,18 @@ def single_mvu_graph(rng, mw, mh, pe, simd, thresholds: bool, fifo_depth: int = 
     return set_stream_widths(Graph("mvu_alone", [1, mw], [1, mh], [n]))
 
 
+def interval_rows(rng, mh: int, k: int, lo: int, hi: int) -> np.ndarray:
+    """Random interval thresholds (MH, K), rows sorted in [lo, hi + 1]; row 0 starts at the
+    bottom (always reached), row 1 is all padding (never), row 2 repeats a value (cancels)."""
+    t = np.sort(rng.integers(lo, hi + 2, (mh, k)), axis=1)
+    t[0, 0] = lo
+    if mh > 1:
+        t[1] = hi + 1
+    if mh > 2 and k > 1:
+        t[2, 1] = t[2, 0]
+    return t
+
+
 def write_rtl(g: Graph, out: Path) -> Path:
     """Generate the top and ROM images for `g` into out/rtl (what `hwgen compile` does)."""
     rtl = (out / "rtl").resolve()

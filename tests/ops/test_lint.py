@@ -84,3 +84,20 @@ def test_conv_net_top_lints_clean(tmp_path):
     compile_model(CompileOptions(path, out, 3, 5))
     rc, text = _lint(rtl_sources(out / "rtl"), TOP_NAME)
     assert rc == 0 and "%Warning" not in text, text
+
+
+@pytest.mark.parametrize("bits", [1, 8])
+def test_interval_threshold_top_lints_clean(bits):
+    need_tool("verilator")
+    from tests.ops.common import interval_rows
+    rng = np.random.default_rng(1)
+    g = single_mvu_graph(rng, 17, 9, 3, 4, True)
+    n = g.nodes[0]
+    n.in_bits, n.in_signed = bits, bits > 1
+    lo, hi = (0, 17) if bits == 1 else n.acc_range()
+    n.thresholds = interval_rows(rng, 9, 3, lo, hi)
+    from hwgen.passes.folding import set_stream_widths
+    g = set_stream_widths(g)
+    out = write_rtl(g, ROOT / "build" / "tests" / "lint" / f"mvu-intervals-{bits}")
+    rc, text = _lint(rtl_sources(out / "rtl"), TOP_NAME)
+    assert rc == 0 and "%Warning" not in text, text

@@ -25,12 +25,12 @@ def _mvu(n: XnorMVU, k: int, lid: str, roms: list) -> dict:
     roms.append({"name": wname, "width": n.pe * n.simd, "comment": f"{n.name}: weights, word nf*SF + sf",
                  "words": [f"{w:x}" for w in n.weight_words()]})
     if n.has_thresholds:
-        roms.append({"name": tname, "width": n.pe * n.thr_bits, "comment": f"{n.name}: thresholds, word nf",
+        roms.append({"name": tname, "width": n.pe * n.n_thr * n.thr_bits, "comment": f"{n.name}: thresholds, word nf",
                      "words": [f"{w:x}" for w in n.threshold_words()]})
     else:  # the kernel reads no threshold when USE_THR is false; keep its argument well-formed
         roms.append({"name": tname, "width": n.pe * n.thr_bits, "comment": f"{n.name}: no thresholds",
                      "words": ["0"]})
-    targs = [k, n.mw, n.mh, n.pe, n.simd, n.in_bits, _b(n.in_signed), _b(n.has_thresholds), n.count_bits,
+    targs = [k, n.mw, n.mh, n.pe, n.simd, n.in_bits, _b(n.in_signed), _b(n.has_thresholds), n.n_thr, n.count_bits,
              n.thr_bits, n.out_lane_bits, n.in_width]
     return {"kernel": "mvu", "targs": targs, "args": [wname, tname, f"frames * {n.pixels}"],
             "out_width": n.pe * n.out_lane_bits,

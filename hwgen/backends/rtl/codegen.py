@@ -30,9 +30,10 @@ def _mvu(n: XnorMVU, lid: str, mem_dir: str, files: dict) -> tuple[str, list, in
     wfile, tfile = f"{lid}_weights.mem", f"{lid}_thresholds.mem"
     files[wfile] = _hex_lines(n.weight_words(), n.pe * n.simd)
     if n.has_thresholds:
-        files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.thr_bits)
+        files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
     params = [("MW", n.mw), ("MH", n.mh), ("PE", n.pe), ("SIMD", n.simd), ("IN_W", n.in_width),
               ("IN_BITS", n.in_bits), ("IN_SIGNED", int(n.in_signed)), ("USE_THR", int(n.has_thresholds)),
+              ("N_THR", n.n_thr),
               ("CNT_W", n.count_bits), ("THR_W", n.thr_bits), ("OUT_LANE_W", n.out_lane_bits),
               ("WEIGHT_FILE", f'"{mem_dir}/{wfile}"'),
               ("THR_FILE", f'"{mem_dir}/{tfile}"' if n.has_thresholds else '""')]
