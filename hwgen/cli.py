@@ -271,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--input-bits", type=int, choices=(1, 8), default=1,
                    help="mlp: 1 (input BatchNorm + sign, the default) or 8 (bnn_pynq's 8-bit input quantizer)")
     t.add_argument("--binarizer", help="training method of the binary activations: ste, stochastic, abc, "
-                                       "tanh, bireal (default: Brevitas' binary activation)")
+                                       "tanh, bireal, mlp (default: Brevitas' binary activation)")
     t.add_argument("-o", "--output", default="model.onnx")
     t.set_defaults(func=cmd_train)
 
@@ -330,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cp = sub.add_parser("compare", help="train every binarizer (3 seeds) and its float twin; table and plot")
     cp.add_argument("-o", "--output", default="build/compare")
-    cp.add_argument("--methods", help="comma-separated subset of ste,stochastic,abc,tanh,bireal")
+    cp.add_argument("--methods", help="comma-separated subset of ste,stochastic,abc,tanh,bireal,mlp")
     cp.add_argument("--seeds", type=_positive, default=3)
     cp.add_argument("--epochs", type=_positive, default=60)
     cp.set_defaults(func=cmd_compare)

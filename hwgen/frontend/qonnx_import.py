@@ -23,7 +23,10 @@ from hwgen.ops import BinaryMatMul, Flatten, HostSteps, IntQuant, Sign, SlidingW
 _ARITH = ("Mul", "Add", "Sub", "Div")
 _SHAPE = ("Reshape", "Flatten")
 _SUPPORTED = ("MatMul/Gemm, Conv, MaxPool, BipolarQuant, Quant (network input only), "
-              "BatchNormalization, Mul, Add, Sub, Div, Reshape, Flatten")
+              "BatchNormalization, Mul, Add, Sub, Div, Reshape, Flatten, and a per-scalar function "
+              "Unsqueeze(-1) [MatMul, Add, Mul, Relu, Tanh]* Squeeze(-1) before a quantizer")
+#: ops of a learned per-scalar function (the MLP binarizer), between Unsqueeze and Squeeze
+_SCALAR_FN = ("MatMul", "Relu", "Tanh")
 
 
 def import_qonnx(path: Path) -> Graph:
@@ -157,17 +160,34 @@ class _Walker:
         """
         steps: list[dict] = []
         shape_seen = None
+        scalar_fn = None  # the Unsqueeze that opened a per-scalar function, until its Squeeze
         while True:
             n = self.v.only_consumer(t, self.v.producer[t].name if t in self.v.producer else "input")
             if n is None:
+                if scalar_fn is not None:
+                    raise UnsupportedError(scalar_fn.name, "an Unsqueeze without its Squeeze")
                 return steps, None, t
             if n.op_type == "BipolarQuant" or (n.op_type == "Quant" and first):
                 if shape_seen and not allow_shape:
                     raise self.unsupported(shape_seen, where)
+                if scalar_fn is not None:
+                    raise UnsupportedError(scalar_fn.name, "an Unsqueeze without its Squeeze before a quantizer")
                 return steps, n, t
             if n.op_type == "Quant":
                 return steps, n, t  # a multi-bit activation: refused by the caller, naming it
             if n.op_type == "Identity":
+                t = n.output[0]
+                continue
+            if n.op_type in ("Unsqueeze", "Squeeze"):
+                scalar_fn = self.scalar_axis(n, t, scalar_fn)
+                steps.append({"op": n.op_type})
+                t = n.output[0]
+                continue
+            if n.op_type in _SCALAR_FN:
+                if n.op_type == "MatMul" and scalar_fn is None:
+                    raise UnsupportedError(n.name, f"a MatMul of activations {where} mixes channels; only a "
+                                           "per-scalar function (after Unsqueeze(-1)) is supported there")
+                steps.append({"op": n.op_type} if n.op_type != "MatMul" else self.host_step(n, t))
                 t = n.output[0]
                 continue
             if n.op_type in _SHAPE:
@@ -176,6 +196,20 @@ class _Walker:
                 raise self.unsupported(n, where)
             steps.append(self.host_step(n, t))
             t = n.output[0]
+
+    def scalar_axis(self, n: onnx.NodeProto, t: str, opened):
+        """Check an Unsqueeze/Squeeze of the last axis (a per-scalar function's brackets);
+        returns the open Unsqueeze, or None once it is closed."""
+        axes = self.v.const(n.input[1]) if len(n.input) > 1 else np.asarray(attr(n, "axes", []))
+        rank = len(self.v.shape_of(t))
+        last = rank if n.op_type == "Unsqueeze" else rank - 1
+        if axes is None or np.asarray(axes).size != 1 or int(np.asarray(axes).ravel()[0]) not in (-1, last):
+            raise UnsupportedError(n.name, f"{n.op_type} of axes {None if axes is None else np.asarray(axes).tolist()}; "
+                                   "only the last axis (a per-scalar function) is supported")
+        if (n.op_type == "Unsqueeze") == (opened is not None):
+            raise UnsupportedError(n.name, f"{n.op_type} out of order: per-scalar functions must be "
+                                   "Unsqueeze(-1) ... Squeeze(-1), not nested")
+        return n if n.op_type == "Unsqueeze" else None
 
     def host_step(self, n: onnx.NodeProto, t: str) -> dict:
         """One node as a host step dict; its other operands must be constants."""
@@ -297,7 +331,7 @@ class _Walker:
 
 def _per_channel(step: dict, channels: int) -> dict:
     """Constants shaped for NCHW (1, C, 1, 1) as plain per-channel vectors (C,)."""
-    if "const" not in step:
+    if "const" not in step or step["op"] == "MatMul":  # a per-scalar function's weights
         return step
     c = np.asarray(step["const"])
     if c.size == channels and c.ndim > 1:

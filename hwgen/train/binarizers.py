@@ -6,6 +6,11 @@ computes.
 when exported) it is Brevitas' binary activation, so the compiled net is always the exact
 sign net. Methods whose training forward is not yet binary (ABC, scaled tanh) anneal to the
 sign by the end of training (`anneal`), so what is trained is what is compiled.
+
+The MLP binarizer (`mlp`) is the exception: its learned scalar function g is part of the
+inference net (sign(g(x))), so it exports as g's own ONNX ops (Unsqueeze, MatMul, Add, Relu,
+MatMul, Add, Squeeze) in front of the BipolarQuant; `hwgen compile` tabulates the whole
+decision at every integer accumulator value into (interval) thresholds.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from torch import nn
 
 from hwgen.errors import HwgenError
 
-METHODS = ("ste", "stochastic", "abc", "tanh", "bireal")
+METHODS = ("ste", "stochastic", "abc", "tanh", "bireal", "mlp")
 
 
 def _sign(x: torch.Tensor) -> torch.Tensor:
@@ -87,6 +92,32 @@ def scaled_tanh(x: torch.Tensor, beta: float) -> torch.Tensor:
     return torch.tanh(beta * x)
 
 
+class ScalarMLP(nn.Module):
+    """Binarizing by Classification (He, Zhang, Wu, Zhou 2022, arXiv:2205.07433): a small MLP
+    g: R -> R (1 -> hidden -> 1, ReLU) applied to every scalar, whose sign is the binary
+    decision (a classifier) in the forward pass and whose own derivative is the gradient
+    estimator in the backward pass (through the straight-through clip 1{|g| <= 1}).
+
+    It starts as the identity, g(x) = relu(x) - relu(-x), so training starts from plain STE;
+    the other hidden units start with small output weights and are learned. g need not stay
+    monotone: the compiled decision may switch more than once (interval thresholds)."""
+
+    def __init__(self, hidden: int = 8):
+        super().__init__()
+        if hidden < 2:
+            raise HwgenError(f"the MLP binarizer needs at least 2 hidden units, not {hidden}")
+        self.fc1, self.fc2 = nn.Linear(1, hidden), nn.Linear(hidden, 1)
+        with torch.no_grad():
+            self.fc1.weight[:2, 0] = torch.tensor([1.0, -1.0])
+            self.fc1.bias[:2] = 0.0
+            self.fc2.weight.mul_(0.05)
+            self.fc2.weight[0, :2] = torch.tensor([1.0, -1.0])
+            self.fc2.bias.zero_()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc2(torch.relu(self.fc1(x.unsqueeze(-1)))).squeeze(-1)
+
+
 class Binarizer(nn.Module):
     """A binary activation trained by `method` (one of METHODS), exported as BipolarQuant."""
 
@@ -99,6 +130,7 @@ class Binarizer(nn.Module):
         self.quant = binary_act()  # eval and export: Brevitas' sign, scale 1
         self.r = 1.0      # ABC: half-width of the linear part
         self.beta = 1.0   # scaled tanh: slope
+        self.mlp = ScalarMLP() if method == "mlp" else None
 
     def anneal(self, epoch: int, epochs: int) -> None:
         """Per-epoch schedule. ABC: r = 0.9^epoch, and exactly 0 for the last fifth of
@@ -108,6 +140,9 @@ class Binarizer(nn.Module):
         self.beta = math.inf if epoch >= binary_from else 1.15 ** epoch
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.mlp is not None:  # the learned function is part of the inference net
+            g = self.mlp(x)
+            return self.quant(g) if not self.training else SignSTE.apply(g)
         if not self.training:
             return self.quant(x)
         if self.method == "ste":

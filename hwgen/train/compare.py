@@ -46,8 +46,9 @@ def _compile_and_check(model, split, out: Path, pe: int, simd: int) -> dict:
         bad = int(np.sum(gold.argmax(1) != torch_labels))
         raise HwgenError(f"{out}: golden model and PyTorch disagree on {bad} test labels")
     est = estimate_graph(g, "zynq7")
+    n_thr = max((n.n_thr for n in g.hw_nodes() if getattr(n, "has_thresholds", False)), default=1)
     return {"cycles": est.cycles, "lut": est.total["lut"], "acc_golden": float((gold.argmax(1) == split.y_test).mean()),
-            "build": out / "build"}
+            "n_thr": n_thr, "build": out / "build"}
 
 
 def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int = 16, simd: int = 16,
@@ -91,7 +92,7 @@ def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int 
         rows.append({"method": method, "acc_mean": float(acc.mean()), "acc_std": float(acc.std()),
                      "float_mean": float(np.mean(float_acc)), "float_std": float(np.std(float_acc)),
                      "seconds": float(np.mean([r["seconds"] for r in rs])), "cycles": rs[0]["cycles"],
-                     "lut": rs[0]["lut"], "seeds": len(rs), "runs": rs})
+                     "lut": rs[0]["lut"], "n_thr": max(r["n_thr"] for r in rs), "seeds": len(rs), "runs": rs})
     _write(rows, out, pe, simd, epochs, console)
     return rows
 
@@ -100,14 +101,17 @@ def _write(rows: list[dict], out: Path, pe: int, simd: int, epochs: int, console
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    cols = ("binarizer", "test accuracy (mean ± std)", "float twin", "train s", "cycles/frame", "LUT (est.)")
+    cols = ("binarizer", "test accuracy (mean ± std)", "float twin", "train s", "cycles/frame", "LUT (est.)",
+            "thresholds/channel")
     lines = [f"Digits MLP 64-256-128-10 (8-bit input, W1A1 hidden layers), {rows[0]['seeds']} seeds, {epochs} epochs; "
              f"hardware at PE={pe}, SIMD={simd}.",
+             "Thresholds/channel is the most any layer needs: 1 is a plain threshold, more are interval "
+             "thresholds (a learned binarizer whose decision switches more than once).",
              "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
         lines.append(f"| {r['method']} | {100 * r['acc_mean']:.2f} ± {100 * r['acc_std']:.2f} % | "
                      f"{100 * r['float_mean']:.2f} ± {100 * r['float_std']:.2f} % | {r['seconds']:.1f} | "
-                     f"{r['cycles']} | {r['lut']} |")
+                     f"{r['cycles']} | {r['lut']} | {r['n_thr']} |")
     (out / "compare.md").write_text("\n".join(lines) + "\n\n![accuracy](compare.png)\n")
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
     names = [r["method"] for r in rows] + ["float twin"]
@@ -128,6 +132,6 @@ def _write(rows: list[dict], out: Path, pe: int, simd: int, epochs: int, console
         for r in rows:
             t.add_row(r["method"], f"{100 * r['acc_mean']:.2f} ± {100 * r['acc_std']:.2f} %",
                       f"{100 * r['float_mean']:.2f} ± {100 * r['float_std']:.2f} %", f"{r['seconds']:.1f}",
-                      str(r["cycles"]), str(r["lut"]))
+                      str(r["cycles"]), str(r["lut"]), str(r["n_thr"]))
         console.print(t)
         console.print(f"wrote {out / 'compare.md'} and {out / 'compare.png'}")

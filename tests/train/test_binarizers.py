@@ -66,7 +66,71 @@ def test_schedules_end_binary():
 @pytest.mark.parametrize("method", METHODS)
 def test_eval_mode_is_the_exported_sign(method):
     b = Binarizer(method).eval()
-    assert b(X).tolist() == SignSTE.apply(X).tolist()
+    with torch.no_grad():
+        pre = b.mlp(X) if method == "mlp" else X  # the MLP binarizer: the sign of its learned g
+    assert b(X).tolist() == SignSTE.apply(pre).tolist()
+
+
+def _zigzag(mlp):
+    """Make g(x) = relu(x + 1) - 2 relu(x) + 2 relu(x - 1) - 0.5: negative, positive on
+    (-0.5, 0.5), negative, positive again from 1.5 on (a decision that switches 3 times)."""
+    with torch.no_grad():
+        for p in mlp.parameters():
+            p.zero_()
+        mlp.fc1.weight[:3, 0] = 1.0
+        mlp.fc1.bias[:3] = torch.tensor([1.0, 0.0, -1.0])
+        mlp.fc2.weight[0, :3] = torch.tensor([1.0, -2.0, 2.0])
+        mlp.fc2.bias[0] = -0.5
+
+
+def test_mlp_binarizer_forward_and_gradient():
+    """He et al.: forward the sign of the learned g (a classifier), backward g's own derivative
+    (through the straight-through clip); g starts as the identity (plain STE)."""
+    b = Binarizer("mlp").train()
+    with torch.no_grad():
+        assert torch.allclose(b.mlp(X), X, atol=0.3)  # identity plus small learnable units
+    _zigzag(b.mlp)
+    x = torch.tensor([-2.0, -0.75, -0.25, 0.25, 0.75, 1.25, 1.75, 3.0])
+    g = torch.tensor([-0.5, -0.25, 0.25, 0.25, -0.25, -0.25, 0.25, 1.5])  # the zigzag by hand
+    with torch.no_grad():
+        assert torch.allclose(b.mlp(x), g)
+    assert b(x).tolist() == SignSTE.apply(g).tolist() == b.eval()(x).tolist()
+    b.train()
+    slope = torch.tensor([0.0, 1.0, 1.0, -1.0, -1.0, 1.0, 1.0, 1.0])  # dg/dx on each piece
+    want = slope * (g.abs() <= 1).float()
+    assert _grad(b, x).tolist() == want.tolist()
+    xx = x.clone().requires_grad_(True)
+    b(xx).sum().backward()
+    assert b.mlp.fc2.weight.grad.abs().sum() > 0  # the classifier itself learns
+
+
+def test_mlp_binarizer_compiles_to_interval_thresholds(tmp_path):
+    """A net whose binarizer switches 3 times: the export carries g as ONNX ops, the compiler
+    tabulates it into interval thresholds, and golden == PyTorch on every test input."""
+    import numpy as np
+
+    from hwgen.pipeline import CompileOptions, compile_model, run_golden, run_rtl
+    from tests.helpers import need_tool
+    from hwgen.train.data import load_dataset
+    from hwgen.train.models import build_model
+    from hwgen.train.trainer import export, predict
+    torch.manual_seed(0)
+    split = load_dataset("digits", flat=True)
+    m = build_model("mlp", (64,), 10, [24], binarizer="mlp").eval()
+    for mod in m.modules():
+        if isinstance(mod, Binarizer):
+            _zigzag(mod.mlp)
+        if isinstance(mod, torch.nn.BatchNorm1d):  # spread the pre-activations over the zigzag
+            mod.running_var.fill_(40.0)
+    onnx = export(m, (64,), tmp_path / "zigzag.onnx")
+    g, _ = compile_model(CompileOptions(onnx, tmp_path / "build", 8, 8))
+    mvu = g.hw_nodes()[0]
+    assert mvu.n_thr >= 2, mvu.thresholds
+    gold = run_golden(g, split.x_test)
+    np.testing.assert_array_equal(gold, predict(m, split.x_test))
+    need_tool("icarus")  # and the hardware, on 60 test digits, under back-pressure
+    got, _ = run_rtl(g, tmp_path / "build", split.x_test[:60], sim="icarus", in_pause=0.3, out_pause=0.3)
+    np.testing.assert_array_equal(got, gold[:60])
 
 
 def test_unknown_method_is_a_clear_error():
