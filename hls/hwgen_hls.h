@@ -66,9 +66,11 @@ HWGEN_PRAGMA(HLS UNROLL)
 // holds PE x SIMD bits; thresholds: word nf holds PE values of THR_W bits (bipolar: counts
 // of matches, pad lanes included; integer: signed accumulator values). N_THR > 1: each lane
 // has N_THR sorted thresholds (lane p's k-th at value index p*N_THR + k) and its bit is the
-// parity of how many the accumulator reaches.
+// parity of how many the accumulator reaches. LEVELS: the lane is LEVEL_OFF plus how many it
+// reaches, a LANE_W-bit signed integer (a BN + k-bit quantizer folded).
 template <unsigned ID, unsigned MW, unsigned MH, unsigned PE, unsigned SIMD, unsigned EW, bool IN_SIGNED,
-          bool USE_THR, unsigned N_THR, unsigned CNT_W, unsigned THR_W, unsigned LANE_W, unsigned IN_W>
+          bool USE_THR, unsigned N_THR, bool LEVELS, int LEVEL_OFF, unsigned CNT_W, unsigned THR_W, unsigned LANE_W,
+          unsigned IN_W>
 void mvu(hls::stream<ap_uint<IN_W> >& in, hls::stream<ap_uint<PE * LANE_W> >& out,
          const ap_uint<PE * SIMD> weights[], const ap_uint<PE * N_THR * THR_W> thresholds[], unsigned vectors) {
     constexpr unsigned SF = (MW + SIMD - 1) / SIMD;
@@ -120,12 +122,16 @@ HWGEN_PRAGMA(HLS UNROLL)
 HWGEN_PRAGMA(HLS UNROLL)
                 const long long a = acc[p];
                 if (USE_THR) {
-                    bool bit = false;
+                    long long reached = 0;
                     for (unsigned k = 0; k < N_THR; k++) {
 HWGEN_PRAGMA(HLS UNROLL)
-                        bit ^= a >= lane<THR_W, (EW > 1), PE * N_THR * THR_W>(t, p * N_THR + k);
+                        reached += a >= lane<THR_W, (EW > 1), PE * N_THR * THR_W>(t, p * N_THR + k);
                     }
-                    o[p] = bit;
+                    if (LEVELS) {
+                        set_lane<LANE_W, PE * LANE_W>(o, p, LEVEL_OFF + reached);
+                    } else {
+                        o[p] = reached & 1;
+                    }
                 } else {
                     set_lane<LANE_W, PE * LANE_W>(o, p, EW == 1 ? 2 * a - (long long)(MW + 2 * PAD) : a);
                 }
@@ -133,6 +139,74 @@ HWGEN_PRAGMA(HLS UNROLL)
             out.write(o);
         }
     }
+}
+
+// Sign of a stream of signed integers (rtl/hwgen_int_sign.v): LANES lanes of EW bits per beat
+// in, LANES bits out, h >= 0 -> 1.
+template <unsigned ID, unsigned LANES, unsigned EW>
+void int_sign(hls::stream<ap_uint<LANES * EW> >& in, hls::stream<ap_uint<LANES> >& out, unsigned beats) {
+    for (unsigned b = 0; b < beats; b++) {
+HWGEN_PRAGMA(HLS PIPELINE II=1)
+        HWGEN_TRIP(ID);
+        const ap_uint<LANES * EW> x = in.read();
+        ap_uint<LANES> o = 0;
+        for (unsigned p = 0; p < LANES; p++) {
+HWGEN_PRAGMA(HLS UNROLL)
+            o[p] = !x[p * EW + EW - 1];
+        }
+        out.write(o);
+    }
+}
+
+template <unsigned PE, unsigned IN_EW, unsigned NF>
+void residual_fork(hls::stream<ap_uint<PE * IN_EW> >& in, hls::stream<ap_uint<PE> >& bits,
+                   hls::stream<ap_uint<PE * IN_EW> >& shortcut, unsigned vectors) {
+    for (unsigned b = 0; b < vectors * NF; b++) {
+HWGEN_PRAGMA(HLS PIPELINE II=1)
+        const ap_uint<PE * IN_EW> x = in.read();
+        ap_uint<PE> s = 0;
+        for (unsigned p = 0; p < PE; p++) {
+HWGEN_PRAGMA(HLS UNROLL)
+            s[p] = !x[p * IN_EW + IN_EW - 1];
+        }
+        bits.write(s);
+        shortcut.write(x);
+    }
+}
+
+template <unsigned PE, unsigned IN_EW, unsigned LEVEL_W, unsigned OUT_EW, unsigned NF>
+void residual_add(hls::stream<ap_uint<PE * IN_EW> >& shortcut, hls::stream<ap_uint<PE * LEVEL_W> >& q,
+                  hls::stream<ap_uint<PE * OUT_EW> >& out, unsigned vectors) {
+    for (unsigned b = 0; b < vectors * NF; b++) {
+HWGEN_PRAGMA(HLS PIPELINE II=1)
+        const ap_uint<PE * IN_EW> h = shortcut.read();
+        const ap_uint<PE * LEVEL_W> d = q.read();
+        ap_uint<PE * OUT_EW> o = 0;
+        for (unsigned p = 0; p < PE; p++) {
+HWGEN_PRAGMA(HLS UNROLL)
+            set_lane<OUT_EW, PE * OUT_EW>(o, p, lane<IN_EW, true, PE * IN_EW>(h, p) + lane<LEVEL_W, true, PE * LEVEL_W>(d, p));
+        }
+        out.write(o);
+    }
+}
+
+// Bi-Real block with its fixed-point shortcut (rtl/hwgen_residual.v): h_out = h_in + q, where
+// q is the level output of an XNOR-popcount MVU (MW x MW) on sign(h_in). Beats of PE lanes in
+// and out; the shortcut waits in a stream two vectors deep.
+template <unsigned ID, unsigned MW, unsigned PE, unsigned SIMD, unsigned IN_EW, unsigned OUT_EW, unsigned LEVEL_W,
+          unsigned N_THR, int LEVEL_OFF, unsigned CNT_W, unsigned THR_W>
+void residual(hls::stream<ap_uint<PE * IN_EW> >& in, hls::stream<ap_uint<PE * OUT_EW> >& out,
+              const ap_uint<PE * SIMD> weights[], const ap_uint<PE * N_THR * THR_W> thresholds[], unsigned vectors) {
+HWGEN_PRAGMA(HLS DATAFLOW)
+    constexpr unsigned NF = (MW + PE - 1) / PE;
+    hls::stream<ap_uint<PE> > bits("bits");
+    hls::stream<ap_uint<PE * IN_EW> > shortcut("shortcut");
+    hls::stream<ap_uint<PE * LEVEL_W> > q("q");
+HWGEN_PRAGMA(HLS STREAM variable=shortcut depth=2*NF+4)
+    residual_fork<PE, IN_EW, NF>(in, bits, shortcut, vectors);
+    mvu<ID, MW, MW, PE, SIMD, 1, false, true, N_THR, true, LEVEL_OFF, CNT_W, THR_W, LEVEL_W, PE>(bits, q, weights,
+                                                                                            thresholds, vectors);
+    residual_add<PE, IN_EW, LEVEL_W, OUT_EW, NF>(shortcut, q, out, vectors);
 }
 
 // Sliding-window generator (rtl/hwgen_swg.v): per frame an H x W image of PIX_W-bit pixels

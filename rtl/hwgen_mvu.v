@@ -10,6 +10,8 @@
 //   USE_THR = 1: lane p = (acc_c >= T_c), T_c signed;  USE_THR = 0: lane p = acc_c.
 // N_THR > 1 (interval thresholds, a decision that switches more than once): lane p is the
 // parity of how many of its N_THR sorted thresholds the count reaches.
+// LEVELS = 1 (multi-level output, OUT_LANE_W bits signed): lane p is LEVEL_OFF plus how many
+// of its N_THR sorted thresholds the count reaches (a BN + k-bit quantizer folded).
 // One vector costs SF*NF cycles (SF = ceil(MW/SIMD)); while it is computed, the next one is
 // shifted into a second buffer, so back-to-back vectors run at that bound.
 //
@@ -29,6 +31,8 @@ module hwgen_mvu #(
     parameter integer IN_SIGNED = 0,   // integer elements are two's complement
     parameter integer USE_THR = 1,
     parameter integer N_THR = 1,       // thresholds per output channel (> 1: parity of those reached)
+    parameter integer LEVELS = 0,      // 1: output LEVEL_OFF + thresholds reached (OUT_LANE_W bits)
+    parameter integer LEVEL_OFF = 0,
     parameter integer CNT_W = 7,       // accumulator: popcount up to SF*SIMD, or signed ACC_W
     parameter integer THR_W = 7,       // stored threshold (popcount: SF*SIMD + 1; integer: CNT_W)
     parameter integer OUT_LANE_W = 1,  // 1 with thresholds, else signed bits of [-MW, MW]
@@ -227,7 +231,19 @@ module hwgen_mvu #(
                         assign ge[k] = ($signed(sum[p*CNT_W +: CNT_W]) >= $signed(t));
                     end
                 end
-                assign lanes[p] = ^ge;  // N_THR = 1: the compare itself
+                if (LEVELS != 0) begin : g_levels
+                    // running count of the thresholds reached, from LEVEL_OFF up (no priority logic)
+                    localparam [OUT_LANE_W-1:0] OFF = LEVEL_OFF[OUT_LANE_W-1:0];
+                    wire [(N_THR+1)*OUT_LANE_W-1:0] run;
+                    assign run[OUT_LANE_W-1:0] = OFF;
+                    for (k = 0; k < N_THR; k = k + 1) begin : g_cnt
+                        assign run[(k+1)*OUT_LANE_W +: OUT_LANE_W] = run[k*OUT_LANE_W +: OUT_LANE_W]
+                                                                     + {{(OUT_LANE_W-1){1'b0}}, ge[k]};
+                    end
+                    assign lanes[p*OUT_LANE_W +: OUT_LANE_W] = run[N_THR*OUT_LANE_W +: OUT_LANE_W];
+                end else begin : g_parity
+                    assign lanes[p] = ^ge;  // N_THR = 1: the compare itself
+                end
             end
         end else if (EW == 1) begin : g_dot
             localparam integer DOT_OFF_I = MW + 2 * PAD;

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hwgen.estimate.popcount import popcount_luts
-from hwgen.ops import SlidingWindow, WindowOr, XnorMVU
+from hwgen.ops import IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
 
 
 def clog2(n: int) -> int:
@@ -115,4 +115,23 @@ def fifo_parts(width: int, depth: int) -> Parts:
     return p
 
 
-PARTS = {XnorMVU: mvu_parts, SlidingWindow: swg_parts, WindowOr: window_or_parts}
+def residual_parts(n: ResidualBlock) -> Parts:
+    """rtl/hwgen_residual.v: its MVU (bits in, levels out), the shortcut FIFO, the lane adders
+    and the fork (the sign is wiring)."""
+    p = mvu_parts(n.inner_mvu())
+    sc = fifo_parts(n.pe * n.h_bits, n.shortcut_depth)
+    for k, v in sc.lut.items():
+        p.add(**{k: v})
+    p.regs(**sc.ff)
+    p.memories += sc.memories
+    p.add(acc=n.pe * n.out_lane_bits, control=2)  # the lane adders cost what an accumulator adder does
+    return p
+
+
+def int_sign_parts(n: IntSign) -> Parts:
+    """rtl/hwgen_int_sign.v: wires only."""
+    return Parts("int_sign", cycles=n.cycles)
+
+
+PARTS = {XnorMVU: mvu_parts, SlidingWindow: swg_parts, WindowOr: window_or_parts, ResidualBlock: residual_parts,
+         IntSign: int_sign_parts}

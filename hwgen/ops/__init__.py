@@ -6,3 +6,4 @@ from hwgen.ops.matmul import BinaryMatMul  # noqa: F401
 from hwgen.ops.mvu import XnorMVU  # noqa: F401
 from hwgen.ops.label_select import LabelSelect  # noqa: F401
 from hwgen.ops.window import Flatten, SlidingWindow, WindowOr  # noqa: F401
+from hwgen.ops.residual import IntSign, ResidualBlock  # noqa: F401

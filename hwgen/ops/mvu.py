@@ -9,6 +9,9 @@ Interval thresholds (shape (MH, K), each row sorted): the bit is the parity of h
 the K thresholds the count reaches, for a decision that switches more than once along the
 accumulator (a learned binarizer); a threshold at the bottom of the range starts it at 1 and
 one past the top pads a row. Shape (MH,) is the usual single threshold (K = 1).
+Levels (out_bits > 1, thresholds (MH, K) sorted): the output is a signed integer, out_offset
+plus how many of the K thresholds the count reaches (a folded BN + k-bit quantizer, as a Bi-Real
+net's fixed-point shortcut path takes it).
 Folding: SIMD input lanes and PE output channels per cycle, so a vector takes
 ceil(MW/SIMD) * ceil(MH/PE) cycles (sizes need not divide). Vectors may come `pixels` to a
 frame (a convolution: one vector per output pixel).
@@ -41,6 +44,13 @@ class XnorMVU(BinaryMatrixShape, Node):
     in_bits: int = 1  # 1: bipolar input elements; > 1: integers of that many bits
     in_signed: bool = False  # integer input elements are two's complement
     pixels: int = 1  # vectors per frame (output pixels of a convolution)
+    out_bits: int = 1  # > 1: thresholds count levels, output out_offset + count (signed)
+    out_offset: int = 0
+
+    @property
+    def levels(self) -> bool:
+        """Multi-level (integer) output from thresholds, rather than one bit."""
+        return self.has_thresholds and self.out_bits > 1
 
     @property
     def sf(self) -> int:
@@ -88,6 +98,8 @@ class XnorMVU(BinaryMatrixShape, Node):
 
     @property
     def out_dtype(self):
+        if self.levels:
+            return Int(self.out_bits, True)
         if self.has_thresholds:
             return Bipolar()
         if self.bipolar_input:
@@ -120,6 +132,10 @@ class XnorMVU(BinaryMatrixShape, Node):
             if t.shape[:1] != (self.mh,) or t.ndim not in (1, 2) or t.size == 0 or t.min() < lo or t.max() > hi:
                 raise self.fail(f"thresholds must be {self.mh} values (or {self.mh} rows of interval "
                                 f"thresholds) in [{lo}, {hi}], got shape {t.shape}")
+            if self.levels and (t.ndim != 2 or not (-(1 << (self.out_bits - 1)) <= self.out_offset
+                                                    and self.out_offset + t.shape[1] < (1 << (self.out_bits - 1)))):
+                raise self.fail(f"levels {self.out_offset}..{self.out_offset + t.shape[-1]} do not fit "
+                                f"{self.out_bits} signed bits (or the thresholds are not (MH, K))")
             if t.ndim == 2 and np.any(np.diff(t, axis=1) < 0):
                 bad = int(np.argwhere(np.any(np.diff(t, axis=1) < 0, axis=1))[0][0])
                 raise self.fail(f"interval thresholds of channel {bad} are not sorted: {t[bad].tolist()}")
@@ -132,11 +148,17 @@ class XnorMVU(BinaryMatrixShape, Node):
         x = x.reshape(-1, self.mw)
         if self.bipolar_input:
             acc = xnor_popcount(x, self.weights)  # thresholds count matches, not the dot
-            out = threshold_bits(acc, self.thresholds) if self.has_thresholds else 2 * acc - self.mw
+            out = self._decide(acc) if self.has_thresholds else 2 * acc - self.mw
         else:
             acc = x.astype(np.int64) @ (2 * self.weights.astype(np.int64) - 1).T
-            out = threshold_bits(acc, self.thresholds) if self.has_thresholds else acc
+            out = self._decide(acc) if self.has_thresholds else acc
         return out.reshape(lead + (self.mh,))
+
+    def _decide(self, acc: np.ndarray) -> np.ndarray:
+        """Thresholded output: bits (parity of thresholds reached), or levels."""
+        if self.levels:
+            return self.out_offset + (acc[:, :, None] >= self.thresholds[None, :, :]).sum(axis=-1)
+        return threshold_bits(acc, self.thresholds)
 
     def weight_words(self) -> list[int]:
         """Weight ROM contents: word nf*SF + sf holds PE x SIMD bits, bit p*SIMD + l being

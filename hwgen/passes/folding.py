@@ -51,20 +51,45 @@ def apply_folding(graph: Graph, pe: int | None = None, simd: int | None = None,
             raise HwgenError(f"folding: layer '{name}' ({n.mh}x{n.mw}): PE={n.pe} must be in "
                              f"[1, {n.mh}] and SIMD={n.simd} in [1, {n.mw}]")
     _fix_flatten_pe(g, set(config or {}))
+    _tie_residual_pe(g, set(config or {}))
     return set_stream_widths(g)
+
+
+def _tie_residual_pe(graph: Graph, explicit: set[str]) -> None:
+    """A residual block adds its shortcut beat to its MVU's output beat lane by lane, so it
+    must take the PE of the layer that produces its input; explicit other values are refused."""
+    from hwgen.ops import ResidualBlock
+    hw = graph.hw_nodes()
+    for a, b in zip(hw, hw[1:]):
+        if isinstance(b, ResidualBlock) and isinstance(a, XnorMVU) and b.pe != a.pe:
+            if b.name in explicit:
+                raise HwgenError(f"folding: residual block '{b.name}' must have the PE of '{a.name}' "
+                                 f"({a.pe}), not {b.pe}: its shortcut beats line up with that layer's")
+            b.pe = a.pe
 
 
 def set_stream_widths(graph: Graph) -> Graph:
     """Each hardware node reads beats as wide as its producer writes them; the first node
     takes its natural width from the host (SIMD elements for an MVU, one pixel for a sliding
     window). A Flatten has no hardware and passes the stream through."""
-    from hwgen.ops import Flatten, SlidingWindow, WindowOr
+    from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowOr
     hw = graph.hw_nodes()
     prev_out = None
     for k, n in enumerate(hw):
         if isinstance(n, Flatten):
             continue
-        if isinstance(n, XnorMVU):
+        if isinstance(n, (ResidualBlock, IntSign)):
+            prev = hw[k - 1] if k > 0 else None
+            if not isinstance(prev, XnorMVU) or not prev.levels and not isinstance(prev, ResidualBlock):
+                raise HwgenError(f"node '{n.name}': needs an integer stream from a level-output layer before it")
+            if isinstance(n, ResidualBlock):
+                n.h_bits = prev.out_lane_bits
+            else:
+                n.bits = prev.out_lane_bits
+        if isinstance(n, IntSign):
+            n.in_width = prev_out
+            out = n.out_width
+        elif isinstance(n, XnorMVU):
             n.in_width = n.simd * n.in_bits if prev_out is None else prev_out
             out = n.pe * n.out_lane_bits
         elif isinstance(n, SlidingWindow):

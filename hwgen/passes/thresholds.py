@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from hwgen.golden import apply_steps, threshold_bits
-from hwgen.ops import BinaryMatMul, HostSteps, Sign, XnorMVU
+from hwgen.ops import BinaryMatMul, HostSteps, IntQuant, Sign, XnorMVU
 from hwgen.passes.base import NodePass
 
 
@@ -134,8 +134,52 @@ def tabulated_integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[n
     return weights, np.where(flip, -last_true, first_true).astype(np.int64)
 
 
+def level_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant) -> tuple[np.ndarray, np.ndarray, int]:
+    """(weights, thresholds (MH, K), offset) so that the k-bit quantizer `q` of
+    `steps(scale * acc)` equals offset + (how many of the K thresholds acc' reaches), where
+    acc' is the popcount (or integer accumulator) with decreasing channels' weights negated.
+    K = qmax - qmin levels; listed at every reachable accumulator value and checked there."""
+    if mm.in_bits == 1:
+        values = np.arange(mm.mw + 1)
+        pre = (2 * values - mm.mw).astype(np.float64)
+    else:
+        lo, hi = mm.acc_range()
+        if (hi - lo + 1) * mm.mh > MAX_TABLE:
+            raise mm.fail(f"a quantized activation over {hi - lo + 1} accumulator values is too large to tabulate")
+        values = np.arange(lo, hi + 1)
+        pre = values.astype(np.float64)
+    with np.errstate(all="ignore"):
+        z = apply_steps(steps, pre[:, None] * mm.scale[None, :], np.float64)
+    if z.shape != (values.size, mm.mh) or not np.all(np.isfinite(z)):
+        raise mm.fail("the steps before its quantizer are not a finite per-channel function")
+    rnd = {"ROUND": np.round, "FLOOR": np.floor, "CEIL": np.ceil, "ROUND_TO_ZERO": np.trunc}[q.rounding]
+    lv = np.clip(rnd(z / q.scale), q.qmin, q.qmax).astype(np.int64)
+    rising = np.all(lv[1:] >= lv[:-1], axis=0)
+    falling = np.all(lv[1:] <= lv[:-1], axis=0)
+    if not np.all(rising | falling):
+        bad = int(np.argwhere(~(rising | falling))[0][0])
+        raise mm.fail(f"the quantized activation of channel {bad} is not monotone in the accumulator")
+    flip = falling & ~rising
+    # the accumulator values are symmetric (p -> MW - p, acc -> -acc): negating a channel's
+    # weights reads its table backwards
+    lv = np.where(flip[None, :], lv[::-1], lv)
+    k = q.qmax - q.qmin
+    never = values[-1] + 1
+    t = np.full((mm.mh, k), never, dtype=np.int64)
+    for j in range(1, k + 1):
+        reached = lv >= q.qmin + j
+        t[:, j - 1] = np.where(reached.any(axis=0), values[reached.argmax(axis=0)], never)
+    got = q.qmin + (values[:, None, None] >= t[None, :, :]).sum(axis=-1)
+    if not np.array_equal(got, lv):
+        raise mm.fail("level thresholds do not reproduce the quantized activation (internal error)")
+    weights = mm.weights.copy()
+    weights[flip] ^= 1
+    return weights, t, q.qmin
+
+
 class FoldThresholds(NodePass):
-    """BinaryMatMul [HostSteps] Sign  ->  XnorMVU with thresholds."""
+    """BinaryMatMul [HostSteps] Sign  ->  XnorMVU with thresholds; with a k-bit IntQuant in
+    place of the Sign (a Bi-Real net's fixed-point path), an XnorMVU with level thresholds."""
 
     def match(self, nodes, i):
         if not isinstance(nodes[i], BinaryMatMul):
@@ -143,11 +187,16 @@ class FoldThresholds(NodePass):
         j = i + 1
         if j < len(nodes) and isinstance(nodes[j], HostSteps) and nodes[j].is_channelwise():
             j += 1
-        return j - i + 1 if j < len(nodes) and isinstance(nodes[j], Sign) else 0
+        return j - i + 1 if j < len(nodes) and isinstance(nodes[j], (Sign, IntQuant)) else 0
 
     def rewrite(self, window):
         mm = window[0]
         steps = window[1].steps if isinstance(window[1], HostSteps) else []
+        if isinstance(window[-1], IntQuant):
+            weights, thresholds, offset = level_thresholds(mm, steps, window[-1])
+            return [XnorMVU(name=mm.name, weights=weights, thresholds=thresholds, in_bits=mm.in_bits,
+                            in_signed=mm.in_signed, pixels=mm.pixels, out_bits=window[-1].bits,
+                            out_offset=offset)]
         fold = popcount_thresholds if mm.in_bits == 1 else integer_thresholds
         weights, thresholds = fold(mm, steps)
         return [XnorMVU(name=mm.name, weights=weights, thresholds=thresholds, in_bits=mm.in_bits,

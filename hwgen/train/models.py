@@ -11,7 +11,7 @@ from torch import nn
 
 from hwgen.errors import HwgenError
 
-MODELS = ("mlp", "cnn")
+MODELS = ("mlp", "cnn", "bireal-mlp")
 
 
 def binary_act(method: str | None = None):
@@ -124,6 +124,44 @@ class BinaryMLP(nn.Module):
         return self.features(x.reshape(x.shape[0], -1))
 
 
+def shortcut_quant(bits: int = 4, scale: float = 0.5):
+    """The fixed-point quantizer of a Bi-Real net's real-valued path: signed `bits`-bit, narrow
+    range (+-(2^(bits-1) - 1) steps), a constant power-of-two `scale`. One instance is shared by
+    every block, so both operands of each shortcut Add carry the same scale; a power of two
+    keeps PyTorch's float32 sums exact, so sign(h) at h = 0 is the integer hardware's."""
+    from brevitas.nn import QuantIdentity
+    from brevitas_examples.bnn_pynq.models.common import CommonActQuant
+    top = scale * ((1 << (bits - 1)) - 1)
+    return QuantIdentity(act_quant=CommonActQuant, bit_width=bits, min_val=-top, max_val=top)
+
+
+class BiRealMLP(nn.Module):
+    """Bi-Real Net (Liu, Wu, Luo, Yang, Liu, Cheng 2018) as an MLP: a binary stem layer, then
+    `blocks` binary layers each with a real-valued shortcut around it,
+        h_l = h_{l-1} + q(BN_l(W_l sign(h_{l-1}))),
+    then sign(h_L) into the binary classifier. q is a shared `bits`-bit fixed-point quantizer
+    (the hardware adds integers: the paper's real-valued path, in fixed point), and sign(h)
+    is `binarizer`'s activation (ApproxSign for the paper's recipe)."""
+
+    def __init__(self, in_features: int, width: int, blocks: int, num_classes: int, binarizer: str | None = "bireal",
+                 bits: int = 4, dropout: float = 0.1):
+        super().__init__()
+        self.input = nn.Sequential(nn.BatchNorm1d(in_features), binary_act(binarizer))
+        self.q = shortcut_quant(bits)
+        self.stem = nn.Sequential(binary_linear(in_features, width), nn.BatchNorm1d(width))
+        self.blocks = nn.ModuleList(
+            nn.Sequential(binary_act(binarizer), nn.Dropout(dropout), binary_linear(width, width),
+                          nn.BatchNorm1d(width)) for _ in range(blocks))
+        self.head = nn.Sequential(binary_act(binarizer), binary_linear(width, num_classes), nn.BatchNorm1d(num_classes))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.input(x.reshape(x.shape[0], -1))
+        h = self.q(self.stem(x))
+        for block in self.blocks:
+            h = h + self.q(block(h))
+        return self.head(h)
+
+
 def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: list[int] | None = None,
                 binarizer: str | None = None, input_bits: int = 1):
     """A model of the zoo by name, sized for the data set; `binarizer` picks the training
@@ -137,6 +175,14 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
         for d in in_shape:
             n_in *= d
         return BinaryMLP(n_in, hidden or [256, 128], num_classes, binarizer=binarizer, input_bits=input_bits)
+    if name == "bireal-mlp":
+        n_in = 1
+        for d in in_shape:
+            n_in *= d
+        widths = hidden or [128, 128, 128]
+        if len(set(widths)) != 1:
+            raise HwgenError(f"--model bireal-mlp: the shortcuts need equal widths, got --hidden {widths}")
+        return BiRealMLP(n_in, widths[0], len(widths) - 1, num_classes, binarizer=binarizer or "bireal")
     if name == "cnn":
         if len(in_shape) != 3 or tuple(in_shape[1:]) != (8, 8):
             raise HwgenError(f"--model cnn: expects 8x8 images (C, 8, 8), the data set gives {in_shape}")

@@ -28,12 +28,15 @@ def test_library_compiles_with_all_warnings_as_errors(tmp_path):
         pytest.fail("g++ is required")
     src = tmp_path / "all.cpp"
     src.write_text('#include "hwgen_hls.h"\n'
-                   "template void hwgen::mvu<0, 9, 5, 2, 4, 1, false, true, 1, 4, 5, 1, 4>("
+                   "template void hwgen::mvu<0, 9, 5, 2, 4, 1, false, true, 1, false, 0, 4, 5, 1, 4>("
                    "hls::stream<ap_uint<4> >&, hls::stream<ap_uint<2> >&, const ap_uint<8>[], const ap_uint<10>[], unsigned);\n"
-                   "template void hwgen::mvu<1, 9, 5, 2, 4, 8, true, false, 1, 12, 12, 12, 8>("
+                   "template void hwgen::mvu<1, 9, 5, 2, 4, 8, true, false, 1, false, 0, 12, 12, 12, 8>("
                    "hls::stream<ap_uint<8> >&, hls::stream<ap_uint<24> >&, const ap_uint<8>[], const ap_uint<24>[], unsigned);\n"
-                   "template void hwgen::mvu<4, 9, 5, 2, 4, 1, false, true, 3, 4, 5, 1, 4>("
+                   "template void hwgen::mvu<4, 9, 5, 2, 4, 1, false, true, 3, false, 0, 4, 5, 1, 4>("
                    "hls::stream<ap_uint<4> >&, hls::stream<ap_uint<2> >&, const ap_uint<8>[], const ap_uint<30>[], unsigned);\n"
+                   "template void hwgen::residual<5, 9, 3, 4, 4, 6, 4, 14, -7, 4, 5>("
+                   "hls::stream<ap_uint<12> >&, hls::stream<ap_uint<18> >&, const ap_uint<12>[], const ap_uint<210>[], unsigned);\n"
+                   "template void hwgen::int_sign<6, 3, 5>(hls::stream<ap_uint<15> >&, hls::stream<ap_uint<3> >&, unsigned);\n"
                    "template void hwgen::swg<2, 5, 5, 3, 2, 3, 1>(hls::stream<ap_uint<2> >&, hls::stream<ap_uint<3> >&, unsigned);\n"
                    "template void hwgen::window_or<3, 4, 4>(hls::stream<ap_uint<4> >&, hls::stream<ap_uint<4> >&, unsigned);\n"
                    "template void hwgen::label_select<4, 10, 3, 6, 4>(hls::stream<ap_uint<18> >&, hls::stream<ap_uint<4> >&, unsigned);\n"

@@ -11,7 +11,7 @@ from hwgen.backends.common import identifier, instance_nodes, stream_format
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import SlidingWindow, WindowOr, XnorMVU
+from hwgen.ops import IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
 
 TOP_NAME = "hwgen_top"
 
@@ -30,11 +30,29 @@ def _mvu(n: XnorMVU, k: int, lid: str, roms: list) -> dict:
     else:  # the kernel reads no threshold when USE_THR is false; keep its argument well-formed
         roms.append({"name": tname, "width": n.pe * n.thr_bits, "comment": f"{n.name}: no thresholds",
                      "words": ["0"]})
-    targs = [k, n.mw, n.mh, n.pe, n.simd, n.in_bits, _b(n.in_signed), _b(n.has_thresholds), n.n_thr, n.count_bits,
+    targs = [k, n.mw, n.mh, n.pe, n.simd, n.in_bits, _b(n.in_signed), _b(n.has_thresholds), n.n_thr, _b(n.levels), n.out_offset, n.count_bits,
              n.thr_bits, n.out_lane_bits, n.in_width]
     return {"kernel": "mvu", "targs": targs, "args": [wname, tname, f"frames * {n.pixels}"],
             "out_width": n.pe * n.out_lane_bits,
             "comment": f"{n.mh}x{n.mw}, PE={n.pe}, SIMD={n.simd}, {n.sf * n.nf} trips per vector"}
+
+
+def _residual(n: ResidualBlock, k: int, lid: str, roms: list) -> dict:
+    wname, tname = f"{lid}_weights", f"{lid}_thresholds"
+    roms.append({"name": wname, "width": n.pe * n.simd, "comment": f"{n.name}: weights, word nf*SF + sf",
+                 "words": [f"{w:x}" for w in n.weight_words()]})
+    roms.append({"name": tname, "width": n.pe * n.n_thr * n.thr_bits, "comment": f"{n.name}: level thresholds",
+                 "words": [f"{w:x}" for w in n.threshold_words()]})
+    targs = [k, n.mw, n.pe, n.simd, n.h_bits, n.out_lane_bits, n.out_bits, n.n_thr, n.out_offset, n.count_bits,
+             n.thr_bits]
+    return {"kernel": "residual", "targs": targs, "args": [wname, tname, "frames"],
+            "out_width": n.pe * n.out_lane_bits,
+            "comment": f"h + q, q from {n.mh}x{n.mw} on sign(h), PE={n.pe}, SIMD={n.simd}"}
+
+
+def _int_sign(n: IntSign, k: int, lid: str, roms: list) -> dict:
+    return {"kernel": "int_sign", "targs": [k, n.lanes, n.bits], "args": [f"frames * {n.cycles}"],
+            "out_width": n.out_width, "comment": f"sign of {n.elems} {n.bits}-bit integers"}
 
 
 def _swg(n: SlidingWindow, k: int, lid: str, roms: list) -> dict:
@@ -49,7 +67,8 @@ def _window_or(n: WindowOr, k: int, lid: str, roms: list) -> dict:
             "out_width": n.c, "comment": f"max-pool OR of {n.k}x{n.k} windows"}
 
 
-_KERNELS = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or}
+_KERNELS = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or, ResidualBlock: _residual,
+            IntSign: _int_sign}
 
 
 def kernel_trips(graph: Graph, frames: int) -> list[int]:
@@ -63,6 +82,8 @@ def kernel_trips(graph: Graph, frames: int) -> list[int]:
             trips.append(frames * n.oh * n.ow * n.k * n.k)
         elif isinstance(n, WindowOr):
             trips.append(frames * n.pixels * n.k * n.k)
+        elif isinstance(n, IntSign):
+            trips.append(frames * n.cycles)
     return trips
 
 

@@ -14,11 +14,12 @@ from hwgen.backends.common import identifier, instance_nodes, stream_format
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import SlidingWindow, WindowOr, XnorMVU
+from hwgen.ops import IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
 
 TOP_NAME = "hwgen_top"
 #: hand-written kernels the generated top may instantiate (paths relative to the repository)
-RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_popcount.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_or.v"]
+RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_popcount.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_or.v",
+               "rtl/hwgen_int_sign.v", "rtl/hwgen_residual.v"]
 
 
 def _hex_lines(words: list[int], bits: int) -> str:
@@ -33,11 +34,29 @@ def _mvu(n: XnorMVU, lid: str, mem_dir: str, files: dict) -> tuple[str, list, in
         files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
     params = [("MW", n.mw), ("MH", n.mh), ("PE", n.pe), ("SIMD", n.simd), ("IN_W", n.in_width),
               ("IN_BITS", n.in_bits), ("IN_SIGNED", int(n.in_signed)), ("USE_THR", int(n.has_thresholds)),
-              ("N_THR", n.n_thr),
+              ("N_THR", n.n_thr), ("LEVELS", int(n.levels)), ("LEVEL_OFF", n.out_offset),
               ("CNT_W", n.count_bits), ("THR_W", n.thr_bits), ("OUT_LANE_W", n.out_lane_bits),
               ("WEIGHT_FILE", f'"{mem_dir}/{wfile}"'),
               ("THR_FILE", f'"{mem_dir}/{tfile}"' if n.has_thresholds else '""')]
     return "hwgen_mvu", params, n.pe * n.out_lane_bits
+
+
+def _residual(n: ResidualBlock, lid: str, mem_dir: str, files: dict) -> tuple[str, list, int]:
+    if n.in_width != n.pe * n.h_bits:
+        raise HwgenError(f"node '{n.name}': its input beats ({n.in_width} bits) are not PE={n.pe} lanes of "
+                         f"{n.h_bits} bits; a residual block needs its producer's PE")
+    wfile, tfile = f"{lid}_weights.mem", f"{lid}_thresholds.mem"
+    files[wfile] = _hex_lines(n.weight_words(), n.pe * n.simd)
+    files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
+    params = [("MW", n.mw), ("PE", n.pe), ("SIMD", n.simd), ("IN_EW", n.h_bits), ("OUT_EW", n.out_lane_bits),
+              ("LEVEL_W", n.out_bits), ("N_THR", n.n_thr), ("LEVEL_OFF", n.out_offset), ("CNT_W", n.count_bits),
+              ("THR_W", n.thr_bits), ("SC_DEPTH", n.shortcut_depth),
+              ("WEIGHT_FILE", f'"{mem_dir}/{wfile}"'), ("THR_FILE", f'"{mem_dir}/{tfile}"')]
+    return "hwgen_residual", params, n.pe * n.out_lane_bits
+
+
+def _int_sign(n: IntSign, lid: str, mem_dir: str, files: dict) -> tuple[str, list, int]:
+    return "hwgen_int_sign", [("LANES", n.lanes), ("EW", n.bits)], n.out_width
 
 
 def _swg(n: SlidingWindow, lid: str, mem_dir: str, files: dict) -> tuple[str, list, int]:
@@ -49,7 +68,8 @@ def _window_or(n: WindowOr, lid: str, mem_dir: str, files: dict) -> tuple[str, l
     return "hwgen_window_or", [("C", n.c), ("KK", n.k * n.k)], n.out_width
 
 
-_INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or}
+_INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or, ResidualBlock: _residual,
+              IntSign: _int_sign}
 
 
 def generate_rtl(graph: Graph, mem_dir: str) -> dict[str, str]:
