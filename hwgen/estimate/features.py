@@ -119,12 +119,13 @@ def residual_parts(n: ResidualBlock) -> Parts:
     """rtl/hwgen_residual.v: its MVU (bits in, levels out), the shortcut FIFO, the lane adders
     and the fork (the sign is wiring)."""
     p = mvu_parts(n.inner_mvu())
-    sc = fifo_parts(n.pe * n.h_bits, n.shortcut_depth)
-    for k, v in sc.lut.items():
-        p.add(**{k: v})
-    p.regs(**sc.ff)
-    p.memories += sc.memories
-    p.add(acc=n.pe * n.out_lane_bits, control=2)  # the lane adders cost what an accumulator adder does
+    # the shortcut FIFO is a RAM (block RAM where Yosys maps it) with its pointers, no
+    # per-entry multiplexers as in the two-entry FIFOs between layers
+    aw = clog2(n.shortcut_depth)
+    p.regs(state=3 * aw + 1)
+    p.add(counters=3 * aw, control=2)
+    p.memories.append(Memory("shortcut", n.shortcut_depth, n.pe * n.h_bits, rom=False))
+    p.add(acc=n.pe * n.out_lane_bits)  # the lane adders cost what an accumulator adder does
     return p
 
 

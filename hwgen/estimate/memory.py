@@ -21,10 +21,13 @@ def _blocks(depth: int, width: int, shapes: list[tuple[int, int]]) -> int:
 
 def in_block_ram(mem: Memory, family: str) -> bool:
     """Yosys 0.23's choice, as observed on hwgen designs: AMD block RAM from 512 words and
-    4 kbit; Lattice EBR from 128 words when wider than a bit or at least 4 kbit. Anything
+    4 kbit; Lattice EBR from 128 words when wider than a bit or at least 4 kbit, and a RAM
+    (FIFO) from 16 words and 128 bits. Anything
     smaller becomes logic (some shallow AMD memories go to LUT RAM instead; counted as LUTs)."""
     if family in ("zynq7", "zynquplus"):
         return mem.depth >= 512 and mem.bits >= 4096
+    if not mem.rom and mem.depth >= 16 and mem.bits >= 128:  # a residual block's shortcut FIFO
+        return True
     return mem.depth >= 128 and (mem.width >= 2 or mem.bits >= 4096)
 
 

@@ -74,7 +74,7 @@ class _Walker:
             steps, quant, t = self.collect_steps(mm.output[0], allow_shape=False,
                                                  where="between a MatMul/Conv and its quantizer")
             if conv:
-                steps = [_per_channel(s, weights.shape[0]) for s in steps]
+                steps = _per_channel_steps(steps, weights.shape[0])
             if quant is None:  # last layer: the trailing steps run on the host
                 if conv:
                     raise UnsupportedError(mm.name, "a convolution cannot be the last layer (its output "
@@ -387,6 +387,16 @@ class _Walker:
     def unsupported(self, n: onnx.NodeProto, where: str) -> UnsupportedError:
         return UnsupportedError(n.name, f"op '{n.op_type}' is not supported {where} "
                                 f"(supported: {_SUPPORTED})")
+
+
+def _per_channel_steps(steps: list[dict], channels: int) -> list[dict]:
+    """`_per_channel` on every step outside a per-scalar function (whose constants act on the
+    function's own trailing axis, not on channels)."""
+    out, inside = [], False
+    for s in steps:
+        inside = (inside or s["op"] == "Unsqueeze") and s["op"] != "Squeeze"
+        out.append(s if inside or s["op"] == "Squeeze" else _per_channel(s, channels))
+    return out
 
 
 def _per_channel(step: dict, channels: int) -> dict:

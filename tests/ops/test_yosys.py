@@ -51,3 +51,21 @@ def test_estimate_within_15_percent_of_yosys(board, digits_graph, tmp_path):
     for r in ("lut", "ff"):
         assert abs(est[r] - syn[r]) <= 0.15 * syn[r], (r, est[r], syn[r])
     assert est["bram"] == syn["bram"]
+
+
+@pytest.mark.parametrize("board", ["pynq-z2", "icebreaker"])
+def test_residual_estimate_within_20_percent_of_yosys(board):
+    """A Bi-Real chain (width 32, two residual blocks, PE 4, SIMD 8): Yosys maps it, and the
+    estimate (uncalibrated for residual blocks: the MVU's coefficients, the shortcut FIFO as a
+    RAM) is within 20 % in LUTs and FFs and exact in block RAM (the shortcut FIFOs on iCE40)."""
+    need_tool("yosys")
+    from hwgen.estimate import estimate_graph
+    from hwgen.flows.boards import load_board
+    from tests.ops.test_residual import residual_graph
+    g = residual_graph(1, 32, 2, 4, 8)
+    out = write_rtl(g, ROOT / "build" / "tests" / "yosys-residual")
+    syn = run_yosys(out, board)["summary"]
+    est = estimate_graph(g, load_board(board)["family"]).total
+    for r in ("lut", "ff"):
+        assert abs(est[r] - syn[r]) <= 0.20 * syn[r], (r, est[r], syn[r])
+    assert est["bram"] == syn["bram"]
