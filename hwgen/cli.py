@@ -29,12 +29,14 @@ def cmd_train(a) -> None:
     import torch
 
     out = Path(a.output)
-    split = load_dataset(a.dataset, flat=a.model == "mlp")
+    split = load_dataset(a.dataset, flat=a.model != "cnn")
     torch.manual_seed(a.seed)
     hidden = [int(h) for h in a.hidden.split(",")] if a.hidden else None
-    model = build_model(a.model, split.x_train.shape[1:], split.num_classes, hidden, binarizer=a.binarizer,
-                        input_bits=a.input_bits)
-    res = train(model, split, epochs=a.epochs, seed=a.seed, progress=sys.stdout.isatty(), binarizer=a.binarizer)
+    binarizer = a.binarizer or ("bireal" if a.model == "bireal-mlp" else None)
+    model = build_model(a.model, split.x_train.shape[1:], split.num_classes, hidden, binarizer=binarizer,
+                        input_bits=a.input_bits, shift_bn=a.shift_bn)
+    res = train(model, split, epochs=a.epochs, seed=a.seed, progress=sys.stdout.isatty(), binarizer=binarizer,
+                optimizer=a.optimizer, pretrain_epochs=a.pretrain_epochs)
     export(model, split.x_train.shape[1:], out)
     ref = out.with_suffix(".test.npz")
     np.savez(ref, x=split.x_test, y=split.y_test, out=res.test_outputs)
@@ -263,7 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     t = sub.add_parser("train", help="train a binary net with Brevitas and export QONNX")
-    t.add_argument("--model", default="mlp")
+    t.add_argument("--model", default="mlp", help="mlp, cnn, or bireal-mlp (Bi-Real: shortcuts around "
+                                                   "each binary layer; --hidden gives equal widths, e.g. 128,128,128)")
     t.add_argument("--dataset", default="digits")
     t.add_argument("--epochs", type=int, default=60)
     t.add_argument("--hidden", default=None, help="hidden layer sizes, e.g. 256,128")
@@ -271,7 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--input-bits", type=int, choices=(1, 8), default=1,
                    help="mlp: 1 (input BatchNorm + sign, the default) or 8 (bnn_pynq's 8-bit input quantizer)")
     t.add_argument("--binarizer", help="training method of the binary activations: ste, stochastic, abc, "
-                                       "tanh, bireal, mlp (default: Brevitas' binary activation)")
+                                       "tanh, bireal, mlp (default: Brevitas' binary activation; "
+                                       "bireal for bireal-mlp)")
+    t.add_argument("--optimizer", choices=("adam", "adamax"), default="adam",
+                   help="adam (default) or adamax (BNN's optimizer)")
+    t.add_argument("--shift-bn", action="store_true",
+                   help="mlp: BNN's shift-based BatchNorm (power-of-two scales) in the hidden layers")
+    t.add_argument("--pretrain-epochs", type=int, default=0,
+                   help="first train the real-valued twin with clip(x, -1, 1) activations for this many "
+                        "epochs (Bi-Real's pretraining step)")
     t.add_argument("-o", "--output", default="model.onnx")
     t.set_defaults(func=cmd_train)
 
@@ -330,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cp = sub.add_parser("compare", help="train every binarizer (3 seeds) and its float twin; table and plot")
     cp.add_argument("-o", "--output", default="build/compare")
-    cp.add_argument("--methods", help="comma-separated subset of ste,stochastic,abc,tanh,bireal,mlp")
+    cp.add_argument("--methods", help="comma-separated subset of ste,stochastic,abc,tanh,bireal,mlp,bireal-net")
     cp.add_argument("--seeds", type=_positive, default=3)
     cp.add_argument("--epochs", type=_positive, default=60)
     cp.set_defaults(func=cmd_compare)

@@ -15,6 +15,7 @@ decision at every integer accumulator value into (interval) thresholds.
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import torch
@@ -131,6 +132,7 @@ class Binarizer(nn.Module):
         self.r = 1.0      # ABC: half-width of the linear part
         self.beta = 1.0   # scaled tanh: slope
         self.mlp = ScalarMLP() if method == "mlp" else None
+        self.real_valued = False  # Bi-Real's pretraining: clip(x, -1, 1) instead of a sign
 
     def anneal(self, epoch: int, epochs: int) -> None:
         """Per-epoch schedule. ABC: r = 0.9^epoch, and exactly 0 for the last fifth of
@@ -140,6 +142,8 @@ class Binarizer(nn.Module):
         self.beta = math.inf if epoch >= binary_from else 1.15 ** epoch
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.real_valued:
+            return x.clamp(-1, 1)
         if self.mlp is not None:  # the learned function is part of the inference net
             g = self.mlp(x)
             return self.quant(g) if not self.training else SignSTE.apply(g)
@@ -177,3 +181,88 @@ def clip_latent_weights(model: nn.Module) -> None:
         for m in model.modules():
             if isinstance(m, (QuantLinear, QuantConv2d)):
                 m.weight.clamp_(-1, 1)
+
+
+@contextlib.contextmanager
+def real_valued(model: nn.Module):
+    """Bi-Real's clip-based pretraining: inside, the net is its real-valued twin (binarizers
+    are clip(x, -1, 1), binary weights and fixed-point activations unquantized), so training
+    it initializes the binary net from a real-valued one trained with the same clip."""
+    from brevitas.nn import QuantConv2d, QuantIdentity, QuantLinear
+    acts = [m for m in model.modules() if isinstance(m, Binarizer)]
+    in_binarizer = {id(m.quant) for m in acts}
+    layers = [m for m in model.modules() if isinstance(m, (QuantLinear, QuantConv2d))]
+    fixed = [m for m in model.modules() if isinstance(m, QuantIdentity) and id(m) not in in_binarizer
+             and getattr(m, "hwgen_shortcut", False)]
+    for m in acts:
+        m.real_valued = True
+    for m in layers:
+        m.weight_quant.disable_quant = True
+    for m in fixed:
+        m.act_quant.disable_quant = True
+    try:
+        yield model
+    finally:
+        for m in acts:
+            m.real_valued = False
+        for m in layers:
+            m.weight_quant.disable_quant = False
+        for m in fixed:
+            m.act_quant.disable_quant = False
+
+
+def magnitude_aware(model: nn.Module) -> list:
+    """Bi-Real's magnitude-aware weight gradient: the binary weight is mean|W_c| * sign(W_c)
+    per output channel c, so the latent weights' gradient is scaled by mean|W_c|. The forward
+    keeps scale 1 (the BatchNorm after every layer absorbs a per-channel scale, and the
+    compiled net is the same); hooks on the latent weights apply the scale. Returns the hook
+    handles (call .remove() on each when training ends)."""
+    from brevitas.nn import QuantConv2d, QuantLinear
+    handles = []
+    for m in model.modules():
+        if isinstance(m, (QuantLinear, QuantConv2d)):
+            w = m.weight
+
+            def scale(g, w=w):
+                alpha = w.detach().abs().reshape(w.shape[0], -1).mean(dim=1)
+                return g * alpha.reshape((-1,) + (1,) * (g.dim() - 1))
+            handles.append(w.register_hook(scale))
+    return handles
+
+
+def ap2(x: torch.Tensor) -> torch.Tensor:
+    """BNN's power-of-two approximation: sign(x) * 2^round(log2|x|) (AP2 in Hubara et al.)."""
+    return torch.sign(x) * torch.pow(2.0, torch.round(torch.log2(x.abs().clamp_min(1e-30))))
+
+
+class _AP2(torch.autograd.Function):
+    """AP2 forward, identity gradient (the rounding is straight-through)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return ap2(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class ShiftBatchNorm1d(nn.BatchNorm1d):
+    """Shift-based BatchNorm (Hubara, Courbariaux et al. 2016, "Binarized Neural Networks",
+    Algorithm 3): the normalization's multiplications are shifts, y = (x - mean) *
+    AP2(1/sqrt(var + eps)) * AP2(gamma) + beta, with batch statistics in training and running
+    ones in eval, as BatchNorm1d. Before a sign it folds into thresholds like any BatchNorm;
+    it exports as Sub/Mul/Add on constants."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training:
+            mean, var = x.mean(dim=0), x.var(dim=0, unbiased=False)
+            with torch.no_grad():
+                m = self.momentum
+                self.running_mean.mul_(1 - m).add_(m * mean)
+                self.running_var.mul_(1 - m).add_(m * x.var(dim=0, unbiased=True))
+            inv = _AP2.apply(torch.rsqrt(var + self.eps))
+            return (x - mean) * inv * _AP2.apply(self.weight) + self.bias
+        # the scale is a function of constants only: the export folds it into one Mul constant
+        inv = ap2(torch.rsqrt(self.running_var + self.eps))
+        return (x - self.running_mean) * (inv * ap2(self.weight)) + self.bias

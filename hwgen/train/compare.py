@@ -51,18 +51,36 @@ def _compile_and_check(model, split, out: Path, pe: int, simd: int) -> dict:
             "n_thr": n_thr, "build": out / "build"}
 
 
+#: the whole Bi-Real recipe: the Bi-Real MLP (fixed-point shortcuts around 128-wide binary
+#: layers), ApproxSign, magnitude-aware weight gradients, clip-based real-valued pretraining
+BIREAL_NET = "bireal-net"
+BIREAL_PRETRAIN = 20
+
+
+def _model_for(method: str, split):
+    """(model, binarizer, pretraining epochs) of a compare row."""
+    from hwgen.train.models import build_model
+    if method == BIREAL_NET:
+        return (build_model("bireal-mlp", split.x_train.shape[1:], split.num_classes, [128, 128, 128],
+                            binarizer="bireal", input_bits=8), "bireal", BIREAL_PRETRAIN)
+    return build_model("mlp", split.x_train.shape[1:], split.num_classes, binarizer=method, input_bits=8), method, 0
+
+
 def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int = 16, simd: int = 16,
             console=None) -> list[dict]:
     """Train every method x seed (and the float twin x seed) on the digits MLP (8-bit input
-    pixels, as bnn_pynq's CNV takes them; binary weights and hidden activations); returns one
-    row per method with accuracy mean and std, training seconds, cycles and LUTs."""
+    pixels, as bnn_pynq's CNV takes them; binary weights and hidden activations), plus the
+    whole Bi-Real net (`bireal-net`); returns one row per method with accuracy mean and std,
+    training seconds, cycles and LUTs."""
     from rich.progress import Progress
 
     from hwgen.train.binarizers import METHODS
     from hwgen.train.data import load_dataset
-    from hwgen.train.models import build_model
     from hwgen.train.trainer import train
-    methods = list(methods or METHODS)
+    methods = list(methods or METHODS + (BIREAL_NET,))
+    unknown = [m for m in methods if m not in METHODS + (BIREAL_NET,)]
+    if unknown:
+        raise HwgenError(f"--methods: unknown {unknown} (available: {', '.join(METHODS + (BIREAL_NET,))})")
     split = load_dataset("digits", flat=True)
     out.mkdir(parents=True, exist_ok=True)
     runs = []
@@ -79,8 +97,8 @@ def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int 
             for seed in seeds:
                 prog.update(task, description=f"{method}, seed {seed}")
                 torch.manual_seed(seed)
-                m = build_model("mlp", split.x_train.shape[1:], split.num_classes, binarizer=method, input_bits=8)
-                r = train(m, split, epochs=epochs, seed=seed, progress=False, binarizer=method)
+                m, binarizer, pre = _model_for(method, split)
+                r = train(m, split, epochs=epochs, seed=seed, progress=False, binarizer=binarizer, pretrain_epochs=pre)
                 hw = _compile_and_check(m, split, out / f"{method}-seed{seed}", pe, simd)
                 runs.append({"method": method, "seed": seed, "acc": r.accuracy, "seconds": r.seconds, **hw})
                 prog.advance(task)
@@ -104,7 +122,9 @@ def _write(rows: list[dict], out: Path, pe: int, simd: int, epochs: int, console
     cols = ("binarizer", "test accuracy (mean ± std)", "float twin", "train s", "cycles/frame", "LUT (est.)",
             "thresholds/channel")
     lines = [f"Digits MLP 64-256-128-10 (8-bit input, W1A1 hidden layers), {rows[0]['seeds']} seeds, {epochs} epochs; "
-             f"hardware at PE={pe}, SIMD={simd}.",
+             f"hardware at PE={pe}, SIMD={simd}. `{BIREAL_NET}` is the whole Bi-Real recipe: 64-128-128-128-10 "
+             f"with 4-bit fixed-point shortcuts around the two 128x128 layers, ApproxSign, magnitude-aware "
+             f"weight gradients and {BIREAL_PRETRAIN} epochs of clip-based real-valued pretraining first.",
              "Thresholds/channel is the most any layer needs: 1 is a plain threshold, more are interval "
              "thresholds (a learned binarizer whose decision switches more than once).",
              "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]

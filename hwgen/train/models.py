@@ -91,6 +91,14 @@ class BinaryCNN(nn.Module):
         return self.fc(x.reshape(x.shape[0], -1))
 
 
+def _batch_norm(shift: bool):
+    """BatchNorm1d, or BNN's shift-based BatchNorm (binarizers.ShiftBatchNorm1d)."""
+    if shift:
+        from hwgen.train.binarizers import ShiftBatchNorm1d
+        return ShiftBatchNorm1d
+    return nn.BatchNorm1d
+
+
 class _TwoXMinusOne(nn.Module):
     """[0, 1] pixels to [-1, 1] (runs on the host, like the CNN's)."""
 
@@ -104,8 +112,9 @@ class BinaryMLP(nn.Module):
     as the per-class affine (like Brevitas' TensorNorm, per channel)."""
 
     def __init__(self, in_features: int, hidden: list[int], num_classes: int, dropout: float = 0.1,
-                 binarizer: str | None = None, input_bits: int = 1):
+                 binarizer: str | None = None, input_bits: int = 1, shift_bn: bool = False):
         super().__init__()
+        bn = _batch_norm(shift_bn)
         if input_bits == 8:  # 2x-1 then bnn_pynq's 8-bit input quantizer: an integer first layer
             layers: list[nn.Module] = [_TwoXMinusOne(), input_quant_8bit()]
         elif input_bits == 1:
@@ -114,7 +123,7 @@ class BinaryMLP(nn.Module):
             raise HwgenError(f"--input-bits: 1 or 8, not {input_bits}")
         n = in_features
         for h in hidden:
-            layers += [binary_linear(n, h), nn.BatchNorm1d(h), binary_act(binarizer), nn.Dropout(dropout)]
+            layers += [binary_linear(n, h), bn(h), binary_act(binarizer), nn.Dropout(dropout)]
             n = h
         layers += [binary_linear(n, num_classes), nn.BatchNorm1d(num_classes)]
         self.features = nn.Sequential(*layers)
@@ -132,7 +141,9 @@ def shortcut_quant(bits: int = 4, scale: float = 0.5):
     from brevitas.nn import QuantIdentity
     from brevitas_examples.bnn_pynq.models.common import CommonActQuant
     top = scale * ((1 << (bits - 1)) - 1)
-    return QuantIdentity(act_quant=CommonActQuant, bit_width=bits, min_val=-top, max_val=top)
+    q = QuantIdentity(act_quant=CommonActQuant, bit_width=bits, min_val=-top, max_val=top)
+    q.hwgen_shortcut = True  # real-valued pretraining turns it off (binarizers.real_valued)
+    return q
 
 
 class BiRealMLP(nn.Module):
@@ -144,9 +155,14 @@ class BiRealMLP(nn.Module):
     is `binarizer`'s activation (ApproxSign for the paper's recipe)."""
 
     def __init__(self, in_features: int, width: int, blocks: int, num_classes: int, binarizer: str | None = "bireal",
-                 bits: int = 4, dropout: float = 0.1):
+                 bits: int = 4, dropout: float = 0.1, input_bits: int = 1):
         super().__init__()
-        self.input = nn.Sequential(nn.BatchNorm1d(in_features), binary_act(binarizer))
+        if input_bits == 8:  # as BinaryMLP: 8-bit pixels into an integer first layer
+            self.input = nn.Sequential(_TwoXMinusOne(), input_quant_8bit())
+        elif input_bits == 1:
+            self.input = nn.Sequential(nn.BatchNorm1d(in_features), binary_act(binarizer))
+        else:
+            raise HwgenError(f"--input-bits: 1 or 8, not {input_bits}")
         self.q = shortcut_quant(bits)
         self.stem = nn.Sequential(binary_linear(in_features, width), nn.BatchNorm1d(width))
         self.blocks = nn.ModuleList(
@@ -163,7 +179,7 @@ class BiRealMLP(nn.Module):
 
 
 def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: list[int] | None = None,
-                binarizer: str | None = None, input_bits: int = 1):
+                binarizer: str | None = None, input_bits: int = 1, shift_bn: bool = False):
     """A model of the zoo by name, sized for the data set; `binarizer` picks the training
     method of its binary activations (hwgen.train.binarizers.METHODS; None: Brevitas')."""
     if binarizer is not None:
@@ -174,7 +190,10 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
         n_in = 1
         for d in in_shape:
             n_in *= d
-        return BinaryMLP(n_in, hidden or [256, 128], num_classes, binarizer=binarizer, input_bits=input_bits)
+        return BinaryMLP(n_in, hidden or [256, 128], num_classes, binarizer=binarizer, input_bits=input_bits,
+                         shift_bn=shift_bn)
+    if shift_bn and name != "mlp":
+        raise HwgenError(f"--shift-bn: only for --model mlp, not {name}")
     if name == "bireal-mlp":
         n_in = 1
         for d in in_shape:
@@ -182,7 +201,8 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
         widths = hidden or [128, 128, 128]
         if len(set(widths)) != 1:
             raise HwgenError(f"--model bireal-mlp: the shortcuts need equal widths, got --hidden {widths}")
-        return BiRealMLP(n_in, widths[0], len(widths) - 1, num_classes, binarizer=binarizer or "bireal")
+        return BiRealMLP(n_in, widths[0], len(widths) - 1, num_classes, binarizer=binarizer or "bireal",
+                         input_bits=input_bits)
     if name == "cnn":
         if len(in_shape) != 3 or tuple(in_shape[1:]) != (8, 8):
             raise HwgenError(f"--model cnn: expects 8x8 images (C, 8, 8), the data set gives {in_shape}")

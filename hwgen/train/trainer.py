@@ -35,18 +35,44 @@ def predict(model: nn.Module, x: np.ndarray, batch: int = 512) -> np.ndarray:
     return np.concatenate(outs).astype(np.float32)
 
 
+OPTIMIZERS = {"adam": torch.optim.Adam, "adamax": torch.optim.Adamax}
+
+
 def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: int = 64,
-          seed: int = 0, progress: bool = True, binarizer: str | None = None) -> TrainResult:
-    """Adam with cosine decay and cross-entropy on the split's training set. With a
-    `binarizer` method, its schedules run per epoch (ABC's clamp width and learning rate,
-    the tanh slope) and, for BNN's methods (ste, stochastic), latent weights stay in [-1, 1]."""
-    from hwgen.train.binarizers import anneal_all, clip_latent_weights, lr_factor
+          seed: int = 0, progress: bool = True, binarizer: str | None = None, optimizer: str = "adam",
+          pretrain_epochs: int = 0) -> TrainResult:
+    """Adam (or BNN's AdaMax) with cosine decay and cross-entropy on the split's training set.
+    With a `binarizer` method, its schedules run per epoch (ABC's clamp width and learning
+    rate, the tanh slope); for BNN's methods (ste, stochastic) latent weights stay in [-1, 1];
+    for Bi-Real (bireal) the weight gradient is magnitude-aware. `pretrain_epochs` first
+    trains the real-valued twin with clip activations (Bi-Real's pretraining step)."""
+    from hwgen.train.binarizers import magnitude_aware, real_valued
+    if optimizer not in OPTIMIZERS:
+        raise HwgenError(f"--optimizer: unknown '{optimizer}' (available: {', '.join(OPTIMIZERS)})")
     torch.manual_seed(seed)
-    xtr, ytr = torch.from_numpy(split.x_train), torch.from_numpy(split.y_train)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = nn.CrossEntropyLoss()
     t0 = time.perf_counter()
-    bar = _progress(epochs, progress)
+    if pretrain_epochs > 0:
+        with real_valued(model):
+            _epochs(model, split, pretrain_epochs, lr, batch, None, optimizer, progress, "pretraining (real)")
+    hooks = magnitude_aware(model) if binarizer == "bireal" else []
+    try:
+        _epochs(model, split, epochs, lr, batch, binarizer, optimizer, progress, "training")
+    finally:
+        for h in hooks:
+            h.remove()
+    out = predict(model, split.x_test)
+    acc = float((out.argmax(1) == split.y_test).mean())
+    return TrainResult(acc, time.perf_counter() - t0, out)
+
+
+def _epochs(model: nn.Module, split, epochs: int, lr: float, batch: int, binarizer: str | None, optimizer: str,
+            progress: bool, what: str) -> None:
+    """`epochs` epochs of minibatch training with cosine learning-rate decay."""
+    from hwgen.train.binarizers import anneal_all, clip_latent_weights, lr_factor
+    xtr, ytr = torch.from_numpy(split.x_train), torch.from_numpy(split.y_train)
+    opt = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    bar = _progress(epochs, progress, what)
     for epoch in range(epochs):
         model.train()
         anneal_all(model, epoch, epochs)
@@ -65,22 +91,19 @@ def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: in
                 clip_latent_weights(model)
             total += loss.item() * len(idx)
         bar(epoch, total / len(perm))
-    out = predict(model, split.x_test)
-    acc = float((out.argmax(1) == split.y_test).mean())
-    return TrainResult(acc, time.perf_counter() - t0, out)
 
 
-def _progress(epochs: int, enabled: bool):
+def _progress(epochs: int, enabled: bool, what: str = "training"):
     """A per-epoch progress callback (rich progress bar on a terminal, else quiet)."""
     if not enabled:
         return lambda epoch, loss: None
     from rich.progress import Progress
     prog = Progress(transient=True)
-    task = prog.add_task("training", total=epochs)
+    task = prog.add_task(what, total=epochs)
     prog.start()
 
     def update(epoch: int, loss: float) -> None:
-        prog.update(task, advance=1, description=f"training (loss {loss:.3f})")
+        prog.update(task, advance=1, description=f"{what} (loss {loss:.3f})")
         if epoch == epochs - 1:
             prog.stop()
     return update

@@ -136,3 +136,82 @@ def test_mlp_binarizer_compiles_to_interval_thresholds(tmp_path):
 def test_unknown_method_is_a_clear_error():
     with pytest.raises(HwgenError, match="unknown method 'xnor'"):
         Binarizer("xnor")
+
+
+def test_magnitude_aware_gradient_scales_by_mean_abs_weight():
+    """Bi-Real: the latent weights' gradient is scaled per output channel by mean|W_c|."""
+    from hwgen.train.binarizers import magnitude_aware
+    from hwgen.train.models import binary_linear
+    torch.manual_seed(0)
+    layer = binary_linear(6, 3)
+    with torch.no_grad():
+        layer.weight.copy_(torch.tensor([[0.5] * 6, [-0.25] * 6, [0.1, -0.1, 0.2, -0.2, 0.3, -0.3]]))
+    x = torch.randn(5, 6)
+    layer(x).sum().backward()
+    plain = layer.weight.grad.clone()
+    layer.weight.grad = None
+    handles = magnitude_aware(layer)
+    layer(x).sum().backward()
+    for h in handles:
+        h.remove()
+    alpha = torch.tensor([0.5, 0.25, 0.2]).reshape(3, 1)
+    assert torch.allclose(layer.weight.grad, plain * alpha)
+    y = layer(x)  # the forward is unchanged: scale-1 signs
+    assert torch.equal(y, x @ torch.sign(layer.weight).T)
+
+
+def test_real_valued_pretraining_context():
+    """Inside `real_valued` the net is its real twin (clip activations, float weights, no
+    shortcut quantizer); outside it is binary again."""
+    from hwgen.train.binarizers import real_valued
+    from hwgen.train.models import build_model
+    torch.manual_seed(0)
+    m = build_model("bireal-mlp", (16,), 4, [8, 8], binarizer="bireal").eval()
+    x = torch.randn(3, 16)
+    binary = m(x)
+    with real_valued(m):
+        real = m(x)
+        act = m.blocks[0][0]
+        assert act(torch.tensor([-3.0, 0.5, 2.0])).tolist() == [-1.0, 0.5, 1.0]
+        h = m.q(torch.tensor([0.3]))
+        assert h.item() == pytest.approx(0.3)  # not rounded to the 0.5 grid
+    assert not torch.allclose(binary, real)
+    assert torch.equal(m(x), binary)
+
+
+def test_shift_batchnorm_scales_are_powers_of_two(tmp_path):
+    """BNN's shift-based BatchNorm: every multiplier is +-2^k; with AdaMax it trains, exports as
+    Sub/Mul/Add on constants and compiles with golden == PyTorch."""
+    import numpy as np
+
+    from hwgen.frontend.onnx_graph import load_clean
+    from hwgen.pipeline import CompileOptions, compile_model, run_golden
+    from hwgen.train.binarizers import ShiftBatchNorm1d, ap2
+    from hwgen.train.data import load_dataset
+    from hwgen.train.models import build_model
+    from hwgen.train.trainer import export, predict, train
+    v = ap2(torch.tensor([3.0, -0.3, 0.75, 1.0]))
+    assert v.tolist() == [4.0, -0.25, 1.0, 1.0]  # log2(0.75) = -0.415 rounds to 0
+    split = load_dataset("digits", flat=True)
+    torch.manual_seed(0)
+    m = build_model("mlp", (64,), 10, [32], binarizer="ste", shift_bn=True)
+    assert any(isinstance(x, ShiftBatchNorm1d) for x in m.modules())
+    res = train(m, split, epochs=5, progress=False, binarizer="ste", optimizer="adamax")
+    assert res.accuracy > 0.6
+    bn = next(x for x in m.modules() if isinstance(x, ShiftBatchNorm1d))
+    scale = (ap2(torch.rsqrt(bn.running_var + bn.eps)) * ap2(bn.weight)).detach().abs()
+    assert torch.equal(torch.log2(scale), torch.round(torch.log2(scale)))
+    onnx = export(m, (64,), tmp_path / "shift.onnx")
+    ops = [n.op_type for n in load_clean(onnx).graph.node]
+    assert "Sub" in ops and ops.count("BatchNormalization") == 2  # input and output BN stay plain
+    g, _ = compile_model(CompileOptions(onnx, tmp_path / "build", 8, 8))
+    np.testing.assert_array_equal(run_golden(g, split.x_test).argmax(1), predict(m, split.x_test).argmax(1))
+
+
+def test_unknown_optimizer_is_a_clear_error():
+    from hwgen.train.data import load_dataset
+    from hwgen.train.models import build_model
+    from hwgen.train.trainer import train
+    with pytest.raises(HwgenError, match="unknown 'sgd'"):
+        train(build_model("mlp", (64,), 10, [8]), load_dataset("digits", flat=True), epochs=1,
+              progress=False, optimizer="sgd")
