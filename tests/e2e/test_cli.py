@@ -120,7 +120,7 @@ class FourBitWeightNet(nn.Module):
 class UnknownOpNet(nn.Module):
     def __init__(self):
         super().__init__()
-        self.f = nn.Sequential(binary_act(), binary_linear(8, 4), nn.BatchNorm1d(4), nn.Tanh(), binary_act(),
+        self.f = nn.Sequential(binary_act(), binary_linear(8, 4), nn.BatchNorm1d(4), nn.ELU(), binary_act(),
                                binary_linear(4, 3))
 
     def forward(self, x):
@@ -130,7 +130,7 @@ class UnknownOpNet(nn.Module):
 @pytest.mark.parametrize("net,needles", [
     (FloatLayerNet, ["Gemm_0", "float (non-quantized) weight"]),
     (FourBitWeightNet, ["4-bit weight", "1-bit"]),
-    (UnknownOpNet, ["op 'Tanh' is not supported"]),
+    (UnknownOpNet, ["op 'Elu' is not supported"]),
 ], ids=["float-layer", "4-bit-weight", "unknown-op"])
 def test_unsupported_models_name_the_node(net, needles, capsys, tmp_path):
     torch.manual_seed(0)
