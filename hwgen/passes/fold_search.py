@@ -15,9 +15,9 @@ import math
 
 from hwgen.errors import HwgenError
 from hwgen.estimate import board_fit, estimate_graph, fits, load_calibration, price
-from hwgen.estimate.features import mvu_parts
+from hwgen.estimate.features import PARTS
 from hwgen.ir import Graph
-from hwgen.ops import XnorMVU
+from hwgen.ops import ResidualBlock, XnorMVU
 
 
 def _divisors(n: int) -> list[int]:
@@ -32,8 +32,45 @@ def layer_options(node: XnorMVU, family: str, cal: dict) -> list[tuple[int, floa
         for simd in _divisors(node.mw):
             trial.pe, trial.simd = pe, simd
             trial.in_width = simd * node.in_bits
-            opts.append((trial.cycles, price(mvu_parts(trial), family, cal)["lut"], pe, simd))
+            opts.append((trial.cycles, price(PARTS[type(node)](trial), family, cal)["lut"], pe, simd))
     return sorted(opts)
+
+
+def _residual_groups(graph: Graph) -> dict[str, list]:
+    """Layer name -> its group: a level-output MVU and the residual blocks that follow it
+    share one PE (their beats line up); every other MVU is a group of its own."""
+    groups: dict[str, list] = {}
+    current: list = []
+    for n in graph.hw_nodes():
+        if isinstance(n, ResidualBlock) and current:
+            current.append(n)
+        elif isinstance(n, XnorMVU):
+            current = [n]
+        else:
+            current = []
+            continue
+        for m in current:
+            groups[m.name] = current
+    return groups
+
+
+def _fold_group(group: list, budget: int, family: str, cal: dict) -> dict[str, dict] | None:
+    """The cheapest folding of a group (one PE for all) with every member within `budget`."""
+    best = None
+    for pe in _divisors(group[0].mh):
+        choice, total = {}, 0.0
+        for n in group:
+            ok = [o for o in layer_options(n, family, cal) if o[0] <= budget and o[2] == pe]
+            if not ok:
+                break
+            cheapest = min(o[1] for o in ok)
+            cyc, lut, _pe, simd = max(o for o in ok if o[1] <= 1.02 * cheapest + 1)
+            choice[n.name] = {"pe": pe, "simd": simd}
+            total += lut
+        else:
+            if best is None or total < best[0]:
+                best = (total, choice)
+    return None if best is None else best[1]
 
 
 def _fixed_cycles(graph: Graph) -> tuple[int, str]:
@@ -51,8 +88,15 @@ def fold_for_budget(graph: Graph, budget: int, family: str) -> dict[str, dict] |
     if _fixed_cycles(graph)[0] > budget:
         return None
     config = {}
+    groups = _residual_groups(graph)
     for n in graph.hw_nodes():
-        if not isinstance(n, XnorMVU):
+        if not isinstance(n, XnorMVU) or n.name in config:
+            continue
+        if len(groups[n.name]) > 1:
+            fold = _fold_group(groups[n.name], budget, family, cal)
+            if fold is None:
+                return None
+            config.update(fold)
             continue
         ok = [o for o in layer_options(n, family, cal) if o[0] <= budget]
         if not ok:

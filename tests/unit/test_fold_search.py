@@ -66,3 +66,19 @@ def test_cli_target_fps(digits_mlp, tmp_path, capsys):
     assert_one_line_error(*err_of("compile", model, "-o", c, "--target-fps", "1e9"), "infeasible")
     assert_one_line_error(*err_of("compile", model, "-o", c, "--target-fps", "fast"), "--target-fps must be")
     assert_one_line_error(*err_of("compile", model, "-o", c, "--target-fps", "max", "--pe", "2"), "cannot be combined")
+
+
+def test_residual_chain_shares_one_pe():
+    """A Bi-Real chain: the stem and its residual blocks get one PE (their beats line up);
+    the result meets the rate and compiles."""
+    from hwgen.flows.boards import load_board
+    from hwgen.ops import ResidualBlock
+    from hwgen.passes.fold_search import search_folding
+    from tests.ops.test_residual import residual_graph
+    g = residual_graph(3, 32, 2, 1, 1)
+    board = load_board("pynq-z2")
+    for fps in (200_000, 2_000_000):
+        cfg, summary = search_folding(g, board, fps)
+        assert cfg["stem"]["pe"] == cfg["block0"]["pe"] == cfg["block1"]["pe"]
+        assert summary["fps"] >= fps
+    assert any(isinstance(n, ResidualBlock) for n in g.hw_nodes())
