@@ -199,12 +199,16 @@ def test_console_script_prints_no_traceback(tmp_path):
     assert p.stderr.strip().startswith("hwgen: error:") and len(p.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("model", ["mlp", "cnn"])
-def test_train_writes_qonnx_that_compiles(model, capsys, tmp_path):
+@pytest.mark.parametrize("model,extra", [
+    ("mlp", []), ("cnn", []),
+    ("bireal-mlp", ["--hidden", "32,32,32", "--pretrain-epochs", "2"]),
+    ("mlp", ["--binarizer", "mlp", "--shift-bn", "--optimizer", "adamax", "--input-bits", "8"]),
+], ids=["mlp", "cnn", "bireal-mlp", "mlp-binarizer-shift-bn"])
+def test_train_writes_qonnx_that_compiles(model, extra, capsys, tmp_path):
     """`hwgen train` (a few epochs here) writes a QONNX model and its test split; both
     compile and the golden model reproduces the PyTorch outputs it saved."""
     code, out, err = run_cli(capsys, "train", "--model", model, "--dataset", "digits", "--epochs", 3,
-                             "-o", tmp_path / "m.onnx")
+                             *extra, "-o", tmp_path / "m.onnx")
     assert code == 0, err
     assert "test accuracy" in out
     ref = np.load(tmp_path / "m.test.npz")
