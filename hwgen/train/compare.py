@@ -125,8 +125,9 @@ def _write(rows: list[dict], out: Path, pe: int, simd: int, epochs: int, console
              f"hardware at PE={pe}, SIMD={simd}. `{BIREAL_NET}` is the whole Bi-Real recipe: 64-128-128-128-10 "
              f"with 4-bit fixed-point shortcuts around the two 128x128 layers, ApproxSign, magnitude-aware "
              f"weight gradients and {BIREAL_PRETRAIN} epochs of clip-based real-valued pretraining first.",
-             "Thresholds/channel is the most any layer needs: 1 is a plain threshold, more are interval "
-             "thresholds (a learned binarizer whose decision switches more than once).",
+             "Thresholds/channel is the most any layer needs: 1 is a plain threshold; more are interval "
+             "thresholds (a learned binarizer whose decision switches more than once) or, for bireal-net, "
+             "level thresholds (its 4-bit shortcut path: 14 per channel).",
              "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
         lines.append(f"| {r['method']} | {100 * r['acc_mean']:.2f} ± {100 * r['acc_std']:.2f} % | "
