@@ -188,27 +188,19 @@ def real_valued(model: nn.Module):
     """Bi-Real's clip-based pretraining: inside, the net is its real-valued twin (binarizers
     are clip(x, -1, 1), binary weights and fixed-point activations unquantized), so training
     it initializes the binary net from a real-valued one trained with the same clip."""
-    from brevitas.nn import QuantConv2d, QuantIdentity, QuantLinear
-    acts = [m for m in model.modules() if isinstance(m, Binarizer)]
-    in_binarizer = {id(m.quant) for m in acts}
-    layers = [m for m in model.modules() if isinstance(m, (QuantLinear, QuantConv2d))]
-    fixed = [m for m in model.modules() if isinstance(m, QuantIdentity) and id(m) not in in_binarizer
-             and getattr(m, "hwgen_shortcut", False)]
-    for m in acts:
-        m.real_valued = True
-    for m in layers:
-        m.weight_quant.disable_quant = True
-    for m in fixed:
-        m.act_quant.disable_quant = True
+    from brevitas.nn import QuantConv2d, QuantLinear
+    # (module, attribute) switches: binarizers to clip, weight and shortcut quantizers off
+    switches = [(m, "real_valued") for m in model.modules() if isinstance(m, Binarizer)]
+    switches += [(m.weight_quant, "disable_quant") for m in model.modules()
+                 if isinstance(m, (QuantLinear, QuantConv2d))]
+    switches += [(m.act_quant, "disable_quant") for m in model.modules() if getattr(m, "hwgen_shortcut", False)]
+    for obj, name in switches:
+        setattr(obj, name, True)
     try:
         yield model
     finally:
-        for m in acts:
-            m.real_valued = False
-        for m in layers:
-            m.weight_quant.disable_quant = False
-        for m in fixed:
-            m.act_quant.disable_quant = False
+        for obj, name in switches:
+            setattr(obj, name, False)
 
 
 def magnitude_aware(model: nn.Module) -> list:

@@ -63,7 +63,7 @@ def test_flatten_weight_reorder_matches_torch_nchw():
 # Icarus runs this net at ~3k cycles/s: 12 frames there; 120 (and the whole test split
 # below) on Verilator
 @pytest.mark.parametrize("sim,pe,simd,frames", [("verilator", 8, 8, 120), ("verilator", 3, 5, 30),
-                                                ("icarus", 16, 16, 12)])
+                                                pytest.param("icarus", 16, 16, 12, marks=pytest.mark.slow)])
 def test_digits_cnn_rtl_equals_golden(digits_cnn, sim, pe, simd, frames):
     need_tool(sim)
     model, path, split, _ = digits_cnn

@@ -34,7 +34,7 @@ def _id(c):
 
 
 @pytest.mark.rtlsim
-@pytest.mark.parametrize("sim,case", [("icarus", c) for c in CASES] + [("verilator", CASES[0]), ("verilator", CASES[3])],
+@pytest.mark.parametrize("sim,case", [("icarus", c) for c in CASES] + [("verilator", CASES[3])],
                          ids=lambda v: v if isinstance(v, str) else _id(v))
 def test_interval_mvu_rtl(sim, case):
     need_tool(sim)

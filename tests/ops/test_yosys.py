@@ -53,7 +53,7 @@ def test_estimate_within_15_percent_of_yosys(board, digits_graph, tmp_path):
     assert est["bram"] == syn["bram"]
 
 
-@pytest.mark.parametrize("board", ["pynq-z2", "icebreaker"])
+@pytest.mark.parametrize("board", [pytest.param("pynq-z2", marks=pytest.mark.slow), "icebreaker"])
 def test_residual_estimate_within_20_percent_of_yosys(board):
     """A Bi-Real chain (width 32, two residual blocks, PE 4, SIMD 8): Yosys maps it, and the
     estimate (uncalibrated for residual blocks: the MVU's coefficients, the shortcut FIFO as a
