@@ -24,7 +24,7 @@ def _lint(files, top, params=()):
     return p.returncode, (p.stdout + p.stderr).strip()
 
 
-@pytest.mark.parametrize("cfg", CONFIGS, ids=lambda c: "mw{}_mh{}_pe{}_simd{}_{}_d{}".format(*c[:4], int(c[4]), c[5]))
+@pytest.mark.parametrize("cfg", [pytest.param(c, marks=pytest.mark.slow) if c[3] == 256 else c for c in CONFIGS], ids=lambda c: "mw{}_mh{}_pe{}_simd{}_{}_d{}".format(*c[:4], int(c[4]), c[5]))
 def test_generated_top_lints_clean(cfg):
     need_tool("verilator")
     mw, mh, pe, simd, thr, depth = cfg

@@ -16,7 +16,9 @@ CASES = [
     (64, 64, 8, 16, True), (10, 3, 3, 10, True), (2, 1, 1, 1, False), (1, 4, 2, 1, True),
     (100, 11, 4, 7, False), (40, 6, 6, 40, False),
 ]
-VERILATOR_CASES = [CASES[1], CASES[2], CASES[5], CASES[7]]
+# Verilator builds cost ~8 s each: two shapes in the default suite (every case runs on Icarus)
+VERILATOR_CASES = [CASES[1], CASES[2], pytest.param(CASES[5], marks=pytest.mark.slow),
+                   pytest.param(CASES[7], marks=pytest.mark.slow)]
 
 
 def _run(sim, case, tmp_tag, pause, frames=60, seed=0):
