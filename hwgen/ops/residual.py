@@ -38,6 +38,7 @@ class ResidualBlock(XnorMVU):
 
     @property
     def in_beats(self) -> int:
+        """Input beats per vector (h_in elements, not bits)."""
         return math.ceil(self.mw * self.h_bits / self.in_width)
 
     @property
@@ -93,10 +94,12 @@ class IntSign(Node):
 
     @property
     def lanes(self) -> int:
+        """Elements per beat."""
         return self.in_width // self.bits
 
     @property
     def out_width(self) -> int:
+        """Bits per output beat: one per lane."""
         return self.lanes
 
     @property
@@ -109,4 +112,5 @@ class IntSign(Node):
             raise self.fail(f"input beats of {self.in_width} bits are not whole {self.bits}-bit lanes")
 
     def golden(self, x: np.ndarray) -> np.ndarray:
+        """Integers -> bits, h >= 0 -> 1."""
         return (x >= 0).astype(np.uint8)

@@ -116,6 +116,7 @@ class ScalarMLP(nn.Module):
             self.fc2.bias.zero_()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """g applied to every scalar of x (any shape)."""
         return self.fc2(torch.relu(self.fc1(x.unsqueeze(-1)))).squeeze(-1)
 
 
@@ -247,6 +248,7 @@ class ShiftBatchNorm1d(nn.BatchNorm1d):
     it exports as Sub/Mul/Add on constants."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Normalize (N, C) with power-of-two multipliers."""
         if self.training:
             mean, var = x.mean(dim=0), x.var(dim=0, unbiased=False)
             with torch.no_grad():
