@@ -216,33 +216,48 @@ module hwgen_mvu #(
             reg [PE*TL_W-1:0] t1;
             initial $readmemh(THR_FILE, trom);
             always @(posedge clk) if (en) t1 <= trom[nf_cnt];
-            genvar k;
-            for (p = 0; p < PE; p = p + 1) begin : g_cmp
-                wire [N_THR-1:0] ge;
-                for (k = 0; k < N_THR; k = k + 1) begin : g_k
-                    wire [THR_W-1:0] t = t1[(p*N_THR + k)*THR_W +: THR_W];
+            if (N_THR == 1 && LEVELS == 0) begin : g_one
+                // one threshold per channel: lane p = (count >= T)
+                for (p = 0; p < PE; p = p + 1) begin : g_cmp
                     if (EW == 1) begin : g_ucmp
                         // popcount and threshold widths differ by at most one bit: zero-extend both
                         wire [CNT_W:0] s_ext = {1'b0, sum[p*CNT_W +: CNT_W]};
-                        wire [THR_W:0] t_ext = {1'b0, t};
-                        assign ge[k] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
+                        wire [THR_W:0] t_ext = {1'b0, t1[p*THR_W +: THR_W]};
+                        assign lanes[p] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
                     end else begin : g_scmp
                         // THR_W == CNT_W for integer inputs: a signed compare
-                        assign ge[k] = ($signed(sum[p*CNT_W +: CNT_W]) >= $signed(t));
+                        assign lanes[p] = ($signed(sum[p*CNT_W +: CNT_W]) >= $signed(t1[p*THR_W +: THR_W]));
                     end
                 end
-                if (LEVELS != 0) begin : g_levels
-                    // running count of the thresholds reached, from LEVEL_OFF up (no priority logic)
-                    localparam [OUT_LANE_W-1:0] OFF = LEVEL_OFF[OUT_LANE_W-1:0];
-                    wire [(N_THR+1)*OUT_LANE_W-1:0] run;
-                    assign run[OUT_LANE_W-1:0] = OFF;
-                    for (k = 0; k < N_THR; k = k + 1) begin : g_cnt
-                        assign run[(k+1)*OUT_LANE_W +: OUT_LANE_W] = run[k*OUT_LANE_W +: OUT_LANE_W]
-                                                                     + {{(OUT_LANE_W-1){1'b0}}, ge[k]};
+            end else begin : g_multi
+                genvar k;
+                for (p = 0; p < PE; p = p + 1) begin : g_cmp
+                    wire [N_THR-1:0] ge;
+                    for (k = 0; k < N_THR; k = k + 1) begin : g_k
+                        wire [THR_W-1:0] t = t1[(p*N_THR + k)*THR_W +: THR_W];
+                        if (EW == 1) begin : g_ucmp
+                            // popcount and threshold widths differ by at most one bit: zero-extend both
+                            wire [CNT_W:0] s_ext = {1'b0, sum[p*CNT_W +: CNT_W]};
+                            wire [THR_W:0] t_ext = {1'b0, t};
+                            assign ge[k] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
+                        end else begin : g_scmp
+                            // THR_W == CNT_W for integer inputs: a signed compare
+                            assign ge[k] = ($signed(sum[p*CNT_W +: CNT_W]) >= $signed(t));
+                        end
                     end
-                    assign lanes[p*OUT_LANE_W +: OUT_LANE_W] = run[N_THR*OUT_LANE_W +: OUT_LANE_W];
-                end else begin : g_parity
-                    assign lanes[p] = ^ge;  // N_THR = 1: the compare itself
+                    if (LEVELS != 0) begin : g_levels
+                        // running count of the thresholds reached, from LEVEL_OFF up (no priority logic)
+                        localparam [OUT_LANE_W-1:0] OFF = LEVEL_OFF[OUT_LANE_W-1:0];
+                        wire [(N_THR+1)*OUT_LANE_W-1:0] run;
+                        assign run[OUT_LANE_W-1:0] = OFF;
+                        for (k = 0; k < N_THR; k = k + 1) begin : g_cnt
+                            assign run[(k+1)*OUT_LANE_W +: OUT_LANE_W] = run[k*OUT_LANE_W +: OUT_LANE_W]
+                                                                         + {{(OUT_LANE_W-1){1'b0}}, ge[k]};
+                        end
+                        assign lanes[p*OUT_LANE_W +: OUT_LANE_W] = run[N_THR*OUT_LANE_W +: OUT_LANE_W];
+                    end else begin : g_parity
+                        assign lanes[p] = ^ge;  // interval thresholds: parity of those reached
+                    end
                 end
             end
         end else if (EW == 1) begin : g_dot
