@@ -5,7 +5,8 @@ first layer of pixels), then layers of
     [MaxPool] [Flatten] MatMul/Gemm/Conv (bipolar weights) -> affine steps -> BipolarQuant
 and a last MatMul/Gemm whose trailing affine steps (e.g. TensorNorm) run on the host.
 Images stream channels-last; a Conv becomes SlidingWindow + BinaryMatMul, a MaxPool on
-bipolar data SlidingWindow + WindowOr. Anything else is refused naming the ONNX node.
+bipolar data SlidingWindow + WindowOr. A k-bit Quant inside the net starts a Bi-Real
+fixed-point path (shortcut_path.py). Anything else is refused naming the ONNX node.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ import onnx
 from hwgen.errors import HwgenError, UnsupportedError
 from hwgen.frontend.onnx_graph import OnnxView, attr, load_clean
 from hwgen.ir import Graph
-from hwgen.ir.dtypes import signed_bits_for
-from hwgen.ops import (BinaryMatMul, Flatten, HostSteps, IntQuant, IntSign, ResidualBlock, Sign, SlidingWindow,
-                       WindowOr)
+from hwgen.frontend.shortcut_path import ShortcutPath
+from hwgen.ops import BinaryMatMul, Flatten, HostSteps, IntQuant, Sign, SlidingWindow, WindowOr
 
 _ARITH = ("Mul", "Add", "Sub", "Div")
 _SHAPE = ("Reshape", "Flatten")
@@ -37,7 +37,7 @@ def import_qonnx(path: Path) -> Graph:
     return _Walker(view).walk(Path(path).stem)
 
 
-class _Walker:
+class _Walker(ShortcutPath):
     def __init__(self, view: OnnxView):
         self.v = view
         self.nodes = []
@@ -97,59 +97,6 @@ class _Walker:
         graph = Graph(name, self.v.shape(g.input[0]), self.v.shape(g.output[0]), self.nodes)
         graph.validate()
         return graph
-
-    # -- Bi-Real shortcuts --------------------------------------------------------------
-    def shortcut_path(self, quant: onnx.NodeProto, width: int) -> onnx.NodeProto:
-        """A k-bit activation inside the net starts a fixed-point path h (a Bi-Real net):
-            h = Quant(...);  [h = h + Quant(BN(MatMul(BipolarQuant(h))))]*;  BipolarQuant(h)
-        Appends the Quant (folded later into level thresholds), one ResidualBlock per shortcut
-        Add and the IntSign that binarizes h; returns the final BipolarQuant."""
-        iq = self.activation_quant(quant)
-        self.nodes.append(iq)
-        h, h_range = quant.output[0], [iq.qmin, iq.qmax]
-        while True:
-            users = self.v.consumers.get(h, [])
-            signs = [u for u in users if u.op_type == "BipolarQuant"]
-            adds = [u for u in users if u.op_type == "Add"]
-            if len(signs) != 1 or len(users) != 1 + len(adds) or len(adds) > 1:
-                raise UnsupportedError(quant.name, f"the fixed-point tensor '{h}' must feed one BipolarQuant and at "
-                                       f"most one shortcut Add, not {[u.op_type for u in users]}")
-            if not adds:
-                self.nodes.append(IntSign(name=signs[0].name, elems=width))
-                return signs[0]
-            add, sign = adds[0], signs[0]
-            t, mm = self.pre_layer(sign.output[0], sign.name, bipolar=True)
-            if mm.op_type == "Conv":
-                raise UnsupportedError(mm.name, "shortcuts around convolutions are not supported (MLP blocks only)")
-            weights, scale_w, bias_steps = self.matmul_weights(mm, t)
-            steps, q2, _ = self.collect_steps(mm.output[0], allow_shape=False, where="inside a shortcut block")
-            if q2 is None or q2.op_type != "Quant" or self.v.only_consumer(q2.output[0], q2.name) is not add:
-                raise UnsupportedError(mm.name, "a shortcut block must end in a Quant that feeds the shortcut Add")
-            iq2 = self.activation_quant(q2)
-            if (iq2.scale, iq2.bits, iq2.signed, iq2.narrow) != (iq.scale, iq.bits, iq.signed, iq.narrow):
-                raise UnsupportedError(add.name, f"the shortcut adds quantizers of different scales or widths "
-                                       f"({iq.scale} x {iq.bits} bits vs {iq2.scale} x {iq2.bits} bits); "
-                                       "share one quantizer so the sum is an integer sum")
-            mm_ir = BinaryMatMul(name=mm.name, weights=weights,
-                                 scale=np.asarray(self.act_scale(sign) * scale_w, dtype=np.float64))
-            from hwgen.passes.thresholds import level_thresholds
-            w, thr, off = level_thresholds(mm_ir, bias_steps + steps, iq2)
-            block = ResidualBlock(name=add.name, weights=w, thresholds=thr, out_bits=iq2.bits, out_offset=off,
-                                  h_bits=signed_bits_for(*h_range), h_range=list(h_range))
-            block.validate()
-            self.nodes.append(block)
-            h, h_range = add.output[0], list(block.out_range)
-
-    def activation_quant(self, q: onnx.NodeProto) -> IntQuant:
-        """A k-bit Quant inside the net (per-tensor scale, zero point 0) as an IntQuant."""
-        scale, zp, bits = (self.need_const(q, i) for i in (1, 2, 3))
-        if scale.size != 1 or zp.size != 1 or bits.size != 1 or float(zp.ravel()[0]) != 0.0:
-            raise UnsupportedError(q.name, "an activation quantizer needs one scale and zero point 0")
-        b = float(bits.ravel()[0])
-        if not b.is_integer() or not 2 <= b <= 8 or not attr(q, "signed", 1):
-            raise UnsupportedError(q.name, f"{_fmt_bits(b)}-bit activation: signed 2 to 8 bits are supported")
-        return IntQuant(name=q.name, scale=float(scale.ravel()[0]), bits=int(b), signed=True,
-                        narrow=bool(attr(q, "narrow", 0)), rounding=str(attr(q, "rounding_mode", "ROUND")))
 
     # -- pieces of the chain ------------------------------------------------------------
     def input_quant(self, q: onnx.NodeProto):
