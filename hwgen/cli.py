@@ -128,8 +128,12 @@ def cmd_run(a) -> None:
         y, res = run_csim_model(g, Path(a.build), x)
         print(f"csim: {len(x)} frames, kernel trips {res.trips}")
     else:
-        y, res = run_rtl(g, Path(a.build), x, sim=a.sim)
-        print(f"{a.sim}: {len(x)} frames, {res.done_cycles[-1] if res.done_cycles else 0} cycles")
+        y, res = run_rtl(g, Path(a.build), x, sim=a.sim, testbench=a.testbench, trace=a.trace)
+        cycles = res.done_cycles[-1] if res.done_cycles else 0
+        print(f"{a.sim} ({res.testbench} testbench): {len(x)} frames, {cycles} cycles, "
+              f"{len(x) / max(res.run_seconds, 1e-9):,.0f} frames/s simulated"
+              + (f", build {res.build_seconds:.1f} s" if res.build_seconds else "")
+              + (f"; waveform {a.trace}" if a.trace else ""))
     _save_npy(a.output, y.astype(np.float32))
     if a.labels:
         _save_npy(a.labels, np.argmax(y.reshape(len(y), -1), axis=1))  # first maximum, as torch
@@ -141,13 +145,20 @@ def cmd_sim(a) -> None:
     from hwgen.verify import verify_rtl
 
     g = Graph.load(Path(a.build))
-    pause = 0.3 if a.backpressure else 0.0
-    r = verify_rtl(g, Path(a.build), frames=a.frames, sim=a.sim, pause=pause, seed=a.seed)
-    print(f"{a.sim}: {r.frames} random frames{' with random back-pressure' if pause else ''}: "
+    pause = a.backpressure or 0.0
+    if not 0.0 <= pause < 1.0:
+        raise HwgenError(f"--backpressure: a stall probability in [0, 1), not {pause}")
+    r = verify_rtl(g, Path(a.build), frames=a.frames, sim=a.sim, pause=pause, seed=a.seed, testbench=a.testbench,
+                   trace=a.trace)
+    print(f"{a.sim} ({r.testbench} testbench): {r.frames} random frames"
+          f"{f' with {pause:.0%} random stalls on both sides' if pause else ''}: "
           f"{r.mismatches} mismatching frames; {r.cycles_per_frame:.1f} cycles/frame "
-          f"(bound {r.bound}, ratio {r.cycles_per_frame / r.bound:.3f})")
+          f"(bound {r.bound}, ratio {r.cycles_per_frame / r.bound:.3f}); "
+          f"{r.frames / max(r.sim_seconds, 1e-9):,.0f} frames/s simulated"
+          + (f"; waveform {a.trace}" if a.trace else ""))
     if r.mismatches:
-        raise HwgenError(f"RTL differs from the golden model on {r.mismatches} of {r.frames} frames")
+        where = f"; first at frame {r.first_mismatch}" + (f", waveform: {r.waveform}" if r.waveform else "")
+        raise HwgenError(f"RTL differs from the golden model on {r.mismatches} of {r.frames} frames{where}")
 
 
 def cmd_hls_synth(a) -> None:
@@ -304,13 +315,22 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--labels", help=".npy of top-1 labels")
     r.add_argument("--backend", choices=("golden", "rtl", "csim"), default="golden")
     r.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
+    r.add_argument("--testbench", choices=("native", "cocotb"),
+                   help="native: the compiled C++ testbench (Verilator's default); cocotb (Icarus' only one)")
+    r.add_argument("--trace", type=Path, metavar="FILE.vcd",
+                   help="write a VCD waveform of the whole run (native testbench; slower)")
     r.set_defaults(func=cmd_run)
 
     s = sub.add_parser("sim", help="simulate the accelerator on random frames against the golden model")
     s.add_argument("build")
     s.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
     s.add_argument("--frames", type=_positive, default=100)
-    s.add_argument("--backpressure", action="store_true", help="random stalls on input and output")
+    s.add_argument("--backpressure", type=float, nargs="?", const=0.3, metavar="P",
+                   help="random stalls on input valid and output ready, probability P each cycle (0.3 if no P)")
+    s.add_argument("--testbench", choices=("native", "cocotb"),
+                   help="native: the compiled C++ testbench (Verilator's default); cocotb (Icarus' only one)")
+    s.add_argument("--trace", type=Path, metavar="FILE.vcd",
+                   help="write a VCD waveform of the whole run (native testbench; slower)")
     s.add_argument("--seed", type=int, default=1)
     s.set_defaults(func=cmd_sim)
 

@@ -204,38 +204,21 @@ def _around_accelerator(g: Graph, x: np.ndarray, accelerator: Callable):
 
 
 def simulate_hw(g: Graph, build: Path, bits: np.ndarray, sim: str = "verilator",
-                in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1):
-    """Stream accelerator inputs (B, ...) through the generated Verilog in cocotb; returns
-    (integer outputs of the last layer (B, MH), SimResult)."""
-    from hwgen.backends.common import stream_format
-    from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
-    from hwgen.passes.folding import folding_bound
-    from hwgen.sim.runner import simulate
-
-    hw = g.hw_nodes()
-    if not hw:
-        raise HwgenError(f"{build}: the graph has no hardware layers")
-    rtl_dir = Path(build).resolve() / "rtl"
-    if not (rtl_dir / f"{TOP_NAME}.v").is_file():
-        raise HwgenError(f"{rtl_dir}: no generated Verilog (run `hwgen compile` first)")
-    fmt = stream_format(g)
-    frames = _input_frames(g, bits)
-    slow = 1.0 / max(1e-3, (1 - in_pause) * (1 - out_pause))
-    max_cycles = int(200 + 4 * slow * (len(frames) + 2) * (folding_bound(g) + fmt.in_beats + fmt.out_beats)
-                     + 50 * len(hw))
-    res = simulate(sim, TOP_NAME, rtl_sources(rtl_dir), Path(build).resolve() / "sim_build", frames,
-                   max_cycles, in_pause, out_pause, seed)
-    short = [k for k, f in enumerate(res.frames) if len(f) != fmt.out_beats]
-    if short:  # TLAST in the wrong place splits frames wrongly
-        raise HwgenError(f"RTL framing: output frame {short[0]} has {len(res.frames[short[0]])} beats "
-                         f"between TLASTs, expected {fmt.out_beats}")
-    return _output_values(g, res.frames), res
+                in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1, testbench: str | None = None,
+                **kw):
+    """Stream accelerator inputs (B, ...) through the generated Verilog (native testbench on
+    Verilator, cocotb on Icarus or on request); returns (integer outputs of the last layer
+    (B, MH), AccelSim). See `hwgen.sim.accelerator.simulate_accelerator`."""
+    from hwgen.sim.accelerator import simulate_accelerator
+    return simulate_accelerator(g, build, bits, sim, in_pause, out_pause, seed, testbench, **kw)
 
 
 def run_rtl(g: Graph, build: Path, x: np.ndarray, sim: str = "verilator", in_pause: float = 0.0,
-            out_pause: float = 0.0, seed: int = 1):
-    """Model inputs through the host steps and the simulated Verilog: (outputs, SimResult)."""
-    return _around_accelerator(g, x, lambda v: simulate_hw(g, build, v, sim, in_pause, out_pause, seed))
+            out_pause: float = 0.0, seed: int = 1, testbench: str | None = None, trace: Path | None = None):
+    """Model inputs through the host steps and the simulated Verilog: (outputs, AccelSim);
+    `trace` writes a VCD waveform of the whole run (native testbench)."""
+    return _around_accelerator(g, x, lambda v: simulate_hw(g, build, v, sim, in_pause, out_pause, seed, testbench,
+                                                             trace=trace))
 
 
 def simulate_csim(g: Graph, build: Path, values: np.ndarray):

@@ -20,11 +20,18 @@ class RtlCheck:
     bound: int  # folding bound of the slowest layer
     build_seconds: float
     sim_seconds: float
+    first_mismatch: int | None = None  # index of the first differing frame
+    waveform: Path | None = None  # VCD around the first differing frame (native testbench)
+    testbench: str = "native"
 
 
 def verify_rtl(g: Graph, build: Path, frames: int = 100, sim: str = "verilator",
-               pause: float = 0.0, seed: int = 1, bits: np.ndarray | None = None) -> RtlCheck:
-    """Random (or given) input bit vectors through RTL and golden; count differing frames."""
+               pause: float = 0.0, seed: int = 1, bits: np.ndarray | None = None,
+               testbench: str | None = None, waveform_on_mismatch: bool = True,
+               trace: Path | None = None) -> RtlCheck:
+    """Random (or given) input bit vectors through RTL and golden; count differing frames.
+    On the native testbench a mismatch also writes a waveform around the first differing
+    frame (`build/waves/mismatch_frameK.vcd`)."""
     import time
 
     from hwgen.passes.folding import folding_bound
@@ -35,11 +42,25 @@ def verify_rtl(g: Graph, build: Path, frames: int = 100, sim: str = "verilator",
         bits = random_inputs(g, frames, np.random.default_rng(seed))
     want = g.execute(bits, hw)
     t0 = time.perf_counter()
-    got, res = simulate_hw(g, build, bits, sim, pause, pause, seed)
+    got, res = simulate_hw(g, build, bits, sim, pause, pause, seed, testbench, trace=trace)
     seconds = time.perf_counter() - t0
-    bad = int(np.sum(np.any(got != want.reshape(got.shape), axis=1)))
+    differs = np.any(got != want.reshape(got.shape), axis=1)
+    bad = int(np.sum(differs))
     cpf = res.steady_cycles_per_frame() if len(bits) >= 3 else float("nan")
-    return RtlCheck(len(bits), bad, cpf, folding_bound(g), res.build_seconds, seconds - res.build_seconds)
+    check = RtlCheck(len(bits), bad, cpf, folding_bound(g), res.build_seconds, seconds - res.build_seconds,
+                     testbench=res.testbench)
+    if bad:
+        k = int(np.argmax(differs))
+        check.first_mismatch = k
+        if trace is not None:
+            check.waveform = Path(trace)
+        elif waveform_on_mismatch and res.start_cycles is not None:
+            wave = Path(build).resolve() / "waves" / f"mismatch_frame{k}.vcd"
+            wave.parent.mkdir(parents=True, exist_ok=True)
+            simulate_hw(g, build, bits[:k + 1], sim, pause, pause, seed, testbench, trace=wave,
+                        trace_window=(max(0, res.start_cycles[k] - 16), res.done_cycles[k] + 16))
+            check.waveform = wave
+    return check
 
 
 def random_inputs(g: Graph, frames: int, rng: np.random.Generator) -> np.ndarray:

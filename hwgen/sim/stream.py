@@ -47,3 +47,32 @@ def unpack_frames(frames: list[list[int]], lanes: int, lane_bits: int, elems: in
             vals = [v - (1 << lane_bits) if v >> (lane_bits - 1) else v for v in vals]
         out[f] = vals
     return out
+
+
+def pack_words(bits: np.ndarray, width: int) -> np.ndarray:
+    """(B, N) bits -> (B * ceil(N/width), ceil(width/32)) little-endian uint32 words, one row a
+    beat: the layout of `pack_frames`, vectorised for the native testbench's input file."""
+    b, n = bits.shape
+    beats = -(-n // width)
+    words = -(-width // 32)
+    padded = np.zeros((b * beats, words * 32), dtype=np.uint8)
+    flat = np.zeros((b, beats * width), dtype=np.uint8)
+    flat[:, :n] = bits
+    padded[:, :width] = flat.reshape(b * beats, width)
+    return np.packbits(padded, axis=1, bitorder="little").view("<u4").reshape(b * beats, words)
+
+
+def unpack_words(words: np.ndarray, frames: int, lanes: int, lane_bits: int, elems: int,
+                 signed: bool) -> np.ndarray:
+    """(frames * beats, words) uint32 output beats -> (frames, elems) int64 lane values, as
+    `unpack_frames` (lanes past the last element dropped, sign-extended if `signed`)."""
+    nbeats = words.shape[0] // max(1, frames)
+    bits = np.unpackbits(np.ascontiguousarray(words, dtype="<u4").view(np.uint8), axis=1, bitorder="little")
+    bits = bits[:, :lanes * lane_bits].reshape(-1, lanes, lane_bits).astype(np.int64)
+    vals = (bits << np.arange(lane_bits, dtype=np.int64)).sum(axis=2).reshape(frames, nbeats * lanes)
+    if vals.shape[1] < elems:
+        raise ValueError(f"{nbeats} beats of {lanes} lanes carry {vals.shape[1]} values, need {elems}")
+    vals = vals[:, :elems]
+    if signed and lane_bits > 1:
+        vals = vals - ((vals >> (lane_bits - 1)) << lane_bits)
+    return vals
