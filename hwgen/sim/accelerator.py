@@ -109,15 +109,17 @@ def _native(g, build, sources, values, sim, in_pause, out_pause, seed, trace, tr
     except NativeSimError as e:
         if trace is not None or e.cycle is None:
             raise
-        # rerun with a waveform of the last stretch before the stop, and name its file
+        # rerun with a waveform of the stretch before the stop (a hang: around the last beat)
+        # and name its file
         wave = build / "waves" / f"stop_cycle{e.cycle}.vcd"
         wave.parent.mkdir(parents=True, exist_ok=True)
         texe, _ = build_native(sources, TOP_NAME, build / "sim_build", trace=True)
+        end = e.cycle if e.last_beat is None else min(e.cycle, e.last_beat + 500)
         try:
-            run_native(texe, words, trace=wave, trace_window=(max(0, e.cycle - 2000), e.cycle + 2), **kw)
+            run_native(texe, words, trace=wave, trace_window=(max(0, end - 2000), end + 2), **kw)
         except NativeSimError:
             pass
-        raise NativeSimError(f"{e} (waveform: {wave})", e.frame, e.cycle) from None
+        raise NativeSimError(f"{e} (waveform: {wave})", e.frame, e.cycle, e.last_beat) from None
     out = unpack_words(res.beats, frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
                        signed=not g.hw_nodes()[-1].has_thresholds)
     return out, AccelSim(res.done_cycles, res.start_cycles, build_s, res.run_seconds, "native", sim)

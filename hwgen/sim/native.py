@@ -39,14 +39,22 @@ VERILATOR_FLAGS = ["--x-assign", "fast", "--x-initial", "fast", "--noassert", "-
 MAKE_FLAGS = "CFG_CXXFLAGS_PCH_I=-include OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2"
 
 
+def objcache_flags() -> str:
+    """`OBJCACHE=ccache` when ccache is installed (the Makefile installs it): Verilator's
+    runtime files are the same in every build, so a new design compiles only its own model,
+    and an identical one (a fresh clone's tests) compiles nothing."""
+    return " OBJCACHE=ccache" if shutil.which("ccache") else ""
+
+
 class NativeSimError(HwgenError):
     """A native simulation that did not complete: watchdog, framing or cycle limit.
 
     `cycle` and `frame` say where it stopped (None when the testbench did not say)."""
 
-    def __init__(self, message: str, frame: int | None = None, cycle: int | None = None):
+    def __init__(self, message: str, frame: int | None = None, cycle: int | None = None,
+                 last_beat: int | None = None):
         super().__init__(message)
-        self.frame, self.cycle = frame, cycle
+        self.frame, self.cycle, self.last_beat = frame, cycle, last_beat
 
 
 @dataclass
@@ -103,7 +111,7 @@ def build_native(sources: list[str], top: str, cache_dir: Path, trace: bool = Fa
                *(["-DHWGEN_TRACE"] if trace else [])]
     cmd = [tool_path("verilator"), "--cc", "--exe", "--build", "-j", str(os.cpu_count() or 2), *flags,
            "--top-module", top, "-Mdir", str(tmp), "-o", exe.name, "-CFLAGS", " ".join(["-O2", *defines]),
-           "-MAKEFLAGS", MAKE_FLAGS, *sources, str(tb)]
+           "-MAKEFLAGS", MAKE_FLAGS + objcache_flags(), *sources, str(tb)]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
@@ -160,12 +168,13 @@ def run_native(exe: Path, words: np.ndarray, frames: int, in_beats: int, out_bea
     return NativeResult(beats, cyc[:, 0].tolist(), cyc[:, 1].tolist(), info["cycles"], 0.0, seconds)
 
 
-def _where(line: str) -> tuple[int | None, int | None]:
-    """(frame, cycle) named in a testbench error line."""
+def _where(line: str) -> tuple[int | None, int | None, int | None]:
+    """(frame, cycle, cycle of the last beat) named in a testbench error line."""
     import re
     f = re.search(r"frame (\d+)", line)
     c = re.search(r"cycle (\d+)", line)
-    return (int(f.group(1)) if f else None), (int(c.group(1)) if c else None)
+    last = re.search(r"last beat at cycle (\d+)", line)
+    return tuple(int(m.group(1)) if m else None for m in (f, c, last))
 
 
 def run_bare(exe: Path, frames: int, in_beats: int) -> dict:

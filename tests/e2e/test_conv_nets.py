@@ -61,9 +61,8 @@ def test_flatten_weight_reorder_matches_torch_nchw():
 
 @pytest.mark.rtlsim
 # Icarus runs this net at ~3k cycles/s: 12 frames there; 120 (and the whole test split
-# below) on Verilator
-@pytest.mark.parametrize("sim,pe,simd,frames", [("verilator", 8, 8, 120),
-                                                pytest.param("verilator", 3, 5, 30, marks=pytest.mark.slow),
+# below) on Verilator's native testbench
+@pytest.mark.parametrize("sim,pe,simd,frames", [("verilator", 8, 8, 120), ("verilator", 3, 5, 120),
                                                 pytest.param("icarus", 16, 16, 12, marks=pytest.mark.slow)])
 def test_digits_cnn_rtl_equals_golden(digits_cnn, sim, pe, simd, frames):
     need_tool(sim)
@@ -89,7 +88,6 @@ def test_digits_cnn_rtl_accuracy_whole_test_split(digits_cnn):
 
 
 @pytest.mark.rtlsim
-@pytest.mark.slow  # 36 s; the digits CNN runs on Verilator in the default suite
 def test_cnv_w1a1_whole_net_on_verilator(tmp_path):
     """CNV-W1A1 at FINN's folding: bit-exact on random 8-bit frames, <= 60,000 cycles/frame,
     within 2% of the slowest layer's bound (sliding windows included)."""
