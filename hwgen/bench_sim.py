@@ -45,7 +45,7 @@ def sim_rows(builds: dict[str, Path], progress=lambda s: None) -> list[dict]:
 
     rows = []
     for net, build in builds.items():
-        g = Graph.load(build)
+        g = Graph.load_build(build, ("rtl",))
         fmt = stream_format(g)
         n_native, n_cocotb = FRAMES.get(net, (1_000, 50))
         rng = np.random.default_rng(0)

@@ -119,7 +119,7 @@ def cmd_run(a) -> None:
     from hwgen.ir import Graph
     from hwgen.pipeline import run_golden, run_rtl
 
-    g = Graph.load(Path(a.build))
+    g = Graph.load_build(Path(a.build))
     x = _load_npy(a.input, "input")
     if a.backend == "golden":
         y = run_golden(g, x)
@@ -144,7 +144,7 @@ def cmd_sim(a) -> None:
     from hwgen.ir import Graph
     from hwgen.verify import verify_rtl
 
-    g = Graph.load(Path(a.build))
+    g = Graph.load_build(Path(a.build))
     pause = a.backpressure or 0.0
     if not 0.0 <= pause < 1.0:
         raise HwgenError(f"--backpressure: a stall probability in [0, 1), not {pause}")

@@ -71,20 +71,21 @@ def _step_codegen(opts: CompileOptions, g: Graph) -> Graph:
     if rtl_dir.exists():
         shutil.rmtree(rtl_dir)
     rtl_dir.mkdir(parents=True)
-    for name, text in generate_rtl(g, str(rtl_dir)).items():
+    for name, text in generate_rtl(g).items():
         (rtl_dir / name).write_text(text)
     return g
 
 
 def _step_hls(opts: CompileOptions, g: Graph) -> Graph:
     from hwgen.backends.hls import generate_hls
-    from hwgen.flows.vitis_hls import write_tcl
+    from hwgen.flows.vitis_hls import copy_library, write_tcl
     hls_dir = (opts.out / "hls").resolve()
     if hls_dir.exists():
         shutil.rmtree(hls_dir)
     hls_dir.mkdir(parents=True)
     for name, text in generate_hls(g).items():
         (hls_dir / name).write_text(text)
+    copy_library(hls_dir)
     write_tcl(g, hls_dir, opts.board)
     return g
 
@@ -113,6 +114,8 @@ def compile_model(opts: CompileOptions, from_step: str | None = None,
     log = StepLog()
     start = names.index(from_step) if from_step else 0
     g = Graph.load(_checkpoint(out, start - 1, names[start - 1])) if start else None
+    if start == 0 and is_build(out):
+        clear_results(out)
     for k, (name, fn) in enumerate(STEPS[start:], start):
         progress(name)
         t0 = time.perf_counter()
@@ -121,10 +124,41 @@ def compile_model(opts: CompileOptions, from_step: str | None = None,
         log.seconds[name] = time.perf_counter() - t0
     g.save(out)
     write_report(g, out, opts.board)
+    from hwgen.manifest import write_manifest
+    write_manifest(out, g, opts.model, {"pe": opts.pe, "simd": opts.simd, "fold": opts.fold, "board": opts.board,
+                                        "target_fps": opts.target_fps, "from": from_step})
     return g, log
 
 
+#: what a compile leaves, and what tools made from it later: removed when a new compile starts,
+#: so nothing of a previous design (its Yosys figures, bitstream, package, waveforms, folding)
+#: is ever shown beside the new one. sim_build/ stays: its builds are keyed by content.
+RESULTS = ("steps", "rtl", "hls", "synth", "bitstream", "package", "deploy", "report", "waves", "folding.json",
+           "folding_search.json", "graph.json", "graph.npz", "report.json", "manifest.json")
+
+
+def is_build(out: Path) -> bool:
+    """A folder `hwgen compile` made (a manifest, or an older build's graph and report)."""
+    out = Path(out)
+    return (out / "manifest.json").is_file() or ((out / "graph.json").is_file() and (out / "report.json").is_file())
+
+
+def clear_results(out: Path) -> None:
+    """Remove a previous compile's artifacts and results from a build folder."""
+    from hwgen.manifest import MANIFEST
+    assert MANIFEST in RESULTS
+    for name in RESULTS:
+        p = Path(out) / name
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p)
+        elif p.exists() or p.is_symlink():
+            p.unlink()
+
+
 def _check_writable(out: Path) -> None:
+    if out.is_dir() and any(out.iterdir()) and not is_build(out):
+        raise HwgenError(f"{out}: not empty and not an hwgen build; compile into a new or empty folder "
+                         "(a build folder is emptied of the previous design's files)")
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".hwgen_write_test"
@@ -227,9 +261,11 @@ def simulate_csim(g: Graph, build: Path, values: np.ndarray):
     from hwgen.backends.common import stream_format
     from hwgen.backends.hls.csim import run_csim
 
+    from hwgen.manifest import check_build
     hls_dir = Path(build).resolve() / "hls"
     if not (hls_dir / "hwgen_top.cpp").is_file():
         raise HwgenError(f"{hls_dir}: no generated HLS code (run `hwgen compile` first)")
+    check_build(build, ("graph", "hls"), g)
     fmt = stream_format(g)
     frames = _input_frames(g, values)
     res = run_csim(hls_dir, frames, fmt.in_width)

@@ -114,7 +114,7 @@ def write_report(build: Path) -> dict[str, Path]:
     build = Path(build)
     try:
         report = json.loads((build / "report.json").read_text())
-        graph = Graph.load(build)
+        graph = Graph.load_build(build, ("report",))
     except FileNotFoundError:
         raise HwgenError(f"{build}: not a compiled build (run `hwgen compile` first)") from None
     if "estimate" not in report:

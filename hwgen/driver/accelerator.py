@@ -71,7 +71,7 @@ class Accelerator:
     def __init__(self, build: Path, transport, dma_width: int = 32):
         from hwgen.backends.common import stream_format
         from hwgen.ir import Graph
-        self.graph = Graph.load(Path(build))
+        self.graph = Graph.load_build(Path(build))
         fmt = stream_format(self.graph)
         self.layout = DmaLayout(fmt.in_width, fmt.in_beats, fmt.out_width, fmt.out_beats, dma_width)
         self.transport = transport

@@ -69,13 +69,11 @@ class SimTransport:
         self.build_seconds = 0.0
 
     def _model(self) -> Path:
-        from hwgen import ROOT
-        from hwgen.backends.rtl.codegen import rtl_sources
+        from hwgen.backends.rtl.codegen import shell_sources
         from hwgen.sim.runner import build
         report = json.loads((self.build / "report.json").read_text())
         st = report["stream"]
-        sources = rtl_sources(self.build / "rtl") + [str(ROOT / "rtl/hwgen_width_convert.v"),
-                                                     str(ROOT / "rtl/hwgen_axi_shell.v")]
+        sources = shell_sources(self.build / "rtl", "hwgen_axi_shell")
         params = {"IN_W": st["in_width"], "OUT_W": st["out_width"], "IN_BEATS": st["in_beats"],
                   "OUT_BEATS": st["out_beats"], "DMA_W": self.dma_width}
         bdir, seconds = build(self.sim, "hwgen_axi_shell", sources, self.build / "sim_build", params)
@@ -91,7 +89,8 @@ class SimTransport:
         job = {"batches": [[n, data.hex()] for n, data, _ in batches], "in_pause": self.in_pause,
                "out_pause": self.out_pause, "seed": self.seed,
                "max_cycles": int(1000 + 4 * slow * (frames + 2) * (self._bound + 64))}
-        res = run_test(self.sim, "hwgen_axi_shell", bdir, "hwgen.sim.shell_test", job, self.seed)
+        res = run_test(self.sim, "hwgen_axi_shell", bdir, "hwgen.sim.shell_test", job, self.seed,
+                       workdir=self.build / "rtl")
         self.last_registers = res["registers"]
         self.last_cycles = res["cycles"]
         outs = [bytes.fromhex(h) for h in res["outputs"]]

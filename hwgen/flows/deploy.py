@@ -46,7 +46,7 @@ def write_deploy(build: Path, board: str, deploy: Path) -> Path:
         if f.is_file() and (f.suffix in (".json", ".npz")):
             shutil.copy2(f, model / f.name)
     _copy_runtime(deploy)
-    g = Graph.load(build)
+    g = Graph.load_build(build)
     report = json.loads((build / "report.json").read_text())
     cfg = {"board": board, "bitfile": "hwgen.bit", "ip": "hwgen_0", "dma": "axi_dma_0",
            "dma_width": b["dma_width"], "clock_mhz": b["clock_mhz"], "cycles_per_frame": report["bound_cycles"],

@@ -16,13 +16,12 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from hwgen.backends.rtl.codegen import rtl_sources
+from hwgen.backends.rtl.codegen import shell_sources as rtl_shell_sources
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
-from hwgen.flows.yosys import summarize
+from hwgen.flows.yosys import relative_paths, summarize
 
 SHELL = "hwgen_byte_shell"
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 # part name -> (nextpnr device flag, package)
 _DEVICES = {"iCE40UP5K-SG48": ("--up5k", "sg48"), "iCE40HX8K-CT256": ("--hx8k", "ct256"),
@@ -30,8 +29,8 @@ _DEVICES = {"iCE40UP5K-SG48": ("--up5k", "sg48"), "iCE40HX8K-CT256": ("--hx8k", 
 
 
 def shell_sources(build: Path) -> list[str]:
-    """Kernels, the generated top, the width converters and the byte shell."""
-    return rtl_sources(build / "rtl") + [str(ROOT / "rtl/hwgen_width_convert.v"), str(ROOT / "rtl" / f"{SHELL}.v")]
+    """Kernels, the generated top, the width converters and the byte shell (the build's copies)."""
+    return rtl_shell_sources(Path(build) / "rtl", SHELL)
 
 
 def _stream_widths(build: Path) -> tuple[int, int]:
@@ -72,6 +71,8 @@ def build_bitstream(build: Path, board: str = "icebreaker",
     build = Path(build).resolve()
     if not (build / "report.json").is_file():
         raise HwgenError(f"{build}: not a compiled build (run `hwgen compile` first)")
+    from hwgen.manifest import check_build
+    check_build(build, ("graph", "rtl", "report"))
     in_w, out_w = _stream_widths(build)
     work = build / "bitstream" / board
     work.mkdir(parents=True, exist_ok=True)
@@ -79,7 +80,7 @@ def build_bitstream(build: Path, board: str = "icebreaker",
 
     progress("yosys synth_ice40")
     (work / "synth.ys").write_text(
-        f"read_verilog -defer {' '.join(shell_sources(build))}\n"
+        f"read_verilog -defer {relative_paths(shell_sources(build), work)}\n"
         f"hierarchy -top {SHELL} -chparam IN_W {in_w} -chparam OUT_W {out_w}\n"
         f"synth_ice40 -top {SHELL} -json {SHELL}.json\n"
         "tee -q -o stat.json stat -json\n")

@@ -15,16 +15,27 @@ from hwgen.ir import Graph
 
 def write_tcl(g: Graph, hls_dir: Path, board: str) -> Path | None:
     """Write `hls_dir/vitis_hls.tcl` for the board's part and clock (AMD boards; for others
-    no script is written, since Vitis HLS cannot target their parts)."""
+    no script is written, since Vitis HLS cannot target their parts). The script names files
+    relative to its folder, where the HLS kernel library is copied (see `copy_library`)."""
     b = load_board(board)
     if b["flow"] != "vivado":
         return None
     text = render("tcl/vitis_hls.tcl.j2", version=__version__, graph_name=g.name, board=board, part=b["part"],
                   clock_ns=round(1000.0 / b["clock_mhz"], 3), project="hwgen_hls", top="hwgen_top",
-                  lib_dir=str(ROOT / "hls"))
+                  lib_dir=".")
     path = hls_dir / "vitis_hls.tcl"
     path.write_text(text)
     return path
+
+
+HLS_LIBRARY = ("hwgen_hls.h", "csim_main.cpp")
+
+
+def copy_library(hls_dir: Path) -> None:
+    """Copy the hand-written HLS kernel library into a build's hls/: the build needs nothing
+    of the checkout to be C-simulated or synthesised."""
+    for name in HLS_LIBRARY:
+        shutil.copyfile(ROOT / "hls" / name, Path(hls_dir) / name)
 
 
 def run_vitis_hls(build: Path) -> Path:

@@ -11,8 +11,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from hwgen import ROOT, __version__
-from hwgen.backends.rtl.codegen import rtl_sources
+from hwgen import __version__
+from hwgen.backends.rtl.codegen import shell_sources
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
@@ -60,9 +60,9 @@ def package_script(build: Path, board: str, deploy_dir: Path, sources: list[str]
     ps = _PS[b["ps"]]
     return render("tcl/vivado_package.tcl.j2", version=__version__, graph_name=graph_name, board=board,
                   board_id=board.replace("-", "_"), part=b["part"], board_part=b["board_part"], top=ACCEL_TOP,
-                  sources=sources, mem_dir=str(Path(build).resolve() / "rtl"), ps=b["ps"], ps_vlnv=ps["vlnv"],
+                  sources=sources, mem_dir="../../rtl", ps=b["ps"], ps_vlnv=ps["vlnv"],
                   ps_rule=ps["rule"], ps_config=ps["config"](b), ps_master=ps["master"], ps_slave=ps["slave"],
-                  ps_clock=ps["clock"], dma_width=b["dma_width"], deploy_dir=str(deploy_dir),
+                  ps_clock=ps["clock"], dma_width=b["dma_width"], deploy_dir=f"../../deploy/{board}",
                   jobs=max(1, min(8, os.cpu_count() or 1)))
 
 
@@ -75,12 +75,12 @@ def write_package(build: Path, board: str) -> dict[str, Path]:
     if not (build / "report.json").is_file():
         raise HwgenError(f"{build}: not a compiled build (run `hwgen compile` first)")
     zynq_board(board)
-    graph = Graph.load(build)
+    graph = Graph.load_build(build, ("rtl", "report"))
     pkg = build / "package" / board
     pkg.mkdir(parents=True, exist_ok=True)
     (pkg / f"{ACCEL_TOP}.v").write_text(accel_wrapper(build, board))
-    sources = rtl_sources(build / "rtl") + [str(ROOT / "rtl/hwgen_width_convert.v"),
-                                            str(ROOT / "rtl/hwgen_axi_shell.v"), str(pkg / f"{ACCEL_TOP}.v")]
+    # relative to the script's folder (package/<board>/): the build's own copies of the sources
+    sources = [os.path.relpath(p, pkg) for p in shell_sources(build / "rtl", "hwgen_axi_shell")] + [f"{ACCEL_TOP}.v"]
     deploy = build / "deploy" / board
     (pkg / "package.tcl").write_text(package_script(build, board, deploy, sources, graph.name))
     write_deploy(build, board, deploy)

@@ -4,6 +4,7 @@ board's device family. A first piece of issue 6; estimates and place-and-route c
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -31,12 +32,20 @@ _RESOURCES = {
 }
 
 
-def synth_script(build: Path, family: str) -> str:
-    """The Yosys script: read the kernels and the top (elaboration deferred, so each kernel is
-    built with the top's parameters and ROM files), synthesize, write statistics as JSON."""
+def relative_paths(paths: list[str], work: Path) -> str:
+    """Source paths relative to the folder Yosys runs in, space-separated: the build's own
+    names, so a moved build's scripts still work and no user path (spaces, quotes) is quoted.
+    Yosys reads $readmemh files beside the source that names them."""
+    return " ".join(os.path.relpath(p, work) for p in paths)
+
+
+def synth_script(build: Path, family: str, work: Path) -> str:
+    """The Yosys script, run in `work`: read the kernels and the top (elaboration deferred, so
+    each kernel is built with the top's parameters and ROM files), synthesize, write statistics
+    as JSON."""
     if family not in SYNTH_COMMANDS:
         raise HwgenError(f"Yosys: no synthesis command for device family '{family}'")
-    sources = " ".join(rtl_sources(Path(build).resolve() / "rtl"))
+    sources = relative_paths(rtl_sources(Path(build).resolve() / "rtl"), work)
     return (f"read_verilog -defer {sources}\n"
             f"hierarchy -top {TOP_NAME}\n"
             f"{SYNTH_COMMANDS[family]} -top {TOP_NAME} -flatten\n"
@@ -79,9 +88,11 @@ def run_yosys(build: Path, board: str) -> dict:
     build = Path(build).resolve()
     if not (build / "rtl" / f"{TOP_NAME}.v").is_file():
         raise HwgenError(f"{build / 'rtl'}: no generated Verilog (run `hwgen compile` first)")
+    from hwgen.manifest import check_build
+    check_build(build, ("graph", "rtl"))
     work = build / "synth" / board
     work.mkdir(parents=True, exist_ok=True)
-    (work / "synth.ys").write_text(synth_script(build, b["family"]))
+    (work / "synth.ys").write_text(synth_script(build, b["family"], work))
     t0 = time.perf_counter()
     with open(work / "yosys.log", "w") as log:
         p = subprocess.run([exe, "-q", "synth.ys"], cwd=work, stdout=log, stderr=subprocess.STDOUT)

@@ -102,6 +102,12 @@ class Graph:
         """Write graph.json and graph.npz into `folder`."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
+        doc, arrays = self.to_doc()
+        (folder / "graph.json").write_text(json.dumps(doc, indent=1))
+        np.savez(folder / "graph.npz", **arrays)
+
+    def to_doc(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """The graph as a JSON document and its named arrays (what `save` writes)."""
         arrays: dict[str, np.ndarray] = {}
         nodes = []
         for n in self.nodes:
@@ -114,10 +120,17 @@ class Graph:
                 else:
                     entry[f.name] = _to_json(v)
             nodes.append(entry)
-        doc = {"name": self.name, "input_shape": self.input_shape,
-               "output_shape": self.output_shape, "nodes": nodes}
-        (folder / "graph.json").write_text(json.dumps(doc, indent=1))
-        np.savez(folder / "graph.npz", **arrays)
+        doc = {"name": self.name, "input_shape": _to_json(self.input_shape),
+               "output_shape": _to_json(self.output_shape), "nodes": nodes}
+        return doc, arrays
+
+    @staticmethod
+    def load_build(build: Path, parts: tuple[str, ...] = ("graph",)) -> "Graph":
+        """Load a compiled build's graph after checking its manifest: graph.json/.npz and the
+        other `parts` ("rtl", "hls", "report") unchanged since `hwgen compile`."""
+        from hwgen.manifest import check_build
+        check_build(Path(build), tuple(dict.fromkeys(("graph", *parts))))
+        return Graph.load(build)
 
     @staticmethod
     def load(folder: Path) -> "Graph":

@@ -53,6 +53,7 @@ def simulate_accelerator(g: Graph, build: Path, values: np.ndarray, sim: str = "
     layer's integer outputs (B, elements), AccelSim). `sources` replaces the build's Verilog
     (tests use it to simulate a wrapped, faulty top)."""
     from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
+    from hwgen.manifest import check_build
     from hwgen.sim.tools import require_simulator
 
     testbench = testbench or default_testbench(sim)
@@ -69,6 +70,8 @@ def simulate_accelerator(g: Graph, build: Path, values: np.ndarray, sim: str = "
         if not (rtl_dir / f"{TOP_NAME}.v").is_file():
             raise HwgenError(f"{rtl_dir}: no generated Verilog (run `hwgen compile` first)")
         sources = rtl_sources(rtl_dir)
+    # the Verilog and its ROM images must be this graph's, unchanged since compile
+    check_build(build, ("graph", "rtl") if sources == rtl_sources(rtl_dir) else ("graph",), g)
     if trace is not None:  # the testbench runs in the build's rtl/: the path must not depend on it
         trace = Path(trace).resolve()
         trace.parent.mkdir(parents=True, exist_ok=True)
@@ -137,7 +140,8 @@ def _cocotb(g, build, sources, values, sim, in_pause, out_pause, seed, trace, tr
     frames = pack_frames(element_bits(values, fmt.in_elem_bits), fmt.in_width)
     _watchdog, limit = _limits(g, len(frames), in_pause, out_pause)
     t0 = time.perf_counter()
-    res = simulate(sim, TOP_NAME, sources, build / "sim_build", frames, limit, in_pause, out_pause, seed)
+    res = simulate(sim, TOP_NAME, sources, build / "sim_build", frames, limit, in_pause, out_pause, seed,
+                   workdir=build / "rtl")
     seconds = time.perf_counter() - t0 - res.build_seconds
     short = [k for k, f in enumerate(res.frames) if len(f) != fmt.out_beats]
     if short:  # TLAST in the wrong place splits frames wrongly

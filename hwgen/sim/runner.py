@@ -72,19 +72,22 @@ def build(sim: str, top: str, sources: list[str], cache_dir: Path,
 def simulate(sim: str, top: str, sources: list[str], cache_dir: Path, frames: list[list[int]],
              max_cycles: int, in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1,
              ports: dict | None = None, parameters: dict | None = None,
-             out_frames: int | None = None) -> SimResult:
+             out_frames: int | None = None, workdir: Path | None = None) -> SimResult:
     """Stream `frames` (lists of beat integers) through `top`; returns the `out_frames`
-    (default: as many as sent) output frames that came out."""
+    (default: as many as sent) output frames that came out. The simulator runs in `workdir`
+    (a build's rtl/, where its ROM images are) when given."""
     bdir, seconds = build(sim, top, sources, cache_dir, parameters)
     out = run_test(sim, top, bdir, "hwgen.sim.stream_test",
                    {"frames": frames, "max_cycles": max_cycles, "in_pause": in_pause, "out_pause": out_pause,
-                    "seed": seed, "ports": ports or {}, "out_frames": out_frames}, seed)
+                    "seed": seed, "ports": ports or {}, "out_frames": out_frames}, seed, workdir)
     return SimResult(out["frames"], out["done_cycles"], seconds)
 
 
-def run_test(sim: str, top: str, bdir: Path, test_module: str, job: dict, seed: int = 1) -> dict:
+def run_test(sim: str, top: str, bdir: Path, test_module: str, job: dict, seed: int = 1,
+             workdir: Path | None = None) -> dict:
     """Run one of hwgen's cocotb tests on a built model: the job goes in as JSON through
-    HWGEN_SIM_JOB, the test's JSON result comes back."""
+    HWGEN_SIM_JOB, the test's JSON result comes back. The simulator's working folder is
+    `workdir` when given ($readmemh names resolve there), else a fresh folder in the build."""
     from cocotb_tools.runner import get_runner
 
     tmp = tempfile.mkdtemp(prefix="run-", dir=bdir)  # kept when the run fails, for its log
@@ -94,7 +97,7 @@ def run_test(sim: str, top: str, bdir: Path, test_module: str, job: dict, seed: 
     env = {"HWGEN_SIM_JOB": str(job_file), "HWGEN_SIM_RESULT": str(res), "COCOTB_RANDOM_SEED": str(seed)}
     with _no_exit(f"{sim} simulation of '{top}' failed (log: {tmp}/sim.log)"):
         runner.test(test_module=test_module, hdl_toplevel=top, hdl_toplevel_lang="verilog", build_dir=bdir,
-                    test_dir=tmp, extra_env=env, timescale=TIMESCALE, log_file=Path(tmp) / "sim.log",
+                    test_dir=workdir or tmp, extra_env=env, timescale=TIMESCALE, log_file=Path(tmp) / "sim.log",
                     results_xml=str(Path(tmp) / "results.xml"))
     if not res.exists():
         log = (Path(tmp) / "sim.log").read_text() if (Path(tmp) / "sim.log").exists() else ""

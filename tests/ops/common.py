@@ -36,6 +36,8 @@ def write_rtl(g: Graph, out: Path) -> Path:
     """Generate the top and ROM images for `g` into out/rtl (what `hwgen compile` does)."""
     rtl = (out / "rtl").resolve()
     rtl.mkdir(parents=True, exist_ok=True)
-    for name, text in generate_rtl(g, str(rtl)).items():
+    for name, text in generate_rtl(g).items():
         (rtl / name).write_text(text)
+    from hwgen.manifest import write_manifest
+    write_manifest(out, g)
     return out

@@ -20,7 +20,7 @@ def test_summarize_groups_cells():
 
 def test_unknown_family_is_refused(tmp_path):
     with pytest.raises(HwgenError, match="no synthesis command for device family 'gowin'"):
-        synth_script(tmp_path, "gowin")
+        synth_script(tmp_path, "gowin", tmp_path)
 
 
 @pytest.mark.parametrize("board", ["pynq-z2", "icebreaker"])

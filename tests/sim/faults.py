@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hwgen.backends.rtl.codegen import RTL_LIBRARY, TOP_NAME
+from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
 from hwgen.backends.common import stream_format
 from hwgen.ir import Graph
-from tests.conftest import ROOT
 
 # each fault: (what the wrapper drives into the core and out to the bench), beat N counted from 0
 FAULTS = {
@@ -79,4 +78,14 @@ def faulty_sources(g: Graph, build: Path, fault: str, beat: int, folder: Path) -
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{TOP_NAME}_{fault}.v"
     path.write_text(faulty_top(g, build, fault, beat))
-    return [str(ROOT / p) for p in RTL_LIBRARY] + [str(path)]
+    return rtl_sources(Path(build) / "rtl")[:-1] + [str(path)]
+
+
+def rehash(build: Path) -> None:
+    """Record a deliberately changed build's files in its manifest (test-only faults)."""
+    import json
+    from hwgen.manifest import MANIFEST, file_hash
+    path = Path(build) / MANIFEST
+    doc = json.loads(path.read_text())
+    doc["artifacts"] = {k: file_hash(Path(build) / k) for k in doc["artifacts"]}
+    path.write_text(json.dumps(doc))

@@ -17,7 +17,7 @@ from hwgen.sim.vcd import read_vcd
 from hwgen.verify import random_inputs, verify_rtl
 from tests.conftest import ROOT
 from tests.helpers import need_tool, random_mlp
-from tests.sim.faults import faulty_sources, faulty_top
+from tests.sim.faults import faulty_sources, faulty_top, rehash
 
 pytestmark = pytest.mark.rtlsim
 
@@ -119,6 +119,7 @@ def test_hwgen_sim_writes_a_waveform_at_the_first_mismatch(odd_build, tmp_path):
     bad = tmp_path / "bad"
     shutil.copytree(out, bad, ignore=shutil.ignore_patterns("sim_build", "waves"))
     (bad / "rtl" / "hwgen_top.v").write_text(faulty_top(g, out, "flip", 2 * beats))
+    rehash(bad)  # the fault is deliberate: the manifest would (rightly) refuse a changed top
     p = subprocess.run([sys.executable, "-m", "hwgen", "sim", str(bad), "--frames", "8"],
                        capture_output=True, text=True)
     assert p.returncode == 1, p.stdout + p.stderr

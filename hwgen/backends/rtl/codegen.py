@@ -1,13 +1,19 @@
 """Verilog backend: one rtl/ kernel instance per hardware node, ROM images, a stitched top.
 
-`generate_rtl(graph, mem_dir)` returns {relative path: content}; nothing here runs a tool.
+`generate_rtl(graph)` returns {relative path: content}; nothing here runs a tool.
 Each op type has a small function giving its module, parameters and ROM files; the template
 only wires instances in a chain with a FIFO in front of each.
+
+The build's rtl/ is self-contained: the library kernels are copied in beside the top, and
+the top names its ROM images by file name alone. Simulators run in rtl/ (Verilator and Icarus
+read $readmemh files relative to their working folder), and Yosys finds them beside the
+source that reads them, so a moved or copied build simulates and synthesises the same.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from hwgen import ROOT, __version__
 from hwgen.backends.common import identifier, instance_nodes, stream_format
@@ -20,6 +26,8 @@ TOP_NAME = "hwgen_top"
 #: hand-written kernels the generated top may instantiate (paths relative to the repository)
 RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_popcount.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_or.v",
                "rtl/hwgen_int_sign.v", "rtl/hwgen_residual.v"]
+#: the shells around the top (AXI-Lite + DMA widths for Zynq, bytes for iCE40), copied too
+SHELL_LIBRARY = ["rtl/hwgen_width_convert.v", "rtl/hwgen_axi_shell.v", "rtl/hwgen_byte_shell.v"]
 
 
 def _hex_lines(words: list[int], bits: int) -> str:
@@ -27,7 +35,7 @@ def _hex_lines(words: list[int], bits: int) -> str:
     return "".join(f"{w:0{digits}x}\n" for w in words)
 
 
-def _mvu(n: XnorMVU, lid: str, mem_dir: str, files: dict) -> tuple[str, list, int]:
+def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
     wfile, tfile = f"{lid}_weights.mem", f"{lid}_thresholds.mem"
     files[wfile] = _hex_lines(n.weight_words(), n.pe * n.simd)
     if n.has_thresholds:
@@ -36,12 +44,11 @@ def _mvu(n: XnorMVU, lid: str, mem_dir: str, files: dict) -> tuple[str, list, in
               ("IN_BITS", n.in_bits), ("IN_SIGNED", int(n.in_signed)), ("USE_THR", int(n.has_thresholds)),
               ("N_THR", n.n_thr), ("LEVELS", int(n.levels)), ("LEVEL_OFF", n.out_offset),
               ("CNT_W", n.count_bits), ("THR_W", n.thr_bits), ("OUT_LANE_W", n.out_lane_bits),
-              ("WEIGHT_FILE", f'"{mem_dir}/{wfile}"'),
-              ("THR_FILE", f'"{mem_dir}/{tfile}"' if n.has_thresholds else '""')]
+              ("WEIGHT_FILE", f'"{wfile}"'), ("THR_FILE", f'"{tfile}"' if n.has_thresholds else '""')]
     return "hwgen_mvu", params, n.pe * n.out_lane_bits
 
 
-def _residual(n: ResidualBlock, lid: str, mem_dir: str, files: dict) -> tuple[str, list, int]:
+def _residual(n: ResidualBlock, lid: str, files: dict) -> tuple[str, list, int]:
     if n.in_width != n.pe * n.h_bits:
         raise HwgenError(f"node '{n.name}': its input beats ({n.in_width} bits) are not PE={n.pe} lanes of "
                          f"{n.h_bits} bits; a residual block needs its producer's PE")
@@ -51,20 +58,20 @@ def _residual(n: ResidualBlock, lid: str, mem_dir: str, files: dict) -> tuple[st
     params = [("MW", n.mw), ("PE", n.pe), ("SIMD", n.simd), ("IN_EW", n.h_bits), ("OUT_EW", n.out_lane_bits),
               ("LEVEL_W", n.out_bits), ("N_THR", n.n_thr), ("LEVEL_OFF", n.out_offset), ("CNT_W", n.count_bits),
               ("THR_W", n.thr_bits), ("SC_DEPTH", n.shortcut_depth),
-              ("WEIGHT_FILE", f'"{mem_dir}/{wfile}"'), ("THR_FILE", f'"{mem_dir}/{tfile}"')]
+              ("WEIGHT_FILE", f'"{wfile}"'), ("THR_FILE", f'"{tfile}"')]
     return "hwgen_residual", params, n.pe * n.out_lane_bits
 
 
-def _int_sign(n: IntSign, lid: str, mem_dir: str, files: dict) -> tuple[str, list, int]:
+def _int_sign(n: IntSign, lid: str, files: dict) -> tuple[str, list, int]:
     return "hwgen_int_sign", [("LANES", n.lanes), ("EW", n.bits)], n.out_width
 
 
-def _swg(n: SlidingWindow, lid: str, mem_dir: str, files: dict) -> tuple[str, list, int]:
+def _swg(n: SlidingWindow, lid: str, files: dict) -> tuple[str, list, int]:
     params = [("H", n.h), ("W", n.w), ("PIX_W", n.pixel_bits), ("IN_W", n.in_width), ("K", n.k), ("S", n.stride)]
     return "hwgen_swg", params, n.out_width
 
 
-def _window_or(n: WindowOr, lid: str, mem_dir: str, files: dict) -> tuple[str, list, int]:
+def _window_or(n: WindowOr, lid: str, files: dict) -> tuple[str, list, int]:
     return "hwgen_window_or", [("C", n.c), ("KK", n.k * n.k)], n.out_width
 
 
@@ -72,20 +79,17 @@ _INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or, Residual
               IntSign: _int_sign}
 
 
-def generate_rtl(graph: Graph, mem_dir: str) -> dict[str, str]:
-    """Render the accelerator: `hwgen_top.v` and the ROM images (.mem) of its layers.
-
-    `mem_dir` is the absolute folder the .mem files will be written to; $readmemh paths in the
-    top point there, so simulators and synthesis find them whatever their working folder.
-    """
-    files: dict[str, str] = {}
+def generate_rtl(graph: Graph) -> dict[str, str]:
+    """Render the accelerator: `hwgen_top.v`, the ROM images (.mem) of its layers (named
+    relative to the folder they are written to), and copies of the library kernels."""
+    files: dict[str, str] = {Path(p).name: (ROOT / p).read_text() for p in RTL_LIBRARY + SHELL_LIBRARY}
     insts = []
     for k, n in enumerate(instance_nodes(graph)):
         make = _INSTANCES.get(type(n))
         if make is None:
             raise HwgenError(f"node '{n.name}': the RTL backend has no kernel for {type(n).__name__}")
         lid = f"l{k}_{identifier(n.name)}"
-        module, params, out_width = make(n, lid, mem_dir, files)
+        module, params, out_width = make(n, lid, files)
         insts.append(dict(name=n.name, kind=type(n).__name__, id=lid, module=module, params=params,
                           in_width=n.in_width, out_width=out_width, fifo_depth=max(2, n.fifo_depth),
                           cycles=n.cycles, src="s_axis" if k == 0 else f"{insts[-1]['id']}_out"))
@@ -100,5 +104,13 @@ def generate_rtl(graph: Graph, mem_dir: str) -> dict[str, str]:
 
 
 def rtl_sources(build_rtl_dir) -> list[str]:
-    """Every Verilog file of a generated accelerator: the library kernels and its top."""
-    return [str(ROOT / p) for p in RTL_LIBRARY] + [str(build_rtl_dir / f"{TOP_NAME}.v")]
+    """Every Verilog file of a generated accelerator: the build's copies of the library
+    kernels and its top."""
+    d = Path(build_rtl_dir)
+    return [str(d / Path(p).name) for p in RTL_LIBRARY] + [str(d / f"{TOP_NAME}.v")]
+
+
+def shell_sources(build_rtl_dir, shell: str) -> list[str]:
+    """The accelerator's sources plus the width converter and `shell` (a file of SHELL_LIBRARY)."""
+    d = Path(build_rtl_dir)
+    return rtl_sources(d) + [str(d / "hwgen_width_convert.v"), str(d / f"{shell}.v")]
