@@ -106,14 +106,24 @@ def build_native(sources: list[str], top: str, cache_dir: Path, trace: bool = Fa
         return exe, 0.0
     progress(f"Verilator: building the native {kind} of '{top}'")
     Path(cache_dir).mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="obj-", dir=cache_dir))
+    # GNU make cannot build in a folder whose path has a space, and a build may live anywhere:
+    # Verilator builds in a fresh temporary folder with copies of every source
+    tmp = Path(tempfile.mkdtemp(prefix="hwgen-verilator-"))
+    if " " in str(tmp):
+        raise HwgenError(f"{tmp}: the temporary folder's path has a space, which GNU make cannot build in; "
+                         "set TMPDIR to a folder without one")
     defines = [f"-DHWGEN_TOP_HEADER='\"V{top}.h\"'", f"-DHWGEN_TOP_CLASS=V{top}",
                *(["-DHWGEN_TRACE"] if trace else [])]
+    shutil.copyfile(tb, tmp / tb.name)
+    rel = []
+    for k, s in enumerate(sources):
+        rel.append(f"{k:02d}_{Path(s).name}")
+        shutil.copyfile(s, tmp / rel[-1])
     cmd = [tool_path("verilator"), "--cc", "--exe", "--build", "-j", str(os.cpu_count() or 2), *flags,
-           "--top-module", top, "-Mdir", str(tmp), "-o", exe.name, "-CFLAGS", " ".join(["-O2", *defines]),
-           "-MAKEFLAGS", MAKE_FLAGS + objcache_flags(), *sources, str(tb)]
+           "--top-module", top, "-Mdir", ".", "-o", exe.name, "-CFLAGS", " ".join(["-O2", *defines]),
+           "-MAKEFLAGS", MAKE_FLAGS + objcache_flags(), *rel, tb.name]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0 or not (tmp / exe.name).is_file():
         log = Path(cache_dir) / f"native-{kind}-{top}-build.log"
