@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hwgen.cli_io import load_npy, non_negative, positive, save_npy, sizes
 from hwgen.errors import HwgenError
 
 
@@ -31,7 +32,7 @@ def cmd_train(a) -> None:
     out = Path(a.output)
     split = load_dataset(a.dataset, flat=a.model != "cnn")
     torch.manual_seed(a.seed)
-    hidden = [int(h) for h in a.hidden.split(",")] if a.hidden else None
+    hidden = a.hidden
     binarizer = a.binarizer or ("bireal" if a.model == "bireal-mlp" else None)
     model = build_model(a.model, split.x_train.shape[1:], split.num_classes, hidden, binarizer=binarizer,
                         input_bits=a.input_bits, shift_bn=a.shift_bn)
@@ -98,29 +99,12 @@ def _print_fit(con, report: dict) -> None:
               + ("" if ok else "  [bold red]DOES NOT FIT[/]"))
 
 
-def _load_npy(path: str, what: str) -> np.ndarray:
-    try:
-        return np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise HwgenError(f"{path}: {what} file not found") from None
-    except (ValueError, OSError, EOFError) as e:
-        raise HwgenError(f"{path}: not a readable .npy array ({e})") from None
-
-
-def _save_npy(path: str, arr: np.ndarray) -> None:
-    try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, arr)
-    except OSError as e:
-        raise HwgenError(f"{path}: cannot write ({e.strerror})") from None
-
-
 def cmd_run(a) -> None:
     from hwgen.ir import Graph
     from hwgen.pipeline import run_golden, run_rtl
 
     g = Graph.load_build(Path(a.build))
-    x = _load_npy(a.input, "input")
+    x = load_npy(a.input, "input")
     if a.backend == "golden":
         y = run_golden(g, x)
     elif a.backend == "csim":
@@ -134,9 +118,9 @@ def cmd_run(a) -> None:
               f"{len(x) / max(res.run_seconds, 1e-9):,.0f} frames/s simulated"
               + (f", build {res.build_seconds:.1f} s" if res.build_seconds else "")
               + (f"; waveform {a.trace}" if a.trace else ""))
-    _save_npy(a.output, y.astype(np.float32))
+    save_npy(a.output, y.astype(np.float32))
     if a.labels:
-        _save_npy(a.labels, np.argmax(y.reshape(len(y), -1), axis=1))  # first maximum, as torch
+        save_npy(a.labels, np.argmax(y.reshape(len(y), -1), axis=1))  # first maximum, as torch
     print(f"wrote {a.output}" + (f" and {a.labels}" if a.labels else ""))
 
 
@@ -270,18 +254,27 @@ def cmd_bench(a) -> None:
 
 
 # ---------------------------------------------------------------------------- parser
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with hwgen's contract for bad input: one line naming the flag, exit status 1
+    (argparse's own is a usage block and status 2)."""
+
+    def error(self, message: str):
+        self.exit(1, f"hwgen {self.prog.split(' ', 1)[-1] if ' ' in self.prog else ''}: error: {message}\n"
+                     .replace("hwgen : ", "hwgen: "))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
-    p = argparse.ArgumentParser(prog="hwgen", description="Binary neural nets to verified FPGA dataflow hardware.")
+    p = OneLineParser(prog="hwgen", description="Binary neural nets to verified FPGA dataflow hardware.")
     sub = p.add_subparsers(dest="command", required=True)
 
     t = sub.add_parser("train", help="train a binary net with Brevitas and export QONNX")
     t.add_argument("--model", default="mlp", help="mlp, cnn, or bireal-mlp (Bi-Real: shortcuts around "
                                                    "each binary layer; --hidden gives equal widths, e.g. 128,128,128)")
     t.add_argument("--dataset", default="digits")
-    t.add_argument("--epochs", type=int, default=60)
-    t.add_argument("--hidden", default=None, help="hidden layer sizes, e.g. 256,128")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--epochs", type=positive, default=60)
+    t.add_argument("--hidden", type=sizes, default=None, help="hidden layer sizes, e.g. 256,128")
+    t.add_argument("--seed", type=non_negative, default=0)
     t.add_argument("--input-bits", type=int, choices=(1, 8), default=1,
                    help="mlp: 1 (input BatchNorm + sign, the default) or 8 (bnn_pynq's 8-bit input quantizer)")
     t.add_argument("--binarizer", help="training method of the binary activations: ste, stochastic, abc, "
@@ -291,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="adam (default) or adamax (BNN's optimizer)")
     t.add_argument("--shift-bn", action="store_true",
                    help="mlp: BNN's shift-based BatchNorm (power-of-two scales) in the hidden layers")
-    t.add_argument("--pretrain-epochs", type=int, default=0,
+    t.add_argument("--pretrain-epochs", type=non_negative, default=0,
                    help="first train the real-valued twin with clip(x, -1, 1) activations for this many "
                         "epochs (Bi-Real's pretraining step)")
     t.add_argument("-o", "--output", default="model.onnx")
@@ -300,8 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compile", help="QONNX model -> IR -> Verilog in a build folder")
     c.add_argument("model")
     c.add_argument("-o", "--output", default="build")
-    c.add_argument("--pe", type=_positive, help="PE of every layer (clipped to its size)")
-    c.add_argument("--simd", type=_positive, help="SIMD of every layer (clipped to its size)")
+    c.add_argument("--pe", type=positive, help="PE of every layer (clipped to its size)")
+    c.add_argument("--simd", type=positive, help="SIMD of every layer (clipped to its size)")
     c.add_argument("--fold", help="JSON file: {layer: {pe: N, simd: N}}")
     c.add_argument("--from", dest="from_step", help="resume from a step (import, lower, fold, codegen, hls)")
     c.add_argument("--board", default="pynq-z2", help="board of boards/: part, clock, resources to fit")
@@ -324,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sim", help="simulate the accelerator on random frames against the golden model")
     s.add_argument("build")
     s.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
-    s.add_argument("--frames", type=_positive, default=100)
+    s.add_argument("--frames", type=positive, default=100)
     s.add_argument("--backpressure", type=float, nargs="?", const=0.3, metavar="P",
                    help="random stalls on input valid and output ready, probability P each cycle (0.3 if no P)")
     s.add_argument("--testbench", choices=("native", "cocotb"),
@@ -354,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     dt = sub.add_parser("deploy-test", help="run the PYNQ driver against a simulation of the shell, vs golden")
     dt.add_argument("build")
     dt.add_argument("--board", default="pynq-z2", help="board whose DMA width the shell uses")
-    dt.add_argument("--frames", type=_positive, default=100)
+    dt.add_argument("--frames", type=positive, default=100)
     dt.add_argument("--batch", default="1,7,64", help="comma-separated frames per DMA transfer")
     dt.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
     dt.set_defaults(func=cmd_deploy_test)
@@ -362,14 +355,14 @@ def build_parser() -> argparse.ArgumentParser:
     cp = sub.add_parser("compare", help="train every binarizer (3 seeds) and its float twin; table and plot")
     cp.add_argument("-o", "--output", default="build/compare")
     cp.add_argument("--methods", help="comma-separated subset of ste,stochastic,abc,tanh,bireal,mlp,bireal-net")
-    cp.add_argument("--seeds", type=_positive, default=3)
-    cp.add_argument("--epochs", type=_positive, default=60)
+    cp.add_argument("--seeds", type=positive, default=3)
+    cp.add_argument("--epochs", type=positive, default=60)
     cp.set_defaults(func=cmd_compare)
 
     hs = sub.add_parser("hash", help="DLBHC hash codes on digits: compiled, Hamming retrieval mAP vs LSH")
     hs.add_argument("-o", "--output", default="build/hash")
     hs.add_argument("--bits", default="16,32,48")
-    hs.add_argument("--epochs", type=_positive, default=60)
+    hs.add_argument("--epochs", type=positive, default=60)
     hs.add_argument("--rtl", choices=("verilator", "icarus"), help="also take the test codes from RTL simulation")
     hs.set_defaults(func=cmd_hash)
 
@@ -394,16 +387,6 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", default="build/bench")
     b.set_defaults(func=cmd_bench)
     return p
-
-
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{v} must be >= 1")
-    return v
 
 
 def main(argv: list[str] | None = None) -> int:

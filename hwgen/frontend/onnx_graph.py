@@ -22,6 +22,8 @@ def load_clean(path: Path) -> onnx.ModelProto:
         raise HwgenError(f"{path}: not a readable ONNX model ({type(e).__name__}: {e})") from None
     if not model.graph.node:
         raise HwgenError(f"{path}: the ONNX graph has no nodes")
+    from hwgen.frontend.validate import validate_model
+    validate_model(model, str(path))
     from qonnx.core.modelwrapper import ModelWrapper
     from qonnx.util.cleanup import cleanup_model
     try:

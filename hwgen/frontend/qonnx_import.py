@@ -332,6 +332,11 @@ class _Walker(ShortcutPath):
         return w, s
 
     def unsupported(self, n: onnx.NodeProto, where: str) -> UnsupportedError:
+        if n.op_type in ("MatMul", "Gemm", "Conv") and where == "before the first quantizer":
+            # a plain (float) PyTorch model: its layers are supported, its lack of quantizers not
+            return UnsupportedError(n.name, f"a {n.op_type} layer before any quantizer: hwgen compiles "
+                                    "quantized nets (Brevitas, exported with export_qonnx), whose input "
+                                    "is quantized (BipolarQuant or Quant) before the first layer")
         return UnsupportedError(n.name, f"op '{n.op_type}' is not supported {where} "
                                 f"(supported: {_SUPPORTED})")
 

@@ -44,15 +44,22 @@ def apply_folding(graph: Graph, pe: int | None = None, simd: int | None = None,
         if unknown:
             raise HwgenError(f"folding: layer '{name}': unknown keys {sorted(unknown)}")
         n = mvus[name]
-        n.pe = int(entry.get("pe", entry.get("PE", n.pe)))
-        n.simd = int(entry.get("simd", entry.get("SIMD", n.simd)))
-        n.fifo_depth = int(entry.get("fifo_depth", n.fifo_depth))
+        n.pe = _count(name, "pe", entry.get("pe", entry.get("PE", n.pe)))
+        n.simd = _count(name, "simd", entry.get("simd", entry.get("SIMD", n.simd)))
+        n.fifo_depth = _count(name, "fifo_depth", entry.get("fifo_depth", n.fifo_depth))
         if not (1 <= n.pe <= n.mh and 1 <= n.simd <= n.mw):
             raise HwgenError(f"folding: layer '{name}' ({n.mh}x{n.mw}): PE={n.pe} must be in "
                              f"[1, {n.mh}] and SIMD={n.simd} in [1, {n.mw}]")
     _fix_flatten_pe(g, set(config or {}))
     _tie_residual_pe(g, set(config or {}))
     return set_stream_widths(g)
+
+
+def _count(layer: str, key: str, v) -> int:
+    """A folding value: a positive integer (JSON 4 or 4.0), or one clear error."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v) or v < 1:
+        raise HwgenError(f"folding: layer '{layer}': {key} must be a positive integer, not {v!r}")
+    return int(v)
 
 
 def _tie_residual_pe(graph: Graph, explicit: set[str]) -> None:

@@ -154,7 +154,7 @@ def test_missing_and_corrupt_files(small_net, capsys, tmp_path):
     code, _o, err = run_cli(capsys, "compile", tmp_path / "junk.onnx", "-o", tmp_path / "b")
     assert_one_line_error(code, err, "junk.onnx", "not a readable ONNX model")
     code, _o, err = run_cli(capsys, "run", tmp_path / "nobuild", "-i", "x.npy", "-o", "y.npy")
-    assert_one_line_error(code, err, "graph.json", "not found")
+    assert_one_line_error(code, err, "manifest.json", "no manifest")
     _, path, _ = small_net
     assert run_cli(capsys, "compile", path, "-o", tmp_path / "b")[0] == 0
     (tmp_path / "x.npy").write_text("not numpy")

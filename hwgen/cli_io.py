@@ -1,0 +1,86 @@
+"""Checked command-line values: argument types (one clear error each) and .npy input/output."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import numpy as np
+
+from hwgen.errors import HwgenError
+
+#: the array an .npz holds the inputs under (`hwgen train` writes MODEL.test.npz with x, y, out)
+NPZ_INPUT_KEY = "x"
+
+
+def load_npy(path: str, what: str) -> np.ndarray:
+    """A .npy array, or the `x` array of an .npz (as `hwgen train` writes); never pickles."""
+    try:
+        data = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise HwgenError(f"{path}: {what} file not found") from None
+    except (ValueError, OSError, EOFError) as e:
+        raise HwgenError(f"{path}: not a readable .npy array ({e})") from None
+    if isinstance(data, np.lib.npyio.NpzFile):
+        with data:
+            if NPZ_INPUT_KEY not in data.files:
+                raise HwgenError(f"{path}: an .npz needs its {what} under the key '{NPZ_INPUT_KEY}' "
+                                 f"(it has {', '.join(data.files) or 'no arrays'})")
+            try:
+                return data[NPZ_INPUT_KEY]
+            except ValueError as e:
+                raise HwgenError(f"{path}: array '{NPZ_INPUT_KEY}' is not readable ({e})") from None
+    return data
+
+
+def save_npy(path: str, arr: np.ndarray) -> None:
+    """Write `arr` to exactly `path` (no suffix added); a missing folder is created, and said,
+    only under an existing writable one."""
+    p = Path(path)
+    if p.is_dir():
+        raise HwgenError(f"{path}: is a folder; give a file name for the .npy output")
+    if not p.parent.exists():
+        anchor = next(a for a in p.parent.parents if a.exists())
+        if not os.access(anchor, os.W_OK):
+            raise HwgenError(f"{path}: folder {p.parent} does not exist and {anchor} is not writable")
+        p.parent.mkdir(parents=True)
+        print(f"created folder {p.parent}")
+    try:
+        with open(p, "wb") as f:
+            np.save(f, arr)
+    except OSError as e:
+        raise HwgenError(f"{path}: cannot write ({e.strerror})") from None
+
+
+def positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{v} must be >= 1")
+    return v
+
+
+def non_negative(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"{v} must be >= 0")
+    return v
+
+
+def sizes(text: str) -> list[int]:
+    """Comma-separated positive layer sizes."""
+    try:
+        sizes = [int(h) for h in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a comma-separated list of sizes") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}': every size must be >= 1")
+    return sizes
+
+
