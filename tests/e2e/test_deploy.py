@@ -60,7 +60,7 @@ def test_shell_flags_a_misplaced_input_tlast(mlp_build):
     data = acc.layout.pack(_input_frames(acc.graph, bits))
     # BATCH says 2 frames per transfer, but one transfer carries 4: its TLAST comes late
     res = run_test("verilator", "hwgen_axi_shell", tr._model(), "hwgen.sim.shell_test",
-                   {"batches": [[2, data.hex()]], "max_cycles": 50_000})
+                   {"batches": [[2, data.hex()]], "max_cycles": 50_000}, workdir=mlp_build / "rtl")
     assert res["registers"]["status"] & 2, "a TLAST mismatch must set STATUS bit 1"
     assert len(bytes.fromhex(res["outputs"][0])) == 2 * acc.layout.out_frame_bytes  # output TLAST after BATCH
     assert res["id"] == 0x48574731

@@ -104,7 +104,8 @@ def test_byte_shell_matches_golden(digits_mlp, tmp_path):
     res = simulate("verilator", SHELL, shell_sources(tmp_path / "b"), tmp_path / "sim", byte_frames,
                    max_cycles=60_000, in_pause=0.2, out_pause=0.3, seed=2,
                    ports={"clock": "clk", "reset": "rst_n", "in_prefix": "s", "out_prefix": "m"},
-                   parameters={"IN_W": fmt.in_width, "OUT_W": fmt.out_width})
+                   parameters={"IN_W": fmt.in_width, "OUT_W": fmt.out_width},
+                   workdir=tmp_path / "b" / "rtl")  # the ROM images are named relative to rtl/
     nbytes = -(-fmt.out_width // 8)
     assert all(len(f) == nbytes * fmt.out_beats for f in res.frames)  # TLAST framing
     beats = [[int.from_bytes(bytes(f[k * nbytes:(k + 1) * nbytes]), "little") for k in range(fmt.out_beats)]
