@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from hwgen.backends.hls import generate_hls
+from hwgen.manifest import write_manifest
 from hwgen.backends.hls.codegen import kernel_trips
 from hwgen.backends.hls.csim import CXXFLAGS, include_dirs, run_kernel
 from hwgen.ops import LabelSelect, SlidingWindow, WindowOr
@@ -67,6 +68,7 @@ def test_mvu_csim(case):
     (out / "hls").mkdir(parents=True, exist_ok=True)
     for name, text in generate_hls(g).items():
         (out / "hls" / name).write_text(text)
+    write_manifest(out, g)  # as `hwgen compile` does: simulate_csim checks it
     x = random_inputs(g, 40, rng)
     got, res = simulate_csim(g, out, x)
     np.testing.assert_array_equal(got, g.execute(x, g.hw_nodes()))

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from hwgen.backends.hls import generate_hls
+from hwgen.manifest import write_manifest
 from hwgen.passes.folding import set_stream_widths
 from hwgen.pipeline import simulate_csim
 from hwgen.verify import random_inputs, verify_rtl
@@ -54,6 +55,7 @@ def test_interval_mvu_csim(case):
     (out / "hls").mkdir(parents=True, exist_ok=True)
     for name, text in generate_hls(g).items():
         (out / "hls" / name).write_text(text)
+    write_manifest(out, g)  # as `hwgen compile` does: simulate_csim checks it
     x = random_inputs(g, 50, rng)
     got, _ = simulate_csim(g, out, x)
     np.testing.assert_array_equal(got, g.execute(x, g.hw_nodes()))
