@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen.cli_io import load_npy, non_negative, positive, save_npy, sizes
+from hwgen.cli_io import OneLineParser, load_npy, non_negative, positive, save_npy, sizes
+from hwgen.cli_tables import print_fit, print_layers
 from hwgen.errors import HwgenError
 
 
@@ -69,34 +70,10 @@ def cmd_compile(a) -> None:
         g, log = compile_model(opts, from_step=a.from_step,
                                progress=lambda step: status.update(f"compiling: {step}"))
     report = json.loads((opts.out / "report.json").read_text())
-    _print_layers(con, report)
-    _print_fit(con, report)
+    print_layers(con, report)
+    print_fit(con, report)
     con.print("steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in log.seconds.items()))
     con.print(f"wrote {opts.out}/ (graph.json, rtl/hwgen_top.v, report.json)")
-
-
-def _print_layers(con, report: dict) -> None:
-    from rich.table import Table
-    t = Table(title=f"{report['graph']}: hardware layers (estimate for {report['board']['family']})")
-    for col in ("layer", "kind", "shape", "PE", "SIMD", "output", "cycles/frame", "LUT", "FF", "BRAM"):
-        t.add_column(col, justify="left" if col in ("layer", "kind") else "right")
-    est = {e["name"]: e for e in report["estimate"]["layers"]}
-    for r in report["layers"]:
-        e = est.get(r["layer"], {})
-        t.add_row(r["layer"], r["kind"], r["shape"], str(r["pe"]), str(r["simd"]), r["out"], str(r["cycles"]),
-                  str(e.get("lut", "")), str(e.get("ff", "")), str(e.get("bram", "")))
-    con.print(t)
-    b = report["board"]
-    con.print(f"folding bound: {report['bound_cycles']} cycles/frame (slowest layer) = "
-              f"{report['fps_at_clock']:,.0f} frames/s at {b['clock_mhz']} MHz ({b['name']})")
-
-
-def _print_fit(con, report: dict) -> None:
-    parts = [f"{r['resource'].upper()} {r['used']:,}/{r['available']:,} ({r['percent']:.1f} %)"
-             for r in report["fit"]]
-    ok = all(r["fits"] for r in report["fit"])
-    con.print(f"estimate on {report['board']['name']}: " + ", ".join(parts)
-              + ("" if ok else "  [bold red]DOES NOT FIT[/]"))
 
 
 def cmd_run(a) -> None:
@@ -254,15 +231,6 @@ def cmd_bench(a) -> None:
 
 
 # ---------------------------------------------------------------------------- parser
-class OneLineParser(argparse.ArgumentParser):
-    """argparse with hwgen's contract for bad input: one line naming the flag, exit status 1
-    (argparse's own is a usage block and status 2)."""
-
-    def error(self, message: str):
-        self.exit(1, f"hwgen {self.prog.split(' ', 1)[-1] if ' ' in self.prog else ''}: error: {message}\n"
-                     .replace("hwgen : ", "hwgen: "))
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     p = OneLineParser(prog="hwgen", description="Binary neural nets to verified FPGA dataflow hardware.")

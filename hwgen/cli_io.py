@@ -1,4 +1,5 @@
-"""Checked command-line values: argument types (one clear error each) and .npy input/output."""
+"""Checked command-line values: argument types and the parser's one-line errors (status 1),
+and .npy input/output."""
 
 from __future__ import annotations
 
@@ -53,24 +54,24 @@ def save_npy(path: str, arr: np.ndarray) -> None:
         raise HwgenError(f"{path}: cannot write ({e.strerror})") from None
 
 
-def positive(text: str) -> int:
+def _int_at_least(text: str, low: int) -> int:
     try:
         v = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{v} must be >= 1")
+    if v < low:
+        raise argparse.ArgumentTypeError(f"{v} must be >= {low}")
     return v
+
+
+def positive(text: str) -> int:
+    """An integer >= 1 (argparse type)."""
+    return _int_at_least(text, 1)
 
 
 def non_negative(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"{v} must be >= 0")
-    return v
+    """An integer >= 0 (argparse type)."""
+    return _int_at_least(text, 0)
 
 
 def sizes(text: str) -> list[int]:
@@ -84,3 +85,10 @@ def sizes(text: str) -> list[int]:
     return sizes
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with hwgen's contract for bad input: one line naming the flag, exit status 1
+    (argparse's own is a usage block and status 2)."""
+
+    def error(self, message: str):
+        self.exit(1, f"hwgen {self.prog.split(' ', 1)[-1] if ' ' in self.prog else ''}: error: {message}\n"
+                     .replace("hwgen : ", "hwgen: "))

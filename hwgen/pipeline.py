@@ -260,8 +260,8 @@ def simulate_csim(g: Graph, build: Path, values: np.ndarray):
     (integer outputs of the last layer, CsimResult)."""
     from hwgen.backends.common import stream_format
     from hwgen.backends.hls.csim import run_csim
-
     from hwgen.manifest import check_build
+
     hls_dir = Path(build).resolve() / "hls"
     if not (hls_dir / "hwgen_top.cpp").is_file():
         raise HwgenError(f"{hls_dir}: no generated HLS code (run `hwgen compile` first)")

@@ -33,10 +33,8 @@ class AccelSim:
 
     def steady_cycles_per_frame(self) -> float:
         """Mean cycles between frame completions after the first (pipeline fill excluded)."""
-        c = self.done_cycles
-        if len(c) < 3:
-            raise ValueError("need at least 3 frames to measure a steady rate")
-        return (c[-1] - c[1]) / (len(c) - 2)
+        from hwgen.sim.runner import steady_cycles_per_frame
+        return steady_cycles_per_frame(self.done_cycles)
 
 
 def default_testbench(sim: str) -> str:
@@ -66,12 +64,13 @@ def simulate_accelerator(g: Graph, build: Path, values: np.ndarray, sim: str = "
     if not hw:
         raise HwgenError(f"{build}: the graph has no hardware layers")
     rtl_dir = Path(build).resolve() / "rtl"
-    if sources is None:
+    own = sources is None
+    if own:
         if not (rtl_dir / f"{TOP_NAME}.v").is_file():
             raise HwgenError(f"{rtl_dir}: no generated Verilog (run `hwgen compile` first)")
         sources = rtl_sources(rtl_dir)
     # the Verilog and its ROM images must be this graph's, unchanged since compile
-    check_build(build, ("graph", "rtl") if sources == rtl_sources(rtl_dir) else ("graph",), g)
+    check_build(build, ("graph", "rtl") if own else ("graph",), g)
     if trace is not None:  # the testbench runs in the build's rtl/: the path must not depend on it
         trace = Path(trace).resolve()
         trace.parent.mkdir(parents=True, exist_ok=True)
@@ -131,13 +130,13 @@ def _native(g, build, sources, values, sim, in_pause, out_pause, seed, trace, tr
 def _cocotb(g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window):
     from hwgen.backends.common import stream_format
     from hwgen.backends.rtl.codegen import TOP_NAME
+    from hwgen.pipeline import _input_frames, _output_values
     from hwgen.sim.runner import simulate
-    from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
 
     if trace is not None:
         raise HwgenError("waveforms come from the native testbench (--sim verilator --testbench native)")
     fmt = stream_format(g)
-    frames = pack_frames(element_bits(values, fmt.in_elem_bits), fmt.in_width)
+    frames = _input_frames(g, values)
     _watchdog, limit = _limits(g, len(frames), in_pause, out_pause)
     t0 = time.perf_counter()
     res = simulate(sim, TOP_NAME, sources, build / "sim_build", frames, limit, in_pause, out_pause, seed,
@@ -147,6 +146,5 @@ def _cocotb(g, build, sources, values, sim, in_pause, out_pause, seed, trace, tr
     if short:  # TLAST in the wrong place splits frames wrongly
         raise HwgenError(f"RTL framing: output frame {short[0]} has {len(res.frames[short[0]])} beats "
                          f"between TLASTs, expected {fmt.out_beats}")
-    out = unpack_frames(res.frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
-                        signed=not g.hw_nodes()[-1].has_thresholds)
+    out = _output_values(g, res.frames)
     return out, AccelSim(res.done_cycles, None, res.build_seconds, seconds, "cocotb", sim)

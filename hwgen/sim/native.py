@@ -69,13 +69,6 @@ class NativeResult:
     build_seconds: float  # 0 when the build came from the cache
     run_seconds: float
 
-    def steady_cycles_per_frame(self) -> float:
-        """Mean cycles between frame completions after the first (pipeline fill excluded)."""
-        c = self.done_cycles
-        if len(c) < 3:
-            raise ValueError("need at least 3 frames to measure a steady rate")
-        return (c[-1] - c[1]) / (len(c) - 2)
-
 
 def verilator_version() -> str:
     """`verilator --version` of the Verilator hwgen uses."""

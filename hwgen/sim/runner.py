@@ -32,10 +32,15 @@ class SimResult:
 
     def steady_cycles_per_frame(self) -> float:
         """Mean cycles between frame completions after the first (pipeline fill excluded)."""
-        c = self.done_cycles
-        if len(c) < 3:
-            raise ValueError("need at least 3 frames to measure a steady rate")
-        return (c[-1] - c[1]) / (len(c) - 2)
+        return steady_cycles_per_frame(self.done_cycles)
+
+
+def steady_cycles_per_frame(done_cycles: list[int]) -> float:
+    """Mean cycles between frame completions after the first (pipeline fill excluded)."""
+    c = done_cycles
+    if len(c) < 3:
+        raise ValueError("need at least 3 frames to measure a steady rate")
+    return (c[-1] - c[1]) / (len(c) - 2)
 
 
 def _build_key(sim: str, top: str, sources: list[str], parameters: dict) -> str:

@@ -1,0 +1,29 @@
+"""What `hwgen compile` prints from a build's report.json: the layer table and the board fit."""
+
+from __future__ import annotations
+
+
+def print_layers(con, report: dict) -> None:
+    """The layer table `compile` prints: folding, cycles and the estimate per layer, and the bound."""
+    from rich.table import Table
+    t = Table(title=f"{report['graph']}: hardware layers (estimate for {report['board']['family']})")
+    for col in ("layer", "kind", "shape", "PE", "SIMD", "output", "cycles/frame", "LUT", "FF", "BRAM"):
+        t.add_column(col, justify="left" if col in ("layer", "kind") else "right")
+    est = {e["name"]: e for e in report["estimate"]["layers"]}
+    for r in report["layers"]:
+        e = est.get(r["layer"], {})
+        t.add_row(r["layer"], r["kind"], r["shape"], str(r["pe"]), str(r["simd"]), r["out"], str(r["cycles"]),
+                  str(e.get("lut", "")), str(e.get("ff", "")), str(e.get("bram", "")))
+    con.print(t)
+    b = report["board"]
+    con.print(f"folding bound: {report['bound_cycles']} cycles/frame (slowest layer) = "
+              f"{report['fps_at_clock']:,.0f} frames/s at {b['clock_mhz']} MHz ({b['name']})")
+
+
+def print_fit(con, report: dict) -> None:
+    """One line: the estimate against the board's capacity, per resource."""
+    parts = [f"{r['resource'].upper()} {r['used']:,}/{r['available']:,} ({r['percent']:.1f} %)"
+             for r in report["fit"]]
+    ok = all(r["fits"] for r in report["fit"])
+    con.print(f"estimate on {report['board']['name']}: " + ", ".join(parts)
+              + ("" if ok else "  [bold red]DOES NOT FIT[/]"))
