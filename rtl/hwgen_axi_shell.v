@@ -7,11 +7,15 @@
 // and the input's TLAST is expected there too (a mismatch sets a sticky status bit).
 //
 // Registers (32 bit, byte addresses):
-//   0x00 ID "HWG1"   0x04 VERSION        0x08 CONTROL (write 1 to bit 0: clear counters)
+//   0x00 ID "HWG1"   0x04 VERSION        0x08 CONTROL (write 1 to bit 0: clear, see below)
 //   0x0C STATUS (bit 0 busy, bit 1 input TLAST mismatch, sticky)
 //   0x10 FRAMES_IN   0x14 FRAMES_OUT     0x18 CYCLES (clock cycles with a frame in flight)
 //   0x1C IN_W | OUT_W << 16              0x20 IN_BEATS   0x24 OUT_BEATS   0x28 DMA_W
 //   0x2C BATCH (frames per DMA transfer, read/write, reset 1)
+// Clear resets the accelerator and the shell's framing as ap_rst_n does (BATCH excepted): a
+// frame in flight is dropped, the counters start at 0, and the next DMA transfer starts a
+// frame. The driver clears on open and after a DMA that timed out (with the DMA reset too).
+// While the clear's reset is on (the cycle after the write), no stream beat is taken or given.
 `default_nettype none
 
 module hwgen_axi_shell #(
@@ -66,9 +70,13 @@ module hwgen_axi_shell #(
     reg  [31:0] in_frame_in_batch, out_frame_in_batch;
     wire        busy = (frames_started != frames_out);
     wire        clear;
+    reg         clearing;  // the cycle after a clear: the pipeline is held in reset
+    wire        core_rst_n = ap_rst_n && !clearing;
 
     // ---------------------------------------------------------------- input side
     wire             in_fire = s_axis_tvalid && s_axis_tready;
+    wire             shell_in_ready;  // the accelerator side's ready, before the reset gate
+    assign s_axis_tready = shell_in_ready && core_rst_n;
     wire             in_frame_end = (in_words == FRAME_WORDS - 1);
     wire             in_batch_end = in_frame_end && (in_frame_in_batch == batch - 1);
     wire [IN_W-1:0]  top_in_tdata;
@@ -80,15 +88,15 @@ module hwgen_axi_shell #(
         if (IN_W > DMA_W) begin : g_in_up
             wire unused_in_last;
             hwgen_width_convert #(.IN_W(DMA_W), .OUT_W(IN_W)) u_in (
-                .clk(ap_clk), .rst_n(ap_rst_n),
-                .s_tdata(s_axis_tdata), .s_tvalid(s_axis_tvalid), .s_tready(s_axis_tready), .s_tlast(1'b0),
+                .clk(ap_clk), .rst_n(core_rst_n),
+                .s_tdata(s_axis_tdata), .s_tvalid(s_axis_tvalid && core_rst_n), .s_tready(shell_in_ready), .s_tlast(1'b0),
                 .m_tdata(top_in_tdata), .m_tvalid(top_in_tvalid), .m_tready(top_in_tready),
                 .m_tlast(unused_in_last));
         end else begin : g_in_one
             // one beat per word: the low IN_W bits
             assign top_in_tdata = s_axis_tdata[IN_W-1:0];
-            assign top_in_tvalid = s_axis_tvalid;
-            assign s_axis_tready = top_in_tready;
+            assign top_in_tvalid = s_axis_tvalid && core_rst_n;
+            assign shell_in_ready = top_in_tready;
             if (DMA_W > IN_W) begin : g_pad
                 wire unused_pad = &{1'b0, s_axis_tdata[DMA_W-1:IN_W]};
             end
@@ -96,7 +104,7 @@ module hwgen_axi_shell #(
     endgenerate
 
     hwgen_top u_top (
-        .ap_clk(ap_clk), .ap_rst_n(ap_rst_n),
+        .ap_clk(ap_clk), .ap_rst_n(core_rst_n),
         .s_axis_tdata(top_in_tdata), .s_axis_tvalid(top_in_tvalid), .s_axis_tready(top_in_tready),
         .m_axis_tdata(top_out_tdata), .m_axis_tvalid(top_out_tvalid), .m_axis_tready(top_out_tready),
         .m_axis_tlast(top_out_tlast)
@@ -108,13 +116,15 @@ module hwgen_axi_shell #(
     wire             out_batch_end = out_frame_end && (out_frame_in_batch == batch - 1);
     wire [DMA_W-1:0] out_word;
     wire             unused_out_last;
+    wire             shell_out_valid;  // the accelerator side's valid, before the reset gate
+    assign m_axis_tvalid = shell_out_valid && core_rst_n;
     generate
         if (OUT_W > DMA_W) begin : g_out_down
             hwgen_width_convert #(.IN_W(OUT_W), .OUT_W(DMA_W)) u_out (
-                .clk(ap_clk), .rst_n(ap_rst_n),
+                .clk(ap_clk), .rst_n(core_rst_n),
                 .s_tdata(top_out_tdata), .s_tvalid(top_out_tvalid), .s_tready(top_out_tready),
                 .s_tlast(top_out_tlast),
-                .m_tdata(out_word), .m_tvalid(m_axis_tvalid), .m_tready(m_axis_tready),
+                .m_tdata(out_word), .m_tvalid(shell_out_valid), .m_tready(m_axis_tready && core_rst_n),
                 .m_tlast(unused_out_last));
         end else begin : g_out_one
             if (DMA_W > OUT_W) begin : g_ext
@@ -122,8 +132,8 @@ module hwgen_axi_shell #(
             end else begin : g_same
                 assign out_word = top_out_tdata;
             end
-            assign m_axis_tvalid = top_out_tvalid;
-            assign top_out_tready = m_axis_tready;
+            assign shell_out_valid = top_out_tvalid;
+            assign top_out_tready = m_axis_tready && core_rst_n;
             assign unused_out_last = top_out_tlast;
         end
     endgenerate
@@ -131,18 +141,17 @@ module hwgen_axi_shell #(
     assign m_axis_tlast = out_batch_end;  // frames are counted here; the top's TLAST is redundant
 
     always @(posedge ap_clk) begin
+        clearing <= ap_rst_n && clear;
         if (!ap_rst_n || clear) begin
             frames_in <= 32'd0;
             frames_out <= 32'd0;
             frames_started <= 32'd0;
             cycles <= 32'd0;
             tlast_error <= 1'b0;
-            if (!ap_rst_n) begin
-                in_words <= 32'd0;
-                out_words <= 32'd0;
-                in_frame_in_batch <= 32'd0;
-                out_frame_in_batch <= 32'd0;
-            end
+            in_words <= 32'd0;
+            out_words <= 32'd0;
+            in_frame_in_batch <= 32'd0;
+            out_frame_in_batch <= 32'd0;
         end else begin
             if (busy) cycles <= cycles + 32'd1;
             if (in_fire) begin

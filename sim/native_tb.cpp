@@ -10,9 +10,15 @@
 //   tb --in IN.bin --out OUT.bin --cycles CYC.bin --frames N --in-beats B --out-beats B
 //      --in-width W --out-width W [--in-pause P] [--out-pause P] [--seed S]
 //      [--watchdog CYCLES] [--max-cycles C] [--trace FILE.vcd --trace-from C --trace-to C]
+//      [--reset-at C1,C2,...]
 // IN.bin: N*B_in beats of ceil(W_in/32) little-endian uint32 words; OUT.bin the same for the
 // output; CYC.bin: per frame two uint64, the cycle its first input beat was taken and the
 // cycle its last output beat was taken (cycles counted from the release of reset).
+// --reset-at: at each of these cycles ap_rst_n goes low for four cycles, mid-frame or not, as a
+// host resets a running accelerator. Frames whose last output beat came out before the reset
+// count as done; every later frame is sent again from its first beat, and the output must
+// then continue with exactly those frames: a partial frame that leaks out of the reset, or a
+// beat lost in it, shows up as wrong outputs or a framing error.
 // Exit 0 on success; otherwise one line "hwgen-tb: ..." on stderr naming frame and cycle:
 //   2 watchdog (no progress), 3 framing (TLAST misplaced), 4 cycle limit, 1 bad arguments.
 #include <cstdint>
@@ -20,6 +26,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -73,7 +80,20 @@ struct Args {
     long frames = -1, in_beats = -1, out_beats = -1, in_width = -1, out_width = -1;
     double in_pause = 0, out_pause = 0;
     uint64_t seed = 1, watchdog = 100000, max_cycles = 0, trace_from = 0, trace_to = 0;
+    std::vector<uint64_t> resets;  // cycles at which reset is asserted, ascending
 };
+
+std::vector<uint64_t> parse_cycles(const char* v) {
+    std::vector<uint64_t> out;
+    for (const char* p = v; *p;) {
+        char* end = nullptr;
+        out.push_back(std::strtoull(p, &end, 10));
+        if (end == p) break;
+        p = (*end == ',') ? end + 1 : end;
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
 
 // Run before a failure exits: closes an open waveform so that it can be read.
 void (*g_before_exit)() = nullptr;
@@ -107,6 +127,7 @@ Args parse(int argc, char** argv) {
         else if (k == "--max-cycles") a.max_cycles = std::strtoull(v, nullptr, 10);
         else if (k == "--trace-from") a.trace_from = std::strtoull(v, nullptr, 10);
         else if (k == "--trace-to") a.trace_to = std::strtoull(v, nullptr, 10);
+        else if (k == "--reset-at") a.resets = parse_cycles(v);
         else fail(1, "unknown option " + k);
     }
     if (a.in.empty() || a.out.empty() || a.cycles.empty() || a.frames < 0 || a.in_beats < 1 || a.out_beats < 1
@@ -180,21 +201,36 @@ int main(int argc, char** argv) {
 #endif
 
     // reset: four cycles low, as the cocotb testbench does
+    auto reset = [&]() {
+        top->ap_rst_n = 0;
+        top->s_axis_tvalid = 0;
+        top->m_axis_tready = 0;
+        for (int i = 0; i < 4; ++i) {
+            top->ap_clk = 0; top->eval();
+            top->ap_clk = 1; top->eval();
+        }
+        top->ap_rst_n = 1;
+    };
     top->ap_clk = 0;
-    top->ap_rst_n = 0;
-    top->s_axis_tvalid = 0;
-    top->m_axis_tready = 0;
-    for (int i = 0; i < 4; ++i) {
-        top->ap_clk = 0; top->eval();
-        top->ap_clk = 1; top->eval();
-    }
-    top->ap_rst_n = 1;
+    reset();
 
     Pauses in_pause(a.in_pause, a.seed * 2 + 1), out_pause(a.out_pause, a.seed * 2 + 2);
     uint64_t sent = 0, recv = 0, frames_done = 0, beat_in_frame = 0, last_progress = 0, cycle = 0;
     bool valid = false;
     uint64_t limit = a.max_cycles ? a.max_cycles : UINT64_MAX;
+    std::size_t resets_done = 0;
     while (frames_done < static_cast<uint64_t>(a.frames)) {
+        if (resets_done < a.resets.size() && cycle >= a.resets[resets_done]) {
+            // a reset mid-run: what was in flight is gone; send the unfinished frames again
+            reset();
+            cycle += 4;
+            ++resets_done;
+            sent = frames_done * a.in_beats;
+            recv = frames_done * a.out_beats;
+            beat_in_frame = 0;
+            valid = false;
+            last_progress = cycle;
+        }
         // drive this cycle's inputs (AXI: a presented beat stays until taken)
         if (!valid && sent < in_total && !in_pause()) {
             put(top->s_axis_tdata, &in[sent * in_words]);
@@ -250,7 +286,7 @@ int main(int argc, char** argv) {
 #endif
     write_file(a.out, out.data(), out.size() * 4);
     write_file(a.cycles, cyc.data(), cyc.size() * 8);
-    std::printf("{\"cycles\": %llu, \"frames\": %llu}\n", static_cast<unsigned long long>(cycle),
-                static_cast<unsigned long long>(frames_done));
+    std::printf("{\"cycles\": %llu, \"frames\": %llu, \"resets\": %llu}\n", static_cast<unsigned long long>(cycle),
+                static_cast<unsigned long long>(frames_done), static_cast<unsigned long long>(resets_done));
     return 0;
 }

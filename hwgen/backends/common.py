@@ -31,8 +31,9 @@ class StreamFormat:
 
 
 def instance_nodes(graph: Graph) -> list:
-    """Hardware nodes that have an RTL instance (a Flatten is only a change of view)."""
-    return [n for n in graph.hw_nodes() if not isinstance(n, Flatten)]
+    """Hardware nodes that have an instance (a Flatten is only a change of view, unless it
+    packs pixels)."""
+    return [n for n in graph.hw_nodes() if not isinstance(n, Flatten) or n.pack]
 
 
 def stream_format(graph: Graph) -> StreamFormat:

@@ -16,10 +16,42 @@ from hwgen.driver.accelerator import REG
 from hwgen.errors import HwgenError
 
 
-class PynqTransport:
-    """On the board: the overlay's hwgen IP (AXI-Lite registers) and its AXI DMA."""
+class DmaTimeout(HwgenError):
+    """DMA transfers that did not complete within the timeout. The transport has reset the
+    accelerator (the shell's clear) and the DMA, and run the remaining batches: `outputs`
+    holds every batch's output buffer, None for those that timed out (`failed`)."""
 
-    def __init__(self, bitfile: str, ip: str = "hwgen_0", dma: str = "axi_dma_0"):
+    def __init__(self, message: str, outputs: list[bytes | None]):
+        super().__init__(message)
+        self.outputs = outputs
+        self.failed = [k for k, o in enumerate(outputs) if o is None]
+
+
+def timeout_error(outputs: list[bytes | None], frames: list[int], limit: str) -> DmaTimeout:
+    """One line naming the batches that timed out."""
+    failed = [k for k, o in enumerate(outputs) if o is None]
+    first = failed[0]
+    return DmaTimeout(f"DMA: batch {first + 1} of {len(outputs)} ({frames[first]} frames)"
+                      + (f" and {len(failed) - 1} more" if len(failed) > 1 else "")
+                      + f" did not complete within {limit}; the accelerator and the DMA were reset and "
+                      f"the other batches completed", outputs)
+
+
+#: AXI DMA register: MM2S_DMACR; its bit 2 soft-resets the whole DMA (both channels), and
+#: reads 1 until the reset is done (Xilinx PG021)
+DMA_CR, DMA_RESET = 0x00, 0x4
+
+
+class PynqTransport:
+    """On the board: the overlay's hwgen IP (AXI-Lite registers) and its AXI DMA.
+
+    A transfer that is not done within `timeout` seconds (each channel's `idle` polled) is
+    given up: the DMA is soft-reset and its channels started again, the shell cleared (which
+    resets the accelerator), and the remaining batches run; `run` then raises DmaTimeout,
+    one line, with the completed outputs attached."""
+
+    def __init__(self, bitfile: str, ip: str = "hwgen_0", dma: str = "axi_dma_0", timeout: float = 10.0,
+                 poll: float = 1e-4):
         try:
             from pynq import Overlay, allocate
         except ImportError:
@@ -29,7 +61,8 @@ class PynqTransport:
         self.overlay = Overlay(bitfile)
         self.ip = getattr(self.overlay, ip)
         self.dma = getattr(self.overlay, dma)
-        self.ip.write(REG["control"], 1)  # clear the counters
+        self.ip.write(REG["control"], 1)  # clear: counters at 0, nothing in flight
+        self.timeout, self.poll = timeout, poll
         self.last_cycles: list[int] = []
 
     def registers(self) -> dict[str, int]:
@@ -46,13 +79,44 @@ class PynqTransport:
             ibuf[:] = np.frombuffer(data, dtype=np.uint8)
             self.dma.recvchannel.transfer(obuf)  # receive first: the result may come at once
             self.dma.sendchannel.transfer(ibuf)
-            self.dma.sendchannel.wait()
-            self.dma.recvchannel.wait()
-            outs.append(bytes(np.asarray(obuf)))
-            self.last_cycles.append(int(self.ip.read(REG["cycles"])) - before)
+            if self._wait_idle():
+                outs.append(bytes(np.asarray(obuf)))
+                self.last_cycles.append(int(self.ip.read(REG["cycles"])) - before)
+            else:
+                self._reset()
+                outs.append(None)
+                self.last_cycles.append(0)
             ibuf.freebuffer()
             obuf.freebuffer()
+        if None in outs:
+            raise timeout_error(outs, [n for n, _, _ in batches], f"{self.timeout:g} s")
         return outs
+
+    def _wait_idle(self) -> bool:
+        """Both channels idle before the deadline (pynq's own wait() would block forever)."""
+        import time
+        deadline = time.monotonic() + self.timeout
+        for channel in (self.dma.sendchannel, self.dma.recvchannel):
+            while not channel.idle:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(self.poll)
+        return True
+
+    def _reset(self) -> None:
+        """After a timeout: soft-reset the DMA (both channels), start its channels again, and
+        clear the shell, which resets the accelerator and drops the frame in flight."""
+        import time
+        self.dma.write(DMA_CR, DMA_RESET)
+        deadline = time.monotonic() + 1.0
+        while self.dma.read(DMA_CR) & DMA_RESET:
+            if time.monotonic() > deadline:
+                raise HwgenError("DMA: the AXI DMA did not come out of its soft reset within 1 s; "
+                                 "reload the overlay")
+            time.sleep(self.poll)
+        self.dma.sendchannel.start()
+        self.dma.recvchannel.start()
+        self.ip.write(REG["control"], 1)
 
 
 class SimTransport:
@@ -60,8 +124,11 @@ class SimTransport:
     batches of one `run` are DMA transfers of one simulation."""
 
     def __init__(self, build: Path, sim: str = "verilator", dma_width: int = 32, in_pause: float = 0.0,
-                 out_pause: float = 0.0, seed: int = 1):
+                 out_pause: float = 0.0, seed: int = 1, stuck: tuple[int, ...] = ()):
+        """`stuck`: indices of batches whose input transfer stops one DMA word short (a DMA that
+        never completes), to exercise the timeout and recovery of hwgen_axi_shell + driver."""
         self.build = Path(build).resolve()
+        self.stuck = set(stuck)
         self.sim, self.dma_width = sim, dma_width
         self.in_pause, self.out_pause, self.seed = in_pause, out_pause, seed
         self.last_registers: dict[str, int] = {}
@@ -86,17 +153,20 @@ class SimTransport:
         bdir = self._model()
         frames = sum(n for n, _, _ in batches) or 1
         slow = 1.0 / max(1e-3, (1 - self.in_pause) * (1 - self.out_pause))
-        job = {"batches": [[n, data.hex()] for n, data, _ in batches], "in_pause": self.in_pause,
-               "out_pause": self.out_pause, "seed": self.seed,
+        job = {"batches": [[n, data.hex(), k in self.stuck] for k, (n, data, _) in enumerate(batches)],
+               "in_pause": self.in_pause, "out_pause": self.out_pause, "seed": self.seed,
+               "dma_bytes": self.dma_width // 8,
                "max_cycles": int(1000 + 4 * slow * (frames + 2) * (self._bound + 64))}
         res = run_test(self.sim, "hwgen_axi_shell", bdir, "hwgen.sim.shell_test", job, self.seed,
                        workdir=self.build / "rtl")
         self.last_registers = res["registers"]
         self.last_cycles = res["cycles"]
-        outs = [bytes.fromhex(h) for h in res["outputs"]]
+        outs = [None if h is None else bytes.fromhex(h) for h in res["outputs"]]
         for (n, _, want), got in zip(batches, outs):
-            if len(got) != want:  # TLAST in the wrong place ends a transfer early or late
+            if got is not None and len(got) != want:  # TLAST in the wrong place ends a transfer early or late
                 raise HwgenError(f"DMA transfer of {n} frames returned {len(got)} bytes, expected {want}")
+        if None in outs:
+            raise timeout_error(outs, [n for n, _, _ in batches], f"{job['max_cycles']} cycles")
         return outs
 
     def registers(self) -> dict[str, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hwgen.estimate.popcount import popcount_luts
-from hwgen.ops import IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
+from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
 
 
 def clog2(n: int) -> int:
@@ -134,5 +134,14 @@ def int_sign_parts(n: IntSign) -> Parts:
     return Parts("int_sign", cycles=n.cycles)
 
 
-PARTS = {XnorMVU: mvu_parts, SlidingWindow: swg_parts, WindowOr: window_or_parts, ResidualBlock: residual_parts,
+def pixel_pack_parts(n: Flatten) -> Parts:
+    """rtl/hwgen_pixel_pack.v (a width converter): a pixel's gather register and a beat counter."""
+    cw = clog2(n.in_beats)
+    p = Parts("pixel_pack", cycles=n.cycles)
+    p.regs(buffers=n.in_beats * n.in_width, state=cw + 1)
+    p.add(counters=cw, control=1)
+    return p
+
+
+PARTS = {Flatten: pixel_pack_parts, XnorMVU: mvu_parts, SlidingWindow: swg_parts, WindowOr: window_or_parts, ResidualBlock: residual_parts,
          IntSign: int_sign_parts}

@@ -104,14 +104,37 @@ class WindowOr(Node):
 @register_op
 @dataclasses.dataclass
 class Flatten(Node):
-    """Channels-last image to a vector, (B, H, W, C) -> (B, H*W*C): no hardware, the stream is
-    already pixel-major. The next layer's weights are permuted from PyTorch's (C, H, W)
-    flatten order by `passes.layout`, which sets `reordered`."""
+    """Channels-last image to a vector, (B, H, W, C) -> (B, H*W*C). The stream is already
+    pixel-major, so mostly there is no hardware; the next layer's weights are permuted from
+    PyTorch's (C, H, W) flatten order by `passes.layout`, which sets `reordered`.
+    Where the producer's beats carry pad lanes inside each pixel (a convolution whose PE does
+    not divide its C channels: ceil(C/PE) beats of PE lanes per pixel), the flatten packs each
+    pixel's beats into one C-lane beat, dropping the pad lanes (`pack`, set by the stream-width
+    pass), so the flattened vector holds no gaps."""
 
     h: int = 1
     w: int = 1
     c: int = 1
     reordered: bool = False
+    pack: bool = False  # packs pixels (has hardware: rtl/hwgen_pixel_pack.v)
+    lane_bits: int = 1  # bits per channel value of the packed stream
+    in_width: int = 1  # bits per input beat when packing (the producer's PE lanes)
+    fifo_depth: int = 2
+
+    @property
+    def out_width(self) -> int:
+        """Bits per output beat when packing: one whole pixel."""
+        return self.c * self.lane_bits
+
+    @property
+    def in_beats(self) -> int:
+        """Input beats per pixel when packing."""
+        return -(-self.out_width // self.in_width)
+
+    @property
+    def cycles(self) -> int:
+        """Cycles per frame when packing: one per input beat (no hardware: none)."""
+        return self.h * self.w * self.in_beats if self.pack else 0
 
     def golden(self, x: np.ndarray) -> np.ndarray:
         return x.reshape(x.shape[0], -1)

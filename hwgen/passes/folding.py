@@ -50,7 +50,6 @@ def apply_folding(graph: Graph, pe: int | None = None, simd: int | None = None,
         if not (1 <= n.pe <= n.mh and 1 <= n.simd <= n.mw):
             raise HwgenError(f"folding: layer '{name}' ({n.mh}x{n.mw}): PE={n.pe} must be in "
                              f"[1, {n.mh}] and SIMD={n.simd} in [1, {n.mw}]")
-    _fix_flatten_pe(g, set(config or {}))
     _tie_residual_pe(g, set(config or {}))
     return set_stream_widths(g)
 
@@ -78,12 +77,19 @@ def _tie_residual_pe(graph: Graph, explicit: set[str]) -> None:
 def set_stream_widths(graph: Graph) -> Graph:
     """Each hardware node reads beats as wide as its producer writes them; the first node
     takes its natural width from the host (SIMD elements for an MVU, one pixel for a sliding
-    window). A Flatten has no hardware and passes the stream through."""
+    window). A Flatten passes the stream through, or packs a convolution's pixels where its
+    PE does not divide its channels (pad lanes inside each pixel)."""
     from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowOr
     hw = graph.hw_nodes()
     prev_out = None
     for k, n in enumerate(hw):
         if isinstance(n, Flatten):
+            prev = hw[k - 1] if k > 0 else None
+            n.pack = isinstance(prev, XnorMVU) and prev.pixels > 1 and prev.mh % prev.pe != 0
+            if not n.pack:
+                continue
+            n.lane_bits, n.in_width = prev.out_lane_bits, prev_out
+            prev_out = n.out_width
             continue
         if isinstance(n, (ResidualBlock, IntSign)):
             prev = hw[k - 1] if k > 0 else None
@@ -113,20 +119,6 @@ def set_stream_widths(graph: Graph) -> Graph:
         prev_out = out
     graph.validate()
     return graph
-
-
-def _fix_flatten_pe(graph: Graph, explicit: set[str]) -> None:
-    """A convolution feeding a flatten streams its pixels back to back: PE must divide its
-    channels, or pad lanes would land inside the flattened vector. Lower PE to the largest
-    divisor for layers folded by --pe; refuse explicit per-layer values that do not divide."""
-    from hwgen.ops import Flatten
-    hw = graph.hw_nodes()
-    for a, b in zip(hw, hw[1:]):
-        if isinstance(a, XnorMVU) and isinstance(b, Flatten) and a.pixels > 1 and a.mh % a.pe:
-            if a.name in explicit:
-                raise HwgenError(f"folding: layer '{a.name}' feeds a flatten, so PE={a.pe} must divide its "
-                                 f"{a.mh} channels")
-            a.pe = max(d for d in range(1, a.pe + 1) if a.mh % d == 0)
 
 
 def folding_bound(graph: Graph) -> int:

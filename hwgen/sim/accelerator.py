@@ -30,6 +30,7 @@ class AccelSim:
     run_seconds: float
     testbench: str  # "native" or "cocotb"
     sim: str
+    resets: int = 0  # resets asserted mid-run (reset_at)
 
     def steady_cycles_per_frame(self) -> float:
         """Mean cycles between frame completions after the first (pipeline fill excluded)."""
@@ -46,10 +47,13 @@ def simulate_accelerator(g: Graph, build: Path, values: np.ndarray, sim: str = "
                          in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1,
                          testbench: str | None = None, trace: Path | None = None,
                          trace_window: tuple[int, int] | None = None,
-                         sources: list[str] | None = None) -> tuple[np.ndarray, AccelSim]:
+                         sources: list[str] | None = None,
+                         reset_at: list[int] = ()) -> tuple[np.ndarray, AccelSim]:
     """Stream accelerator inputs (B, ...) through the build's Verilog; returns (the last
     layer's integer outputs (B, elements), AccelSim). `sources` replaces the build's Verilog
-    (tests use it to simulate a wrapped, faulty top)."""
+    (tests use it to simulate a wrapped, faulty top). `reset_at`: cycles at which ap_rst_n
+    is asserted mid-run, on either testbench; the frames not done by then are sent again, so
+    the outputs are still every frame's, once (`AccelSim.resets` counts those applied)."""
     from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
     from hwgen.manifest import check_build
     from hwgen.sim.tools import require_simulator
@@ -75,7 +79,8 @@ def simulate_accelerator(g: Graph, build: Path, values: np.ndarray, sim: str = "
         trace = Path(trace).resolve()
         trace.parent.mkdir(parents=True, exist_ok=True)
     run = _native if testbench == "native" else _cocotb
-    return run(g, Path(build).resolve(), sources, values, sim, in_pause, out_pause, seed, trace, trace_window)
+    return run(g, Path(build).resolve(), sources, values, sim, in_pause, out_pause, seed, trace, trace_window,
+               sorted(int(c) for c in reset_at))
 
 
 def _limits(g: Graph, frames: int, in_pause: float, out_pause: float) -> tuple[int, int]:
@@ -92,7 +97,7 @@ def _limits(g: Graph, frames: int, in_pause: float, out_pause: float) -> tuple[i
     return watchdog, limit
 
 
-def _native(g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window):
+def _native(g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window, reset_at):
     from hwgen.backends.common import stream_format
     from hwgen.backends.rtl.codegen import TOP_NAME
     from hwgen.sim.native import NativeSimError, build_native, run_native
@@ -105,7 +110,8 @@ def _native(g, build, sources, values, sim, in_pause, out_pause, seed, trace, tr
     watchdog, limit = _limits(g, frames, in_pause, out_pause)
     kw = dict(frames=frames, in_beats=fmt.in_beats, out_beats=fmt.out_beats, in_width=fmt.in_width,
               out_width=fmt.out_width, in_pause=in_pause, out_pause=out_pause, seed=seed, watchdog=watchdog,
-              max_cycles=limit, workdir=build / "rtl")
+              max_cycles=limit * (1 + len(reset_at)), workdir=build / "rtl",
+              reset_at=reset_at)
     try:
         res = run_native(exe, words, trace=trace, trace_window=trace_window, **kw)
     except NativeSimError as e:
@@ -124,10 +130,10 @@ def _native(g, build, sources, values, sim, in_pause, out_pause, seed, trace, tr
         raise NativeSimError(f"{e} (waveform: {wave})", e.frame, e.cycle, e.last_beat) from None
     out = unpack_words(res.beats, frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
                        signed=not g.hw_nodes()[-1].has_thresholds)
-    return out, AccelSim(res.done_cycles, res.start_cycles, build_s, res.run_seconds, "native", sim)
+    return out, AccelSim(res.done_cycles, res.start_cycles, build_s, res.run_seconds, "native", sim, res.resets)
 
 
-def _cocotb(g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window):
+def _cocotb(g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window, reset_at):
     from hwgen.backends.common import stream_format
     from hwgen.backends.rtl.codegen import TOP_NAME
     from hwgen.pipeline import _input_frames, _output_values
@@ -139,12 +145,12 @@ def _cocotb(g, build, sources, values, sim, in_pause, out_pause, seed, trace, tr
     frames = _input_frames(g, values)
     _watchdog, limit = _limits(g, len(frames), in_pause, out_pause)
     t0 = time.perf_counter()
-    res = simulate(sim, TOP_NAME, sources, build / "sim_build", frames, limit, in_pause, out_pause, seed,
-                   workdir=build / "rtl")
+    res = simulate(sim, TOP_NAME, sources, build / "sim_build", frames, limit * (1 + len(reset_at)), in_pause,
+                   out_pause, seed, workdir=build / "rtl", reset_at=reset_at)
     seconds = time.perf_counter() - t0 - res.build_seconds
     short = [k for k, f in enumerate(res.frames) if len(f) != fmt.out_beats]
     if short:  # TLAST in the wrong place splits frames wrongly
         raise HwgenError(f"RTL framing: output frame {short[0]} has {len(res.frames[short[0]])} beats "
                          f"between TLASTs, expected {fmt.out_beats}")
     out = _output_values(g, res.frames)
-    return out, AccelSim(res.done_cycles, None, res.build_seconds, seconds, "cocotb", sim)
+    return out, AccelSim(res.done_cycles, None, res.build_seconds, seconds, "cocotb", sim, res.resets)

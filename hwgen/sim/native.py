@@ -68,6 +68,7 @@ class NativeResult:
     cycles: int  # cycles simulated after reset
     build_seconds: float  # 0 when the build came from the cache
     run_seconds: float
+    resets: int = 0  # resets asserted mid-run (`reset_at`)
 
 
 def verilator_version() -> str:
@@ -136,11 +137,14 @@ def build_native(sources: list[str], top: str, cache_dir: Path, trace: bool = Fa
 def run_native(exe: Path, words: np.ndarray, frames: int, in_beats: int, out_beats: int, in_width: int,
                out_width: int, in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1,
                watchdog: int = 100_000, max_cycles: int = 0, trace: Path | None = None,
-               trace_window: tuple[int, int] | None = None, workdir: Path | None = None) -> NativeResult:
+               trace_window: tuple[int, int] | None = None, workdir: Path | None = None,
+               reset_at: list[int] = ()) -> NativeResult:
     """Stream `words` (frames*in_beats beats of ceil(in_width/32) uint32 words) through a
     built testbench; raises NativeSimError with the testbench's one line when it stops early.
 
-    `workdir` is where the simulation runs (relative ROM paths resolve there)."""
+    `workdir` is where the simulation runs (relative ROM paths resolve there). `reset_at`:
+    cycles at which ap_rst_n is asserted mid-run; the frames not done by then are sent again
+    (sim/native_tb.cpp), so the outputs must still be every frame's, once."""
     in_words, out_words = -(-in_width // 32), -(-out_width // 32)
     words = np.ascontiguousarray(words, dtype="<u4")
     if words.shape != (frames * in_beats, in_words):
@@ -156,6 +160,8 @@ def run_native(exe: Path, words: np.ndarray, frames: int, in_beats: int, out_bea
         if trace is not None:
             lo, hi = trace_window or (0, 2**62)
             cmd += ["--trace", str(trace), "--trace-from", str(max(0, lo)), "--trace-to", str(hi)]
+        if len(reset_at):
+            cmd += ["--reset-at", ",".join(str(int(c)) for c in reset_at)]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir)
         seconds = time.perf_counter() - t0
@@ -168,7 +174,8 @@ def run_native(exe: Path, words: np.ndarray, frames: int, in_beats: int, out_bea
         beats = np.fromfile(t / "out.bin", dtype="<u4").reshape(frames * out_beats, out_words)
         cyc = np.fromfile(t / "cyc.bin", dtype="<u8").reshape(frames, 2)
     info = json.loads(proc.stdout.strip().splitlines()[-1])
-    return NativeResult(beats, cyc[:, 0].tolist(), cyc[:, 1].tolist(), info["cycles"], 0.0, seconds)
+    return NativeResult(beats, cyc[:, 0].tolist(), cyc[:, 1].tolist(), info["cycles"], 0.0, seconds,
+                        info.get("resets", 0))
 
 
 def _where(line: str) -> tuple[int | None, int | None, int | None]:

@@ -29,6 +29,7 @@ class SimResult:
     frames: list[list[int]]
     done_cycles: list[int]
     build_seconds: float  # 0 when the build came from the cache
+    resets: int = 0  # resets asserted mid-run
 
     def steady_cycles_per_frame(self) -> float:
         """Mean cycles between frame completions after the first (pipeline fill excluded)."""
@@ -77,15 +78,18 @@ def build(sim: str, top: str, sources: list[str], cache_dir: Path,
 def simulate(sim: str, top: str, sources: list[str], cache_dir: Path, frames: list[list[int]],
              max_cycles: int, in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1,
              ports: dict | None = None, parameters: dict | None = None,
-             out_frames: int | None = None, workdir: Path | None = None) -> SimResult:
+             out_frames: int | None = None, workdir: Path | None = None,
+             reset_at: list[int] = ()) -> SimResult:
     """Stream `frames` (lists of beat integers) through `top`; returns the `out_frames`
     (default: as many as sent) output frames that came out. The simulator runs in `workdir`
-    (a build's rtl/, where its ROM images are) when given."""
+    (a build's rtl/, where its ROM images are) when given. `reset_at`: cycles at which the
+    reset is asserted mid-run; the frames not done by then are sent again."""
     bdir, seconds = build(sim, top, sources, cache_dir, parameters)
     out = run_test(sim, top, bdir, "hwgen.sim.stream_test",
                    {"frames": frames, "max_cycles": max_cycles, "in_pause": in_pause, "out_pause": out_pause,
-                    "seed": seed, "ports": ports or {}, "out_frames": out_frames}, seed, workdir)
-    return SimResult(out["frames"], out["done_cycles"], seconds)
+                    "seed": seed, "ports": ports or {}, "out_frames": out_frames, "reset_at": list(reset_at)},
+                   seed, workdir)
+    return SimResult(out["frames"], out["done_cycles"], seconds, out.get("resets", 0))
 
 
 def run_test(sim: str, top: str, bdir: Path, test_module: str, job: dict, seed: int = 1,

@@ -21,7 +21,10 @@ async def stream_frames(dut):
     tb = StreamTB(dut, **job.get("ports", {}))
     tb.set_backpressure(job.get("in_pause", 0.0), job.get("out_pause", 0.0), job.get("seed", 1))
     await tb.start()
-    frames = await tb.run(job["frames"], job["max_cycles"], job.get("out_frames"))
-    result = {"frames": frames, "done_cycles": tb.done_cycles}
+    if job.get("reset_at"):
+        frames = await tb.run_with_resets(job["frames"], job["max_cycles"], job["reset_at"])
+    else:
+        frames = await tb.run(job["frames"], job["max_cycles"], job.get("out_frames"))
+    result = {"frames": frames, "done_cycles": tb.done_cycles, "resets": tb.resets}
     with open(os.environ["HWGEN_SIM_RESULT"], "w") as f:
         json.dump(result, f)

@@ -37,6 +37,7 @@ class StreamTB:
         self.sink = AxiStreamSink(AxiStreamBus.from_prefix(dut, out_prefix), self.clk, self.rst,
                                   reset_active_level=False, byte_lanes=1)
         self.done_cycles: list[int] = []  # cycle of each output frame's last handshake
+        self.resets = 0  # resets asserted mid-run by run_with_resets
 
     def set_backpressure(self, in_pause: float, out_pause: float, seed: int) -> None:
         """Random stalls: the source idles with `in_pause`, the sink refuses with `out_pause`."""
@@ -77,3 +78,45 @@ class StreamTB:
             received.append([int(v) for v in frame.tdata])
             self.done_cycles.append(round(self._now_cycles() - t0))
         return received
+
+    async def run_with_resets(self, frames: list[list[int]], max_cycles: int, reset_at: list[int]) -> list[list[int]]:
+        """As `run`, with the reset asserted (four cycles) at each cycle of `reset_at`, mid-frame
+        or not. The source's queued and half-sent frames and the sink's half-received one are
+        dropped with it (cocotbext-axi does so on reset); the frames not done by then are sent
+        again, so the result is every frame's output once, or a mismatch if a partial frame
+        leaked through the reset or a beat was lost in it."""
+        t0 = self._now_cycles()
+        received: list[list[int]] = []
+        pending = sorted(reset_at)
+        while True:
+            for beats in frames[len(received):]:
+                await self.source.send(AxiStreamFrame(beats))
+            while len(received) < len(frames):
+                now = self._now_cycles() - t0
+                if now >= max_cycles:
+                    raise AssertionError(f"timeout: {len(received)} of {len(frames)} frames after {max_cycles} cycles")
+                until = min(pending[0] if pending else max_cycles, max_cycles) - now
+                try:
+                    frame = await with_timeout(self.sink.recv(), max(1, int(until)) * self.period_ns, "ns")
+                except SimTimeoutError:
+                    if pending and self._now_cycles() - t0 >= pending[0]:
+                        break  # time for the next reset
+                    continue
+                received.append([int(v) for v in frame.tdata])
+                self.done_cycles.append(round(self._now_cycles() - t0))
+            if len(received) == len(frames):
+                return received
+            pending.pop(0)
+            await self._reset_mid_run(received, t0)
+
+    async def _reset_mid_run(self, received: list[list[int]], t0: float) -> None:
+        """Assert the reset for four cycles; keep the frames the sink completed before it."""
+        self.rst.value = 0
+        await ClockCycles(self.clk, 1)
+        self.source.clear()
+        while not self.sink.empty():  # completed before the reset: they count as done
+            received.append([int(v) for v in self.sink.recv_nowait().tdata])
+            self.done_cycles.append(round(self._now_cycles() - t0))
+        await ClockCycles(self.clk, 3)
+        self.rst.value = 1
+        self.resets += 1

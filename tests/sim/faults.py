@@ -29,6 +29,11 @@ FAULTS = {
     "no_last": dict(
         core_s_valid="s_axis_tvalid", s_ready="core_s_ready", m_valid="core_m_valid",
         core_m_ready="m_axis_tready", m_data="core_m_data", m_last="core_m_last && !(out_n == N)"),
+    # the core sees only the power-on reset: a reset mid-run leaves its pipeline as it was
+    "reset_ignored": dict(
+        core_s_valid="s_axis_tvalid", s_ready="core_s_ready", m_valid="core_m_valid",
+        core_m_ready="m_axis_tready", m_data="core_m_data", m_last="core_m_last",
+        core_rst="ap_rst_n || booted"),
 }
 
 WRAPPER = """
@@ -39,6 +44,9 @@ module hwgen_top (
     output wire m_axis_tlast
 );
     reg [31:0] in_n, out_n;
+    reg booted;
+    initial booted = 1'b0;
+    always @(posedge ap_clk) if (ap_rst_n) booted <= 1'b1;
     wire core_s_ready, core_m_valid, core_m_last;
     wire [OW-1:0] core_m_data;
     wire core_s_valid = {core_s_valid};
@@ -55,7 +63,7 @@ module hwgen_top (
         end
     end
     hwgen_top_core core (
-        .ap_clk(ap_clk), .ap_rst_n(ap_rst_n),
+        .ap_clk(ap_clk), .ap_rst_n({core_rst}),
         .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(core_s_valid), .s_axis_tready(core_s_ready),
         .m_axis_tdata(core_m_data), .m_axis_tvalid(core_m_valid), .m_axis_tready(core_m_ready),
         .m_axis_tlast(core_m_last));
@@ -68,7 +76,7 @@ def faulty_top(g: Graph, build: Path, fault: str, beat: int) -> str:
     fmt = stream_format(g)
     core = (Path(build) / "rtl" / f"{TOP_NAME}.v").read_text()
     core = core.replace(f"module {TOP_NAME} (", f"module {TOP_NAME}_core (", 1)
-    body = WRAPPER.format(**FAULTS[fault])
+    body = WRAPPER.format(**{"core_rst": "ap_rst_n", **FAULTS[fault]})
     body = body.replace("IW", str(fmt.in_width)).replace("OW", str(fmt.out_width)).replace("== N", f"== {beat}")
     return core + body.replace("< N", f"< {beat}")
 

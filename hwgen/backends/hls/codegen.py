@@ -11,7 +11,7 @@ from hwgen.backends.common import identifier, instance_nodes, stream_format
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
+from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
 
 TOP_NAME = "hwgen_top"
 
@@ -67,8 +67,14 @@ def _window_or(n: WindowOr, k: int, lid: str, roms: list) -> dict:
             "out_width": n.c, "comment": f"max-pool OR of {n.k}x{n.k} windows"}
 
 
+def _pixel_pack(n: Flatten, k: int, lid: str, roms: list) -> dict:
+    return {"kernel": "width_convert", "targs": [k, n.in_width, n.out_width, n.out_width],
+            "args": [f"frames * {n.h * n.w}"], "out_width": n.out_width,
+            "comment": f"pack each pixel's {n.in_beats} beats into {n.c} lanes (no pad lanes)"}
+
+
 _KERNELS = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or, ResidualBlock: _residual,
-            IntSign: _int_sign}
+            IntSign: _int_sign, Flatten: _pixel_pack}
 
 
 def kernel_trips(graph: Graph, frames: int) -> list[int]:
@@ -84,6 +90,8 @@ def kernel_trips(graph: Graph, frames: int) -> list[int]:
             trips.append(frames * n.pixels * n.k * n.k)
         elif isinstance(n, IntSign):
             trips.append(frames * n.cycles)
+        elif isinstance(n, Flatten):
+            trips.append(frames * n.h * n.w)
     return trips
 
 

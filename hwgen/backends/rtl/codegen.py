@@ -20,14 +20,15 @@ from hwgen.backends.common import identifier, instance_nodes, stream_format
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
+from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
 
 TOP_NAME = "hwgen_top"
 #: hand-written kernels the generated top may instantiate (paths relative to the repository)
 RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_popcount.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_or.v",
-               "rtl/hwgen_int_sign.v", "rtl/hwgen_residual.v"]
+               "rtl/hwgen_int_sign.v", "rtl/hwgen_residual.v", "rtl/hwgen_width_convert.v",
+               "rtl/hwgen_pixel_pack.v"]
 #: the shells around the top (AXI-Lite + DMA widths for Zynq, bytes for iCE40), copied too
-SHELL_LIBRARY = ["rtl/hwgen_width_convert.v", "rtl/hwgen_axi_shell.v", "rtl/hwgen_byte_shell.v"]
+SHELL_LIBRARY = ["rtl/hwgen_axi_shell.v", "rtl/hwgen_byte_shell.v"]
 
 
 def _hex_lines(words: list[int], bits: int) -> str:
@@ -75,8 +76,12 @@ def _window_or(n: WindowOr, lid: str, files: dict) -> tuple[str, list, int]:
     return "hwgen_window_or", [("C", n.c), ("KK", n.k * n.k)], n.out_width
 
 
+def _pixel_pack(n: Flatten, lid: str, files: dict) -> tuple[str, list, int]:
+    return "hwgen_pixel_pack", [("IN_W", n.in_width), ("OUT_W", n.out_width)], n.out_width
+
+
 _INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or, ResidualBlock: _residual,
-              IntSign: _int_sign}
+              IntSign: _int_sign, Flatten: _pixel_pack}
 
 
 def generate_rtl(graph: Graph) -> dict[str, str]:
@@ -111,6 +116,6 @@ def rtl_sources(build_rtl_dir) -> list[str]:
 
 
 def shell_sources(build_rtl_dir, shell: str) -> list[str]:
-    """The accelerator's sources plus the width converter and `shell` (a file of SHELL_LIBRARY)."""
+    """The accelerator's sources plus `shell` (a file of SHELL_LIBRARY)."""
     d = Path(build_rtl_dir)
-    return rtl_sources(d) + [str(d / "hwgen_width_convert.v"), str(d / f"{shell}.v")]
+    return rtl_sources(d) + [str(d / f"{shell}.v")]

@@ -8,6 +8,9 @@ from pathlib import Path
 import numpy as np
 
 CALLS = []
+#: indices of send transfers (counted from 0 over the process) that never complete: their
+#: channels stay busy until the DMA is soft-reset, and nothing is computed
+STUCK = set()
 
 
 class _Buffer(np.ndarray):
@@ -22,23 +25,47 @@ def allocate(shape, dtype):
 
 class _Channel:
     def __init__(self, dma, name):
-        self.dma, self.name, self.buf = dma, name, None
+        self.dma, self.name, self.buf, self.busy = dma, name, None, False
 
     def transfer(self, buf):
         CALLS.append((self.name + ".transfer", buf.nbytes))
         self.buf = buf
         if self.name == "sendchannel":
+            self.dma.sent += 1
+            if self.dma.sent - 1 in STUCK:
+                self.busy = self.dma.recvchannel.busy = True
+                return
             self.dma.compute()
 
     def wait(self):
         CALLS.append((self.name + ".wait",))
+        if self.busy:
+            raise RuntimeError("stand-in pynq: wait() on a transfer that never completes would block forever")
+
+    @property
+    def idle(self):
+        return not self.busy
+
+    def start(self):
+        CALLS.append((self.name + ".start",))
 
 
 class _Dma:
     def __init__(self, ip):
         self.ip = ip
+        self.sent = 0
         self.sendchannel = _Channel(self, "sendchannel")
         self.recvchannel = _Channel(self, "recvchannel")
+
+    def write(self, addr, value):
+        """MM2S_DMACR bit 2: soft reset of both channels (done at once here)."""
+        CALLS.append(("dma.write", addr, value))
+        if addr == 0x00 and value & 0x4:
+            self.sendchannel.busy = self.recvchannel.busy = False
+
+    def read(self, addr):
+        CALLS.append(("dma.read", addr))
+        return 0
 
     def compute(self):
         """What the hardware computes: unpack the DMA buffer, run the golden hardware layers,

@@ -1,0 +1,33 @@
+// hwgen_pixel_pack: one pixel's ceil(OUT_W/IN_W) beats of IN_W bits (the last one with pad
+// lanes past OUT_W) into one beat of OUT_W bits, the pad lanes dropped.
+//
+// A convolution whose PE does not divide its channels writes each pixel as ceil(C/PE) beats
+// of PE lanes; before a flatten those pad lanes would land inside the flattened vector, so
+// the flatten packs each pixel first. One input beat per cycle: the pack runs at the
+// convolution's rate. The internal streams carry no TLAST (frames are counted), so the
+// converter's is tied off.
+`default_nettype none
+
+module hwgen_pixel_pack #(
+    parameter integer IN_W = 1,
+    parameter integer OUT_W = 2
+) (
+    input  wire             clk,
+    input  wire             rst_n,
+    input  wire [IN_W-1:0]  s_tdata,
+    input  wire             s_tvalid,
+    output wire             s_tready,
+    output wire [OUT_W-1:0] m_tdata,
+    output wire             m_tvalid,
+    input  wire             m_tready
+);
+    wire unused_last;
+
+    hwgen_width_convert #(.IN_W(IN_W), .OUT_W(OUT_W)) pack (
+        .clk(clk), .rst_n(rst_n),
+        .s_tdata(s_tdata), .s_tvalid(s_tvalid), .s_tready(s_tready), .s_tlast(1'b0),
+        .m_tdata(m_tdata), .m_tvalid(m_tvalid), .m_tready(m_tready), .m_tlast(unused_last)
+    );
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,60 @@
+"""Property: for random binary nets at random foldings, the native RTL simulation (Verilator,
+under random back-pressure) and the C-simulation of the HLS code both equal the golden model,
+frame for frame, and every HLS kernel runs exactly its trip count. Each run checks 50 new
+nets (HWGEN_PROPERTY_RTL_NETS to change it); the kept regressions are replayed too. The two
+simulations of a net build and run side by side (they are separate processes)."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hwgen.backends.hls.codegen import kernel_trips
+from hwgen.pipeline import CompileOptions, compile_model, run_csim_model, run_golden, run_rtl
+from tests.helpers import need_tool
+from tests.property.nets import build_net, export_fast, net_specs
+from tests.property.test_golden_property import REGRESSIONS, random_folding
+
+NETS = int(os.environ.get("HWGEN_PROPERTY_RTL_NETS", 50))
+FRAMES = 12
+pytestmark = [pytest.mark.rtlsim, pytest.mark.csim]
+
+
+def check_backends(spec: dict, fold: dict | None, tmp: Path, data=None, pause: float = 0.3, seed: int = 1) -> None:
+    """Compile the net at its folding, then RTL (native, stalls at `pause`) and C-sim against
+    golden on FRAMES inputs."""
+    need_tool("verilator")
+    model = build_net(spec)
+    path = export_fast(model, tmp / "net.onnx")
+    if fold is None:
+        from hwgen.frontend import import_qonnx
+        from hwgen.passes import lower
+        fold = random_folding(data, lower(import_qonnx(path)))
+    g, _ = compile_model(CompileOptions(path, tmp / "build", fold=fold))
+    x = model.inputs(FRAMES)
+    gold = run_golden(g, x)
+    with ThreadPoolExecutor(2) as pool:
+        rtl = pool.submit(run_rtl, g, tmp / "build", x, "verilator", pause, pause, seed)
+        csim = pool.submit(run_csim_model, g, tmp / "build", x)
+        (rtl_out, _), (csim_out, res) = rtl.result(), csim.result()
+    np.testing.assert_array_equal(rtl_out, gold, err_msg=f"RTL != golden at folding {fold}")
+    np.testing.assert_array_equal(csim_out, gold, err_msg=f"C-sim != golden at folding {fold}")
+    assert res.trips == kernel_trips(g, FRAMES)
+
+
+@settings(max_examples=NETS, deadline=None, print_blob=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(spec=net_specs(), data=st.data(), pause=st.sampled_from([0.0, 0.3, 0.7]), seed=st.integers(1, 1000))
+def test_random_nets_rtl_and_csim_equal_golden(tmp_path_factory, spec, data, pause, seed):
+    check_backends(spec, None, tmp_path_factory.mktemp("net"), data, pause, seed)
+
+
+@pytest.mark.parametrize("case", REGRESSIONS, ids=[c["why"][:40] for c in REGRESSIONS])
+def test_kept_regressions_on_rtl_and_csim(tmp_path, case):
+    check_backends(case["spec"], case["fold"], tmp_path)
