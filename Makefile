@@ -54,7 +54,7 @@ demo: venv tools
 	$(VENV)/bin/hwgen demo -o build/demo
 
 test: venv tools
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n auto --dist loadfile
 
 slow: venv tools
 	$(VENV)/bin/pytest -q -m slow

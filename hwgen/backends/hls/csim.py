@@ -17,7 +17,10 @@ from pathlib import Path
 from hwgen import ROOT
 from hwgen.errors import HwgenError
 
-CXXFLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"]
+#: -Wno-array-bounds: g++ 12 at -O2 reports a word of one ap_uint as out of bounds of another
+#: after inlining (a one-MVU net, 8-bit input, 17x5 at PE=5, SIMD=17, found by the property
+#: tests); the same program runs clean under -fsanitize=address,undefined: a false positive
+CXXFLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-Wno-array-bounds"]
 
 
 def include_dirs() -> list[str]:
