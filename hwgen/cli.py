@@ -14,13 +14,16 @@ from pathlib import Path
 import numpy as np
 
 from hwgen.cli_io import OneLineParser, load_npy, non_negative, positive, save_npy, sizes
+from hwgen.cli_sweep import add_ray_flags, add_sweep_parser
 from hwgen.cli_tables import print_fit, print_layers
 from hwgen.errors import HwgenError
 
 
 def _console():
     from rich.console import Console
-    return Console(stderr=False, highlight=False)
+    # not a terminal (a pipe, a log, CI): rich would cut tables at 80 columns, and the layer
+    # names --fold needs with them
+    return Console(stderr=False, highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 # ---------------------------------------------------------------------------- commands
@@ -184,7 +187,8 @@ def cmd_hash(a) -> None:
 def cmd_compare(a) -> None:
     from hwgen.train.compare import compare
     methods = a.methods.split(",") if a.methods else None
-    compare(Path(a.output), methods=methods, seeds=tuple(range(a.seeds)), epochs=a.epochs, console=_console())
+    compare(Path(a.output), methods=methods, seeds=tuple(range(a.seeds)), epochs=a.epochs, console=_console(),
+            address=a.address, timeout=a.timeout)
 
 
 def cmd_bench_finn(a) -> None:
@@ -200,7 +204,7 @@ def cmd_calibrate(a) -> None:
     con = _console()
     with con.status("training the digits MLP and CNN") as st:
         models = {"mlp": _digits_onnx(out, "mlp"), "cnn": _digits_onnx(out, "cnn")}
-        builds = sweep_builds(models, out, lambda s: st.update(s))
+        builds = sweep_builds(models, out, lambda s: st.update(s), address=a.address, timeout=a.timeout)
     samples = {fam: load_samples(builds, fam) for fam in ("zynq7", "ice40")}
     calibrate(samples)
     for fam, ss in samples.items():
@@ -325,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--methods", help="comma-separated subset of ste,stochastic,abc,tanh,bireal,mlp,bireal-net")
     cp.add_argument("--seeds", type=positive, default=3)
     cp.add_argument("--epochs", type=positive, default=60)
+    add_ray_flags(cp)
     cp.set_defaults(func=cmd_compare)
 
     hs = sub.add_parser("hash", help="DLBHC hash codes on digits: compiled, Hamming retrieval mAP vs LSH")
@@ -340,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ca = sub.add_parser("calibrate", help="refit the estimator to Yosys over a folding sweep (minutes)")
     ca.add_argument("-o", "--output", default="build/calibrate")
+    add_ray_flags(ca)
     ca.set_defaults(func=cmd_calibrate)
 
     rp = sub.add_parser("report", help="Markdown + HTML report of a build, with plots")
@@ -350,6 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", default="build/demo")
     d.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
     d.set_defaults(func=cmd_demo)
+
+    add_sweep_parser(sub)
 
     b = sub.add_parser("bench", help="print the benchmark table")
     b.add_argument("-o", "--output", default="build/bench")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hwgen.errors import HwgenError
 from hwgen.estimate import CALIBRATION, block_parts, estimate_graph, features
 from hwgen.flows.yosys import slice_luts, summarize
 
@@ -146,20 +147,34 @@ MLP_FOLDINGS = [(1, 1), (2, 4), (4, 8), (8, 8), (16, 16), (4, 16), (16, 4), (8, 
 CNN_FOLDINGS = [(1, 1), (2, 2), (4, 4), (8, 8), (16, 16), (4, 16), (16, 4), (8, 32), (3, 5), (32, 32)]
 
 
-def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None) -> list[Path]:
+def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, address: str | None = None,
+                 timeout: float | None = None) -> list[Path]:
     """Compile the calibration sweep (models: {'mlp': onnx, 'cnn': onnx}) and synthesize each
-    build for both calibrated families (cached: a build already synthesized is reused)."""
-    from hwgen.flows.yosys import run_yosys
-    from hwgen.pipeline import CompileOptions, compile_model
-    builds = []
+    build for both calibrated families, every point a task of the sweep engine (a local Ray,
+    or the cluster at `address`); each comes back as a build folder in `out`. A build already
+    synthesized for both is reused; a point that fails stops the calibration with its error."""
+    from hwgen.sweep.engine import Job, run_jobs
+    from hwgen.sweep.points import Point, model_files
+    from hwgen.sweep.worker import extract_archive, run_point
+    boards = tuple(FAMILY_BOARD.values())
+    builds, jobs = [], []
     for net, foldings in (("mlp", MLP_FOLDINGS), ("cnn", CNN_FOLDINGS)):
+        files = model_files(models[net])
         for pe, simd in foldings:
             b = Path(out) / f"{net}-{pe}x{simd}"
-            if not (b / "graph.json").is_file():
-                compile_model(CompileOptions(models[net], b, pe, simd))
-            for board in FAMILY_BOARD.values():
-                if not (b / "synth" / board / "utilization.json").is_file():
-                    progress(f"Yosys {b.name} for {board}")
-                    run_yosys(b, board)
             builds.append(b)
+            if not all((b / "synth" / board / "utilization.json").is_file() for board in boards):
+                point = Point(boards[0], pe, simd, synth_boards=boards, archive=True)
+                jobs.append((b, Job(b.name, run_point, (files, Path(models[net]).name, point))))
+    if jobs:
+        results = run_jobs([j for _, j in jobs], address=address, timeout=timeout,
+                           progress=lambda done, total, label: progress(f"Yosys: {done} of {total} builds ({label})"))
+        failed = [r for r in results if not r["ok"]]
+        if failed:
+            raise HwgenError(f"calibrate: build {failed[0]['label']} failed: {failed[0]['error']}")
+        for (b, _), r in zip(jobs, results):
+            if b.exists():
+                import shutil
+                shutil.rmtree(b)
+            extract_archive(r["result"]["archive_b64"], b)
     return builds

@@ -98,7 +98,9 @@ def run_yosys(build: Path, board: str) -> dict:
         p = subprocess.run([exe, "-q", "synth.ys"], cwd=work, stdout=log, stderr=subprocess.STDOUT)
     seconds = time.perf_counter() - t0
     if p.returncode or not (work / "stat.json").is_file():
-        raise HwgenError(f"yosys failed (exit {p.returncode}); log: {work / 'yosys.log'}")
+        lines = [ln.strip() for ln in (work / "yosys.log").read_text(errors="replace").splitlines() if ln.strip()]
+        last = f": {lines[-1][:200]}" if lines else ""
+        raise HwgenError(f"yosys failed (exit {p.returncode}){last} (log: {work / 'yosys.log'})")
     cells = json.loads((work / "stat.json").read_text())["design"]["num_cells_by_type"]
     result = {"board": board, "family": b["family"], "cells": cells, "summary": summarize(cells),
               "seconds": seconds}

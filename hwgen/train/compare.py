@@ -66,42 +66,61 @@ def _model_for(method: str, split):
     return build_model("mlp", split.x_train.shape[1:], split.num_classes, binarizer=method, input_bits=8), method, 0
 
 
+def _twin_run(seed: int, epochs: int) -> dict:
+    """One float-twin training (a sweep-engine task)."""
+    from hwgen.train.data import load_dataset
+    from hwgen.train.trainer import train
+    split = load_dataset("digits", flat=True)
+    torch.manual_seed(seed)
+    twin = FloatTwin(split.x_train.shape[1], [256, 128], split.num_classes)
+    r = train(twin, split, epochs=epochs, seed=seed, progress=False)
+    return {"method": "float", "seed": seed, "acc": r.accuracy, "seconds": r.seconds}
+
+
+def _method_run(method: str, seed: int, epochs: int, pe: int, simd: int) -> dict:
+    """One binarizer x seed: train, compile, golden against PyTorch (a sweep-engine task, in a
+    folder of its own: it returns figures, not files)."""
+    import tempfile
+
+    from hwgen.train.data import load_dataset
+    from hwgen.train.trainer import train
+    split = load_dataset("digits", flat=True)
+    torch.manual_seed(seed)
+    m, binarizer, pre = _model_for(method, split)
+    r = train(m, split, epochs=epochs, seed=seed, progress=False, binarizer=binarizer, pretrain_epochs=pre)
+    with tempfile.TemporaryDirectory(prefix=f"hwgen-compare-{method}-{seed}-") as tmp:
+        hw = _compile_and_check(m, split, Path(tmp), pe, simd)
+    hw.pop("build")
+    return {"method": method, "seed": seed, "acc": r.accuracy, "seconds": r.seconds, **hw}
+
+
 def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int = 16, simd: int = 16,
-            console=None) -> list[dict]:
+            console=None, address: str | None = None, timeout: float | None = None) -> list[dict]:
     """Train every method x seed (and the float twin x seed) on the digits MLP (8-bit input
     pixels, as bnn_pynq's CNV takes them; binary weights and hidden activations), plus the
     whole Bi-Real net (`bireal-net`); returns one row per method with accuracy mean and std,
-    training seconds, cycles and LUTs."""
+    training seconds, cycles and LUTs. Every run is a task of the sweep engine (a local Ray
+    with this machine's cores, or the cluster at `address`)."""
     from rich.progress import Progress
 
+    from hwgen.sweep.engine import Job, run_jobs
     from hwgen.train.binarizers import METHODS
-    from hwgen.train.data import load_dataset
-    from hwgen.train.trainer import train
     methods = list(methods or METHODS + (BIREAL_NET,))
     unknown = [m for m in methods if m not in METHODS + (BIREAL_NET,)]
     if unknown:
         raise HwgenError(f"--methods: unknown {unknown} (available: {', '.join(METHODS + (BIREAL_NET,))})")
-    split = load_dataset("digits", flat=True)
     out.mkdir(parents=True, exist_ok=True)
-    runs = []
+    jobs = [Job(f"float twin, seed {s}", _twin_run, (s, epochs)) for s in seeds]
+    jobs += [Job(f"{m}, seed {s}", _method_run, (m, s, epochs, pe, simd)) for m in methods for s in seeds]
     with Progress(transient=True, disable=console is None) as prog:
-        task = prog.add_task("training", total=(len(methods) + 1) * len(seeds))
-        for seed in seeds:
-            torch.manual_seed(seed)
-            twin = FloatTwin(split.x_train.shape[1], [256, 128], split.num_classes)
-            prog.update(task, description=f"float twin, seed {seed}")
-            r = train(twin, split, epochs=epochs, seed=seed, progress=False)
-            runs.append({"method": "float", "seed": seed, "acc": r.accuracy, "seconds": r.seconds})
-            prog.advance(task)
-        for method in methods:
-            for seed in seeds:
-                prog.update(task, description=f"{method}, seed {seed}")
-                torch.manual_seed(seed)
-                m, binarizer, pre = _model_for(method, split)
-                r = train(m, split, epochs=epochs, seed=seed, progress=False, binarizer=binarizer, pretrain_epochs=pre)
-                hw = _compile_and_check(m, split, out / f"{method}-seed{seed}", pe, simd)
-                runs.append({"method": method, "seed": seed, "acc": r.accuracy, "seconds": r.seconds, **hw})
-                prog.advance(task)
+        task = prog.add_task("training", total=len(jobs))
+        results = run_jobs(jobs, address=address, timeout=timeout,
+                           progress=lambda done, total, label: prog.update(task, completed=done,
+                                                                           description=f"training: {label}"))
+    failed = [r for r in results if not r["ok"]]
+    if failed:
+        raise HwgenError(f"compare: {failed[0]['label']} failed: {failed[0]['error']}")
+    runs = [r["result"] for r in results]
     float_acc = [r["acc"] for r in runs if r["method"] == "float"]
     rows = []
     for method in methods:

@@ -39,7 +39,8 @@ def _count_ties(model, x):
 SHAPES = [[64, 37, 19, 10], [64, 64, 10], [30, 100, 50, 7], [64, 128, 64, 10], [13, 5, 3]]
 
 
-@pytest.mark.parametrize("seed", range(15))
+# 8 seeds here (tie counting, exact zeros at the input BN); tests/property draws 1,000 more nets
+@pytest.mark.parametrize("seed", range(8))
 def test_random_mlps_with_adversarial_bn(tmp_path, seed):
     sizes = SHAPES[seed % len(SHAPES)]
     model, path = random_mlp(tmp_path / "m.onnx", sizes, seed)

@@ -64,9 +64,9 @@ DIGITS_CASES = [
     ("verilator", "5x6", 5, 6, 200, ()),
     # fully parallel (384 popcount trees): a Verilator model of ~40 MB of C++, minutes to build
     ("verilator", "full", BIG, BIG, 200, (pytest.mark.slow,)),
-    ("icarus", "16x16", 16, 16, 40, ()),
+    ("icarus", "16x16", 16, 16, 16, ()),
     ("icarus", "16x16", 16, 16, 200, (pytest.mark.slow,)),
-    ("icarus", "7x9", 7, 9, 60, ()),
+    ("icarus", "7x9", 7, 9, 20, ()),
     ("icarus", "full", BIG, BIG, 200, (pytest.mark.slow,)),
     ("icarus", "1x1", 1, 1, 20, (pytest.mark.slow,)),  # Icarus: ~10 k cycles/s on this top
 ]
