@@ -119,3 +119,44 @@ def test_a_crashing_tool_fails_its_point_only(digits_mlp, tmp_path, monkeypatch)
         assert slow[0]["status"] == "ok" and slow[1]["status"] == "failed" and slow[1]["error"], slow
     finally:
         ray.shutdown()
+
+
+@pytest.mark.parametrize("address,ok", [("127.0.0.1:6379", True), ("localhost:1", True), ("auto", True),
+                                        ("ray://10.0.0.5:10001", True), ("10.0.0.5:6379", False),
+                                        ("example.org:6379", False)])
+def test_address_never_makes_this_machine_listen_on_the_network(address, ok):
+    from hwgen.errors import HwgenError
+    from hwgen.sweep.engine import check_address
+    if ok:
+        check_address(address)
+    else:
+        with pytest.raises(HwgenError, match="ray://HOST:10001"):
+            check_address(address)
+
+
+def test_bad_sweeps_are_one_line_before_anything_runs(digits_mlp, capsys, tmp_path):
+    from tests.e2e.test_cli import assert_one_line_error, run_cli
+    m = str(digits_mlp[1])
+    for args, needle in ((["--pnr", "--pe", "1"], "--pnr: place and route runs on iCE40 boards"),
+                         (["--pe", "1", "--target-fps", "10"], "not both"),
+                         (["--pe", "1", "--address", "192.168.1.2:6379"], "must be a Ray head on this machine")):
+        code, out, err = run_cli(capsys, "sweep", m, "-o", tmp_path / "s", *args)
+        assert_one_line_error(code, err, needle)
+        assert out.strip() == ""
+    with pytest.raises(SystemExit) as e:  # argparse's own errors exit from the parser
+        run_cli(capsys, "sweep", m, "-o", tmp_path / "s", "--target-fps", "0")
+    err = capsys.readouterr().err
+    assert e.value.code == 1 and len(err.strip().splitlines()) == 1 and "every rate must be > 0" in err
+
+
+def test_compare_runs_on_the_engine(tmp_path):
+    """`hwgen compare` as Ray tasks: one method, one seed, one epoch: its row and its twin's."""
+    import ray
+    ray.shutdown()
+    from hwgen.train.compare import compare
+    try:
+        rows = compare(tmp_path, methods=["ste"], seeds=(0,), epochs=1)
+    finally:
+        ray.shutdown()
+    assert [r["method"] for r in rows] == ["ste"] and rows[0]["seeds"] == 1 and rows[0]["lut"] > 0
+    assert 0 < rows[0]["float_mean"] <= 1
