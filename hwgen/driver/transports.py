@@ -19,22 +19,17 @@ from hwgen.errors import HwgenError
 class DmaTimeout(HwgenError):
     """DMA transfers that did not complete within the timeout. The transport has reset the
     accelerator (the shell's clear) and the DMA, and run the remaining batches: `outputs`
-    holds every batch's output buffer, None for those that timed out (`failed`)."""
+    holds every batch's output buffer, None for those that timed out (`failed`); the message
+    is one line naming them."""
 
-    def __init__(self, message: str, outputs: list[bytes | None]):
-        super().__init__(message)
+    def __init__(self, outputs: list[bytes | None], frames: list[int], limit: str):
         self.outputs = outputs
         self.failed = [k for k, o in enumerate(outputs) if o is None]
-
-
-def timeout_error(outputs: list[bytes | None], frames: list[int], limit: str) -> DmaTimeout:
-    """One line naming the batches that timed out."""
-    failed = [k for k, o in enumerate(outputs) if o is None]
-    first = failed[0]
-    return DmaTimeout(f"DMA: batch {first + 1} of {len(outputs)} ({frames[first]} frames)"
-                      + (f" and {len(failed) - 1} more" if len(failed) > 1 else "")
-                      + f" did not complete within {limit}; the accelerator and the DMA were reset and "
-                      f"the other batches completed", outputs)
+        first = self.failed[0]
+        super().__init__(f"DMA: batch {first + 1} of {len(outputs)} ({frames[first]} frames)"
+                         + (f" and {len(self.failed) - 1} more" if len(self.failed) > 1 else "")
+                         + f" did not complete within {limit}; the accelerator and the DMA were reset and "
+                         "the other batches completed")
 
 
 #: AXI DMA register: MM2S_DMACR; its bit 2 soft-resets the whole DMA (both channels), and
@@ -89,7 +84,7 @@ class PynqTransport:
             ibuf.freebuffer()
             obuf.freebuffer()
         if None in outs:
-            raise timeout_error(outs, [n for n, _, _ in batches], f"{self.timeout:g} s")
+            raise DmaTimeout(outs, [n for n, _, _ in batches], f"{self.timeout:g} s")
         return outs
 
     def _wait_idle(self) -> bool:
@@ -166,7 +161,7 @@ class SimTransport:
             if got is not None and len(got) != want:  # TLAST in the wrong place ends a transfer early or late
                 raise HwgenError(f"DMA transfer of {n} frames returned {len(got)} bytes, expected {want}")
         if None in outs:
-            raise timeout_error(outs, [n for n, _, _ in batches], f"{job['max_cycles']} cycles")
+            raise DmaTimeout(outs, [n for n, _, _ in batches], f"{job['max_cycles']} cycles")
         return outs
 
     def registers(self) -> dict[str, int]:

@@ -9,11 +9,11 @@ non-negative least-squares fit of relative error, so small and large designs wei
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 
-from hwgen.errors import HwgenError
 from hwgen.estimate import CALIBRATION, block_parts, estimate_graph, features
 from hwgen.flows.yosys import slice_luts, summarize
 
@@ -153,7 +153,7 @@ def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, ad
     build for both calibrated families, every point a task of the sweep engine (a local Ray,
     or the cluster at `address`); each comes back as a build folder in `out`. A build already
     synthesized for both is reused; a point that fails stops the calibration with its error."""
-    from hwgen.sweep.engine import Job, run_jobs
+    from hwgen.sweep.engine import Job, every_result, run_jobs
     from hwgen.sweep.points import Point, model_files
     from hwgen.sweep.worker import extract_archive, run_point
     boards = tuple(FAMILY_BOARD.values())
@@ -169,12 +169,7 @@ def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, ad
     if jobs:
         results = run_jobs([j for _, j in jobs], address=address, timeout=timeout,
                            progress=lambda done, total, label: progress(f"Yosys: {done} of {total} builds ({label})"))
-        failed = [r for r in results if not r["ok"]]
-        if failed:
-            raise HwgenError(f"calibrate: build {failed[0]['label']} failed: {failed[0]['error']}")
-        for (b, _), r in zip(jobs, results):
-            if b.exists():
-                import shutil
-                shutil.rmtree(b)
-            extract_archive(r["result"]["archive_b64"], b)
+        for (b, _), figures in zip(jobs, every_result(results, "calibrate")):
+            shutil.rmtree(b, ignore_errors=True)
+            extract_archive(figures["archive_b64"], b)
     return builds

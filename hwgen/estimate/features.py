@@ -143,5 +143,5 @@ def pixel_pack_parts(n: Flatten) -> Parts:
     return p
 
 
-PARTS = {Flatten: pixel_pack_parts, XnorMVU: mvu_parts, SlidingWindow: swg_parts, WindowOr: window_or_parts, ResidualBlock: residual_parts,
-         IntSign: int_sign_parts}
+PARTS = {XnorMVU: mvu_parts, SlidingWindow: swg_parts, WindowOr: window_or_parts, ResidualBlock: residual_parts,
+         IntSign: int_sign_parts, Flatten: pixel_pack_parts}

@@ -46,7 +46,7 @@ def sweep(model: Path, out: Path, points: list[Point], address: str | None = Non
     results = run_jobs(jobs, address=address, cache_dir=out / "cache" if cache else None, timeout=timeout,
                        progress=progress)
     for p, r in zip(points, results):
-        data = (r.get("result") or {}).pop("archive_b64", None) if r["ok"] else None
+        data = (r.get("result") or {}).pop("archive_b64", None)
         if p.archive and data:
             extract_archive(data, out / "builds" / p.label)
     table = rows(results)

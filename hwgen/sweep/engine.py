@@ -56,7 +56,7 @@ def check_address(address: str) -> None:
                          "trusted network, or run hwgen on its head node with --address auto")
 
 
-def start_ray(address: str | None = None, cpus: int | None = None):
+def start_ray(address: str | None = None):
     """Start (or join) Ray as described in the module docstring; returns the ray module."""
     os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
@@ -71,7 +71,7 @@ def start_ray(address: str | None = None, cpus: int | None = None):
     logging.getLogger("ray").setLevel(logging.ERROR)  # its start-up notes say nothing to a sweep's user
     common = dict(log_to_driver=False, configure_logging=False, include_dashboard=False)
     if address is None:
-        ray.init(num_cpus=cpus or os.cpu_count() or 1, _node_ip_address=LOOPBACK, **common)
+        ray.init(num_cpus=os.cpu_count() or 1, _node_ip_address=LOOPBACK, **common)
     else:
         check_address(address)
         extra = {} if address.startswith("ray://") else {"_node_ip_address": LOOPBACK}
@@ -95,8 +95,7 @@ def _run_job(fn, args):
 
 
 def run_jobs(jobs: list[Job], address: str | None = None, cache_dir: Path | None = None,
-             timeout: float | None = None, cpus_per_job: float = 1.0, progress=None,
-             cpus: int | None = None) -> list[dict]:
+             timeout: float | None = None, progress=None) -> list[dict]:
     """Run every job; returns per job {"label", "ok", "result" or "error", "seconds",
     "cached"} in the jobs' order. `progress(done, total, label)` is called as jobs finish."""
     results: list[dict | None] = [None] * len(jobs)
@@ -111,8 +110,8 @@ def run_jobs(jobs: list[Job], address: str | None = None, cache_dir: Path | None
     if progress:
         progress(done, len(jobs), "cached" if done else "starting Ray")
     if todo:
-        ray = start_ray(address, cpus)
-        remote = ray.remote(num_cpus=cpus_per_job, max_retries=0)(_run_job)
+        ray = start_ray(address)
+        remote = ray.remote(num_cpus=1, max_retries=0)(_run_job)
         refs = {remote.remote(jobs[k].fn, jobs[k].args): k for k in todo}
         started = {ref: time.monotonic() for ref in refs}
         while refs:
@@ -139,6 +138,15 @@ def run_jobs(jobs: list[Job], address: str | None = None, cache_dir: Path | None
                     if progress:
                         progress(done, len(jobs), jobs[k].label)
     return results
+
+
+def every_result(results: list[dict], what: str) -> list:
+    """The jobs' results, for a command that needs all of them (calibrate, compare): the
+    first failed job is one error naming it."""
+    failed = [r for r in results if not r["ok"]]
+    if failed:
+        raise HwgenError(f"{what}: {failed[0]['label']} failed: {failed[0]['error']}")
+    return [r["result"] for r in results]
 
 
 def _cache_get(cache_dir: Path | None, key: str | None):

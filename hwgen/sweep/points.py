@@ -54,9 +54,10 @@ def code_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def point_key(model_bytes: bytes, point: Point, extra: str = "") -> str:
-    """Content key of a point: the model's bytes, the point, hwgen's code, tool versions."""
-    h = hashlib.sha256(model_bytes)
+def point_key(model_digest: bytes, point: Point, extra: str = "") -> str:
+    """Content key of a point: the model files' digest (`files_digest`), the point, hwgen's
+    code, and `extra` (the tool versions)."""
+    h = hashlib.sha256(model_digest)
     h.update(json.dumps(asdict(point), sort_keys=True).encode())
     h.update(code_digest().encode())
     h.update(extra.encode())

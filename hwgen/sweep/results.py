@@ -25,16 +25,6 @@ def rows(results: list[dict]) -> list[dict]:
     return out
 
 
-def pareto(points: list[dict], x: str = "lut", y: str = "fps") -> list[dict]:
-    """Points that no other beats on both fewer `x` and more `y`."""
-    front, best = [], -1.0
-    for p in sorted(points, key=lambda p: (p[x], -p[y])):
-        if p[y] > best:
-            front.append(p)
-            best = p[y]
-    return front
-
-
 def write_results(out: Path, table: list[dict], meta: dict, board: dict) -> dict[str, Path]:
     """sweep.json, sweep.csv and sweep.png in `out`."""
     out.mkdir(parents=True, exist_ok=True)
@@ -52,6 +42,8 @@ def _plot(table: list[dict], board: dict, meta: dict, path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")  # files only
     import matplotlib.pyplot as plt
+
+    from hwgen.report import pareto
 
     ok = [r for r in table if r["status"] == "ok"]
     use_syn = bool(ok) and all(r.get("lut_syn") is not None for r in ok)

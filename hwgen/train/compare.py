@@ -48,7 +48,7 @@ def _compile_and_check(model, split, out: Path, pe: int, simd: int) -> dict:
     est = estimate_graph(g, "zynq7")
     n_thr = max((n.n_thr for n in g.hw_nodes() if getattr(n, "has_thresholds", False)), default=1)
     return {"cycles": est.cycles, "lut": est.total["lut"], "acc_golden": float((gold.argmax(1) == split.y_test).mean()),
-            "n_thr": n_thr, "build": out / "build"}
+            "n_thr": n_thr}
 
 
 #: the whole Bi-Real recipe: the Bi-Real MLP (fixed-point shortcuts around 128-wide binary
@@ -90,7 +90,6 @@ def _method_run(method: str, seed: int, epochs: int, pe: int, simd: int) -> dict
     r = train(m, split, epochs=epochs, seed=seed, progress=False, binarizer=binarizer, pretrain_epochs=pre)
     with tempfile.TemporaryDirectory(prefix=f"hwgen-compare-{method}-{seed}-") as tmp:
         hw = _compile_and_check(m, split, Path(tmp), pe, simd)
-    hw.pop("build")
     return {"method": method, "seed": seed, "acc": r.accuracy, "seconds": r.seconds, **hw}
 
 
@@ -103,7 +102,7 @@ def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int 
     with this machine's cores, or the cluster at `address`)."""
     from rich.progress import Progress
 
-    from hwgen.sweep.engine import Job, run_jobs
+    from hwgen.sweep.engine import Job, every_result, run_jobs
     from hwgen.train.binarizers import METHODS
     methods = list(methods or METHODS + (BIREAL_NET,))
     unknown = [m for m in methods if m not in METHODS + (BIREAL_NET,)]
@@ -117,10 +116,7 @@ def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int 
         results = run_jobs(jobs, address=address, timeout=timeout,
                            progress=lambda done, total, label: prog.update(task, completed=done,
                                                                            description=f"training: {label}"))
-    failed = [r for r in results if not r["ok"]]
-    if failed:
-        raise HwgenError(f"compare: {failed[0]['label']} failed: {failed[0]['error']}")
-    runs = [r["result"] for r in results]
+    runs = every_result(results, "compare")
     float_acc = [r["acc"] for r in runs if r["method"] == "float"]
     rows = []
     for method in methods:

@@ -13,16 +13,16 @@ import pytest
 
 from hwgen.driver import Accelerator, SimTransport
 from hwgen.driver.transports import DmaTimeout
-from hwgen.pipeline import _input_frames
+from hwgen.pipeline import _output_values
 from hwgen.verify import random_inputs
 from tests.conftest import ROOT
 from tests.e2e.test_deploy import mlp_build  # noqa: F401  (the fixture)
 from tests.helpers import need_tool
 
 
-def _golden_bytes(acc, bits):
-    want = acc.graph.execute(bits, acc.graph.hw_nodes()).reshape(len(bits), -1)
-    return want
+def _golden(acc, bits):
+    """The golden model's outputs of the accelerator's layers, one row a frame."""
+    return acc.graph.execute(bits, acc.graph.hw_nodes()).reshape(len(bits), -1)
 
 
 @pytest.mark.rtlsim
@@ -39,8 +39,7 @@ def test_stuck_transfer_times_out_then_next_batches_exact(mlp_build, sim):  # no
     assert "\n" not in msg and "batch 2 of 4 (5 frames)" in msg and "did not complete within" in msg, msg
     assert "were reset" in msg
     assert e.value.failed == [1]
-    want = _golden_bytes(acc, bits)
-    from hwgen.pipeline import _output_values
+    want = _golden(acc, bits)
     for k, data in enumerate(e.value.outputs):
         if data is None:
             continue
@@ -82,8 +81,7 @@ def test_board_driver_times_out_resets_and_continues(mlp_build, fake_pynq, tmp_p
     k = calls.index(("dma.write", 0x00, 0x4))
     assert ("sendchannel.start",) in calls[k:] and ("recvchannel.start",) in calls[k:]
     assert ("write", 0x08, 1) in calls[k:], "the shell must be cleared after the DMA reset"
-    want = _golden_bytes(acc, bits)
-    from hwgen.pipeline import _output_values
+    want = _golden(acc, bits)
     for b in (0, 1, 3):
         got = _output_values(acc.graph, acc.layout.unpack(e.value.outputs[b], 4))
         np.testing.assert_array_equal(got, want[4 * b:4 * b + 4])
