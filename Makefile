@@ -18,7 +18,7 @@ FINN_PKGS := finn-plus==1.6.1 onnx-passes==0.4.1 mashumaro==3.23 termcolor==3.3.
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml setup.py
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@echo "== installing Python packages into $(VENV) (torch first, CPU build)"
 	$(PY) -m pip install -q --upgrade pip

@@ -111,6 +111,7 @@ def compile_model(opts: CompileOptions, from_step: str | None = None,
         raise HwgenError(f"--from: unknown step '{from_step}' (steps: {', '.join(names)})")
     out = opts.out
     _check_writable(out)
+    _check_model_outside(opts.model, out)
     log = StepLog()
     start = names.index(from_step) if from_step else 0
     g = Graph.load(_checkpoint(out, start - 1, names[start - 1])) if start else None
@@ -134,7 +135,8 @@ def compile_model(opts: CompileOptions, from_step: str | None = None,
 #: so nothing of a previous design (its Yosys figures, bitstream, package, waveforms, folding)
 #: is ever shown beside the new one. sim_build/ stays: its builds are keyed by content.
 RESULTS = ("steps", "rtl", "hls", "synth", "bitstream", "package", "deploy", "report", "waves", "folding.json",
-           "folding_search.json", "graph.json", "graph.npz", "report.json", "manifest.json")
+           "folding_search.json", "graph.json", "graph.npz", "report.json", "manifest.json",
+           "model.onnx", "model.onnx.data")  # the last two: a torch module exported by hwgen.compile
 
 
 def is_build(out: Path) -> bool:
@@ -153,6 +155,17 @@ def clear_results(out: Path) -> None:
             shutil.rmtree(p)
         elif p.exists() or p.is_symlink():
             p.unlink()
+
+
+def _check_model_outside(model: Path, out: Path) -> None:
+    """A model file among the files a compile clears would be deleted before it is read."""
+    try:
+        rel = Path(model).resolve().relative_to(Path(out).resolve())
+    except ValueError:
+        return
+    if rel.parts and rel.parts[0] in RESULTS:
+        raise HwgenError(f"{model}: lies in the build folder {out} among the files a compile replaces; "
+                         "copy it elsewhere first")
 
 
 def _check_writable(out: Path) -> None:

@@ -6,14 +6,14 @@ import functools
 
 import jinja2
 
-from hwgen import ROOT
+from hwgen import SHARE
 
 
 @functools.cache
 def environment() -> jinja2.Environment:
     """Jinja2 environment over templates/; a missing context value fails loudly."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(ROOT / "templates")),
+        loader=jinja2.FileSystemLoader(str(SHARE / "templates")),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -17,7 +17,7 @@ def deploy_test(build: Path, board: str, frames: int = 100, batches=(1, 7, 64), 
     """Run `frames` random frames through Accelerator + SimTransport once per batch size."""
     from hwgen.driver import Accelerator, SimTransport
     from hwgen.flows.boards import load_board
-    from hwgen.verify import random_inputs
+    from hwgen.sim.verify import random_inputs
     b = load_board(board)
     if "dma_width" not in b:
         raise HwgenError(f"--board {board}: not a Zynq board with a DMA (boards/{board}.yaml has no dma_width)")

@@ -152,7 +152,7 @@ class SimTransport:
                "in_pause": self.in_pause, "out_pause": self.out_pause, "seed": self.seed,
                "dma_bytes": self.dma_width // 8,
                "max_cycles": int(1000 + 4 * slow * (frames + 2) * (self._bound + 64))}
-        res = run_test(self.sim, "hwgen_axi_shell", bdir, "hwgen.sim.shell_test", job, self.seed,
+        res = run_test(self.sim, "hwgen_axi_shell", bdir, "hwgen_cocotb_shell", job, self.seed,
                        workdir=self.build / "rtl")
         self.last_registers = res["registers"]
         self.last_cycles = res["cycles"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from hwgen import ROOT
+from hwgen import SHARE
 from hwgen.errors import HwgenError
 
 REQUIRED = {"name": str, "part": str, "clock_mhz": (int, float), "family": str, "flow": str,
@@ -16,12 +16,12 @@ FLOWS = ("vivado", "icestorm", "trellis")
 
 def board_names() -> list[str]:
     """Every board with a file in boards/."""
-    return sorted(p.stem for p in (ROOT / "boards").glob("*.yaml"))
+    return sorted(p.stem for p in (SHARE / "boards").glob("*.yaml"))
 
 
 def load_board(name: str) -> dict:
     """A board's fields, checked: a clear error naming the file and the field."""
-    path = ROOT / "boards" / f"{name}.yaml"
+    path = SHARE / "boards" / f"{name}.yaml"
     if not path.is_file():
         raise HwgenError(f"--board: unknown board '{name}' (boards: {', '.join(board_names())})")
     try:
@@ -56,4 +56,4 @@ def vivado_boards() -> list[str]:
 
 
 def board_path(name: str) -> Path:
-    return Path(ROOT / "boards" / f"{name}.yaml")
+    return Path(SHARE / "boards" / f"{name}.yaml")

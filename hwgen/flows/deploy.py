@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen import ROOT, __version__
+from hwgen import PACKAGE, __version__
 from hwgen.backends.templates import render
 from hwgen.flows.boards import load_board
 
@@ -21,7 +21,7 @@ SELF_CHECK_FRAMES = 64
 
 
 def _copy_runtime(dest: Path) -> None:
-    src = ROOT / "hwgen"
+    src = PACKAGE
     for item in RUNTIME:
         s, d = src / item, dest / "hwgen" / item
         d.parent.mkdir(parents=True, exist_ok=True)
@@ -36,7 +36,7 @@ def write_deploy(build: Path, board: str, deploy: Path) -> Path:
     run_on_board.py, self_check.npz (inputs and the golden model's outputs), README.md.
     The bitstream and .hwh land here when Vivado runs."""
     from hwgen.ir import Graph
-    from hwgen.verify import random_inputs
+    from hwgen.sim.verify import random_inputs
     b = load_board(board)
     build = Path(build).resolve()
     deploy.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from hwgen import ROOT, __version__
+from hwgen import SHARE, __version__
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
@@ -35,7 +35,7 @@ def copy_library(hls_dir: Path) -> None:
     """Copy the hand-written HLS kernel library into a build's hls/: the build needs nothing
     of the checkout to be C-simulated or synthesised."""
     for name in HLS_LIBRARY:
-        shutil.copyfile(ROOT / "hls" / name, Path(hls_dir) / name)
+        shutil.copyfile(SHARE / "hls" / name, Path(hls_dir) / name)
 
 
 def run_vitis_hls(build: Path) -> Path:

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen import ROOT
+from hwgen import SHARE
 from hwgen.errors import HwgenError
 from hwgen.sim.tools import require_simulator, tool_path
 
-TB_SOURCE = ROOT / "sim" / "native_tb.cpp"
-BARE_SOURCE = ROOT / "sim" / "bare_loop.cpp"
+TB_SOURCE = SHARE / "sim" / "native_tb.cpp"
+BARE_SOURCE = SHARE / "sim" / "bare_loop.cpp"
 #: Verilator options of every native build: X resolved quickly, assertions off. (Verilator's
 #: -O3 made TFC's build 3.7x longer, 50 s, and its model no faster: measured, not used.)
 VERILATOR_FLAGS = ["--x-assign", "fast", "--x-initial", "fast", "--noassert", "-Wno-fatal",

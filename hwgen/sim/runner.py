@@ -85,7 +85,7 @@ def simulate(sim: str, top: str, sources: list[str], cache_dir: Path, frames: li
     (a build's rtl/, where its ROM images are) when given. `reset_at`: cycles at which the
     reset is asserted mid-run; the frames not done by then are sent again."""
     bdir, seconds = build(sim, top, sources, cache_dir, parameters)
-    out = run_test(sim, top, bdir, "hwgen.sim.stream_test",
+    out = run_test(sim, top, bdir, "hwgen_cocotb_stream",
                    {"frames": frames, "max_cycles": max_cycles, "in_pause": in_pause, "out_pause": out_pause,
                     "seed": seed, "ports": ports or {}, "out_frames": out_frames, "reset_at": list(reset_at)},
                    seed, workdir)
@@ -104,7 +104,7 @@ def run_test(sim: str, top: str, bdir: Path, test_module: str, job: dict, seed: 
     job_file.write_text(json.dumps(job))
     runner = get_runner(sim)
     env = {"HWGEN_SIM_JOB": str(job_file), "HWGEN_SIM_RESULT": str(res), "COCOTB_RANDOM_SEED": str(seed)}
-    with _no_exit(f"{sim} simulation of '{top}' failed (log: {tmp}/sim.log)"):
+    with _no_exit(f"{sim} simulation of '{top}' failed (log: {tmp}/sim.log)"), _testbenches_on_path():
         runner.test(test_module=test_module, hdl_toplevel=top, hdl_toplevel_lang="verilog", build_dir=bdir,
                     test_dir=workdir or tmp, extra_env=env, timescale=TIMESCALE, log_file=Path(tmp) / "sim.log",
                     results_xml=str(Path(tmp) / "results.xml"))
@@ -115,6 +115,21 @@ def run_test(sim: str, top: str, bdir: Path, test_module: str, job: dict, seed: 
     out = json.loads(res.read_text())
     shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+@contextlib.contextmanager
+def _testbenches_on_path():
+    """The cocotb test modules and testbench classes live in the top-level sim/ (shipped in
+    the wheel); cocotb's runner hands the simulator's Python this process' sys.path."""
+    import sys
+
+    from hwgen import SHARE
+    folder = str(SHARE / "sim")
+    sys.path.insert(0, folder)
+    try:
+        yield
+    finally:
+        sys.path.remove(folder)
 
 
 @contextlib.contextmanager

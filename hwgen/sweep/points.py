@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-from hwgen import ROOT, __version__
+from hwgen import PACKAGE, SHARE, __version__
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,11 @@ def code_digest() -> str:
     """A hash of everything that makes a point's figures: hwgen's Python, its Verilog and HLS
     libraries, templates, boards and calibration. A changed hwgen never reuses old results."""
     h = hashlib.sha256(__version__.encode())
-    for folder, pattern in (("hwgen", "**/*.py"), ("hwgen", "**/*.json"), ("rtl", "*.v"), ("hls", "**/*"),
-                            ("templates", "**/*"), ("boards", "*.yaml"), ("sim", "*.cpp")):
-        for f in sorted((ROOT / folder).glob(pattern)):
-            if f.is_file() and "__pycache__" not in f.parts:
-                h.update(str(f.relative_to(ROOT)).encode())
+    for base, pattern in ((PACKAGE, "**/*.py"), (PACKAGE, "**/*.json"), (SHARE, "rtl/*.v"), (SHARE, "hls/**/*"),
+                          (SHARE, "templates/**/*"), (SHARE, "boards/*.yaml"), (SHARE, "sim/*")):
+        for f in sorted(base.glob(pattern)):
+            if f.is_file() and "__pycache__" not in f.parts and "_share" not in f.relative_to(base).parts:
+                h.update(str(f.relative_to(base)).encode())
                 h.update(f.read_bytes())
     return h.hexdigest()[:16]
 

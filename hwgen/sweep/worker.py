@@ -73,7 +73,7 @@ def _pnr(build: Path, board: str, cycles: int) -> dict:
 
 def _simulate(g, build: Path, frames: int) -> dict:
     from hwgen.errors import HwgenError
-    from hwgen.verify import verify_rtl
+    from hwgen.sim.verify import verify_rtl
     r = verify_rtl(g, build, frames=frames, sim="verilator", seed=1)
     if r.mismatches:
         raise HwgenError(f"RTL simulation: {r.mismatches} of {frames} frames differ from the golden model")

@@ -39,13 +39,15 @@ OPTIMIZERS = {"adam": torch.optim.Adam, "adamax": torch.optim.Adamax}
 
 
 def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: int = 64,
-          seed: int = 0, progress: bool = True, binarizer: str | None = None, optimizer: str = "adam",
+          seed: int = 0, progress: bool | str = True, binarizer: str | None = None, optimizer: str = "adam",
           pretrain_epochs: int = 0) -> TrainResult:
     """Adam (or BNN's AdaMax) with cosine decay and cross-entropy on the split's training set.
     With a `binarizer` method, its schedules run per epoch (ABC's clamp width and learning
     rate, the tanh slope); for BNN's methods (ste, stochastic) latent weights stay in [-1, 1];
     for Bi-Real (bireal) the weight gradient is magnitude-aware. `pretrain_epochs` first
-    trains the real-valued twin with clip activations (Bi-Real's pretraining step)."""
+    trains the real-valued twin with clip activations (Bi-Real's pretraining step).
+    `progress`: False (quiet), True or "bar" (a rich bar with the loss and accuracies), or
+    "lines" (one printed line per epoch: for logs and CI)."""
     from hwgen.train.binarizers import magnitude_aware, real_valued
     if optimizer not in OPTIMIZERS:
         raise HwgenError(f"--optimizer: unknown '{optimizer}' (available: {', '.join(OPTIMIZERS)})")
@@ -66,13 +68,14 @@ def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: in
 
 
 def _epochs(model: nn.Module, split, epochs: int, lr: float, batch: int, binarizer: str | None, optimizer: str,
-            progress: bool, what: str) -> None:
+            progress: bool | str, what: str) -> None:
     """`epochs` epochs of minibatch training with cosine learning-rate decay."""
     from hwgen.train.binarizers import anneal_all, clip_latent_weights, lr_factor
     xtr, ytr = torch.from_numpy(split.x_train), torch.from_numpy(split.y_train)
     opt = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
     bar = _progress(epochs, progress, what)
+    t0 = time.perf_counter()
     for epoch in range(epochs):
         model.train()
         anneal_all(model, epoch, epochs)
@@ -80,30 +83,40 @@ def _epochs(model: nn.Module, split, epochs: int, lr: float, batch: int, binariz
         for group in opt.param_groups:
             group["lr"] = cosine * (lr_factor(binarizer, epoch, epochs) if binarizer else 1.0)
         perm = torch.randperm(len(xtr))
-        total = 0.0
+        total, right = 0.0, 0
         for lo in range(0, len(perm), batch):
             idx = perm[lo:lo + batch]
             opt.zero_grad()
-            loss = loss_fn(model(xtr[idx]), ytr[idx])
+            logits = model(xtr[idx])
+            loss = loss_fn(logits, ytr[idx])
+            right += int((logits.argmax(1) == ytr[idx]).sum())
             loss.backward()
             opt.step()
             if binarizer in ("ste", "stochastic"):
                 clip_latent_weights(model)
             total += loss.item() * len(idx)
-        bar(epoch, total / len(perm))
+        if progress:  # the test accuracy costs one pass over the (small) test split
+            test_acc = float((predict(model, split.x_test).argmax(1) == split.y_test).mean())
+            bar(epoch, total / len(perm), right / len(perm), test_acc, time.perf_counter() - t0)
 
 
-def _progress(epochs: int, enabled: bool, what: str = "training"):
-    """A per-epoch progress callback (rich progress bar on a terminal, else quiet)."""
-    if not enabled:
-        return lambda epoch, loss: None
+def _progress(epochs: int, mode: bool | str, what: str = "training"):
+    """A per-epoch progress callback(epoch, loss, train accuracy, test accuracy, seconds): a rich
+    bar (mode True or "bar"), one printed line per epoch ("lines"), or nothing (False)."""
+    if not mode:
+        return lambda *a: None
+    if mode == "lines":
+        def line(epoch: int, loss: float, acc: float, test_acc: float, seconds: float) -> None:
+            print(f"{what}: epoch {epoch + 1}/{epochs}  loss {loss:.4f}  train accuracy {acc:.2%}  "
+                  f"test accuracy {test_acc:.2%}  {seconds:.1f} s", flush=True)
+        return line
     from rich.progress import Progress
     prog = Progress(transient=True)
     task = prog.add_task(what, total=epochs)
     prog.start()
 
-    def update(epoch: int, loss: float) -> None:
-        prog.update(task, advance=1, description=f"{what} (loss {loss:.3f})")
+    def update(epoch: int, loss: float, acc: float, test_acc: float, seconds: float) -> None:
+        prog.update(task, advance=1, description=f"{what} (loss {loss:.3f}, train {acc:.1%}, test {test_acc:.1%})")
         if epoch == epochs - 1:
             prog.stop()
     return update

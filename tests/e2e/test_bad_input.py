@@ -186,8 +186,8 @@ CASES = [
     ("output-is-folder", lambda b: ["run", B(b), "-i", X(b), "-o", b[0]], "is a folder"),
     ("not-a-build", lambda b: ["run", _not_build(b), "-i", X(b), "-o", b[0] / "y.npy"], "no manifest"),
     ("missing-build", lambda b: ["sim", b[0] / "no_such_build"], "no manifest"),
-    ("report-not-a-build", lambda b: ["report", _not_build(b)], "not a compiled build"),
-    ("synth-not-a-build", lambda b: ["synth", _not_build(b), "--no-pnr"], "no generated Verilog"),
+    ("report-not-a-build", lambda b: ["report", _not_build(b)], "no manifest"),
+    ("synth-not-a-build", lambda b: ["synth", _not_build(b), "--no-pnr"], "no manifest"),
 ]
 
 

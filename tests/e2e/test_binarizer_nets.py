@@ -61,7 +61,7 @@ def test_ste_mlp_within_3_points_of_float_twin(tmp_path):
 
 
 def test_hash_codes_compile_and_beat_lsh(tmp_path):
-    from hwgen.hash_codes import hash_codes
+    from hwgen.train.hash_codes import hash_codes
     (row,) = hash_codes(tmp_path, bits_list=(16,), epochs=5)
     assert row["map"] > row["lsh_map"] + 0.2 and row["p_at_k"] > row["lsh_p_at_k"]
 
@@ -70,13 +70,13 @@ def test_hash_codes_compile_and_beat_lsh(tmp_path):
 @pytest.mark.parametrize("bits", [16, 32, 48])
 def test_hash_codes_identical_in_rtl(tmp_path, bits):
     need_tool("verilator")
-    from hwgen.hash_codes import hash_codes
+    from hwgen.train.hash_codes import hash_codes
     (row,) = hash_codes(tmp_path, bits_list=(bits,), epochs=30, rtl="verilator")
     assert row["rtl_mismatches"] == 0 and row["map"] > row["lsh_map"]
 
 
 def test_retrieval_metrics_on_a_known_case():
-    from hwgen import retrieval as R
+    from hwgen.train import retrieval as R
     db = np.array([[0, 0, 0, 0], [1, 1, 1, 1], [0, 0, 0, 1], [1, 1, 1, 0]], dtype=np.uint8)
     q = np.array([[0, 0, 0, 0]], dtype=np.uint8)
     assert R.hamming(q, db).tolist() == [[0, 4, 1, 3]]

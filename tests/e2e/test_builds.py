@@ -15,7 +15,7 @@ import pytest
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
 from hwgen.pipeline import CompileOptions, compile_model, run_golden, simulate_hw
-from hwgen.verify import random_inputs, verify_rtl
+from hwgen.sim.verify import random_inputs, verify_rtl
 from tests.conftest import ROOT
 from tests.helpers import need_tool, random_mlp
 

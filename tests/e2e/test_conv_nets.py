@@ -11,7 +11,7 @@ from hwgen.frontend import import_qonnx
 from hwgen.passes import apply_folding, lower
 from hwgen.passes.layout import chw_to_hwc_columns
 from hwgen.pipeline import CompileOptions, compile_model, run_golden, run_rtl
-from hwgen.verify import verify_rtl
+from hwgen.sim.verify import verify_rtl
 from tests.conftest import ROOT
 from tests.e2e.test_cli import assert_one_line_error, run_cli
 from tests.helpers import assert_outputs_match, bnn_pynq_cnv, export, need_tool, random_cnn, torch_outputs

@@ -53,13 +53,13 @@ def test_shell_flags_a_misplaced_input_tlast(mlp_build):
     from hwgen.driver import Accelerator, SimTransport
     from hwgen.pipeline import _input_frames
     from hwgen.sim.runner import run_test
-    from hwgen.verify import random_inputs
+    from hwgen.sim.verify import random_inputs
     tr = SimTransport(mlp_build)
     acc = Accelerator(mlp_build, tr)
     bits = random_inputs(acc.graph, 4, np.random.default_rng(1))
     data = acc.layout.pack(_input_frames(acc.graph, bits))
     # BATCH says 2 frames per transfer, but one transfer carries 4: its TLAST comes late
-    res = run_test("verilator", "hwgen_axi_shell", tr._model(), "hwgen.sim.shell_test",
+    res = run_test("verilator", "hwgen_axi_shell", tr._model(), "hwgen_cocotb_shell",
                    {"batches": [[2, data.hex()]], "max_cycles": 50_000}, workdir=mlp_build / "rtl")
     assert res["registers"]["status"] & 2, "a TLAST mismatch must set STATUS bit 1"
     assert len(bytes.fromhex(res["outputs"][0])) == 2 * acc.layout.out_frame_bytes  # output TLAST after BATCH

@@ -14,7 +14,7 @@ import pytest
 from hwgen.driver import Accelerator, SimTransport
 from hwgen.driver.transports import DmaTimeout
 from hwgen.pipeline import _output_values
-from hwgen.verify import random_inputs
+from hwgen.sim.verify import random_inputs
 from tests.conftest import ROOT
 from tests.e2e.test_deploy import mlp_build  # noqa: F401  (the fixture)
 from tests.helpers import need_tool

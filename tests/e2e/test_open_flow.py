@@ -12,7 +12,7 @@ import pytest
 from hwgen.backends.common import stream_format
 from hwgen.flows.boards import load_board
 from hwgen.pipeline import CompileOptions, compile_model, simulate_hw
-from hwgen.verify import random_inputs
+from hwgen.sim.verify import random_inputs
 from tests.helpers import need_tool
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from hwgen.pipeline import CompileOptions, compile_model
-from hwgen.verify import verify_rtl
+from hwgen.sim.verify import verify_rtl
 from tests.conftest import ROOT
 from tests.helpers import need_tool, random_mlp
 

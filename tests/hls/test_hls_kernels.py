@@ -15,7 +15,7 @@ from hwgen.ops import LabelSelect, SlidingWindow, WindowOr
 from hwgen.passes.folding import set_stream_widths
 from hwgen.pipeline import simulate_csim
 from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
-from hwgen.verify import random_inputs
+from hwgen.sim.verify import random_inputs
 from tests.conftest import ROOT
 from tests.ops.common import single_mvu_graph
 

@@ -6,11 +6,11 @@ back-pressure, and its steady rate against its cycle bound."""
 import numpy as np
 import pytest
 
-from hwgen import ROOT as REPO
+from hwgen import SHARE as REPO
 from hwgen.ops import SlidingWindow, WindowOr
 from hwgen.sim.runner import simulate
 from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
-from hwgen.verify import verify_rtl
+from hwgen.sim.verify import verify_rtl
 from tests.conftest import ROOT
 from tests.helpers import need_tool
 from tests.ops.common import single_mvu_graph, write_rtl

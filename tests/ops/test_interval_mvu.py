@@ -8,7 +8,7 @@ from hwgen.backends.hls import generate_hls
 from hwgen.manifest import write_manifest
 from hwgen.passes.folding import set_stream_widths
 from hwgen.pipeline import simulate_csim
-from hwgen.verify import random_inputs, verify_rtl
+from hwgen.sim.verify import random_inputs, verify_rtl
 from tests.conftest import ROOT
 from tests.helpers import need_tool
 from tests.ops.common import interval_rows, single_mvu_graph, write_rtl

@@ -5,7 +5,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from hwgen import ROOT as REPO
+from hwgen import SHARE as REPO
 from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
 from hwgen.sim.tools import tool_path
 from tests.conftest import ROOT

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from hwgen.verify import verify_rtl
+from hwgen.sim.verify import verify_rtl
 from tests.conftest import ROOT
 from tests.helpers import need_tool
 from tests.ops.common import single_mvu_graph, write_rtl

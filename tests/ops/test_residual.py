@@ -9,7 +9,7 @@ from hwgen.errors import HwgenError
 from hwgen.ir import Graph
 from hwgen.ops import IntSign, ResidualBlock, XnorMVU
 from hwgen.passes.folding import apply_folding
-from hwgen.verify import verify_rtl
+from hwgen.sim.verify import verify_rtl
 from tests.conftest import ROOT
 from tests.helpers import need_tool
 from tests.ops.common import write_rtl

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from hwgen import ROOT as REPO
+from hwgen import SHARE as REPO
 from hwgen.ir.dtypes import unsigned_bits_for
 from hwgen.ops import LabelSelect
 from hwgen.sim.runner import simulate

@@ -14,7 +14,7 @@ from hwgen.errors import HwgenError
 from hwgen.pipeline import CompileOptions, compile_model, run_golden, run_rtl, simulate_hw
 from hwgen.sim.native import NativeSimError
 from hwgen.sim.vcd import read_vcd
-from hwgen.verify import random_inputs, verify_rtl
+from hwgen.sim.verify import random_inputs, verify_rtl
 from tests.conftest import ROOT
 from tests.helpers import need_tool, random_mlp
 from tests.sim.faults import faulty_sources, faulty_top, rehash

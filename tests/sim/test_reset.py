@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from hwgen.pipeline import CompileOptions, compile_model, simulate_hw
-from hwgen.verify import random_inputs
+from hwgen.sim.verify import random_inputs
 from tests.conftest import ROOT
 from tests.helpers import need_tool, random_cnn, random_mlp
 from tests.sim.faults import faulty_sources

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from hwgen import ROOT
+from hwgen import SHARE
 from hwgen.errors import HwgenError
 
 #: -Wno-array-bounds: g++ 12 at -O2 reports a word of one ap_uint as out of bounds of another
@@ -25,9 +25,9 @@ CXXFLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-Wno-array-boun
 
 def include_dirs() -> list[str]:
     """hls/ and, without Vitis HLS, the shim headers."""
-    dirs = [str(ROOT / "hls")]
+    dirs = [str(SHARE / "hls")]
     xilinx = os.environ.get("XILINX_HLS")
-    dirs.append(str(Path(xilinx) / "include") if xilinx else str(ROOT / "hls" / "shim"))
+    dirs.append(str(Path(xilinx) / "include") if xilinx else str(SHARE / "hls" / "shim"))
     return dirs
 
 
@@ -50,7 +50,7 @@ def compile_cpp(sources: list[Path], headers: list[Path], out_dir: Path, stem: s
     if cxx is None:
         raise HwgenError("g++ not found: C-simulation needs a C++17 compiler (apt-get install g++)")
     h = hashlib.sha256(" ".join(CXXFLAGS + include_dirs()).encode())
-    for f in list(sources) + list(data_sources) + headers + [ROOT / "hls" / "hwgen_hls.h"] + sorted((ROOT / "hls" / "shim").glob("*.h")):
+    for f in list(sources) + list(data_sources) + headers + [SHARE / "hls" / "hwgen_hls.h"] + sorted((SHARE / "hls" / "shim").glob("*.h")):
         h.update(Path(f).read_bytes())
     exe = out_dir / f"{stem}-{h.hexdigest()[:12]}"
     if exe.exists():
@@ -80,7 +80,7 @@ def compile_csim(hls_dir: Path) -> tuple[Path, float]:
     """Build the C-simulation executable of the top in `hls_dir` (cached by content)."""
     data = hls_dir / "hwgen_top_params.cpp"
     data.write_text('#include "hwgen_top_params.h"\n')
-    return compile_cpp([ROOT / "hls" / "csim_main.cpp", hls_dir / "hwgen_top.cpp"],
+    return compile_cpp([SHARE / "hls" / "csim_main.cpp", hls_dir / "hwgen_top.cpp"],
                        [hls_dir / "hwgen_top.h", hls_dir / "hwgen_top_params.h"], hls_dir,
                        data_sources=[data], defines=["HWGEN_PARAMS_EXTERN"])
 

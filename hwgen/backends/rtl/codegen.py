@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from hwgen import ROOT, __version__
+from hwgen import SHARE, __version__
 from hwgen.backends.common import identifier, instance_nodes, stream_format
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
@@ -87,7 +87,7 @@ _INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or, Residual
 def generate_rtl(graph: Graph) -> dict[str, str]:
     """Render the accelerator: `hwgen_top.v`, the ROM images (.mem) of its layers (named
     relative to the folder they are written to), and copies of the library kernels."""
-    files: dict[str, str] = {Path(p).name: (ROOT / p).read_text() for p in RTL_LIBRARY + SHELL_LIBRARY}
+    files: dict[str, str] = {Path(p).name: (SHARE / p).read_text() for p in RTL_LIBRARY + SHELL_LIBRARY}
     insts = []
     for k, n in enumerate(instance_nodes(graph)):
         make = _INSTANCES.get(type(n))

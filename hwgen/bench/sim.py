@@ -41,7 +41,7 @@ def sim_rows(builds: dict[str, Path], progress=lambda s: None) -> list[dict]:
     from hwgen.ir import Graph
     from hwgen.pipeline import run_golden, simulate_hw
     from hwgen.sim.native import build_native, run_bare
-    from hwgen.verify import random_inputs
+    from hwgen.sim.verify import random_inputs
 
     rows = []
     for net, build in builds.items():

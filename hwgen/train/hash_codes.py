@@ -18,7 +18,7 @@ def hash_codes(out: Path, bits_list=(16, 32, 48), epochs: int = 60, seed: int = 
     DLBHC codes from the hardware's golden model and of LSH, and the RTL check."""
     import torch
 
-    from hwgen import retrieval as R
+    from hwgen.train import retrieval as R
     from hwgen.pipeline import CompileOptions, compile_model, run_golden, run_rtl
     from hwgen.train.data import load_dataset
     from hwgen.train.hashing import CodeNet, HashMLP, codes_from_torch, lsh_codes

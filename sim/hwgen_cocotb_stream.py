@@ -11,7 +11,7 @@ import os
 
 import cocotb
 
-from hwgen.sim.tb import StreamTB
+from hwgen_tb import StreamTB
 
 
 @cocotb.test()

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from hwgen import ROOT
+from hwgen import SHARE
 
 # the plain adder loop the compressor tree replaced, for the comparison column
 ADDER_LOOP = """
@@ -47,7 +47,7 @@ def popcount_area() -> list[dict]:
         loop.write_text(ADDER_LOOP)
         for n in (32, 64, 128):
             w = n.bit_length()
-            ours, ours_mux = _yosys_luts([str(ROOT / "rtl/hwgen_popcount.v")], "hwgen_popcount", {"N": n, "W": w})
+            ours, ours_mux = _yosys_luts([str(SHARE / "rtl/hwgen_popcount.v")], "hwgen_popcount", {"N": n, "W": w})
             base, base_mux = _yosys_luts([str(loop)], "adder_loop", {"N": n, "W": w})
             rows.append({"simd": n, "luts": ours, "muxf": ours_mux, "lut_per_lane": ours / n,
                          "model_luts": popcount_luts(n), "loop_luts": base, "loop_muxf": base_mux,

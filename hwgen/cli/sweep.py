@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hwgen.cli_io import non_negative, sizes
+from hwgen.cli.io import command, non_negative, sizes
 
 
 def rates(text: str) -> list[float]:
@@ -41,7 +41,7 @@ def add_ray_flags(p: argparse.ArgumentParser) -> None:
 
 def add_sweep_parser(sub) -> None:
     """The `sweep` sub-command."""
-    sw = sub.add_parser("sweep", help="design-space sweep (folding x board x synthesis, simulation) on Ray")
+    sw = command(sub, "sweep", "design-space sweep (folding x board x synthesis, simulation) on Ray", cmd_sweep)
     sw.add_argument("model", help="QONNX model file")
     sw.add_argument("-o", "--output", default="build/sweep", help="folder of sweep.json/csv/png (default: %(default)s)")
     sw.add_argument("--board", default="pynq-z2", help="board of boards/*.yaml (default: %(default)s)")
@@ -56,7 +56,6 @@ def add_sweep_parser(sub) -> None:
     sw.add_argument("--archive", action="store_true", help="also bring back every point's build folder (builds/)")
     sw.add_argument("--no-cache", action="store_true", help="run every point again (default: reuse finished ones)")
     add_ray_flags(sw)
-    sw.set_defaults(func=cmd_sweep)
 
 
 def cmd_sweep(a) -> None:

@@ -83,14 +83,13 @@ def _driver_section(out: Path, console) -> str:
 
 def _area_section(models: dict, out: Path, console) -> str:
     """Issue 6's figures: popcount LUTs per lane, estimate vs Yosys, folding search, iCE40."""
-    from hwgen import bench_area as area
+    from hwgen.bench import area
     with console.status("area: popcount core") as st:
         pop = area.popcount_area()
         st.update("area: estimate vs Yosys sweep")
         # the calibration's own sweep folder: `hwgen calibrate` and `make bench` share its builds
-        from hwgen import ROOT
         est = area.estimate_vs_yosys({"mlp": models["digits-mlp"], "cnn": models["digits-cnn"]},
-                                     ROOT / "build" / "calibrate", lambda s: st.update(f"area: {s}"))
+                                     Path("build") / "calibrate", lambda s: st.update(f"area: {s}"))
         st.update("area: folding search")
         targets = area.folding_targets(models["digits-mlp"], out)
         ice = area.ice40_bitstream(models["digits-mlp"], out, lambda s: st.update(f"iCE40: {s}"))
@@ -106,7 +105,7 @@ def bench(out: Path, console) -> list[dict]:
     import numpy as np
 
     from hwgen.pipeline import CompileOptions, compile_model, simulate_csim
-    from hwgen.verify import random_inputs, verify_rtl
+    from hwgen.sim.verify import random_inputs, verify_rtl
 
     out.mkdir(parents=True, exist_ok=True)
     models = {"digits-mlp": _digits_onnx(out, "mlp"), "digits-cnn": _digits_onnx(out, "cnn"),
@@ -146,7 +145,7 @@ def bench(out: Path, console) -> list[dict]:
     console.print(t)
     md = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
     md += "".join("| " + " | ".join(tr) + " |\n" for tr in table_rows)
-    from hwgen.bench_sim import sim_section
+    from hwgen.bench.sim import sim_section
     md += sim_section({"TFC-W1A1": out / "TFC-W1A1-finn-examples", "CNV-W1A1": out / "CNV-W1A1-finn-examples",
                        "digits-mlp": out / "digits-mlp-4x8", "digits-cnn": out / "digits-cnn-8x8"}, console)
     md += _area_section(models, out, console)

@@ -26,7 +26,7 @@ from cocotb.utils import get_sim_time
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamSink, AxiStreamSource
 
 from hwgen.driver.accelerator import REG
-from hwgen.sim.tb import random_pauses
+from hwgen_tb import random_pauses
 
 # the shell's register map, as the driver knows it (control is write-only)
 REGISTERS = {name: addr for name, addr in REG.items() if name != "control"}

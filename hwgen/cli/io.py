@@ -92,3 +92,22 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str):
         self.exit(1, f"hwgen {self.prog.split(' ', 1)[-1] if ' ' in self.prog else ''}: error: {message}\n"
                      .replace("hwgen : ", "hwgen: "))
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """`--help` shows each flag's default, except where there is none to show."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "%(default)" in text or "default:" in text or action.default in (None, False, argparse.SUPPRESS):
+            return text
+        if action.option_strings or action.nargs in (argparse.OPTIONAL, argparse.ZERO_OR_MORE):
+            return text + " (default: %(default)s)"
+        return text
+
+
+def command(sub, name: str, help: str, func) -> argparse.ArgumentParser:
+    """A sub-command's parser, with defaults in its --help and `func` to run."""
+    p = sub.add_parser(name, help=help, description=help, formatter_class=HelpFormatter)
+    p.set_defaults(func=func)
+    return p

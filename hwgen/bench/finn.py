@@ -103,7 +103,7 @@ def bench_finn(out: Path, console) -> list[dict]:
     """Run the comparison and print one table (also written to out/bench_finn.md)."""
     from rich.table import Table
 
-    from hwgen.bench import _digits_onnx, _tfc_onnx
+    from hwgen.bench.suite import _digits_onnx, _tfc_onnx
     out.mkdir(parents=True, exist_ok=True)
     models = {"tfc": _tfc_onnx(out), "digits_mlp": _digits_onnx(out, "mlp")}
     rows = []

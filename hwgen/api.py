@@ -1,0 +1,205 @@
+"""The Python API: `hwgen.compile`, `hwgen.load` and the `Build` they return.
+
+    import hwgen
+    build = hwgen.compile(model, "build/", input_shape=(1, 8, 8), pe=4, simd=8, board="pynq-z2")
+    build.layers                      # the per-layer table `hwgen compile` prints
+    build.estimate                    # per layer and total, with the board fit
+    y = build.predict(x)              # golden model: inputs and outputs as the PyTorch model's
+    y = build.predict(x, backend="rtl", sim="verilator")     # or backend="csim"
+    r = build.simulate(frames=200, backpressure=0.3)         # cycles/frame, bound, mismatches
+    build.synth("icebreaker"); build.package("pynq-z2"); build.report()
+    build = hwgen.load("build/")
+
+The command line is a thin layer over these calls; errors are `hwgen.errors.HwgenError`
+with the same one-line messages.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from hwgen.errors import HwgenError
+
+BACKENDS = ("golden", "rtl", "csim")
+SIMULATORS = ("verilator", "icarus")
+
+
+def compile(model, output="build", *, input_shape: tuple[int, ...] | None = None, pe: int | None = None,
+            simd: int | None = None, fold: dict | str | Path | None = None, target_fps=None,
+            board: str = "pynq-z2", from_step: str | None = None,
+            progress: Callable[[str], None] | None = None) -> Build:
+    """Compile `model` into the build folder `output` and return the `Build`.
+
+    `model` is a QONNX file (what `brevitas.export.export_qonnx` writes) or a Brevitas
+    `torch.nn.Module`, exported here with `input_shape` (one input, without the batch).
+    Folding: `pe`/`simd` for every layer (clipped to its size), or `fold` (FINN's layout,
+    `{"Gemm_0": {"PE": 16, "SIMD": 49}}`, a dict or a JSON file), or `target_fps` (frames/s
+    at the board's clock, or "max": the folding is searched for `board`). `progress` is
+    called with each step's name."""
+    from hwgen.passes.folding import load_fold_config
+    from hwgen.pipeline import CompileOptions, compile_model
+
+    if fold is not None and (pe or simd):
+        raise HwgenError("--fold cannot be combined with --pe/--simd")
+    if target_fps is not None and (fold is not None or pe or simd):
+        raise HwgenError("--target-fps chooses the folding: it cannot be combined with --fold/--pe/--simd")
+    for flag, v in (("--pe", pe), ("--simd", simd)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1):
+            raise HwgenError(f"{flag}: a positive integer, not {v!r}")
+    target_fps = _target(target_fps)
+    if isinstance(fold, (str, Path)):
+        fold = load_fold_config(Path(fold))
+    out = Path(output)
+    with tempfile.TemporaryDirectory(prefix="hwgen-export-") as tmp:
+        path = _model_file(model, input_shape, Path(tmp))
+        opts = CompileOptions(path, out, pe, simd, fold, board=board, target_fps=target_fps)
+        _, log = compile_model(opts, from_step=from_step, progress=progress or (lambda s: None))
+        if path.parent == Path(tmp):  # keep the exported model with the build it made
+            for f in path.parent.iterdir():
+                shutil.copy2(f, out / f.name)
+    build = Build(out)
+    build.step_seconds = dict(log.seconds)
+    return build
+
+
+def load(path) -> Build:
+    """The build compiled into `path` (its manifest and graph are checked first)."""
+    return Build(Path(path))
+
+
+class Build:
+    """A compiled build folder: its tables, and every way to run or implement it."""
+
+    def __init__(self, path: Path):
+        from hwgen.ir import Graph
+        self.path = Path(path)
+        self.graph = Graph.load_build(self.path, ("graph", "report"))
+        self._report = json.loads((self.path / "report.json").read_text())
+        self.step_seconds: dict[str, float] = {}  # seconds per compile step, when compiled here
+
+    def __repr__(self) -> str:
+        return f"Build({str(self.path)!r}, graph={self.graph.name!r}, board={self.board!r})"
+
+    @property
+    def board(self) -> str:
+        """The board the build was compiled for (part, clock and capacity of its estimate)."""
+        return self._report["board"]["name"]
+
+    @property
+    def layers(self) -> list[dict]:
+        """The per-layer table `hwgen compile` prints: layer, kind, shape, pe, simd, out, cycles."""
+        return [dict(r) for r in self._report["layers"]]
+
+    @property
+    def estimate(self) -> dict:
+        """Estimated resources per layer and in total, the board fit, cycles and frames/s."""
+        est = self._report["estimate"]
+        return {"board": dict(self._report["board"]), "layers": est["layers"], "total": est["total"],
+                "fit": self._report["fit"], "cycles": self._report["bound_cycles"],
+                "fps": self._report["fps_at_clock"]}
+
+    def predict(self, x: np.ndarray, backend: str = "golden", sim: str = "verilator",
+                testbench: str | None = None) -> np.ndarray:
+        """The model's outputs for inputs `x` (float32, the model's input shape, any batch), as
+        `hwgen run`: the golden model, the simulated Verilog (`backend="rtl"`, on `sim`), or
+        the HLS C++ compiled with g++ (`backend="csim"`)."""
+        from hwgen.pipeline import run_csim_model, run_golden, run_rtl
+        if backend not in BACKENDS:
+            raise HwgenError(f"backend: one of {', '.join(BACKENDS)}, not {backend!r}")
+        if backend == "golden":
+            y = run_golden(self.graph, x)
+        elif backend == "csim":
+            y, _ = run_csim_model(self.graph, self.path, x)
+        else:
+            _check_sim(sim)
+            y, _ = run_rtl(self.graph, self.path, x, sim=sim, testbench=testbench)
+        return np.asarray(y, dtype=np.float32)
+
+    def simulate(self, frames: int = 100, backpressure: float = 0.0, sim: str = "verilator", seed: int = 1,
+                 testbench: str | None = None):
+        """Random frames through the simulated Verilog against the golden model, with random
+        stalls of probability `backpressure` on both sides; an `RtlCheck` (mismatches,
+        cycles_per_frame, bound, ...)."""
+        from hwgen.sim.verify import verify_rtl
+        if not 0.0 <= backpressure < 1.0:
+            raise HwgenError(f"--backpressure: a stall probability in [0, 1), not {backpressure}")
+        if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 1:
+            raise HwgenError(f"--frames: a positive integer, not {frames!r}")
+        _check_sim(sim)
+        return verify_rtl(self.graph, self.path, frames=frames, sim=sim, pause=backpressure, seed=seed,
+                          testbench=testbench)
+
+    def synth(self, board: str | None = None, pnr: bool = True,
+              progress: Callable[[str], None] = lambda s: None) -> dict:
+        """Yosys synthesis for `board` (default: the build's); on iCE40 boards also nextpnr and
+        icepack unless `pnr` is False. Returns {"yosys": ..., "bitstream": ... or None}."""
+        from hwgen.flows.boards import load_board
+        from hwgen.flows.yosys import run_yosys
+        board = board or self.board
+        progress("yosys")
+        res = {"yosys": run_yosys(self.path, board), "bitstream": None}
+        if load_board(board)["flow"] == "icestorm" and pnr:
+            from hwgen.flows.icestorm import build_bitstream
+            res["bitstream"] = build_bitstream(self.path, board, progress=progress)
+        return res
+
+    def package(self, board: str | None = None, vivado: bool = False) -> dict[str, Path]:
+        """Zynq: the Vivado script (IP, block design, bitstream) and the deploy/ folder for
+        `board` (default: the build's); runs Vivado too when `vivado` is True."""
+        from hwgen.flows.vivado import run_vivado, write_package
+        paths = write_package(self.path, board or self.board)
+        if vivado:
+            run_vivado(paths["tcl"])
+        return paths
+
+    def report(self) -> dict[str, Path]:
+        """Write report/report.md and report.html with plots; returns their paths."""
+        from hwgen.report import write_report
+        return write_report(self.path)
+
+
+def _target(target_fps):
+    if target_fps is None or target_fps == "max":
+        return target_fps
+    try:
+        fps = float(target_fps)
+    except (TypeError, ValueError):
+        raise HwgenError(f"--target-fps must be a number of frames/s or 'max', not '{target_fps}'") from None
+    if not fps > 0 or fps == float("inf"):
+        raise HwgenError(f"--target-fps must be a positive number of frames/s, not '{target_fps}'")
+    return fps
+
+
+def _check_sim(sim: str) -> None:
+    if sim not in SIMULATORS:
+        raise HwgenError(f"sim: one of {', '.join(SIMULATORS)}, not {sim!r}")
+
+
+def _model_file(model, input_shape, tmp: Path) -> Path:
+    """The QONNX file to compile: `model` itself, or a torch module exported into `tmp`."""
+    if isinstance(model, (str, Path)):
+        if input_shape is not None:
+            raise HwgenError("input_shape is for a torch module; a QONNX file has its own input shape")
+        return Path(model)
+    import torch
+    if not isinstance(model, torch.nn.Module):
+        raise HwgenError(f"model: a QONNX file path or a Brevitas torch.nn.Module, not {type(model).__name__}")
+    if input_shape is None:
+        raise HwgenError("input_shape: needed to export a torch module (one input without the batch, e.g. (64,))")
+    shape = tuple(input_shape)
+    if not shape or not all(isinstance(d, (int, np.integer)) and d > 0 for d in shape):
+        raise HwgenError(f"input_shape: positive integer sizes, not {input_shape!r}")
+    from hwgen.train.trainer import export
+    try:
+        return export(model, shape, tmp / "model.onnx")
+    except HwgenError:
+        raise
+    except Exception as e:  # noqa: BLE001 - the exporter's own failure, said in one line
+        raise HwgenError(f"model: Brevitas' QONNX export failed for input_shape {shape} "
+                         f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None

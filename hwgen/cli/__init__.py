@@ -1,0 +1,62 @@
+"""Command line: `hwgen train | compile | run | sim | synth | package | report | ...`.
+
+Thin: parse arguments, call the library (mostly `hwgen.api`), print. The commands live in
+one module per group (`build_cmds`: compile and what runs on a build; `train_cmds`;
+`tool_cmds`: bench, calibrate, demo; `sweep`). A HwgenError (bad model, file or option) is
+printed as one line on stderr with exit status 1, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from hwgen import __version__
+from hwgen.cli.io import HelpFormatter, OneLineParser
+from hwgen.errors import HwgenError
+
+
+def _console():
+    from rich.console import Console
+    # not a terminal (a pipe, a log, CI): rich would cut tables at 80 columns, and the layer
+    # names --fold needs with them
+    return Console(stderr=False, highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    from hwgen.cli import build_cmds, sweep, tool_cmds, train_cmds
+    p = OneLineParser(prog="hwgen", description="Binary neural nets to verified FPGA dataflow hardware.",
+                      formatter_class=HelpFormatter)
+    p.add_argument("--version", action="version", version=f"hwgen {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    train_cmds.add_parsers(sub)
+    build_cmds.add_parsers(sub)
+    tool_cmds.add_parsers(sub)
+    sweep.add_sweep_parser(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `hwgen` console script."""
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    _quiet_libraries()
+    try:
+        args.func(args)
+    except HwgenError as e:
+        print(f"hwgen: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("hwgen: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _quiet_libraries() -> None:
+    """Brevitas/torch print import-time warnings that say nothing to a user of hwgen."""
+    import logging
+    import warnings
+    warnings.filterwarnings("ignore")
+    logging.getLogger("torch").setLevel(logging.ERROR)

@@ -1,0 +1,66 @@
+"""`hwgen demo`, `hwgen bench`, `hwgen bench-finn` and `hwgen calibrate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hwgen.cli.io import command
+from hwgen.cli.sweep import add_ray_flags
+
+
+def _console():
+    from hwgen.cli import _console as console
+    return console()
+
+
+def cmd_demo(a) -> None:
+    from hwgen.bench.demo import demo
+    demo(Path(a.output), sim=a.sim, console=_console())
+
+
+def cmd_bench(a) -> None:
+    from hwgen.bench.suite import bench
+    bench(Path(a.output), console=_console())
+
+
+def cmd_bench_finn(a) -> None:
+    from hwgen.bench.finn import bench_finn
+    bench_finn(Path(a.output), _console())
+
+
+def cmd_calibrate(a) -> None:
+    from hwgen.bench.suite import _digits_onnx
+    from hwgen.estimate.calibrate import calibrate, errors, leave_one_out, load_samples, sweep_builds
+    out = Path(a.output)
+    out.mkdir(parents=True, exist_ok=True)
+    con = _console()
+    with con.status("training the digits MLP and CNN") as st:
+        models = {"mlp": _digits_onnx(out, "mlp"), "cnn": _digits_onnx(out, "cnn")}
+        builds = sweep_builds(models, out, lambda s: st.update(s), address=a.address, timeout=a.timeout)
+    samples = {fam: load_samples(builds, fam) for fam in ("zynq7", "ice40")}
+    calibrate(samples)
+    for fam, ss in samples.items():
+        errs = errors(ss, fam)
+        loo = leave_one_out(ss, fam)
+        con.print(f"{fam}: {len(errs)} designs, LUT worst {max(abs(e['lut_err']) for e in errs):.1%}, "
+                  f"FF worst {max(abs(e['ff_err']) for e in errs):.1%}; leave-one-out LUT worst "
+                  f"{loo['lut_worst']:.1%}, FF worst {loo['ff_worst']:.1%}")
+    con.print("wrote hwgen/estimate/calibration.json")
+
+
+def add_parsers(sub) -> None:
+    """demo, bench, bench-finn, calibrate."""
+    d = command(sub, "demo", "train, compile, simulate and report a digits MLP", cmd_demo)
+    d.add_argument("-o", "--output", default="build/demo", help="output folder")
+    d.add_argument("--sim", choices=("verilator", "icarus"), default="verilator", help="simulator")
+
+    b = command(sub, "bench", "print the benchmark table", cmd_bench)
+    b.add_argument("-o", "--output", default="build/bench", help="output folder")
+
+    bf = command(sub, "bench-finn", "FINN's estimates next to hwgen's (needs finn-plus: make bench-finn)",
+                 cmd_bench_finn)
+    bf.add_argument("-o", "--output", default="build/bench-finn", help="output folder")
+
+    ca = command(sub, "calibrate", "refit the estimator to Yosys over a folding sweep (minutes)", cmd_calibrate)
+    ca.add_argument("-o", "--output", default="build/calibrate", help="sweep folder (its builds are reused)")
+    add_ray_flags(ca)
