@@ -1,0 +1,97 @@
+"""The Python API: hwgen.compile from a torch module and from a QONNX file, predict on every
+backend, load, estimate, simulate, and its one-line errors."""
+
+import numpy as np
+import pytest
+import torch
+
+import hwgen
+from hwgen.errors import HwgenError
+from tests.helpers import assert_outputs_match, need_tool, randomize_bn
+
+
+@pytest.fixture(scope="module")
+def module_build(tmp_path_factory):
+    """A random-BN Brevitas MLP passed as a torch module (exported by hwgen.compile)."""
+    from hwgen.train.models import BinaryMLP
+    torch.manual_seed(5)
+    m = BinaryMLP(64, [24], 10)
+    randomize_bn(m, np.random.default_rng(5))
+    m.eval()
+    out = tmp_path_factory.mktemp("api") / "build"
+    return m, hwgen.compile(m, out, input_shape=(64,), pe=4, simd=8, board="pynq-z2")
+
+
+def test_compile_a_torch_module(module_build, digits_mlp):
+    model, build = module_build
+    x = digits_mlp[2].x_test[:64]
+    with torch.no_grad():
+        want = model(torch.from_numpy(x)).numpy()
+    assert_outputs_match(build.predict(x), want)  # the host's final affine runs in float
+    assert (build.path / "model.onnx").is_file()  # the export is kept with the build
+    assert [r["pe"] for r in build.layers if r["kind"] == "MVU"] == [4, 4]
+    assert set(build.step_seconds) == {"import", "lower", "fold", "codegen", "hls"}
+
+
+def test_compile_a_file_then_every_backend(digits_mlp, tmp_path):
+    _, onnx, split, res = digits_mlp
+    build = hwgen.compile(onnx, tmp_path / "b", pe=16, simd=16)
+    x = split.x_test[:40]
+    golden = build.predict(x)
+    assert_outputs_match(golden, res.test_outputs[:40])
+    need_tool("verilator")
+    np.testing.assert_array_equal(build.predict(x, backend="rtl", sim="verilator"), golden)
+    np.testing.assert_array_equal(build.predict(x, backend="csim"), golden)
+
+    again = hwgen.load(tmp_path / "b")
+    assert again.layers == build.layers and again.board == "pynq-z2"
+    est = again.estimate
+    assert {"layers", "total", "fit", "cycles", "fps", "board"} <= set(est)
+    assert est["total"]["lut"] == sum(layer["lut"] for layer in est["layers"])
+    assert est["cycles"] == max(r["cycles"] for r in build.layers)
+
+    r = again.simulate(frames=20, backpressure=0.3)
+    assert r.mismatches == 0 and r.frames == 20
+    assert r.cycles_per_frame <= 1.02 * r.bound * (1 / 0.7) ** 2  # both sides stall 30 % of cycles
+    r = again.simulate(frames=20)
+    assert r.mismatches == 0 and r.cycles_per_frame <= 1.02 * r.bound
+
+
+def test_fold_and_target_fps(digits_mlp, tmp_path):
+    onnx = digits_mlp[1]
+    names = [r["layer"] for r in hwgen.compile(onnx, tmp_path / "a").layers]
+    fold = {names[0]: {"PE": 8, "SIMD": 32}}
+    b = hwgen.compile(onnx, tmp_path / "a", fold=fold)
+    assert (b.layers[0]["pe"], b.layers[0]["simd"]) == (8, 32)
+    b = hwgen.compile(onnx, tmp_path / "a", target_fps=100_000)
+    assert b.estimate["fps"] >= 100_000 and (b.path / "folding.json").is_file()
+
+
+@pytest.mark.parametrize("kwargs,needle", [
+    (dict(pe=4, fold={}), "--fold cannot be combined"),
+    (dict(pe=0), "--pe: a positive integer"),
+    (dict(target_fps="fast"), "--target-fps must be a number"),
+    (dict(target_fps=-5), "positive number"),
+    (dict(input_shape=(64,)), "input_shape is for a torch module"),
+])
+def test_compile_errors(digits_mlp, tmp_path, kwargs, needle):
+    with pytest.raises(HwgenError, match=needle):
+        hwgen.compile(digits_mlp[1], tmp_path / "b", **kwargs)
+
+
+def test_module_errors(module_build, tmp_path):
+    model, build = module_build
+    with pytest.raises(HwgenError, match="input_shape: needed"):
+        hwgen.compile(model, tmp_path / "m")
+    with pytest.raises(HwgenError, match="a QONNX file path or a Brevitas"):
+        hwgen.compile(42, tmp_path / "m")
+    with pytest.raises(HwgenError, match="QONNX export failed"):
+        hwgen.compile(model, tmp_path / "m", input_shape=(63,))
+    with pytest.raises(HwgenError, match="backend: one of"):
+        build.predict(np.zeros((1, 64), np.float32), backend="fpga")
+    with pytest.raises(HwgenError, match="sim: one of"):
+        build.predict(np.zeros((1, 64), np.float32), backend="rtl", sim="modelsim")
+    with pytest.raises(HwgenError, match="no manifest"):
+        hwgen.load(tmp_path / "nothing")
+    with pytest.raises(HwgenError, match="lies in the build folder"):
+        hwgen.compile(build.path / "model.onnx", build.path)
