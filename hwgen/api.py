@@ -77,14 +77,29 @@ class Build:
     """A compiled build folder: its tables, and every way to run or implement it."""
 
     def __init__(self, path: Path):
-        from hwgen.ir import Graph
+        from hwgen.manifest import read_manifest
         self.path = Path(path)
-        self.graph = Graph.load_build(self.path, ("graph", "report"))
-        self._report = json.loads((self.path / "report.json").read_text())
+        read_manifest(self.path)  # a folder that is no build: one clear line, here
+        self._graph = None
         self.step_seconds: dict[str, float] = {}  # seconds per compile step, when compiled here
 
+    @property
+    def graph(self):
+        """The build's IR graph (checked against the manifest when first read)."""
+        if self._graph is None:
+            from hwgen.ir import Graph
+            self._graph = Graph.load_build(self.path, ("graph", "report"))
+        return self._graph
+
+    @property
+    def _report(self) -> dict:
+        report = self.path / "report.json"
+        if not report.is_file():
+            raise HwgenError(f"{report}: missing (not a whole build: run `hwgen compile` again, or name the board)")
+        return json.loads(report.read_text())
+
     def __repr__(self) -> str:
-        return f"Build({str(self.path)!r}, graph={self.graph.name!r}, board={self.board!r})"
+        return f"Build({str(self.path)!r})"
 
     @property
     def board(self) -> str:

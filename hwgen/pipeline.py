@@ -112,6 +112,7 @@ def compile_model(opts: CompileOptions, from_step: str | None = None,
     out = opts.out
     _check_writable(out)
     _check_model_outside(opts.model, out)
+    (out / MARKER).write_text("a build folder of hwgen: `hwgen compile` may empty it\n")
     log = StepLog()
     start = names.index(from_step) if from_step else 0
     g = Graph.load(_checkpoint(out, start - 1, names[start - 1])) if start else None
@@ -139,10 +140,15 @@ RESULTS = ("steps", "rtl", "hls", "synth", "bitstream", "package", "deploy", "re
            "model.onnx", "model.onnx.data")  # the last two: a torch module exported by hwgen.compile
 
 
+#: written first by every compile, so a compile that failed half-way leaves a folder hwgen may
+#: compile into again (and never one it would refuse as foreign)
+MARKER = ".hwgen-build"
+
+
 def is_build(out: Path) -> bool:
-    """A folder `hwgen compile` made (a manifest, or an older build's graph and report)."""
+    """A folder `hwgen compile` made (its marker, a manifest, or an older build's graph and report)."""
     out = Path(out)
-    return (out / "manifest.json").is_file() or ((out / "graph.json").is_file() and (out / "report.json").is_file())
+    return (out / MARKER).is_file() or (out / "manifest.json").is_file() or ((out / "graph.json").is_file() and (out / "report.json").is_file())
 
 
 def clear_results(out: Path) -> None:

@@ -19,7 +19,7 @@ from typing import Callable
 from hwgen.backends.rtl.codegen import shell_sources as rtl_shell_sources
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
-from hwgen.flows.yosys import relative_paths, summarize
+from hwgen.flows.yosys import relative_paths, run_logged, summarize
 
 SHELL = "hwgen_byte_shell"
 
@@ -85,7 +85,11 @@ def build_bitstream(build: Path, board: str = "icebreaker",
         f"synth_ice40 -top {SHELL} -json {SHELL}.json\n"
         "tee -q -o stat.json stat -json\n")
     t0 = time.perf_counter()
-    _run([yosys, "-q", "synth.ys"], work, work / "yosys.log", "yosys")
+    p = run_logged(yosys, "synth.ys", work)
+    if p.returncode:
+        lines = [x for x in (work / "yosys.log").read_text(errors="replace").splitlines() if x.strip()]
+        raise HwgenError(f"yosys failed (exit {p.returncode}): {lines[-1].strip() if lines else 'no output'} "
+                         f"(log: {work / 'yosys.log'})")
     seconds["yosys"] = time.perf_counter() - t0
 
     progress("nextpnr-ice40 place and route")

@@ -78,6 +78,21 @@ def slice_luts(summary: dict) -> int:
     return summary["lut"] + summary.get("lut_mem", 0)
 
 
+def run_logged(exe: str, script: str, work: Path) -> subprocess.CompletedProcess:
+    """Yosys on `script` in `work`: quiet on the console (-q) while its whole log, warnings
+    included, goes to work/yosys.log (-l); -q alone would leave that log empty."""
+    p = subprocess.run([exe, "-q", "-l", "yosys.log", script], cwd=work, capture_output=True, text=True)
+    if p.returncode:  # what yosys said on the console (before its log opened, or as it died)
+        with open(work / "yosys.log", "a") as log:
+            log.write(p.stderr + p.stdout)
+    return p
+
+
+def log_warnings(log: Path) -> int:
+    """Warnings in a Yosys log."""
+    return sum(1 for ln in log.read_text(errors="replace").splitlines() if ln.startswith("Warning:"))
+
+
 def run_yosys(build: Path, board: str) -> dict:
     """Synthesize a compiled build for `board`'s family; returns cells, a resource summary and
     the seconds Yosys took. Results land in build/synth/<board>/."""
@@ -94,8 +109,7 @@ def run_yosys(build: Path, board: str) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     (work / "synth.ys").write_text(synth_script(build, b["family"], work))
     t0 = time.perf_counter()
-    with open(work / "yosys.log", "w") as log:
-        p = subprocess.run([exe, "-q", "synth.ys"], cwd=work, stdout=log, stderr=subprocess.STDOUT)
+    p = run_logged(exe, "synth.ys", work)
     seconds = time.perf_counter() - t0
     if p.returncode or not (work / "stat.json").is_file():
         lines = [ln.strip() for ln in (work / "yosys.log").read_text(errors="replace").splitlines() if ln.strip()]
@@ -103,6 +117,6 @@ def run_yosys(build: Path, board: str) -> dict:
         raise HwgenError(f"yosys failed (exit {p.returncode}){last} (log: {work / 'yosys.log'})")
     cells = json.loads((work / "stat.json").read_text())["design"]["num_cells_by_type"]
     result = {"board": board, "family": b["family"], "cells": cells, "summary": summarize(cells),
-              "seconds": seconds}
+              "seconds": seconds, "log": str(work / "yosys.log"), "warnings": log_warnings(work / "yosys.log")}
     (work / "utilization.json").write_text(json.dumps(result, indent=1))
     return result

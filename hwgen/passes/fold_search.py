@@ -129,7 +129,7 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
         g = apply_folding(graph, config=cfg)
         return cfg, g
 
-    if target_fps == "max":
+    def fastest_fitting():
         # candidate budgets: every cycle count some layer can take; the smallest that fits
         budgets = sorted({o[0] for n in graph.hw_nodes() if isinstance(n, XnorMVU)
                           for o in layer_options(n, family, load_calibration(family))} | {fastest})
@@ -142,6 +142,19 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
                 best, hi = (cfg, g), mid - 1
             else:
                 lo = mid + 1
+        return best
+
+    def reachable() -> str:
+        # the rate to suggest is one that compiles: the fastest folding that fits, rounded down
+        best = fastest_fitting()
+        if best is None:
+            return f"no folding of '{graph.name}' fits {board['name']} at all"
+        cycles = estimate_graph(best[1], family).cycles
+        return (f"the fastest folding that fits reaches {math.floor(clock / cycles):,} frames/s "
+                f"({cycles} cycles/frame; --target-fps max)")
+
+    if target_fps == "max":
+        best = fastest_fitting()
         if best is None:
             raise HwgenError(f"--target-fps max: no folding of '{graph.name}' fits {board['name']} "
                              "(even the slowest exceeds its resources)")
@@ -156,15 +169,15 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
             why = (f"layer '{floor_layer}' alone takes {floor_cycles} cycles/frame"
                    if floor_cycles >= fastest else "every MVU fully parallel")
             raise HwgenError(f"--target-fps {fps:g}: infeasible on {board['name']} at {board['clock_mhz']} MHz "
-                             f"(budget {budget} cycles/frame); the best reachable rate is "
-                             f"{clock / fastest:,.0f} frames/s ({fastest} cycles/frame, {why})")
+                             f"(budget {budget} cycles/frame; no folding goes below {fastest} cycles/frame, "
+                             f"{why}); {reachable()}")
         cfg, g = realize(budget)
         est = estimate_graph(g, family)
         if not fits(est, board):
             over = ", ".join(f"{r['resource']} {r['used']}/{r['available']}"
                              for r in board_fit(est, board) if not r["fits"])
-            raise HwgenError(f"--target-fps {fps:g}: the cheapest folding does not fit {board['name']} "
-                             f"({over}); try a lower rate or --target-fps max")
+            raise HwgenError(f"--target-fps {fps:g}: the cheapest folding for it does not fit {board['name']} "
+                             f"({over}); {reachable()}")
     est = estimate_graph(g, family)
     cycles = est.cycles
     return cfg, {"target_fps": target_fps, "cycles_per_frame": cycles, "fps": clock / cycles,

@@ -1,6 +1,8 @@
 """Folding for a target frame rate (`--target-fps`): reaches the target, fits, balances,
 and says clearly when the target cannot be met."""
 
+import json
+
 import pytest
 
 from hwgen.errors import HwgenError
@@ -43,7 +45,7 @@ def test_max_is_at_least_as_fast_as_any_fixed_target(digits_graph):
 
 
 def test_infeasible_target_names_the_best_rate(digits_graph):
-    with pytest.raises(HwgenError, match=r"infeasible on pynq-z2 at 100 MHz.*best reachable rate is 100,000,000"):
+    with pytest.raises(HwgenError, match=r"infeasible on pynq-z2 at 100 MHz.*below 1 cycles/frame.*reaches 25,000,000 frames/s"):
         search_folding(digits_graph, load_board("pynq-z2"), 1e9)
     with pytest.raises(HwgenError, match="does not fit icebreaker"):
         search_folding(digits_graph, load_board("icebreaker"), 5_000_000)
@@ -66,6 +68,25 @@ def test_cli_target_fps(digits_mlp, tmp_path, capsys):
     assert_one_line_error(*err_of("compile", model, "-o", c, "--target-fps", "1e9"), "infeasible")
     assert_one_line_error(*err_of("compile", model, "-o", c, "--target-fps", "fast"), "--target-fps must be")
     assert_one_line_error(*err_of("compile", model, "-o", c, "--target-fps", "max", "--pe", "2"), "cannot be combined")
+
+
+@pytest.mark.parametrize("fps", ["1e9", "1e8"])
+def test_suggested_rate_compiles(digits_mlp, tmp_path, capsys, fps):
+    """An infeasible rate (beyond any folding, or beyond what fits the board) names a rate that
+    itself compiles: the one `--target-fps max` reaches."""
+    import re
+
+    from tests.e2e.test_cli import assert_one_line_error, run_cli
+    model = str(digits_mlp[1])
+    code, _out, err = run_cli(capsys, "compile", model, "-o", tmp_path / "c", "--target-fps", fps)
+    assert_one_line_error(code, err, "reaches")
+    rate = re.search(r"reaches ([\d,]+) frames/s", err).group(1).replace(",", "")
+    code, _out, err = run_cli(capsys, "compile", model, "-o", tmp_path / "c", "--target-fps", rate)
+    assert code == 0, err
+    code, _out, err = run_cli(capsys, "compile", model, "-o", tmp_path / "m", "--target-fps", "max")
+    assert code == 0, err
+    reached = json.loads((tmp_path / "m" / "report.json").read_text())["fps_at_clock"]
+    assert int(rate) == int(reached)
 
 
 def test_residual_chain_shares_one_pe():
