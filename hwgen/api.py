@@ -137,18 +137,26 @@ class Build:
         return np.asarray(y, dtype=np.float32)
 
     def simulate(self, frames: int = 100, backpressure: float = 0.0, sim: str = "verilator", seed: int = 1,
-                 testbench: str | None = None):
+                 testbench: str | None = None, trace: Path | None = None):
         """Random frames through the simulated Verilog against the golden model, with random
         stalls of probability `backpressure` on both sides; an `RtlCheck` (mismatches,
-        cycles_per_frame, bound, ...)."""
+        cycles_per_frame, bound, ...). The outcome is recorded in build/verify/ for the report
+        (a new compile removes it)."""
         from hwgen.sim.verify import verify_rtl
         if not 0.0 <= backpressure < 1.0:
             raise HwgenError(f"--backpressure: a stall probability in [0, 1), not {backpressure}")
         if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 1:
             raise HwgenError(f"--frames: a positive integer, not {frames!r}")
         _check_sim(sim)
-        return verify_rtl(self.graph, self.path, frames=frames, sim=sim, pause=backpressure, seed=seed,
-                          testbench=testbench)
+        check = verify_rtl(self.graph, self.path, frames=frames, sim=sim, pause=backpressure, seed=seed,
+                           testbench=testbench, trace=trace)
+        record = {"sim": sim, "testbench": check.testbench, "frames": check.frames, "backpressure": backpressure,
+                  "seed": seed, "mismatches": check.mismatches, "first_mismatch": check.first_mismatch,
+                  "cycles_per_frame": check.cycles_per_frame, "bound": check.bound}
+        folder = self.path / "verify"
+        folder.mkdir(exist_ok=True)
+        (folder / f"rtl-{sim}-{check.testbench}.json").write_text(json.dumps(record, indent=1))
+        return check
 
     def synth(self, board: str | None = None, pnr: bool = True,
               progress: Callable[[str], None] = lambda s: None) -> dict:

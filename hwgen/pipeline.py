@@ -135,7 +135,7 @@ def compile_model(opts: CompileOptions, from_step: str | None = None,
 #: what a compile leaves, and what tools made from it later: removed when a new compile starts,
 #: so nothing of a previous design (its Yosys figures, bitstream, package, waveforms, folding)
 #: is ever shown beside the new one. sim_build/ stays: its builds are keyed by content.
-RESULTS = ("steps", "rtl", "hls", "synth", "bitstream", "package", "deploy", "report", "waves", "folding.json",
+RESULTS = ("steps", "rtl", "hls", "synth", "bitstream", "package", "deploy", "report", "waves", "verify", "folding.json",
            "folding_search.json", "graph.json", "graph.npz", "report.json", "manifest.json",
            "model.onnx", "model.onnx.data")  # the last two: a torch module exported by hwgen.compile
 

@@ -57,13 +57,10 @@ def cmd_run(a) -> None:
 
 def cmd_sim(a) -> None:
     import hwgen
-    from hwgen.sim.verify import verify_rtl
     build = hwgen.load(a.build)
     pause = a.backpressure or 0.0
-    if not 0.0 <= pause < 1.0:
-        raise HwgenError(f"--backpressure: a stall probability in [0, 1), not {pause}")
-    r = verify_rtl(build.graph, build.path, frames=a.frames, sim=a.sim, pause=pause, seed=a.seed,
-                   testbench=a.testbench, trace=a.trace)
+    r = build.simulate(frames=a.frames, backpressure=pause, sim=a.sim, seed=a.seed, testbench=a.testbench,
+                       trace=a.trace)
     print(f"{a.sim} ({r.testbench} testbench): {r.frames} random frames"
           f"{f' with {pause:.0%} random stalls on both sides' if pause else ''}: "
           f"{r.mismatches} mismatching frames; {r.cycles_per_frame:.1f} cycles/frame "

@@ -1,0 +1,77 @@
+"""The report: verification status, per-layer front, block RAM; and the page in headless
+Chromium (every image loads, a clean console, a screenshot in the build)."""
+
+import json
+
+import pytest
+
+import hwgen
+from tests.helpers import need_tool
+
+
+@pytest.fixture(scope="module")
+def reported(digits_mlp, tmp_path_factory):
+    need_tool("verilator")
+    build = hwgen.compile(digits_mlp[1], tmp_path_factory.mktemp("report") / "b", target_fps=200_000)
+    check = build.simulate(frames=12, backpressure=0.2)
+    return build, check, build.report()
+
+
+def test_report_says_what_verified_it(reported):
+    build, check, files = reported
+    md = files["md"].read_text()
+    assert check.mismatches == 0
+    assert "verification: PASSED: 12 random frames on verilator (native testbench, 20% stalls)" in md
+    assert "## Verification (RTL simulation against the golden model)" in md
+    assert "frames/s at the board clock" in md
+
+
+def test_unverified_build_says_so(digits_mlp, tmp_path):
+    md = hwgen.compile(digits_mlp[1], tmp_path / "b", pe=4, simd=4).report()["md"].read_text()
+    assert "verification: not simulated yet" in md
+
+
+def test_recompile_forgets_the_verification(reported, digits_mlp, tmp_path):
+    import shutil
+    copy = tmp_path / "b"
+    shutil.copytree(reported[0].path, copy)
+    assert (copy / "verify").is_dir()
+    hwgen.compile(digits_mlp[1], copy, pe=2, simd=2)
+    assert not (copy / "verify").exists()
+
+
+def test_front_reaches_the_build(reported):
+    """The sweep plot's front is per-layer: a build with a searched folding is never above it."""
+    build, _, files = reported
+    sweep = json.loads((build.path / "report" / "sweep.json").read_text())
+    from hwgen.report import pareto
+    front = pareto(sweep)
+    assert any(p["kind"] == "per-layer" for p in front)
+    lut, fps = build.estimate["total"]["lut"], build.estimate["fps"]
+    assert any(p["fps"] >= fps and p["lut"] <= 1.03 * lut for p in front), (lut, fps)
+
+
+def test_report_in_headless_chromium(reported):
+    need_tool("chromium")
+    need_tool("chromedriver")
+    from hwgen.report.browser import browser_check
+    build, _, files = reported
+    shot = build.path / "report" / "screenshot.png"
+    res = browser_check(files["html"], shot)
+    assert res["images"] == {"resources.png": True, "sweep.png": True}
+    assert res["console"] == [], res["console"]
+    assert res["title"].startswith("hwgen report")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def test_browser_check_sees_a_broken_image(reported, tmp_path):
+    """The check can fail: a page whose image is missing is reported as such."""
+    need_tool("chromium")
+    need_tool("chromedriver")
+    from hwgen.report.browser import browser_check
+    page = tmp_path / "broken.html"
+    page.write_text("<!DOCTYPE html><html><head><link rel='icon' href='data:,'><title>t</title></head>"
+                    "<body><img src='missing.png'></body></html>")
+    res = browser_check(page, tmp_path / "shot.png")
+    assert res["images"] == {"missing.png": False}
+    assert any("missing.png" in m for m in res["console"])
