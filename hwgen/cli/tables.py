@@ -7,8 +7,11 @@ def print_layers(con, report: dict) -> None:
     """The layer table `compile` prints: folding, cycles and the estimate per layer, and the bound."""
     from rich.table import Table
     t = Table(title=f"{report['graph']}: hardware layers (estimate for {report['board']['family']})")
+    longest = max((len(r["layer"]) for r in report["layers"]), default=5)
     for col in ("layer", "kind", "shape", "PE", "SIMD", "output", "cycles/frame", "LUT", "FF", "BRAM"):
-        t.add_column(col, justify="left" if col in ("layer", "kind") else "right")
+        # the layer names are what --fold needs: never cut or wrapped, whatever the width
+        t.add_column(col, justify="left" if col in ("layer", "kind") else "right", no_wrap=col == "layer",
+                     min_width=longest if col == "layer" else None)
     est = {e["name"]: e for e in report["estimate"]["layers"]}
     for r in report["layers"]:
         e = est.get(r["layer"], {})

@@ -1,0 +1,63 @@
+"""The command line's rough edges a new user hit: whole layer names off a terminal, board
+defaults that follow the build, training progress, --version and defaults in --help."""
+
+import json
+
+import pytest
+
+from hwgen import __version__
+from tests.e2e.test_cli import run_cli
+from tests.helpers import need_tool, random_mlp
+
+
+def test_layer_names_whole_at_80_columns(digits_cnn, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, err = run_cli(capsys, "compile", digits_cnn[1], "-o", tmp_path / "b", "--pe", "4", "--simd", "8")
+    assert code == 0, err
+    names = [r["layer"] for r in json.loads((tmp_path / "b" / "report.json").read_text())["layers"]]
+    rows = [line.split() for line in out.splitlines()]
+    for n in names:
+        assert any(n in row for row in rows), (n, out)
+    assert "…" not in out
+
+
+def test_board_defaults_follow_the_build(tmp_path, capsys):
+    _, onnx = random_mlp(tmp_path / "m.onnx", [20, 12, 5], seed=3)
+    assert run_cli(capsys, "compile", onnx, "-o", tmp_path / "z1", "--board", "pynq-z1")[0] == 0
+    code, out, err = run_cli(capsys, "package", tmp_path / "z1", "--no-vivado")
+    assert code == 0, err
+    assert (tmp_path / "z1" / "package" / "pynq-z1" / "package.tcl").is_file()
+    assert not (tmp_path / "z1" / "package" / "pynq-z2").exists()
+    need_tool("yosys")
+    assert run_cli(capsys, "compile", onnx, "-o", tmp_path / "ice", "--board", "icebreaker")[0] == 0
+    code, out, err = run_cli(capsys, "synth", tmp_path / "ice", "--no-pnr")
+    assert code == 0, err
+    assert out.startswith("icebreaker (") and (tmp_path / "ice" / "synth" / "icebreaker" / "yosys.log").is_file()
+    log = (tmp_path / "ice" / "synth" / "icebreaker" / "yosys.log").read_text()
+    assert "SYNTH_ICE40 pass" in log and "End of script" in log  # the whole log is kept, not an empty -q one
+
+
+def test_train_prints_progress_per_epoch(tmp_path, capsys):
+    code, out, err = run_cli(capsys, "train", "--epochs", "2", "--hidden", "16", "-o", tmp_path / "m.onnx")
+    assert code == 0, err
+    epochs = [line for line in out.splitlines() if line.startswith("training: epoch")]
+    assert len(epochs) == 2 and epochs[1].startswith("training: epoch 2/2")
+    for word in ("loss", "train accuracy", "test accuracy"):
+        assert word in epochs[0]
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as e:
+        run_cli(capsys, "--version")
+    assert e.value.code == 0 and capsys.readouterr().out.strip() == f"hwgen {__version__}"
+
+
+def test_help_shows_defaults(capsys):
+    with pytest.raises(SystemExit):
+        run_cli(capsys, "compile", "--help")
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(default: build)" in out and "(default: pynq-z2)" in out
+    with pytest.raises(SystemExit):
+        run_cli(capsys, "sim", "--help")
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(default: 100)" in out and "(default: verilator)" in out
