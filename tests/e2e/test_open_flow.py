@@ -128,6 +128,7 @@ def test_ice40_bitstream_and_report(digits_mlp, tmp_path):
     assert r["utilization"]["ICESTORM_LC"]["used"] < 5280
     md = write_report(tmp_path / "b")["md"].read_text()
     assert "Bitstream (nextpnr-ice40 + icepack)" in md and f"{r['fmax_mhz']:.1f}" in md
+    assert "frames/s at the achieved fmax" in md
 
 
 MLP_SWEEP = [(1, 1), (2, 4), (4, 8), (8, 8), (16, 16), (4, 16), (16, 4), (8, 32), (3, 5), (7, 9)]

@@ -24,7 +24,7 @@ def test_bad_field_names_file_and_field(tmp_path, monkeypatch):
     (tmp_path / "boards").mkdir()
     (tmp_path / "boards" / "x.yaml").write_text("name: x\npart: p\nfamily: f\nflow: vivado\nclock_mhz: fast\n"
                                                  "luts: 1\nffs: 1\ndsps: 1\n")
-    monkeypatch.setattr(boards, "ROOT", tmp_path)
+    monkeypatch.setattr(boards, "SHARE", tmp_path)
     with pytest.raises(HwgenError, match=r"x\.yaml: field 'clock_mhz' must be"):
         load_board("x")
     (tmp_path / "boards" / "x.yaml").write_text("name: x\npart: p\n")
