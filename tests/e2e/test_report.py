@@ -75,3 +75,17 @@ def test_browser_check_sees_a_broken_image(reported, tmp_path):
     res = browser_check(page, tmp_path / "shot.png")
     assert res["images"] == {"missing.png": False}
     assert any("missing.png" in m for m in res["console"])
+
+
+def test_report_gives_the_rate_at_the_achieved_fmax(tmp_path):
+    """A small net on the iCEBreaker through Yosys, nextpnr and icepack: the report gives the
+    frame rate at the fmax nextpnr achieved, beside the board clock's."""
+    for tool in ("yosys", "nextpnr-ice40", "icepack"):
+        need_tool(tool)
+    from tests.helpers import random_mlp
+    _, onnx = random_mlp(tmp_path / "m.onnx", [20, 12, 5], seed=6)
+    build = hwgen.compile(onnx, tmp_path / "b", pe=4, simd=4, board="icebreaker")
+    bit = build.synth()["bitstream"]
+    md = build.report()["md"].read_text()
+    fps = bit["fmax_mhz"] * 1e6 / build.estimate["cycles"]
+    assert f"{fps:,.0f} frames/s at the achieved fmax {bit['fmax_mhz']:.1f} MHz (nextpnr, icebreaker)" in md
