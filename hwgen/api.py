@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -80,18 +81,15 @@ class Build:
         from hwgen.manifest import read_manifest
         self.path = Path(path)
         read_manifest(self.path)  # a folder that is no build: one clear line, here
-        self._graph = None
         self.step_seconds: dict[str, float] = {}  # seconds per compile step, when compiled here
 
-    @property
+    @cached_property
     def graph(self):
         """The build's IR graph (checked against the manifest when first read)."""
-        if self._graph is None:
-            from hwgen.ir import Graph
-            self._graph = Graph.load_build(self.path, ("graph", "report"))
-        return self._graph
+        from hwgen.ir import Graph
+        return Graph.load_build(self.path, ("graph", "report"))
 
-    @property
+    @cached_property
     def _report(self) -> dict:
         report = self.path / "report.json"
         if not report.is_file():

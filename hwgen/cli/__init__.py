@@ -17,13 +17,6 @@ from hwgen.cli.io import HelpFormatter, OneLineParser
 from hwgen.errors import HwgenError
 
 
-def _console():
-    from rich.console import Console
-    # not a terminal (a pipe, a log, CI): rich would cut tables at 80 columns, and the layer
-    # names --fold needs with them
-    return Console(stderr=False, highlight=False, width=None if sys.stdout.isatty() else 200)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     from hwgen.cli import build_cmds, sweep, tool_cmds, train_cmds

@@ -8,19 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen.cli.io import command, load_npy, positive, save_npy
+from hwgen.cli.io import command, console, load_npy, positive, save_npy
 from hwgen.errors import HwgenError
-
-
-def _console():
-    from hwgen.cli import _console as console
-    return console()
 
 
 def cmd_compile(a) -> None:
     import hwgen
     from hwgen.cli.tables import print_fit, print_layers
-    con = _console()
+    con = console()
     with con.status("compiling") as status:
         build = hwgen.compile(a.model, a.output, pe=a.pe, simd=a.simd, fold=a.fold, target_fps=a.target_fps,
                               board=a.board, from_step=a.from_step,
@@ -83,7 +78,7 @@ def cmd_synth(a) -> None:
     build = hwgen.load(a.build)
     board = a.board or build.board
     b = load_board(board)
-    con = _console()
+    con = console()
     with con.status(f"Yosys: synthesizing for {board}") as status:
         res = build.synth(board, pnr=not a.no_pnr, progress=lambda step: status.update(f"{board}: {step}"))
     r = res["yosys"]
@@ -103,7 +98,7 @@ def cmd_synth(a) -> None:
 def cmd_package(a) -> None:
     import hwgen
     build = hwgen.load(a.build)
-    con = _console()
+    con = console()
     board = a.board or build.board
     paths = build.package(board)
     con.print(f"wrote {paths['tcl']} (Vivado: IP, block design, bitstream) and {paths['deploy']}/ (driver, model, README)")
@@ -124,7 +119,7 @@ def cmd_deploy_test(a) -> None:
     import hwgen
     from hwgen.driver.deploy_test import deploy_test
     board = a.board or hwgen.load(a.build).board
-    deploy_test(Path(a.build), board, frames=a.frames, batches=_batches(a.batch), sim=a.sim, console=_console())
+    deploy_test(Path(a.build), board, frames=a.frames, batches=_batches(a.batch), sim=a.sim, console=console())
 
 
 def _batches(text: str) -> list[int]:
@@ -139,7 +134,7 @@ def _batches(text: str) -> list[int]:
 
 def cmd_report(a) -> None:
     import hwgen
-    con = _console()
+    con = console()
     with con.status("writing the report (folding sweep, plots)"):
         files = hwgen.load(a.build).report()
     con.print(f"wrote {files['md']} and {files['html']} (open it in a browser)")

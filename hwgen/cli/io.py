@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,14 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str):
         self.exit(1, f"hwgen {self.prog.split(' ', 1)[-1] if ' ' in self.prog else ''}: error: {message}\n"
                      .replace("hwgen : ", "hwgen: "))
+
+
+def console():
+    """The console every command prints to."""
+    from rich.console import Console
+    # not a terminal (a pipe, a log, CI): rich would cut tables at 80 columns, and the layer
+    # names --fold needs with them
+    return Console(stderr=False, highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 class HelpFormatter(argparse.HelpFormatter):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hwgen.cli.io import command, non_negative, sizes
+from hwgen.cli.io import command, console, non_negative, sizes
 
 
 def rates(text: str) -> list[float]:
@@ -61,7 +61,6 @@ def add_sweep_parser(sub) -> None:
 def cmd_sweep(a) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from hwgen.cli import _console
     from hwgen.errors import HwgenError
     from hwgen.sweep import check, grid, sweep
     from hwgen.sweep.points import model_files
@@ -71,7 +70,7 @@ def cmd_sweep(a) -> None:
                   archive=a.archive)
     check(points, a.address)
     model_files(Path(a.model))  # a missing model: one line before any progress bar
-    con = _console()
+    con = console()
     cols = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*cols, console=con, transient=True) as prog:
         task = prog.add_task("sweep", total=len(points))

@@ -4,28 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hwgen.cli.io import command
+from hwgen.cli.io import command, console
 from hwgen.cli.sweep import add_ray_flags
-
-
-def _console():
-    from hwgen.cli import _console as console
-    return console()
 
 
 def cmd_demo(a) -> None:
     from hwgen.bench.demo import demo
-    demo(Path(a.output), sim=a.sim, console=_console())
+    demo(Path(a.output), sim=a.sim, console=console())
 
 
 def cmd_bench(a) -> None:
     from hwgen.bench.suite import bench
-    bench(Path(a.output), console=_console())
+    bench(Path(a.output), console=console())
 
 
 def cmd_bench_finn(a) -> None:
     from hwgen.bench.finn import bench_finn
-    bench_finn(Path(a.output), _console())
+    bench_finn(Path(a.output), console())
 
 
 def cmd_calibrate(a) -> None:
@@ -33,7 +28,7 @@ def cmd_calibrate(a) -> None:
     from hwgen.estimate.calibrate import calibrate, errors, leave_one_out, load_samples, sweep_builds
     out = Path(a.output)
     out.mkdir(parents=True, exist_ok=True)
-    con = _console()
+    con = console()
     with con.status("training the digits MLP and CNN") as st:
         models = {"mlp": _digits_onnx(out, "mlp"), "cnn": _digits_onnx(out, "cnn")}
         builds = sweep_builds(models, out, lambda s: st.update(s), address=a.address, timeout=a.timeout)

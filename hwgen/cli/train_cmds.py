@@ -7,13 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen.cli.io import command, non_negative, positive, sizes
+from hwgen.cli.io import command, console, non_negative, positive, sizes
 from hwgen.cli.sweep import add_ray_flags
-
-
-def _console():
-    from hwgen.cli import _console as console
-    return console()
 
 
 def cmd_train(a) -> None:
@@ -43,14 +38,14 @@ def cmd_train(a) -> None:
 def cmd_compare(a) -> None:
     from hwgen.train.compare import compare
     methods = a.methods.split(",") if a.methods else None
-    compare(Path(a.output), methods=methods, seeds=tuple(range(a.seeds)), epochs=a.epochs, console=_console(),
+    compare(Path(a.output), methods=methods, seeds=tuple(range(a.seeds)), epochs=a.epochs, console=console(),
             address=a.address, timeout=a.timeout)
 
 
 def cmd_hash(a) -> None:
     from hwgen.train.hash_codes import hash_codes
     bits = [int(b) for b in a.bits.split(",")]
-    con = _console()
+    con = console()
     with con.status("training hash nets"):
         hash_codes(Path(a.output), bits, epochs=a.epochs, rtl=a.rtl, console=con)
 

@@ -19,7 +19,7 @@ from typing import Callable
 from hwgen.backends.rtl.codegen import shell_sources as rtl_shell_sources
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
-from hwgen.flows.yosys import relative_paths, run_logged, summarize
+from hwgen.flows.yosys import relative_paths, run_logged, summarize, tool_failed
 
 SHELL = "hwgen_byte_shell"
 
@@ -49,9 +49,7 @@ def _run(cmd: list[str], cwd: Path, log: Path, what: str) -> None:
     with open(log, "w") as f:
         p = subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT)
     if p.returncode:
-        lines = [x for x in log.read_text().splitlines() if x.strip()]
-        last = lines[-1].strip() if lines else "no output"
-        raise HwgenError(f"{what} failed (exit {p.returncode}): {last} (log: {log})")
+        raise tool_failed(what, p.returncode, log)
 
 
 def build_bitstream(build: Path, board: str = "icebreaker",
@@ -85,11 +83,7 @@ def build_bitstream(build: Path, board: str = "icebreaker",
         f"synth_ice40 -top {SHELL} -json {SHELL}.json\n"
         "tee -q -o stat.json stat -json\n")
     t0 = time.perf_counter()
-    p = run_logged(yosys, "synth.ys", work)
-    if p.returncode:
-        lines = [x for x in (work / "yosys.log").read_text(errors="replace").splitlines() if x.strip()]
-        raise HwgenError(f"yosys failed (exit {p.returncode}): {lines[-1].strip() if lines else 'no output'} "
-                         f"(log: {work / 'yosys.log'})")
+    run_logged(yosys, "synth.ys", work)
     seconds["yosys"] = time.perf_counter() - t0
 
     progress("nextpnr-ice40 place and route")

@@ -78,14 +78,22 @@ def slice_luts(summary: dict) -> int:
     return summary["lut"] + summary.get("lut_mem", 0)
 
 
-def run_logged(exe: str, script: str, work: Path) -> subprocess.CompletedProcess:
+def tool_failed(what: str, code: int, log: Path) -> HwgenError:
+    """The one-line error of a tool that failed: its exit status, its log's last line, the log."""
+    lines = [ln.strip() for ln in Path(log).read_text(errors="replace").splitlines() if ln.strip()] \
+        if Path(log).is_file() else []
+    return HwgenError(f"{what} failed (exit {code}): {lines[-1][:200] if lines else 'no output'} (log: {log})")
+
+
+def run_logged(exe: str, script: str, work: Path) -> None:
     """Yosys on `script` in `work`: quiet on the console (-q) while its whole log, warnings
-    included, goes to work/yosys.log (-l); -q alone would leave that log empty."""
+    included, goes to work/yosys.log (-l); -q alone would leave that log empty. A failure is
+    `tool_failed`'s error."""
     p = subprocess.run([exe, "-q", "-l", "yosys.log", script], cwd=work, capture_output=True, text=True)
     if p.returncode:  # what yosys said on the console (before its log opened, or as it died)
         with open(work / "yosys.log", "a") as log:
             log.write(p.stderr + p.stdout)
-    return p
+        raise tool_failed("yosys", p.returncode, work / "yosys.log")
 
 
 def log_warnings(log: Path) -> int:
@@ -109,12 +117,10 @@ def run_yosys(build: Path, board: str) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     (work / "synth.ys").write_text(synth_script(build, b["family"], work))
     t0 = time.perf_counter()
-    p = run_logged(exe, "synth.ys", work)
+    run_logged(exe, "synth.ys", work)
     seconds = time.perf_counter() - t0
-    if p.returncode or not (work / "stat.json").is_file():
-        lines = [ln.strip() for ln in (work / "yosys.log").read_text(errors="replace").splitlines() if ln.strip()]
-        last = f": {lines[-1][:200]}" if lines else ""
-        raise HwgenError(f"yosys failed (exit {p.returncode}){last} (log: {work / 'yosys.log'})")
+    if not (work / "stat.json").is_file():
+        raise tool_failed("yosys", 0, work / "yosys.log")
     cells = json.loads((work / "stat.json").read_text())["design"]["num_cells_by_type"]
     result = {"board": board, "family": b["family"], "cells": cells, "summary": summarize(cells),
               "seconds": seconds, "log": str(work / "yosys.log"), "warnings": log_warnings(work / "yosys.log")}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hwgen.errors import HwgenError
 from hwgen.report.plots import folding_sweep, pareto, per_layer_front, write_plots
-from hwgen.report.tables import headline, tables
+from hwgen.report.tables import bitstreams, headline, tables, verification
 
 __all__ = ["write_report", "folding_sweep", "per_layer_front", "pareto"]
 
@@ -36,8 +36,9 @@ def write_report(build: Path) -> dict[str, Path]:
     sweep = folding_sweep(graph, board) + per_layer_front(graph, board)
     (out / "sweep.json").write_text(json.dumps(sweep, indent=1))
     images = write_plots(report, board, sweep, out)
-    tabs = tables(report, build)
-    head = headline(report, build)
+    checks, bits = verification(build), bitstreams(build)
+    tabs = tables(report, build, checks, bits)
+    head = headline(report, checks, bits)
 
     md = [f"# hwgen report: {report['graph']}", ""] + [f"- {line}" for line in head] + [""]
     for title, cols, rows in tabs:

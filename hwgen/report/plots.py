@@ -88,7 +88,7 @@ def write_plots(report: dict, board: dict, sweep: list[dict], out: Path) -> list
     fig.savefig(out / "resources.png")
     plt.close(fig)
 
-    front = pareto([p for p in sweep if p["kind"] == "per-layer"] + [p for p in sweep if p["kind"] == "global"])
+    front = pareto(sweep)  # over both kinds: a global folding on it is a per-layer one too
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
     glob = [p for p in sweep if p["kind"] == "global"]
     ax.scatter([p["lut"] for p in glob], [p["fps"] for p in glob], s=14, color="0.6",

@@ -11,18 +11,21 @@ def verification(build: Path) -> list[dict]:
     return [json.loads(f.read_text()) for f in sorted((Path(build) / "verify").glob("*.json"))]
 
 
-def headline(report: dict, build: Path) -> list[str]:
+def bitstreams(build: Path) -> list[dict]:
+    """The iCE40 flow's results in build/bitstream/ (`hwgen synth` on an iCE40 board)."""
+    return [json.loads(f.read_text()) for f in sorted((Path(build) / "bitstream").glob("*/result.json"))]
+
+
+def headline(report: dict, checks: list[dict], bits: list[dict]) -> list[str]:
     """The report's first lines: the rate at the board clock and at the achieved fmax, and
-    whether (and how) the build was verified."""
+    whether (and how) the build was verified (`verification`, `bitstreams`)."""
     b = report["board"]
     lines = [f"{report['bound_cycles']} cycles/frame = {report['fps_at_clock']:,.0f} frames/s at the board "
              f"clock ({b['clock_mhz']} MHz on {b['name']})"]
-    for f in sorted((build / "bitstream").glob("*/result.json")):
-        r = json.loads(f.read_text())
+    for r in bits:
         if r.get("fmax_mhz"):
             lines.append(f"{r['fmax_mhz'] * 1e6 / report['bound_cycles']:,.0f} frames/s at the achieved fmax "
                          f"{r['fmax_mhz']:.1f} MHz (nextpnr, {r['board']})")
-    checks = verification(build)
     if not checks:
         lines.append("verification: not simulated yet (run `hwgen sim BUILD` to check RTL against the golden model)")
     for c in checks:
@@ -33,7 +36,7 @@ def headline(report: dict, build: Path) -> list[str]:
     return lines
 
 
-def tables(report: dict, build: Path) -> list[tuple[str, list[str], list[list]]]:
+def tables(report: dict, build: Path, checks: list[dict], bits: list[dict]) -> list[tuple[str, list[str], list[list]]]:
     """(title, columns, rows) of every table the report shows."""
     est = {e["name"]: e for e in report["estimate"]["layers"]}
     rows = []
@@ -47,7 +50,6 @@ def tables(report: dict, build: Path) -> list[tuple[str, list[str], list[list]]]
            for r in report["fit"]]
     out.append((f"Fit on {report['board']['name']} ({report['board']['part']})",
                 ["resource", "estimate", "available", "used", "fits"], fit))
-    checks = verification(build)
     if checks:
         out.append(("Verification (RTL simulation against the golden model)",
                     ["simulator", "testbench", "frames", "stalls", "mismatching frames", "cycles/frame", "bound"],
@@ -63,8 +65,7 @@ def tables(report: dict, build: Path) -> list[tuple[str, list[str], list[list]]]
         out.append(("Yosys synthesis (whole design)",
                     ["board", "family", "LUT", "FF", "LUTRAM", "BRAM/EBR", "DSP", "warnings", "s"], syn))
     bit = []
-    for f in sorted((build / "bitstream").glob("*/result.json")):
-        r = json.loads(f.read_text())
+    for r in bits:
         lc = r["utilization"].get("ICESTORM_LC", {})
         fps = f"{r['fmax_mhz'] * 1e6 / report['bound_cycles']:,.0f}" if r.get("fmax_mhz") else ""
         bit.append([r["board"], r["part"], f"{r['fmax_mhz']:.1f}", r["target_mhz"], fps,
