@@ -9,6 +9,7 @@
 #ifndef AP_INT_MAX_W
 #define AP_INT_MAX_W 4096  // weight and buffer words wider than Vitis' default 1024 bits
 #endif
+#include <algorithm>
 #include <ap_int.h>
 #include <hls_stream.h>
 
@@ -68,11 +69,14 @@ HWGEN_PRAGMA(HLS UNROLL)
 // has N_THR sorted thresholds (lane p's k-th at value index p*N_THR + k) and its bit is the
 // parity of how many the accumulator reaches. LEVELS: the lane is LEVEL_OFF plus how many it
 // reaches, a LANE_W-bit signed integer (a BN + k-bit quantizer folded).
+// N_CLS > 1 (a zero-padded convolution of OH x OW output pixels a frame): N_CLS threshold
+// sets, one per border class; pixel (oy, ox) uses the set at word bases[oy] + bases[OH + ox].
 template <unsigned ID, unsigned MW, unsigned MH, unsigned PE, unsigned SIMD, unsigned EW, bool IN_SIGNED,
           bool USE_THR, unsigned N_THR, bool LEVELS, int LEVEL_OFF, unsigned CNT_W, unsigned THR_W, unsigned LANE_W,
-          unsigned IN_W>
+          unsigned IN_W, unsigned N_CLS, unsigned OH, unsigned OW, unsigned BASE_W>
 void mvu(hls::stream<ap_uint<IN_W> >& in, hls::stream<ap_uint<PE * LANE_W> >& out,
-         const ap_uint<PE * SIMD> weights[], const ap_uint<PE * N_THR * THR_W> thresholds[], unsigned vectors) {
+         const ap_uint<PE * SIMD> weights[], const ap_uint<PE * N_THR * THR_W> thresholds[],
+         const ap_uint<BASE_W> bases[], unsigned vectors) {
     constexpr unsigned SF = (MW + SIMD - 1) / SIMD;
     constexpr unsigned NF = (MH + PE - 1) / PE;
     constexpr unsigned IN_BEATS = (MW * EW + IN_W - 1) / IN_W;
@@ -81,6 +85,8 @@ void mvu(hls::stream<ap_uint<IN_W> >& in, hls::stream<ap_uint<PE * LANE_W> >& ou
     typedef ap_int<CNT_W + 2> acc_t;
     ap_uint<XW> buf[SF];
     for (unsigned v = 0; v < vectors; v++) {
+        const unsigned pixel = v % (OH * OW);
+        const unsigned set = N_CLS > 1 ? bases[pixel / OW].to_uint() + bases[OH + pixel % OW].to_uint() : 0;
         for (unsigned s = 0; s < SF; s++) buf[s] = 0;  // pad elements are zero
         for (unsigned b = 0; b < IN_BEATS; b++) {
 HWGEN_PRAGMA(HLS PIPELINE II=1)
@@ -117,7 +123,7 @@ HWGEN_PRAGMA(HLS UNROLL)
                 }
             }
             ap_uint<PE * LANE_W> o = 0;
-            const ap_uint<PE * N_THR * THR_W> t = thresholds[USE_THR ? nf : 0];
+            const ap_uint<PE * N_THR * THR_W> t = thresholds[USE_THR ? set + nf : 0];
             for (unsigned p = 0; p < PE; p++) {
 HWGEN_PRAGMA(HLS UNROLL)
                 const long long a = acc[p];
@@ -204,41 +210,68 @@ HWGEN_PRAGMA(HLS DATAFLOW)
     hls::stream<ap_uint<PE * LEVEL_W> > q("q");
 HWGEN_PRAGMA(HLS STREAM variable=shortcut depth=2*NF+4)
     residual_fork<PE, IN_EW, NF>(in, bits, shortcut, vectors);
-    mvu<ID, MW, MW, PE, SIMD, 1, false, true, N_THR, true, LEVEL_OFF, CNT_W, THR_W, LEVEL_W, PE>(bits, q, weights,
-                                                                                            thresholds, vectors);
+    static const ap_uint<1> no_bases[1] = {0};
+    mvu<ID, MW, MW, PE, SIMD, 1, false, true, N_THR, true, LEVEL_OFF, CNT_W, THR_W, LEVEL_W, PE, 1, 1, 1, 1>(
+        bits, q, weights, thresholds, no_bases, vectors);
     residual_add<PE, IN_EW, LEVEL_W, OUT_EW, NF>(shortcut, q, out, vectors);
 }
 
 // Sliding-window generator (rtl/hwgen_swg.v): per frame an H x W image of PIX_W-bit pixels
-// (each IN_BEATS beats of IN_W bits), then for every output pixel its K x K window, one input
-// pixel per beat, in (ky, kx) order. No padding.
-template <unsigned ID, unsigned H, unsigned W, unsigned PIX_W, unsigned IN_W, unsigned K, unsigned S>
+// (each IN_BEATS beats of IN_W bits), then for every output pixel its K x K window over the
+// image padded by PT/PL/PB/PR rows and columns, one pixel per beat in (ky, kx) order, the
+// all-zero pixel in pad positions. A ring of K + S image rows: while one row of windows is
+// emitted from its K rows, the S rows the next one adds are read in the same pipelined loop.
+template <unsigned ID, unsigned H, unsigned W, unsigned PIX_W, unsigned IN_W, unsigned K, unsigned S,
+          unsigned PT, unsigned PL, unsigned PB, unsigned PR>
 void swg(hls::stream<ap_uint<IN_W> >& in, hls::stream<ap_uint<PIX_W> >& out, unsigned frames) {
-    constexpr unsigned OH = (H - K) / S + 1;
-    constexpr unsigned OW = (W - K) / S + 1;
+    constexpr unsigned OH = (H + PT + PB - K) / S + 1;
+    constexpr unsigned OW = (W + PL + PR - K) / S + 1;
     constexpr unsigned IN_BEATS = (PIX_W + IN_W - 1) / IN_W;
-    static ap_uint<PIX_W> img[H * W];
+    constexpr unsigned R = K + S;
+    static ap_uint<PIX_W> ring[R * W];
     for (unsigned f = 0; f < frames; f++) {
-        for (unsigned p = 0; p < H * W; p++) {
+        unsigned rows_in = 0;  // image rows read so far this frame
+        for (unsigned oy = 0; oy <= OH; oy++) {
+            // oy == 0 reads the rows row 0 of windows needs; oy > 0 emits row oy - 1 while it
+            // reads the rows row oy adds (oy == OH: the rest of the image)
+            const int need = int(oy * S) - int(PT) + int(K);
+            const unsigned until = oy == OH ? H : unsigned(std::min(int(H), std::max(0, need)));
+            const unsigned reads = (until > rows_in ? until - rows_in : 0) * W * IN_BEATS;
+            const unsigned emits = oy == 0 ? 0 : OW * K * K;
+            const int etop = int((oy - 1) * S) - int(PT);  // oy > 0: emitting row oy - 1
+            unsigned beat = 0, ox = 0, ky = 0, kx = 0;
             ap_uint<PIX_W> pix = 0;
-            for (unsigned b = 0; b < IN_BEATS; b++) {
+            const unsigned trips = reads > emits ? reads : emits;
+            for (unsigned i = 0; i < trips; i++) {
 HWGEN_PRAGMA(HLS PIPELINE II=1)
-                const ap_uint<IN_W> beat = in.read();
-                for (unsigned i = 0; i < IN_W; i++) {
+                if (i < reads) {
+                    const ap_uint<IN_W> b = in.read();
+                    for (unsigned j = 0; j < IN_W; j++) {
 HWGEN_PRAGMA(HLS UNROLL)
-                    if (b * IN_W + i < PIX_W) pix[b * IN_W + i] = beat[i];  // the rest: pad lanes
+                        if (beat * IN_W + j < PIX_W) pix[beat * IN_W + j] = b[j];  // the rest: pad lanes
+                    }
+                    if (++beat == IN_BEATS) {
+                        const unsigned p = i / IN_BEATS;  // pixel of the rows being read
+                        ring[((rows_in + p / W) % R) * W + p % W] = pix;
+                        beat = 0;
+                    }
+                }
+                if (i < emits) {
+                    HWGEN_TRIP(ID);
+                    const int r = etop + int(ky), c = int(ox * S + kx) - int(PL);
+                    const bool image = r >= 0 && r < int(H) && c >= 0 && c < int(W);
+                    out.write(image ? ring[(unsigned(r) % R) * W + unsigned(c)] : ap_uint<PIX_W>(0));
+                    if (++kx == K) {
+                        kx = 0;
+                        if (++ky == K) {
+                            ky = 0;
+                            ox++;
+                        }
+                    }
                 }
             }
-            img[p] = pix;
+            if (until > rows_in) rows_in = until;
         }
-        for (unsigned oy = 0; oy < OH; oy++)
-            for (unsigned ox = 0; ox < OW; ox++)
-                for (unsigned ky = 0; ky < K; ky++)
-                    for (unsigned kx = 0; kx < K; kx++) {
-HWGEN_PRAGMA(HLS PIPELINE II=1)
-                        HWGEN_TRIP(ID);
-                        out.write(img[(oy * S + ky) * W + ox * S + kx]);
-                    }
     }
 }
 

@@ -12,6 +12,9 @@
 // parity of how many of its N_THR sorted thresholds the count reaches.
 // LEVELS = 1 (multi-level output, OUT_LANE_W bits signed): lane p is LEVEL_OFF plus how many
 // of its N_THR sorted thresholds the count reaches (a BN + k-bit quantizer folded).
+// N_CLS > 1 (a zero-padded convolution, OH x OW output pixels a frame): the thresholds come in
+// N_CLS sets, one per border class; output pixel (oy, ox) uses the set at word offset
+// ROW_BASE[oy] + COL_BASE[ox] (two small ROMs), since its pad positions stream bit 0.
 // One vector costs SF*NF cycles (SF = ceil(MW/SIMD)); while it is computed, the next one is
 // shifted into a second buffer, so back-to-back vectors run at that bound.
 //
@@ -36,8 +39,13 @@ module hwgen_mvu #(
     parameter integer CNT_W = 7,       // accumulator: popcount up to SF*SIMD, or signed ACC_W
     parameter integer THR_W = 7,       // stored threshold (popcount: SF*SIMD + 1; integer: CNT_W)
     parameter integer OUT_LANE_W = 1,  // 1 with thresholds, else signed bits of [-MW, MW]
+    parameter integer N_CLS = 1,       // threshold sets (border classes of a padded convolution)
+    parameter integer OH = 1,          // output rows and columns a frame (N_CLS > 1)
+    parameter integer OW = 1,
     parameter WEIGHT_FILE = "weights.mem",
-    parameter THR_FILE = "thresholds.mem"
+    parameter THR_FILE = "thresholds.mem",
+    parameter ROW_BASE_FILE = "",      // N_CLS > 1: threshold word offset per output row
+    parameter COL_BASE_FILE = ""       //            and per output column
 ) (
     input  wire                     clk,
     input  wire                     rst_n,
@@ -212,10 +220,45 @@ module hwgen_mvu #(
         if (USE_THR != 0) begin : g_thr
             // word nf: lane p's threshold k at bits [(p*N_THR + k)*THR_W, +THR_W)
             localparam integer TL_W = N_THR * THR_W;
-            reg [PE*TL_W-1:0] trom [0:NF-1];
+            localparam integer TDEPTH = NF * N_CLS;
+            reg [PE*TL_W-1:0] trom [0:TDEPTH-1];
             reg [PE*TL_W-1:0] t1;
             initial $readmemh(THR_FILE, trom);
-            always @(posedge clk) if (en) t1 <= trom[nf_cnt];
+            if (N_CLS > 1) begin : g_classes
+                // the output pixel of the vector being read: its border class picks the set
+                localparam integer TAW = $clog2(TDEPTH);
+                localparam integer OYW = (OH > 1) ? $clog2(OH) : 1;
+                localparam integer OXW = (OW > 1) ? $clog2(OW) : 1;
+                localparam integer OH_MAX_I = OH - 1;
+                localparam integer OW_MAX_I = OW - 1;
+                localparam [OYW-1:0] OH_LAST = OH_MAX_I[OYW-1:0];
+                localparam [OXW-1:0] OW_LAST = OW_MAX_I[OXW-1:0];
+                reg [TAW-1:0] row_base [0:OH-1];
+                reg [TAW-1:0] col_base [0:OW-1];
+                initial $readmemh(ROW_BASE_FILE, row_base);
+                initial $readmemh(COL_BASE_FILE, col_base);
+                reg  [OYW-1:0] oy;
+                reg  [OXW-1:0] ox;
+                wire [TAW-1:0] nf_ext;
+                if (TAW > NW) begin : g_ext
+                    assign nf_ext = {{(TAW-NW){1'b0}}, nf_cnt};
+                end else begin : g_same
+                    assign nf_ext = nf_cnt;
+                end
+                wire [TAW-1:0] taddr = row_base[oy] + col_base[ox] + nf_ext;
+                always @(posedge clk) begin
+                    if (!rst_n) begin
+                        oy <= {OYW{1'b0}};
+                        ox <= {OXW{1'b0}};
+                    end else if (issue && at_last) begin
+                        ox <= (ox == OW_LAST) ? {OXW{1'b0}} : ox + 1'b1;
+                        if (ox == OW_LAST) oy <= (oy == OH_LAST) ? {OYW{1'b0}} : oy + 1'b1;
+                    end
+                    if (en) t1 <= trom[taddr];
+                end
+            end else begin : g_one_set
+                always @(posedge clk) if (en) t1 <= trom[nf_cnt];
+            end
             if (N_THR == 1 && LEVELS == 0) begin : g_one
                 // one threshold per channel: lane p = (count >= T)
                 for (p = 0; p < PE; p = p + 1) begin : g_cmp

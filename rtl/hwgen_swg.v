@@ -1,10 +1,21 @@
-// hwgen_swg: sliding-window generator (im2col as a stream), no padding.
+// hwgen_swg: sliding-window generator (im2col as a stream) over a line buffer, zero padding.
 //
 // Takes an H x W image of PIX_W-bit pixels, pixel-major (row by row), each pixel as IN_BEATS
 // beats of IN_W bits (lowest bits first; bits past PIX_W are the producer's pad lanes), and
-// emits for every output pixel (oy, ox) its K x K window at stride S: K*K beats of one input
-// pixel each, in (ky, kx) order. Two frame buffers: frame n+1 is written while frame n is
-// read, so a frame costs max(H*W*IN_BEATS, OH*OW*K*K) cycles.
+// emits for every output pixel (oy, ox) its K x K window at stride S over the image padded
+// by PAD_T/PAD_L/PAD_B/PAD_R rows and columns: K*K beats of one pixel each, in (ky, kx)
+// order, the all-zero pixel in pad positions.
+//
+// Memory: a ring of D = (K+1)*W pixels (K+1 rows; K <= H, W; two frames where the output has
+// at most two rows), written in stream order. Flow control is per pixel: the
+// writer may overwrite a pixel once no window from the current one on needs it (the lowest
+// pixel still needed, L, is the current window's top-left one inside the image), and the
+// reader emits a pixel once it is written. A window spans less than K rows, so neither waits
+// for the other forever; the writer runs up to D pixels ahead, so the rate stays at the
+// larger of the input beats and the window beats per frame, plus a few cycles per row.
+// Frames follow each other without a gap: the writer may be up to two frames ahead of the
+// reader (a ring longer than the image), or still writing the rows past the last window (a
+// stride that leaves rows unread).
 `default_nettype none
 
 module hwgen_swg #(
@@ -13,58 +24,97 @@ module hwgen_swg #(
     parameter integer PIX_W = 1,
     parameter integer IN_W = 1,
     parameter integer K = 3,
-    parameter integer S = 1
+    parameter integer S = 1,
+    parameter integer PAD_T = 0,
+    parameter integer PAD_L = 0,
+    parameter integer PAD_B = 0,
+    parameter integer PAD_R = 0
 ) (
     input  wire             clk,
     input  wire             rst_n,
     input  wire [IN_W-1:0]  s_tdata,
     input  wire             s_tvalid,
     output wire             s_tready,
-    output reg  [PIX_W-1:0] m_tdata,
+    output wire [PIX_W-1:0] m_tdata,
     output reg              m_tvalid,
     input  wire             m_tready
 );
-    localparam integer OH = (H - K) / S + 1;
-    localparam integer OW = (W - K) / S + 1;
-    localparam integer NPIX = H * W;
+    localparam integer HP = H + PAD_T + PAD_B;  // the padded image
+    localparam integer WP = W + PAD_L + PAD_R;
+    localparam integer OH = (HP - K) / S + 1;
+    localparam integer OW = (WP - K) / S + 1;
+    localparam integer HW = H * W;
+    // line buffer: K + 1 rows (the extra row lets the next frame's first rows in while the
+    // last windows are read); two frames where a frame has at most two rows of windows (the
+    // next frame's first window could not be prefetched in time otherwise)
+    localparam integer D = (OH > 2 && (K + 1) < 2 * H) ? (K + 1) * W : 2 * H * W;
+    localparam integer QOFF_I = PAD_T * W + PAD_L;  // padded coordinates' offset (below)
     localparam integer IN_BEATS = (PIX_W + IN_W - 1) / IN_W;
     localparam integer PB_W = IN_BEATS * IN_W;
-    localparam integer AW = $clog2(2 * NPIX);
+    localparam integer AW = (D > 1) ? $clog2(D) : 1;  // a slot of the ring
+    // one width for every linear pixel quantity (indices, limits, their sums)
+    localparam integer NW = $clog2(2 * (HP * W + WP + 2 * HW + D) + 2);
     localparam integer BW = (IN_BEATS > 1) ? $clog2(IN_BEATS) : 1;
     localparam integer KW_ = (K > 1) ? $clog2(K) : 1;
     localparam integer OYW = (OH > 1) ? $clog2(OH) : 1;
     localparam integer OXW = (OW > 1) ? $clog2(OW) : 1;
+    localparam integer RYW = $clog2(HP + K + 1);
+    localparam integer CXW = $clog2(WP + K + 1);
     // sized constants (a select of an integer keeps the lint clean)
     localparam integer BEAT_MAX_I = IN_BEATS - 1;
-    localparam integer NPIX_MAX_I = NPIX - 1;
     localparam integer K_MAX_I = K - 1;
     localparam integer OH_MAX_I = OH - 1;
     localparam integer OW_MAX_I = OW - 1;
-    localparam integer ROW_STEP_I = W - K + 1;   // koff: end of a window row -> next row
-    localparam integer COL_STEP_I = S;            // pbase: next window to the right
-    localparam integer LINE_STEP_I = S * W;       // row base: next row of windows
+    localparam integer HW_MAX_I = HW - 1;
+    localparam integer D_MAX_I = D - 1;
+    localparam integer ROW_STEP_I = W - K + 1;          // koff: end of a window row -> next row
+    localparam integer RIGHT_I = S % D;                  // slot step: next window to the right
+    localparam integer DOWN_I = (S * W) % D;             // slot step: next row of windows
+    localparam integer FRAME_I = HW % D;                 // slot step: next frame
+    localparam integer ORIGIN_I = (D - QOFF_I % D) % D;  // slot of padded (0, 0) from the frame's base
+    localparam integer LINE_I = S * W;
     localparam [BW-1:0]  BEAT_MAX = BEAT_MAX_I[BW-1:0];
-    localparam [AW-1:0]  NPIX_MAX = NPIX_MAX_I[AW-1:0];
-    localparam [AW-1:0]  NPIX_A = NPIX[AW-1:0];
     localparam [KW_-1:0] K_MAX = K_MAX_I[KW_-1:0];
     localparam [OYW-1:0] OH_MAX = OH_MAX_I[OYW-1:0];
     localparam [OXW-1:0] OW_MAX = OW_MAX_I[OXW-1:0];
+    localparam [AW:0]    D_A = D[AW:0];
+    localparam [AW-1:0]  D_MAX = D_MAX_I[AW-1:0];
     localparam [AW-1:0]  ROW_STEP = ROW_STEP_I[AW-1:0];
-    localparam [AW-1:0]  COL_STEP = COL_STEP_I[AW-1:0];
-    localparam [AW-1:0]  LINE_STEP = LINE_STEP_I[AW-1:0];
+    localparam [AW-1:0]  RIGHT = RIGHT_I[AW-1:0];
+    localparam [AW-1:0]  DOWN = DOWN_I[AW-1:0];
+    localparam [AW-1:0]  FRAME = FRAME_I[AW-1:0];
+    localparam [AW-1:0]  ORIGIN = ORIGIN_I[AW-1:0];
+    localparam [NW-1:0]  HW_N = HW[NW-1:0];
+    localparam [NW-1:0]  HW_MAX = HW_MAX_I[NW-1:0];
+    localparam [NW-1:0]  D_N = D[NW-1:0];
+    localparam [NW-1:0]  QOFF = QOFF_I[NW-1:0];
+    localparam [NW-1:0]  PTW = QOFF_I[NW-1:0] - PAD_L[NW-1:0];  // PAD_T * W
+    localparam [NW-1:0]  LINE = LINE_I[NW-1:0];
+    localparam [NW-1:0]  S_N = S[NW-1:0];
+    localparam [RYW-1:0] RY_LO = PAD_T[RYW-1:0];
+    localparam [RYW-1:0] RY_HI = PAD_T[RYW-1:0] + H[RYW-1:0];
+    localparam [CXW-1:0] CX_LO = PAD_L[CXW-1:0];
+    localparam [CXW-1:0] CX_HI = PAD_L[CXW-1:0] + W[CXW-1:0];
+    localparam [RYW-1:0] S_RY = S[RYW-1:0];
+    localparam [CXW-1:0] S_CX = S[CXW-1:0];
 
-    reg [PIX_W-1:0] mem [0:2*NPIX-1];
-    reg [1:0]       full;  // per frame buffer: written completely, not yet read out
+    reg [PIX_W-1:0] mem [0:D-1];
+    reg [1:0]       wfr, rfr;              // frame counters: the writer is dfr frames ahead
+    wire [1:0]      dfr = wfr - rfr;       // 0: same frame, 1, 2: ahead, 3: one behind
+    wire [NW-1:0]   lowest;                // L: the lowest pixel of the reader's frame still needed
 
     // ---------------------------------------------------------------- write side
     reg  [BW-1:0]   bcnt;
-    reg  [AW-1:0]   waddr;
-    reg             wbank;
+    reg  [NW-1:0]   wpos;                  // pixel index in the writer's frame
+    reg  [AW-1:0]   waddr;                 // its slot
     wire [PB_W-1:0] pbuf_next;
+    // pixel wpos of frame wfr overwrites the one D pixels back: allowed once L is past it
+    wire            room = (dfr == 2'd3) || (dfr == 2'd0 && wpos < lowest + D_N)
+                           || (dfr == 2'd1 && wpos + HW_N < lowest + D_N)
+                           || (dfr == 2'd2 && wpos + HW_N + HW_N < lowest + D_N);
+    assign s_tready = room;
     wire            w_fire = s_tvalid && s_tready;
     wire            pixel_done = w_fire && (bcnt == BEAT_MAX);
-    wire            frame_written = pixel_done && (waddr == NPIX_MAX);
-    assign s_tready = !full[wbank];
 
     generate
         if (IN_BEATS > 1) begin : g_shift
@@ -82,68 +132,145 @@ module hwgen_swg #(
     endgenerate
 
     always @(posedge clk) begin
-        if (pixel_done) mem[wbank ? waddr + NPIX_A : waddr] <= pbuf_next[PIX_W-1:0];
+        if (pixel_done) mem[waddr] <= pbuf_next[PIX_W-1:0];
         if (!rst_n) begin
             bcnt <= {BW{1'b0}};
+            wpos <= {NW{1'b0}};
             waddr <= {AW{1'b0}};
-            wbank <= 1'b0;
+            wfr <= 2'd0;
         end else if (w_fire) begin
             bcnt <= (bcnt == BEAT_MAX) ? {BW{1'b0}} : bcnt + 1'b1;
             if (pixel_done) begin
-                waddr <= frame_written ? {AW{1'b0}} : waddr + 1'b1;
-                if (frame_written) wbank <= !wbank;
+                waddr <= (waddr == D_MAX) ? {AW{1'b0}} : waddr + 1'b1;
+                wpos <= (wpos == HW_MAX) ? {NW{1'b0}} : wpos + 1'b1;
+                if (wpos == HW_MAX) wfr <= wfr + 1'b1;
             end
         end
     end
 
     // ---------------------------------------------------------------- read side
+    // Windows are walked in padded coordinates (row ry = oy*S + ky, column cx = ox*S + kx),
+    // which never go negative: the image pixel there is (ry - PAD_T, cx - PAD_L), and its
+    // index in the frame is qb - QOFF with qb = ry*W + cx.
     reg  [KW_-1:0] kx, ky;
     reg  [OXW-1:0] ox;
     reg  [OYW-1:0] oy;
-    reg  [AW-1:0]  koff, pbase, rowbase;
-    reg            rbank;
+    reg  [RYW-1:0] ry0;                    // the window's top row, padded coordinates
+    reg  [CXW-1:0] cx0;                    // its left column
+    reg  [AW-1:0]  koff;                   // ky*W + kx < D
+    reg  [NW-1:0]  rw;                     // ry0 * W
+    reg  [NW-1:0]  qtop;                   // ry0 * W + cx0
+    reg  [AW-1:0]  a_frame, a_row, a_top;  // slots of the frame's pixel 0, padded (ry0, 0), (ry0, cx0)
+    reg            pad_q;
+    reg  [PIX_W-1:0] rdata;
+    wire [RYW-1:0] ry = ry0 + {{(RYW-KW_){1'b0}}, ky};
+    wire [CXW-1:0] cx = cx0 + {{(CXW-KW_){1'b0}}, kx};
+    wire           top_ok, left_ok;         // below the top pad rows, right of the left pad columns
+    wire           in_image = top_ok && (ry < RY_HI) && left_ok && (cx < CX_HI);
+    wire [NW-1:0]  qb = qtop + {{(NW-AW){1'b0}}, koff};
+    wire           written = (dfr == 2'd1) || (dfr == 2'd2) || (dfr == 2'd0 && qb < wpos + QOFF);
     wire           en = !m_tvalid || m_tready;
-    wire           issue = en && full[rbank];
+    wire           issue = en && (!in_image || written);
     wire           kx_last = (kx == K_MAX), ky_last = (ky == K_MAX);
     wire           ox_last = (ox == OW_MAX), oy_last = (oy == OH_MAX);
     wire           win_last = kx_last && ky_last;
     wire           frame_read = issue && win_last && ox_last && oy_last;
-    wire [AW-1:0]  raddr = pbase + koff;
+    wire [AW:0]    asum = {1'b0, a_top} + {1'b0, koff};
+    wire [AW:0]    adiff = asum - D_A;
+    wire [AW-1:0]  raddr = (asum >= D_A) ? adiff[AW-1:0] : asum[AW-1:0];
+    // L: the window's top-left pixel inside the image (rows above it and pixels left of it
+    // on its row are needed by no window from this one on), but the whole row while the next
+    // row of windows starts on the same image row (top padding covers more than S rows)
+    wire           top0_ok, left0_ok;       // the same for the window's top-left corner
+    wire           next_row_below;          // the next row of windows starts on a lower image row
+    wire [NW-1:0]  l_row = top0_ok ? rw - PTW : {NW{1'b0}};
+    wire [NW-1:0]  l_col = (left0_ok && next_row_below) ? {{(NW-CXW){1'b0}}, cx0 - CX_LO} : {NW{1'b0}};
+    generate  // an unpadded side needs no compare (and a constant one would not lint)
+        if (PAD_T > 0) begin : g_pt
+            assign top_ok = (ry >= RY_LO);
+            assign top0_ok = (ry0 >= RY_LO);
+            assign next_row_below = (ry0 + S_RY > RY_LO);
+        end else begin : g_nopt
+            assign top_ok = 1'b1;
+            assign top0_ok = 1'b1;
+            assign next_row_below = 1'b1;
+        end
+        if (PAD_L > 0) begin : g_pl
+            assign left_ok = (cx >= CX_LO);
+            assign left0_ok = (cx0 >= CX_LO);
+        end else begin : g_nopl
+            assign left_ok = 1'b1;
+            assign left0_ok = 1'b1;
+        end
+    endgenerate
+    wire           unused_adiff = &{1'b0, adiff[AW]};
+    assign lowest = l_row + l_col;
+    assign m_tdata = pad_q ? {PIX_W{1'b0}} : rdata;
+
+    function [AW-1:0] wrap;  // (a + b) mod D for a, b < D
+        input [AW-1:0] a;
+        input [AW-1:0] b;
+        reg [AW:0] t;
+        begin
+            t = {1'b0, a} + {1'b0, b};
+            if (t >= D_A) t = t - D_A;
+            wrap = t[AW-1:0];
+        end
+    endfunction
 
     always @(posedge clk) begin
-        if (issue) m_tdata <= mem[rbank ? raddr + NPIX_A : raddr];
+        if (issue) begin
+            rdata <= mem[raddr];
+            pad_q <= !in_image;
+        end
         if (!rst_n) begin
             m_tvalid <= 1'b0;
             kx <= {KW_{1'b0}};
             ky <= {KW_{1'b0}};
             ox <= {OXW{1'b0}};
             oy <= {OYW{1'b0}};
+            ry0 <= {RYW{1'b0}};
+            cx0 <= {CXW{1'b0}};
             koff <= {AW{1'b0}};
-            pbase <= {AW{1'b0}};
-            rowbase <= {AW{1'b0}};
-            rbank <= 1'b0;
-            full <= 2'b00;
+            rw <= {NW{1'b0}};
+            qtop <= {NW{1'b0}};
+            a_frame <= {AW{1'b0}};
+            a_row <= ORIGIN;
+            a_top <= ORIGIN;
+            rfr <= 2'd0;
         end else begin
-            if (en) m_tvalid <= full[rbank];
+            if (en) m_tvalid <= !in_image || written;
             if (issue) begin
                 kx <= kx_last ? {KW_{1'b0}} : kx + 1'b1;
                 if (kx_last) ky <= ky_last ? {KW_{1'b0}} : ky + 1'b1;
                 koff <= win_last ? {AW{1'b0}} : (kx_last ? koff + ROW_STEP : koff + 1'b1);
                 if (win_last) begin
                     ox <= ox_last ? {OXW{1'b0}} : ox + 1'b1;
-                    if (ox_last) begin
-                        oy <= oy_last ? {OYW{1'b0}} : oy + 1'b1;
-                        rowbase <= oy_last ? {AW{1'b0}} : rowbase + LINE_STEP;
-                        pbase <= oy_last ? {AW{1'b0}} : rowbase + LINE_STEP;
+                    if (frame_read) begin
+                        oy <= {OYW{1'b0}};
+                        ry0 <= {RYW{1'b0}};
+                        cx0 <= {CXW{1'b0}};
+                        rw <= {NW{1'b0}};
+                        qtop <= {NW{1'b0}};
+                        a_frame <= wrap(a_frame, FRAME);
+                        a_row <= wrap(wrap(a_frame, FRAME), ORIGIN);
+                        a_top <= wrap(wrap(a_frame, FRAME), ORIGIN);
+                        rfr <= rfr + 1'b1;
+                    end else if (ox_last) begin
+                        oy <= oy + 1'b1;
+                        ry0 <= ry0 + S_RY;
+                        cx0 <= {CXW{1'b0}};
+                        rw <= rw + LINE;
+                        qtop <= rw + LINE;
+                        a_row <= wrap(a_row, DOWN);
+                        a_top <= wrap(a_row, DOWN);
                     end else begin
-                        pbase <= pbase + COL_STEP;
+                        cx0 <= cx0 + S_CX;
+                        qtop <= qtop + S_N;
+                        a_top <= wrap(a_top, RIGHT);
                     end
                 end
-                if (frame_read) rbank <= !rbank;
             end
-            // the writer sets its buffer's flag, the reader clears its own: never the same one
-            full[0] <= (full[0] && !(frame_read && !rbank)) || (frame_written && !wbank);
-            full[1] <= (full[1] && !(frame_read && rbank)) || (frame_written && wbank);
         end
     end
 endmodule

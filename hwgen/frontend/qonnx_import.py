@@ -21,6 +21,7 @@ from hwgen.frontend.onnx_graph import OnnxView, attr, load_clean
 from hwgen.ir import Graph
 from hwgen.frontend.shortcut_path import ShortcutPath
 from hwgen.ops import BinaryMatMul, Flatten, HostSteps, IntQuant, Sign, SlidingWindow, WindowOr
+from hwgen.ops.padding import Window
 
 _ARITH = ("Mul", "Add", "Sub", "Div")
 _SHAPE = ("Reshape", "Flatten")
@@ -64,13 +65,15 @@ class _Walker(ShortcutPath):
                 break
             t, mm = self.pre_layer(t, quant.name, bipolar=in_bits == 1)
             conv = mm.op_type == "Conv"
+            window = None
             if conv:
-                weights, scale_w, bias_steps, pixels = self.conv_weights(mm, t, in_bits)
+                weights, scale_w, bias_steps, pixels, window = self.conv_weights(mm, t, in_bits)
             else:
                 weights, scale_w, bias_steps = self.matmul_weights(mm, t)
                 pixels = 1
             self.nodes.append(BinaryMatMul(name=mm.name, weights=weights, in_bits=in_bits, in_signed=in_signed,
-                                           scale=np.asarray(scale_x * scale_w, dtype=np.float64), pixels=pixels))
+                                           scale=np.asarray(scale_x * scale_w, dtype=np.float64), pixels=pixels,
+                                           window=window))
             steps, quant, t = self.collect_steps(mm.output[0], allow_shape=False,
                                                  where="between a MatMul/Conv and its quantizer")
             if conv:
@@ -150,13 +153,14 @@ class _Walker(ShortcutPath):
     def maxpool(self, n: onnx.NodeProto, t: str) -> None:
         k = list(attr(n, "kernel_shape", []))
         s = list(attr(n, "strides", k))
-        pads = list(attr(n, "pads", [0] * 4))
         if len(k) != 2 or k[0] != k[1] or len(set(s)) != 1:
             raise UnsupportedError(n.name, f"max-pool kernel {k} / strides {s}: only square kernels and equal strides")
-        if any(pads) or attr(n, "ceil_mode", 0) or any(d != 1 for d in attr(n, "dilations", [1, 1])):
-            raise UnsupportedError(n.name, "max-pool padding, ceil_mode and dilation are not supported")
+        if attr(n, "ceil_mode", 0) or any(d != 1 for d in attr(n, "dilations", [1, 1])):
+            raise UnsupportedError(n.name, "max-pool ceil_mode and dilation are not supported")
         _, c, h, w = self.v.shape_of(t)
-        sw = SlidingWindow(name=f"{n.name}_window", h=h, w=w, c=c, k=k[0], stride=s[0])
+        # a pad bit 0 (-1) never wins the OR of bipolar data: padding is exact as streamed
+        pads = self.pads(n, Window(h, w, c, k[0], s[0]))
+        sw = SlidingWindow(name=f"{n.name}_window", h=h, w=w, c=c, k=k[0], stride=s[0], pads=pads)
         self.nodes += [sw, WindowOr(name=n.name, c=c, k=k[0], pixels=sw.oh * sw.ow)]
 
     def collect_steps(self, t: str, allow_shape: bool, where: str, first: bool = False):
@@ -256,9 +260,6 @@ class _Walker(ShortcutPath):
             raise UnsupportedError(conv.name, f"dilation {list(attr(conv, 'dilations'))} is not supported")
         if attr(conv, "group", 1) != 1:
             raise UnsupportedError(conv.name, f"grouped convolution (group={attr(conv, 'group')}) is not supported")
-        if any(attr(conv, "pads", [0, 0, 0, 0])) or attr(conv, "auto_pad", "NOTSET") not in ("NOTSET", "VALID"):
-            raise UnsupportedError(conv.name, f"zero padding {list(attr(conv, 'pads', []))} is refused: 0 is not "
-                                   "a bipolar value (pad the input or use padding=0)")
         s = list(attr(conv, "strides", [1, 1]))
         if s[0] != s[1]:
             raise UnsupportedError(conv.name, f"unequal strides {s} are not supported")
@@ -271,13 +272,31 @@ class _Walker(ShortcutPath):
         if not np.all(scale == scale[:, :1]):
             raise UnsupportedError(conv.name, "only per-tensor or per-output-channel weight scales are supported")
         _, c, h, w = self.v.shape_of(t)
-        sw = SlidingWindow(name=f"{conv.name}_window", h=h, w=w, c=c, k=k[0], stride=s[0], elem_bits=in_bits)
+        pads = self.pads(conv, Window(h, w, c, k[0], s[0]))
+        sw = SlidingWindow(name=f"{conv.name}_window", h=h, w=w, c=c, k=k[0], stride=s[0], elem_bits=in_bits,
+                           pads=pads)
         self.nodes.append(sw)
+        # integer pixels pad with an ordinary 0; bipolar ones need border-class thresholds
+        window = sw.window.to_dict() if in_bits == 1 and any(pads) else None
         bits = (values.transpose(0, 2, 3, 1).reshape(oc, -1) >= 0).astype(np.uint8)
         bias = []
         if len(conv.input) > 2 and conv.input[2]:
             bias = [{"op": "Add", "const": self.need_const(conv, 2).astype(np.float64).tolist()}]
-        return bits, scale[:, 0].astype(np.float64), bias, sw.oh * sw.ow
+        return bits, scale[:, 0].astype(np.float64), bias, sw.oh * sw.ow, window
+
+    def pads(self, n: onnx.NodeProto, geom: Window) -> list[int]:
+        """A Conv's or MaxPool's zero padding [top, left, bottom, right], checked against its
+        kernel (each at most K-1) and image."""
+        auto = attr(n, "auto_pad", "NOTSET")
+        if auto not in ("NOTSET", "VALID"):
+            raise UnsupportedError(n.name, f"auto_pad={auto} is not supported; export explicit pads")
+        pads = [int(p) for p in attr(n, "pads", [0, 0, 0, 0])] if auto == "NOTSET" else [0, 0, 0, 0]
+        if len(pads) != 4:
+            raise UnsupportedError(n.name, f"pads {pads}: expected 4 values for a 2-D window")
+        bad = Window(geom.h, geom.w, geom.c, geom.k, geom.stride, tuple(pads)).check()
+        if bad:
+            raise UnsupportedError(n.name, bad)
+        return pads
 
     def matmul_weights(self, mm: onnx.NodeProto, t: str):
         """(bits MH x MW, per-channel positive scale, bias steps) of a MatMul/Gemm."""

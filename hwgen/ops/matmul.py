@@ -24,6 +24,7 @@ class BinaryMatMul(BinaryMatrixShape, Node):
     in_bits: int = 1  # 1: bipolar input; > 1: integer input (first layer)
     in_signed: bool = False
     pixels: int = 1  # vectors per frame (convolution output pixels)
+    window: dict | None = None  # a zero-padded bipolar convolution's geometry (ops.padding)
 
     def validate(self) -> None:
         if self.weights.ndim != 2 or self.scale.shape != (self.mh,):
@@ -34,6 +35,8 @@ class BinaryMatMul(BinaryMatrixShape, Node):
     def dot(self, x: np.ndarray) -> np.ndarray:
         """Integer dot products with the +-1 weights, (..., MH): 2*popcount(XNOR) - MW for
         bits, an add/subtract sum for integers."""
+        if self.window:  # pad positions count 0: the true zero-padded convolution
+            return self.true_dot(x, self.weights)[0]
         lead = x.shape[:-1]
         x = x.reshape(-1, self.mw)
         if self.in_bits == 1:

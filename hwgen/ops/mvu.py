@@ -12,6 +12,10 @@ one past the top pads a row. Shape (MH,) is the usual single threshold (K = 1).
 Levels (out_bits > 1, thresholds (MH, K) sorted): the output is a signed integer, out_offset
 plus how many of the K thresholds the count reaches (a folded BN + k-bit quantizer, as a Bi-Real
 net's fixed-point shortcut path takes it).
+Zero-padded bipolar convolution (`window`, ops.padding): `thresholds` has a set per border
+class, shape (classes, MH, K), on the popcount with pad bits 0; the output pixel's class picks
+the set. `dot_thresholds` (MH, K) decide on the true zero-padded dot product instead, which is
+what the golden model computes.
 Folding: SIMD input lanes and PE output channels per cycle, so a vector takes
 ceil(MW/SIMD) * ceil(MH/PE) cycles (sizes need not divide). Vectors may come `pixels` to a
 frame (a convolution: one vector per output pixel).
@@ -46,6 +50,8 @@ class XnorMVU(BinaryMatrixShape, Node):
     pixels: int = 1  # vectors per frame (output pixels of a convolution)
     out_bits: int = 1  # > 1: thresholds count levels, output out_offset + count (signed)
     out_offset: int = 0
+    window: dict | None = None  # a zero-padded bipolar convolution's geometry (ops.padding)
+    dot_thresholds: np.ndarray | None = None  # (MH, K) on the true dot product, with `window`
 
     @property
     def levels(self) -> bool:
@@ -117,7 +123,19 @@ class XnorMVU(BinaryMatrixShape, Node):
     @property
     def n_thr(self) -> int:
         """Thresholds per output channel: 1, or K of interval thresholds."""
-        return self.thresholds.shape[1] if self.has_thresholds and self.thresholds.ndim == 2 else 1
+        return self.thresholds.shape[-1] if self.has_thresholds and self.thresholds.ndim >= 2 else 1
+
+    @property
+    def n_classes(self) -> int:
+        """Threshold sets: one per border class of a padded convolution, else 1."""
+        return self.thresholds.shape[0] if self.has_thresholds and self.thresholds.ndim == 3 else 1
+
+    def class_bases(self) -> tuple[list[int], list[int]]:
+        """Threshold ROM word offsets of a padded layer's output rows and columns: the word of
+        output pixel (oy, ox) and PE group nf is rows[oy] + cols[ox] + nf."""
+        win = self.pad_window
+        (rc, _), (cc, ckinds) = win.row_classes, win.col_classes
+        return [r * len(ckinds) * self.nf for r in rc], [c * self.nf for c in cc]
 
     def validate(self) -> None:
         if self.weights is None or self.weights.ndim != 2:
@@ -126,18 +144,29 @@ class XnorMVU(BinaryMatrixShape, Node):
             raise self.fail(f"PE={self.pe} must be in [1, {self.mh}] and SIMD={self.simd} in [1, {self.mw}]")
         if self.in_width < 1:
             raise self.fail(f"input width {self.in_width} must be >= 1")
+        if self.window:
+            win = self.pad_window
+            if not self.bipolar_input or self.thresholds is None or self.dot_thresholds is None:
+                raise self.fail("a padded layer needs bipolar input, class thresholds and dot thresholds")
+            if self.thresholds.ndim != 3 or self.thresholds.shape[0] != win.n_classes \
+                    or self.pixels != win.oh * win.ow or self.mw != win.k * win.k * win.c:
+                raise self.fail(f"class thresholds {self.thresholds.shape} / {self.pixels} pixels do not match "
+                                f"the window's {win.n_classes} border classes and {win.oh}x{win.ow} outputs")
+        elif self.has_thresholds and self.thresholds.ndim == 3:
+            raise self.fail("class thresholds (3-D) need a padded window")
         if self.has_thresholds:
             t = self.thresholds
             lo, hi = (0, self.mw + 1) if self.bipolar_input else (self.acc_range()[0], self.acc_range()[1] + 1)
-            if t.shape[:1] != (self.mh,) or t.ndim not in (1, 2) or t.size == 0 or t.min() < lo or t.max() > hi:
+            if t.shape[t.ndim - 2 if t.ndim == 3 else 0] != self.mh or t.size == 0 or t.min() < lo or t.max() > hi:
                 raise self.fail(f"thresholds must be {self.mh} values (or {self.mh} rows of interval "
                                 f"thresholds) in [{lo}, {hi}], got shape {t.shape}")
-            if self.levels and (t.ndim != 2 or not (-(1 << (self.out_bits - 1)) <= self.out_offset
+            if self.levels and (t.ndim < 2 or not (-(1 << (self.out_bits - 1)) <= self.out_offset
                                                     and self.out_offset + t.shape[1] < (1 << (self.out_bits - 1)))):
                 raise self.fail(f"levels {self.out_offset}..{self.out_offset + t.shape[-1]} do not fit "
                                 f"{self.out_bits} signed bits (or the thresholds are not (MH, K))")
-            if t.ndim == 2 and np.any(np.diff(t, axis=1) < 0):
-                bad = int(np.argwhere(np.any(np.diff(t, axis=1) < 0, axis=1))[0][0])
+            rows = t.reshape(-1, t.shape[-1]) if t.ndim >= 2 else None
+            if rows is not None and np.any(np.diff(rows, axis=1) < 0):
+                bad = int(np.argwhere(np.any(np.diff(rows, axis=1) < 0, axis=1))[0][0]) % self.mh
                 raise self.fail(f"interval thresholds of channel {bad} are not sorted: {t[bad].tolist()}")
 
     def golden(self, x: np.ndarray) -> np.ndarray:
@@ -145,6 +174,13 @@ class XnorMVU(BinaryMatrixShape, Node):
         if x.shape[-1] != self.mw:
             raise self.fail(f"expects {self.mw} input elements per vector, got shape {x.shape[1:]}")
         lead = x.shape[:-1]
+        if self.window:  # the true zero-padded dot product, pad positions counting 0
+            d = self.true_dot(x, self.weights)[0].reshape(-1, self.mh)
+            if self.levels:
+                out = self.out_offset + (d[:, :, None] >= self.dot_thresholds[None, :, :]).sum(axis=-1)
+            else:
+                out = threshold_bits(d, self.dot_thresholds)
+            return out.reshape(lead + (self.mh,))
         x = x.reshape(-1, self.mw)
         if self.bipolar_input:
             acc = xnor_popcount(x, self.weights)  # thresholds count matches, not the dot
@@ -171,11 +207,12 @@ class XnorMVU(BinaryMatrixShape, Node):
 
     def threshold_words(self) -> list[int]:
         """Threshold ROM contents: word nf holds PE x N_THR thresholds (bipolar: pad lanes
-        added), lane p's k-th at bits [(p*N_THR + k)*TW, +TW)."""
-        k = self.n_thr
-        t = np.zeros((self.nf * self.pe, k), dtype=np.int64)
-        t[: self.mh] = self.thresholds.reshape(self.mh, k) + (self.pad_lanes if self.bipolar_input else 0)
-        flat = t.reshape(self.nf, self.pe * k)
+        added), lane p's k-th at bits [(p*N_THR + k)*TW, +TW); a padded layer's border class j
+        has words j*NF .. j*NF + NF - 1."""
+        k, nc = self.n_thr, self.n_classes
+        t = np.zeros((nc, self.nf * self.pe, k), dtype=np.int64)
+        t[:, : self.mh] = self.thresholds.reshape(nc, self.mh, k) + (self.pad_lanes if self.bipolar_input else 0)
+        flat = t.reshape(nc * self.nf, self.pe * k)
         tw = self.thr_bits
         mask = (1 << tw) - 1  # integer thresholds are stored in two's complement
         return [sum((int(v) & mask) << (j * tw) for j, v in enumerate(row)) for row in flat]

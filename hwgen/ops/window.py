@@ -2,8 +2,13 @@
 
 SlidingWindow takes an H x W image of `pixel_bits`-bit pixels (C channels of `elem_bits`),
 pixel-major, and emits for each output pixel its K x K window, one input pixel per beat, in
-(kh, kw) order: the vector layout (kh, kw, c) that a convolution's MVU consumes. No padding.
-WindowOr ORs each window's K*K pixels bitwise: a max-pool of bipolar data (+1 is bit 1).
+(kh, kw) order: the vector layout (kh, kw, c) that a convolution's MVU consumes. Pad
+positions (`pads`, ONNX's [top, left, bottom, right], each at most K-1) carry the all-zero
+pixel: an integer 0, or bit 0 (-1) of bipolar data, which the next MVU's border-class
+thresholds correct for (`ops.padding`). The hardware keeps K rows of the image (a line
+buffer), not whole frames.
+WindowOr ORs each window's K*K pixels bitwise: a max-pool of bipolar data (+1 is bit 1); a
+pad bit 0 (-1) never wins the OR, so a padded max-pool is exact as it is.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import dataclasses
 import numpy as np
 
 from hwgen.ir.graph import Node, register_op
+from hwgen.ops.padding import Window
 
 
 @register_op
@@ -28,14 +34,28 @@ class SlidingWindow(Node):
     elem_bits: int = 1  # bits per channel value (1 for bipolar)
     in_width: int = 1  # bits per input beat (set by the stream-width pass)
     fifo_depth: int = 2
+    pads: list = dataclasses.field(default_factory=lambda: [0, 0, 0, 0])  # top, left, bottom, right
+
+    @property
+    def window(self) -> Window:
+        return Window(self.h, self.w, self.c, self.k, self.stride, tuple(self.pads))
 
     @property
     def oh(self) -> int:
-        return (self.h - self.k) // self.stride + 1
+        return self.window.oh
 
     @property
     def ow(self) -> int:
-        return (self.w - self.k) // self.stride + 1
+        return self.window.ow
+
+    @property
+    def buffer_pixels(self) -> int:
+        """Pixels the line buffer holds (rtl/hwgen_swg.v's D): K + 1 rows of the image, or two
+        frames where the output has at most two rows of windows (so the next frame's first
+        window is in before the last one of this frame is read)."""
+        if self.oh > 2 and self.k + 1 < 2 * self.h:
+            return (self.k + 1) * self.w
+        return 2 * self.h * self.w
 
     @property
     def pixel_bits(self) -> int:
@@ -53,18 +73,24 @@ class SlidingWindow(Node):
     @property
     def cycles(self) -> int:
         """Cycles per frame: writing the image or reading its windows, whichever is longer
-        (they overlap on two frame buffers)."""
+        (they overlap in the line buffer; a few cycles a row more, which simulation measures)."""
         return max(self.h * self.w * self.in_beats, self.oh * self.ow * self.k * self.k)
 
     def validate(self) -> None:
-        if self.k > min(self.h, self.w) or self.k < 1 or self.stride < 1:
-            raise self.fail(f"kernel {self.k} / stride {self.stride} do not fit a {self.h}x{self.w} image")
+        if len(self.pads) != 4:
+            raise self.fail(f"pads {self.pads} must be 4 values (top, left, bottom, right)")
+        bad = self.window.check()
+        if bad:
+            raise self.fail(bad)
 
     def golden(self, x: np.ndarray) -> np.ndarray:
         """(B, H, W, C) -> (B, OH, OW, K*K*C), window elements in (kh, kw, c) order."""
         if x.shape[1:] != (self.h, self.w, self.c):
             raise self.fail(f"expects images of shape {(self.h, self.w, self.c)}, got {x.shape[1:]}")
         s, k = self.stride, self.k
+        t, left, b, r = self.pads
+        if any(self.pads):  # the all-zero pixel: integer 0, or bit 0 of bipolar data
+            x = np.pad(x, ((0, 0), (t, b), (left, r), (0, 0)))
         rows = []
         for kh in range(k):
             for kw in range(k):

@@ -19,6 +19,7 @@ import numpy as np
 from hwgen.golden import apply_steps, threshold_bits
 from hwgen.ops import BinaryMatMul, HostSteps, IntQuant, Sign, XnorMVU
 from hwgen.passes.base import NodePass
+from hwgen.passes.pad_thresholds import padded_thresholds
 
 
 def popcount_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -192,6 +193,12 @@ class FoldThresholds(NodePass):
     def rewrite(self, window):
         mm = window[0]
         steps = window[1].steps if isinstance(window[1], HostSteps) else []
+        if mm.window:  # zero-padded bipolar convolution: a threshold set per border class
+            q = window[-1] if isinstance(window[-1], IntQuant) else None
+            weights, hw, dot_thr, offset = padded_thresholds(mm, steps, q)
+            return [XnorMVU(name=mm.name, weights=weights, thresholds=hw, dot_thresholds=dot_thr,
+                            window=mm.window, in_bits=mm.in_bits, in_signed=mm.in_signed, pixels=mm.pixels,
+                            out_bits=q.bits if q else 1, out_offset=offset)]
         if isinstance(window[-1], IntQuant):
             weights, thresholds, offset = level_thresholds(mm, steps, window[-1])
             return [XnorMVU(name=mm.name, weights=weights, thresholds=thresholds, in_bits=mm.in_bits,

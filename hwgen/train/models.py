@@ -49,15 +49,16 @@ def input_quant_8bit():
     return QuantIdentity(act_quant=CommonActQuant, bit_width=8, min_val=-1.0, max_val=1.0 - 2.0 ** -7)
 
 
-def binary_conv(c_in: int, c_out: int, k: int = 3):
-    """A Brevitas 2-D convolution with 1-bit weights of scale 1, no bias, no padding."""
+def binary_conv(c_in: int, c_out: int, k: int = 3, padding=0):
+    """A Brevitas 2-D convolution with 1-bit weights of scale 1, no bias, zero `padding`
+    (an int, or (rows, columns))."""
     from brevitas.nn import QuantConv2d
     from brevitas.quant import SignedBinaryWeightPerTensorConst
 
     class UnitBinaryWeight(SignedBinaryWeightPerTensorConst):
         scaling_const = 1.0
 
-    return QuantConv2d(c_in, c_out, k, bias=False, padding=0, weight_quant=UnitBinaryWeight)
+    return QuantConv2d(c_in, c_out, k, bias=False, padding=padding, weight_quant=UnitBinaryWeight)
 
 
 class BinaryCNN(nn.Module):

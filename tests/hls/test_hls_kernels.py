@@ -29,16 +29,20 @@ def test_library_compiles_with_all_warnings_as_errors(tmp_path):
         pytest.fail("g++ is required")
     src = tmp_path / "all.cpp"
     src.write_text('#include "hwgen_hls.h"\n'
-                   "template void hwgen::mvu<0, 9, 5, 2, 4, 1, false, true, 1, false, 0, 4, 5, 1, 4>("
-                   "hls::stream<ap_uint<4> >&, hls::stream<ap_uint<2> >&, const ap_uint<8>[], const ap_uint<10>[], unsigned);\n"
-                   "template void hwgen::mvu<1, 9, 5, 2, 4, 8, true, false, 1, false, 0, 12, 12, 12, 8>("
-                   "hls::stream<ap_uint<8> >&, hls::stream<ap_uint<24> >&, const ap_uint<8>[], const ap_uint<24>[], unsigned);\n"
-                   "template void hwgen::mvu<4, 9, 5, 2, 4, 1, false, true, 3, false, 0, 4, 5, 1, 4>("
-                   "hls::stream<ap_uint<4> >&, hls::stream<ap_uint<2> >&, const ap_uint<8>[], const ap_uint<30>[], unsigned);\n"
+                   "template void hwgen::mvu<0, 9, 5, 2, 4, 1, false, true, 1, false, 0, 4, 5, 1, 4, 1, 1, 1, 1>("
+                   "hls::stream<ap_uint<4> >&, hls::stream<ap_uint<2> >&, const ap_uint<8>[], const ap_uint<10>[], "
+                   "const ap_uint<1>[], unsigned);\n"
+                   "template void hwgen::mvu<1, 9, 5, 2, 4, 8, true, false, 1, false, 0, 12, 12, 12, 8, 1, 1, 1, 1>("
+                   "hls::stream<ap_uint<8> >&, hls::stream<ap_uint<24> >&, const ap_uint<8>[], const ap_uint<24>[], "
+                   "const ap_uint<1>[], unsigned);\n"
+                   "template void hwgen::mvu<4, 9, 5, 2, 4, 1, false, true, 3, false, 0, 4, 5, 1, 4, 9, 3, 3, 5>("
+                   "hls::stream<ap_uint<4> >&, hls::stream<ap_uint<2> >&, const ap_uint<8>[], const ap_uint<30>[], "
+                   "const ap_uint<5>[], unsigned);\n"
                    "template void hwgen::residual<5, 9, 3, 4, 4, 6, 4, 14, -7, 4, 5>("
                    "hls::stream<ap_uint<12> >&, hls::stream<ap_uint<18> >&, const ap_uint<12>[], const ap_uint<210>[], unsigned);\n"
                    "template void hwgen::int_sign<6, 3, 5>(hls::stream<ap_uint<15> >&, hls::stream<ap_uint<3> >&, unsigned);\n"
-                   "template void hwgen::swg<2, 5, 5, 3, 2, 3, 1>(hls::stream<ap_uint<2> >&, hls::stream<ap_uint<3> >&, unsigned);\n"
+                   "template void hwgen::swg<2, 5, 5, 3, 2, 3, 1, 1, 2, 0, 1>(hls::stream<ap_uint<2> >&, hls::stream<ap_uint<3> >&, "
+                   "unsigned);\n"
                    "template void hwgen::window_or<3, 4, 4>(hls::stream<ap_uint<4> >&, hls::stream<ap_uint<4> >&, unsigned);\n"
                    "template void hwgen::label_select<4, 10, 3, 6, 4>(hls::stream<ap_uint<18> >&, hls::stream<ap_uint<4> >&, unsigned);\n"
                    "template void hwgen::width_convert<5, 7, 3, 20>(hls::stream<ap_uint<7> >&, hls::stream<ap_uint<3> >&, unsigned);\n")
@@ -76,18 +80,21 @@ def test_mvu_csim(case):
 
 
 @pytest.mark.parametrize("case", [(5, 5, 3, 3, 1, 1, 3), (7, 6, 4, 3, 2, 1, 4), (8, 8, 1, 3, 1, 8, 8),
-                                  (4, 9, 2, 4, 1, 3, 6), (6, 6, 5, 2, 2, 1, 2)],
-                         ids=lambda c: "h{}w{}c{}k{}s{}e{}iw{}".format(*c))
+                                  (4, 9, 2, 4, 1, 3, 6), (6, 6, 5, 2, 2, 1, 2), (5, 5, 3, 3, 1, 1, 3, (1, 1, 1, 1)),
+                                  (7, 6, 4, 3, 2, 1, 4, (2, 0, 1, 2)), (8, 8, 1, 3, 1, 8, 8, (0, 2, 2, 0)),
+                                  (4, 9, 2, 4, 1, 3, 6, (3, 1, 0, 3)), (9, 5, 4, 2, 3, 1, 3, (1, 0, 0, 1))],
+                         ids=lambda c: "h{}w{}c{}k{}s{}e{}iw{}".format(*c[:7]) + ("p{}{}{}{}".format(*c[7]) if len(c) > 7 else ""))
 def test_sliding_window_csim(case):
-    h, w, c, k, s, eb, in_w = case
-    op = SlidingWindow(name="swg", h=h, w=w, c=c, k=k, stride=s, elem_bits=eb, in_width=in_w)
+    h, w, c, k, s, eb, in_w = case[:7]
+    pads = list(case[7]) if len(case) > 7 else [0, 0, 0, 0]
+    op = SlidingWindow(name="swg", h=h, w=w, c=c, k=k, stride=s, elem_bits=eb, in_width=in_w, pads=pads)
     rng = np.random.default_rng(h * w)
     x = rng.integers(0, 2 ** eb, (3, h, w, c)) - (2 ** (eb - 1) if eb > 1 else 0)
     bits = element_bits(x.reshape(-1, c), eb)
     pad = op.in_beats * in_w - op.pixel_bits
     bits = np.concatenate([bits, rng.integers(0, 2, (len(bits), pad), dtype=np.uint8)], axis=1)
     beats = [b for f in pack_frames(bits.reshape(3, -1), in_w) for b in f]
-    res = run_kernel(WORK, "swg", [0, h, w, op.pixel_bits, in_w, k, s], [3], in_w, op.pixel_bits, beats)
+    res = run_kernel(WORK, "swg", [0, h, w, op.pixel_bits, in_w, k, s, *pads], [3], in_w, op.pixel_bits, beats)
     got = unpack_frames([res.beats], 1, op.pixel_bits, len(res.beats), signed=False)[0]
     want = element_bits(op.golden(x).reshape(-1, c), eb)
     np.testing.assert_array_equal((got[:, None] >> np.arange(op.pixel_bits)) & 1, want)

@@ -19,15 +19,28 @@ pytestmark = pytest.mark.rtlsim
 PORTS = {"clock": "clk", "reset": "rst_n", "in_prefix": "s", "out_prefix": "m"}
 CACHE = ROOT / "build" / "tests" / "conv_blocks"
 
-# (H, W, C, K, stride, element bits, input beat width): non-square images, sizes the stride
-# does not divide, pixels split over several beats (with pad lanes), multi-bit elements
+# (H, W, C, K, stride, element bits, input beat width[, pads top, left, bottom, right]):
+# non-square images, sizes the stride does not divide, pixels split over several beats (with
+# pad lanes), multi-bit elements, zero padding of every side alone and together (up to K-1),
+# a stride that leaves rows unread, a kernel as large as the image
 SWG_CASES = [(5, 5, 3, 3, 1, 1, 3), (7, 6, 4, 3, 2, 1, 4), (6, 6, 5, 2, 2, 1, 2), (8, 8, 1, 3, 1, 8, 8),
-             (4, 9, 2, 4, 1, 3, 6), (5, 7, 6, 1, 1, 1, 4), (6, 6, 3, 6, 1, 2, 6), (9, 5, 4, 2, 3, 1, 3)]
+             (4, 9, 2, 4, 1, 3, 6), (5, 7, 6, 1, 1, 1, 4), (6, 6, 3, 6, 1, 2, 6), (9, 5, 4, 2, 3, 1, 3),
+             (5, 5, 3, 3, 1, 1, 3, (1, 1, 1, 1)), (7, 6, 4, 3, 2, 1, 4, (2, 0, 1, 2)),
+             (6, 6, 2, 2, 2, 1, 2, (1, 1, 1, 1)), (8, 8, 1, 3, 1, 8, 8, (0, 2, 2, 0)),
+             (4, 9, 2, 4, 1, 3, 6, (3, 1, 0, 3)), (3, 3, 2, 3, 1, 1, 2, (2, 2, 2, 2)),
+             (9, 5, 4, 2, 3, 1, 3, (1, 0, 0, 1))]
+
+
+def _case_id(c) -> str:
+    pads = "p{}{}{}{}".format(*c[7]) if len(c) > 7 else ""
+    return "h{}w{}c{}k{}s{}e{}iw{}".format(*c[:7]) + pads
 
 
 def _swg_run(sim, case, images=6, pause=0.3, seed=0):
-    h, w, c, k, s, eb, in_w = case
-    op = SlidingWindow(name="swg", h=h, w=w, c=c, k=k, stride=s, elem_bits=eb, in_width=in_w)
+    h, w, c, k, s, eb, in_w = case[:7]
+    pads = list(case[7]) if len(case) > 7 else [0, 0, 0, 0]
+    op = SlidingWindow(name="swg", h=h, w=w, c=c, k=k, stride=s, elem_bits=eb, in_width=in_w, pads=pads)
+    op.validate()
     rng = np.random.default_rng(seed + h * 7 + w)
     lo, hi = (0, 1) if eb == 1 else (-(1 << (eb - 1)), (1 << (eb - 1)) - 1)
     x = rng.integers(lo, hi + 1, (images, h, w, c))
@@ -38,7 +51,8 @@ def _swg_run(sim, case, images=6, pause=0.3, seed=0):
     beats = pack_frames(pix_bits.reshape(images, -1), in_w)
     res = simulate(sim, "hwgen_swg", [str(REPO / "rtl/hwgen_swg.v")], CACHE, beats,
                    max_cycles=images * op.cycles * 6 + 500, in_pause=pause, out_pause=pause, seed=seed,
-                   ports=PORTS, parameters={"H": h, "W": w, "PIX_W": op.pixel_bits, "IN_W": in_w, "K": k, "S": s},
+                   ports=PORTS, parameters={"H": h, "W": w, "PIX_W": op.pixel_bits, "IN_W": in_w, "K": k, "S": s,
+                                           "PAD_T": pads[0], "PAD_L": pads[1], "PAD_B": pads[2], "PAD_R": pads[3]},
                    out_frames=images * op.oh * op.ow * k * k)
     got = unpack_frames([[b for f in res.frames for b in f]], 1, op.pixel_bits, len(res.frames), signed=False)
     got_pix = (got[0][:, None] >> np.arange(op.pixel_bits)) & 1
@@ -46,7 +60,7 @@ def _swg_run(sim, case, images=6, pause=0.3, seed=0):
     return op, res, got_pix, want_pix
 
 
-@pytest.mark.parametrize("case", SWG_CASES, ids=lambda c: "h{}w{}c{}k{}s{}e{}iw{}".format(*c))
+@pytest.mark.parametrize("case", SWG_CASES, ids=_case_id)
 def test_sliding_window_icarus(case):
     need_tool("icarus")
     op, res, got, want = _swg_run("icarus", case)
@@ -59,7 +73,7 @@ def test_sliding_window_icarus(case):
     assert op.cycles <= steady <= 1.02 * op.cycles, (steady, op.cycles)
 
 
-@pytest.mark.parametrize("case", [SWG_CASES[1], SWG_CASES[3]], ids=["stride2", "8bit"])
+@pytest.mark.parametrize("case", [SWG_CASES[1], SWG_CASES[3], SWG_CASES[9]], ids=["stride2", "8bit", "padded"])
 def test_sliding_window_verilator(case):
     need_tool("verilator")
     op, res, got, want = _swg_run("verilator", case)

@@ -3,8 +3,9 @@ the Brevitas model each shape describes.
 
 A spec is plain data (so hypothesis can shrink it and a failing one can be kept as a
 regression case): FC nets of any sizes (odd and prime included), with a binary or an 8-bit
-input; conv nets of 1x1 to 3x3 kernels at stride 1 or 2, with or without a max-pool, a conv
-feeding the flatten or a pool doing it. Every BatchNorm is random (gamma < 0, gamma = 0, and
+input; conv nets of 1x1 to 3x3 kernels at stride 1 or 2, zero padding 0..K-1 (rows and
+columns apart), with or without a (padded) max-pool, a conv feeding the flatten or a pool
+doing it. Every BatchNorm is random (gamma < 0, gamma = 0, and
 thresholds exactly on reachable dot products: `tests.helpers.randomize_bn`).
 """
 
@@ -36,20 +37,24 @@ def fc_specs(draw) -> dict:
 
 
 @st.composite
-def conv_specs(draw) -> dict:
-    """A CNN: 1-2 convolutions (kernel, stride, channels), an optional max-pool after the last,
-    0-1 hidden FC layers, on a square image with a binary or an 8-bit input."""
+def conv_specs(draw, pad: bool | None = None) -> dict:
+    """A CNN: 1-2 convolutions (kernel, stride, channels, padding), an optional max-pool after
+    the last, 0-1 hidden FC layers, on a square image with a binary or an 8-bit input. `pad`:
+    padded (True), unpadded (False) or either (None)."""
     size = draw(st.integers(3, 9))
-    convs, s = [], size
+    convs, sh, sw = [], size, size
+    padded = draw(st.booleans()) if pad is None else pad
     for _ in range(draw(st.integers(1, 2))):
-        k = draw(st.integers(1, min(3, s)))
-        stride = draw(st.sampled_from([1, 2])) if s - k >= 2 else 1
-        convs.append({"c": draw(st.integers(1, 13)), "k": k, "stride": stride})
-        s = (s - k) // stride + 1
+        k = draw(st.integers(1, min(3, sh, sw)))
+        ph, pw = (draw(st.integers(0, k - 1)), draw(st.integers(0, k - 1))) if padded else (0, 0)
+        stride = draw(st.sampled_from([1, 2])) if min(sh, sw) - k >= 2 else 1
+        convs.append({"c": draw(st.integers(1, 13)), "k": k, "stride": stride, "pad": [ph, pw]})
+        sh, sw = (sh + 2 * ph - k) // stride + 1, (sw + 2 * pw - k) // stride + 1
     pool = None
-    if s >= 2 and draw(st.booleans()):
-        k = draw(st.integers(2, min(3, s)))
-        pool = {"k": k, "stride": draw(st.sampled_from(sorted({1, k})))}
+    if min(sh, sw) >= 2 and draw(st.booleans()):
+        k = draw(st.integers(2, min(3, sh, sw)))
+        pool = {"k": k, "stride": draw(st.sampled_from(sorted({1, k}))),
+                "pad": draw(st.integers(0, k // 2)) if padded else 0}
     return {"kind": "conv", "size": size, "in_ch": draw(st.integers(1, 3)), "convs": convs, "pool": pool,
             "hidden": draw(st.lists(SIZES, min_size=0, max_size=1)), "out": draw(st.integers(2, 10)),
             "input_bits": draw(st.sampled_from([1, 8])), "seed": draw(st.integers(0, 2 ** 16))}
@@ -72,18 +77,21 @@ class RandomNet(nn.Module):
             n = spec["in"]
             feats += [input_quant_8bit()] if self.eight_bit else [nn.BatchNorm1d(n), binary_act()]
         else:
-            c, s = spec["in_ch"], spec["size"]
+            c, sh, sw = spec["in_ch"], spec["size"], spec["size"]
             feats += [input_quant_8bit()] if self.eight_bit else [nn.BatchNorm2d(c), binary_act()]
             for conv in spec["convs"]:
-                layer = binary_conv(c, conv["c"], conv["k"])
+                ph, pw = conv.get("pad", [0, 0])
+                layer = binary_conv(c, conv["c"], conv["k"], padding=(ph, pw))
                 layer.stride = (conv["stride"],) * 2
                 feats += [layer, nn.BatchNorm2d(conv["c"]), binary_act()]
-                c, s = conv["c"], (s - conv["k"]) // conv["stride"] + 1
+                c, st_ = conv["c"], conv["stride"]
+                sh, sw = (sh + 2 * ph - conv["k"]) // st_ + 1, (sw + 2 * pw - conv["k"]) // st_ + 1
             if spec["pool"]:
-                feats.append(nn.MaxPool2d(spec["pool"]["k"], spec["pool"]["stride"]))
-                s = (s - spec["pool"]["k"]) // spec["pool"]["stride"] + 1
+                k, st_, p = spec["pool"]["k"], spec["pool"]["stride"], spec["pool"].get("pad", 0)
+                feats.append(nn.MaxPool2d(k, st_, padding=p))
+                sh, sw = (sh + 2 * p - k) // st_ + 1, (sw + 2 * p - k) // st_ + 1
             feats.append(nn.Flatten())
-            n = c * s * s
+            n = c * sh * sw
         for h in spec["hidden"]:
             feats += [binary_linear(n, h), nn.BatchNorm1d(h), binary_act()]
             n = h

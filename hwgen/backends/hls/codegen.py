@@ -30,9 +30,19 @@ def _mvu(n: XnorMVU, k: int, lid: str, roms: list) -> dict:
     else:  # the kernel reads no threshold when USE_THR is false; keep its argument well-formed
         roms.append({"name": tname, "width": n.pe * n.thr_bits, "comment": f"{n.name}: no thresholds",
                      "words": ["0"]})
+    bname = f"{lid}_bases"
+    if n.n_classes > 1:  # a padded convolution: its border classes' threshold sets
+        rows, cols = n.class_bases()
+        win = n.pad_window
+        oh, ow, bases = win.oh, win.ow, rows + cols
+    else:
+        oh, ow, bases = 1, 1, [0]
+    base_w = max(1, max(bases).bit_length())
+    roms.append({"name": bname, "width": base_w, "comment": f"{n.name}: threshold set per output row, then column",
+                 "words": [f"{b:x}" for b in bases]})
     targs = [k, n.mw, n.mh, n.pe, n.simd, n.in_bits, _b(n.in_signed), _b(n.has_thresholds), n.n_thr, _b(n.levels), n.out_offset, n.count_bits,
-             n.thr_bits, n.out_lane_bits, n.in_width]
-    return {"kernel": "mvu", "targs": targs, "args": [wname, tname, f"frames * {n.pixels}"],
+             n.thr_bits, n.out_lane_bits, n.in_width, n.n_classes, oh, ow, base_w]
+    return {"kernel": "mvu", "targs": targs, "args": [wname, tname, bname, f"frames * {n.pixels}"],
             "out_width": n.pe * n.out_lane_bits,
             "comment": f"{n.mh}x{n.mw}, PE={n.pe}, SIMD={n.simd}, {n.sf * n.nf} trips per vector"}
 
@@ -56,7 +66,7 @@ def _int_sign(n: IntSign, k: int, lid: str, roms: list) -> dict:
 
 
 def _swg(n: SlidingWindow, k: int, lid: str, roms: list) -> dict:
-    return {"kernel": "swg", "targs": [k, n.h, n.w, n.pixel_bits, n.in_width, n.k, n.stride], "args": ["frames"],
+    return {"kernel": "swg", "targs": [k, n.h, n.w, n.pixel_bits, n.in_width, n.k, n.stride, *n.pads], "args": ["frames"],
             "out_width": n.pixel_bits, "comment": f"{n.k}x{n.k} windows at stride {n.stride} over {n.h}x{n.w}x{n.c}"}
 
 

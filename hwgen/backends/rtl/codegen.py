@@ -46,6 +46,14 @@ def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
               ("N_THR", n.n_thr), ("LEVELS", int(n.levels)), ("LEVEL_OFF", n.out_offset),
               ("CNT_W", n.count_bits), ("THR_W", n.thr_bits), ("OUT_LANE_W", n.out_lane_bits),
               ("WEIGHT_FILE", f'"{wfile}"'), ("THR_FILE", f'"{tfile}"' if n.has_thresholds else '""')]
+    if n.n_classes > 1:  # a padded convolution: its border classes' threshold sets
+        rows, cols = n.class_bases()
+        taw = max(1, (n.n_classes * n.nf - 1).bit_length())
+        rfile, cfile = f"{lid}_row_base.mem", f"{lid}_col_base.mem"
+        files[rfile], files[cfile] = _hex_lines(rows, taw), _hex_lines(cols, taw)
+        win = n.pad_window
+        params += [("N_CLS", n.n_classes), ("OH", win.oh), ("OW", win.ow),
+                   ("ROW_BASE_FILE", f'"{rfile}"'), ("COL_BASE_FILE", f'"{cfile}"')]
     return "hwgen_mvu", params, n.pe * n.out_lane_bits
 
 
@@ -68,7 +76,8 @@ def _int_sign(n: IntSign, lid: str, files: dict) -> tuple[str, list, int]:
 
 
 def _swg(n: SlidingWindow, lid: str, files: dict) -> tuple[str, list, int]:
-    params = [("H", n.h), ("W", n.w), ("PIX_W", n.pixel_bits), ("IN_W", n.in_width), ("K", n.k), ("S", n.stride)]
+    params = [("H", n.h), ("W", n.w), ("PIX_W", n.pixel_bits), ("IN_W", n.in_width), ("K", n.k), ("S", n.stride),
+              ("PAD_T", n.pads[0]), ("PAD_L", n.pads[1]), ("PAD_B", n.pads[2]), ("PAD_R", n.pads[3])]
     return "hwgen_swg", params, n.out_width
 
 
