@@ -18,6 +18,8 @@
 // One vector costs SF*NF cycles (SF = ceil(MW/SIMD)); while it is computed, the next one is
 // shifted into a second buffer, so back-to-back vectors run at that bound.
 //
+// INBUF_MEM = 1 (beats of SIMD elements): the vector waits in a two-bank memory of SF words
+// instead of a rotating register, which costs a LUT and two flip-flops per input bit.
 // The read buffer holds SF*SIMD elements, zero-padded past MW; the weight ROM is zero-padded
 // too. Bipolar: the PAD = SF*SIMD - MW pad lanes always match, so the generator adds PAD to
 // the stored thresholds and the output offset subtracts it. Integer: a zero element adds
@@ -39,6 +41,7 @@ module hwgen_mvu #(
     parameter integer CNT_W = 7,       // accumulator: popcount up to SF*SIMD, or signed ACC_W
     parameter integer THR_W = 7,       // stored threshold (popcount: SF*SIMD + 1; integer: CNT_W)
     parameter integer OUT_LANE_W = 1,  // 1 with thresholds, else signed bits of [-MW, MW]
+    parameter integer INBUF_MEM = 0,   // 1: the input vector in a memory (needs IN_W == SIMD*IN_BITS)
     parameter integer N_CLS = 1,       // threshold sets (border classes of a padded convolution)
     parameter integer OH = 1,          // output rows and columns a frame (N_CLS > 1)
     parameter integer OW = 1,
@@ -77,30 +80,9 @@ module hwgen_mvu #(
     localparam [SW-1:0] SF_LAST = SF_MAX[SW-1:0];
     localparam [NW-1:0] NF_LAST = NF_MAX[NW-1:0];
 
-    // ---------------------------------------------------------------- input: write buffer
-    reg  [WB_W-1:0] wbuf;
-    reg  [BW-1:0]   wcnt;
-    reg             wfull;
-    wire            load;                 // wbuf moves to the read buffer this cycle
-    wire            w_fire = s_tvalid && s_tready;
-    wire            w_last = (wcnt == BEAT_LAST);
-    wire [WB_W-1:0] wbuf_next;
-    // a beat may enter in the very cycle the full buffer is handed over: without this, a
-    // layer of one cycle per vector would only reach one vector every two cycles
-    assign s_tready = !wfull || load;
-
-    generate
-        if (IN_BEATS > 1) begin : g_wshift
-            // beats arrive lowest elements first: shift in from the top
-            assign wbuf_next = {s_tdata, wbuf[WB_W-1:IN_W]};
-        end else begin : g_wone
-            assign wbuf_next = s_tdata;
-        end
-    endgenerate
-
-    // ---------------------------------------------------------------- read buffer, counters
-    reg  [RB_W-1:0] rbuf;
-    reg             rvalid;
+    // ---------------------------------------------------------------- counters
+    wire            rvalid;               // a whole vector is in the read buffer
+    wire [SIMD*EW-1:0] x_cur;             // its elements [sf_cnt*SIMD, +SIMD)
     reg  [SW-1:0]   sf_cnt;
     reg  [NW-1:0]   nf_cnt;
     reg  [AW-1:0]   addr;
@@ -108,56 +90,122 @@ module hwgen_mvu #(
     wire            issue = en && rvalid;
     wire            at_sf_last = (sf_cnt == SF_LAST);
     wire            at_last = at_sf_last && (nf_cnt == NF_LAST);
-    assign load = wfull && (!rvalid || (issue && at_last));
-    wire [RB_W-1:0] load_val;
-    wire [RB_W-1:0] rbuf_rot;
-
-    generate
-        if (PAD > 0) begin : g_pad
-            assign load_val = {{(PAD*EW){1'b0}}, wbuf[MW*EW-1:0]};
-        end else begin : g_nopad
-            assign load_val = wbuf[MW*EW-1:0];
-        end
-        if (SF > 1) begin : g_rot
-            // rotate by SIMD elements: after SF steps the vector is back for the next PE group
-            assign rbuf_rot = {rbuf[SIMD*EW-1:0], rbuf[RB_W-1:SIMD*EW]};
-        end else begin : g_norot
-            assign rbuf_rot = rbuf;
-        end
-        if (WB_W > MW * EW) begin : g_wunused
-            // bits past MW elements are the previous layer's pad lanes: never read
-            wire unused_wbuf_pad = &{1'b0, wbuf[WB_W-1:MW*EW]};
-        end
-    endgenerate
+    wire            w_fire = s_tvalid && s_tready;
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            wcnt <= {BW{1'b0}};
-            wfull <= 1'b0;
-            rvalid <= 1'b0;
             sf_cnt <= {SW{1'b0}};
             nf_cnt <= {NW{1'b0}};
             addr <= {AW{1'b0}};
-        end else begin
-            if (w_fire) begin
-                wbuf <= wbuf_next;
-                wcnt <= w_last ? {BW{1'b0}} : wcnt + 1'b1;
-            end
-            wfull <= (wfull && !load) || (w_fire && w_last);
-            if (issue) begin
-                sf_cnt <= at_sf_last ? {SW{1'b0}} : sf_cnt + 1'b1;
-                if (at_sf_last) nf_cnt <= at_last ? {NW{1'b0}} : nf_cnt + 1'b1;
-                addr <= at_last ? {AW{1'b0}} : addr + 1'b1;
-                rbuf <= rbuf_rot;
-            end
-            if (load) begin
-                rbuf <= load_val;
-                rvalid <= 1'b1;
-            end else if (issue && at_last) begin
-                rvalid <= 1'b0;
-            end
+        end else if (issue) begin
+            sf_cnt <= at_sf_last ? {SW{1'b0}} : sf_cnt + 1'b1;
+            if (at_sf_last) nf_cnt <= at_last ? {NW{1'b0}} : nf_cnt + 1'b1;
+            addr <= at_last ? {AW{1'b0}} : addr + 1'b1;
         end
     end
+
+    generate
+        if (INBUF_MEM != 0) begin : g_inmem
+            // ------------------------------------------------------------ input: a memory
+            // Beats are SIMD elements (IN_W == SIMD*EW), one word each, written into one of two
+            // banks of SF words while the other is read word by word, NF times over: no
+            // register or multiplexer per input bit (LUT RAM or block RAM instead).
+            localparam integer BANK_W = SW + 1;
+            reg  [SIMD*EW-1:0] ibuf [0:(1 << BANK_W)-1];
+            reg  [SW-1:0]      wcnt;
+            reg                wbank, rbank;
+            reg  [1:0]         full;
+            wire               w_last = (wcnt == SF_LAST);
+            wire [SIMD*EW-1:0] wdata;
+            assign s_tready = !full[wbank];
+            assign rvalid = full[rbank];
+            assign x_cur = ibuf[{rbank, sf_cnt}];
+            if (PAD > 0) begin : g_mask
+                // the last beat's lanes past MW are the producer's pad lanes: store zeros
+                localparam integer KEEP = (SIMD - PAD) * EW;
+                assign wdata = w_last ? {{(PAD*EW){1'b0}}, s_tdata[KEEP-1:0]} : s_tdata;
+            end else begin : g_nomask
+                assign wdata = s_tdata;
+            end
+            always @(posedge clk) begin
+                if (w_fire) ibuf[{wbank, wcnt}] <= wdata;
+                if (!rst_n) begin
+                    wcnt <= {SW{1'b0}};
+                    wbank <= 1'b0;
+                    rbank <= 1'b0;
+                    full <= 2'b00;
+                end else begin
+                    if (w_fire) begin
+                        wcnt <= w_last ? {SW{1'b0}} : wcnt + 1'b1;
+                        if (w_last) wbank <= !wbank;
+                    end
+                    if (issue && at_last) rbank <= !rbank;
+                    // the writer sets its bank's flag, the reader clears its own: never the same one
+                    full[0] <= (full[0] && !(issue && at_last && !rbank)) || (w_fire && w_last && !wbank);
+                    full[1] <= (full[1] && !(issue && at_last && rbank)) || (w_fire && w_last && wbank);
+                end
+            end
+        end else begin : g_inreg
+            // ------------------------------------------------------------ input: registers
+            // a write buffer (beats of any width shift in) and a read buffer that rotates by
+            // SIMD elements per cycle
+            reg  [WB_W-1:0] wbuf;
+            reg  [BW-1:0]   wcnt;
+            reg             wfull, rvalid_r;
+            reg  [RB_W-1:0] rbuf;
+            wire            w_last = (wcnt == BEAT_LAST);
+            wire [WB_W-1:0] wbuf_next;
+            wire            load = wfull && (!rvalid_r || (issue && at_last));  // wbuf -> rbuf now
+            wire [RB_W-1:0] load_val;
+            wire [RB_W-1:0] rbuf_rot;
+            // a beat may enter in the very cycle the full buffer is handed over: without this, a
+            // layer of one cycle per vector would only reach one vector every two cycles
+            assign s_tready = !wfull || load;
+            assign rvalid = rvalid_r;
+            assign x_cur = rbuf[SIMD*EW-1:0];
+            if (IN_BEATS > 1) begin : g_wshift
+                // beats arrive lowest elements first: shift in from the top
+                assign wbuf_next = {s_tdata, wbuf[WB_W-1:IN_W]};
+            end else begin : g_wone
+                assign wbuf_next = s_tdata;
+            end
+            if (PAD > 0) begin : g_pad
+                assign load_val = {{(PAD*EW){1'b0}}, wbuf[MW*EW-1:0]};
+            end else begin : g_nopad
+                assign load_val = wbuf[MW*EW-1:0];
+            end
+            if (SF > 1) begin : g_rot
+                // rotate by SIMD elements: after SF steps the vector is back for the next PE group
+                assign rbuf_rot = {rbuf[SIMD*EW-1:0], rbuf[RB_W-1:SIMD*EW]};
+            end else begin : g_norot
+                assign rbuf_rot = rbuf;
+            end
+            if (WB_W > MW * EW) begin : g_wunused
+                // bits past MW elements are the previous layer's pad lanes: never read
+                wire unused_wbuf_pad = &{1'b0, wbuf[WB_W-1:MW*EW]};
+            end
+            always @(posedge clk) begin
+                if (!rst_n) begin
+                    wcnt <= {BW{1'b0}};
+                    wfull <= 1'b0;
+                    rvalid_r <= 1'b0;
+                end else begin
+                    if (w_fire) begin
+                        wbuf <= wbuf_next;
+                        wcnt <= w_last ? {BW{1'b0}} : wcnt + 1'b1;
+                    end
+                    wfull <= (wfull && !load) || (w_fire && w_last);
+                    if (issue) rbuf <= rbuf_rot;
+                    if (load) begin
+                        rbuf <= load_val;
+                        rvalid_r <= 1'b1;
+                    end else if (issue && at_last) begin
+                        rvalid_r <= 1'b0;
+                    end
+                end
+            end
+        end
+    endgenerate
 
     // ---------------------------------------------------------------- stage 1: ROM reads
     reg [PE*SIMD-1:0] wrom [0:DEPTH-1];
@@ -173,7 +221,7 @@ module hwgen_mvu #(
             v1 <= rvalid;
             first1 <= (sf_cnt == {SW{1'b0}});
             last1 <= at_sf_last;
-            x1 <= rbuf[SIMD*EW-1:0];
+            x1 <= x_cur;
             w1 <= wrom[addr];
         end
     end

@@ -21,6 +21,7 @@ module hwgen_residual #(
     parameter integer CNT_W = 7,
     parameter integer THR_W = 7,
     parameter integer SC_DEPTH = 4,
+    parameter integer INBUF_MEM = 0,   // the MVU's input vector in a memory (needs PE == SIMD)
     parameter WEIGHT_FILE = "weights.mem",
     parameter THR_FILE = "thresholds.mem"
 ) (
@@ -51,7 +52,7 @@ module hwgen_residual #(
     hwgen_mvu #(
         .MW(MW), .MH(MW), .PE(PE), .SIMD(SIMD), .IN_W(PE), .IN_BITS(1), .IN_SIGNED(0),
         .USE_THR(1), .N_THR(N_THR), .LEVELS(1), .LEVEL_OFF(LEVEL_OFF),
-        .CNT_W(CNT_W), .THR_W(THR_W), .OUT_LANE_W(LEVEL_W),
+        .CNT_W(CNT_W), .THR_W(THR_W), .OUT_LANE_W(LEVEL_W), .INBUF_MEM(INBUF_MEM),
         .WEIGHT_FILE(WEIGHT_FILE), .THR_FILE(THR_FILE)
     ) u_mvu (
         .clk(clk), .rst_n(rst_n),

@@ -63,33 +63,56 @@ def mvu_parts(n: XnorMVU) -> Parts:
     counters = clog2(n.in_beats) + clog2(sf) + clog2(nf) + clog2(sf * nf)
     p = Parts("mvu", cycles=n.cycles)
     # the ROM output registers (w1, t1) may be absorbed by a block RAM's own register
-    p.regs(buffers=wb_w + rb_w, state=counters + 6, lanes=simd * ew + pe * cnt_w + pe * out_w,
+    p.regs(lanes=simd * ew + pe * cnt_w + pe * out_w,
            rom_out=pe * simd + (pe * n.n_thr * thr_w if n.has_thresholds else 0))
+    if n.input_memory:  # two banks of SF words, their counters and flags
+        sw = clog2(sf)
+        p.regs(state=counters - clog2(n.in_beats) + sw + 2 + 2 + 6)
+        p.add(counters=sw, control=1, inbuf_mask=n.pad_lanes * ew)
+        p.memories.append(Memory("input", 2 ** (sw + 1), simd * ew, rom=False))
+    else:
+        p.regs(buffers=wb_w + rb_w, state=counters + 6)
+        p.add(control=1, rotate=rb_w if sf > 1 else 0, load=rb_w if sf == 1 else 0)
     if ew == 1:
         p.add(popcount=pe * popcount_luts(simd))
     else:
         p.add(addsub=pe * simd * cnt_w, addsub_lanes=pe * simd * ew)
-    p.add(acc=pe * cnt_w, counters=counters, control=1,
-          rotate=rb_w if sf > 1 else 0, load=rb_w if sf == 1 else 0)
+    p.add(acc=pe * cnt_w, counters=counters)
     if n.has_thresholds:
         # interval thresholds: N_THR compares and an N_THR-input XOR per lane
         p.add(compare=pe * n.n_thr * thr_w + (pe * (n.n_thr - 1) if n.n_thr > 1 else 0))
     p.memories.append(Memory("weights", sf * nf, pe * simd, rom=True))
     if n.has_thresholds:
-        p.memories.append(Memory("thresholds", nf, pe * n.n_thr * thr_w, rom=True))
+        p.memories.append(Memory("thresholds", nf * n.n_classes, pe * n.n_thr * thr_w, rom=True))
+    if n.n_classes > 1:  # a padded convolution: output pixel counters, the set's offset tables
+        win = n.pad_window
+        taw = clog2(nf * n.n_classes)
+        p.regs(state=clog2(win.oh) + clog2(win.ow))
+        p.add(counters=clog2(win.oh) + clog2(win.ow), class_address=2 * taw)
+        p.memories += [Memory("row_base", win.oh, taw, rom=True), Memory("col_base", win.ow, taw, rom=True)]
     return p
 
 
 def swg_parts(n: SlidingWindow) -> Parts:
-    """rtl/hwgen_swg.v: two whole-frame buffers, write and read address counters."""
-    npix = n.h * n.w
-    aw = clog2(2 * npix)
+    """rtl/hwgen_swg.v: a line buffer (a ring of K+1 rows, or two frames for short outputs),
+    the writer's and reader's positions, the per-pixel flow-control compares, the pad mux."""
+    hp, wp = n.h + n.pads[0] + n.pads[2], n.w + n.pads[1] + n.pads[3]
+    d = n.buffer_pixels
+    aw = clog2(d)
+    nw = clog2(2 * (hp * n.w + wp + 2 * n.h * n.w + d) + 2)
+    ryw, cxw = clog2(hp + n.k + 1), clog2(wp + n.k + 1)
+    kw, ow, oh = clog2(n.k), clog2(n.ow), clog2(n.oh)
     beats = n.in_beats
     p = Parts("swg", cycles=n.cycles)
     p.regs(buffers=(beats - 1) * n.in_width + n.pixel_bits,
-           state=clog2(beats) + aw + 4 + 2 * clog2(n.k) + clog2(n.ow) + clog2(n.oh) + 3 * aw + 1)
-    p.add(swg_address=5 * aw + 2 * clog2(n.k) + clog2(n.ow) + clog2(n.oh), control=1)
-    p.memories.append(Memory("frames", 2 * npix, n.pixel_bits, rom=False))
+           state=clog2(beats) + 2 * nw + 5 * aw + 4 + 2 * kw + ow + oh + ryw + cxw + nw + 2)
+    # room: three compares and their sums; written: the pixel's index and its compare; L: a
+    # subtract and a sum; the read address and the three ring steps (mod-D adds); the window's
+    # row/column adders and their image-edge compares; counters
+    p.add(swg_address=11 * nw + 9 * aw + 2 * (ryw + cxw) + 2 * kw + ow + oh, control=1)
+    if any(n.pads):
+        p.add(pad_mux=n.pixel_bits)
+    p.memories.append(Memory("lines", d, n.pixel_bits, rom=False))
     return p
 
 

@@ -85,6 +85,13 @@ class XnorMVU(BinaryMatrixShape, Node):
         return math.ceil(self.mw * self.in_bits / self.in_width)
 
     @property
+    def input_memory(self) -> bool:
+        """The input vector waits in a two-bank memory (rtl/hwgen_mvu.v's INBUF_MEM) rather than
+        a rotating register: where beats are SIMD elements and a vector takes several of them
+        (a register costs a LUT and two flip-flops per input bit, the memory LUT RAM or block RAM)."""
+        return self.in_width == self.simd * self.in_bits and self.sf >= 2
+
+    @property
     def bipolar_input(self) -> bool:
         return self.in_bits == 1
 

@@ -128,9 +128,9 @@ def _conv_net(flat: int, **conv_kwargs):
 @pytest.mark.parametrize("kwargs,needles", [
     ({"dilation": 2, "k": 2, "flat": 64}, ["dilation"]),
     ({"groups": 2, "flat": 64}, ["grouped convolution"]),
-    ({"padding": 1, "flat": 144}, ["zero padding", "refused"]),
+    ({"padding": 3, "flat": 400}, ["pads [3, 3, 3, 3]", "[0, K-1 = 2]"]),
     ({"k": (3, 1), "flat": 96}, ["non-square kernel 3x1"]),
-], ids=["dilation", "groups", "padding", "non-square"])
+], ids=["dilation", "groups", "padding-past-k-1", "non-square"])
 def test_unsupported_conv_settings_name_the_node(kwargs, needles, capsys, tmp_path):
     torch.manual_seed(0)
     path = export(_conv_net(**dict(kwargs)), (4, 6, 6), tmp_path / "bad.onnx")

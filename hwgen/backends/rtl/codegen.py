@@ -45,6 +45,7 @@ def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
               ("IN_BITS", n.in_bits), ("IN_SIGNED", int(n.in_signed)), ("USE_THR", int(n.has_thresholds)),
               ("N_THR", n.n_thr), ("LEVELS", int(n.levels)), ("LEVEL_OFF", n.out_offset),
               ("CNT_W", n.count_bits), ("THR_W", n.thr_bits), ("OUT_LANE_W", n.out_lane_bits),
+              ("INBUF_MEM", int(n.input_memory)),
               ("WEIGHT_FILE", f'"{wfile}"'), ("THR_FILE", f'"{tfile}"' if n.has_thresholds else '""')]
     if n.n_classes > 1:  # a padded convolution: its border classes' threshold sets
         rows, cols = n.class_bases()
@@ -66,7 +67,7 @@ def _residual(n: ResidualBlock, lid: str, files: dict) -> tuple[str, list, int]:
     files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
     params = [("MW", n.mw), ("PE", n.pe), ("SIMD", n.simd), ("IN_EW", n.h_bits), ("OUT_EW", n.out_lane_bits),
               ("LEVEL_W", n.out_bits), ("N_THR", n.n_thr), ("LEVEL_OFF", n.out_offset), ("CNT_W", n.count_bits),
-              ("THR_W", n.thr_bits), ("SC_DEPTH", n.shortcut_depth),
+              ("THR_W", n.thr_bits), ("SC_DEPTH", n.shortcut_depth), ("INBUF_MEM", int(n.inner_mvu().input_memory)),
               ("WEIGHT_FILE", f'"{wfile}"'), ("THR_FILE", f'"{tfile}"')]
     return "hwgen_residual", params, n.pe * n.out_lane_bits
 
