@@ -44,9 +44,10 @@ def conv_specs(draw, pad: bool | None = None) -> dict:
     size = draw(st.integers(3, 9))
     convs, sh, sw = [], size, size
     padded = draw(st.booleans()) if pad is None else pad
-    for _ in range(draw(st.integers(1, 2))):
-        k = draw(st.integers(1, min(3, sh, sw)))
-        ph, pw = (draw(st.integers(0, k - 1)), draw(st.integers(0, k - 1))) if padded else (0, 0)
+    for i in range(draw(st.integers(1, 2))):
+        first = i == 0 and pad is True  # a padded spec pads its first conv's rows at least
+        k = draw(st.integers(2 if first else 1, min(3, sh, sw)))
+        ph, pw = (draw(st.integers(int(first), k - 1)), draw(st.integers(0, k - 1))) if padded else (0, 0)
         stride = draw(st.sampled_from([1, 2])) if min(sh, sw) - k >= 2 else 1
         convs.append({"c": draw(st.integers(1, 13)), "k": k, "stride": stride, "pad": [ph, pw]})
         sh, sw = (sh + 2 * ph - k) // stride + 1, (sw + 2 * pw - k) // stride + 1
