@@ -22,8 +22,10 @@ def _divisor(n: int, want: int) -> int:
     return max(d for d in range(1, min(want, n) + 1) if n % d == 0)
 
 
-def finn_estimates(onnx: Path, pe: int, simd: int) -> dict:
-    """FINN's flow to HW layers with the given folding: per MVAU {pe, simd, lut, bram, cycles}."""
+def finn_estimates(onnx: Path, pe: int | list, simd: int | None = None) -> dict:
+    """FINN's flow to HW layers with the given folding (one PE/SIMD for every layer, or a list
+    of (PE, SIMD) per MVAU in order): per MVAU {pe, simd, lut, bram, cycles}. Convolutions are
+    lowered to MVAUs first, as FINN's CNV flow does."""
     try:
         from finn.analysis.fpgadataflow.exp_cycles_per_layer import exp_cycles_per_layer
         from finn.analysis.fpgadataflow.res_estimation import res_estimation
@@ -46,23 +48,30 @@ def finn_estimates(onnx: Path, pe: int, simd: int) -> dict:
     from qonnx.transformation.infer_datatypes import InferDataTypes
     from qonnx.transformation.infer_shapes import InferShapes
 
+    from finn.transformation.streamline.reorder import MakeMaxPoolNHWC
+    from qonnx.transformation.lower_convs_to_matmul import LowerConvsToMatMul
+
     warnings.filterwarnings("ignore")
     m = ModelWrapper(str(onnx))
     m = m.transform(ConvertQONNXtoFINN())
+    conv = any(n.op_type == "Conv" for n in m.graph.node)
+    lower = [LowerConvsToMatMul(), MakeMaxPoolNHWC(), absorb.AbsorbTransposeIntoMultiThreshold()] if conv else []
     for t in (InferShapes(), FoldConstants(), GiveUniqueNodeNames(), GiveReadableTensorNames(), InferDataTypes(),
-              RemoveStaticGraphInputs(), absorb.AbsorbSignBiasIntoMultiThreshold(), Streamline(),
+              RemoveStaticGraphInputs(), absorb.AbsorbSignBiasIntoMultiThreshold(), Streamline(), *lower,
               ConvertBipolarMatMulToXnorPopcount(), absorb.AbsorbAddIntoMultiThreshold(),
               absorb.AbsorbMulIntoMultiThreshold(), RoundAndClipThresholds(), Streamline(),
               InferBinaryMatrixVectorActivation(), InferQuantizedMatrixVectorActivation(),
               SpecializeLayers(FPGA_PART)):
         m = m.transform(t)
+    per_layer = list(pe) if isinstance(pe, list) else None
     layers = []
     for n in m.graph.node:
         if n.op_type.startswith("MVAU"):
             op = getCustomOp(n)
             mw, mh = op.get_nodeattr("MW"), op.get_nodeattr("MH")
-            op.set_nodeattr("PE", _divisor(mh, pe))
-            op.set_nodeattr("SIMD", _divisor(mw, simd))
+            want_pe, want_simd = per_layer[len(layers)] if per_layer else (pe, simd)
+            op.set_nodeattr("PE", _divisor(mh, want_pe))
+            op.set_nodeattr("SIMD", _divisor(mw, want_simd))
             layers.append((n.name, mh, mw, op.get_nodeattr("PE"), op.get_nodeattr("SIMD")))
     if not layers:
         raise HwgenError(f"FINN made no MVAU layers of {onnx.name}: ops {[n.op_type for n in m.graph.node]}")
@@ -95,20 +104,24 @@ def hwgen_figures(onnx: Path, out: Path, finn_layers: dict) -> dict:
             "total": est.total, "cycles": est.cycles, "yosys_lut": slice_luts(syn), "yosys_bram": syn["bram"]}
 
 
+#: CNV-W1A1 at finn-examples' folding (PE/SIMD per MVAU, in order)
+CNV_FINN_FOLD = [(16, 3), (32, 32), (16, 32), (16, 32), (4, 32), (1, 32), (1, 4), (1, 8), (5, 1)]
+#: FINN's published post-synthesis figure for CNV-W1A1 at that folding (Xilinx/finn PR 209)
+CNV_FINN_VIVADO = {"lut": 21135, "bram36": 98}
 CASES = [("TFC-W1A1", "tfc", 16, 16), ("TFC-W1A1", "tfc", 4, 4), ("digits-mlp", "digits_mlp", 16, 16),
-         ("digits-mlp", "digits_mlp", 4, 8)]
+         ("digits-mlp", "digits_mlp", 4, 8), ("CNV-W1A1", "cnv", CNV_FINN_FOLD, None)]
 
 
 def bench_finn(out: Path, console) -> list[dict]:
     """Run the comparison and print one table (also written to out/bench_finn.md)."""
     from rich.table import Table
 
-    from hwgen.bench.suite import _digits_onnx, _tfc_onnx
+    from hwgen.bench.suite import _cnv_onnx, _digits_onnx, _tfc_onnx
     out.mkdir(parents=True, exist_ok=True)
-    models = {"tfc": _tfc_onnx(out), "digits_mlp": _digits_onnx(out, "mlp")}
+    models = {"tfc": _tfc_onnx(out), "digits_mlp": _digits_onnx(out, "mlp"), "cnv": _cnv_onnx(out)}
     rows = []
     for net, key, pe, simd in CASES:
-        row = {"net": net, "folding": f"{pe}/{simd}"}
+        row = {"net": net, "folding": "finn-examples" if isinstance(pe, list) else f"{pe}/{simd}"}
         try:
             f = finn_estimates(models[key], pe, simd)
         except HwgenError:
@@ -117,7 +130,7 @@ def bench_finn(out: Path, console) -> list[dict]:
             row["finn_error"] = f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}"
             rows.append(row)
             continue
-        h = hwgen_figures(models[key], out / f"{key}-{pe}x{simd}", f)
+        h = hwgen_figures(models[key], out / f"{key}-{row['folding'].replace('/', 'x')}", f)
         row.update({"finn": f, "hwgen": h})
         rows.append(row)
     t = Table(title=f"FINN (finn-plus estimates, {FPGA_PART}) vs hwgen (estimate; Yosys synth_xilinx)")
@@ -139,6 +152,15 @@ def bench_finn(out: Path, console) -> list[dict]:
         md.append("| " + " | ".join(cells) + " |")
     console.width = max(console.width, 180)
     console.print(t)
+    cnv = next((r for r in rows if r["net"] == "CNV-W1A1" and "hwgen" in r), None)
+    if cnv:  # FINN's own synthesized figure for this net and folding, beside ours
+        h = cnv["hwgen"]
+        line = (f"CNV-W1A1 at finn-examples' folding: hwgen {h['yosys_lut']:,} Slice LUT (Yosys) and "
+                f"{h['yosys_bram'] / 2:g} BRAM36 vs FINN's published {CNV_FINN_VIVADO['lut']:,} LUT and "
+                f"{CNV_FINN_VIVADO['bram36']} BRAM36 (Vivado post-synthesis): "
+                f"{h['yosys_lut'] / CNV_FINN_VIVADO['lut']:.2f}x LUT")
+        console.print(line)
+        md += ["", line]
     (out / "bench_finn.md").write_text("\n".join(md) + "\n")
     (out / "bench_finn.json").write_text(json.dumps(rows, indent=1, default=str))
     return rows

@@ -57,3 +57,16 @@ def measure(out: Path, size: int = 128, pad: int = 0, pe: int = 4, simd: int = 8
             "window_bits": sum(n.buffer_pixels * n.pixel_bits for n in windows),
             "frame_buffer_bits": sum(2 * n.h * n.w * n.pixel_bits for n in windows),
             "cycles_per_frame": check.cycles_per_frame, "bound": check.bound, "mismatches": check.mismatches}
+
+
+def image_cnn_onnx(out: Path, size: int = 16, pad: int = 1) -> Path:
+    """The net (random weights) exported to QONNX at out/image_cnn_<size>_p<pad>.onnx: the
+    calibration sweep's padded net (padded integer and bipolar convs, line buffers, border
+    classes)."""
+    import torch
+
+    from hwgen.train.trainer import export_quietly
+    torch.manual_seed(0)
+    path = Path(out) / f"image_cnn_{size}_p{pad}.onnx"
+    export_quietly(ImageCNN(size, pad=pad).eval(), torch.rand(1, 1, size, size), path)
+    return path

@@ -88,7 +88,9 @@ def _area_section(models: dict, out: Path, console) -> str:
         pop = area.popcount_area()
         st.update("area: estimate vs Yosys sweep")
         # the calibration's own sweep folder: `hwgen calibrate` and `make bench` share its builds
-        est = area.estimate_vs_yosys({"mlp": models["digits-mlp"], "cnn": models["digits-cnn"]},
+        from hwgen.bench.image_cnn import image_cnn_onnx
+        est = area.estimate_vs_yosys({"mlp": models["digits-mlp"], "cnn": models["digits-cnn"],
+                                      "pcnn": image_cnn_onnx(out)},
                                      Path("build") / "calibrate", lambda s: st.update(f"area: {s}"))
         st.update("area: folding search")
         targets = area.folding_targets(models["digits-mlp"], out)

@@ -145,11 +145,13 @@ def leave_one_out(samples: list[tuple[object, dict]], family: str) -> dict[str, 
 MLP_FOLDINGS = [(1, 1), (2, 4), (4, 8), (8, 8), (16, 16), (4, 16), (16, 4), (8, 32), (32, 32), (2, 64),
                 (32, 8), (1, 64), (3, 5), (7, 9), (10, 10)]
 CNN_FOLDINGS = [(1, 1), (2, 2), (4, 4), (8, 8), (16, 16), (4, 16), (16, 4), (8, 32), (3, 5), (32, 32)]
+# the padded 16x16 image CNN (padded integer and bipolar convs, border classes, line buffers)
+PCNN_FOLDINGS = [(1, 1), (2, 4), (4, 8), (8, 8), (16, 16), (3, 5)]
 
 
 def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, address: str | None = None,
                  timeout: float | None = None) -> list[Path]:
-    """Compile the calibration sweep (models: {'mlp': onnx, 'cnn': onnx}) and synthesize each
+    """Compile the calibration sweep (models: {'mlp': onnx, 'cnn': onnx[, 'pcnn': onnx]}) and synthesize each
     build for both calibrated families, every point a task of the sweep engine (a local Ray,
     or the cluster at `address`); each comes back as a build folder in `out`. A build already
     synthesized for both is reused; a point that fails stops the calibration with its error."""
@@ -158,7 +160,9 @@ def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, ad
     from hwgen.sweep.worker import extract_archive, run_point
     boards = tuple(FAMILY_BOARD.values())
     builds, jobs = [], []
-    for net, foldings in (("mlp", MLP_FOLDINGS), ("cnn", CNN_FOLDINGS)):
+    for net, foldings in (("mlp", MLP_FOLDINGS), ("cnn", CNN_FOLDINGS), ("pcnn", PCNN_FOLDINGS)):
+        if net not in models:
+            continue
         files = model_files(models[net])
         for pe, simd in foldings:
             b = Path(out) / f"{net}-{pe}x{simd}"
