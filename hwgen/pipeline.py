@@ -61,8 +61,12 @@ def _step_fold(opts: CompileOptions, g: Graph) -> Graph:
         opts.out.mkdir(parents=True, exist_ok=True)
         (opts.out / "folding.json").write_text(json.dumps(config, indent=1) + "\n")
         (opts.out / "folding_search.json").write_text(json.dumps(summary, indent=1) + "\n")
-        return apply_folding(g, config=config)
-    return apply_folding(g, pe=opts.pe, simd=opts.simd, config=opts.fold)
+        g = apply_folding(g, config=config)
+    else:
+        g = apply_folding(g, pe=opts.pe, simd=opts.simd, config=opts.fold)
+    from hwgen.flows.boards import load_board
+    from hwgen.passes.memory_placement import place_weight_memories
+    return place_weight_memories(g, load_board(opts.board))
 
 
 def _step_codegen(opts: CompileOptions, g: Graph) -> Graph:

@@ -42,6 +42,7 @@ module hwgen_mvu #(
     parameter integer THR_W = 7,       // stored threshold (popcount: SF*SIMD + 1; integer: CNT_W)
     parameter integer OUT_LANE_W = 1,  // 1 with thresholds, else signed bits of [-MW, MW]
     parameter integer INBUF_MEM = 0,   // 1: the input vector in a memory (needs IN_W == SIMD*IN_BITS)
+    parameter integer WEIGHT_STYLE = 0, // weight ROM: 0 Yosys' choice, 1 block RAM, 2 logic (LUTs)
     parameter integer N_CLS = 1,       // threshold sets (border classes of a padded convolution)
     parameter integer OH = 1,          // output rows and columns a frame (N_CLS > 1)
     parameter integer OW = 1,
@@ -208,12 +209,25 @@ module hwgen_mvu #(
     endgenerate
 
     // ---------------------------------------------------------------- stage 1: ROM reads
-    reg [PE*SIMD-1:0] wrom [0:DEPTH-1];
-    initial $readmemh(WEIGHT_FILE, wrom);
-
     reg               v1, first1, last1;
     reg [SIMD*EW-1:0] x1;
     reg [PE*SIMD-1:0] w1;
+    // the weight ROM where WEIGHT_STYLE puts it (an attribute cannot take a parameter's value)
+    generate
+        if (WEIGHT_STYLE == 1) begin : g_wblock
+            (* rom_style = "block" *) reg [PE*SIMD-1:0] wrom [0:DEPTH-1];
+            initial $readmemh(WEIGHT_FILE, wrom);
+            always @(posedge clk) if (en) w1 <= wrom[addr];
+        end else if (WEIGHT_STYLE == 2) begin : g_wlogic
+            (* rom_style = "logic" *) reg [PE*SIMD-1:0] wrom [0:DEPTH-1];
+            initial $readmemh(WEIGHT_FILE, wrom);
+            always @(posedge clk) if (en) w1 <= wrom[addr];
+        end else begin : g_wauto
+            reg [PE*SIMD-1:0] wrom [0:DEPTH-1];
+            initial $readmemh(WEIGHT_FILE, wrom);
+            always @(posedge clk) if (en) w1 <= wrom[addr];
+        end
+    endgenerate
     always @(posedge clk) begin
         if (!rst_n) begin
             v1 <= 1'b0;
@@ -222,7 +236,6 @@ module hwgen_mvu #(
             first1 <= (sf_cnt == {SW{1'b0}});
             last1 <= at_sf_last;
             x1 <= x_cur;
-            w1 <= wrom[addr];
         end
     end
 

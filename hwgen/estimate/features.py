@@ -25,6 +25,7 @@ class Memory:
     depth: int
     width: int
     rom: bool
+    style: str | None = None  # "block" / "lut": placed by hand or by passes.memory_placement
 
     @property
     def bits(self) -> int:
@@ -81,7 +82,7 @@ def mvu_parts(n: XnorMVU) -> Parts:
     if n.has_thresholds:
         # interval thresholds: N_THR compares and an N_THR-input XOR per lane
         p.add(compare=pe * n.n_thr * thr_w + (pe * (n.n_thr - 1) if n.n_thr > 1 else 0))
-    p.memories.append(Memory("weights", sf * nf, pe * simd, rom=True))
+    p.memories.append(Memory("weights", sf * nf, pe * simd, rom=True, style=n.weight_style))
     if n.has_thresholds:
         p.memories.append(Memory("thresholds", nf * n.n_classes, pe * n.n_thr * thr_w, rom=True))
     if n.n_classes > 1:  # a padded convolution: output pixel counters, the set's offset tables

@@ -31,11 +31,13 @@ def in_block_ram(mem: Memory, family: str) -> bool:
     return mem.depth >= 128 and (mem.width >= 2 or mem.bits >= 4096)
 
 
-def place(mem: Memory, family: str) -> dict[str, float]:
+def place(mem: Memory, family: str, style: str | None = None) -> dict[str, float]:
     """Resources of one memory: {'bram': 18-kbit units or EBR blocks} in block RAM, else
     {'lut': LUTs of its logic over the address bits (before calibration), 'ff': a RAM's
-    registers}."""
-    if in_block_ram(mem, family):
+    registers}. `style` ("block", "lut"; default the memory's own, else Yosys' rule) forces
+    the choice, as the RTL's rom_style attribute does."""
+    style = style or mem.style
+    if style == "block" or (style in (None, "auto") and in_block_ram(mem, family)):
         if family in ("zynq7", "zynquplus"):
             return {"bram": _blocks(mem.depth, mem.width, _RAMB18)}
         return {"bram": _blocks(mem.depth, mem.width, _EBR.get(family, _EBR["ice40"]))}

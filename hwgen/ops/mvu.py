@@ -33,6 +33,9 @@ from hwgen.ir.dtypes import Bipolar, Int, signed_bits_for, unsigned_bits_for
 from hwgen.ir.graph import Node, register_op
 from hwgen.ops.matrix import BinaryMatrixShape
 
+#: where a weight memory may be asked to go (FINN's ram_style, in hwgen's words)
+RAM_STYLES = ("auto", "block", "lut")
+
 
 @register_op
 @dataclasses.dataclass
@@ -52,6 +55,8 @@ class XnorMVU(BinaryMatrixShape, Node):
     out_offset: int = 0
     window: dict | None = None  # a zero-padded bipolar convolution's geometry (ops.padding)
     dot_thresholds: np.ndarray | None = None  # (MH, K) on the true dot product, with `window`
+    ram_style: str = "auto"  # weight memory: "auto", "block" (block RAM) or "lut" (logic), as asked
+    weight_style: str = "auto"  # as placed (passes.memory_placement): "block", "lut", or "auto" (Yosys')
 
     @property
     def levels(self) -> bool:
@@ -151,6 +156,8 @@ class XnorMVU(BinaryMatrixShape, Node):
             raise self.fail(f"PE={self.pe} must be in [1, {self.mh}] and SIMD={self.simd} in [1, {self.mw}]")
         if self.in_width < 1:
             raise self.fail(f"input width {self.in_width} must be >= 1")
+        if self.ram_style not in RAM_STYLES or self.weight_style not in RAM_STYLES:
+            raise self.fail(f"ram_style {self.ram_style!r} / {self.weight_style!r}: one of {', '.join(RAM_STYLES)}")
         if self.window:
             win = self.pad_window
             if not self.bipolar_input or self.thresholds is None or self.dot_thresholds is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
 from hwgen.ops import XnorMVU
+from hwgen.ops.mvu import RAM_STYLES
 
 
 def load_fold_config(path: Path) -> dict[str, dict]:
@@ -29,7 +30,8 @@ def load_fold_config(path: Path) -> dict[str, dict]:
 def apply_folding(graph: Graph, pe: int | None = None, simd: int | None = None,
                   config: dict[str, dict] | None = None) -> Graph:
     """Set PE/SIMD on every MVU: `pe`/`simd` for all (clipped to each layer's size), then the
-    per-layer `config` entries, which must name existing MVUs and fit their sizes."""
+    per-layer `config` entries, which must name existing MVUs and fit their sizes (and may set
+    `fifo_depth` and the weight memory's `ram_style`: auto, block or lut)."""
     g = copy.deepcopy(graph)
     mvus = {n.name: n for n in g.nodes if isinstance(n, XnorMVU)}
     for n in mvus.values():
@@ -40,13 +42,17 @@ def apply_folding(graph: Graph, pe: int | None = None, simd: int | None = None,
     for name, entry in (config or {}).items():
         if name not in mvus:
             raise HwgenError(f"folding: no MVU layer named '{name}' (layers: {', '.join(mvus)})")
-        unknown = set(entry) - {"pe", "simd", "PE", "SIMD", "fifo_depth"}
+        unknown = set(entry) - {"pe", "simd", "PE", "SIMD", "fifo_depth", "ram_style"}
         if unknown:
             raise HwgenError(f"folding: layer '{name}': unknown keys {sorted(unknown)}")
         n = mvus[name]
         n.pe = _count(name, "pe", entry.get("pe", entry.get("PE", n.pe)))
         n.simd = _count(name, "simd", entry.get("simd", entry.get("SIMD", n.simd)))
         n.fifo_depth = _count(name, "fifo_depth", entry.get("fifo_depth", n.fifo_depth))
+        n.ram_style = entry.get("ram_style", n.ram_style)
+        if n.ram_style not in RAM_STYLES:
+            raise HwgenError(f"folding: layer '{name}': ram_style must be one of {', '.join(RAM_STYLES)}, "
+                             f"not {n.ram_style!r}")
         if not (1 <= n.pe <= n.mh and 1 <= n.simd <= n.mw):
             raise HwgenError(f"folding: layer '{name}' ({n.mh}x{n.mw}): PE={n.pe} must be in "
                              f"[1, {n.mh}] and SIMD={n.simd} in [1, {n.mw}]")

@@ -45,7 +45,7 @@ def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
               ("IN_BITS", n.in_bits), ("IN_SIGNED", int(n.in_signed)), ("USE_THR", int(n.has_thresholds)),
               ("N_THR", n.n_thr), ("LEVELS", int(n.levels)), ("LEVEL_OFF", n.out_offset),
               ("CNT_W", n.count_bits), ("THR_W", n.thr_bits), ("OUT_LANE_W", n.out_lane_bits),
-              ("INBUF_MEM", int(n.input_memory)),
+              ("INBUF_MEM", int(n.input_memory)), ("WEIGHT_STYLE", {"auto": 0, "block": 1, "lut": 2}[n.weight_style]),
               ("WEIGHT_FILE", f'"{wfile}"'), ("THR_FILE", f'"{tfile}"' if n.has_thresholds else '""')]
     if n.n_classes > 1:  # a padded convolution: its border classes' threshold sets
         rows, cols = n.class_bases()

@@ -1,0 +1,55 @@
+"""Where each MVU's weight memory goes: block RAM or logic (LUTs), per layer.
+
+A layer's `ram_style` is what was asked (the folding file's `ram_style`, as FINN's): "block"
+or "lut" are kept as they are. "auto" (the default) starts from Yosys' own choice (block RAM
+from 512 words and 4 kbit on AMD parts) and then uses the block RAM the board has left: the
+remaining ROMs go to block RAM, the one saving the most LUTs per block first, as long as
+each saves at least `MIN_LUTS_PER_BLOCK` LUTs per 18-kbit block and the whole design still
+fits the board's block RAM. The choice is `weight_style`, which the RTL (a `rom_style`
+attribute) and the estimate both follow.
+"""
+
+from __future__ import annotations
+
+from hwgen.ir import Graph
+from hwgen.ops import XnorMVU
+
+#: a block RAM is worth moving a ROM into only if it saves this many LUTs
+MIN_LUTS_PER_BLOCK = 24
+
+
+def place_weight_memories(graph: Graph, board: dict) -> Graph:
+    """Set `weight_style` on every MVU of a folded graph for `board` (boards/*.yaml)."""
+    from hwgen.estimate import estimate_graph
+    from hwgen.estimate.features import mvu_parts
+    from hwgen.estimate.memory import in_block_ram, place
+    family = board["family"]
+    mvus = [n for n in graph.hw_nodes() if isinstance(n, XnorMVU)]
+    for n in mvus:
+        n.weight_style = n.ram_style
+    auto = [n for n in mvus if n.ram_style == "auto"]
+    for n in auto:  # Yosys' own choice first
+        n.weight_style = "block" if in_block_ram(_weights(mvu_parts(n)), family) else "lut"
+    budget = board.get("bram18", board.get("ebr"))
+    if budget is None:
+        return graph
+    used = estimate_graph(graph, family).total["bram"]
+    options = []
+    for n in auto:
+        if n.weight_style == "lut":
+            mem = _weights(mvu_parts(n))
+            blocks = place(mem, family, style="block")["bram"]
+            # the ROM's LUTs as counted (one per output bit per 2^k words), not as calibrated:
+            # the fit prices ROMs low because constant ones fold into the popcount logic
+            luts = place(mem, family, style="lut")["lut"]
+            if blocks and luts / blocks >= MIN_LUTS_PER_BLOCK:
+                options.append((luts / blocks, blocks, n))
+    for _gain, blocks, n in sorted(options, key=lambda o: -o[0]):
+        if used + blocks <= budget:
+            n.weight_style = "block"
+            used += blocks
+    return graph
+
+
+def _weights(parts):
+    return next(m for m in parts.memories if m.role == "weights")
