@@ -3,9 +3,10 @@
 A layer's `ram_style` is what was asked (the folding file's `ram_style`, as FINN's): "block"
 or "lut" are kept as they are. "auto" (the default) starts from Yosys' own choice (block RAM
 from 512 words and 4 kbit on AMD parts) and then uses the block RAM the board has left: the
-remaining ROMs go to block RAM, the one saving the most LUTs per block first, as long as
-each saves at least `MIN_LUTS_PER_BLOCK` LUTs per 18-kbit block and the whole design still
-fits the board's block RAM. The choice is `weight_style`, which the RTL (a `rom_style`
+remaining ROMs (of more than one word: a single word is constants that fold into the logic)
+go to block RAM, the one saving the most LUTs per block first, as long as each saves at
+least `MIN_LUTS_PER_BLOCK` LUTs per 18-kbit block and the whole design still fits the
+board's block RAM. The choice is `weight_style`, which the RTL (a `rom_style`
 attribute) and the estimate both follow.
 """
 
@@ -15,7 +16,7 @@ from hwgen.ir import Graph
 from hwgen.ops import XnorMVU
 
 #: a block RAM is worth moving a ROM into only if it saves this many LUTs
-MIN_LUTS_PER_BLOCK = 24
+MIN_LUTS_PER_BLOCK = 32
 
 
 def place_weight_memories(graph: Graph, board: dict) -> Graph:
@@ -36,8 +37,8 @@ def place_weight_memories(graph: Graph, board: dict) -> Graph:
     used = estimate_graph(graph, family).total["bram"]
     options = []
     for n in auto:
-        if n.weight_style == "lut":
-            mem = _weights(mvu_parts(n))
+        mem = _weights(mvu_parts(n))
+        if n.weight_style == "lut" and mem.depth > 1:  # one word is constants, folded into the logic
             blocks = place(mem, family, style="block")["bram"]
             # the ROM's LUTs as counted (one per output bit per 2^k words), not as calibrated:
             # the fit prices ROMs low because constant ones fold into the popcount logic

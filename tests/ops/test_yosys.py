@@ -69,3 +69,22 @@ def test_residual_estimate_within_20_percent_of_yosys(board):
     for r in ("lut", "ff"):
         assert abs(est[r] - syn[r]) <= 0.20 * syn[r], (r, est[r], syn[r])
     assert est["bram"] == syn["bram"]
+
+
+@pytest.mark.parametrize("style,blocks", [("block", 1), ("lut", 0)])
+def test_ram_style_places_the_weight_rom(style, blocks):
+    """A 64x64 MVU at PE=4, SIMD=8 has a 128 x 32-bit weight ROM, which Yosys alone keeps in
+    LUTs: ram_style "block" puts it in one RAMB18, "lut" keeps it in logic; the estimate
+    follows the placement exactly."""
+    need_tool("yosys")
+    from hwgen.estimate import estimate_graph
+    from hwgen.passes import apply_folding
+    from hwgen.passes.memory_placement import place_weight_memories
+    g = single_mvu_graph(np.random.default_rng(1), 64, 64, 4, 8, thresholds=True)
+    g = apply_folding(g, config={"mvu": {"ram_style": style}})
+    g = place_weight_memories(g, {"family": "zynq7", "bram18": 280})
+    assert g.nodes[0].weight_style == style
+    out = write_rtl(g, ROOT / "build" / "tests" / f"yosys-ram-style-{style}")
+    assert f".WEIGHT_STYLE({1 if style == 'block' else 2})" in (out / "rtl" / "hwgen_top.v").read_text()
+    syn = run_yosys(out, "pynq-z2")["summary"]
+    assert syn["bram"] == blocks == estimate_graph(g, "zynq7").total["bram"]
