@@ -37,9 +37,10 @@ class ImageCNN(nn.Module):
 
 
 def measure(out: Path, size: int = 128, pad: int = 0, pe: int = 4, simd: int = 8, frames: int = 3,
-            board: str = "pynq-z2", progress=lambda s: None) -> dict:
-    """Compile the net at PE/SIMD, synthesize it with Yosys for `board`, simulate `frames`
-    frames on Verilator: block RAM (18 kbit units), LUTs, cycles per frame and the bound."""
+            board: str = "pynq-z2", synth: bool = True, progress=lambda s: None) -> dict:
+    """Compile the net at PE/SIMD, synthesize it with Yosys for `board` (unless not `synth`),
+    simulate `frames` frames on Verilator: block RAM (18 kbit units), LUTs, cycles per frame
+    and the bound."""
     import torch
 
     import hwgen
@@ -47,8 +48,10 @@ def measure(out: Path, size: int = 128, pad: int = 0, pe: int = 4, simd: int = 8
     model = ImageCNN(size, pad=pad).eval()
     progress(f"{size}x{size} CNN: compile")
     build = hwgen.compile(model, Path(out), input_shape=(1, size, size), pe=pe, simd=simd, board=board)
-    progress(f"{size}x{size} CNN: Yosys")
-    syn = build.synth(board, pnr=False)["yosys"]["summary"]
+    syn = {"bram": None, "lut": None}
+    if synth:
+        progress(f"{size}x{size} CNN: Yosys")
+        syn = build.synth(board, pnr=False)["yosys"]["summary"]
     progress(f"{size}x{size} CNN: Verilator, {frames} frames")
     check = build.simulate(frames=frames)
     windows = [n for n in build.graph.hw_nodes() if type(n).__name__ == "SlidingWindow"]

@@ -57,6 +57,7 @@ class XnorMVU(BinaryMatrixShape, Node):
     dot_thresholds: np.ndarray | None = None  # (MH, K) on the true dot product, with `window`
     ram_style: str = "auto"  # weight memory: "auto", "block" (block RAM) or "lut" (logic), as asked
     weight_style: str = "auto"  # as placed (passes.memory_placement): "block", "lut", or "auto" (Yosys')
+    input_style: str = "auto"  # input vector: "memory", "registers", or "auto" (the rule in input_memory)
 
     @property
     def levels(self) -> bool:
@@ -94,7 +95,8 @@ class XnorMVU(BinaryMatrixShape, Node):
         """The input vector waits in a two-bank memory (rtl/hwgen_mvu.v's INBUF_MEM) rather than
         a rotating register: where beats are SIMD elements and a vector takes several of them
         (a register costs a LUT and two flip-flops per input bit, the memory LUT RAM or block RAM)."""
-        return self.in_width == self.simd * self.in_bits and self.sf >= 2
+        fits = self.in_width == self.simd * self.in_bits and self.sf >= 2
+        return fits and self.input_style != "registers"
 
     @property
     def bipolar_input(self) -> bool:

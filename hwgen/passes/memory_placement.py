@@ -7,7 +7,8 @@ remaining ROMs (of more than one word: a single word is constants that fold into
 go to block RAM, the one saving the most LUTs per block first, as long as each saves at
 least `MIN_LUTS_PER_BLOCK` LUTs per 18-kbit block and the whole design still fits the
 board's block RAM. The choice is `weight_style`, which the RTL (a `rom_style`
-attribute) and the estimate both follow.
+attribute) and the estimate both follow. The MVU's input vector goes to a memory (LUT RAM)
+only on families that have LUT RAM.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ def place_weight_memories(graph: Graph, board: dict) -> Graph:
     mvus = [n for n in graph.hw_nodes() if isinstance(n, XnorMVU)]
     for n in mvus:
         n.weight_style = n.ram_style
+        # without LUT RAM (iCE40, ECP5) a memory input buffer is registers and multiplexers or
+        # a scarce EBR: keep the rotating register there
+        n.input_style = "auto" if family in ("zynq7", "zynquplus") else "registers"
     auto = [n for n in mvus if n.ram_style == "auto"]
     for n in auto:  # Yosys' own choice first
         n.weight_style = "block" if in_block_ram(_weights(mvu_parts(n)), family) else "lut"
