@@ -28,7 +28,8 @@ module hwgen_swg #(
     parameter integer PAD_T = 0,
     parameter integer PAD_L = 0,
     parameter integer PAD_B = 0,
-    parameter integer PAD_R = 0
+    parameter integer PAD_R = 0,
+    parameter integer RAM_STYLE = 0   // the ring: 0 Yosys' choice, 1 block RAM
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -98,7 +99,6 @@ module hwgen_swg #(
     localparam [RYW-1:0] S_RY = S[RYW-1:0];
     localparam [CXW-1:0] S_CX = S[CXW-1:0];
 
-    reg [PIX_W-1:0] mem [0:D-1];
     reg [1:0]       wfr, rfr;              // frame counters: the writer is dfr frames ahead
     wire [1:0]      dfr = wfr - rfr;       // 0: same frame, 1, 2: ahead, 3: one behind
     wire [NW-1:0]   lowest;                // L: the lowest pixel of the reader's frame still needed
@@ -132,7 +132,6 @@ module hwgen_swg #(
     endgenerate
 
     always @(posedge clk) begin
-        if (pixel_done) mem[waddr] <= pbuf_next[PIX_W-1:0];
         if (!rst_n) begin
             bcnt <= {BW{1'b0}};
             wpos <= {NW{1'b0}};
@@ -207,6 +206,20 @@ module hwgen_swg #(
     assign lowest = l_row + l_col;
     assign m_tdata = pad_q ? {PIX_W{1'b0}} : rdata;
 
+    // the ring, written at the writer's slot and read at the reader's (an attribute cannot
+    // take a parameter's value, hence two branches)
+    generate
+        if (RAM_STYLE == 1) begin : g_block
+            (* ram_style = "block" *) reg [PIX_W-1:0] mem [0:D-1];
+            always @(posedge clk) if (pixel_done) mem[waddr] <= pbuf_next[PIX_W-1:0];
+            always @(posedge clk) if (issue) rdata <= mem[raddr];
+        end else begin : g_auto
+            reg [PIX_W-1:0] mem [0:D-1];
+            always @(posedge clk) if (pixel_done) mem[waddr] <= pbuf_next[PIX_W-1:0];
+            always @(posedge clk) if (issue) rdata <= mem[raddr];
+        end
+    endgenerate
+
     function [AW-1:0] wrap;  // (a + b) mod D for a, b < D
         input [AW-1:0] a;
         input [AW-1:0] b;
@@ -219,10 +232,7 @@ module hwgen_swg #(
     endfunction
 
     always @(posedge clk) begin
-        if (issue) begin
-            rdata <= mem[raddr];
-            pad_q <= !in_image;
-        end
+        if (issue) pad_q <= !in_image;
         if (!rst_n) begin
             m_tvalid <= 1'b0;
             kx <= {KW_{1'b0}};

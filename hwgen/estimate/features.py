@@ -113,7 +113,8 @@ def swg_parts(n: SlidingWindow) -> Parts:
     p.add(swg_address=11 * nw + 9 * aw + 2 * (ryw + cxw) + 2 * kw + ow + oh, control=1)
     if any(n.pads):
         p.add(pad_mux=n.pixel_bits)
-    p.memories.append(Memory("lines", d, n.pixel_bits, rom=False))
+    p.memories.append(Memory("lines", d, n.pixel_bits, rom=False,
+                             style="block" if n.buffer_style == "block" else None))
     return p
 
 

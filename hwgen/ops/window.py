@@ -35,6 +35,7 @@ class SlidingWindow(Node):
     in_width: int = 1  # bits per input beat (set by the stream-width pass)
     fifo_depth: int = 2
     pads: list = dataclasses.field(default_factory=lambda: [0, 0, 0, 0])  # top, left, bottom, right
+    buffer_style: str = "auto"  # the line buffer: "auto" (Yosys' choice) or "block" (passes.memory_placement)
 
     @property
     def window(self) -> Window:

@@ -7,23 +7,25 @@ remaining ROMs (of more than one word: a single word is constants that fold into
 go to block RAM, the one saving the most LUTs per block first, as long as each saves at
 least `MIN_LUTS_PER_BLOCK` LUTs per 18-kbit block and the whole design still fits the
 board's block RAM. The choice is `weight_style`, which the RTL (a `rom_style`
-attribute) and the estimate both follow. The MVU's input vector goes to a memory (LUT RAM)
-only on families that have LUT RAM.
+attribute) and the estimate both follow. On AMD parts the sliding windows' line buffers that
+Yosys would put in LUT RAM compete for the same free block RAM by the same measure
+(`buffer_style`). The MVU's input vector goes to a memory (LUT RAM) only on families that
+have LUT RAM.
 """
 
 from __future__ import annotations
 
 from hwgen.ir import Graph
-from hwgen.ops import XnorMVU
+from hwgen.ops import SlidingWindow, XnorMVU
 
 #: a block RAM is worth moving a ROM into only if it saves this many LUTs
-MIN_LUTS_PER_BLOCK = 32
+MIN_LUTS_PER_BLOCK = 20
 
 
 def place_weight_memories(graph: Graph, board: dict) -> Graph:
     """Set `weight_style` on every MVU of a folded graph for `board` (boards/*.yaml)."""
     from hwgen.estimate import estimate_graph
-    from hwgen.estimate.features import mvu_parts
+    from hwgen.estimate.features import mvu_parts, swg_parts
     from hwgen.estimate.memory import in_block_ram, place
     family = board["family"]
     mvus = [n for n in graph.hw_nodes() if isinstance(n, XnorMVU)]
@@ -40,6 +42,15 @@ def place_weight_memories(graph: Graph, board: dict) -> Graph:
         return graph
     used = estimate_graph(graph, family).total["bram"]
     options = []
+    if family in ("zynq7", "zynquplus"):  # line buffers Yosys would put in LUT RAM
+        for n in graph.hw_nodes():
+            if isinstance(n, SlidingWindow):
+                n.buffer_style = "auto"
+                mem = _ring(swg_parts(n))
+                if not in_block_ram(mem, family):
+                    blocks = place(mem, family, style="block")["bram"]
+                    if blocks and lutram_luts(mem) / blocks >= MIN_LUTS_PER_BLOCK:
+                        options.append((lutram_luts(mem) / blocks, blocks, n))
     for n in auto:
         mem = _weights(mvu_parts(n))
         if n.weight_style == "lut" and mem.depth > 1:  # one word is constants, folded into the logic
@@ -51,9 +62,24 @@ def place_weight_memories(graph: Graph, board: dict) -> Graph:
                 options.append((luts / blocks, blocks, n))
     for _gain, blocks, n in sorted(options, key=lambda o: -o[0]):
         if used + blocks <= budget:
-            n.weight_style = "block"
+            if isinstance(n, SlidingWindow):
+                n.buffer_style = "block"
+            else:
+                n.weight_style = "block"
             used += blocks
     return graph
+
+
+def lutram_luts(mem) -> int:
+    """LUTs of a simple dual-port RAM in AMD LUT RAM, as Yosys maps it: RAM32M (32 words x 6
+    bits in 4 LUTs) up to 32 words, RAM64M (64 x 3 in 4 LUTs) beyond."""
+    if mem.depth <= 32:
+        return 4 * -(-mem.width // 6)
+    return 4 * -(-mem.width // 3) * -(-mem.depth // 64)
+
+
+def _ring(parts):
+    return next(m for m in parts.memories if m.role == "lines")
 
 
 def _weights(parts):

@@ -78,7 +78,8 @@ def _int_sign(n: IntSign, lid: str, files: dict) -> tuple[str, list, int]:
 
 def _swg(n: SlidingWindow, lid: str, files: dict) -> tuple[str, list, int]:
     params = [("H", n.h), ("W", n.w), ("PIX_W", n.pixel_bits), ("IN_W", n.in_width), ("K", n.k), ("S", n.stride),
-              ("PAD_T", n.pads[0]), ("PAD_L", n.pads[1]), ("PAD_B", n.pads[2]), ("PAD_R", n.pads[3])]
+              ("PAD_T", n.pads[0]), ("PAD_L", n.pads[1]), ("PAD_B", n.pads[2]), ("PAD_R", n.pads[3]),
+              ("RAM_STYLE", int(n.buffer_style == "block"))]
     return "hwgen_swg", params, n.out_width
 
 
