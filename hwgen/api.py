@@ -157,14 +157,18 @@ class Build:
         return check
 
     def synth(self, board: str | None = None, pnr: bool = True,
-              progress: Callable[[str], None] = lambda s: None) -> dict:
+              progress: Callable[[str], None] = lambda s: None, per_layer: bool = False) -> dict:
         """Yosys synthesis for `board` (default: the build's); on iCE40 boards also nextpnr and
-        icepack unless `pnr` is False. Returns {"yosys": ..., "bitstream": ... or None}."""
+        icepack unless `pnr` is False; with `per_layer`, every layer synthesized alone too.
+        Returns {"yosys": ..., "bitstream": ... or None, "layers": [...] or None}."""
         from hwgen.flows.boards import load_board
         from hwgen.flows.yosys import run_yosys
         board = board or self.board
         progress("yosys")
-        res = {"yosys": run_yosys(self.path, board), "bitstream": None}
+        res = {"yosys": run_yosys(self.path, board), "bitstream": None, "layers": None}
+        if per_layer:
+            from hwgen.flows.yosys_layers import synth_layers
+            res["layers"] = synth_layers(self.path, board, progress)
         if load_board(board)["flow"] == "icestorm" and pnr:
             from hwgen.flows.icestorm import build_bitstream
             res["bitstream"] = build_bitstream(self.path, board, progress=progress)

@@ -80,12 +80,20 @@ def cmd_synth(a) -> None:
     b = load_board(board)
     con = console()
     with con.status(f"Yosys: synthesizing for {board}") as status:
-        res = build.synth(board, pnr=not a.no_pnr, progress=lambda step: status.update(f"{board}: {step}"))
+        res = build.synth(board, pnr=not a.no_pnr, progress=lambda step: status.update(f"{board}: {step}"),
+                          per_layer=a.per_layer)
     r = res["yosys"]
     s = r["summary"]
     con.print(f"{board} ({b['part']}), Yosys {r['seconds']:.1f} s: {s['lut']} LUT of {b['luts']} "
               f"({100 * s['lut'] / b['luts']:.1f}%), {s['ff']} FF of {b['ffs']}, {s['lutram']} LUTRAM cells, "
               f"{s['bram']} BRAM/EBR, {s['dsp']} DSP; log {r['log']}")
+    if res["layers"]:
+        from hwgen.cli.tables import layer_synth_table
+        try:
+            est = build.estimate["layers"]
+        except HwgenError:  # a build made by hand has no report.json: Yosys' figures alone
+            est = []
+        con.print(layer_synth_table(res["layers"], est))
     bit = res["bitstream"]
     if bit:
         lc = bit["utilization"].get("ICESTORM_LC", {})
@@ -188,6 +196,8 @@ def add_parsers(sub) -> None:
     y.add_argument("build")
     y.add_argument("--board", help=BUILD_BOARD)
     y.add_argument("--no-pnr", action="store_true", help="iCE40 boards: stop after Yosys (no bitstream)")
+    y.add_argument("--per-layer", action="store_true",
+                   help="also synthesize every layer alone: per-layer Yosys figures beside the estimate")
 
     pk = command(sub, "package", "Zynq: Vivado project TCL (IP, block design, bitstream) and deploy/ folder",
                  cmd_package)

@@ -30,3 +30,17 @@ def print_fit(con, report: dict) -> None:
     ok = all(r["fits"] for r in report["fit"])
     con.print(f"estimate on {report['board']['name']}: " + ", ".join(parts)
               + ("" if ok else "  [bold red]DOES NOT FIT[/]"))
+
+
+def layer_synth_table(rows: list[dict], est_layers: list[dict]):
+    """Per-layer Yosys figures (each layer synthesized alone) beside the estimate."""
+    from rich.table import Table
+    est = {x["name"]: x for x in est_layers}
+    t = Table(title="per layer: Yosys (each layer alone, without its FIFO) and the estimate")
+    for c in ("layer", "kind", "Yosys Slice LUT", "est LUT", "Yosys FF", "est FF", "Yosys BRAM", "est BRAM"):
+        t.add_column(c, justify="left" if c in ("layer", "kind") else "right")
+    for r in rows:
+        s, e = r["summary"], est.get(r["name"], {})
+        t.add_row(r["name"], r["kind"], str(s["lut"] + s.get("lut_mem", 0)), str(e.get("lut", "")), str(s["ff"]),
+                  str(e.get("ff", "")), str(s["bram"]), str(e.get("bram", "")))
+    return t

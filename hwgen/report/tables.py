@@ -64,6 +64,12 @@ def tables(report: dict, build: Path, checks: list[dict], bits: list[dict]) -> l
     if syn:
         out.append(("Yosys synthesis (whole design)",
                     ["board", "family", "LUT", "FF", "LUTRAM", "BRAM/EBR", "DSP", "warnings", "s"], syn))
+    for f in sorted((build / "synth").glob("*/layers/layers.json")):  # `hwgen synth --per-layer`
+        per = [[r["name"], r["kind"], r["summary"]["lut"] + r["summary"].get("lut_mem", 0),
+                est.get(r["name"], {}).get("lut", ""), r["summary"]["ff"], est.get(r["name"], {}).get("ff", ""),
+                r["summary"]["bram"], est.get(r["name"], {}).get("bram", "")] for r in json.loads(f.read_text())]
+        out.append((f"Yosys per layer on {f.parent.parent.name} (each layer alone; the estimate includes its FIFO)",
+                    ["layer", "kind", "Slice LUT", "est LUT", "FF", "est FF", "BRAM", "est BRAM"], per))
     bit = []
     for r in bits:
         lc = r["utilization"].get("ICESTORM_LC", {})

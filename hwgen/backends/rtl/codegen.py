@@ -95,10 +95,10 @@ _INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or, Residual
               IntSign: _int_sign, Flatten: _pixel_pack}
 
 
-def generate_rtl(graph: Graph) -> dict[str, str]:
-    """Render the accelerator: `hwgen_top.v`, the ROM images (.mem) of its layers (named
-    relative to the folder they are written to), and copies of the library kernels."""
-    files: dict[str, str] = {Path(p).name: (SHARE / p).read_text() for p in RTL_LIBRARY + SHELL_LIBRARY}
+def rtl_instances(graph: Graph, files: dict | None = None) -> list[dict]:
+    """Every hardware node's kernel instance: module, parameters (ROM files by name), stream
+    widths; the ROM images go into `files` when given."""
+    files = {} if files is None else files
     insts = []
     for k, n in enumerate(instance_nodes(graph)):
         make = _INSTANCES.get(type(n))
@@ -109,6 +109,14 @@ def generate_rtl(graph: Graph) -> dict[str, str]:
         insts.append(dict(name=n.name, kind=type(n).__name__, id=lid, module=module, params=params,
                           in_width=n.in_width, out_width=out_width, fifo_depth=max(2, n.fifo_depth),
                           cycles=n.cycles, src="s_axis" if k == 0 else f"{insts[-1]['id']}_out"))
+    return insts
+
+
+def generate_rtl(graph: Graph) -> dict[str, str]:
+    """Render the accelerator: `hwgen_top.v`, the ROM images (.mem) of its layers (named
+    relative to the folder they are written to), and copies of the library kernels."""
+    files: dict[str, str] = {Path(p).name: (SHARE / p).read_text() for p in RTL_LIBRARY + SHELL_LIBRARY}
+    insts = rtl_instances(graph, files)
     fmt = stream_format(graph)
     files[f"{TOP_NAME}.v"] = render(
         "rtl/top.v.j2", top=TOP_NAME, version=__version__, graph_name=graph.name, insts=insts,
