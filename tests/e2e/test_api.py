@@ -47,7 +47,8 @@ def test_compile_a_file_then_every_backend(digits_mlp, tmp_path):
     assert again.layers == build.layers and again.board == "pynq-z2"
     est = again.estimate
     assert {"layers", "total", "fit", "cycles", "fps", "board"} <= set(est)
-    assert est["total"]["lut"] == sum(layer["lut"] for layer in est["layers"])
+    # the total is the rounded sum; each layer is rounded on its own
+    assert abs(est["total"]["lut"] - sum(layer["lut"] for layer in est["layers"])) <= len(est["layers"]) / 2
     assert est["cycles"] == max(r["cycles"] for r in build.layers)
 
     r = again.simulate(frames=20, backpressure=0.3)
