@@ -44,5 +44,15 @@ def place(mem: Memory, family: str, style: str | None = None) -> dict[str, float
     k = 6 if family in ("zynq7", "zynquplus") else 4
     if mem.rom:  # a ROM is a function of its address: one LUT per output bit per 2^k words
         return {"lut": mem.width * math.ceil(mem.depth / 2 ** k), "ff": 0}
+    if family in ("zynq7", "zynquplus"):  # LUT RAM, as Yosys maps it
+        return {"ram_lut": lutram_luts(mem), "ff": 0}
     # a RAM in logic: a register per bit and a read multiplexer (2^(k-2) inputs per LUT)
     return {"ram_lut": mem.width * math.ceil(mem.depth / 2 ** (k - 2)), "ff": mem.bits}
+
+
+def lutram_luts(mem: Memory) -> int:
+    """LUTs of a simple dual-port RAM in AMD LUT RAM, as Yosys maps it: RAM32M (32 words x 6
+    bits in 4 LUTs) up to 32 words, RAM64M (64 x 3 in 4 LUTs) beyond."""
+    if mem.depth <= 32:
+        return 4 * -(-mem.width // 6)
+    return 4 * -(-mem.width // 3) * -(-mem.depth // 64)

@@ -26,7 +26,7 @@ def place_weight_memories(graph: Graph, board: dict) -> Graph:
     """Set `weight_style` on every MVU of a folded graph for `board` (boards/*.yaml)."""
     from hwgen.estimate import estimate_graph
     from hwgen.estimate.features import mvu_parts, swg_parts
-    from hwgen.estimate.memory import in_block_ram, place
+    from hwgen.estimate.memory import in_block_ram, lutram_luts, place
     family = board["family"]
     mvus = [n for n in graph.hw_nodes() if isinstance(n, XnorMVU)]
     for n in mvus:
@@ -68,14 +68,6 @@ def place_weight_memories(graph: Graph, board: dict) -> Graph:
                 n.weight_style = "block"
             used += blocks
     return graph
-
-
-def lutram_luts(mem) -> int:
-    """LUTs of a simple dual-port RAM in AMD LUT RAM, as Yosys maps it: RAM32M (32 words x 6
-    bits in 4 LUTs) up to 32 words, RAM64M (64 x 3 in 4 LUTs) beyond."""
-    if mem.depth <= 32:
-        return 4 * -(-mem.width // 6)
-    return 4 * -(-mem.width // 3) * -(-mem.depth // 64)
 
 
 def _ring(parts):
