@@ -98,6 +98,24 @@ def _area_section(models: dict, out: Path, console) -> str:
     return area.print_area(console, pop, est, targets, ice, out)
 
 
+def _image_cnn_section(out: Path, console) -> str:
+    """Issue 15's figures: the 128x128 binary CNN's block RAM (Yosys) and rate (Verilator),
+    unpadded and with padding 1, beside what whole-frame window buffers would hold."""
+    from hwgen.bench.image_cnn import measure
+    lines = ["", "### 128x128 binary CNN (3 convs 3x3 + max-pools, 16 channels, PE=4/SIMD=8, PYNQ-Z2)", "",
+             "| padding | BRAM18 (Yosys) | BRAM18 (estimate) | window bits | two-frame bits | cycles/frame | bound | "
+             "ratio | mismatches |", "|---|---|---|---|---|---|---|---|---|"]
+    with console.status("128x128 CNN") as st:
+        for pad in (0, 1):
+            r = measure(out / f"image-cnn-128-p{pad}", pad=pad, frames=3, synth=pad == 0,
+                        progress=lambda m: st.update(m))
+            lines.append(f"| {pad} | {r['bram18'] if r['bram18'] is not None else 'not run'} | {r['est_bram18']} | "
+                         f"{r['window_bits']:,} | {r['frame_buffer_bits']:,} | {r['cycles_per_frame']:,.0f} | "
+                         f"{r['bound']:,} | {r['cycles_per_frame'] / r['bound']:.3f} | {r['mismatches']} |")
+    console.print("\n".join(lines))
+    return "\n".join(lines) + "\n"
+
+
 def bench(out: Path, console) -> list[dict]:
     """Run the benchmark cases and print one table; returns the rows."""
     import shutil
@@ -152,6 +170,7 @@ def bench(out: Path, console) -> list[dict]:
                        "digits-mlp": out / "digits-mlp-4x8", "digits-cnn": out / "digits-cnn-8x8"}, console)
     md += _area_section(models, out, console)
     md += _driver_section(out, console)
+    md += _image_cnn_section(out, console)
     (out / "bench.md").write_text(md)
     tfc = next(r for r in rows if r["net"] == "TFC-W1A1")
     console.print(f"TFC-W1A1 at FINN's folding: {tfc['cpf']:.0f} cycles/frame vs finn-examples' measured 119 "
