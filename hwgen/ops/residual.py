@@ -61,7 +61,8 @@ class ResidualBlock(XnorMVU):
     def inner_mvu(self) -> XnorMVU:
         """The block's binary layer alone, as the XnorMVU it instantiates (bits of PE lanes in)."""
         return XnorMVU(name=self.name, weights=self.weights, thresholds=self.thresholds, pe=self.pe, simd=self.simd,
-                       in_width=self.pe, out_bits=self.out_bits, out_offset=self.out_offset)
+                       in_width=self.pe, out_bits=self.out_bits, out_offset=self.out_offset,
+                       input_style="registers")  # the block's own MVU keeps the rotating register
 
     def validate(self) -> None:
         if self.weights is not None and self.mw != self.mh:

@@ -29,7 +29,9 @@ def test_estimate_cycles_are_the_foldings(digits_graph, family, pe, simd):
 def test_more_parallel_costs_more(digits_graph):
     small = estimate_graph(apply_folding(digits_graph, pe=2, simd=4), "zynq7").total
     big = estimate_graph(apply_folding(digits_graph, pe=32, simd=32), "zynq7").total
-    assert big["lut"] > 3 * small["lut"] and big["ff"] > small["ff"]
+    # LUTs grow with the lanes; registers hardly do, since the input vectors wait in LUT RAM
+    # (Yosys: 1,009 FF at 2/4, 1,047 at 32/32 in the calibration sweep)
+    assert big["lut"] > 3 * small["lut"] and abs(big["ff"] - small["ff"]) <= 0.15 * small["ff"]
 
 
 def test_board_fit_and_headroom(digits_graph):
