@@ -2,7 +2,8 @@
 
 A layer's `ram_style` is what was asked (the folding file's `ram_style`, as FINN's): "block"
 or "lut" are kept as they are. "auto" (the default) starts from Yosys' own choice (block RAM
-from 512 words and 4 kbit on AMD parts) and then uses the block RAM the board has left: the
+from 512 words and 4 kbit on AMD parts) and then, where the design takes at least
+`LUT_PRESSURE` of the board's LUTs (where LUTs matter), uses the block RAM the board has left: the
 remaining ROMs (of more than one word: a single word is constants that fold into the logic)
 go to block RAM, the one saving the most LUTs per block first, as long as each saves at
 least `MIN_LUTS_PER_BLOCK` LUTs per 18-kbit block and the whole design still fits the
@@ -20,6 +21,8 @@ from hwgen.ops import SlidingWindow, XnorMVU
 
 #: a block RAM is worth moving a ROM into only if it saves this many LUTs
 MIN_LUTS_PER_BLOCK = 20
+#: free block RAM is spent only on a design that takes this share of the board's LUTs
+LUT_PRESSURE = 0.25
 
 
 def place_weight_memories(graph: Graph, board: dict) -> Graph:
@@ -40,7 +43,10 @@ def place_weight_memories(graph: Graph, board: dict) -> Graph:
     budget = board.get("bram18", board.get("ebr"))
     if budget is None:
         return graph
-    used = estimate_graph(graph, family).total["bram"]
+    est = estimate_graph(graph, family).total
+    if board.get("luts") and est["lut"] < LUT_PRESSURE * board["luts"]:
+        return graph  # LUTs are plenty: block RAM is not spent to save them
+    used = est["bram"]
     options = []
     if family in ("zynq7", "zynquplus"):  # line buffers Yosys would put in LUT RAM
         for n in graph.hw_nodes():
