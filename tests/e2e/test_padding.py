@@ -16,7 +16,7 @@ from hwgen.ops import SlidingWindow, XnorMVU
 from tests.property.nets import conv_specs
 from tests.property.test_golden_property import check_net
 
-NETS = int(os.environ.get("HWGEN_PADDED_NETS", 60))
+NETS = int(os.environ.get("HWGEN_PADDED_NETS", 45))
 PADDED_SEEN: list[int] = []
 
 
@@ -33,7 +33,7 @@ def test_random_padded_conv_nets_golden_equals_pytorch(tmp_path_factory, spec, d
 
 
 def test_enough_of_them_were_padded():
-    """Every net above had a padded layer (its first conv pads its rows), so at least 40."""
+    """Every net above had a padded layer (its first conv pads its rows): at least 40 of them."""
     if not PADDED_SEEN:
         pytest.skip("run together with test_random_padded_conv_nets_golden_equals_pytorch")
     assert sum(PADDED_SEEN) == len(PADDED_SEEN) >= min(40, NETS), PADDED_SEEN
