@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from hwgen.golden import apply_steps, threshold_bits
+from hwgen.golden import apply_steps
 from hwgen.ops import BinaryMatMul, IntQuant
-
-_ROUND = {"ROUND": np.round, "FLOOR": np.floor, "CEIL": np.ceil, "ROUND_TO_ZERO": np.trunc}
+from hwgen.passes.threshold_tables import directions, interval_rows, level_rows
 
 
 def decision_table(mm: BinaryMatMul, steps: list[dict], q: IntQuant | None) -> np.ndarray:
@@ -34,33 +33,15 @@ def decision_table(mm: BinaryMatMul, steps: list[dict], q: IntQuant | None) -> n
         z = apply_steps(steps, y, np.float64)
     if z.shape != y.shape or not np.all(np.isfinite(z)):
         raise mm.fail("the steps after it are not a finite per-channel function (zero variance?)")
+    return (z >= 0).astype(np.int64) if q is None else q.quantize(z)
+
+
+def table_thresholds(values: np.ndarray, table: np.ndarray, q: IntQuant | None, never: int) -> np.ndarray:
+    """(MH, K) thresholds over `values` reproducing `table`: interval thresholds of a bit, or
+    (with the quantizer `q`) level thresholds of a rising level table."""
     if q is None:
-        return (z >= 0).astype(np.int64)
-    return np.clip(_ROUND[q.rounding](z / q.scale), q.qmin, q.qmax).astype(np.int64)
-
-
-def table_thresholds(values: np.ndarray, table: np.ndarray, levels: int | None, never: int) -> np.ndarray:
-    """(MH, K) thresholds over the sorted `values` reproducing `table` (len(values), MH):
-    interval thresholds of a bit (its switch points, the lowest value first where it starts at
-    1), or, with `levels` = (qmin, k), level thresholds of a rising level table. Checked."""
-    mh = table.shape[1]
-    if levels is None:
-        rows = [([int(values[0])] if table[0, c] else []) + values[1:][table[1:, c] != table[:-1, c]].tolist()
-                for c in range(mh)]
-        t = np.full((mh, max(1, max(len(r) for r in rows))), never, dtype=np.int64)
-        for c, r in enumerate(rows):
-            t[c, : len(r)] = r
-        got = threshold_bits(values[:, None], t)
-    else:
-        qmin, k = levels
-        t = np.full((mh, k), never, dtype=np.int64)
-        for j in range(1, k + 1):
-            reached = table >= qmin + j
-            t[:, j - 1] = np.where(reached.any(axis=0), values[reached.argmax(axis=0)], never)
-        got = qmin + (values[:, None, None] >= t[None, :, :]).sum(axis=-1)
-    if not np.array_equal(got, table):
-        raise ValueError("thresholds do not reproduce the decision table (internal error)")
-    return t
+        return interval_rows(values, table, never)
+    return level_rows(values, table, q.qmin, q.qmax - q.qmin, never)
 
 
 def padded_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant | None):
@@ -69,8 +50,7 @@ def padded_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant | None):
     win = mm.pad_window
     n = mm.mw
     table = decision_table(mm, steps, q)
-    rising = np.all(table[1:] >= table[:-1], axis=0)
-    falling = np.all(table[1:] <= table[:-1], axis=0)
+    rising, falling = directions(table)
     if q is not None and not np.all(rising | falling):
         bad = int(np.argwhere(~(rising | falling))[0][0])
         raise mm.fail(f"the quantized activation of channel {bad} is not monotone in the accumulator")
@@ -78,10 +58,9 @@ def padded_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant | None):
     weights = mm.weights.copy()
     weights[flip] ^= 1
     g = np.where(flip[None, :], table[::-1], table)  # the decision at d' = -d for negated channels
-    levels = None if q is None else (q.qmin, q.qmax - q.qmin)
     d = np.arange(-n, n + 1)
     try:
-        dot_thr = table_thresholds(d, g, levels, never=n + 1)
+        dot_thr = table_thresholds(d, g, q, never=n + 1)
         masks = win.class_masks()  # (classes, MW): inside the image
         n_in = masks.sum(axis=1)
         pad_match = ((~masks)[:, None, :] & (weights[None, :, :] == 0)).sum(axis=-1)  # (classes, MH)
@@ -90,7 +69,7 @@ def padded_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant | None):
         sets = []
         for j in range(len(masks)):
             p_in = np.clip(p[:, None] - pad_match[j][None, :], 0, n_in[j])  # nearest reachable
-            sets.append(table_thresholds(p, g[2 * p_in - n_in[j] + n, cols], levels, never=n + 1))
+            sets.append(table_thresholds(p, g[2 * p_in - n_in[j] + n, cols], q, never=n + 1))
     except ValueError as e:
         raise mm.fail(str(e)) from None
     k = max(t.shape[1] for t in sets)

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from hwgen.golden import apply_steps, threshold_bits
+from hwgen.golden import apply_steps
 from hwgen.ops import BinaryMatMul, HostSteps, IntQuant, Sign, XnorMVU
 from hwgen.passes.base import NodePass
 from hwgen.passes.pad_thresholds import padded_thresholds
+from hwgen.passes.threshold_tables import directions, interval_rows, level_rows
 
 
 def popcount_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -36,8 +37,7 @@ def popcount_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray
         bad = int(np.argwhere(~np.isfinite(z).all(axis=0))[0][0])
         raise mm.fail(f"BatchNorm/affine after it is not finite on channel {bad} (zero variance?)")
     dec = z >= 0
-    rising = np.all(dec[1:] >= dec[:-1], axis=0)
-    falling = np.all(dec[1:] <= dec[:-1], axis=0)
+    rising, falling = directions(dec)
     if not np.all(rising | falling):
         return mm.weights.copy(), interval_thresholds(mm, p, dec, never=n + 1)
     flip = falling & ~rising  # constant channels count as rising
@@ -59,15 +59,10 @@ def interval_thresholds(mm: BinaryMatMul, values: np.ndarray, dec: np.ndarray, n
     """Interval thresholds (MH, K) reproducing the table `dec` (len(values), MH) of decisions
     over the sorted accumulator `values`: each channel's switch points, the lowest value first
     where the decision starts at 1, padded with `never` (past the top); verified on every value."""
-    switches = [values[1:][dec[1:, c] != dec[:-1, c]].tolist() for c in range(mm.mh)]
-    rows = [([int(values[0])] if dec[0, c] else []) + switches[c] for c in range(mm.mh)]
-    k = max(1, max(len(r) for r in rows))
-    t = np.full((mm.mh, k), never, dtype=np.int64)
-    for c, r in enumerate(rows):
-        t[c, : len(r)] = r
-    if not np.array_equal(threshold_bits(values[:, None], t).astype(bool), dec):
-        raise mm.fail("interval thresholds do not reproduce the decision table (internal error)")
-    return t
+    try:
+        return interval_rows(values, dec, never)
+    except ValueError as e:
+        raise mm.fail(str(e)) from None
 
 
 def integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -123,8 +118,7 @@ def tabulated_integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[n
         if z.shape != dec[i:i + 4096].shape or not np.all(np.isfinite(z)):
             raise mm.fail("the steps after it are not a finite per-channel function of the accumulator")
         dec[i:i + 4096] = z >= 0
-    rising = np.all(dec[1:] >= dec[:-1], axis=0)
-    falling = np.all(dec[1:] <= dec[:-1], axis=0)
+    rising, falling = directions(dec)
     if not np.all(rising | falling):
         return mm.weights.copy(), interval_thresholds(mm, acc, dec, never=hi + 1)
     flip = falling & ~rising
@@ -153,10 +147,8 @@ def level_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant) -> tuple[
         z = apply_steps(steps, pre[:, None] * mm.scale[None, :], np.float64)
     if z.shape != (values.size, mm.mh) or not np.all(np.isfinite(z)):
         raise mm.fail("the steps before its quantizer are not a finite per-channel function")
-    rnd = {"ROUND": np.round, "FLOOR": np.floor, "CEIL": np.ceil, "ROUND_TO_ZERO": np.trunc}[q.rounding]
-    lv = np.clip(rnd(z / q.scale), q.qmin, q.qmax).astype(np.int64)
-    rising = np.all(lv[1:] >= lv[:-1], axis=0)
-    falling = np.all(lv[1:] <= lv[:-1], axis=0)
+    lv = q.quantize(z)
+    rising, falling = directions(lv)
     if not np.all(rising | falling):
         bad = int(np.argwhere(~(rising | falling))[0][0])
         raise mm.fail(f"the quantized activation of channel {bad} is not monotone in the accumulator")
@@ -164,15 +156,10 @@ def level_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant) -> tuple[
     # the accumulator values are symmetric (p -> MW - p, acc -> -acc): negating a channel's
     # weights reads its table backwards
     lv = np.where(flip[None, :], lv[::-1], lv)
-    k = q.qmax - q.qmin
-    never = values[-1] + 1
-    t = np.full((mm.mh, k), never, dtype=np.int64)
-    for j in range(1, k + 1):
-        reached = lv >= q.qmin + j
-        t[:, j - 1] = np.where(reached.any(axis=0), values[reached.argmax(axis=0)], never)
-    got = q.qmin + (values[:, None, None] >= t[None, :, :]).sum(axis=-1)
-    if not np.array_equal(got, lv):
-        raise mm.fail("level thresholds do not reproduce the quantized activation (internal error)")
+    try:
+        t = level_rows(values, lv, q.qmin, q.qmax - q.qmin, never=values[-1] + 1)
+    except ValueError as e:
+        raise mm.fail(str(e)) from None
     weights = mm.weights.copy()
     weights[flip] ^= 1
     return weights, t, q.qmin
