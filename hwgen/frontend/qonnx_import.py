@@ -11,6 +11,7 @@ fixed-point path (shortcut_path.py). Anything else is refused naming the ONNX no
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -293,7 +294,7 @@ class _Walker(ShortcutPath):
         pads = [int(p) for p in attr(n, "pads", [0, 0, 0, 0])] if auto == "NOTSET" else [0, 0, 0, 0]
         if len(pads) != 4:
             raise UnsupportedError(n.name, f"pads {pads}: expected 4 values for a 2-D window")
-        bad = Window(geom.h, geom.w, geom.c, geom.k, geom.stride, tuple(pads)).check()
+        bad = dataclasses.replace(geom, pads=tuple(pads)).check()
         if bad:
             raise UnsupportedError(n.name, bad)
         return pads

@@ -36,7 +36,7 @@ class BinaryMatMul(BinaryMatrixShape, Node):
         """Integer dot products with the +-1 weights, (..., MH): 2*popcount(XNOR) - MW for
         bits, an add/subtract sum for integers."""
         if self.window:  # pad positions count 0: the true zero-padded convolution
-            return self.true_dot(x, self.weights)[0]
+            return self.true_dot(x, self.weights)
         lead = x.shape[:-1]
         x = x.reshape(-1, self.mw)
         if self.in_bits == 1:

@@ -35,10 +35,10 @@ class BinaryMatrixShape:
         w = getattr(self, "window", None)
         return Window.from_dict(w) if w else None
 
-    def true_dot(self, x: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(dot products, elements counted) of bipolar vectors x (..., MW) with `weights`,
-        pad positions counting 0 (the true zero-padded convolution, not the hardware's pad
-        bits). x's leading axes end in the output pixels of one frame."""
+    def true_dot(self, x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Dot products (..., MH) of bipolar vectors x (..., MW) with `weights`, pad positions
+        counting 0 (the true zero-padded convolution, not the hardware's pad bits). x's
+        leading axes end in the output pixels of one frame."""
         win = self.pad_window
         lead = x.shape[:-1]
         xb = x.reshape(-1, win.oh * win.ow, self.mw)
@@ -46,5 +46,4 @@ class BinaryMatrixShape:
         xs = np.where(mask[None], 2.0 * xb - 1.0, 0.0)  # +-1 inside, 0 on pads
         ws = 2.0 * weights - 1.0
         d = np.rint(xs @ ws.T).astype(np.int64)  # float64 sums of +-1 are exact (BLAS-fast)
-        n = np.broadcast_to(mask.sum(axis=1)[None, :, None], d.shape)
-        return d.reshape(lead + (self.mh,)), n.reshape(lead + (self.mh,))
+        return d.reshape(lead + (self.mh,))

@@ -191,7 +191,7 @@ class XnorMVU(BinaryMatrixShape, Node):
             raise self.fail(f"expects {self.mw} input elements per vector, got shape {x.shape[1:]}")
         lead = x.shape[:-1]
         if self.window:  # the true zero-padded dot product, pad positions counting 0
-            d = self.true_dot(x, self.weights)[0].reshape(-1, self.mh)
+            d = self.true_dot(x, self.weights).reshape(-1, self.mh)
             if self.levels:
                 out = self.out_offset + (d[:, :, None] >= self.dot_thresholds[None, :, :]).sum(axis=-1)
             else:

@@ -50,10 +50,6 @@ class Window:
     def ow(self) -> int:
         return (self.w + self.pads[1] + self.pads[3] - self.k) // self.stride + 1
 
-    @property
-    def padded(self) -> bool:
-        return any(self.pads)
-
     def _spans(self, n_out: int, size: int, before: int) -> list[tuple[int, int]]:
         """For each output row (or column), the kernel offsets [lo, hi) inside the image."""
         out = []
