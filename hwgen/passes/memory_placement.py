@@ -26,46 +26,47 @@ LUT_PRESSURE = 0.25
 
 
 def place_weight_memories(graph: Graph, board: dict) -> Graph:
-    """Set `weight_style` on every MVU of a folded graph for `board` (boards/*.yaml)."""
+    """Set `weight_style` on every MVU and `buffer_style` on every sliding window of a folded
+    graph for `board` (boards/*.yaml)."""
     from hwgen.estimate import estimate_graph
     from hwgen.estimate.features import mvu_parts, swg_parts
-    from hwgen.estimate.memory import in_block_ram, lutram_luts, place
+    from hwgen.estimate.memory import in_block_ram, place
     family = board["family"]
-    mvus = [n for n in graph.hw_nodes() if isinstance(n, XnorMVU)]
-    for n in mvus:
-        n.weight_style = n.ram_style
-        # without LUT RAM (iCE40, ECP5) a memory input buffer is registers and multiplexers or
-        # a scarce EBR: keep the rotating register there
-        n.input_style = "auto" if family in ("zynq7", "zynquplus") else "registers"
-    auto = [n for n in mvus if n.ram_style == "auto"]
-    for n in auto:  # Yosys' own choice first
-        n.weight_style = "block" if in_block_ram(_weights(mvu_parts(n)), family) else "lut"
+    amd = family in ("zynq7", "zynquplus")
+    logic = []  # (node, memory) that Yosys alone would keep in logic: candidates for block RAM
+    for n in graph.hw_nodes():
+        if isinstance(n, XnorMVU):
+            # without LUT RAM (iCE40, ECP5) a memory input buffer is registers and multiplexers
+            # or a scarce EBR: keep the rotating register there
+            n.input_style = "auto" if amd else "registers"
+            n.weight_style = n.ram_style
+            if n.ram_style == "auto":  # Yosys' own choice first
+                mem = _memory(mvu_parts(n), "weights")
+                n.weight_style = "block" if in_block_ram(mem, family) else "lut"
+                if n.weight_style == "lut" and mem.depth > 1:  # one word is constants in the logic
+                    logic.append((n, mem))
+        elif isinstance(n, SlidingWindow):
+            n.buffer_style = "auto"
+            mem = _memory(swg_parts(n), "lines")
+            if amd and not in_block_ram(mem, family):  # line buffers Yosys would put in LUT RAM
+                logic.append((n, mem))
     budget = board.get("bram18", board.get("ebr"))
     if budget is None:
         return graph
     est = estimate_graph(graph, family).total
     if board.get("luts") and est["lut"] < LUT_PRESSURE * board["luts"]:
         return graph  # LUTs are plenty: block RAM is not spent to save them
-    used = est["bram"]
     options = []
-    if family in ("zynq7", "zynquplus"):  # line buffers Yosys would put in LUT RAM
-        for n in graph.hw_nodes():
-            if isinstance(n, SlidingWindow):
-                n.buffer_style = "auto"
-                mem = _ring(swg_parts(n))
-                if not in_block_ram(mem, family):
-                    blocks = place(mem, family, style="block")["bram"]
-                    if blocks and lutram_luts(mem) / blocks >= MIN_LUTS_PER_BLOCK:
-                        options.append((lutram_luts(mem) / blocks, blocks, n))
-    for n in auto:
-        mem = _weights(mvu_parts(n))
-        if n.weight_style == "lut" and mem.depth > 1:  # one word is constants, folded into the logic
-            blocks = place(mem, family, style="block")["bram"]
-            # the ROM's LUTs as counted (one per output bit per 2^k words), not as calibrated:
-            # the fit prices ROMs low because constant ones fold into the popcount logic
-            luts = place(mem, family, style="lut")["lut"]
-            if blocks and luts / blocks >= MIN_LUTS_PER_BLOCK:
-                options.append((luts / blocks, blocks, n))
+    for n, mem in logic:
+        blocks = place(mem, family, style="block")["bram"]
+        # a ROM's LUTs as counted (one per output bit per 2^k words), not as calibrated: the
+        # fit prices ROMs low because constant ones fold into the popcount logic; a RAM's as
+        # Yosys maps it into LUT RAM
+        in_logic = place(mem, family, style="lut")
+        luts = in_logic["lut"] if mem.rom else in_logic["ram_lut"]
+        if blocks and luts / blocks >= MIN_LUTS_PER_BLOCK:
+            options.append((luts / blocks, blocks, n))
+    used = est["bram"]
     for _gain, blocks, n in sorted(options, key=lambda o: -o[0]):
         if used + blocks <= budget:
             if isinstance(n, SlidingWindow):
@@ -76,9 +77,5 @@ def place_weight_memories(graph: Graph, board: dict) -> Graph:
     return graph
 
 
-def _ring(parts):
-    return next(m for m in parts.memories if m.role == "lines")
-
-
-def _weights(parts):
-    return next(m for m in parts.memories if m.role == "weights")
+def _memory(parts, role: str):
+    return next(m for m in parts.memories if m.role == role)
