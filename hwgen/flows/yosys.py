@@ -40,16 +40,37 @@ def relative_paths(paths: list[str], work: Path) -> str:
 
 
 def synth_script(build: Path, family: str, work: Path) -> str:
-    """The Yosys script, run in `work`: read the kernels and the top (elaboration deferred, so
-    each kernel is built with the top's parameters and ROM files), synthesize, write statistics
-    as JSON."""
+    """The Yosys script for a build's whole accelerator, run in `work`."""
+    return script_for(rtl_sources(Path(build).resolve() / "rtl"), TOP_NAME, family, work)
+
+
+def script_for(sources: list[str], top: str, family: str, work: Path) -> str:
+    """A Yosys script run in `work`: read `sources` (elaboration deferred, so each kernel is
+    built with its instance's parameters and ROM files), synthesize `top`, write statistics as
+    JSON."""
     if family not in SYNTH_COMMANDS:
         raise HwgenError(f"Yosys: no synthesis command for device family '{family}'")
-    sources = relative_paths(rtl_sources(Path(build).resolve() / "rtl"), work)
-    return (f"read_verilog -defer {sources}\n"
-            f"hierarchy -top {TOP_NAME}\n"
-            f"{SYNTH_COMMANDS[family]} -top {TOP_NAME} -flatten\n"
+    return (f"read_verilog -defer {relative_paths(sources, work)}\n"
+            f"hierarchy -top {top}\n"
+            f"{SYNTH_COMMANDS[family]} -top {top} -flatten\n"
             "tee -q -o stat.json stat -json\n")
+
+
+def yosys_exe() -> str:
+    """The yosys executable, or one clear error."""
+    exe = shutil.which("yosys")
+    if exe is None:
+        raise HwgenError("yosys not found: apt-get install yosys (the Makefile does, as root)")
+    return exe
+
+
+def synthesize(exe: str, script: str, work: Path) -> dict[str, int]:
+    """Run `script` in `work` (as synth.ys, its log in yosys.log); the design's cells by type."""
+    (work / "synth.ys").write_text(script)
+    run_logged(exe, "synth.ys", work)
+    if not (work / "stat.json").is_file():
+        raise tool_failed("yosys", 0, work / "yosys.log")
+    return json.loads((work / "stat.json").read_text())["design"]["num_cells_by_type"]
 
 
 # LUTs inside each AMD LUT-RAM cell (a RAM32M is four LUT6 of a SLICEM, ...)
@@ -104,9 +125,7 @@ def log_warnings(log: Path) -> int:
 def run_yosys(build: Path, board: str) -> dict:
     """Synthesize a compiled build for `board`'s family; returns cells, a resource summary and
     the seconds Yosys took. Results land in build/synth/<board>/."""
-    exe = shutil.which("yosys")
-    if exe is None:
-        raise HwgenError("yosys not found: apt-get install yosys (the Makefile does, as root)")
+    exe = yosys_exe()
     b = load_board(board)
     build = Path(build).resolve()
     if not (build / "rtl" / f"{TOP_NAME}.v").is_file():
@@ -115,13 +134,10 @@ def run_yosys(build: Path, board: str) -> dict:
     check_build(build, ("graph", "rtl"))
     work = build / "synth" / board
     work.mkdir(parents=True, exist_ok=True)
-    (work / "synth.ys").write_text(synth_script(build, b["family"], work))
+    script = synth_script(build, b["family"], work)
     t0 = time.perf_counter()
-    run_logged(exe, "synth.ys", work)
+    cells = synthesize(exe, script, work)
     seconds = time.perf_counter() - t0
-    if not (work / "stat.json").is_file():
-        raise tool_failed("yosys", 0, work / "yosys.log")
-    cells = json.loads((work / "stat.json").read_text())["design"]["num_cells_by_type"]
     result = {"board": board, "family": b["family"], "cells": cells, "summary": summarize(cells),
               "seconds": seconds, "log": str(work / "yosys.log"), "warnings": log_warnings(work / "yosys.log")}
     (work / "utilization.json").write_text(json.dumps(result, indent=1))

@@ -11,15 +11,13 @@ them). Runs go two at a time.
 from __future__ import annotations
 
 import json
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hwgen.backends.rtl.codegen import RTL_LIBRARY, rtl_instances
 from hwgen.backends.templates import render
-from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
-from hwgen.flows.yosys import SYNTH_COMMANDS, relative_paths, run_logged, summarize, tool_failed
+from hwgen.flows.yosys import script_for, summarize, synthesize, yosys_exe
 
 
 def layer_wrapper(inst: dict) -> str:
@@ -31,12 +29,8 @@ def synth_layers(build: Path, board: str, progress=lambda s: None, workers: int 
     """Synthesize every layer of a compiled build alone for `board`'s family; returns one
     row per layer (name, kind, Yosys summary) and writes layers.json beside them."""
     from hwgen.ir import Graph
-    exe = shutil.which("yosys")
-    if exe is None:
-        raise HwgenError("yosys not found: apt-get install yosys (the Makefile does, as root)")
+    exe = yosys_exe()
     family = load_board(board)["family"]
-    if family not in SYNTH_COMMANDS:
-        raise HwgenError(f"Yosys: no synthesis command for device family '{family}'")
     build = Path(build).resolve()
     g = Graph.load_build(build, ("rtl",))
     root = build / "synth" / board / "layers"
@@ -46,14 +40,7 @@ def synth_layers(build: Path, board: str, progress=lambda s: None, workers: int 
         work = root / inst["id"]
         work.mkdir(parents=True, exist_ok=True)
         (work / "layer_top.v").write_text(layer_wrapper(inst))
-        sources = relative_paths(kernels + [str(work / "layer_top.v")], work)
-        (work / "synth.ys").write_text(f"read_verilog -defer {sources}\nhierarchy -top layer_top\n"
-                                       f"{SYNTH_COMMANDS[family]} -top layer_top -flatten\n"
-                                       "tee -q -o stat.json stat -json\n")
-        run_logged(exe, "synth.ys", work)
-        if not (work / "stat.json").is_file():
-            raise tool_failed("yosys", 0, work / "yosys.log")
-        cells = json.loads((work / "stat.json").read_text())["design"]["num_cells_by_type"]
+        cells = synthesize(exe, script_for(kernels + [str(work / "layer_top.v")], "layer_top", family, work), work)
         progress(f"Yosys: layer {inst['name']}")
         return {"name": inst["name"], "kind": inst["kind"], "summary": summarize(cells)}
 
