@@ -87,7 +87,7 @@ def mvu_parts(n: XnorMVU) -> Parts:
         p.memories.append(Memory("thresholds", nf * n.n_classes, pe * n.n_thr * thr_w, rom=True))
     if n.n_classes > 1:  # a padded convolution: output pixel counters, the set's offset tables
         win = n.pad_window
-        taw = clog2(nf * n.n_classes)
+        taw = n.class_base_bits
         p.regs(state=clog2(win.oh) + clog2(win.ow))
         p.add(counters=clog2(win.oh) + clog2(win.ow), class_address=2 * taw)
         p.memories += [Memory("row_base", win.oh, taw, rom=True), Memory("col_base", win.ow, taw, rom=True)]

@@ -144,6 +144,11 @@ class XnorMVU(BinaryMatrixShape, Node):
         """Threshold sets: one per border class of a padded convolution, else 1."""
         return self.thresholds.shape[0] if self.has_thresholds and self.thresholds.ndim == 3 else 1
 
+    @property
+    def class_base_bits(self) -> int:
+        """Width of a threshold ROM word address (rtl/hwgen_mvu.v's TAW, $clog2 of NF x classes)."""
+        return max(1, (self.nf * self.n_classes - 1).bit_length())
+
     def class_bases(self) -> tuple[list[int], list[int]]:
         """Threshold ROM word offsets of a padded layer's output rows and columns: the word of
         output pixel (oy, ox) and PE group nf is rows[oy] + cols[ox] + nf."""

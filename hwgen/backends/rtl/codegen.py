@@ -49,9 +49,8 @@ def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
               ("WEIGHT_FILE", f'"{wfile}"'), ("THR_FILE", f'"{tfile}"' if n.has_thresholds else '""')]
     if n.n_classes > 1:  # a padded convolution: its border classes' threshold sets
         rows, cols = n.class_bases()
-        taw = max(1, (n.n_classes * n.nf - 1).bit_length())
         rfile, cfile = f"{lid}_row_base.mem", f"{lid}_col_base.mem"
-        files[rfile], files[cfile] = _hex_lines(rows, taw), _hex_lines(cols, taw)
+        files[rfile], files[cfile] = _hex_lines(rows, n.class_base_bits), _hex_lines(cols, n.class_base_bits)
         win = n.pad_window
         params += [("N_CLS", n.n_classes), ("OH", win.oh), ("OW", win.ow),
                    ("ROW_BASE_FILE", f'"{rfile}"'), ("COL_BASE_FILE", f'"{cfile}"')]
