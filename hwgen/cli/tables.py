@@ -35,12 +35,11 @@ def print_fit(con, report: dict) -> None:
 def layer_synth_table(rows: list[dict], est_layers: list[dict]):
     """Per-layer Yosys figures (each layer synthesized alone) beside the estimate."""
     from rich.table import Table
-    est = {x["name"]: x for x in est_layers}
+
+    from hwgen.report.tables import LAYER_SYNTH_COLUMNS, layer_synth_rows
     t = Table(title="per layer: Yosys (each layer alone, without its FIFO) and the estimate")
-    for c in ("layer", "kind", "Yosys Slice LUT", "est LUT", "Yosys FF", "est FF", "Yosys BRAM", "est BRAM"):
+    for c in LAYER_SYNTH_COLUMNS:
         t.add_column(c, justify="left" if c in ("layer", "kind") else "right")
-    for r in rows:
-        s, e = r["summary"], est.get(r["name"], {})
-        t.add_row(r["name"], r["kind"], str(s["lut"] + s.get("lut_mem", 0)), str(e.get("lut", "")), str(s["ff"]),
-                  str(e.get("ff", "")), str(s["bram"]), str(e.get("bram", "")))
+    for row in layer_synth_rows(rows, {x["name"]: x for x in est_layers}):
+        t.add_row(*map(str, row))
     return t

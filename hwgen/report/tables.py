@@ -65,11 +65,8 @@ def tables(report: dict, build: Path, checks: list[dict], bits: list[dict]) -> l
         out.append(("Yosys synthesis (whole design)",
                     ["board", "family", "LUT", "FF", "LUTRAM", "BRAM/EBR", "DSP", "warnings", "s"], syn))
     for f in sorted((build / "synth").glob("*/layers/layers.json")):  # `hwgen synth --per-layer`
-        per = [[r["name"], r["kind"], r["summary"]["lut"] + r["summary"].get("lut_mem", 0),
-                est.get(r["name"], {}).get("lut", ""), r["summary"]["ff"], est.get(r["name"], {}).get("ff", ""),
-                r["summary"]["bram"], est.get(r["name"], {}).get("bram", "")] for r in json.loads(f.read_text())]
         out.append((f"Yosys per layer on {f.parent.parent.name} (each layer alone; the estimate includes its FIFO)",
-                    ["layer", "kind", "Slice LUT", "est LUT", "FF", "est FF", "BRAM", "est BRAM"], per))
+                    LAYER_SYNTH_COLUMNS, layer_synth_rows(json.loads(f.read_text()), est)))
     bit = []
     for r in bits:
         lc = r["utilization"].get("ICESTORM_LC", {})
@@ -80,3 +77,19 @@ def tables(report: dict, build: Path, checks: list[dict], bits: list[dict]) -> l
         out.append(("Bitstream (nextpnr-ice40 + icepack)",
                     ["board", "part", "fmax MHz", "target MHz", "frames/s at fmax", "logic cells", "bytes"], bit))
     return out
+
+
+#: the columns of `layer_synth_rows`
+LAYER_SYNTH_COLUMNS = ["layer", "kind", "Slice LUT", "est LUT", "FF", "est FF", "BRAM", "est BRAM"]
+
+
+def layer_synth_rows(layers: list[dict], est: dict[str, dict]) -> list[list]:
+    """Rows of `hwgen synth --per-layer`'s figures (flows.yosys_layers) beside the estimate's
+    layers (by name; blank where there is none)."""
+    from hwgen.flows.yosys import slice_luts
+    rows = []
+    for r in layers:
+        s, e = r["summary"], est.get(r["name"], {})
+        rows.append([r["name"], r["kind"], slice_luts(s), e.get("lut", ""), s["ff"], e.get("ff", ""),
+                     s["bram"], e.get("bram", "")])
+    return rows
