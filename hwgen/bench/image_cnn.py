@@ -2,7 +2,7 @@
 three 3x3 convolutions (16 channels, optional zero padding) each followed by a 2x2 max-pool,
 an FC layer to 10 classes, on 8-bit single-channel images (128x128 by default: about 36 kbit
 of weights). `make bench` reports its block RAM under Yosys and its simulated rate against the
-bound; `tests/e2e/test_image_cnn.py` asserts them.
+bound; the slow test `tests/e2e/test_padding.py::test_128x128_cnn_block_ram_and_rate` asserts them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ class ImageCNN(nn.Module):
     def __init__(self, size: int = 128, channels: int = 16, classes: int = 10, pad: int = 0):
         super().__init__()
         from hwgen.train.models import binary_act, binary_conv, binary_linear, input_quant_8bit
-        self.size = size
         self.input_quant = input_quant_8bit()
         layers: list[nn.Module] = []
         c, s = 1, size
@@ -54,7 +53,8 @@ def measure(out: Path, size: int = 128, pad: int = 0, pe: int = 4, simd: int = 8
         syn = build.synth(board, pnr=False)["yosys"]["summary"]
     progress(f"{size}x{size} CNN: Verilator, {frames} frames")
     check = build.simulate(frames=frames)
-    windows = [n for n in build.graph.hw_nodes() if type(n).__name__ == "SlidingWindow"]
+    from hwgen.ops import SlidingWindow
+    windows = [n for n in build.graph.hw_nodes() if isinstance(n, SlidingWindow)]
     return {"size": size, "pad": pad, "pe": pe, "simd": simd, "bram18": syn["bram"], "lut": syn["lut"],
             "lut_mem": syn.get("lut_mem", 0), "est_bram18": build.estimate["total"]["bram"],
             "window_bits": sum(n.buffer_pixels * n.pixel_bits for n in windows),
