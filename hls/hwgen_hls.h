@@ -61,10 +61,11 @@ HWGEN_PRAGMA(HLS UNROLL)
     }
 }
 
-// Binary-weight matrix-vector unit (rtl/hwgen_mvu.v): `vectors` vectors of MW elements (EW
-// bits each; EW = 1: bipolar) in beats of IN_W bits; per vector NF = ceil(MH/PE) beats of PE
-// lanes: thresholded bits (USE_THR) or accumulators of LANE_W bits. Weights: word nf*SF + sf
-// holds PE x SIMD bits; thresholds: word nf holds PE values of THR_W bits (bipolar: counts
+// Matrix-vector unit (rtl/hwgen_mvu.v): `vectors` vectors of MW elements (EW bits each;
+// EW = 1: bipolar) in beats of IN_W bits; per vector NF = ceil(MH/PE) beats of PE lanes:
+// thresholded bits (USE_THR) or accumulators of LANE_W bits. Weights: word nf*SF + sf holds
+// PE x SIMD weights of WB bits (WB = 1: bipolar; else two's complement; bits times bits is an
+// XNOR-popcount, anything else a sum of products); thresholds: word nf holds PE values of THR_W bits (bipolar: counts
 // of matches, pad lanes included; integer: signed accumulator values). N_THR > 1: each lane
 // has N_THR sorted thresholds (lane p's k-th at value index p*N_THR + k) and its bit is the
 // parity of how many the accumulator reaches. LEVELS: the lane is LEVEL_OFF plus how many it
@@ -72,16 +73,18 @@ HWGEN_PRAGMA(HLS UNROLL)
 // N_CLS > 1 (a zero-padded convolution of OH x OW output pixels a frame): N_CLS threshold
 // sets, one per border class; pixel (oy, ox) uses the set at word bases[oy] + bases[OH + ox].
 template <unsigned ID, unsigned MW, unsigned MH, unsigned PE, unsigned SIMD, unsigned EW, bool IN_SIGNED,
-          bool USE_THR, unsigned N_THR, bool LEVELS, int LEVEL_OFF, unsigned CNT_W, unsigned THR_W, unsigned LANE_W,
+          unsigned WB, bool USE_THR, unsigned N_THR, bool LEVELS, int LEVEL_OFF, unsigned CNT_W, unsigned THR_W, unsigned LANE_W,
           unsigned IN_W, unsigned N_CLS, unsigned OH, unsigned OW, unsigned BASE_W>
 void mvu(hls::stream<ap_uint<IN_W> >& in, hls::stream<ap_uint<PE * LANE_W> >& out,
-         const ap_uint<PE * SIMD> weights[], const ap_uint<PE * N_THR * THR_W> thresholds[],
+         const ap_uint<PE * SIMD * WB> weights[], const ap_uint<PE * N_THR * THR_W> thresholds[],
          const ap_uint<BASE_W> bases[], unsigned vectors) {
     constexpr unsigned SF = (MW + SIMD - 1) / SIMD;
     constexpr unsigned NF = (MH + PE - 1) / PE;
     constexpr unsigned IN_BEATS = (MW * EW + IN_W - 1) / IN_W;
     constexpr unsigned PAD = SF * SIMD - MW;
     constexpr unsigned XW = SIMD * EW;
+    constexpr unsigned WW = PE * SIMD * WB;
+    constexpr bool XNOR = EW == 1 && WB == 1;
     typedef ap_int<CNT_W + 2> acc_t;
     ap_uint<XW> buf[SF];
     for (unsigned v = 0; v < vectors; v++) {
@@ -105,18 +108,19 @@ HWGEN_PRAGMA(HLS ARRAY_PARTITION variable=acc complete)
 HWGEN_PRAGMA(HLS PIPELINE II=1)
                 HWGEN_TRIP(ID);
                 const ap_uint<XW> x = buf[sf];
-                const ap_uint<PE * SIMD> w = weights[nf * SF + sf];
+                const ap_uint<WW> w = weights[nf * SF + sf];
                 for (unsigned p = 0; p < PE; p++) {
 HWGEN_PRAGMA(HLS UNROLL)
                     long long part = 0;
                     for (unsigned l = 0; l < SIMD; l++) {
 HWGEN_PRAGMA(HLS UNROLL)
-                        const bool wb = w[p * SIMD + l];
-                        if (EW == 1) {
-                            part += (x[l] == wb) ? 1 : 0;  // XNOR: pad lanes (0, 0) match
+                        if (XNOR) {
+                            part += (x[l] == w[p * SIMD + l]) ? 1 : 0;  // pad lanes (0, 0) match
                         } else {
-                            const long long e = element<EW, IN_SIGNED, XW>(x, l);
-                            part += wb ? e : -e;
+                            const long long e = EW == 1 ? (x[l] ? 1 : -1) : element<EW, IN_SIGNED, XW>(x, l);
+                            const long long wv = WB == 1 ? (w[p * SIMD + l] ? 1 : -1)
+                                                         : element<WB, true, WW>(w, p * SIMD + l);
+                            part += e * wv;
                         }
                     }
                     acc[p] += part;
@@ -131,7 +135,7 @@ HWGEN_PRAGMA(HLS UNROLL)
                     long long reached = 0;
                     for (unsigned k = 0; k < N_THR; k++) {
 HWGEN_PRAGMA(HLS UNROLL)
-                        reached += a >= lane<THR_W, (EW > 1), PE * N_THR * THR_W>(t, p * N_THR + k);
+                        reached += a >= lane<THR_W, !XNOR, PE * N_THR * THR_W>(t, p * N_THR + k);
                     }
                     if (LEVELS) {
                         set_lane<LANE_W, PE * LANE_W>(o, p, LEVEL_OFF + reached);
@@ -139,7 +143,7 @@ HWGEN_PRAGMA(HLS UNROLL)
                         o[p] = reached & 1;
                     }
                 } else {
-                    set_lane<LANE_W, PE * LANE_W>(o, p, EW == 1 ? 2 * a - (long long)(MW + 2 * PAD) : a);
+                    set_lane<LANE_W, PE * LANE_W>(o, p, XNOR ? 2 * a - (long long)(MW + 2 * PAD) : a);
                 }
             }
             out.write(o);
@@ -202,7 +206,7 @@ HWGEN_PRAGMA(HLS UNROLL)
 template <unsigned ID, unsigned MW, unsigned PE, unsigned SIMD, unsigned IN_EW, unsigned OUT_EW, unsigned LEVEL_W,
           unsigned N_THR, int LEVEL_OFF, unsigned CNT_W, unsigned THR_W>
 void residual(hls::stream<ap_uint<PE * IN_EW> >& in, hls::stream<ap_uint<PE * OUT_EW> >& out,
-              const ap_uint<PE * SIMD> weights[], const ap_uint<PE * N_THR * THR_W> thresholds[], unsigned vectors) {
+              const ap_uint<PE * SIMD * WB> weights[], const ap_uint<PE * N_THR * THR_W> thresholds[], unsigned vectors) {
 HWGEN_PRAGMA(HLS DATAFLOW)
     constexpr unsigned NF = (MW + PE - 1) / PE;
     hls::stream<ap_uint<PE> > bits("bits");
@@ -211,7 +215,7 @@ HWGEN_PRAGMA(HLS DATAFLOW)
 HWGEN_PRAGMA(HLS STREAM variable=shortcut depth=2*NF+4)
     residual_fork<PE, IN_EW, NF>(in, bits, shortcut, vectors);
     static const ap_uint<1> no_bases[1] = {0};
-    mvu<ID, MW, MW, PE, SIMD, 1, false, true, N_THR, true, LEVEL_OFF, CNT_W, THR_W, LEVEL_W, PE, 1, 1, 1, 1>(
+    mvu<ID, MW, MW, PE, SIMD, 1, false, 1, true, N_THR, true, LEVEL_OFF, CNT_W, THR_W, LEVEL_W, PE, 1, 1, 1, 1>(
         bits, q, weights, thresholds, no_bases, vectors);
     residual_add<PE, IN_EW, LEVEL_W, OUT_EW, NF>(shortcut, q, out, vectors);
 }
@@ -275,15 +279,25 @@ HWGEN_PRAGMA(HLS UNROLL)
     }
 }
 
-// OR of every KK consecutive C-bit beats (rtl/hwgen_window_or.v): the max-pool of bipolar data.
-template <unsigned ID, unsigned C, unsigned KK>
-void window_or(hls::stream<ap_uint<C> >& in, hls::stream<ap_uint<C> >& out, unsigned windows) {
+// Channelwise max of every KK consecutive beats of C channels of EW bits (rtl/hwgen_window_max.v):
+// the max-pool. EW = 1: bipolar bits, whose max is the OR; else SIGNED or unsigned integers.
+template <unsigned ID, unsigned C, unsigned KK, unsigned EW, bool SIGNED>
+void window_max(hls::stream<ap_uint<C * EW> >& in, hls::stream<ap_uint<C * EW> >& out, unsigned windows) {
     for (unsigned w = 0; w < windows; w++) {
-        ap_uint<C> acc = 0;
+        ap_uint<C * EW> acc = 0;
         for (unsigned k = 0; k < KK; k++) {
 HWGEN_PRAGMA(HLS PIPELINE II=1)
             HWGEN_TRIP(ID);
-            acc |= in.read();
+            const ap_uint<C * EW> x = in.read();
+            if (EW == 1) {
+                acc |= x;
+            } else {
+                for (unsigned c = 0; c < C; c++) {
+HWGEN_PRAGMA(HLS UNROLL)
+                    const long long v = element<EW, SIGNED, C * EW>(x, c);
+                    if (k == 0 || v > element<EW, SIGNED, C * EW>(acc, c)) set_lane<EW, C * EW>(acc, c, v);
+                }
+            }
         }
         out.write(acc);
     }

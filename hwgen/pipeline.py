@@ -193,7 +193,7 @@ def _check_writable(out: Path) -> None:
 
 def layer_table(g: Graph) -> list[dict]:
     """One row per hardware node: kind, sizes, folding, output type and cycles per frame."""
-    from hwgen.ops import SlidingWindow, WindowOr, XnorMVU
+    from hwgen.ops import SlidingWindow, WindowMax, XnorMVU
     rows = []
     for n in g.hw_nodes():
         if isinstance(n, XnorMVU):
@@ -203,9 +203,11 @@ def layer_table(g: Graph) -> list[dict]:
         elif isinstance(n, SlidingWindow):
             rows.append({"layer": n.name, "kind": f"window {n.k}x{n.k}/{n.stride}",
                          "shape": f"{n.h}x{n.w}x{n.c}", "pe": "", "simd": "", "out": "", "cycles": n.cycles})
-        elif isinstance(n, WindowOr):
-            rows.append({"layer": n.name, "kind": "max-pool OR", "shape": f"{n.c}", "pe": "", "simd": "",
-                         "out": "bipolar", "cycles": n.cycles})
+        elif isinstance(n, WindowMax):
+            rows.append({"layer": n.name, "kind": "max-pool" + (" OR" if n.elem_bits == 1 else ""),
+                         "shape": f"{n.c}", "pe": "", "simd": "",
+                         "out": "bipolar" if n.elem_bits == 1 else f"{'int' if n.signed else 'uint'}{n.elem_bits}",
+                         "cycles": n.cycles})
     return rows
 
 

@@ -1,12 +1,13 @@
-// hwgen_mvu: streaming binary-weight matrix-vector unit with PE/SIMD folding.
+// hwgen_mvu: streaming matrix-vector unit (binary or WBITS-bit weights) with PE/SIMD folding.
 //
 // Takes an MW-element vector as IN_BEATS beats of IN_W bits (element i of the vector is bits
 // [i*IN_BITS, (i+1)*IN_BITS) of the concatenated beats), and emits NF = ceil(MH/PE) beats of
 // PE lanes. With IN_BITS = 1 the elements are bipolar and the unit is an XNOR-popcount:
 //   USE_THR = 1: lane p = (popcount(XNOR(x, w_c)) >= T_c), one bit, c = nf*PE + p;
 //   USE_THR = 0: lane p = 2*popcount(XNOR(x, w_c)) - MW, signed OUT_LANE_W bits.
-// With IN_BITS > 1 the elements are integers (IN_SIGNED: two's complement), each added or
-// subtracted as its weight bit is 1 (+1) or 0 (-1) into a signed ACC_W-bit accumulator acc:
+// With IN_BITS > 1 (integer elements, IN_SIGNED: two's complement) or WBITS > 1 (two's
+// complement weights) the unit sums the products x_i * w_ci (rtl/hwgen_lane_dot.v; a bipolar
+// operand counts +1/-1) into a signed CNT_W-bit accumulator acc:
 //   USE_THR = 1: lane p = (acc_c >= T_c), T_c signed;  USE_THR = 0: lane p = acc_c.
 // N_THR > 1 (interval thresholds, a decision that switches more than once): lane p is the
 // parity of how many of its N_THR sorted thresholds the count reaches.
@@ -22,8 +23,8 @@
 // instead of a rotating register, which costs a LUT and two flip-flops per input bit.
 // The read buffer holds SF*SIMD elements, zero-padded past MW; the weight ROM is zero-padded
 // too. Bipolar: the PAD = SF*SIMD - MW pad lanes always match, so the generator adds PAD to
-// the stored thresholds and the output offset subtracts it. Integer: a zero element adds
-// nothing. Either way no lane masking is needed.
+// the stored thresholds and the output offset subtracts it. Otherwise a zero element or a
+// zero weight adds nothing. Either way no lane masking is needed.
 `default_nettype none
 
 module hwgen_mvu #(
@@ -34,6 +35,7 @@ module hwgen_mvu #(
     parameter integer IN_W = 1,
     parameter integer IN_BITS = 1,     // 1: bipolar elements; > 1: integer elements
     parameter integer IN_SIGNED = 0,   // integer elements are two's complement
+    parameter integer WBITS = 1,       // 1: bipolar weights; > 1: two's complement weights
     parameter integer USE_THR = 1,
     parameter integer N_THR = 1,       // thresholds per output channel (> 1: parity of those reached)
     parameter integer LEVELS = 0,      // 1: output LEVEL_OFF + thresholds reached (OUT_LANE_W bits)
@@ -63,6 +65,8 @@ module hwgen_mvu #(
     localparam integer SF = (MW + SIMD - 1) / SIMD;
     localparam integer NF = (MH + PE - 1) / PE;
     localparam integer EW = IN_BITS;  // bits per element
+    localparam integer XNOR = (EW == 1 && WBITS == 1) ? 1 : 0;  // bits times bits: XNOR-popcount
+    localparam integer WL = PE * SIMD * WBITS;  // a weight ROM word
     localparam integer IN_BEATS = (MW * EW + IN_W - 1) / IN_W;
     localparam integer WB_W = IN_BEATS * IN_W;
     localparam integer RB_W = SF * SIMD * EW;
@@ -211,19 +215,19 @@ module hwgen_mvu #(
     // ---------------------------------------------------------------- stage 1: ROM reads
     reg               v1, first1, last1;
     reg [SIMD*EW-1:0] x1;
-    reg [PE*SIMD-1:0] w1;
+    reg [WL-1:0]      w1;
     // the weight ROM where WEIGHT_STYLE puts it (an attribute cannot take a parameter's value)
     generate
         if (WEIGHT_STYLE == 1) begin : g_wblock
-            (* rom_style = "block" *) reg [PE*SIMD-1:0] wrom [0:DEPTH-1];
+            (* rom_style = "block" *) reg [WL-1:0] wrom [0:DEPTH-1];
             initial $readmemh(WEIGHT_FILE, wrom);
             always @(posedge clk) if (en) w1 <= wrom[addr];
         end else if (WEIGHT_STYLE == 2) begin : g_wlogic
-            (* rom_style = "logic" *) reg [PE*SIMD-1:0] wrom [0:DEPTH-1];
+            (* rom_style = "logic" *) reg [WL-1:0] wrom [0:DEPTH-1];
             initial $readmemh(WEIGHT_FILE, wrom);
             always @(posedge clk) if (en) w1 <= wrom[addr];
         end else begin : g_wauto
-            reg [PE*SIMD-1:0] wrom [0:DEPTH-1];
+            reg [WL-1:0] wrom [0:DEPTH-1];
             initial $readmemh(WEIGHT_FILE, wrom);
             always @(posedge clk) if (en) w1 <= wrom[addr];
         end
@@ -240,21 +244,6 @@ module hwgen_mvu #(
     end
 
     // ---------------------------------------------------------------- stage 2: accumulate
-    // sum over the lanes of +x or -x as the weight bit is 1 or 0 (integer elements)
-    function [CNT_W-1:0] addsub;
-        input [SIMD*EW-1:0] xv;
-        input [SIMD-1:0] wv;
-        integer i;
-        reg [CNT_W-1:0] e;
-        begin
-            addsub = {CNT_W{1'b0}};
-            for (i = 0; i < SIMD; i = i + 1) begin
-                e = {{(CNT_W-EW){IN_SIGNED != 0 && xv[i*EW+EW-1]}}, xv[i*EW +: EW]};
-                addsub = wv[i] ? addsub + e : addsub - e;
-            end
-        end
-    endfunction
-
     reg  [PE*CNT_W-1:0]      acc;
     wire [PE*CNT_W-1:0]      sum;
     wire [PE*OUT_LANE_W-1:0] lanes;
@@ -263,7 +252,7 @@ module hwgen_mvu #(
     generate
         for (p = 0; p < PE; p = p + 1) begin : g_pe
             wire [CNT_W-1:0] part;
-            if (EW == 1) begin : g_xnor
+            if (XNOR != 0) begin : g_xnor
                 // a compressor tree with the XNOR in its first level (rtl/hwgen_popcount.v)
                 wire [PC_W-1:0] pc;
                 hwgen_popcount #(.N(SIMD), .W(PC_W)) u_pc (.x(x1), .w(w1[p*SIMD +: SIMD]), .count(pc));
@@ -273,7 +262,8 @@ module hwgen_mvu #(
                     assign part = pc;
                 end
             end else begin : g_int
-                assign part = addsub(x1, w1[p*SIMD +: SIMD]);
+                hwgen_lane_dot #(.SIMD(SIMD), .EW(EW), .SIGNED(IN_SIGNED), .WB(WBITS), .CNT_W(CNT_W))
+                    u_dot (.x(x1), .w(w1[p*SIMD*WBITS +: SIMD*WBITS]), .dot(part));
             end
             assign sum[p*CNT_W +: CNT_W] = (first1 ? {CNT_W{1'b0}} : acc[p*CNT_W +: CNT_W]) + part;
         end
@@ -323,13 +313,13 @@ module hwgen_mvu #(
             if (N_THR == 1 && LEVELS == 0) begin : g_one
                 // one threshold per channel: lane p = (count >= T)
                 for (p = 0; p < PE; p = p + 1) begin : g_cmp
-                    if (EW == 1) begin : g_ucmp
+                    if (XNOR != 0) begin : g_ucmp
                         // popcount and threshold widths differ by at most one bit: zero-extend both
                         wire [CNT_W:0] s_ext = {1'b0, sum[p*CNT_W +: CNT_W]};
                         wire [THR_W:0] t_ext = {1'b0, t1[p*THR_W +: THR_W]};
                         assign lanes[p] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
                     end else begin : g_scmp
-                        // THR_W == CNT_W for integer inputs: a signed compare
+                        // THR_W == CNT_W for an integer accumulator: a signed compare
                         assign lanes[p] = ($signed(sum[p*CNT_W +: CNT_W]) >= $signed(t1[p*THR_W +: THR_W]));
                     end
                 end
@@ -339,13 +329,13 @@ module hwgen_mvu #(
                     wire [N_THR-1:0] ge;
                     for (k = 0; k < N_THR; k = k + 1) begin : g_k
                         wire [THR_W-1:0] t = t1[(p*N_THR + k)*THR_W +: THR_W];
-                        if (EW == 1) begin : g_ucmp
+                        if (XNOR != 0) begin : g_ucmp
                             // popcount and threshold widths differ by at most one bit: zero-extend both
                             wire [CNT_W:0] s_ext = {1'b0, sum[p*CNT_W +: CNT_W]};
                             wire [THR_W:0] t_ext = {1'b0, t};
                             assign ge[k] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
                         end else begin : g_scmp
-                            // THR_W == CNT_W for integer inputs: a signed compare
+                            // THR_W == CNT_W for an integer accumulator: a signed compare
                             assign ge[k] = ($signed(sum[p*CNT_W +: CNT_W]) >= $signed(t));
                         end
                     end
@@ -364,7 +354,7 @@ module hwgen_mvu #(
                     end
                 end
             end
-        end else if (EW == 1) begin : g_dot
+        end else if (XNOR != 0) begin : g_dot
             localparam integer DOT_OFF_I = MW + 2 * PAD;
             localparam [CNT_W+1:0] DOT_OFF = DOT_OFF_I[CNT_W+1:0];
             for (p = 0; p < PE; p = p + 1) begin : g_lane

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hwgen.estimate.popcount import popcount_luts
-from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
+from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowMax, XnorMVU
 
 
 def clog2(n: int) -> int:
@@ -56,8 +56,9 @@ class Parts:
 
 def mvu_parts(n: XnorMVU) -> Parts:
     """rtl/hwgen_mvu.v: input shift buffer, rotating read buffer, counters, weight and
-    threshold ROMs, PE accumulators with a popcount tree (or add/subtract lanes) each."""
-    sf, nf, pe, simd, ew = n.sf, n.nf, n.pe, n.simd, n.in_bits
+    threshold ROMs, PE accumulators with a popcount tree (or a sum of products,
+    rtl/hwgen_lane_dot.v) each."""
+    sf, nf, pe, simd, ew, wb = n.sf, n.nf, n.pe, n.simd, n.in_bits, n.weight_bits
     wb_w = n.in_beats * n.in_width
     rb_w = sf * simd * ew
     cnt_w, thr_w, out_w = n.count_bits, n.thr_bits, n.out_lane_bits
@@ -65,7 +66,7 @@ def mvu_parts(n: XnorMVU) -> Parts:
     p = Parts("mvu", cycles=n.cycles)
     # the ROM output registers (w1, t1) may be absorbed by a block RAM's own register
     p.regs(lanes=simd * ew + pe * cnt_w + pe * out_w,
-           rom_out=pe * simd + (pe * n.n_thr * thr_w if n.has_thresholds else 0))
+           rom_out=pe * simd * wb + (pe * n.n_thr * thr_w if n.has_thresholds else 0))
     if n.input_memory:  # two banks of SF words, their counters and flags
         sw = clog2(sf)
         p.regs(state=counters - clog2(n.in_beats) + sw + 2 + 2 + 6)
@@ -74,15 +75,18 @@ def mvu_parts(n: XnorMVU) -> Parts:
     else:
         p.regs(buffers=wb_w + rb_w, state=counters + 6)
         p.add(control=1, rotate=rb_w if sf > 1 else 0, load=rb_w if sf == 1 else 0)
-    if ew == 1:
+    if n.xnor:
         p.add(popcount=pe * popcount_luts(simd))
     else:
         p.add(addsub=pe * simd * cnt_w, addsub_lanes=pe * simd * ew)
+        if wb > 1:  # shift-and-add products of (element + weight) bits, WB - 1 adders each
+            ev = 2 if ew == 1 else ew + (0 if n.in_signed else 1)
+            p.add(product=pe * simd * (ev + wb) * (wb - 1))
     p.add(acc=pe * cnt_w, counters=counters)
     if n.has_thresholds:
         # interval thresholds: N_THR compares and an N_THR-input XOR per lane
         p.add(compare=pe * n.n_thr * thr_w + (pe * (n.n_thr - 1) if n.n_thr > 1 else 0))
-    p.memories.append(Memory("weights", sf * nf, pe * simd, rom=True, style=n.weight_style))
+    p.memories.append(Memory("weights", sf * nf, pe * simd * wb, rom=True, style=n.weight_style))
     if n.has_thresholds:
         p.memories.append(Memory("thresholds", nf * n.n_classes, pe * n.n_thr * thr_w, rom=True))
     if n.n_classes > 1:  # a padded convolution: output pixel counters, the set's offset tables
@@ -118,12 +122,17 @@ def swg_parts(n: SlidingWindow) -> Parts:
     return p
 
 
-def window_or_parts(n: WindowOr) -> Parts:
-    """rtl/hwgen_window_or.v: an OR accumulator over a window's pixels."""
+def window_max_parts(n: WindowMax) -> Parts:
+    """rtl/hwgen_window_max.v: an OR accumulator over a window's pixels (bipolar), or a
+    compare-and-keep per channel (integers)."""
     cw = clog2(n.k * n.k)
-    p = Parts("window_or", cycles=n.cycles)
-    p.regs(lanes=2 * n.c, state=cw + 1)
-    p.add(or_acc=n.c, counters=cw, control=1)
+    p = Parts("window_or" if n.elem_bits == 1 else "window_max", cycles=n.cycles)
+    p.regs(lanes=2 * n.pixel_bits, state=cw + 1)
+    if n.elem_bits == 1:
+        p.add(or_acc=n.c)
+    else:
+        p.add(max_acc=n.pixel_bits)
+    p.add(counters=cw, control=1)
     return p
 
 
@@ -168,5 +177,5 @@ def pixel_pack_parts(n: Flatten) -> Parts:
     return p
 
 
-PARTS = {XnorMVU: mvu_parts, SlidingWindow: swg_parts, WindowOr: window_or_parts, ResidualBlock: residual_parts,
+PARTS = {XnorMVU: mvu_parts, SlidingWindow: swg_parts, WindowMax: window_max_parts, ResidualBlock: residual_parts,
          IntSign: int_sign_parts, Flatten: pixel_pack_parts}

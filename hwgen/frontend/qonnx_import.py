@@ -2,11 +2,13 @@
 
 The chain is read as: host steps, the input quantizer (BipolarQuant, or a k-bit Quant for a
 first layer of pixels), then layers of
-    [MaxPool] [Flatten] MatMul/Gemm/Conv (bipolar weights) -> affine steps -> BipolarQuant
+    [MaxPool] [Flatten] MatMul/Gemm/Conv -> affine steps -> BipolarQuant or k-bit Quant
 and a last MatMul/Gemm whose trailing affine steps (e.g. TensorNorm) run on the host.
-Images stream channels-last; a Conv becomes SlidingWindow + BinaryMatMul, a MaxPool on
-bipolar data SlidingWindow + WindowOr. A k-bit Quant inside the net starts a Bi-Real
-fixed-point path (shortcut_path.py). Anything else is refused naming the ONNX node.
+Weights are bipolar or 2- to 4-bit integers (weights.py). Images stream channels-last; a Conv
+becomes SlidingWindow + BinaryMatMul, a MaxPool SlidingWindow + WindowMax. A k-bit Quant that
+feeds a BipolarQuant or an Add starts a Bi-Real fixed-point path (shortcut_path.py); any other
+is a multi-bit activation, the next layer's integer input. Anything else is refused naming the
+ONNX node.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from hwgen.errors import HwgenError, UnsupportedError
 from hwgen.frontend.onnx_graph import OnnxView, attr, load_clean
 from hwgen.ir import Graph
 from hwgen.frontend.shortcut_path import ShortcutPath
-from hwgen.ops import BinaryMatMul, Flatten, HostSteps, IntQuant, Sign, SlidingWindow, WindowOr
+from hwgen.frontend.weights import WeightReader
+from hwgen.ops import BinaryMatMul, Flatten, HostSteps, IntQuant, Sign, SlidingWindow, WindowMax
 from hwgen.ops.padding import Window
 
 _ARITH = ("Mul", "Add", "Sub", "Div")
 _SHAPE = ("Reshape", "Flatten")
-_SUPPORTED = ("MatMul/Gemm, Conv, MaxPool, BipolarQuant, Quant (network input only), "
+_SUPPORTED = ("MatMul/Gemm, Conv, MaxPool, BipolarQuant, Quant, "
               "BatchNormalization, Mul, Add, Sub, Div, Reshape, Flatten, and a per-scalar function "
               "Unsqueeze(-1) [MatMul, Add, Mul, Relu, Tanh]* Squeeze(-1) before a quantizer")
 #: ops of a learned per-scalar function (the MLP binarizer), between Unsqueeze and Squeeze
@@ -39,7 +42,7 @@ def import_qonnx(path: Path) -> Graph:
     return _Walker(view).walk(Path(path).stem)
 
 
-class _Walker(ShortcutPath):
+class _Walker(ShortcutPath, WeightReader):
     def __init__(self, view: OnnxView):
         self.v = view
         self.nodes = []
@@ -64,17 +67,17 @@ class _Walker(ShortcutPath):
                 self.nodes.append(HostSteps(name="host_post", steps=[
                     {"op": "Mul", "const": 2.0 * s}, {"op": "Add", "const": -s}]))
                 break
-            t, mm = self.pre_layer(t, quant.name, bipolar=in_bits == 1)
+            t, mm = self.pre_layer(t, quant.name, in_bits, in_signed)
             conv = mm.op_type == "Conv"
             window = None
             if conv:
-                weights, scale_w, bias_steps, pixels, window = self.conv_weights(mm, t, in_bits)
+                weights, scale_w, bias_steps, pixels, window, wbits = self.conv_weights(mm, t, in_bits)
             else:
-                weights, scale_w, bias_steps = self.matmul_weights(mm, t)
+                weights, scale_w, bias_steps, wbits = self.matmul_weights(mm, t)
                 pixels = 1
             self.nodes.append(BinaryMatMul(name=mm.name, weights=weights, in_bits=in_bits, in_signed=in_signed,
                                            scale=np.asarray(scale_x * scale_w, dtype=np.float64), pixels=pixels,
-                                           window=window))
+                                           window=window, weight_bits=wbits))
             steps, quant, t = self.collect_steps(mm.output[0], allow_shape=False,
                                                  where="between a MatMul/Conv and its quantizer")
             if conv:
@@ -88,9 +91,17 @@ class _Walker(ShortcutPath):
                 self.nodes.append(HostSteps(name=f"{mm.name}_affine", steps=bias_steps + steps,
                                             channels_last=conv))
                 if quant.op_type != "BipolarQuant":
+                    if not self.starts_shortcut(quant):  # a k-bit activation: the next layer's input
+                        iq = self.activation_quant(quant)
+                        self.nodes.append(iq)
+                        in_bits, in_signed, scale_x = iq.bits, iq.signed, iq.scale
+                        continue
                     if conv:
-                        raise UnsupportedError(quant.name, f"{_fmt_bits(self.v.const(quant.input[3]))}-bit "
-                                               "activations after a convolution; only bipolar ones are supported")
+                        raise UnsupportedError(quant.name, "a Bi-Real shortcut after a convolution is not "
+                                               "supported (MLP blocks only)")
+                    if wbits > 1:
+                        raise UnsupportedError(mm.name, f"{wbits}-bit weights in front of a Bi-Real shortcut; "
+                                               "its blocks take bipolar weights")
                     quant = self.shortcut_path(quant, weights.shape[0])
                     scale_x = self.act_scale(quant)
                     in_bits, in_signed = 1, False
@@ -125,8 +136,9 @@ class _Walker(ShortcutPath):
         self.nodes.append(iq)
         return iq.bits, iq.signed, iq.scale
 
-    def pre_layer(self, t: str, after: str, bipolar: bool):
-        """MaxPool and Flatten between a quantizer and the next MatMul/Conv."""
+    def pre_layer(self, t: str, after: str, in_bits: int = 1, in_signed: bool = False):
+        """MaxPool and Flatten between a quantizer and the next MatMul/Conv (elements of
+        `in_bits` bits: 1 bipolar)."""
         while True:
             n = self.v.only_consumer(t, after)
             if n is None:
@@ -134,9 +146,7 @@ class _Walker(ShortcutPath):
             if n.op_type in ("MatMul", "Gemm", "Conv"):
                 return t, n
             if n.op_type == "MaxPool":
-                if not bipolar:
-                    raise UnsupportedError(n.name, "max-pool of multi-bit data is not supported")
-                self.maxpool(n, t)
+                self.maxpool(n, t, in_bits, in_signed)
             elif n.op_type in _SHAPE:
                 shape = self.v.shape_of(t)
                 if len(shape) == 4:
@@ -151,7 +161,7 @@ class _Walker(ShortcutPath):
                 raise self.unsupported(n, "after a quantizer")
             t, after = n.output[0], n.name
 
-    def maxpool(self, n: onnx.NodeProto, t: str) -> None:
+    def maxpool(self, n: onnx.NodeProto, t: str, in_bits: int, in_signed: bool) -> None:
         k = list(attr(n, "kernel_shape", []))
         s = list(attr(n, "strides", k))
         if len(k) != 2 or k[0] != k[1] or len(set(s)) != 1:
@@ -159,10 +169,15 @@ class _Walker(ShortcutPath):
         if attr(n, "ceil_mode", 0) or any(d != 1 for d in attr(n, "dilations", [1, 1])):
             raise UnsupportedError(n.name, "max-pool ceil_mode and dilation are not supported")
         _, c, h, w = self.v.shape_of(t)
-        # a pad bit 0 (-1) never wins the OR of bipolar data: padding is exact as streamed
+        # a pad bit 0 (-1) never wins the OR of bipolar data, nor a pad 0 the max of unsigned
+        # integers: padding is exact as streamed; for signed integers 0 is not the least value
         pads = self.pads(n, Window(h, w, c, k[0], s[0]))
-        sw = SlidingWindow(name=f"{n.name}_window", h=h, w=w, c=c, k=k[0], stride=s[0], pads=pads)
-        self.nodes += [sw, WindowOr(name=n.name, c=c, k=k[0], pixels=sw.oh * sw.ow)]
+        if any(pads) and in_signed:
+            raise UnsupportedError(n.name, f"a padded max-pool of signed {in_bits}-bit activations is not "
+                                   "supported (the pad 0 could win); use an unsigned quantizer or no padding")
+        sw = SlidingWindow(name=f"{n.name}_window", h=h, w=w, c=c, k=k[0], stride=s[0], pads=pads, elem_bits=in_bits)
+        self.nodes += [sw, WindowMax(name=n.name, c=c, k=k[0], pixels=sw.oh * sw.ow, elem_bits=in_bits,
+                                     signed=in_bits > 1 and in_signed)]
 
     def collect_steps(self, t: str, allow_shape: bool, where: str, first: bool = False):
         """Follow `t` through host steps until a quantizer (returned) or the graph output.
@@ -248,108 +263,6 @@ class _Walker(ShortcutPath):
         if s.size != 1 or not float(s.ravel()[0]) > 0:
             raise UnsupportedError(q.name, f"activation scale {s.ravel()[:4]} must be one positive number")
         return float(s.ravel()[0])
-
-    def conv_weights(self, conv: onnx.NodeProto, t: str, in_bits: int):
-        """A Conv as SlidingWindow (appended) and (bits MH x K*K*C in (kh, kw, c) order,
-        per-channel scale, bias steps, output pixels)."""
-        k = list(attr(conv, "kernel_shape", []))
-        if len(k) != 2:
-            raise UnsupportedError(conv.name, f"{len(k)}-D convolution; only 2-D is supported")
-        if k[0] != k[1]:
-            raise UnsupportedError(conv.name, f"non-square kernel {k[0]}x{k[1]} is not supported")
-        if any(d != 1 for d in attr(conv, "dilations", [1, 1])):
-            raise UnsupportedError(conv.name, f"dilation {list(attr(conv, 'dilations'))} is not supported")
-        if attr(conv, "group", 1) != 1:
-            raise UnsupportedError(conv.name, f"grouped convolution (group={attr(conv, 'group')}) is not supported")
-        s = list(attr(conv, "strides", [1, 1]))
-        if s[0] != s[1]:
-            raise UnsupportedError(conv.name, f"unequal strides {s} are not supported")
-        if conv.input[0] != t:
-            raise UnsupportedError(conv.name, "the activation must be the first operand")
-        values, scale = self.bipolar_weight(conv, conv.input[1])  # (OC, IC, KH, KW)
-        oc = values.shape[0]
-        scale = np.broadcast_to(scale.reshape(scale.shape + (1,) * (4 - scale.ndim)) if scale.ndim < 4 else scale,
-                                values.shape).reshape(oc, -1)
-        if not np.all(scale == scale[:, :1]):
-            raise UnsupportedError(conv.name, "only per-tensor or per-output-channel weight scales are supported")
-        _, c, h, w = self.v.shape_of(t)
-        pads = self.pads(conv, Window(h, w, c, k[0], s[0]))
-        sw = SlidingWindow(name=f"{conv.name}_window", h=h, w=w, c=c, k=k[0], stride=s[0], elem_bits=in_bits,
-                           pads=pads)
-        self.nodes.append(sw)
-        # integer pixels pad with an ordinary 0; bipolar ones need border-class thresholds
-        window = sw.window.to_dict() if in_bits == 1 and any(pads) else None
-        bits = (values.transpose(0, 2, 3, 1).reshape(oc, -1) >= 0).astype(np.uint8)
-        bias = []
-        if len(conv.input) > 2 and conv.input[2]:
-            bias = [{"op": "Add", "const": self.need_const(conv, 2).astype(np.float64).tolist()}]
-        return bits, scale[:, 0].astype(np.float64), bias, sw.oh * sw.ow, window
-
-    def pads(self, n: onnx.NodeProto, geom: Window) -> list[int]:
-        """A Conv's or MaxPool's zero padding [top, left, bottom, right], checked against its
-        kernel (each at most K-1) and image."""
-        auto = attr(n, "auto_pad", "NOTSET")
-        if auto not in ("NOTSET", "VALID"):
-            raise UnsupportedError(n.name, f"auto_pad={auto} is not supported; export explicit pads")
-        pads = [int(p) for p in attr(n, "pads", [0, 0, 0, 0])] if auto == "NOTSET" else [0, 0, 0, 0]
-        if len(pads) != 4:
-            raise UnsupportedError(n.name, f"pads {pads}: expected 4 values for a 2-D window")
-        bad = dataclasses.replace(geom, pads=tuple(pads)).check()
-        if bad:
-            raise UnsupportedError(n.name, bad)
-        return pads
-
-    def matmul_weights(self, mm: onnx.NodeProto, t: str):
-        """(bits MH x MW, per-channel positive scale, bias steps) of a MatMul/Gemm."""
-        if mm.input[0] != t:
-            raise UnsupportedError(mm.name, "the activation must be the first operand")
-        w_name = mm.input[1]
-        alpha, bias_steps = 1.0, []
-        trans_b = False
-        if mm.op_type == "Gemm":
-            if attr(mm, "transA", 0):
-                raise UnsupportedError(mm.name, "Gemm with transA=1 is not supported")
-            trans_b = bool(attr(mm, "transB", 0))
-            alpha, beta = float(attr(mm, "alpha", 1.0)), float(attr(mm, "beta", 1.0))
-            if len(mm.input) > 2 and mm.input[2]:
-                c = self.need_const(mm, 2).astype(np.float64) * beta
-                bias_steps = [{"op": "Add", "const": c.tolist(), "const_first": False}]
-        values, scale = self.bipolar_weight(mm, w_name)
-        if trans_b:
-            values, scale = values.T, scale.T
-        # values is (MW, MH) now; the scale broadcasts against it and must be per output column
-        scale = np.broadcast_to(scale, values.shape)
-        if not np.all(scale == scale[:1, :]):
-            raise UnsupportedError(mm.name, f"weight '{w_name}' has per-input-channel scales; "
-                                   "only per-tensor or per-output-channel scales are supported")
-        col_scale = scale[0, :].astype(np.float64) * alpha
-        if np.any(col_scale <= 0):
-            raise UnsupportedError(mm.name, f"weight '{w_name}' has non-positive scales")
-        return (values.T >= 0).astype(np.uint8), col_scale, bias_steps
-
-    def bipolar_weight(self, mm: onnx.NodeProto, w_name: str):
-        """(real-valued latent weights, scale) of a bipolar weight, or a clear refusal."""
-        q = self.v.producer.get(w_name)
-        if q is None:
-            w = self.v.const(w_name)
-            if w is None:
-                raise UnsupportedError(mm.name, f"weight '{w_name}' is not a constant")
-            mags = np.unique(np.abs(w))
-            if mags.size != 1 or mags[0] == 0:
-                raise UnsupportedError(mm.name, f"float (non-quantized) weight '{w_name}': "
-                                       "hwgen needs 1-bit (BipolarQuant) weights")
-            return w.astype(np.float64), np.full((1,) * w.ndim, mags[0])
-        if q.op_type == "Quant":
-            raise UnsupportedError(mm.name, f"{_fmt_bits(self.v.const(q.input[3]))}-bit weight '{w_name}' "
-                                   f"(quantizer '{q.name}'); only 1-bit (bipolar) weights are supported")
-        if q.op_type != "BipolarQuant":
-            raise UnsupportedError(mm.name, f"weight '{w_name}' comes from a {q.op_type} node; "
-                                   "expected a BipolarQuant of a constant")
-        w = self.need_const(q, 0).astype(np.float64)
-        s = self.need_const(q, 1).astype(np.float64)
-        if s.ndim < 2:  # ONNX broadcasting aligns trailing axes
-            s = s.reshape((1,) * (w.ndim - 1) + (-1,)) if s.size > 1 else s.reshape((1,) * w.ndim)
-        return w, s
 
     def unsupported(self, n: onnx.NodeProto, where: str) -> UnsupportedError:
         if n.op_type in ("MatMul", "Gemm", "Conv") and where == "before the first quantizer":

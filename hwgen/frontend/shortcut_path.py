@@ -11,17 +11,25 @@ from hwgen.frontend.onnx_graph import attr
 from hwgen.ir.dtypes import signed_bits_for
 from hwgen.ops import BinaryMatMul, IntQuant, IntSign, ResidualBlock
 
+#: the widest activation between layers: a k-bit output takes 2^k - 1 thresholds per channel
+MAX_ACT_BITS = 8
+
 
 class ShortcutPath:
     """Mixin of `qonnx_import._Walker` (uses its `v`, `nodes`, `pre_layer`, `matmul_weights`,
     `collect_steps`, `need_const` and `act_scale`)."""
+
+    def starts_shortcut(self, quant: onnx.NodeProto) -> bool:
+        """Whether a k-bit Quant inside the net starts a Bi-Real fixed-point path: its output
+        feeds a BipolarQuant or an Add (a multi-bit activation feeds the next layer)."""
+        return any(u.op_type in ("BipolarQuant", "Add") for u in self.v.consumers.get(quant.output[0], []))
 
     def shortcut_path(self, quant: onnx.NodeProto, width: int) -> onnx.NodeProto:
         """A k-bit activation inside the net starts a fixed-point path h (a Bi-Real net):
             h = Quant(...);  [h = h + Quant(BN(MatMul(BipolarQuant(h))))]*;  BipolarQuant(h)
         Appends the Quant (folded later into level thresholds), one ResidualBlock per shortcut
         Add and the IntSign that binarizes h; returns the final BipolarQuant."""
-        iq = self.activation_quant(quant)
+        iq = self.activation_quant(quant, signed_only=True)
         self.nodes.append(iq)
         h, h_range = quant.output[0], [iq.qmin, iq.qmax]
         while True:
@@ -35,14 +43,17 @@ class ShortcutPath:
                 self.nodes.append(IntSign(name=signs[0].name, elems=width))
                 return signs[0]
             add, sign = adds[0], signs[0]
-            t, mm = self.pre_layer(sign.output[0], sign.name, bipolar=True)
+            t, mm = self.pre_layer(sign.output[0], sign.name)
             if mm.op_type == "Conv":
                 raise UnsupportedError(mm.name, "shortcuts around convolutions are not supported (MLP blocks only)")
-            weights, scale_w, bias_steps = self.matmul_weights(mm, t)
+            weights, scale_w, bias_steps, wbits = self.matmul_weights(mm, t)
+            if wbits > 1:
+                raise UnsupportedError(mm.name, f"{wbits}-bit weights inside a Bi-Real block; its blocks take "
+                                       "bipolar weights")
             steps, q2, _ = self.collect_steps(mm.output[0], allow_shape=False, where="inside a shortcut block")
             if q2 is None or q2.op_type != "Quant" or self.v.only_consumer(q2.output[0], q2.name) is not add:
                 raise UnsupportedError(mm.name, "a shortcut block must end in a Quant that feeds the shortcut Add")
-            iq2 = self.activation_quant(q2)
+            iq2 = self.activation_quant(q2, signed_only=True)
             if (iq2.scale, iq2.bits, iq2.signed, iq2.narrow) != (iq.scale, iq.bits, iq.signed, iq.narrow):
                 raise UnsupportedError(add.name, f"the shortcut adds quantizers of different scales or widths "
                                        f"({iq.scale} x {iq.bits} bits vs {iq2.scale} x {iq2.bits} bits); "
@@ -57,14 +68,20 @@ class ShortcutPath:
             self.nodes.append(block)
             h, h_range = add.output[0], list(block.out_range)
 
-    def activation_quant(self, q: onnx.NodeProto) -> IntQuant:
-        """A k-bit Quant inside the net (per-tensor scale, zero point 0) as an IntQuant."""
+    def activation_quant(self, q: onnx.NodeProto, signed_only: bool = False) -> IntQuant:
+        """A k-bit Quant inside the net (per-tensor scale, zero point 0) as an IntQuant; a
+        Bi-Real path's (`signed_only`) must be signed."""
         scale, zp, bits = (self.need_const(q, i) for i in (1, 2, 3))
         if scale.size != 1 or zp.size != 1 or bits.size != 1 or float(zp.ravel()[0]) != 0.0:
             raise UnsupportedError(q.name, "an activation quantizer needs one scale and zero point 0")
+        if not float(scale.ravel()[0]) > 0:
+            raise UnsupportedError(q.name, f"activation scale {float(scale.ravel()[0])} must be positive")
         b = float(bits.ravel()[0])
-        if not b.is_integer() or not 2 <= b <= 8 or not attr(q, "signed", 1):
+        signed = bool(attr(q, "signed", 1))
+        if not b.is_integer() or not 2 <= b <= MAX_ACT_BITS or (signed_only and not signed):
             shown = str(int(b)) if b.is_integer() else str(b)
-            raise UnsupportedError(q.name, f"{shown}-bit activation: signed 2 to 8 bits are supported")
-        return IntQuant(name=q.name, scale=float(scale.ravel()[0]), bits=int(b), signed=True,
+            kind = "signed " if signed_only else ""
+            raise UnsupportedError(q.name, f"{shown}-bit {'' if signed else 'unsigned '}activation: {kind}2 to "
+                                   f"{MAX_ACT_BITS} bits are supported")
+        return IntQuant(name=q.name, scale=float(scale.ravel()[0]), bits=int(b), signed=signed,
                         narrow=bool(attr(q, "narrow", 0)), rounding=str(attr(q, "rounding_mode", "ROUND")))

@@ -1,4 +1,10 @@
-"""What every binary-weight matrix op shares: its shape and its accumulator's range."""
+"""What every matrix op shares: its shape, its weights' values and its accumulator's range.
+
+Weights are bipolar bits (`weight_bits` 1: bit 1 is +1, bit 0 is -1) or small two's
+complement integers (`weight_bits` > 1, stored as their values). Inputs are bipolar bits
+(`in_bits` 1) or integers. Bipolar times bipolar is an XNOR-popcount (`xnor`); every other
+combination is an integer sum of products.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ from hwgen.ops.padding import Window
 
 
 class BinaryMatrixShape:
-    """Mixin for ops with `weights` (MH x MW bits) and `in_bits`/`in_signed` inputs."""
+    """Mixin for ops with `weights` (MH x MW bits or integers), `weight_bits` and
+    `in_bits`/`in_signed` inputs."""
 
     @property
     def mw(self) -> int:
@@ -20,14 +27,48 @@ class BinaryMatrixShape:
         """Output channels."""
         return int(self.weights.shape[0])
 
-    def acc_range(self) -> tuple[int, int]:
-        """Smallest and largest reachable accumulator (dot product) value."""
+    @property
+    def xnor(self) -> bool:
+        """Bipolar inputs and bipolar weights: an XNOR-popcount, thresholds on the popcount."""
+        return self.in_bits == 1 and getattr(self, "weight_bits", 1) == 1
+
+    def weight_values(self) -> np.ndarray:
+        """The weights as int64 values (MH, MW): +1/-1 for bits, the integers themselves."""
+        w = self.weights.astype(np.int64)
+        return 2 * w - 1 if getattr(self, "weight_bits", 1) == 1 else w
+
+    def negated_rows(self, flip: np.ndarray) -> np.ndarray:
+        """The weights with the rows where `flip` is True negated (a falling channel's)."""
+        w = self.weights.copy()
+        if getattr(self, "weight_bits", 1) == 1:
+            w[flip] ^= 1
+        else:
+            w[flip] = -w[flip]
+        return w
+
+    def input_range(self) -> tuple[int, int]:
+        """Smallest and largest input element value (bipolar: -1 and +1)."""
         if self.in_bits == 1:
+            return -1, 1
+        if self.in_signed:
+            return -(1 << (self.in_bits - 1)), (1 << (self.in_bits - 1)) - 1
+        return 0, (1 << self.in_bits) - 1
+
+    def acc_range(self) -> tuple[int, int]:
+        """Smallest and largest accumulator (dot product) value any input can reach, as a
+        symmetric range: the largest input magnitude times the largest row of |weights|."""
+        if self.xnor:
             return -self.mw, self.mw
-        lo = -(1 << (self.in_bits - 1)) if self.in_signed else 0
-        hi = (1 << (self.in_bits - 1)) - 1 if self.in_signed else (1 << self.in_bits) - 1
-        m = self.mw * max(abs(lo), hi)
+        lo, hi = self.input_range()
+        rows = np.abs(self.weight_values()).sum(axis=1)
+        m = max(abs(lo), hi) * int(rows.max()) if rows.size else 0
         return -m, m
+
+    def int_dot(self, x: np.ndarray) -> np.ndarray:
+        """The integer sum of products (..., MH) of inputs x (..., MW; bits or integers) with
+        the weight values: float64 BLAS, exact since every partial sum is far below 2^53."""
+        xv = 2.0 * x - 1.0 if self.in_bits == 1 else x.astype(np.float64)
+        return np.rint(xv @ self.weight_values().astype(np.float64).T).astype(np.int64)
 
     @property
     def pad_window(self) -> Window | None:

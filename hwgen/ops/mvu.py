@@ -1,17 +1,19 @@
-"""XnorMVU: the streaming binary-weight matrix-vector unit, with optional thresholds.
+"""XnorMVU: the streaming matrix-vector unit (binary or 2-bit weights), with optional thresholds.
 
 Bipolar input (in_bits = 1): with thresholds it computes one bit per output channel,
 popcount(XNOR(x, w_c)) >= T_c (a BatchNorm + sign folded by `passes.thresholds`); without,
 it emits the signed bipolar dot product 2*popcount - MW (the last layer).
-Integer input (in_bits > 1, e.g. 8-bit pixels of a first layer): acc_c = sum of x_i times
-+1/-1 (add or subtract), then acc_c >= T_c, or acc_c itself.
+Integer input (in_bits > 1: 8-bit pixels of a first layer, k-bit activations) or integer
+weights (weight_bits > 1: two's complement values, e.g. {-1, 0, +1}): acc_c = sum of x_i * w_ci
+(a bipolar x_i counts +1/-1; a bipolar weight adds or subtracts), then acc_c >= T_c, or acc_c.
 Interval thresholds (shape (MH, K), each row sorted): the bit is the parity of how many of
 the K thresholds the count reaches, for a decision that switches more than once along the
 accumulator (a learned binarizer); a threshold at the bottom of the range starts it at 1 and
 one past the top pads a row. Shape (MH,) is the usual single threshold (K = 1).
-Levels (out_bits > 1, thresholds (MH, K) sorted): the output is a signed integer, out_offset
-plus how many of the K thresholds the count reaches (a folded BN + k-bit quantizer, as a Bi-Real
-net's fixed-point shortcut path takes it).
+Levels (out_bits > 1, thresholds (MH, K) sorted): the output is an integer (signed, or
+unsigned where out_signed is False), out_offset plus how many of the K thresholds the count
+reaches (a folded BN + k-bit quantizer: a multi-bit activation, or a Bi-Real net's
+fixed-point shortcut path).
 Zero-padded bipolar convolution (`window`, ops.padding): `thresholds` has a set per border
 class, shape (classes, MH, K), on the popcount with pad bits 0; the output pixel's class picks
 the set. `dot_thresholds` (MH, K) decide on the true zero-padded dot product instead, which is
@@ -40,9 +42,11 @@ RAM_STYLES = ("auto", "block", "lut")
 @register_op
 @dataclasses.dataclass
 class XnorMVU(BinaryMatrixShape, Node):
-    """Bipolar matrix (MH x MW bits) times a bipolar vector, thresholded or not."""
+    """Weight matrix (MH x MW: bits, or integers) times a bipolar or integer vector,
+    thresholded or not."""
 
-    weights: np.ndarray = None  # uint8 bits (MH, MW); rows already negated where gamma < 0
+    weights: np.ndarray = None  # uint8 bits or int8 values (MH, MW); rows already negated where gamma < 0
+    weight_bits: int = 1  # 1: bipolar bits; > 1: bits of a stored two's complement weight
     thresholds: np.ndarray | None = None  # int64 (MH,) or (MH, K): popcount thresholds in [0, MW + 1]
     pe: int = 1
     simd: int = 1
@@ -53,6 +57,7 @@ class XnorMVU(BinaryMatrixShape, Node):
     pixels: int = 1  # vectors per frame (output pixels of a convolution)
     out_bits: int = 1  # > 1: thresholds count levels, output out_offset + count (signed)
     out_offset: int = 0
+    out_signed: bool = True  # levels are two's complement (False: unsigned, out_offset >= 0)
     window: dict | None = None  # a zero-padded bipolar convolution's geometry (ops.padding)
     dot_thresholds: np.ndarray | None = None  # (MH, K) on the true dot product, with `window`
     ram_style: str = "auto"  # weight memory: "auto", "block" (block RAM) or "lut" (logic), as asked
@@ -106,7 +111,7 @@ class XnorMVU(BinaryMatrixShape, Node):
     def count_bits(self) -> int:
         """Accumulator width: the popcount (pad lanes included), or the signed integer sum
         with room for thresholds one past either end."""
-        if self.bipolar_input:
+        if self.xnor:
             return unsigned_bits_for(self.sf * self.simd)
         lo, hi = self.acc_range()
         return signed_bits_for(lo - 1, hi + 1)
@@ -114,15 +119,15 @@ class XnorMVU(BinaryMatrixShape, Node):
     @property
     def thr_bits(self) -> int:
         """Width of a stored threshold (popcount: T + pad lanes, up to MW + 1 + pad)."""
-        return unsigned_bits_for(self.sf * self.simd + 1) if self.bipolar_input else self.count_bits
+        return unsigned_bits_for(self.sf * self.simd + 1) if self.xnor else self.count_bits
 
     @property
     def out_dtype(self):
         if self.levels:
-            return Int(self.out_bits, True)
+            return Int(self.out_bits, self.out_signed)
         if self.has_thresholds:
             return Bipolar()
-        if self.bipolar_input:
+        if self.xnor:
             return Int(signed_bits_for(-self.mw, self.mw), True)
         return Int(self.count_bits, True)
 
@@ -163,12 +168,19 @@ class XnorMVU(BinaryMatrixShape, Node):
             raise self.fail(f"PE={self.pe} must be in [1, {self.mh}] and SIMD={self.simd} in [1, {self.mw}]")
         if self.in_width < 1:
             raise self.fail(f"input width {self.in_width} must be >= 1")
+        if self.weight_bits > 1:
+            lo, hi = -(1 << (self.weight_bits - 1)), (1 << (self.weight_bits - 1)) - 1
+            if self.weights.size and not lo <= int(self.weights.min()) <= int(self.weights.max()) <= hi:
+                raise self.fail(f"weights in [{int(self.weights.min())}, {int(self.weights.max())}] do not fit "
+                                f"{self.weight_bits}-bit two's complement")
+        elif self.weights.size and int(self.weights.max()) > 1:
+            raise self.fail("bipolar weights must be bits (0 for -1, 1 for +1)")
         if self.ram_style not in RAM_STYLES or self.weight_style not in RAM_STYLES:
             raise self.fail(f"ram_style {self.ram_style!r} / {self.weight_style!r}: one of {', '.join(RAM_STYLES)}")
         if self.window:
             win = self.pad_window
-            if not self.bipolar_input or self.thresholds is None or self.dot_thresholds is None:
-                raise self.fail("a padded layer needs bipolar input, class thresholds and dot thresholds")
+            if not self.xnor or self.thresholds is None or self.dot_thresholds is None:
+                raise self.fail("a padded layer needs bipolar input and weights, class thresholds and dot thresholds")
             if self.thresholds.ndim != 3 or self.thresholds.shape[0] != win.n_classes \
                     or self.pixels != win.oh * win.ow or self.mw != win.k * win.k * win.c:
                 raise self.fail(f"class thresholds {self.thresholds.shape} / {self.pixels} pixels do not match "
@@ -177,14 +189,14 @@ class XnorMVU(BinaryMatrixShape, Node):
             raise self.fail("class thresholds (3-D) need a padded window")
         if self.has_thresholds:
             t = self.thresholds
-            lo, hi = (0, self.mw + 1) if self.bipolar_input else (self.acc_range()[0], self.acc_range()[1] + 1)
+            lo, hi = (0, self.mw + 1) if self.xnor else (self.acc_range()[0], self.acc_range()[1] + 1)
             if t.shape[t.ndim - 2 if t.ndim == 3 else 0] != self.mh or t.size == 0 or t.min() < lo or t.max() > hi:
                 raise self.fail(f"thresholds must be {self.mh} values (or {self.mh} rows of interval "
                                 f"thresholds) in [{lo}, {hi}], got shape {t.shape}")
-            if self.levels and (t.ndim < 2 or not (-(1 << (self.out_bits - 1)) <= self.out_offset
-                                                    and self.out_offset + t.shape[1] < (1 << (self.out_bits - 1)))):
+            out = Int(self.out_bits, self.out_signed)
+            if self.levels and (t.ndim < 2 or not out.min <= self.out_offset <= self.out_offset + t.shape[-1] <= out.max):
                 raise self.fail(f"levels {self.out_offset}..{self.out_offset + t.shape[-1]} do not fit "
-                                f"{self.out_bits} signed bits (or the thresholds are not (MH, K))")
+                                f"{out} (or the thresholds are not (MH, K))")
             rows = t.reshape(-1, t.shape[-1]) if t.ndim >= 2 else None
             if rows is not None and np.any(np.diff(rows, axis=1) < 0):
                 bad = int(np.argwhere(np.any(np.diff(rows, axis=1) < 0, axis=1))[0][0]) % self.mh
@@ -203,11 +215,11 @@ class XnorMVU(BinaryMatrixShape, Node):
                 out = threshold_bits(d, self.dot_thresholds)
             return out.reshape(lead + (self.mh,))
         x = x.reshape(-1, self.mw)
-        if self.bipolar_input:
+        if self.xnor:
             acc = xnor_popcount(x, self.weights)  # thresholds count matches, not the dot
             out = self._decide(acc) if self.has_thresholds else 2 * acc - self.mw
         else:
-            acc = x.astype(np.int64) @ (2 * self.weights.astype(np.int64) - 1).T
+            acc = self.int_dot(x)
             out = self._decide(acc) if self.has_thresholds else acc
         return out.reshape(lead + (self.mh,))
 
@@ -217,14 +229,24 @@ class XnorMVU(BinaryMatrixShape, Node):
             return self.out_offset + (acc[:, :, None] >= self.thresholds[None, :, :]).sum(axis=-1)
         return threshold_bits(acc, self.thresholds)
 
+    @property
+    def weight_word_bits(self) -> int:
+        """Bits of a weight ROM word: PE x SIMD weights of weight_bits each."""
+        return self.pe * self.simd * self.weight_bits
+
     def weight_words(self) -> list[int]:
-        """Weight ROM contents: word nf*SF + sf holds PE x SIMD bits, bit p*SIMD + l being
-        w[nf*PE + p][sf*SIMD + l] (0 where past MH or MW)."""
-        w = np.zeros((self.nf * self.pe, self.sf * self.simd), dtype=np.uint8)
+        """Weight ROM contents: word nf*SF + sf holds PE x SIMD weights, lane p*SIMD + l (at
+        bits [(p*SIMD + l)*WB, +WB), two's complement) being w[nf*PE + p][sf*SIMD + l], 0 where
+        past MH or MW."""
+        wb = self.weight_bits
+        w = np.zeros((self.nf * self.pe, self.sf * self.simd), dtype=np.int64)
         w[: self.mh, : self.mw] = self.weights
         w = w.reshape(self.nf, self.pe, self.sf, self.simd).transpose(0, 2, 1, 3)
         flat = w.reshape(self.nf * self.sf, self.pe * self.simd)
-        return [_bits_to_int(row) for row in flat]
+        if wb == 1:
+            return [_bits_to_int(row.astype(np.uint8)) for row in flat]
+        bits = (flat[:, :, None] >> np.arange(wb)) & 1  # two's complement, lane-major
+        return [_bits_to_int(row.reshape(-1).astype(np.uint8)) for row in bits]
 
     def threshold_words(self) -> list[int]:
         """Threshold ROM contents: word nf holds PE x N_THR thresholds (bipolar: pad lanes
@@ -232,7 +254,7 @@ class XnorMVU(BinaryMatrixShape, Node):
         has words j*NF .. j*NF + NF - 1."""
         k, nc = self.n_thr, self.n_classes
         t = np.zeros((nc, self.nf * self.pe, k), dtype=np.int64)
-        t[:, : self.mh] = self.thresholds.reshape(nc, self.mh, k) + (self.pad_lanes if self.bipolar_input else 0)
+        t[:, : self.mh] = self.thresholds.reshape(nc, self.mh, k) + (self.pad_lanes if self.xnor else 0)
         flat = t.reshape(nc * self.nf, self.pe * k)
         tw = self.thr_bits
         mask = (1 << tw) - 1  # integer thresholds are stored in two's complement

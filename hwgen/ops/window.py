@@ -1,4 +1,4 @@
-"""SlidingWindow and WindowOr: im2col as a stream, and the OR that makes binary max-pool.
+"""SlidingWindow and WindowMax: im2col as a stream, and the max-pool of its windows.
 
 SlidingWindow takes an H x W image of `pixel_bits`-bit pixels (C channels of `elem_bits`),
 pixel-major, and emits for each output pixel its K x K window, one input pixel per beat, in
@@ -7,8 +7,9 @@ positions (`pads`, ONNX's [top, left, bottom, right], each at most K-1) carry th
 pixel: an integer 0, or bit 0 (-1) of bipolar data, which the next MVU's border-class
 thresholds correct for (`ops.padding`). The hardware keeps K rows of the image (a line
 buffer), not whole frames.
-WindowOr ORs each window's K*K pixels bitwise: a max-pool of bipolar data (+1 is bit 1); a
-pad bit 0 (-1) never wins the OR, so a padded max-pool is exact as it is.
+WindowMax takes the channelwise maximum of each window's K*K pixels: for bipolar data an OR
+(+1 is bit 1; a pad bit 0, -1, never wins it, so a padded max-pool is exact as it is), for
+k-bit integers a real max (padded only where unsigned, so the pad 0 is the least value).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import dataclasses
 
 import numpy as np
 
-from hwgen.ir.graph import Node, register_op
+from hwgen.ir.graph import OP_TYPES, Node, register_op
 from hwgen.ops.padding import Window
 
 
@@ -101,31 +102,41 @@ class SlidingWindow(Node):
 
 @register_op
 @dataclasses.dataclass
-class WindowOr(Node):
-    """OR of the K*K pixels of each window (C bits each): binary max-pool."""
+class WindowMax(Node):
+    """Channelwise max of the K*K pixels of each window (C channels of elem_bits each): OR for
+    bipolar bits, a signed or unsigned compare for integers."""
 
     c: int = 1
     k: int = 1
     pixels: int = 1  # output pixels per frame
     in_width: int = 1
     fifo_depth: int = 2
+    elem_bits: int = 1  # 1: bipolar bits (OR); > 1: integers
+    signed: bool = False  # integer elements are two's complement
+
+    @property
+    def pixel_bits(self) -> int:
+        return self.c * self.elem_bits
 
     @property
     def out_width(self) -> int:
-        return self.c
+        return self.pixel_bits
 
     @property
     def cycles(self) -> int:
         return self.pixels * self.k * self.k
 
     def validate(self) -> None:
-        if self.in_width != self.c and self.in_width != 1:
-            raise self.fail(f"input beats must be whole pixels of {self.c} bits, got {self.in_width}")
+        if self.in_width != self.pixel_bits and self.in_width != 1:
+            raise self.fail(f"input beats must be whole pixels of {self.pixel_bits} bits, got {self.in_width}")
+        if self.elem_bits == 1 and self.signed:
+            raise self.fail("bipolar elements are not two's complement integers")
 
     def golden(self, x: np.ndarray) -> np.ndarray:
-        """(B, OH, OW, K*K*C) bits -> (B, OH, OW, C) bits."""
+        """(B, OH, OW, K*K*C) bits or integers -> (B, OH, OW, C)."""
         win = x.reshape(x.shape[:-1] + (self.k * self.k, self.c))
-        return win.max(axis=-2).astype(np.uint8)
+        out = win.max(axis=-2)
+        return out.astype(np.uint8) if self.elem_bits == 1 else out.astype(np.int64)
 
 
 @register_op
@@ -165,3 +176,6 @@ class Flatten(Node):
 
     def golden(self, x: np.ndarray) -> np.ndarray:
         return x.reshape(x.shape[0], -1)
+
+
+OP_TYPES["WindowOr"] = WindowMax  # graphs saved before the max-pool took integers

@@ -85,7 +85,7 @@ def set_stream_widths(graph: Graph) -> Graph:
     takes its natural width from the host (SIMD elements for an MVU, one pixel for a sliding
     window). A Flatten passes the stream through, or packs a convolution's pixels where its
     PE does not divide its channels (pad lanes inside each pixel)."""
-    from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowOr
+    from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowMax
     hw = graph.hw_nodes()
     prev_out = None
     for k, n in enumerate(hw):
@@ -114,8 +114,8 @@ def set_stream_widths(graph: Graph) -> Graph:
         elif isinstance(n, SlidingWindow):
             n.in_width = n.pixel_bits if prev_out is None else prev_out
             out = n.out_width
-        elif isinstance(n, WindowOr):
-            n.in_width = n.c if prev_out is None else prev_out
+        elif isinstance(n, WindowMax):
+            n.in_width = n.pixel_bits if prev_out is None else prev_out
             out = n.out_width
         else:
             raise HwgenError(f"node '{n.name}': no hardware for {type(n).__name__} yet")

@@ -28,5 +28,6 @@ class ReorderFlattenWeights(NodePass):
         if mm.mw != fl.c * fl.h * fl.w:
             raise mm.fail(f"expects {mm.mw} inputs after flattening a {fl.c}x{fl.h}x{fl.w} image")
         new_mm = BinaryMatMul(name=mm.name, weights=chw_to_hwc_columns(mm.weights, fl.c, fl.h, fl.w),
-                              scale=mm.scale, in_bits=mm.in_bits, in_signed=mm.in_signed, pixels=mm.pixels)
+                              scale=mm.scale, in_bits=mm.in_bits, in_signed=mm.in_signed, pixels=mm.pixels,
+                              weight_bits=mm.weight_bits)
         return [Flatten(name=fl.name, h=fl.h, w=fl.w, c=fl.c, reordered=True), new_mm]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from hwgen.golden import apply_steps
+from hwgen.ir.dtypes import signed_bits_for
 from hwgen.ops import BinaryMatMul, HostSteps, IntQuant, Sign, XnorMVU
 from hwgen.passes.base import NodePass
 from hwgen.passes.pad_thresholds import padded_thresholds
@@ -41,8 +42,7 @@ def popcount_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray
     if not np.all(rising | falling):
         return mm.weights.copy(), interval_thresholds(mm, p, dec, never=n + 1)
     flip = falling & ~rising  # constant channels count as rising
-    weights = mm.weights.copy()
-    weights[flip] ^= 1
+    weights = mm.negated_rows(flip)
     first_true = np.where(dec.any(axis=0), dec.argmax(axis=0), n + 1)
     last_true = n - dec[::-1].argmax(axis=0)  # valid where flip (dec[0] is True there)
     thresholds = np.where(flip, n - last_true, first_true).astype(np.int64)
@@ -98,9 +98,7 @@ def integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray,
     rising_t = np.where(at_lo, lo, np.where(at_hi, b, hi + 1))  # constant channels: lo or hi + 1
     falling_last_true = a  # the last acc with decision True
     thresholds = np.where(flip, -falling_last_true, rising_t).astype(np.int64)
-    weights = mm.weights.copy()
-    weights[flip] ^= 1
-    return weights, thresholds
+    return mm.negated_rows(flip), thresholds
 
 
 def tabulated_integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -124,9 +122,7 @@ def tabulated_integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[n
     flip = falling & ~rising
     first_true = np.where(dec.any(axis=0), lo + dec.argmax(axis=0), hi + 1)
     last_true = hi - dec[::-1].argmax(axis=0)
-    weights = mm.weights.copy()
-    weights[flip] ^= 1
-    return weights, np.where(flip, -last_true, first_true).astype(np.int64)
+    return mm.negated_rows(flip), np.where(flip, -last_true, first_true).astype(np.int64)
 
 
 def level_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant) -> tuple[np.ndarray, np.ndarray, int]:
@@ -134,7 +130,7 @@ def level_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant) -> tuple[
     `steps(scale * acc)` equals offset + (how many of the K thresholds acc' reaches), where
     acc' is the popcount (or integer accumulator) with decreasing channels' weights negated.
     K = qmax - qmin levels; listed at every reachable accumulator value and checked there."""
-    if mm.in_bits == 1:
+    if mm.xnor:
         values = np.arange(mm.mw + 1)
         pre = (2 * values - mm.mw).astype(np.float64)
     else:
@@ -160,9 +156,15 @@ def level_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant) -> tuple[
         t = level_rows(values, lv, q.qmin, q.qmax - q.qmin, never=values[-1] + 1)
     except ValueError as e:
         raise mm.fail(str(e)) from None
-    weights = mm.weights.copy()
-    weights[flip] ^= 1
-    return weights, t, q.qmin
+    return mm.negated_rows(flip), t, q.qmin
+
+
+def stored_weight_bits(mm: BinaryMatMul, weights: np.ndarray) -> int:
+    """Bits of a stored weight: 1 for bipolar; else the imported width, or one more where a
+    negated full-range weight (-2 of 2 bits -> +2) needs it."""
+    if mm.weight_bits == 1:
+        return 1
+    return max(mm.weight_bits, signed_bits_for(int(weights.min()), int(weights.max())))
 
 
 class FoldThresholds(NodePass):
@@ -185,29 +187,30 @@ class FoldThresholds(NodePass):
             weights, hw, dot_thr, offset = padded_thresholds(mm, steps, q)
             return [XnorMVU(name=mm.name, weights=weights, thresholds=hw, dot_thresholds=dot_thr,
                             window=mm.window, in_bits=mm.in_bits, in_signed=mm.in_signed, pixels=mm.pixels,
-                            out_bits=q.bits if q else 1, out_offset=offset)]
+                            out_bits=q.bits if q else 1, out_offset=offset, out_signed=q.signed if q else True)]
         if isinstance(window[-1], IntQuant):
             weights, thresholds, offset = level_thresholds(mm, steps, window[-1])
             return [XnorMVU(name=mm.name, weights=weights, thresholds=thresholds, in_bits=mm.in_bits,
                             in_signed=mm.in_signed, pixels=mm.pixels, out_bits=window[-1].bits,
-                            out_offset=offset)]
-        fold = popcount_thresholds if mm.in_bits == 1 else integer_thresholds
+                            out_offset=offset, out_signed=window[-1].signed,
+                            weight_bits=stored_weight_bits(mm, weights))]
+        fold = popcount_thresholds if mm.xnor else integer_thresholds
         weights, thresholds = fold(mm, steps)
         return [XnorMVU(name=mm.name, weights=weights, thresholds=thresholds, in_bits=mm.in_bits,
-                        in_signed=mm.in_signed, pixels=mm.pixels)]
+                        in_signed=mm.in_signed, pixels=mm.pixels, weight_bits=stored_weight_bits(mm, weights))]
 
 
 class LowerLastMatMul(NodePass):
-    """A BinaryMatMul not followed by a Sign emits integer dot products from hardware; its
+    """A BinaryMatMul not followed by a quantizer emits integer dot products from hardware; its
     scale moves to the host, in front of the trailing steps."""
 
     def match(self, nodes, i):
         if not isinstance(nodes[i], BinaryMatMul):
             return 0
         nxt = nodes[i + 1] if i + 1 < len(nodes) else None
-        if isinstance(nxt, Sign) or (isinstance(nxt, HostSteps) and i + 2 < len(nodes)
-                                     and isinstance(nodes[i + 2], Sign)):
-            return 0
+        if isinstance(nxt, (Sign, IntQuant)) or (isinstance(nxt, HostSteps) and i + 2 < len(nodes)
+                                                 and isinstance(nodes[i + 2], (Sign, IntQuant))):
+            return 0  # a quantized layer: FoldThresholds
         return 2 if isinstance(nxt, HostSteps) else 1
 
     def rewrite(self, window):
@@ -216,5 +219,5 @@ class LowerLastMatMul(NodePass):
         scale = {"op": "Mul", "const": mm.scale.tolist(), "const_first": False}
         name = window[1].name if len(window) > 1 else "host_post"
         return [XnorMVU(name=mm.name, weights=mm.weights.copy(), thresholds=None, in_bits=mm.in_bits,
-                        in_signed=mm.in_signed, pixels=mm.pixels),
+                        in_signed=mm.in_signed, pixels=mm.pixels, weight_bits=mm.weight_bits),
                 HostSteps(name=name, steps=[scale] + rest)]

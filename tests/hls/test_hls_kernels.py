@@ -11,7 +11,7 @@ from hwgen.backends.hls import generate_hls
 from hwgen.manifest import write_manifest
 from hwgen.backends.hls.codegen import kernel_trips
 from hwgen.backends.hls.csim import CXXFLAGS, include_dirs, run_kernel
-from hwgen.ops import LabelSelect, SlidingWindow, WindowOr
+from hwgen.ops import LabelSelect, SlidingWindow, WindowMax
 from hwgen.passes.folding import set_stream_widths
 from hwgen.pipeline import simulate_csim
 from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
@@ -29,13 +29,13 @@ def test_library_compiles_with_all_warnings_as_errors(tmp_path):
         pytest.fail("g++ is required")
     src = tmp_path / "all.cpp"
     src.write_text('#include "hwgen_hls.h"\n'
-                   "template void hwgen::mvu<0, 9, 5, 2, 4, 1, false, true, 1, false, 0, 4, 5, 1, 4, 1, 1, 1, 1>("
+                   "template void hwgen::mvu<0, 9, 5, 2, 4, 1, false, 1, true, 1, false, 0, 4, 5, 1, 4, 1, 1, 1, 1>("
                    "hls::stream<ap_uint<4> >&, hls::stream<ap_uint<2> >&, const ap_uint<8>[], const ap_uint<10>[], "
                    "const ap_uint<1>[], unsigned);\n"
-                   "template void hwgen::mvu<1, 9, 5, 2, 4, 8, true, false, 1, false, 0, 12, 12, 12, 8, 1, 1, 1, 1>("
+                   "template void hwgen::mvu<1, 9, 5, 2, 4, 8, true, 1, false, 1, false, 0, 12, 12, 12, 8, 1, 1, 1, 1>("
                    "hls::stream<ap_uint<8> >&, hls::stream<ap_uint<24> >&, const ap_uint<8>[], const ap_uint<24>[], "
                    "const ap_uint<1>[], unsigned);\n"
-                   "template void hwgen::mvu<4, 9, 5, 2, 4, 1, false, true, 3, false, 0, 4, 5, 1, 4, 9, 3, 3, 5>("
+                   "template void hwgen::mvu<4, 9, 5, 2, 4, 1, false, 1, true, 3, false, 0, 4, 5, 1, 4, 9, 3, 3, 5>("
                    "hls::stream<ap_uint<4> >&, hls::stream<ap_uint<2> >&, const ap_uint<8>[], const ap_uint<30>[], "
                    "const ap_uint<5>[], unsigned);\n"
                    "template void hwgen::residual<5, 9, 3, 4, 4, 6, 4, 14, -7, 4, 5>("
@@ -43,7 +43,7 @@ def test_library_compiles_with_all_warnings_as_errors(tmp_path):
                    "template void hwgen::int_sign<6, 3, 5>(hls::stream<ap_uint<15> >&, hls::stream<ap_uint<3> >&, unsigned);\n"
                    "template void hwgen::swg<2, 5, 5, 3, 2, 3, 1, 1, 2, 0, 1>(hls::stream<ap_uint<2> >&, hls::stream<ap_uint<3> >&, "
                    "unsigned);\n"
-                   "template void hwgen::window_or<3, 4, 4>(hls::stream<ap_uint<4> >&, hls::stream<ap_uint<4> >&, unsigned);\n"
+                   "template void hwgen::window_max<3, 4, 4, 1, false>(hls::stream<ap_uint<4> >&, hls::stream<ap_uint<4> >&, unsigned);\n"
                    "template void hwgen::label_select<4, 10, 3, 6, 4>(hls::stream<ap_uint<18> >&, hls::stream<ap_uint<4> >&, unsigned);\n"
                    "template void hwgen::width_convert<5, 7, 3, 20>(hls::stream<ap_uint<7> >&, hls::stream<ap_uint<3> >&, unsigned);\n")
     p = subprocess.run(["g++", *CXXFLAGS, *(f"-I{d}" for d in include_dirs()), "-c", str(src), "-o",
@@ -108,7 +108,7 @@ def test_window_or_csim():
     beats = [b for f in pack_frames(windows.reshape(50, -1), c) for b in f]
     res = run_kernel(WORK, "window_or", [0, c, k * k], [50], c, c, beats)
     got = (np.array(res.beats)[:, None] >> np.arange(c)) & 1
-    want = WindowOr(name="or", c=c, k=k).golden(windows.reshape(50, 1, 1, -1)).reshape(50, c)
+    want = WindowMax(name="or", c=c, k=k).golden(windows.reshape(50, 1, 1, -1)).reshape(50, c)
     np.testing.assert_array_equal(got, want)
     assert res.trips == [50 * k * k]
 

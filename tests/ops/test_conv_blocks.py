@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from hwgen import SHARE as REPO
-from hwgen.ops import SlidingWindow, WindowOr
+from hwgen.ops import SlidingWindow, WindowMax
 from hwgen.sim.runner import simulate
 from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
 from hwgen.sim.verify import verify_rtl
@@ -82,13 +82,13 @@ def test_sliding_window_verilator(case):
 
 @pytest.mark.parametrize("sim", ["icarus", "verilator"])
 @pytest.mark.parametrize("c,k", [(8, 2), (5, 3), (1, 1)])
-def test_window_or(sim, c, k):
+def test_window_max(sim, c, k):
     need_tool(sim)
     rng = np.random.default_rng(c * k)
     windows = rng.random((150, k * k, c)) < 0.2  # sparse ones: the OR is not always 1
-    op = WindowOr(name="or", c=c, k=k, pixels=1, in_width=c)
+    op = WindowMax(name="or", c=c, k=k, pixels=1, in_width=c)
     beats = pack_frames(windows.reshape(150, -1).astype(np.uint8), c)  # a window's k*k beats
-    res = simulate(sim, "hwgen_window_or", [str(REPO / "rtl/hwgen_window_or.v")], CACHE,
+    res = simulate(sim, "hwgen_window_max", [str(REPO / "rtl/hwgen_window_max.v")], CACHE,
                    beats, max_cycles=10_000, in_pause=0.3, out_pause=0.3, seed=k,
                    ports=PORTS, parameters={"C": c, "KK": k * k})
     got = unpack_frames([[f[0] for f in res.frames]], 1, c, len(res.frames), signed=False)[0]

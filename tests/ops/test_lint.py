@@ -70,7 +70,7 @@ def test_sliding_window_lints_clean(params):
 @pytest.mark.parametrize("params", [["-GC=64", "-GKK=4"], ["-GC=1", "-GKK=1"], ["-GC=3", "-GKK=9"]])
 def test_window_or_lints_clean(params):
     need_tool("verilator")
-    rc, text = _lint([str(REPO / "rtl/hwgen_window_or.v")], "hwgen_window_or", params)
+    rc, text = _lint([str(REPO / "rtl/hwgen_window_max.v")], "hwgen_window_max", params)
     assert rc == 0 and "%Warning" not in text, text
 
 

@@ -11,7 +11,7 @@ from hwgen.backends.common import identifier, instance_nodes, stream_format
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
+from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowMax, XnorMVU
 
 TOP_NAME = "hwgen_top"
 
@@ -22,7 +22,7 @@ def _b(v: bool) -> str:
 
 def _mvu(n: XnorMVU, k: int, lid: str, roms: list) -> dict:
     wname, tname = f"{lid}_weights", f"{lid}_thresholds"
-    roms.append({"name": wname, "width": n.pe * n.simd, "comment": f"{n.name}: weights, word nf*SF + sf",
+    roms.append({"name": wname, "width": n.weight_word_bits, "comment": f"{n.name}: weights, word nf*SF + sf",
                  "words": [f"{w:x}" for w in n.weight_words()]})
     if n.has_thresholds:
         roms.append({"name": tname, "width": n.pe * n.n_thr * n.thr_bits, "comment": f"{n.name}: thresholds, word nf",
@@ -40,7 +40,7 @@ def _mvu(n: XnorMVU, k: int, lid: str, roms: list) -> dict:
     base_w = max(1, max(bases).bit_length())
     roms.append({"name": bname, "width": base_w, "comment": f"{n.name}: threshold set per output row, then column",
                  "words": [f"{b:x}" for b in bases]})
-    targs = [k, n.mw, n.mh, n.pe, n.simd, n.in_bits, _b(n.in_signed), _b(n.has_thresholds), n.n_thr, _b(n.levels), n.out_offset, n.count_bits,
+    targs = [k, n.mw, n.mh, n.pe, n.simd, n.in_bits, _b(n.in_signed), n.weight_bits, _b(n.has_thresholds), n.n_thr, _b(n.levels), n.out_offset, n.count_bits,
              n.thr_bits, n.out_lane_bits, n.in_width, n.n_classes, oh, ow, base_w]
     return {"kernel": "mvu", "targs": targs, "args": [wname, tname, bname, f"frames * {n.pixels}"],
             "out_width": n.pe * n.out_lane_bits,
@@ -70,11 +70,12 @@ def _swg(n: SlidingWindow, k: int, lid: str, roms: list) -> dict:
             "out_width": n.pixel_bits, "comment": f"{n.k}x{n.k} windows at stride {n.stride} over {n.h}x{n.w}x{n.c}"}
 
 
-def _window_or(n: WindowOr, k: int, lid: str, roms: list) -> dict:
-    if n.in_width != n.c:
-        raise HwgenError(f"node '{n.name}': the HLS window OR takes whole pixels per beat")
-    return {"kernel": "window_or", "targs": [k, n.c, n.k * n.k], "args": [f"frames * {n.pixels}"],
-            "out_width": n.c, "comment": f"max-pool OR of {n.k}x{n.k} windows"}
+def _window_max(n: WindowMax, k: int, lid: str, roms: list) -> dict:
+    if n.in_width != n.pixel_bits:
+        raise HwgenError(f"node '{n.name}': the HLS window max takes whole pixels per beat")
+    return {"kernel": "window_max", "targs": [k, n.c, n.k * n.k, n.elem_bits, _b(n.signed)],
+            "args": [f"frames * {n.pixels}"], "out_width": n.pixel_bits,
+            "comment": f"max-pool of {n.k}x{n.k} windows"}
 
 
 def _pixel_pack(n: Flatten, k: int, lid: str, roms: list) -> dict:
@@ -83,7 +84,7 @@ def _pixel_pack(n: Flatten, k: int, lid: str, roms: list) -> dict:
             "comment": f"pack each pixel's {n.in_beats} beats into {n.c} lanes (no pad lanes)"}
 
 
-_KERNELS = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or, ResidualBlock: _residual,
+_KERNELS = {XnorMVU: _mvu, SlidingWindow: _swg, WindowMax: _window_max, ResidualBlock: _residual,
             IntSign: _int_sign, Flatten: _pixel_pack}
 
 
@@ -96,7 +97,7 @@ def kernel_trips(graph: Graph, frames: int) -> list[int]:
             trips.append(frames * n.pixels * n.sf * n.nf)
         elif isinstance(n, SlidingWindow):
             trips.append(frames * n.oh * n.ow * n.k * n.k)
-        elif isinstance(n, WindowOr):
+        elif isinstance(n, WindowMax):
             trips.append(frames * n.pixels * n.k * n.k)
         elif isinstance(n, IntSign):
             trips.append(frames * n.cycles)

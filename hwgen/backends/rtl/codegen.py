@@ -20,11 +20,11 @@ from hwgen.backends.common import identifier, instance_nodes, stream_format
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowOr, XnorMVU
+from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowMax, XnorMVU
 
 TOP_NAME = "hwgen_top"
 #: hand-written kernels the generated top may instantiate (paths relative to the repository)
-RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_popcount.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_or.v",
+RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_popcount.v", "rtl/hwgen_lane_dot.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_max.v",
                "rtl/hwgen_int_sign.v", "rtl/hwgen_residual.v", "rtl/hwgen_width_convert.v",
                "rtl/hwgen_pixel_pack.v"]
 #: the shells around the top (AXI-Lite + DMA widths for Zynq, bytes for iCE40), copied too
@@ -38,11 +38,11 @@ def _hex_lines(words: list[int], bits: int) -> str:
 
 def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
     wfile, tfile = f"{lid}_weights.mem", f"{lid}_thresholds.mem"
-    files[wfile] = _hex_lines(n.weight_words(), n.pe * n.simd)
+    files[wfile] = _hex_lines(n.weight_words(), n.weight_word_bits)
     if n.has_thresholds:
         files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
     params = [("MW", n.mw), ("MH", n.mh), ("PE", n.pe), ("SIMD", n.simd), ("IN_W", n.in_width),
-              ("IN_BITS", n.in_bits), ("IN_SIGNED", int(n.in_signed)), ("USE_THR", int(n.has_thresholds)),
+              ("IN_BITS", n.in_bits), ("IN_SIGNED", int(n.in_signed)), ("WBITS", n.weight_bits), ("USE_THR", int(n.has_thresholds)),
               ("N_THR", n.n_thr), ("LEVELS", int(n.levels)), ("LEVEL_OFF", n.out_offset),
               ("CNT_W", n.count_bits), ("THR_W", n.thr_bits), ("OUT_LANE_W", n.out_lane_bits),
               ("INBUF_MEM", int(n.input_memory)), ("WEIGHT_STYLE", {"auto": 0, "block": 1, "lut": 2}[n.weight_style]),
@@ -82,15 +82,16 @@ def _swg(n: SlidingWindow, lid: str, files: dict) -> tuple[str, list, int]:
     return "hwgen_swg", params, n.out_width
 
 
-def _window_or(n: WindowOr, lid: str, files: dict) -> tuple[str, list, int]:
-    return "hwgen_window_or", [("C", n.c), ("KK", n.k * n.k)], n.out_width
+def _window_max(n: WindowMax, lid: str, files: dict) -> tuple[str, list, int]:
+    return "hwgen_window_max", [("C", n.c), ("KK", n.k * n.k), ("EW", n.elem_bits), ("SIGNED", int(n.signed))], \
+        n.out_width
 
 
 def _pixel_pack(n: Flatten, lid: str, files: dict) -> tuple[str, list, int]:
     return "hwgen_pixel_pack", [("IN_W", n.in_width), ("OUT_W", n.out_width)], n.out_width
 
 
-_INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowOr: _window_or, ResidualBlock: _residual,
+_INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowMax: _window_max, ResidualBlock: _residual,
               IntSign: _int_sign, Flatten: _pixel_pack}
 
 
