@@ -65,11 +65,11 @@ HWGEN_PRAGMA(HLS UNROLL)
 // EW = 1: bipolar) in beats of IN_W bits; per vector NF = ceil(MH/PE) beats of PE lanes:
 // thresholded bits (USE_THR) or accumulators of LANE_W bits. Weights: word nf*SF + sf holds
 // PE x SIMD weights of WB bits (WB = 1: bipolar; else two's complement; bits times bits is an
-// XNOR-popcount, anything else a sum of products); thresholds: word nf holds PE values of THR_W bits (bipolar: counts
-// of matches, pad lanes included; integer: signed accumulator values). N_THR > 1: each lane
-// has N_THR sorted thresholds (lane p's k-th at value index p*N_THR + k) and its bit is the
-// parity of how many the accumulator reaches. LEVELS: the lane is LEVEL_OFF plus how many it
-// reaches, a LANE_W-bit signed integer (a BN + k-bit quantizer folded).
+// XNOR-popcount, anything else a sum of products); thresholds: word nf holds PE values of
+// THR_W bits (XNOR: counts of matches, pad lanes included; else signed accumulator values).
+// N_THR > 1: each lane has N_THR sorted thresholds (lane p's k-th at value index p*N_THR + k)
+// and its bit is the parity of how many the accumulator reaches. LEVELS: the lane is
+// LEVEL_OFF plus how many it reaches, a LANE_W-bit integer (a BN + k-bit quantizer folded).
 // N_CLS > 1 (a zero-padded convolution of OH x OW output pixels a frame): N_CLS threshold
 // sets, one per border class; pixel (oy, ox) uses the set at word bases[oy] + bases[OH + ox].
 template <unsigned ID, unsigned MW, unsigned MH, unsigned PE, unsigned SIMD, unsigned EW, bool IN_SIGNED,
@@ -206,7 +206,7 @@ HWGEN_PRAGMA(HLS UNROLL)
 template <unsigned ID, unsigned MW, unsigned PE, unsigned SIMD, unsigned IN_EW, unsigned OUT_EW, unsigned LEVEL_W,
           unsigned N_THR, int LEVEL_OFF, unsigned CNT_W, unsigned THR_W>
 void residual(hls::stream<ap_uint<PE * IN_EW> >& in, hls::stream<ap_uint<PE * OUT_EW> >& out,
-              const ap_uint<PE * SIMD * WB> weights[], const ap_uint<PE * N_THR * THR_W> thresholds[], unsigned vectors) {
+              const ap_uint<PE * SIMD> weights[], const ap_uint<PE * N_THR * THR_W> thresholds[], unsigned vectors) {
 HWGEN_PRAGMA(HLS DATAFLOW)
     constexpr unsigned NF = (MW + PE - 1) / PE;
     hls::stream<ap_uint<PE> > bits("bits");

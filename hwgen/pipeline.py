@@ -251,7 +251,7 @@ def _output_values(g: Graph, frames: list[list[int]]) -> np.ndarray:
     from hwgen.sim.stream import unpack_frames
     fmt = stream_format(g)
     return unpack_frames(frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
-                         signed=not g.hw_nodes()[-1].has_thresholds)
+                         signed=g.hw_nodes()[-1].out_lanes_signed)
 
 
 def _around_accelerator(g: Graph, x: np.ndarray, accelerator: Callable):

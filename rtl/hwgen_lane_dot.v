@@ -21,27 +21,30 @@ module hwgen_lane_dot #(
     localparam integer EV = (EW == 1) ? 2 : ((SIGNED != 0) ? EW : EW + 1);  // x_l as a signed value
     localparam integer PW = (WB == 1) ? EV + 1 : EV + WB;                   // x_l * w_l
 
-    function [CNT_W-1:0] lane_sum;
+    // signed regs throughout: an assignment of a signed value to a wider one sign-extends
+    // (no zero-width replications where the widths happen to match)
+    function signed [CNT_W-1:0] lane_sum;
         input [SIMD*EW-1:0] xv;
         input [SIMD*WB-1:0] wv;
         integer i, b;
-        reg [EV-1:0] e;
-        reg [PW-1:0] ext, prod;
+        reg signed [EV-1:0] e;
+        reg signed [PW-1:0] ext, prod;
         begin
             lane_sum = {CNT_W{1'b0}};
             for (i = 0; i < SIMD; i = i + 1) begin
                 if (EW == 1) e = xv[i] ? {{(EV-1){1'b0}}, 1'b1} : {EV{1'b1}};
-                else e = {{(EV-EW){SIGNED != 0 && xv[i*EW+EW-1]}}, xv[i*EW +: EW]};
-                ext = {{(PW-EV){e[EV-1]}}, e};
+                else if (SIGNED != 0) e = $signed(xv[i*EW +: EW]);
+                else e = $signed({1'b0, xv[i*EW +: EW]});
+                ext = e;
                 if (WB == 1) begin
                     prod = wv[i] ? ext : -ext;
                 end else begin
                     prod = {PW{1'b0}};
                     for (b = 0; b < WB - 1; b = b + 1)
-                        if (wv[i*WB + b]) prod = prod + (ext << b);
-                    if (wv[i*WB + WB - 1]) prod = prod - (ext << (WB - 1));
+                        if (wv[i*WB + b]) prod = prod + (ext <<< b);
+                    if (wv[i*WB + WB - 1]) prod = prod - (ext <<< (WB - 1));
                 end
-                lane_sum = lane_sum + {{(CNT_W-PW){prod[PW-1]}}, prod};
+                lane_sum = lane_sum + prod;
             end
         end
     endfunction

@@ -132,6 +132,12 @@ class XnorMVU(BinaryMatrixShape, Node):
         return Int(self.count_bits, True)
 
     @property
+    def out_lanes_signed(self) -> bool:
+        """Output lanes are two's complement (accumulators, signed levels), not bits."""
+        dt = self.out_dtype
+        return isinstance(dt, Int) and dt.signed
+
+    @property
     def out_lane_bits(self) -> int:
         return self.out_dtype.bits
 

@@ -129,7 +129,7 @@ def _native(g, build, sources, values, sim, in_pause, out_pause, seed, trace, tr
             pass
         raise NativeSimError(f"{e} (waveform: {wave})", e.frame, e.cycle, e.last_beat) from None
     out = unpack_words(res.beats, frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
-                       signed=not g.hw_nodes()[-1].has_thresholds)
+                       signed=g.hw_nodes()[-1].out_lanes_signed)
     return out, AccelSim(res.done_cycles, res.start_cycles, build_s, res.run_seconds, "native", sim, res.resets)
 
 

@@ -18,6 +18,7 @@ from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
 from hwgen.sim.verify import random_inputs
 from tests.conftest import ROOT
 from tests.ops.common import single_mvu_graph
+from tests.ops.test_multibit_blocks import CASES, _case_id as multibit_id, multibit_mvu_graph
 
 pytestmark = pytest.mark.csim
 WORK = ROOT / "build" / "tests" / "hls"
@@ -101,16 +102,35 @@ def test_sliding_window_csim(case):
     assert res.trips == [3 * op.oh * op.ow * k * k]
 
 
-def test_window_or_csim():
-    rng = np.random.default_rng(0)
-    c, k = 6, 2
-    windows = (rng.random((50, k * k, c)) < 0.2).astype(np.uint8)
-    beats = [b for f in pack_frames(windows.reshape(50, -1), c) for b in f]
-    res = run_kernel(WORK, "window_or", [0, c, k * k], [50], c, c, beats)
-    got = (np.array(res.beats)[:, None] >> np.arange(c)) & 1
-    want = WindowMax(name="or", c=c, k=k).golden(windows.reshape(50, 1, 1, -1)).reshape(50, c)
+@pytest.mark.parametrize("c,k,bits,signed", [(6, 2, 1, False), (5, 3, 2, True), (4, 2, 3, False)])
+def test_window_max_csim(c, k, bits, signed):
+    rng = np.random.default_rng(c + bits)
+    lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+    windows = (rng.random((50, k * k, c)) < 0.2).astype(np.int64) if bits == 1 else rng.integers(lo, hi + 1, (50, k * k, c))
+    beats = [b for f in pack_frames(element_bits(windows.reshape(50, -1), bits), c * bits) for b in f]
+    res = run_kernel(WORK, "window_max", [0, c, k * k, bits, "true" if signed else "false"], [50], c * bits, c * bits,
+                     beats)
+    got = unpack_frames([res.beats], c, bits, 50 * c, signed=signed)[0].reshape(50, c)
+    op = WindowMax(name="max", c=c, k=k, elem_bits=bits, signed=signed)
+    want = op.golden(windows.reshape(50, 1, 1, -1)).reshape(50, c)
     np.testing.assert_array_equal(got, want)
     assert res.trips == [50 * k * k]
+
+
+@pytest.mark.parametrize("case", [CASES[0], CASES[1], CASES[3], CASES[5], CASES[8]], ids=multibit_id)
+def test_multibit_mvu_csim(case):
+    """k-bit inputs times 2- to 3-bit weights, every output kind, as the RTL block tests."""
+    g = multibit_mvu_graph(case, seed=1)
+    out = WORK / f"mvu-{multibit_id(case)}"
+    (out / "hls").mkdir(parents=True, exist_ok=True)
+    for name, text in generate_hls(g).items():
+        (out / "hls" / name).write_text(text)
+    write_manifest(out, g)
+    x = random_inputs(g, 40, np.random.default_rng(4))
+    got, res = simulate_csim(g, out, x)
+    np.testing.assert_array_equal(got, g.execute(x, g.hw_nodes()))
+    n = g.nodes[0]
+    assert res.trips == [40 * n.sf * n.nf]
 
 
 @pytest.mark.parametrize("num,pe,bits", [(10, 3, 9), (7, 7, 4), (10, 1, 6)])
