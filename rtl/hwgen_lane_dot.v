@@ -4,7 +4,8 @@
 //        complement);
 //   w_l: WB bits; WB = 1 bipolar (the lane adds or subtracts x_l), else two's complement.
 // A WB-bit product is shift-and-add over the weight's bits in EV + WB bits (EV: x_l's signed
-// width), not `*`: Yosys would map even a 2x2-bit product into a DSP block.
+// width), not `*`: Yosys would map even a 2x2-bit product into a DSP block. Every width is
+// exact, so the module lints clean for any parameters.
 `default_nettype none
 
 module hwgen_lane_dot #(
@@ -20,36 +21,55 @@ module hwgen_lane_dot #(
 );
     localparam integer EV = (EW == 1) ? 2 : ((SIGNED != 0) ? EW : EW + 1);  // x_l as a signed value
     localparam integer PW = (WB == 1) ? EV + 1 : EV + WB;                   // x_l * w_l
+    localparam integer SUM_W = (CNT_W > PW) ? CNT_W : PW;                   // the running sum
 
-    // signed regs throughout: an assignment of a signed value to a wider one sign-extends
-    // (no zero-width replications where the widths happen to match)
-    function signed [CNT_W-1:0] lane_sum;
-        input [SIMD*EW-1:0] xv;
-        input [SIMD*WB-1:0] wv;
-        integer i, b;
-        reg signed [EV-1:0] e;
-        reg signed [PW-1:0] ext, prod;
-        begin
-            lane_sum = {CNT_W{1'b0}};
-            for (i = 0; i < SIMD; i = i + 1) begin
-                if (EW == 1) e = xv[i] ? {{(EV-1){1'b0}}, 1'b1} : {EV{1'b1}};
-                else if (SIGNED != 0) e = $signed(xv[i*EW +: EW]);
-                else e = $signed({1'b0, xv[i*EW +: EW]});
-                ext = e;
-                if (WB == 1) begin
-                    prod = wv[i] ? ext : -ext;
-                end else begin
-                    prod = {PW{1'b0}};
-                    for (b = 0; b < WB - 1; b = b + 1)
-                        if (wv[i*WB + b]) prod = prod + (ext <<< b);
-                    if (wv[i*WB + WB - 1]) prod = prod - (ext <<< (WB - 1));
-                end
-                lane_sum = lane_sum + prod;
+    wire [(SIMD+1)*SUM_W-1:0] run;  // run[l]: the sum of lanes below l
+    assign run[SUM_W-1:0] = {SUM_W{1'b0}};
+
+    genvar l, b;
+    generate
+        for (l = 0; l < SIMD; l = l + 1) begin : g_lane
+            wire [EV-1:0] e;
+            if (EW == 1) begin : g_bipolar
+                assign e = x[l] ? 2'b01 : 2'b11;
+            end else if (SIGNED != 0) begin : g_signed
+                assign e = x[l*EW +: EW];
+            end else begin : g_unsigned
+                assign e = {1'b0, x[l*EW +: EW]};
             end
+            wire [PW-1:0] ext = {{(PW-EV){e[EV-1]}}, e};
+            wire [PW-1:0] prod;
+            if (WB == 1) begin : g_addsub
+                assign prod = w[l] ? ext : -ext;
+            end else begin : g_shift_add
+                // bits below the top add ext << b; the top (sign) bit subtracts ext << (WB-1)
+                wire [WB*PW-1:0] acc;
+                assign acc[PW-1:0] = w[l*WB] ? ext : {PW{1'b0}};
+                for (b = 1; b < WB; b = b + 1) begin : g_bit
+                    wire [PW-1:0] term = w[l*WB + b] ? (ext << b) : {PW{1'b0}};
+                    if (b == WB - 1) begin : g_sign
+                        assign acc[b*PW +: PW] = acc[(b-1)*PW +: PW] - term;
+                    end else begin : g_add
+                        assign acc[b*PW +: PW] = acc[(b-1)*PW +: PW] + term;
+                    end
+                end
+                assign prod = acc[(WB-1)*PW +: PW];
+            end
+            wire [SUM_W-1:0] prod_ext;
+            if (SUM_W > PW) begin : g_ext
+                assign prod_ext = {{(SUM_W-PW){prod[PW-1]}}, prod};
+            end else begin : g_same
+                assign prod_ext = prod;
+            end
+            assign run[(l+1)*SUM_W +: SUM_W] = run[l*SUM_W +: SUM_W] + prod_ext;
         end
-    endfunction
+        if (SUM_W > CNT_W) begin : g_trunc
+            // the accumulator's range fits CNT_W bits: the top bits are sign copies
+            wire unused_top = &{1'b0, run[SIMD*SUM_W+CNT_W +: SUM_W-CNT_W]};
+        end
+    endgenerate
 
-    assign dot = lane_sum(x, w);
+    assign dot = run[SIMD*SUM_W +: CNT_W];
 endmodule
 
 `default_nettype wire

@@ -67,8 +67,9 @@ def test_sliding_window_lints_clean(params):
     assert rc == 0 and "%Warning" not in text, text
 
 
-@pytest.mark.parametrize("params", [["-GC=64", "-GKK=4"], ["-GC=1", "-GKK=1"], ["-GC=3", "-GKK=9"]])
-def test_window_or_lints_clean(params):
+@pytest.mark.parametrize("params", [["-GC=64", "-GKK=4"], ["-GC=1", "-GKK=1"], ["-GC=3", "-GKK=9"],
+                                    ["-GC=4", "-GKK=4", "-GEW=2", "-GSIGNED=1"], ["-GC=1", "-GKK=9", "-GEW=3"]])
+def test_window_max_lints_clean(params):
     need_tool("verilator")
     rc, text = _lint([str(REPO / "rtl/hwgen_window_max.v")], "hwgen_window_max", params)
     assert rc == 0 and "%Warning" not in text, text
@@ -99,5 +100,16 @@ def test_interval_threshold_top_lints_clean(bits):
     from hwgen.passes.folding import set_stream_widths
     g = set_stream_widths(g)
     out = write_rtl(g, ROOT / "build" / "tests" / "lint" / f"mvu-intervals-{bits}")
+    rc, text = _lint(rtl_sources(out / "rtl"), TOP_NAME)
+    assert rc == 0 and "%Warning" not in text, text
+
+
+@pytest.mark.parametrize("case", [0, 1, 3, 5, 8])
+def test_multibit_mvu_top_lints_clean(case):
+    """k-bit inputs times 2- to 3-bit weights (rtl/hwgen_lane_dot.v), every output kind."""
+    need_tool("verilator")
+    from tests.ops.test_multibit_blocks import CASES, _case_id, multibit_mvu_graph
+    g = multibit_mvu_graph(CASES[case])
+    out = write_rtl(g, ROOT / "build" / "tests" / "lint" / f"mvu-{_case_id(CASES[case])}")
     rc, text = _lint(rtl_sources(out / "rtl"), TOP_NAME)
     assert rc == 0 and "%Warning" not in text, text
