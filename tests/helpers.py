@@ -89,6 +89,18 @@ def bnn_pynq_fc(path: Path, hidden: list[int], seed: int):
     return m, export(m, (1, 28, 28), path)
 
 
+def bnn_pynq_zoo(path: Path, name: str, seed: int):
+    """One of Brevitas' bnn_pynq configurations as `model_with_cfg` builds it (e.g. tfc_2w2a,
+    cnv_1w2a), random weights and random BN statistics (some gamma < 0); (model, onnx, shape)."""
+    from brevitas_examples.bnn_pynq.models import model_with_cfg
+    torch.manual_seed(seed)
+    m, _cfg = model_with_cfg(name, pretrained=False)  # no download: random init
+    randomize_bn(m, np.random.default_rng(seed), ties=False)
+    m.eval()
+    shape = (3, 32, 32) if name.startswith("cnv") else (1, 28, 28)
+    return m, export(m, shape, path), shape
+
+
 def torch_outputs(model, x: np.ndarray) -> np.ndarray:
     with torch.no_grad():
         return model(torch.from_numpy(x)).numpy()

@@ -1,0 +1,78 @@
+"""FINN's model zoo at 1W2A and 2W2A: Brevitas' bnn_pynq multi-bit configurations as
+exported (random weights, random BN statistics with some gamma < 0) compile, the golden model
+equals PyTorch, and TFC-2W2A and CNV-2W2A run bit-exact on Verilator and in C-simulation."""
+
+import numpy as np
+import pytest
+
+from hwgen.ops import WindowMax, XnorMVU
+from hwgen.pipeline import CompileOptions, compile_model, run_csim_model, run_golden, run_rtl
+from hwgen.sim.verify import verify_rtl
+from tests.conftest import ROOT
+from tests.helpers import assert_outputs_match, bnn_pynq_zoo, need_tool, torch_outputs
+
+ZOO = ["tfc_1w2a", "tfc_2w2a", "sfc_1w2a", "sfc_2w2a", "lfc_1w2a", "cnv_1w2a", "cnv_2w2a"]
+#: finn-examples' folding for CNV-W2A2 (build/bnn-pynq/folding_config/cnv-w2a2_folding_config.json)
+CNV_W2A2_FOLD = {"Conv_0": (8, 3), "Conv_1": (16, 16), "Conv_2": (8, 16), "Conv_3": (8, 16), "Conv_4": (4, 8),
+                 "Conv_5": (1, 8), "Gemm_0": (1, 2), "Gemm_1": (2, 2), "Gemm_2": (5, 1)}
+
+
+def _inputs(shape, n, seed):
+    x = np.random.default_rng(seed).random((n,) + shape, dtype=np.float32)
+    x[: n // 10] = 0.5  # 2x - 1 = 0 exactly: a rounding tie at every 2-bit input quantizer
+    return x
+
+
+@pytest.mark.parametrize("name", ZOO)
+def test_bnn_pynq_multibit_golden_equals_pytorch(tmp_path, name):
+    model, path, shape = bnn_pynq_zoo(tmp_path / f"{name}.onnx", name, seed=ZOO.index(name))
+    fold = {k: {"pe": p, "simd": s} for k, (p, s) in CNV_W2A2_FOLD.items()} if name.startswith("cnv") else None
+    g, _ = compile_model(CompileOptions(path, tmp_path / "build", pe=None if fold else 4, simd=None if fold else 4,
+                                        fold=fold))
+    wbits, abits = int(name[4]), int(name[6])
+    mvus = [n for n in g.hw_nodes() if isinstance(n, XnorMVU)]
+    assert all(n.weight_bits == wbits for n in mvus)
+    assert all(n.out_bits == abits and n.levels for n in mvus[:-1])  # k-bit activations between layers
+    if name.startswith("cnv"):
+        assert [n.elem_bits for n in g.hw_nodes() if isinstance(n, WindowMax)] == [abits, abits]  # a real max
+    x = _inputs(shape, 12 if name.startswith("cnv") else 100, seed=7)
+    assert_outputs_match(run_golden(g, x), torch_outputs(model, x))
+
+
+@pytest.mark.rtlsim
+def test_tfc_2w2a_on_verilator_and_csim(tmp_path):
+    """TFC-2W2A at PE = SIMD = 4: RTL and C-sim equal golden under back-pressure; the steady
+    state is the folding bound."""
+    need_tool("verilator")
+    model, path, shape = bnn_pynq_zoo(tmp_path / "tfc.onnx", "tfc_2w2a", seed=11)
+    out = ROOT / "build" / "tests" / "tfc-2w2a"
+    g, _ = compile_model(CompileOptions(path, out, 4, 4))
+    x = _inputs(shape, 60, seed=3)
+    gold = run_golden(g, x)
+    assert_outputs_match(gold, torch_outputs(model, x))
+    rtl, _res = run_rtl(g, out, x, sim="verilator", in_pause=0.3, out_pause=0.3, seed=2)
+    np.testing.assert_array_equal(rtl, gold)
+    csim, _ = run_csim_model(g, out, x[:20])
+    np.testing.assert_array_equal(csim, gold[:20])
+    r = verify_rtl(g, out, frames=6, sim="verilator", seed=1)
+    assert r.mismatches == 0 and r.cycles_per_frame <= 1.02 * r.bound, (r.cycles_per_frame, r.bound)
+
+
+@pytest.mark.rtlsim
+@pytest.mark.slow
+def test_cnv_2w2a_at_finn_folding_on_verilator_and_csim(tmp_path):
+    """CNV-2W2A at finn-examples' folding: bit-exact on Verilator (random 8-bit frames) and in
+    C-sim; simulated cycles/frame equal the folding bound (within 2 %)."""
+    need_tool("verilator")
+    model, path, shape = bnn_pynq_zoo(tmp_path / "cnv.onnx", "cnv_2w2a", seed=12)
+    out = ROOT / "build" / "tests" / "cnv-2w2a-finn-fold"
+    g, _ = compile_model(CompileOptions(path, out, fold={k: {"pe": p, "simd": s}
+                                                         for k, (p, s) in CNV_W2A2_FOLD.items()}))
+    r = verify_rtl(g, out, frames=4, sim="verilator", seed=3)
+    assert r.mismatches == 0
+    assert r.bound == 115_200 and r.cycles_per_frame <= 1.02 * r.bound, (r.cycles_per_frame, r.bound)
+    x = _inputs(shape, 3, seed=5)
+    gold = run_golden(g, x)
+    assert_outputs_match(gold, torch_outputs(model, x))
+    csim, _ = run_csim_model(g, out, x)
+    np.testing.assert_array_equal(csim, gold)
