@@ -23,7 +23,8 @@ def cmd_train(a) -> None:
     torch.manual_seed(a.seed)
     binarizer = a.binarizer or ("bireal" if a.model == "bireal-mlp" else None)
     model = build_model(a.model, split.x_train.shape[1:], split.num_classes, a.hidden, binarizer=binarizer,
-                        input_bits=a.input_bits, shift_bn=a.shift_bn)
+                        input_bits=a.input_bits, shift_bn=a.shift_bn, weight_bits=a.weight_bits,
+                        act_bits=a.act_bits)
     # a bar on a terminal; elsewhere (a log, CI) one line per epoch with the loss and accuracy
     progress = "bar" if sys.stdout.isatty() else "lines"
     res = train(model, split, epochs=a.epochs, seed=a.seed, progress=progress, binarizer=binarizer,
@@ -61,6 +62,10 @@ def add_parsers(sub) -> None:
     t.add_argument("--seed", type=non_negative, default=0, help="seed of the weights and the batches")
     t.add_argument("--input-bits", type=int, choices=(1, 8), default=1,
                    help="mlp: 1 (input BatchNorm + sign) or 8 (bnn_pynq's 8-bit input quantizer)")
+    t.add_argument("--weight-bits", type=int, choices=(1, 2), default=1,
+                   help="mlp, cnn: weights of the layers, 1 (bipolar) or 2 (bnn_pynq's {-1, 0, +1})")
+    t.add_argument("--act-bits", type=int, choices=(1, 2), default=1,
+                   help="mlp, cnn: hidden activations, 1 (sign) or 2 (bnn_pynq's 2-bit {-1, 0, +1})")
     t.add_argument("--binarizer", help="training method of the binary activations: ste, stochastic, abc, "
                                        "tanh, bireal, mlp (default: Brevitas' binary activation; "
                                        "bireal for bireal-mlp)")
@@ -74,7 +79,8 @@ def add_parsers(sub) -> None:
 
     cp = command(sub, "compare", "train every binarizer (3 seeds) and its float twin; table and plot", cmd_compare)
     cp.add_argument("-o", "--output", default="build/compare", help="folder of the table and plot")
-    cp.add_argument("--methods", help="comma-separated subset of ste,stochastic,abc,tanh,bireal,mlp,bireal-net")
+    cp.add_argument("--methods", help="comma-separated subset of ste,stochastic,abc,tanh,bireal,mlp,bireal-net,"
+                                      "w1a1,w1a2,w2a2 (precisions: Brevitas' 1- and 2-bit quantizers)")
     cp.add_argument("--seeds", type=positive, default=3, help="seeds per method")
     cp.add_argument("--epochs", type=positive, default=60, help="training epochs")
     add_ray_flags(cp)

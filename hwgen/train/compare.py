@@ -55,6 +55,9 @@ def _compile_and_check(model, split, out: Path, pe: int, simd: int) -> dict:
 #: layers), ApproxSign, magnitude-aware weight gradients, clip-based real-valued pretraining
 BIREAL_NET = "bireal-net"
 BIREAL_PRETRAIN = 20
+#: the same digits MLP at bnn_pynq's precisions, with Brevitas' own quantizers (no binarizer
+#: method): 1-bit or 2-bit ({-1, 0, +1}) weights and hidden activations
+PRECISIONS = {"w1a1": (1, 1), "w1a2": (1, 2), "w2a2": (2, 2)}
 
 
 def _model_for(method: str, split):
@@ -63,6 +66,10 @@ def _model_for(method: str, split):
     if method == BIREAL_NET:
         return (build_model("bireal-mlp", split.x_train.shape[1:], split.num_classes, [128, 128, 128],
                             binarizer="bireal", input_bits=8), "bireal", BIREAL_PRETRAIN)
+    if method in PRECISIONS:
+        wb, ab = PRECISIONS[method]
+        return (build_model("mlp", split.x_train.shape[1:], split.num_classes, input_bits=8, weight_bits=wb,
+                            act_bits=ab), None, 0)
     return build_model("mlp", split.x_train.shape[1:], split.num_classes, binarizer=method, input_bits=8), method, 0
 
 
@@ -104,10 +111,11 @@ def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int 
 
     from hwgen.sweep.engine import Job, every_result, run_jobs
     from hwgen.train.binarizers import METHODS
-    methods = list(methods or METHODS + (BIREAL_NET,))
-    unknown = [m for m in methods if m not in METHODS + (BIREAL_NET,)]
+    known = METHODS + (BIREAL_NET,) + tuple(PRECISIONS)
+    methods = list(methods or known)
+    unknown = [m for m in methods if m not in known]
     if unknown:
-        raise HwgenError(f"--methods: unknown {unknown} (available: {', '.join(METHODS + (BIREAL_NET,))})")
+        raise HwgenError(f"--methods: unknown {unknown} (available: {', '.join(known)})")
     out.mkdir(parents=True, exist_ok=True)
     jobs = [Job(f"float twin, seed {s}", _twin_run, (s, epochs)) for s in seeds]
     jobs += [Job(f"{m}, seed {s}", _method_run, (m, s, epochs, pe, simd)) for m in methods for s in seeds]
@@ -134,15 +142,17 @@ def _write(rows: list[dict], out: Path, pe: int, simd: int, epochs: int, console
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    cols = ("binarizer", "test accuracy (mean ± std)", "float twin", "train s", "cycles/frame", "LUT (est.)",
+    cols = ("method", "test accuracy (mean ± std)", "float twin", "train s", "cycles/frame", "LUT (est.)",
             "thresholds/channel")
     lines = [f"Digits MLP 64-256-128-10 (8-bit input, W1A1 hidden layers), {rows[0]['seeds']} seeds, {epochs} epochs; "
              f"hardware at PE={pe}, SIMD={simd}. `{BIREAL_NET}` is the whole Bi-Real recipe: 64-128-128-128-10 "
              f"with 4-bit fixed-point shortcuts around the two 128x128 layers, ApproxSign, magnitude-aware "
-             f"weight gradients and {BIREAL_PRETRAIN} epochs of clip-based real-valued pretraining first.",
+             f"weight gradients and {BIREAL_PRETRAIN} epochs of clip-based real-valued pretraining first. "
+             "`w1a1`, `w1a2` and `w2a2` are the net at bnn_pynq's precisions with Brevitas' own quantizers "
+             "(2 bits: {-1, 0, +1}, weights and hidden activations).",
              "Thresholds/channel is the most any layer needs: 1 is a plain threshold; more are interval "
              "thresholds (a learned binarizer whose decision switches more than once) or, for bireal-net, "
-             "level thresholds (its 4-bit shortcut path: 14 per channel).",
+             "level thresholds (its 4-bit shortcut path: 14 per channel; a 2-bit activation: 2).",
              "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
         lines.append(f"| {r['method']} | {100 * r['acc_mean']:.2f} ± {100 * r['acc_std']:.2f} % | "
@@ -164,7 +174,7 @@ def _write(rows: list[dict], out: Path, pe: int, simd: int, epochs: int, console
         from rich.table import Table
         t = Table(title=lines[0])
         for c in cols:
-            t.add_column(c, justify="left" if c == "binarizer" else "right")
+            t.add_column(c, justify="left" if c == "method" else "right")
         for r in rows:
             t.add_row(r["method"], f"{100 * r['acc_mean']:.2f} ± {100 * r['acc_std']:.2f} %",
                       f"{100 * r['float_mean']:.2f} ± {100 * r['float_std']:.2f} %", f"{r['seconds']:.1f}",

@@ -1,7 +1,8 @@
-"""Binary model zoo (Brevitas): 1-bit weights and activations, BatchNorm before every sign.
+"""Binary model zoo (Brevitas): 1-bit weights and activations (or 2-bit ones, as bnn_pynq's
+W1A2 and W2A2 nets), BatchNorm before every quantizer.
 
-Every model keeps to what `hwgen compile` accepts: host affine -> BipolarQuant on the input,
-then (QuantLinear -> BatchNorm -> BipolarQuant)* -> QuantLinear -> final affine.
+Every model keeps to what `hwgen compile` accepts: host affine -> a quantizer on the input,
+then (QuantLinear -> BatchNorm -> BipolarQuant or 2-bit Quant)* -> QuantLinear -> final affine.
 """
 
 from __future__ import annotations
@@ -23,6 +24,51 @@ def binary_act(method: str | None = None):
     from brevitas.nn import QuantIdentity
     from brevitas.quant import SignedBinaryActPerTensorConst
     return QuantIdentity(act_quant=SignedBinaryActPerTensorConst, return_quant_tensor=False)
+
+
+def quant_act(bits: int = 1, method: str | None = None):
+    """The activation quantizer of a hidden layer: binary (`binary_act`), or bnn_pynq's 2-bit
+    one (signed, narrow range: {-1, 0, +1} at scale 1, so PyTorch's sums stay exact)."""
+    if bits == 1:
+        return binary_act(method)
+    if method is not None:
+        raise HwgenError(f"--binarizer {method}: the binarizers train 1-bit activations, not {bits}-bit ones")
+    if bits != 2:
+        raise HwgenError(f"--act-bits: 1 or 2, not {bits}")
+    from brevitas.nn import QuantIdentity
+    from brevitas_examples.bnn_pynq.models.common import CommonActQuant
+    return QuantIdentity(act_quant=CommonActQuant, bit_width=2, return_quant_tensor=False)
+
+
+def _two_bit_weight():
+    """bnn_pynq's 2-bit weight quantizer: signed, narrow range, scale 1 ({-1, 0, +1})."""
+    from brevitas_examples.bnn_pynq.models.common import CommonWeightQuant
+    return CommonWeightQuant
+
+
+def quant_linear(n_in: int, n_out: int, bits: int = 1):
+    """A linear layer with 1-bit (`binary_linear`) or 2-bit weights of scale 1, no bias."""
+    if bits == 1:
+        return binary_linear(n_in, n_out)
+    if bits != 2:
+        raise HwgenError(f"--weight-bits: 1 or 2, not {bits}")
+    from brevitas.nn import QuantLinear
+    layer = QuantLinear(n_in, n_out, bias=False, weight_bit_width=2, weight_quant=_two_bit_weight())
+    nn.init.uniform_(layer.weight.data, -1, 1)  # as bnn_pynq: PyTorch's small init would round to 0
+    return layer
+
+
+def quant_conv(c_in: int, c_out: int, k: int = 3, padding=0, bits: int = 1):
+    """A 2-D convolution with 1-bit (`binary_conv`) or 2-bit weights of scale 1, no bias."""
+    if bits == 1:
+        return binary_conv(c_in, c_out, k, padding)
+    if bits != 2:
+        raise HwgenError(f"--weight-bits: 1 or 2, not {bits}")
+    from brevitas.nn import QuantConv2d
+    layer = QuantConv2d(c_in, c_out, k, bias=False, padding=padding, weight_bit_width=2,
+                        weight_quant=_two_bit_weight())
+    nn.init.uniform_(layer.weight.data, -1, 1)  # as bnn_pynq: PyTorch's small init would round to 0
+    return layer
 
 
 def binary_linear(n_in: int, n_out: int):
@@ -67,13 +113,13 @@ class BinaryCNN(nn.Module):
     BatchNorm + sign, a 2x2 binary max-pool, binary FC layers, a final BatchNorm."""
 
     def __init__(self, in_ch: int, num_classes: int, channels=(32, 64), fc=(128,), dropout: float = 0.1,
-                 binarizer: str | None = None):
+                 binarizer: str | None = None, weight_bits: int = 1, act_bits: int = 1):
         super().__init__()
         self.input_quant = input_quant_8bit()
         conv: list[nn.Module] = []
         c = in_ch
         for co in channels:
-            conv += [binary_conv(c, co), nn.BatchNorm2d(co), binary_act(binarizer)]
+            conv += [quant_conv(c, co, bits=weight_bits), nn.BatchNorm2d(co), quant_act(act_bits, binarizer)]
             c = co
         conv.append(nn.MaxPool2d(2))
         self.conv = nn.Sequential(*conv)
@@ -81,9 +127,10 @@ class BinaryCNN(nn.Module):
         fcs: list[nn.Module] = []
         n = self.flat_features
         for h in fc:
-            fcs += [binary_linear(n, h), nn.BatchNorm1d(h), binary_act(binarizer), nn.Dropout(dropout)]
+            fcs += [quant_linear(n, h, weight_bits), nn.BatchNorm1d(h), quant_act(act_bits, binarizer),
+                    nn.Dropout(dropout)]
             n = h
-        fcs += [binary_linear(n, num_classes), nn.BatchNorm1d(num_classes)]
+        fcs += [quant_linear(n, num_classes, weight_bits), nn.BatchNorm1d(num_classes)]
         self.fc = nn.Sequential(*fcs)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -113,7 +160,8 @@ class BinaryMLP(nn.Module):
     as the per-class affine (like Brevitas' TensorNorm, per channel)."""
 
     def __init__(self, in_features: int, hidden: list[int], num_classes: int, dropout: float = 0.1,
-                 binarizer: str | None = None, input_bits: int = 1, shift_bn: bool = False):
+                 binarizer: str | None = None, input_bits: int = 1, shift_bn: bool = False,
+                 weight_bits: int = 1, act_bits: int = 1):
         super().__init__()
         bn = _batch_norm(shift_bn)
         if input_bits == 8:  # 2x-1 then bnn_pynq's 8-bit input quantizer: an integer first layer
@@ -124,9 +172,9 @@ class BinaryMLP(nn.Module):
             raise HwgenError(f"--input-bits: 1 or 8, not {input_bits}")
         n = in_features
         for h in hidden:
-            layers += [binary_linear(n, h), bn(h), binary_act(binarizer), nn.Dropout(dropout)]
+            layers += [quant_linear(n, h, weight_bits), bn(h), quant_act(act_bits, binarizer), nn.Dropout(dropout)]
             n = h
-        layers += [binary_linear(n, num_classes), nn.BatchNorm1d(num_classes)]
+        layers += [quant_linear(n, num_classes, weight_bits), nn.BatchNorm1d(num_classes)]
         self.features = nn.Sequential(*layers)
         self.in_features = in_features
 
@@ -180,9 +228,13 @@ class BiRealMLP(nn.Module):
 
 
 def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: list[int] | None = None,
-                binarizer: str | None = None, input_bits: int = 1, shift_bn: bool = False):
+                binarizer: str | None = None, input_bits: int = 1, shift_bn: bool = False,
+                weight_bits: int = 1, act_bits: int = 1):
     """A model of the zoo by name, sized for the data set; `binarizer` picks the training
-    method of its binary activations (hwgen.train.binarizers.METHODS; None: Brevitas')."""
+    method of its binary activations (hwgen.train.binarizers.METHODS; None: Brevitas');
+    `weight_bits` and `act_bits` (1 or 2) the precision of the mlp's and cnn's hidden layers."""
+    if (weight_bits, act_bits) != (1, 1) and name not in ("mlp", "cnn"):
+        raise HwgenError(f"--weight-bits/--act-bits: only for --model mlp or cnn, not {name}")
     if binarizer is not None:
         from hwgen.train.binarizers import METHODS
         if binarizer not in METHODS:
@@ -192,7 +244,7 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
         for d in in_shape:
             n_in *= d
         return BinaryMLP(n_in, hidden or [256, 128], num_classes, binarizer=binarizer, input_bits=input_bits,
-                         shift_bn=shift_bn)
+                         shift_bn=shift_bn, weight_bits=weight_bits, act_bits=act_bits)
     if shift_bn and name != "mlp":
         raise HwgenError(f"--shift-bn: only for --model mlp, not {name}")
     if name == "bireal-mlp":
@@ -207,5 +259,5 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
     if name == "cnn":
         if len(in_shape) != 3 or tuple(in_shape[1:]) != (8, 8):
             raise HwgenError(f"--model cnn: expects 8x8 images (C, 8, 8), the data set gives {in_shape}")
-        return BinaryCNN(in_shape[0], num_classes, binarizer=binarizer)
+        return BinaryCNN(in_shape[0], num_classes, binarizer=binarizer, weight_bits=weight_bits, act_bits=act_bits)
     raise HwgenError(f"--model: unknown model '{name}' (available: {', '.join(MODELS)})")
