@@ -1,5 +1,6 @@
 // hwgen_lane_dot: one cycle's integer dot product of SIMD lanes, the sum of x_l * w_l as a
-// signed CNT_W-bit value (the generator sizes CNT_W for the worst case, so nothing wraps).
+// signed CNT_W-bit value (the generator sizes CNT_W for the worst case, so nothing wraps;
+// every partial sum is within it too).
 //   x_l: EW bits; EW = 1 bipolar (bit 1 is +1, bit 0 is -1), else an integer (SIGNED: two's
 //        complement);
 //   w_l: WB bits; WB = 1 bipolar (the lane adds or subtracts x_l), else two's complement.
@@ -21,10 +22,14 @@ module hwgen_lane_dot #(
 );
     localparam integer EV = (EW == 1) ? 2 : ((SIGNED != 0) ? EW : EW + 1);  // x_l as a signed value
     localparam integer PW = (WB == 1) ? EV + 1 : EV + WB;                   // x_l * w_l
-    localparam integer SUM_W = (CNT_W > PW) ? CNT_W : PW;                   // the running sum
+    localparam integer SUM_W = (CNT_W > PW) ? CNT_W : PW;                   // the adder tree
+    localparam integer NODES = 2 * SIMD - 1;
 
-    wire [(SIMD+1)*SUM_W-1:0] run;  // run[l]: the sum of lanes below l
-    assign run[SUM_W-1:0] = {SUM_W{1'b0}};
+    // a balanced adder tree in heap order: node i sums nodes 2i+1 and 2i+2, the lanes'
+    // products are the leaves SIMD-1 .. 2*SIMD-2 (up to half the LUTs of a chain of CNT_W-bit
+    // adds: near the leaves the sums are narrow)
+    wire signed [SUM_W-1:0] node [0:NODES-1];  // signed: Yosys' wreduce trims sign copies
+    wire        [SUM_W-1:0] sum = node[0];
 
     genvar l, b;
     generate
@@ -55,21 +60,24 @@ module hwgen_lane_dot #(
                 end
                 assign prod = acc[(WB-1)*PW +: PW];
             end
-            wire [SUM_W-1:0] prod_ext;
+            wire signed [SUM_W-1:0] prod_ext;
             if (SUM_W > PW) begin : g_ext
                 assign prod_ext = {{(SUM_W-PW){prod[PW-1]}}, prod};
             end else begin : g_same
                 assign prod_ext = prod;
             end
-            assign run[(l+1)*SUM_W +: SUM_W] = run[l*SUM_W +: SUM_W] + prod_ext;
+            assign node[SIMD-1+l] = prod_ext;
+        end
+        for (l = 0; l < SIMD - 1; l = l + 1) begin : g_add
+            assign node[l] = node[2*l+1] + node[2*l+2];
         end
         if (SUM_W > CNT_W) begin : g_trunc
             // the accumulator's range fits CNT_W bits: the top bits are sign copies
-            wire unused_top = &{1'b0, run[SIMD*SUM_W+CNT_W +: SUM_W-CNT_W]};
+            wire unused_top = &{1'b0, sum[SUM_W-1:CNT_W]};
         end
     endgenerate
 
-    assign dot = run[SIMD*SUM_W +: CNT_W];
+    assign dot = sum[CNT_W-1:0];
 endmodule
 
 `default_nettype wire

@@ -108,17 +108,21 @@ def hwgen_figures(onnx: Path, out: Path, finn_layers: dict) -> dict:
 CNV_FINN_FOLD = [(16, 3), (32, 32), (16, 32), (16, 32), (4, 32), (1, 32), (1, 4), (1, 8), (5, 1)]
 #: FINN's published post-synthesis figure for CNV-W1A1 at that folding (Xilinx/finn PR 209)
 CNV_FINN_VIVADO = {"lut": 21135, "bram36": 98}
-CASES = [("TFC-W1A1", "tfc", 16, 16), ("TFC-W1A1", "tfc", 4, 4), ("digits-mlp", "digits_mlp", 16, 16),
-         ("digits-mlp", "digits_mlp", 4, 8), ("CNV-W1A1", "cnv", CNV_FINN_FOLD, None)]
+#: CNV-W2A2 at finn-examples' folding (build/bnn-pynq/folding_config/cnv-w2a2_folding_config.json)
+CNV_W2A2_FINN_FOLD = [(8, 3), (16, 16), (8, 16), (8, 16), (4, 8), (1, 8), (1, 2), (2, 2), (5, 1)]
+CASES = [("TFC-W1A1", "tfc", 16, 16), ("TFC-W1A1", "tfc", 4, 4), ("TFC-W2A2", "tfc_2w2a", 4, 4),
+         ("digits-mlp", "digits_mlp", 16, 16), ("digits-mlp", "digits_mlp", 4, 8),
+         ("CNV-W1A1", "cnv", CNV_FINN_FOLD, None), ("CNV-W2A2", "cnv_2w2a", CNV_W2A2_FINN_FOLD, None)]
 
 
 def bench_finn(out: Path, console) -> list[dict]:
     """Run the comparison and print one table (also written to out/bench_finn.md)."""
     from rich.table import Table
 
-    from hwgen.bench.suite import _cnv_onnx, _digits_onnx, _tfc_onnx
+    from hwgen.bench.suite import _cnv_onnx, _digits_onnx, _tfc_onnx, _zoo_onnx
     out.mkdir(parents=True, exist_ok=True)
-    models = {"tfc": _tfc_onnx(out), "digits_mlp": _digits_onnx(out, "mlp"), "cnv": _cnv_onnx(out)}
+    models = {"tfc": _tfc_onnx(out), "digits_mlp": _digits_onnx(out, "mlp"), "cnv": _cnv_onnx(out),
+              "tfc_2w2a": _zoo_onnx(out, "tfc_2w2a"), "cnv_2w2a": _zoo_onnx(out, "cnv_2w2a")}
     rows = []
     for net, key, pe, simd in CASES:
         row = {"net": net, "folding": "finn-examples" if isinstance(pe, list) else f"{pe}/{simd}"}

@@ -40,6 +40,21 @@ def _cnv_onnx(out: Path) -> Path:
     return path
 
 
+def _zoo_onnx(out: Path, name: str) -> Path:
+    """A random-init Brevitas bnn_pynq configuration by name (e.g. tfc_2w2a, cnv_2w2a) as
+    `model_with_cfg` builds it, exported to QONNX (no download: pretrained=False)."""
+    import torch
+    from brevitas_examples.bnn_pynq.models import model_with_cfg
+
+    from hwgen.train.trainer import export_quietly
+
+    torch.manual_seed(0)
+    m, _cfg = model_with_cfg(name, pretrained=False)
+    path = out / f"{name}.onnx"
+    export_quietly(m.eval(), torch.rand((1, 3, 32, 32) if name.startswith("cnv") else (1, 1, 28, 28)), path)
+    return path
+
+
 def _digits_onnx(out: Path, model_name: str) -> Path:
     import torch
 
