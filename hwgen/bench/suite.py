@@ -104,9 +104,10 @@ def _area_section(models: dict, out: Path, console) -> str:
         st.update("area: estimate vs Yosys sweep")
         # the calibration's own sweep folder: `hwgen calibrate` and `make bench` share its builds
         from hwgen.bench.image_cnn import image_cnn_onnx
-        from hwgen.estimate.calibrate import bireal_onnx
+        from hwgen.estimate.calibrate import bireal_onnx, precision_onnx
         est = area.estimate_vs_yosys({"mlp": models["digits-mlp"], "cnn": models["digits-cnn"],
-                                      "pcnn": image_cnn_onnx(out), "bireal": bireal_onnx(out)},
+                                      "pcnn": image_cnn_onnx(out), "bireal": bireal_onnx(out),
+                                      "q2mlp": precision_onnx(out, "mlp"), "q2cnn": precision_onnx(out, "cnn")},
                                      Path("build") / "calibrate", lambda s: st.update(f"area: {s}"))
         st.update("area: folding search")
         targets = area.folding_targets(models["digits-mlp"], out)

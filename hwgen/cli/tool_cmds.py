@@ -25,14 +25,15 @@ def cmd_bench_finn(a) -> None:
 
 def cmd_calibrate(a) -> None:
     from hwgen.bench.suite import _digits_onnx
-    from hwgen.estimate.calibrate import bireal_onnx, calibrate, errors, leave_one_out, load_samples, sweep_builds
+    from hwgen.estimate.calibrate import (bireal_onnx, calibrate, errors, leave_one_out, load_samples, precision_onnx,
+                                          sweep_builds)
     out = Path(a.output)
     out.mkdir(parents=True, exist_ok=True)
     con = console()
     from hwgen.bench.image_cnn import image_cnn_onnx
     with con.status("training the digits MLP and CNN") as st:
         models = {"mlp": _digits_onnx(out, "mlp"), "cnn": _digits_onnx(out, "cnn"), "pcnn": image_cnn_onnx(out),
-                  "bireal": bireal_onnx(out)}
+                  "bireal": bireal_onnx(out), "q2mlp": precision_onnx(out, "mlp"), "q2cnn": precision_onnx(out, "cnn")}
         builds = sweep_builds(models, out, lambda s: st.update(s), address=a.address, timeout=a.timeout)
     samples = {fam: load_samples(builds, fam) for fam in ("zynq7", "ice40")}
     calibrate(samples)

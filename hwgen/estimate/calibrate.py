@@ -153,6 +153,13 @@ CNN_FOLDINGS = [(1, 1), (2, 2), (4, 4), (8, 8), (16, 16), (4, 16), (16, 4), (8, 
 PCNN_FOLDINGS = [(1, 1), (2, 4), (4, 8), (8, 8), (16, 16), (3, 5)]
 # a Bi-Real MLP (residual blocks with their shortcut FIFOs and level thresholds)
 BIREAL_FOLDINGS = [(2, 4), (4, 8), (8, 8), (4, 4)]
+# the digits MLP and CNN at W2A2 (2-bit weights and activations: sums of products, level
+# thresholds, a max-pool of 2-bit integers)
+Q2MLP_FOLDINGS = [(2, 4), (4, 8), (8, 8), (16, 16)]
+Q2CNN_FOLDINGS = [(2, 2), (4, 4), (8, 8), (3, 5)]
+#: every net of the sweep and its foldings
+SWEEP = (("mlp", MLP_FOLDINGS), ("cnn", CNN_FOLDINGS), ("pcnn", PCNN_FOLDINGS), ("bireal", BIREAL_FOLDINGS),
+         ("q2mlp", Q2MLP_FOLDINGS), ("q2cnn", Q2CNN_FOLDINGS))
 
 
 def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, address: str | None = None,
@@ -166,15 +173,14 @@ def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, ad
     from hwgen.sweep.worker import extract_archive, run_point
     boards = tuple(FAMILY_BOARD.values())
     builds, jobs = [], []
-    for net, foldings in (("mlp", MLP_FOLDINGS), ("cnn", CNN_FOLDINGS), ("pcnn", PCNN_FOLDINGS),
-                          ("bireal", BIREAL_FOLDINGS)):
+    for net, foldings in SWEEP:
         if net not in models:
             continue
         files = model_files(models[net])
         for pe, simd in foldings:
             b = Path(out) / f"{net}-{pe}x{simd}"
             builds.append(b)
-            if not all((b / "synth" / board / "utilization.json").is_file() for board in boards):
+            if not _synthesized_with_this_library(b, boards):
                 point = Point(boards[0], pe, simd, synth_boards=boards, archive=True)
                 jobs.append((b, Job(b.name, run_point, (files, Path(models[net]).name, point))))
     if jobs:
@@ -184,6 +190,32 @@ def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, ad
             shutil.rmtree(b, ignore_errors=True)
             extract_archive(figures["archive_b64"], b)
     return builds
+
+
+def _synthesized_with_this_library(build: Path, boards) -> bool:
+    """A sweep build may be reused: synthesized for every board, from the kernels in rtl/
+    as they are now (a changed kernel makes every earlier synthesis stale)."""
+    from hwgen import SHARE
+    from hwgen.backends.rtl.codegen import RTL_LIBRARY
+    if not all((build / "synth" / board / "utilization.json").is_file() for board in boards):
+        return False
+    for lib in RTL_LIBRARY:
+        copy = build / "rtl" / Path(lib).name
+        if not copy.is_file() or copy.read_bytes() != (SHARE / lib).read_bytes():
+            return False
+    return True
+
+
+def precision_onnx(out: Path, model: str) -> Path:
+    """The calibration's digits MLP or CNN at W2A2 (random weights) as QONNX."""
+    import torch
+
+    from hwgen.train.models import build_model
+    from hwgen.train.trainer import export
+    torch.manual_seed(0)
+    shape = (64,) if model == "mlp" else (1, 8, 8)
+    m = build_model(model, shape, 10, input_bits=8 if model == "mlp" else 1, weight_bits=2, act_bits=2).eval()
+    return export(m, shape, Path(out) / f"w2a2_{model}.onnx")
 
 
 def bireal_onnx(out: Path) -> Path:

@@ -54,6 +54,16 @@ class Parts:
             self.ff[k] = self.ff.get(k, 0) + v
 
 
+def adder_tree_bits(leaves: int, leaf_bits: int, max_bits: int) -> int:
+    """Adder bits of rtl/hwgen_lane_dot.v's balanced tree (heap order: node i adds 2i+1 and
+    2i+2) over `leaves` sums of `leaf_bits`: each node one bit wider than its wider child, at
+    most `max_bits` (the accumulator; Yosys trims the sign copies above that)."""
+    width = [0] * (leaves - 1) + [leaf_bits] * leaves
+    for i in range(leaves - 2, -1, -1):
+        width[i] = min(max_bits, max(width[2 * i + 1], width[2 * i + 2]) + 1)
+    return sum(width[: leaves - 1])
+
+
 def mvu_parts(n: XnorMVU) -> Parts:
     """rtl/hwgen_mvu.v: input shift buffer, rotating read buffer, counters, weight and
     threshold ROMs, PE accumulators with a popcount tree (or a sum of products,
@@ -78,10 +88,11 @@ def mvu_parts(n: XnorMVU) -> Parts:
     if n.xnor:
         p.add(popcount=pe * popcount_luts(simd))
     else:
-        p.add(addsub=pe * simd * cnt_w, addsub_lanes=pe * simd * ew)
-        if wb > 1:  # shift-and-add products of (element + weight) bits, WB - 1 adders each
-            ev = 2 if ew == 1 else ew + (0 if n.in_signed else 1)
-            p.add(product=pe * simd * (ev + wb) * (wb - 1))
+        ev = 2 if ew == 1 else ew + (0 if n.in_signed else 1)  # an element as a signed value
+        pw = ev + wb if wb > 1 else ev + 1  # a lane's product
+        p.add(addsub=pe * adder_tree_bits(simd, pw, cnt_w), addsub_lanes=pe * simd * ew)
+        if wb > 1:  # shift-and-add products, WB - 1 adders of the product's width each
+            p.add(product=pe * simd * pw * (wb - 1))
     p.add(acc=pe * cnt_w, counters=counters)
     if n.has_thresholds:
         # interval thresholds: N_THR compares and an N_THR-input XOR per lane
