@@ -197,7 +197,11 @@ def layer_table(g: Graph) -> list[dict]:
     rows = []
     for n in g.hw_nodes():
         if isinstance(n, XnorMVU):
-            rows.append({"layer": n.name, "kind": "MVU" if n.pixels == 1 else f"conv MVU x{n.pixels}",
+            kind = "MVU" if n.pixels == 1 else f"conv MVU x{n.pixels}"
+            if not n.xnor:  # the precision of a sum-of-products layer: input elements x weights
+                kind += f" ({'bipolar' if n.in_bits == 1 else ('int' if n.in_signed else 'uint') + str(n.in_bits)}" \
+                        f" x {'bipolar' if n.weight_bits == 1 else f'int{n.weight_bits}'})"
+            rows.append({"layer": n.name, "kind": kind,
                          "shape": f"{n.mh} x {n.mw}", "pe": n.pe, "simd": n.simd,
                          "out": str(n.out_dtype), "cycles": n.cycles})
         elif isinstance(n, SlidingWindow):

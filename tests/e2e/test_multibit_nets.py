@@ -56,6 +56,14 @@ def test_tfc_2w2a_on_verilator_and_csim(tmp_path):
     np.testing.assert_array_equal(csim, gold[:20])
     r = verify_rtl(g, out, frames=6, sim="verilator", seed=1)
     assert r.mismatches == 0 and r.cycles_per_frame <= 1.02 * r.bound, (r.cycles_per_frame, r.bound)
+    # the PYNQ driver over the simulated AXI shell: 2-bit input elements packed into DMA words
+    from hwgen.driver.deploy_test import deploy_test
+    rows = deploy_test(out, "pynq-z2", frames=24, batches=[1, 8])
+    assert [(row["mismatches"], row["frames_out"]) for row in rows] == [(0, 24), (0, 24)]
+    from hwgen.pipeline import layer_table
+    rows = layer_table(g)
+    assert [row["kind"] for row in rows] == ["MVU (int2 x int2)"] * 4  # the compile table names the precision
+    assert [row["out"] for row in rows] == ["int2", "int2", "int2", "int8"]
 
 
 @pytest.mark.rtlsim

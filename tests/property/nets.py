@@ -5,7 +5,8 @@ A spec is plain data (so hypothesis can shrink it and a failing one can be kept 
 regression case): FC nets of any sizes (odd and prime included), with a binary or an 8-bit
 input; conv nets of 1x1 to 3x3 kernels at stride 1 or 2, zero padding 0..K-1 (rows and
 columns apart), with or without a (padded) max-pool, a conv feeding the flatten or a pool
-doing it. Every BatchNorm is random (gamma < 0, gamma = 0, and
+doing it; at W1A1, W1A2 or W2A2 (bnn_pynq's 2-bit weights and hidden activations,
+{-1, 0, +1}). Every BatchNorm is random (gamma < 0, gamma = 0, and
 thresholds exactly on reachable dot products: `tests.helpers.randomize_bn`).
 """
 
@@ -21,19 +22,22 @@ import torch
 from hypothesis import strategies as st
 from torch import nn
 
-from hwgen.train.models import binary_act, binary_conv, binary_linear, input_quant_8bit
+from hwgen.train.models import binary_act, input_quant_8bit, quant_act, quant_conv, quant_linear
 from tests.helpers import randomize_bn
 
 SIZES = st.integers(1, 37)
+#: (weight bits, hidden activation bits): the bnn_pynq precisions
+PRECISIONS = st.sampled_from([(1, 1), (1, 1), (1, 2), (2, 2)])
 
 
 @st.composite
 def fc_specs(draw) -> dict:
     """An MLP: [in, hidden..., out] with a binary (BatchNorm + sign) or an 8-bit input."""
     hidden = draw(st.lists(SIZES, min_size=0, max_size=3))
+    wbits, abits = draw(PRECISIONS)
     return {"kind": "fc", "in": draw(st.integers(1, 40)), "hidden": hidden,
             "out": draw(st.integers(2, 12)), "input_bits": draw(st.sampled_from([1, 8])),
-            "seed": draw(st.integers(0, 2 ** 16))}
+            "weight_bits": wbits, "act_bits": abits, "seed": draw(st.integers(0, 2 ** 16))}
 
 
 @st.composite
@@ -51,14 +55,18 @@ def conv_specs(draw, pad: bool | None = None) -> dict:
         stride = draw(st.sampled_from([1, 2])) if min(sh, sw) - k >= 2 else 1
         convs.append({"c": draw(st.integers(1, 13)), "k": k, "stride": stride, "pad": [ph, pw]})
         sh, sw = (sh + 2 * ph - k) // stride + 1, (sw + 2 * pw - k) // stride + 1
+    wbits, abits = draw(PRECISIONS)
     pool = None
     if min(sh, sw) >= 2 and draw(st.booleans()):
         k = draw(st.integers(2, min(3, sh, sw)))
+        # a padded max-pool of signed 2-bit activations is refused (the pad 0 could win)
         pool = {"k": k, "stride": draw(st.sampled_from(sorted({1, k}))),
-                "pad": draw(st.integers(0, k // 2)) if padded else 0}
+                "pad": draw(st.integers(0, k // 2)) if padded and abits == 1 else 0}
+    # a padded conv of bipolar inputs with 2-bit weights is refused: such nets take 8-bit pixels
+    input_bits = 8 if padded and wbits == 2 else draw(st.sampled_from([1, 8]))
     return {"kind": "conv", "size": size, "in_ch": draw(st.integers(1, 3)), "convs": convs, "pool": pool,
             "hidden": draw(st.lists(SIZES, min_size=0, max_size=1)), "out": draw(st.integers(2, 10)),
-            "input_bits": draw(st.sampled_from([1, 8])), "seed": draw(st.integers(0, 2 ** 16))}
+            "input_bits": input_bits, "weight_bits": wbits, "act_bits": abits, "seed": draw(st.integers(0, 2 ** 16))}
 
 
 def net_specs() -> st.SearchStrategy:
@@ -73,6 +81,7 @@ class RandomNet(nn.Module):
         super().__init__()
         self.spec = spec
         self.eight_bit = spec["input_bits"] == 8
+        wb, ab = spec.get("weight_bits", 1), spec.get("act_bits", 1)
         feats: list[nn.Module] = []
         if spec["kind"] == "fc":
             n = spec["in"]
@@ -82,9 +91,9 @@ class RandomNet(nn.Module):
             feats += [input_quant_8bit()] if self.eight_bit else [nn.BatchNorm2d(c), binary_act()]
             for conv in spec["convs"]:
                 ph, pw = conv.get("pad", [0, 0])
-                layer = binary_conv(c, conv["c"], conv["k"], padding=(ph, pw))
+                layer = quant_conv(c, conv["c"], conv["k"], padding=(ph, pw), bits=wb)
                 layer.stride = (conv["stride"],) * 2
-                feats += [layer, nn.BatchNorm2d(conv["c"]), binary_act()]
+                feats += [layer, nn.BatchNorm2d(conv["c"]), quant_act(ab)]
                 c, st_ = conv["c"], conv["stride"]
                 sh, sw = (sh + 2 * ph - conv["k"]) // st_ + 1, (sw + 2 * pw - conv["k"]) // st_ + 1
             if spec["pool"]:
@@ -94,9 +103,9 @@ class RandomNet(nn.Module):
             feats.append(nn.Flatten())
             n = c * sh * sw
         for h in spec["hidden"]:
-            feats += [binary_linear(n, h), nn.BatchNorm1d(h), binary_act()]
+            feats += [quant_linear(n, h, wb), nn.BatchNorm1d(h), quant_act(ab)]
             n = h
-        feats += [binary_linear(n, spec["out"]), nn.BatchNorm1d(spec["out"])]
+        feats += [quant_linear(n, spec["out"], wb), nn.BatchNorm1d(spec["out"])]
         self.features = nn.Sequential(*feats)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
