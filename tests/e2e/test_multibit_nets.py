@@ -84,3 +84,17 @@ def test_cnv_2w2a_at_finn_folding_on_verilator_and_csim(tmp_path):
     assert_outputs_match(gold, torch_outputs(model, x))
     csim, _ = run_csim_model(g, out, x)
     np.testing.assert_array_equal(csim, gold)
+
+
+def test_folding_search_reaches_a_rate_at_w2a2(tmp_path):
+    """`--target-fps` on TFC-2W2A: the searched folding's bound meets the rate at the board's
+    clock, and the estimate prices its 2-bit layers (sums of products, no popcount)."""
+    from hwgen.estimate import estimate_graph
+    from hwgen.passes.folding import folding_bound
+    _model, path, _shape = bnn_pynq_zoo(tmp_path / "tfc.onnx", "tfc_2w2a", seed=13)
+    g, _ = compile_model(CompileOptions(path, tmp_path / "build", target_fps=100_000))
+    assert folding_bound(g) <= 100e6 / 100_000
+    from hwgen.estimate import block_parts
+    parts = [p for _n, p, _f in block_parts(g) if p.kind == "mvu"]
+    assert all(p.lut.get("product", 0) > 0 and "popcount" not in p.lut for p in parts)
+    assert estimate_graph(g, "zynq7").total["lut"] > 0
