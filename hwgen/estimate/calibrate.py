@@ -180,7 +180,7 @@ def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, ad
         for pe, simd in foldings:
             b = Path(out) / f"{net}-{pe}x{simd}"
             builds.append(b)
-            if not _synthesized_with_this_library(b, boards):
+            if not _reusable(b, boards, files):
                 point = Point(boards[0], pe, simd, synth_boards=boards, archive=True)
                 jobs.append((b, Job(b.name, run_point, (files, Path(models[net]).name, point))))
     if jobs:
@@ -192,12 +192,22 @@ def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, ad
     return builds
 
 
-def _synthesized_with_this_library(build: Path, boards) -> bool:
-    """A sweep build may be reused: synthesized for every board, from the kernels in rtl/
-    as they are now (a changed kernel makes every earlier synthesis stale)."""
+def _reusable(build: Path, boards, model: dict[str, bytes]) -> bool:
+    """A sweep build may be reused: synthesized for every board, from this very model (its
+    manifest's hashes) and from the kernels in rtl/ as they are now (a changed kernel or a
+    retrained model makes an earlier synthesis stale)."""
+    import hashlib
+    import json
+
     from hwgen import SHARE
     from hwgen.backends.rtl.codegen import RTL_LIBRARY
     if not all((build / "synth" / board / "utilization.json").is_file() for board in boards):
+        return False
+    try:
+        recorded = dict(json.loads((build / "manifest.json").read_text())["model"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if recorded != {name: hashlib.sha256(data).hexdigest() for name, data in model.items()}:
         return False
     for lib in RTL_LIBRARY:
         copy = build / "rtl" / Path(lib).name
@@ -206,16 +216,25 @@ def _synthesized_with_this_library(build: Path, boards) -> bool:
     return True
 
 
+#: training epochs of the W2A2 calibration nets: trained thresholds, not a random init's
+#: degenerate ones (identity BatchNorms make many channels constant, which Yosys removes)
+PRECISION_EPOCHS = 15
+
+
 def precision_onnx(out: Path, model: str) -> Path:
-    """The calibration's digits MLP or CNN at W2A2 (random weights) as QONNX."""
+    """The calibration's digits MLP or CNN at W2A2, trained briefly, as QONNX (reused if there)."""
     import torch
 
+    from hwgen.train.data import load_dataset
     from hwgen.train.models import build_model
-    from hwgen.train.trainer import export
+    from hwgen.train.trainer import export, train
+    path = Path(out) / f"w2a2_{model}.onnx"
+    split = load_dataset("digits", flat=model == "mlp")
     torch.manual_seed(0)
-    shape = (64,) if model == "mlp" else (1, 8, 8)
-    m = build_model(model, shape, 10, input_bits=8 if model == "mlp" else 1, weight_bits=2, act_bits=2).eval()
-    return export(m, shape, Path(out) / f"w2a2_{model}.onnx")
+    m = build_model(model, split.x_train.shape[1:], split.num_classes, input_bits=8 if model == "mlp" else 1,
+                    weight_bits=2, act_bits=2)
+    train(m, split, epochs=PRECISION_EPOCHS, progress=False)
+    return export(m, split.x_train.shape[1:], path)
 
 
 def bireal_onnx(out: Path) -> Path:
