@@ -94,7 +94,10 @@ def mvu_parts(n: XnorMVU) -> Parts:
         if wb > 1:  # shift-and-add products, WB - 1 adders of the product's width each
             p.add(product=pe * simd * pw * (wb - 1))
     p.add(acc=pe * cnt_w, counters=counters)
-    if n.has_thresholds:
+    if n.levels:
+        # k-bit levels: N_THR signed compares per lane and the count of those reached
+        p.add(level_compare=pe * n.n_thr * thr_w + pe * n.n_thr * out_w)
+    elif n.has_thresholds:
         # interval thresholds: N_THR compares and an N_THR-input XOR per lane
         p.add(compare=pe * n.n_thr * thr_w + (pe * (n.n_thr - 1) if n.n_thr > 1 else 0))
     p.memories.append(Memory("weights", sf * nf, pe * simd * wb, rom=True, style=n.weight_style))
