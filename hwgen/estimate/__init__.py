@@ -75,8 +75,9 @@ class Estimate:
 def features(parts: Parts, family: str) -> tuple[dict, dict, float]:
     """A block's LUT and register features on a family, once its memories are placed:
     memories in logic add LUT feature `rom` or `ram` (and RAM registers `mem`); a ROM in block RAM
-    drops its output register (the block RAM's own register takes its place). Also returns
-    the block RAM units."""
+    drops its output register (the block RAM's own register takes its place); a ROM placed in
+    logic by hand or by the placement pass counts its output register as `rom_out_logic`.
+    Also returns the block RAM units."""
     lut, ff, bram = dict(parts.lut), dict(parts.ff), 0.0
     for mem in parts.memories:
         placed = place(mem, family)
@@ -85,7 +86,15 @@ def features(parts: Parts, family: str) -> tuple[dict, dict, float]:
             if mem.rom and "rom_out" in ff:
                 ff["rom_out"] = max(0, ff["rom_out"] - mem.width)
         elif mem.rom:
-            lut["rom"] = lut.get("rom", 0) + placed["lut"]
+            # a ROM Yosys keeps in logic by its own choice, or one put there by rom_style
+            kind = "rom_logic" if mem.style == "lut" else "rom"
+            lut[kind] = lut.get(kind, 0) + placed["lut"]
+            if mem.style == "lut" and "rom_out" in ff:
+                # rom_style "logic": Yosys keeps the output register as flip-flops, where
+                # in its own choice it folds the register into the read logic
+                moved = min(ff["rom_out"], mem.width)
+                ff["rom_out"] -= moved
+                ff["rom_out_logic"] = ff.get("rom_out_logic", 0) + moved
         else:
             lut["ram"] = lut.get("ram", 0) + placed["ram_lut"]
             ff["mem"] = ff.get("mem", 0) + placed["ff"]

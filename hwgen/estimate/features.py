@@ -26,10 +26,24 @@ class Memory:
     width: int
     rom: bool
     style: str | None = None  # "block" / "lut": placed by hand or by passes.memory_placement
+    varying: int | None = None  # a ROM's output bits that differ between words (None: all)
 
     @property
     def bits(self) -> int:
         return self.depth * self.width
+
+    @property
+    def logic_width(self) -> int:
+        """Output bits a ROM in logic costs LUTs for: a bit equal in every word is a constant."""
+        return self.width if self.varying is None else self.varying
+
+
+def varying_bits(words: list[int]) -> int:
+    """How many bit positions differ somewhere between the words of a ROM."""
+    diff = 0
+    for w in words[1:]:
+        diff |= w ^ words[0]
+    return bin(diff).count("1")
 
 
 @dataclass
@@ -102,7 +116,8 @@ def mvu_parts(n: XnorMVU) -> Parts:
         p.add(compare=pe * n.n_thr * thr_w + (pe * (n.n_thr - 1) if n.n_thr > 1 else 0))
     p.memories.append(Memory("weights", sf * nf, pe * simd * wb, rom=True, style=n.weight_style))
     if n.has_thresholds:
-        p.memories.append(Memory("thresholds", nf * n.n_classes, pe * n.n_thr * thr_w, rom=True))
+        p.memories.append(Memory("thresholds", nf * n.n_classes, pe * n.n_thr * thr_w, rom=True,
+                                 varying=varying_bits(n.threshold_words())))
     if n.n_classes > 1:  # a padded convolution: output pixel counters, the set's offset tables
         win = n.pad_window
         taw = n.class_base_bits

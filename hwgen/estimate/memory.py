@@ -42,8 +42,8 @@ def place(mem: Memory, family: str, style: str | None = None) -> dict[str, float
             return {"bram": _blocks(mem.depth, mem.width, _RAMB18)}
         return {"bram": _blocks(mem.depth, mem.width, _EBR.get(family, _EBR["ice40"]))}
     k = 6 if family in ("zynq7", "zynquplus") else 4
-    if mem.rom:  # a ROM is a function of its address: one LUT per output bit per 2^k words
-        return {"lut": mem.width * math.ceil(mem.depth / 2 ** k), "ff": 0}
+    if mem.rom:  # a ROM is a function of its address: one LUT per varying output bit per 2^k words
+        return {"lut": mem.logic_width * math.ceil(mem.depth / 2 ** k), "ff": 0}
     if family in ("zynq7", "zynquplus"):  # LUT RAM, as Yosys maps it
         return {"ram_lut": lutram_luts(mem), "ff": 0}
     # a RAM in logic: a register per bit and a read multiplexer (2^(k-2) inputs per LUT)
