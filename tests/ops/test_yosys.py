@@ -110,3 +110,22 @@ def test_per_layer_synthesis_lands_in_the_cli_and_the_report(tmp_path, capsys):
     rows = json.loads((out / "synth" / "pynq-z2" / "layers" / "layers.json").read_text())
     assert [r["name"] for r in rows] == [i["name"] for i in rtl_instances(g)] == ["mvu"]
     assert rows[0]["summary"]["lut"] > 20
+
+
+@pytest.mark.parametrize("board", ["pynq-z2", "icebreaker"])
+def test_w2a2_estimate_within_15_percent_of_yosys(board, tmp_path):
+    """The digits MLP at W2A2 (2-bit weights and activations: sums of products, level
+    thresholds), trained as the calibration trains it, at PE=4, SIMD=8: estimated LUTs and FFs
+    within 15 % of Yosys, block RAM exact."""
+    need_tool("yosys")
+    from hwgen.estimate import estimate_graph
+    from hwgen.estimate.calibrate import precision_onnx
+    from hwgen.flows.boards import load_board
+    from hwgen.flows.yosys import slice_luts
+    from hwgen.pipeline import CompileOptions, compile_model
+    g, _ = compile_model(CompileOptions(precision_onnx(tmp_path, "mlp"), tmp_path / "build", 4, 8))
+    syn = run_yosys(tmp_path / "build", board)["summary"]
+    est = estimate_graph(g, load_board(board)["family"]).total
+    assert abs(est["lut"] - slice_luts(syn)) <= 0.15 * slice_luts(syn), (est["lut"], slice_luts(syn))
+    assert abs(est["ff"] - syn["ff"]) <= 0.15 * syn["ff"], (est["ff"], syn["ff"])
+    assert est["bram"] == syn["bram"]
