@@ -114,7 +114,8 @@ def mvu_parts(n: XnorMVU) -> Parts:
     elif n.has_thresholds:
         # interval thresholds: N_THR compares and an N_THR-input XOR per lane
         p.add(compare=pe * n.n_thr * thr_w + (pe * (n.n_thr - 1) if n.n_thr > 1 else 0))
-    p.memories.append(Memory("weights", sf * nf, pe * simd * wb, rom=True, style=n.weight_style))
+    p.memories.append(Memory("weights", sf * nf, pe * simd * wb, rom=True, style=n.weight_style,
+                             varying=varying_bits(n.weight_words())))
     if n.has_thresholds:
         p.memories.append(Memory("thresholds", nf * n.n_classes, pe * n.n_thr * thr_w, rom=True,
                                  varying=varying_bits(n.threshold_words())))

@@ -106,11 +106,11 @@ class FloatLayerNet(nn.Module):
         return self.f(x)
 
 
-class FourBitWeightNet(nn.Module):
+class EightBitWeightNet(nn.Module):
     def __init__(self):
         super().__init__()
         from brevitas.nn import QuantLinear
-        self.f = nn.Sequential(binary_act(), QuantLinear(8, 4, bias=False, weight_bit_width=4),
+        self.f = nn.Sequential(binary_act(), QuantLinear(8, 4, bias=False, weight_bit_width=8),
                                nn.BatchNorm1d(4), binary_act(), binary_linear(4, 3))
 
     def forward(self, x):
@@ -129,9 +129,9 @@ class UnknownOpNet(nn.Module):
 
 @pytest.mark.parametrize("net,needles", [
     (FloatLayerNet, ["Gemm_0", "float (non-quantized) weight"]),
-    (FourBitWeightNet, ["4-bit weight", "1-bit"]),
+    (EightBitWeightNet, ["8-bit weight", "1 (bipolar) to 4 bits"]),
     (UnknownOpNet, ["op 'Elu' is not supported"]),
-], ids=["float-layer", "4-bit-weight", "unknown-op"])
+], ids=["float-layer", "8-bit-weight", "unknown-op"])
 def test_unsupported_models_name_the_node(net, needles, capsys, tmp_path):
     torch.manual_seed(0)
     path = export(net().eval(), (8,), tmp_path / "bad.onnx")

@@ -146,10 +146,10 @@ def test_binary_input_with_multibit_weights_is_refused(capsys, tmp_path):
         def __init__(self):
             super().__init__()
             self.q = binary_act()
-            self.conv = QuantConv2d(2, 3, 3, bias=False, weight_bit_width=4)
+            self.conv = QuantConv2d(2, 3, 3, bias=False, weight_bit_width=8)
 
         def forward(self, x):
             return self.conv(self.q(x)).reshape(x.shape[0], -1)
-    path = export(Net().eval(), (2, 5, 5), tmp_path / "w4.onnx")
+    path = export(Net().eval(), (2, 5, 5), tmp_path / "w8.onnx")
     code, _o, err = run_cli(capsys, "compile", path, "-o", tmp_path / "b")
-    assert_one_line_error(code, err, "node 'Conv_0'", "4-bit weight")
+    assert_one_line_error(code, err, "node 'Conv_0'", "8-bit weight")

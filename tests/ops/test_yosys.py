@@ -112,7 +112,7 @@ def test_per_layer_synthesis_lands_in_the_cli_and_the_report(tmp_path, capsys):
     assert rows[0]["summary"]["lut"] > 20
 
 
-@pytest.mark.parametrize("board", ["pynq-z2", "icebreaker"])
+@pytest.mark.parametrize("board", ["pynq-z2", pytest.param("icebreaker", marks=pytest.mark.slow)])
 def test_w2a2_estimate_within_15_percent_of_yosys(board, tmp_path):
     """The digits MLP at W2A2 (2-bit weights and activations: sums of products, level
     thresholds), trained as the calibration trains it, at PE=4, SIMD=8: estimated LUTs and FFs

@@ -1,4 +1,4 @@
-"""`hwgen sweep` on Ray: 9 points with Yosys on the digits MLP on a local Ray, the same points on
+"""`hwgen sweep` on Ray: 4 points with Yosys on the digits MLP on a local Ray, the same points on
 a Ray head started here on 127.0.0.1 (`ray start --head`, reached by --address) with the same
 figures, a second run served from the cache, a point whose tool crashes recorded with its
 message while the others complete, and the files a sweep writes."""
@@ -18,7 +18,7 @@ import pytest
 from hwgen.sweep import grid, sweep
 from tests.helpers import need_tool
 
-PES, SIMDS = [1, 2, 4], [4, 8, 16]
+PES, SIMDS = [1, 4], [8, 16]  # four points with Yosys (CI's time: each costs ~15 s)
 FIGURES = ("cycles", "fps", "lut", "ff", "bram", "lut_syn", "ff_syn", "bram_syn")
 
 
@@ -32,18 +32,18 @@ def local_sweep(digits_mlp, tmp_path_factory):
     ray.shutdown()
 
 
-def test_nine_points_with_yosys_on_a_local_ray(local_sweep):
+def test_four_points_with_yosys_on_a_local_ray(local_sweep):
     out, table, files = local_sweep
-    assert len(table) == 9 and all(r["status"] == "ok" for r in table), [r["error"] for r in table]
+    assert len(table) == 4 and all(r["status"] == "ok" for r in table), [r["error"] for r in table]
     assert all(r["lut_syn"] > 0 and r["ff_syn"] > 0 for r in table)
     assert {(r["pe"], r["simd"]) for r in table} == {(p, s) for p in PES for s in SIMDS}
-    # more parallelism, fewer cycles: PE x SIMD = 64 beats PE x SIMD = 4
+    # more parallelism, fewer cycles: PE x SIMD = 64 beats PE x SIMD = 8
     by = {(r["pe"], r["simd"]): r for r in table}
-    assert by[(4, 16)]["cycles"] < by[(1, 4)]["cycles"] and by[(4, 16)]["lut_syn"] > by[(1, 4)]["lut_syn"]
+    assert by[(4, 16)]["cycles"] < by[(1, 8)]["cycles"] and by[(4, 16)]["lut_syn"] > by[(1, 8)]["lut_syn"]
     doc = json.loads(files["json"].read_text())
-    assert doc["points_total"] == 9 and doc["failed"] == 0 and doc["address"] == "local"
+    assert doc["points_total"] == 4 and doc["failed"] == 0 and doc["address"] == "local"
     rows = list(csv.DictReader(open(files["csv"])))
-    assert len(rows) == 9 and rows[0]["lut_syn"]
+    assert len(rows) == 4 and rows[0]["lut_syn"]
     assert files["png"].stat().st_size > 10_000
 
 
