@@ -1,5 +1,5 @@
 """Property: every random binary net compiles at every folding within its layers' sizes, and
-its golden model equals PyTorch. Each run checks 500 new nets (FC and conv, odd and prime
+its golden model equals PyTorch. Each run checks 400 new nets (FC and conv, odd and prime
 sizes, BatchNorms with gamma < 0, gamma = 0 and exact ties; random PE/SIMD per layer); the
 RTL text, the HLS text and the estimate are generated for each, so a folding that a backend
 cannot build fails here too. A failing net is shrunk by hypothesis; keep it in
@@ -26,9 +26,9 @@ from tests.helpers import assert_outputs_match, torch_outputs
 from tests.property.nets import build_net, conv_specs, export_fast, fc_specs
 
 REGRESSIONS = json.loads((Path(__file__).with_name("regressions.json")).read_text())
-#: nets per test and run; two tests (FC, conv) make the 500 (fewer for a quick local run:
+#: nets per test and run; two tests (FC, conv) make the 400 (fewer for a quick local run:
 #: HWGEN_PROPERTY_NETS=50; more: HWGEN_PROPERTY_NETS=2000)
-NETS = int(os.environ.get("HWGEN_PROPERTY_NETS", 250))
+NETS = int(os.environ.get("HWGEN_PROPERTY_NETS", 200))
 PROPERTY = settings(max_examples=NETS, deadline=None, print_blob=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
