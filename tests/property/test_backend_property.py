@@ -1,6 +1,6 @@
 """Property: for random binary nets at random foldings, the native RTL simulation (Verilator,
 under random back-pressure) and the C-simulation of the HLS code both equal the golden model,
-frame for frame, and every HLS kernel runs exactly its trip count. Each run checks 20 new
+frame for frame, and every HLS kernel runs exactly its trip count. Each run checks 16 new
 nets (HWGEN_PROPERTY_RTL_NETS to change it; the slow run adds 100 more); the kept regressions
 are replayed too. The two
 simulations of a net build and run side by side (they are separate processes)."""
@@ -22,7 +22,7 @@ from tests.helpers import need_tool
 from tests.property.nets import build_net, export_fast, net_specs
 from tests.property.test_golden_property import REGRESSIONS, random_folding
 
-NETS = int(os.environ.get("HWGEN_PROPERTY_RTL_NETS", 20))
+NETS = int(os.environ.get("HWGEN_PROPERTY_RTL_NETS", 16))
 FRAMES = 12
 pytestmark = [pytest.mark.rtlsim, pytest.mark.csim]
 
@@ -61,7 +61,7 @@ def test_random_nets_rtl_and_csim_equal_golden(tmp_path_factory, spec, data, pau
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(spec=net_specs(), data=st.data(), pause=st.sampled_from([0.0, 0.3, 0.7]), seed=st.integers(1, 1000))
 def test_many_random_nets_rtl_and_csim_equal_golden(tmp_path_factory, spec, data, pause, seed):
-    """The slow run's 100 more nets (the default run keeps to 20 for CI's time)."""
+    """The slow run's 100 more nets (the default run keeps to 16 for CI's time)."""
     check_backends(spec, None, tmp_path_factory.mktemp("net"), data, pause, seed)
 
 
