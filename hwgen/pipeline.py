@@ -193,14 +193,16 @@ def _check_writable(out: Path) -> None:
 
 def layer_table(g: Graph) -> list[dict]:
     """One row per hardware node: kind, sizes, folding, output type and cycles per frame."""
+    from hwgen.ir.dtypes import Bipolar, Int
     from hwgen.ops import SlidingWindow, WindowMax, XnorMVU
     rows = []
     for n in g.hw_nodes():
         if isinstance(n, XnorMVU):
             kind = "MVU" if n.pixels == 1 else f"conv MVU x{n.pixels}"
             if not n.xnor:  # the precision of a sum-of-products layer: input elements x weights
-                kind += f" ({'bipolar' if n.in_bits == 1 else ('int' if n.in_signed else 'uint') + str(n.in_bits)}" \
-                        f" x {'bipolar' if n.weight_bits == 1 else f'int{n.weight_bits}'})"
+                elem = Bipolar() if n.in_bits == 1 else Int(n.in_bits, n.in_signed)
+                weight = Bipolar() if n.weight_bits == 1 else Int(n.weight_bits, True)
+                kind += f" ({elem} x {weight})"
             rows.append({"layer": n.name, "kind": kind,
                          "shape": f"{n.mh} x {n.mw}", "pe": n.pe, "simd": n.simd,
                          "out": str(n.out_dtype), "cycles": n.cycles})
@@ -210,7 +212,7 @@ def layer_table(g: Graph) -> list[dict]:
         elif isinstance(n, WindowMax):
             rows.append({"layer": n.name, "kind": "max-pool" + (" OR" if n.elem_bits == 1 else ""),
                          "shape": f"{n.c}", "pe": "", "simd": "",
-                         "out": "bipolar" if n.elem_bits == 1 else f"{'int' if n.signed else 'uint'}{n.elem_bits}",
+                         "out": str(Bipolar() if n.elem_bits == 1 else Int(n.elem_bits, n.signed)),
                          "cycles": n.cycles})
     return rows
 

@@ -115,7 +115,7 @@ def mvu_parts(n: XnorMVU) -> Parts:
         # interval thresholds: N_THR compares and an N_THR-input XOR per lane
         p.add(compare=pe * n.n_thr * thr_w + (pe * (n.n_thr - 1) if n.n_thr > 1 else 0))
     p.memories.append(Memory("weights", sf * nf, pe * simd * wb, rom=True, style=n.weight_style,
-                             varying=varying_bits(n.weight_words())))
+                             varying=n.weight_varying_bits()))
     if n.has_thresholds:
         p.memories.append(Memory("thresholds", nf * n.n_classes, pe * n.n_thr * thr_w, rom=True,
                                  varying=varying_bits(n.threshold_words())))

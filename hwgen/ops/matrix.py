@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hwgen.ir.dtypes import Int
 from hwgen.ops.padding import Window
 
 
@@ -50,9 +51,8 @@ class BinaryMatrixShape:
         """Smallest and largest input element value (bipolar: -1 and +1)."""
         if self.in_bits == 1:
             return -1, 1
-        if self.in_signed:
-            return -(1 << (self.in_bits - 1)), (1 << (self.in_bits - 1)) - 1
-        return 0, (1 << self.in_bits) - 1
+        elem = Int(self.in_bits, self.in_signed)
+        return elem.min, elem.max
 
     def acc_range(self) -> tuple[int, int]:
         """Smallest and largest accumulator (dot product) value any input can reach, as a

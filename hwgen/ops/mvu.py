@@ -175,8 +175,8 @@ class XnorMVU(BinaryMatrixShape, Node):
         if self.in_width < 1:
             raise self.fail(f"input width {self.in_width} must be >= 1")
         if self.weight_bits > 1:
-            lo, hi = -(1 << (self.weight_bits - 1)), (1 << (self.weight_bits - 1)) - 1
-            if self.weights.size and not lo <= int(self.weights.min()) <= int(self.weights.max()) <= hi:
+            stored = Int(self.weight_bits, True)
+            if self.weights.size and not stored.min <= int(self.weights.min()) <= int(self.weights.max()) <= stored.max:
                 raise self.fail(f"weights in [{int(self.weights.min())}, {int(self.weights.max())}] do not fit "
                                 f"{self.weight_bits}-bit two's complement")
         elif self.weights.size and int(self.weights.max()) > 1:
@@ -244,15 +244,23 @@ class XnorMVU(BinaryMatrixShape, Node):
         """Weight ROM contents: word nf*SF + sf holds PE x SIMD weights, lane p*SIMD + l (at
         bits [(p*SIMD + l)*WB, +WB), two's complement) being w[nf*PE + p][sf*SIMD + l], 0 where
         past MH or MW."""
-        wb = self.weight_bits
+        bits = self._weight_rom_bits()
+        return [_bits_to_int(row.reshape(-1)) for row in bits]
+
+    def weight_varying_bits(self) -> int:
+        """Weight ROM output bits that differ between words (a bit equal in every word is a
+        constant in logic). Numpy over the weights, not the words: the folding search prices
+        every candidate folding."""
+        bits = self._weight_rom_bits()
+        return int(np.any(bits != bits[:1], axis=0).sum())
+
+    def _weight_rom_bits(self) -> np.ndarray:
+        """The weight ROM as bits (words, PE*SIMD lanes, WB), weight_words' layout."""
         w = np.zeros((self.nf * self.pe, self.sf * self.simd), dtype=np.int64)
         w[: self.mh, : self.mw] = self.weights
         w = w.reshape(self.nf, self.pe, self.sf, self.simd).transpose(0, 2, 1, 3)
         flat = w.reshape(self.nf * self.sf, self.pe * self.simd)
-        if wb == 1:
-            return [_bits_to_int(row.astype(np.uint8)) for row in flat]
-        bits = (flat[:, :, None] >> np.arange(wb)) & 1  # two's complement, lane-major
-        return [_bits_to_int(row.reshape(-1).astype(np.uint8)) for row in bits]
+        return ((flat[:, :, None] >> np.arange(self.weight_bits)) & 1).astype(np.uint8)  # two's complement
 
     def threshold_words(self) -> list[int]:
         """Threshold ROM contents: word nf holds PE x N_THR thresholds (bipolar: pad lanes
