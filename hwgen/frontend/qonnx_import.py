@@ -22,6 +22,7 @@ import onnx
 from hwgen.errors import HwgenError, UnsupportedError
 from hwgen.frontend.onnx_graph import OnnxView, attr, load_clean
 from hwgen.ir import Graph
+from hwgen.frontend.shortcut_conv import ShortcutConv
 from hwgen.frontend.shortcut_path import ShortcutPath
 from hwgen.frontend.weights import WeightReader
 from hwgen.ops import BinaryMatMul, Flatten, HostSteps, IntQuant, Sign, SlidingWindow, WindowMax
@@ -42,10 +43,11 @@ def import_qonnx(path: Path) -> Graph:
     return _Walker(view).walk(Path(path).stem)
 
 
-class _Walker(ShortcutPath, WeightReader):
+class _Walker(ShortcutPath, ShortcutConv, WeightReader):
     def __init__(self, view: OnnxView):
         self.v = view
         self.nodes = []
+        self.edges: dict[str, list[str]] = {}  # the DAG's branches (Graph.edges)
 
     def walk(self, name: str) -> Graph:
         g = self.v.graph
@@ -96,20 +98,17 @@ class _Walker(ShortcutPath, WeightReader):
                         self.nodes.append(iq)
                         in_bits, in_signed, scale_x = iq.bits, iq.signed, iq.scale
                         continue
-                    if conv:
-                        raise UnsupportedError(quant.name, "a Bi-Real shortcut after a convolution is not "
-                                               "supported (MLP blocks only)")
                     if wbits > 1:
                         raise UnsupportedError(mm.name, f"{wbits}-bit weights in front of a Bi-Real shortcut; "
                                                "its blocks take bipolar weights")
-                    quant = self.shortcut_path(quant, weights.shape[0])
+                    quant = self.conv_shortcut_path(quant) if conv else self.shortcut_path(quant, weights.shape[0])
                     scale_x = self.act_scale(quant)
                     in_bits, in_signed = 1, False
                     continue
                 scale_x = self.act_scale(quant)
                 self.nodes.append(Sign(name=quant.name))
                 in_bits, in_signed = 1, False
-        graph = Graph(name, self.v.shape(g.input[0]), self.v.shape(g.output[0]), self.nodes)
+        graph = Graph(name, self.v.shape(g.input[0]), self.v.shape(g.output[0]), self.nodes, self.edges)
         graph.validate()
         return graph
 

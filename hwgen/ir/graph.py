@@ -1,6 +1,8 @@
-"""The hwgen IR: a linear chain of typed streaming nodes, saved as JSON plus an .npz of arrays.
+"""The hwgen IR: a directed acyclic graph of typed streaming nodes, saved as JSON plus an .npz.
 
-Nodes are dataclasses registered by op type. Fields holding numpy arrays go to the .npz
+Nodes are kept in a topological order. A node reads the node before it unless `Graph.edges`
+names its inputs (a branch after a `Fork`, both operands of an `AddStreams`), so a chain is
+an edge-free graph, saved exactly as before. Nodes are dataclasses registered by op type. Fields holding numpy arrays go to the .npz
 (keyed `node.field`); everything else goes to JSON. A node runs either on the host (numpy,
 before the first quantizer and after the last integer layer, as FINN's driver does) or in
 hardware; `Graph.hw_nodes()` is the accelerator.
@@ -48,12 +50,41 @@ class Node:
 
 @dataclasses.dataclass
 class Graph:
-    """A model: input shape (batch first) and a chain of nodes, host ones at both ends."""
+    """A model: input shape (batch first) and its nodes in topological order, host ones at both
+    ends; `edges` maps a node's name to its producers' names where they are not just the node
+    before it. The last node's output is the model's output."""
 
     name: str
     input_shape: list[int]
     output_shape: list[int]
     nodes: list[Node]
+    edges: dict = dataclasses.field(default_factory=dict)
+
+    def input_names(self, node: Node | str) -> list[str]:
+        """Names of the nodes `node` reads, in operand order (none for the first node)."""
+        name = node if isinstance(node, str) else node.name
+        if name in self.edges:
+            return list(self.edges[name])
+        names = [n.name for n in self.nodes]
+        k = names.index(name)
+        return [names[k - 1]] if k > 0 else []
+
+    def inputs_of(self, node: Node | str) -> list[Node]:
+        """The producers of `node`, in operand order."""
+        return [self.node(p) for p in self.input_names(node)]
+
+    def consumers_of(self, node: Node | str) -> list[Node]:
+        """The nodes that read `node`'s output, in graph order."""
+        name = node if isinstance(node, str) else node.name
+        return [n for n in self.nodes if name in self.input_names(n)]
+
+    def rename_input(self, old: str, new: str | list[str]) -> None:
+        """Point every reference to node `old` at `new` (one name, or `old`'s own inputs when
+        `old` is removed); called by passes that replace nodes."""
+        news = [new] if isinstance(new, str) else list(new)
+        for k, srcs in list(self.edges.items()):
+            if old in srcs:
+                self.edges[k] = [x for s in srcs for x in (news if s == old else [s])]
 
     def hw_nodes(self) -> list[Node]:
         """The contiguous run of hardware nodes: the accelerator."""
@@ -81,10 +112,31 @@ class Graph:
         return x.astype(np.float32)
 
     def execute(self, x: np.ndarray, nodes: list[Node] | None = None) -> np.ndarray:
-        """Golden execution of `nodes` (default: the whole graph) on a batch."""
-        for n in self.nodes if nodes is None else nodes:
-            x = n.golden(x)
-        return x
+        """Golden execution of `nodes` (default: the whole graph; a contiguous run of it) on a
+        batch: `x` feeds whatever they read from outside the run; the last node's output."""
+        run = self.nodes if nodes is None else nodes
+        if not self.edges:  # a chain
+            for n in run:
+                x = n.golden(x)
+            return x
+        names = {n.name for n in run}
+        left = {n.name: 0 for n in run}  # consumers still to run: a value is freed after its last
+        for n in run:
+            for p in self.input_names(n):
+                if p in left:
+                    left[p] += 1
+        vals: dict[str, np.ndarray] = {}
+        out = x
+        for n in run:
+            srcs = self.input_names(n)
+            out = n.golden(*[vals[p] if p in names else x for p in srcs] or [x])
+            for p in srcs:
+                if p in left:
+                    left[p] -= 1
+                    if not left[p]:
+                        vals.pop(p, None)
+            vals[n.name] = out
+        return out
 
     def node(self, name: str) -> Node:
         """Look a node up by name."""
@@ -94,8 +146,20 @@ class Graph:
         raise HwgenError(f"no node named '{name}' in graph '{self.name}'")
 
     def validate(self) -> None:
-        """Check every node's fields."""
+        """Check every node's fields, and that edges name earlier nodes (a DAG in order)."""
+        seen: set[str] = set()
+        known = {n.name for n in self.nodes}
+        for k in self.edges:
+            if k not in known:
+                raise HwgenError(f"graph '{self.name}': edges name a node '{k}' that does not exist")
         for n in self.nodes:
+            for p in self.edges.get(n.name, []):
+                if p not in seen:
+                    raise HwgenError(f"graph '{self.name}': node '{n.name}' reads '{p}', which is not an "
+                                     "earlier node (the nodes must be in a topological order)")
+            if n.name in seen:
+                raise HwgenError(f"graph '{self.name}': two nodes are named '{n.name}'")
+            seen.add(n.name)
             n.validate()
 
     def save(self, folder: Path) -> None:
@@ -122,6 +186,8 @@ class Graph:
             nodes.append(entry)
         doc = {"name": self.name, "input_shape": _to_json(self.input_shape),
                "output_shape": _to_json(self.output_shape), "nodes": nodes}
+        if self.edges:  # a chain's document is unchanged
+            doc["edges"] = {k: list(v) for k, v in self.edges.items()}
         return doc, arrays
 
     @staticmethod
@@ -154,7 +220,8 @@ class Graph:
                     v = entry[f.name]
                     kwargs[f.name] = arrays[v["npz"]] if isinstance(v, dict) and "npz" in v else v
                 nodes.append(cls(**kwargs))
-            g = Graph(doc["name"], list(doc["input_shape"]), list(doc["output_shape"]), nodes)
+            g = Graph(doc["name"], list(doc["input_shape"]), list(doc["output_shape"]), nodes,
+                      {k: list(v) for k, v in doc.get("edges", {}).items()})
         except (KeyError, ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile) as e:
             raise HwgenError(f"{folder}: corrupt graph files ({type(e).__name__}: {e})") from None
         g.validate()

@@ -30,12 +30,34 @@ class NodePass(Pass):
         nodes = list(graph.nodes)
         for i in range(len(nodes)):
             k = self.match(nodes, i)
+            if k and any(n.name in graph.edges for n in nodes[i + 1:i + k]):
+                k = 0  # consecutive here but not a chain (a branch starts inside the window)
             if k:
-                nodes[i:i + k] = self.rewrite(nodes[i:i + k])
+                window = nodes[i:i + k]
+                new = self.rewrite(window)
+                nodes[i:i + k] = new
                 g = copy.copy(graph)
                 g.nodes = nodes
+                g.edges = _rewired(graph, window, new)
                 return g, True
         return graph, False
+
+
+def _rewired(graph: Graph, window: list, new: list) -> dict:
+    """The edges after `window` became `new`: the first new node reads what the window's first
+    read, and readers of the window's last node read the last new one (or, where the window
+    vanished, what it read)."""
+    g = copy.copy(graph)
+    g.edges = {k: list(v) for k, v in graph.edges.items()}
+    first, last = window[0].name, window[-1].name
+    if first in g.edges:
+        srcs = g.edges.pop(first)
+        if new:
+            g.edges[new[0].name] = srcs
+    else:
+        srcs = graph.input_names(first)
+    g.rename_input(last, new[-1].name if new else srcs)
+    return g.edges
 
 
 def run_passes(graph: Graph, passes: list[Pass], max_rounds: int = 1000) -> Graph:
