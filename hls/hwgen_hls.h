@@ -358,4 +358,6 @@ HWGEN_PRAGMA(HLS UNROLL)
 
 }  // namespace hwgen
 
+#include "hwgen_dag.h"
+
 #endif

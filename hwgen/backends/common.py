@@ -36,6 +36,35 @@ def instance_nodes(graph: Graph) -> list:
     return [n for n in graph.hw_nodes() if not isinstance(n, Flatten) or n.pack]
 
 
+def instance_inputs(graph: Graph) -> dict[str, list[str | None]]:
+    """Each instance node's producers among the instance nodes, in operand order (None: the
+    accelerator's input stream); nodes without an instance are looked through."""
+    inst = {n.name for n in instance_nodes(graph)}
+    hw = {n.name for n in graph.hw_nodes()}
+
+    def source(name: str) -> str | None:
+        while name in hw and name not in inst:
+            ins = graph.input_names(name)
+            name = ins[0] if ins else None
+            if name is None:
+                return None
+        return name if name in inst else None
+
+    return {n: [source(p) for p in graph.input_names(n)] or [None] for n in inst}
+
+
+def instance_outputs(graph: Graph) -> dict[str, list[str]]:
+    """Each instance node's consumers among the instance nodes (a fork's two, in graph
+    order); the last node's output is the accelerator's (an empty list)."""
+    ins = instance_inputs(graph)
+    outs: dict[str, list[str]] = {n.name: [] for n in instance_nodes(graph)}
+    for n in instance_nodes(graph):
+        for p in ins[n.name]:
+            if p is not None:
+                outs[p].append(n.name)
+    return outs
+
+
 def stream_format(graph: Graph) -> StreamFormat:
     """The accelerator's port format, derived from its first and last nodes."""
     hw = instance_nodes(graph)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hwgen.estimate.popcount import popcount_luts
-from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowMax, XnorMVU
+from hwgen.ops import AddStreams, Flatten, Fork, IntSign, ResidualBlock, SlidingWindow, WindowMax, WindowSum, XnorMVU
 
 
 def clog2(n: int) -> int:
@@ -66,6 +66,13 @@ class Parts:
         """Add register bits, by role."""
         for k, v in bits.items():
             self.ff[k] = self.ff.get(k, 0) + v
+
+    def merge(self, other: "Parts") -> "Parts":
+        """These parts and `other`'s together (e.g. the FIFOs in front of an add's operands)."""
+        self.add(**other.lut)
+        self.regs(**other.ff)
+        self.memories += other.memories
+        return self
 
 
 def adder_tree_bits(leaves: int, leaf_bits: int, max_bits: int) -> int:
@@ -207,5 +214,31 @@ def pixel_pack_parts(n: Flatten) -> Parts:
     return p
 
 
+def fork_parts(n: Fork) -> Parts:
+    """rtl/hwgen_fork.v: two AND gates of handshake."""
+    p = Parts("fork", cycles=n.cycles)
+    p.add(control=1)
+    return p
+
+
+def add_parts(n: AddStreams) -> Parts:
+    """rtl/hwgen_add_streams.v: one adder per lane (priced as an accumulator's adder) and the
+    joined handshake."""
+    p = Parts("add", cycles=n.cycles)
+    p.add(acc=n.lanes * n.out_bits, control=1)
+    return p
+
+
+def window_sum_parts(n: WindowSum) -> Parts:
+    """rtl/hwgen_window_sum.v: an accumulator per channel over a window's pixels and the output
+    register (as the integer max-pool, an adder in place of the compare)."""
+    cw = clog2(n.k * n.k)
+    p = Parts("window_sum", cycles=n.cycles)
+    p.regs(lanes=2 * n.c * n.out_bits, state=cw + 1)
+    p.add(acc=n.c * n.out_bits, counters=cw, control=1)
+    return p
+
+
 PARTS = {XnorMVU: mvu_parts, SlidingWindow: swg_parts, WindowMax: window_max_parts, ResidualBlock: residual_parts,
-         IntSign: int_sign_parts, Flatten: pixel_pack_parts}
+         IntSign: int_sign_parts, Flatten: pixel_pack_parts, Fork: fork_parts, AddStreams: add_parts,
+         WindowSum: window_sum_parts}

@@ -28,7 +28,7 @@ def write_tcl(g: Graph, hls_dir: Path, board: str) -> Path | None:
     return path
 
 
-HLS_LIBRARY = ("hwgen_hls.h", "csim_main.cpp")
+HLS_LIBRARY = ("hwgen_hls.h", "hwgen_dag.h", "csim_main.cpp")
 
 
 def copy_library(hls_dir: Path) -> None:

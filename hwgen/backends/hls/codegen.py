@@ -7,11 +7,12 @@ computed here and passed as template arguments; the templates only stitch.
 from __future__ import annotations
 
 from hwgen import __version__
-from hwgen.backends.common import identifier, instance_nodes, stream_format
+from hwgen.backends.common import identifier, instance_inputs, instance_nodes, instance_outputs, stream_format
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowMax, XnorMVU
+from hwgen.ops import (AddStreams, Flatten, Fork, IntSign, ResidualBlock, SlidingWindow, WindowMax, WindowSum,
+                       XnorMVU)
 
 TOP_NAME = "hwgen_top"
 
@@ -84,8 +85,25 @@ def _pixel_pack(n: Flatten, k: int, lid: str, roms: list) -> dict:
             "comment": f"pack each pixel's {n.in_beats} beats into {n.c} lanes (no pad lanes)"}
 
 
+def _fork(n: Fork, k: int, lid: str, roms: list) -> dict:
+    return {"kernel": "fork", "targs": [k, n.in_width], "args": [f"frames * {n.beats}"], "out_width": n.out_width,
+            "comment": "one stream to two consumers"}
+
+
+def _add(n: AddStreams, k: int, lid: str, roms: list) -> dict:
+    return {"kernel": "add_streams", "targs": [k, n.lanes, n.a_bits, n.b_bits, n.out_bits],
+            "args": [f"frames * {n.beats}"], "out_width": n.out_width,
+            "comment": f"a + b, {n.lanes} lanes of {n.out_bits}-bit sums"}
+
+
+def _window_sum(n: WindowSum, k: int, lid: str, roms: list) -> dict:
+    return {"kernel": "window_sum", "targs": [k, n.c, n.k * n.k, n.elem_bits, n.out_bits],
+            "args": [f"frames * {n.pixels}"], "out_width": n.out_width,
+            "comment": f"sums of {n.k}x{n.k} windows (an average pool)"}
+
+
 _KERNELS = {XnorMVU: _mvu, SlidingWindow: _swg, WindowMax: _window_max, ResidualBlock: _residual,
-            IntSign: _int_sign, Flatten: _pixel_pack}
+            IntSign: _int_sign, Flatten: _pixel_pack, Fork: _fork, AddStreams: _add, WindowSum: _window_sum}
 
 
 def kernel_trips(graph: Graph, frames: int) -> list[int]:
@@ -103,26 +121,41 @@ def kernel_trips(graph: Graph, frames: int) -> list[int]:
             trips.append(frames * n.cycles)
         elif isinstance(n, Flatten):
             trips.append(frames * n.h * n.w)
+        elif isinstance(n, (Fork, AddStreams)):
+            trips.append(frames * n.beats)
+        elif isinstance(n, WindowSum):
+            trips.append(frames * n.pixels * n.k * n.k)
     return trips
 
 
 def generate_hls(graph: Graph) -> dict[str, str]:
     """Render `hwgen_top.{h,cpp}` and `hwgen_top_params.h` for the graph's accelerator."""
+    from hwgen.backends.rtl.codegen import input_fifo_depths
     roms: list[dict] = []
-    kernels = []
+    kernels, streams = [], []
     hw = instance_nodes(graph)
+    ids = {n.name: f"l{k}_{identifier(n.name)}" for k, n in enumerate(hw)}
+    srcs, dsts = instance_inputs(graph), instance_outputs(graph)
+    names = {}  # (producer, consumer) -> the stream between them
+    out_width: dict[str, int] = {}
+    for n in hw:
+        for j, d in enumerate(dsts[n.name]):
+            names[(n.name, d)] = f"{ids[n.name]}_out{j}" if len(dsts[n.name]) > 1 else f"{ids[n.name]}_out"
     for k, n in enumerate(hw):
         make = _KERNELS.get(type(n))
         if make is None:
             raise HwgenError(f"node '{n.name}': the HLS backend has no kernel for {type(n).__name__}")
-        lid = f"l{k}_{identifier(n.name)}"
-        kern = make(n, k, lid, roms)
-        kern.update(name=n.name, src="in" if k == 0 else kernels[-1]["out"],
-                    out="out" if k == len(hw) - 1 else f"{lid}_out",
-                    depth=max(2, hw[k + 1].fifo_depth) if k + 1 < len(hw) else 2)
+        kern = make(n, k, ids[n.name], roms)
+        ins = ["in" if p is None else names[(p, n.name)] for p in srcs[n.name]]
+        for p, d in zip(srcs[n.name], input_fifo_depths(n)):
+            if p is not None:
+                streams.append({"name": names[(p, n.name)], "width": out_width[p], "depth": d})
+        outs = [names[(n.name, d)] for d in dsts[n.name]] or ["out"]
+        out_width[n.name] = kern["out_width"]
+        kern.update(name=n.name, streams=ins + outs)
         kernels.append(kern)
     fmt = stream_format(graph)
-    ctx = dict(top=TOP_NAME, version=__version__, graph_name=graph.name, kernels=kernels, roms=roms,
+    ctx = dict(top=TOP_NAME, version=__version__, graph_name=graph.name, kernels=kernels, roms=roms, streams=streams,
                in_width=fmt.in_width, out_width=fmt.out_width, in_beats=fmt.in_beats, out_beats=fmt.out_beats)
     return {f"{TOP_NAME}.h": render("hls/top.h.j2", **ctx),
             f"{TOP_NAME}.cpp": render("hls/top.cpp.j2", **ctx),

@@ -50,7 +50,7 @@ def compile_cpp(sources: list[Path], headers: list[Path], out_dir: Path, stem: s
     if cxx is None:
         raise HwgenError("g++ not found: C-simulation needs a C++17 compiler (apt-get install g++)")
     h = hashlib.sha256(" ".join(CXXFLAGS + include_dirs()).encode())
-    for f in list(sources) + list(data_sources) + headers + [SHARE / "hls" / "hwgen_hls.h"] + sorted((SHARE / "hls" / "shim").glob("*.h")):
+    for f in list(sources) + list(data_sources) + headers + [SHARE / "hls" / h for h in ("hwgen_hls.h", "hwgen_dag.h")] + sorted((SHARE / "hls" / "shim").glob("*.h")):
         h.update(Path(f).read_bytes())
     exe = out_dir / f"{stem}-{h.hexdigest()[:12]}"
     if exe.exists():

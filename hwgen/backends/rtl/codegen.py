@@ -16,17 +16,18 @@ import math
 from pathlib import Path
 
 from hwgen import SHARE, __version__
-from hwgen.backends.common import identifier, instance_nodes, stream_format
+from hwgen.backends.common import identifier, instance_inputs, instance_nodes, instance_outputs, stream_format
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import Flatten, IntSign, ResidualBlock, SlidingWindow, WindowMax, XnorMVU
+from hwgen.ops import (AddStreams, Flatten, Fork, IntSign, ResidualBlock, SlidingWindow, WindowMax, WindowSum,
+                       XnorMVU)
 
 TOP_NAME = "hwgen_top"
 #: hand-written kernels the generated top may instantiate (paths relative to the repository)
 RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_popcount.v", "rtl/hwgen_lane_dot.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_max.v",
                "rtl/hwgen_int_sign.v", "rtl/hwgen_residual.v", "rtl/hwgen_width_convert.v",
-               "rtl/hwgen_pixel_pack.v"]
+               "rtl/hwgen_pixel_pack.v", "rtl/hwgen_fork.v", "rtl/hwgen_add_streams.v", "rtl/hwgen_window_sum.v"]
 #: the shells around the top (AXI-Lite + DMA widths for Zynq, bytes for iCE40), copied too
 SHELL_LIBRARY = ["rtl/hwgen_axi_shell.v", "rtl/hwgen_byte_shell.v"]
 
@@ -91,24 +92,61 @@ def _pixel_pack(n: Flatten, lid: str, files: dict) -> tuple[str, list, int]:
     return "hwgen_pixel_pack", [("IN_W", n.in_width), ("OUT_W", n.out_width)], n.out_width
 
 
+def _fork(n: Fork, lid: str, files: dict) -> tuple[str, list, int]:
+    return "hwgen_fork", [("W", n.in_width)], n.out_width
+
+
+def _add(n: AddStreams, lid: str, files: dict) -> tuple[str, list, int]:
+    return "hwgen_add_streams", [("LANES", n.lanes), ("A_EW", n.a_bits), ("B_EW", n.b_bits),
+                                 ("OUT_EW", n.out_bits)], n.out_width
+
+
+def _window_sum(n: WindowSum, lid: str, files: dict) -> tuple[str, list, int]:
+    return "hwgen_window_sum", [("C", n.c), ("KK", n.k * n.k), ("EW", n.elem_bits), ("OUT_EW", n.out_bits)], \
+        n.out_width
+
+
 _INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowMax: _window_max, ResidualBlock: _residual,
-              IntSign: _int_sign, Flatten: _pixel_pack}
+              IntSign: _int_sign, Flatten: _pixel_pack, Fork: _fork, AddStreams: _add, WindowSum: _window_sum}
+
+
+def input_fifo_depths(n) -> list[int]:
+    """Depths of the FIFOs in front of a node's operands (hwgen_axis_fifo needs 2 or more)."""
+    depths = [n.fifo_depth] + ([n.fifo_depth_b] if isinstance(n, AddStreams) else [])
+    return [max(2, d) for d in depths]
 
 
 def rtl_instances(graph: Graph, files: dict | None = None) -> list[dict]:
     """Every hardware node's kernel instance: module, parameters (ROM files by name), stream
     widths; the ROM images go into `files` when given."""
     files = {} if files is None else files
+    nodes = instance_nodes(graph)
+    ids = {n.name: f"l{k}_{identifier(n.name)}" for k, n in enumerate(nodes)}
+    srcs, dsts = instance_inputs(graph), instance_outputs(graph)
+    # the signal each producer drives towards each consumer (a fork: one per consumer)
+    out_sig = {}
+    for n in nodes:
+        many = len(dsts[n.name]) > 1
+        for j, d in enumerate(dsts[n.name]):
+            out_sig[(n.name, d)] = f"{ids[n.name]}_out{j}" if many else f"{ids[n.name]}_out"
     insts = []
-    for k, n in enumerate(instance_nodes(graph)):
+    for n in nodes:
         make = _INSTANCES.get(type(n))
         if make is None:
             raise HwgenError(f"node '{n.name}': the RTL backend has no kernel for {type(n).__name__}")
-        lid = f"l{k}_{identifier(n.name)}"
+        lid = ids[n.name]
         module, params, out_width = make(n, lid, files)
+        widths = [n.in_width] + ([n.in_width_b] if isinstance(n, AddStreams) else [])
+        many = len(widths) > 1
+        inputs = [dict(port=f"s{j}" if many else "s", sig=f"{lid}_in{j}" if many else f"{lid}_in",
+                       fifo=f"{lid}_fifo{j}" if many else f"{lid}_fifo", width=w, depth=d,
+                       src="s_axis" if p is None else out_sig[(p, n.name)])
+                  for j, (p, w, d) in enumerate(zip(srcs[n.name], widths, input_fifo_depths(n)))]
+        outs = dsts[n.name] or [None]
+        outputs = [dict(port=f"m{j}" if len(outs) > 1 else "m",
+                        sig=out_sig[(n.name, d)] if d is not None else f"{lid}_out") for j, d in enumerate(outs)]
         insts.append(dict(name=n.name, kind=type(n).__name__, id=lid, module=module, params=params,
-                          in_width=n.in_width, out_width=out_width, fifo_depth=max(2, n.fifo_depth),
-                          cycles=n.cycles, src="s_axis" if k == 0 else f"{insts[-1]['id']}_out"))
+                          inputs=inputs, outputs=outputs, out_width=out_width, cycles=n.cycles))
     return insts
 
 
@@ -120,7 +158,7 @@ def generate_rtl(graph: Graph) -> dict[str, str]:
     fmt = stream_format(graph)
     files[f"{TOP_NAME}.v"] = render(
         "rtl/top.v.j2", top=TOP_NAME, version=__version__, graph_name=graph.name, insts=insts,
-        last_id=insts[-1]["id"], in_width=fmt.in_width, in_beats=fmt.in_beats,
+        last_out=insts[-1]["outputs"][0]["sig"], in_width=fmt.in_width, in_beats=fmt.in_beats,
         out_width=fmt.out_width, out_beats=fmt.out_beats,
         out_beat_bits=max(1, (fmt.out_beats - 1).bit_length()),
     )
