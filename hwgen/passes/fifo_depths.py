@@ -42,7 +42,13 @@ def set_fifo_depths(graph: Graph, pinned: set = frozenset()) -> Graph:
         return graph
     fixed = {(a.name, j): (a.fifo_depth, a.fifo_depth_b)[j] for a in adds for j in (0, 1) if (a.name, j) in pinned}
     keys = [(a.name, j) for a in adds for j in (0, 1) if (a.name, j) not in pinned]
+    if not keys:
+        return graph
     free = simulate_schedule(graph, FRAMES, {**fixed, **{k: 1 << 30 for k in keys}})
+    if free.deadlocked and fixed:
+        shown = ", ".join(f"{a}.{('fifo_depth', 'fifo_depth_b')[j]}={d}" for (a, j), d in fixed.items())
+        raise HwgenError(f"folding: the pinned FIFO depths ({shown}) deadlock the dataflow; raise them or "
+                         "leave them out of the folding file to have them computed")
     if free.deadlocked:
         raise HwgenError(f"graph '{graph.name}': the dataflow deadlocks even with unbounded FIFOs in front of "
                          "its adds (a kernel's model and its beats disagree)")
@@ -50,7 +56,7 @@ def set_fifo_depths(graph: Graph, pinned: set = frozenset()) -> Graph:
     depths = {**fixed, **{k: max(2, free.peaks[k]) for k in keys}}
 
     def keeps(trial: dict) -> bool:
-        run = simulate_schedule(graph, FRAMES, trial)
+        run = simulate_schedule(graph, FRAMES, trial, max_interval=rate)
         return not run.deadlocked and _steady(run.done_cycles) <= rate
 
     for k in keys:

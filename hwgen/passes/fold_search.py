@@ -51,7 +51,22 @@ def _residual_groups(graph: Graph) -> dict[str, list]:
             continue
         for m in current:
             groups[m.name] = current
+    _merge_add_groups(graph, groups)
     return groups
+
+
+def _merge_add_groups(graph: Graph, groups: dict[str, list]) -> None:
+    """Layers whose lanes meet in an add (through forks and earlier adds) join one group."""
+    from hwgen.ops import AddStreams
+    from hwgen.passes.folding import lane_source
+    for add in (n for n in graph.hw_nodes() if isinstance(n, AddStreams)):
+        a, b = (lane_source(graph, p) for p in graph.inputs_of(add))
+        ga, gb = groups[a.name], groups[b.name]
+        if ga is gb:
+            continue
+        ga.extend(m for m in gb if m not in ga)
+        for m in ga:
+            groups[m.name] = ga
 
 
 def _fold_group(group: list, budget: int, family: str, cal: dict) -> dict[str, dict] | None:
@@ -75,9 +90,14 @@ def _fold_group(group: list, budget: int, family: str, cal: dict) -> dict[str, d
 
 def _fixed_cycles(graph: Graph) -> tuple[int, str]:
     """The slowest unfolded layer (sliding windows, pooling): a floor on cycles per frame."""
+    from hwgen.ops import SlidingWindow
     worst = (0, "")
     for n in graph.hw_nodes():
-        if not isinstance(n, XnorMVU) and hasattr(n, "cycles"):
+        if isinstance(n, SlidingWindow):
+            # its window reads, and a pixel per beat at best: its input beats follow the
+            # producer's folding, which the search chooses
+            worst = max(worst, (max(n.oh * n.ow * n.k * n.k, n.h * n.w), n.name))
+        elif not isinstance(n, XnorMVU) and hasattr(n, "cycles"):
             worst = max(worst, (n.cycles, n.name))
     return worst
 
@@ -126,7 +146,7 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
         cfg = fold_for_budget(graph, budget, family)
         if cfg is None:
             return None, None
-        g = apply_folding(graph, config=cfg)
+        g = apply_folding(graph, config=cfg, fifo_depths=False)  # depths for the chosen one only
         return cfg, g
 
     def fastest_fitting():

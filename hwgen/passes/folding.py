@@ -28,11 +28,12 @@ def load_fold_config(path: Path) -> dict[str, dict]:
 
 
 def apply_folding(graph: Graph, pe: int | None = None, simd: int | None = None,
-                  config: dict[str, dict] | None = None) -> Graph:
+                  config: dict[str, dict] | None = None, fifo_depths: bool = True) -> Graph:
     """Set PE/SIMD on every MVU: `pe`/`simd` for all (clipped to each layer's size), then the
     per-layer `config` entries, which must name existing MVUs and fit their sizes (and may set
     `fifo_depth` and the weight memory's `ram_style`: auto, block or lut) or name adds (and
-    pin `fifo_depth`/`fifo_depth_b`, their operands' FIFOs; the others are computed)."""
+    pin `fifo_depth`/`fifo_depth_b`, their operands' FIFOs; the others are computed, unless
+    `fifo_depths` is False: a folding search's candidates)."""
     from hwgen.ops import AddStreams
     g = copy.deepcopy(graph)
     mvus = {n.name: n for n in g.nodes if isinstance(n, XnorMVU)}
@@ -72,7 +73,8 @@ def apply_folding(graph: Graph, pe: int | None = None, simd: int | None = None,
                              f"[1, {n.mh}] and SIMD={n.simd} in [1, {n.mw}]")
     _tie_residual_pe(g, set(config or {}))
     from hwgen.passes.fifo_depths import set_fifo_depths
-    return set_fifo_depths(set_stream_widths(g), pinned)
+    g = set_stream_widths(g)
+    return set_fifo_depths(g, pinned) if fifo_depths else g
 
 
 def _count(layer: str, key: str, v) -> int:

@@ -212,10 +212,11 @@ class Schedule:
 
 
 def simulate_schedule(graph, frames: int = 3, depths: dict | None = None, out_pause: float = 0.0,
-                      seed: int = 1, max_cycles: int | None = None) -> Schedule:
+                      seed: int = 1, max_cycles: int | None = None, max_interval: int | None = None) -> Schedule:
     """Run the handshake model of a folded graph's accelerator for `frames` frames. `depths`
     overrides FIFO depths by (node name, operand); `out_pause` is the chance the sink refuses a
-    cycle (random back-pressure). Stops at a deadlock (nothing moves for a long while)."""
+    cycle (random back-pressure). Stops at a deadlock (nothing moves for a long while), or
+    once a frame after the first takes longer than `max_interval` (the frames left: None)."""
     from hwgen.backends.common import instance_inputs, instance_nodes, stream_format
     from hwgen.backends.rtl.codegen import input_fifo_depths
     from hwgen.passes.folding import frame_beats
@@ -241,6 +242,7 @@ def simulate_schedule(graph, frames: int = 3, depths: dict | None = None, out_pa
     in_total, out_per = frames * fmt.in_beats, frame_beats(nodes[-1])
     bound = max(n.cycles for n in graph.hw_nodes() if hasattr(n, "cycles"))
     limit = max_cycles or (frames + 4) * bound * (4 if out_pause else 2) + 10_000
+    stall = 64 + max((n.sf * n.nf for n in nodes if hasattr(n, "sf")), default=0)
     rng = random.Random(seed)
     sent = taken = idle = 0
     done: list = []
@@ -258,13 +260,18 @@ def simulate_schedule(graph, frames: int = 3, depths: dict | None = None, out_pa
                 if len(done) == frames:
                     break
         updates = [(k, k.step()) for k in kernels.values()]
-        moved = take or any(f.push or f.pop for f in everything)
+        moved = take
         for f in everything:
-            f.commit()
+            if f.push or f.pop:
+                moved = True
+                f.commit()
         for k, upd in updates:
-            k.__dict__.update(upd)
+            if upd:
+                k.__dict__.update(upd)
         idle = 0 if moved else idle + 1
-        if idle > 64:
+        if max_interval is not None and done and cycle - done[-1] > max_interval:
+            break
+        if idle > stall:  # longer than any kernel computes without a beat in or out
             break
     peaks = {key: f.peak for key, f in fifos.items()}
     return Schedule(done + [None] * (frames - len(done)), peaks)
