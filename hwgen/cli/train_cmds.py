@@ -19,9 +19,9 @@ def cmd_train(a) -> None:
     from hwgen.train.trainer import export, train
 
     out = Path(a.output)
-    split = load_dataset(a.dataset, flat=a.model != "cnn")
+    split = load_dataset(a.dataset, flat=a.model not in ("cnn", "bireal-cnn"))
     torch.manual_seed(a.seed)
-    binarizer = a.binarizer or ("bireal" if a.model == "bireal-mlp" else None)
+    binarizer = a.binarizer or ("bireal" if a.model.startswith("bireal-") else None)
     model = build_model(a.model, split.x_train.shape[1:], split.num_classes, a.hidden, binarizer=binarizer,
                         input_bits=a.input_bits, shift_bn=a.shift_bn, weight_bits=a.weight_bits,
                         act_bits=a.act_bits)
@@ -54,8 +54,10 @@ def cmd_hash(a) -> None:
 def add_parsers(sub) -> None:
     """train, compare, hash."""
     t = command(sub, "train", "train a binary net with Brevitas and export QONNX", cmd_train)
-    t.add_argument("--model", default="mlp", help="mlp, cnn, or bireal-mlp (Bi-Real: shortcuts around "
-                                                   "each binary layer; --hidden gives equal widths, e.g. 128,128,128)")
+    t.add_argument("--model", default="mlp", help="mlp, cnn, bireal-mlp (Bi-Real: shortcuts around each "
+                                                   "binary layer; --hidden gives equal widths, e.g. 128,128,128), or "
+                                                   "bireal-cnn (a binary ResNet: 3x3 blocks with fixed-point "
+                                                   "shortcuts, a downsampling block with AvgPool2d + 1x1 conv)")
     t.add_argument("--dataset", default="digits", help="data set (scikit-learn's digits)")
     t.add_argument("--epochs", type=positive, default=60, help="training epochs")
     t.add_argument("--hidden", type=sizes, default=None, help="hidden layer sizes, e.g. 256,128")
@@ -68,7 +70,7 @@ def add_parsers(sub) -> None:
                    help="mlp, cnn: hidden activations, 1 (sign) or 2 (bnn_pynq's 2-bit {-1, 0, +1})")
     t.add_argument("--binarizer", help="training method of the binary activations: ste, stochastic, abc, "
                                        "tanh, bireal, mlp (default: Brevitas' binary activation; "
-                                       "bireal for bireal-mlp)")
+                                       "bireal for bireal-mlp and bireal-cnn)")
     t.add_argument("--optimizer", choices=("adam", "adamax"), default="adam", help="adamax is BNN's optimizer")
     t.add_argument("--shift-bn", action="store_true",
                    help="mlp: BNN's shift-based BatchNorm (power-of-two scales) in the hidden layers")
@@ -80,7 +82,8 @@ def add_parsers(sub) -> None:
     cp = command(sub, "compare", "train every binarizer (3 seeds) and its float twin; table and plot", cmd_compare)
     cp.add_argument("-o", "--output", default="build/compare", help="folder of the table and plot")
     cp.add_argument("--methods", help="comma-separated subset of ste,stochastic,abc,tanh,bireal,mlp,bireal-net,"
-                                      "w1a1,w1a2,w2a2 (precisions: Brevitas' 1- and 2-bit quantizers)")
+                                      "w1a1,w1a2,w2a2 (precisions: Brevitas' 1- and 2-bit quantizers),"
+                                      "cnn,bireal-cnn (the binary CNN and the Bi-Real CNN on 8x8 images)")
     cp.add_argument("--seeds", type=positive, default=3, help="seeds per method")
     cp.add_argument("--epochs", type=positive, default=60, help="training epochs")
     add_ray_flags(cp)

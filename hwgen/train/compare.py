@@ -58,11 +58,18 @@ BIREAL_PRETRAIN = 20
 #: the same digits MLP at bnn_pynq's precisions, with Brevitas' own quantizers (no binarizer
 #: method): 1-bit or 2-bit ({-1, 0, +1}) weights and hidden activations
 PRECISIONS = {"w1a1": (1, 1), "w1a2": (1, 2), "w2a2": (2, 2)}
+#: convolutional rows on the 8x8 images: the plain binary CNN (W1A1, Brevitas' sign) and the
+#: Bi-Real CNN with the paper's recipe (ApproxSign, magnitude-aware gradients, pretraining)
+CNNS = ("cnn", "bireal-cnn")
 
 
 def _model_for(method: str, split):
     """(model, binarizer, pretraining epochs) of a compare row."""
     from hwgen.train.models import build_model
+    if method == "cnn":
+        return build_model("cnn", split.x_train.shape[1:], split.num_classes), None, 0
+    if method == "bireal-cnn":
+        return build_model("bireal-cnn", split.x_train.shape[1:], split.num_classes), "bireal", BIREAL_PRETRAIN
     if method == BIREAL_NET:
         return (build_model("bireal-mlp", split.x_train.shape[1:], split.num_classes, [128, 128, 128],
                             binarizer="bireal", input_bits=8), "bireal", BIREAL_PRETRAIN)
@@ -91,7 +98,7 @@ def _method_run(method: str, seed: int, epochs: int, pe: int, simd: int) -> dict
 
     from hwgen.train.data import load_dataset
     from hwgen.train.trainer import train
-    split = load_dataset("digits", flat=True)
+    split = load_dataset("digits", flat=method not in CNNS)
     torch.manual_seed(seed)
     m, binarizer, pre = _model_for(method, split)
     r = train(m, split, epochs=epochs, seed=seed, progress=False, binarizer=binarizer, pretrain_epochs=pre)
@@ -111,7 +118,7 @@ def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int 
 
     from hwgen.sweep.engine import Job, every_result, run_jobs
     from hwgen.train.binarizers import METHODS
-    known = METHODS + (BIREAL_NET,) + tuple(PRECISIONS)
+    known = METHODS + (BIREAL_NET,) + tuple(PRECISIONS) + CNNS
     methods = list(methods or known)
     unknown = [m for m in methods if m not in known]
     if unknown:
@@ -149,7 +156,10 @@ def _write(rows: list[dict], out: Path, pe: int, simd: int, epochs: int, console
              f"with 4-bit fixed-point shortcuts around the two 128x128 layers, ApproxSign, magnitude-aware "
              f"weight gradients and {BIREAL_PRETRAIN} epochs of clip-based real-valued pretraining first. "
              "`w1a1`, `w1a2` and `w2a2` are the net at bnn_pynq's precisions with Brevitas' own quantizers "
-             "(2 bits: {-1, 0, +1}, weights and hidden activations).",
+             "(2 bits: {-1, 0, +1}, weights and hidden activations). `cnn` is the binary CNN on the 8x8 images "
+             "(two 3x3 convolutions, a max-pool, FC 128); `bireal-cnn` the Bi-Real CNN (a 3x3 stem, a block at "
+             "16 channels, a downsampling block to 32 (AvgPool2d + 1x1 shortcut), a block, the classifier) "
+             f"with the Bi-Real recipe and {BIREAL_PRETRAIN} pretraining epochs.",
              "Thresholds/channel is the most any layer needs: 1 is a plain threshold; more are interval "
              "thresholds (a learned binarizer whose decision switches more than once) or, for bireal-net, "
              "level thresholds (its 4-bit shortcut path: 14 per channel; a 2-bit activation: 2).",

@@ -12,7 +12,7 @@ from torch import nn
 
 from hwgen.errors import HwgenError
 
-MODELS = ("mlp", "cnn", "bireal-mlp")
+MODELS = ("mlp", "cnn", "bireal-mlp", "bireal-cnn")
 
 
 def binary_act(method: str | None = None):
@@ -256,6 +256,11 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
             raise HwgenError(f"--model bireal-mlp: the shortcuts need equal widths, got --hidden {widths}")
         return BiRealMLP(n_in, widths[0], len(widths) - 1, num_classes, binarizer=binarizer or "bireal",
                          input_bits=input_bits)
+    if name == "bireal-cnn":
+        if len(in_shape) != 3 or in_shape[1] != in_shape[2] or in_shape[1] not in (8, 16):
+            raise HwgenError(f"--model bireal-cnn: expects 8x8 or 16x16 images (C, S, S), the data set gives {in_shape}")
+        from hwgen.train.bireal_cnn import BiRealCNN
+        return BiRealCNN(in_shape[0], in_shape[1], num_classes, binarizer=binarizer or "bireal")
     if name == "cnn":
         if len(in_shape) != 3 or tuple(in_shape[1:]) != (8, 8):
             raise HwgenError(f"--model cnn: expects 8x8 images (C, 8, 8), the data set gives {in_shape}")
