@@ -63,12 +63,20 @@ def test_dag_graph_saves_and_loads(tmp_path):
     np.testing.assert_array_equal(run_golden(back, x), run_golden(g, x))
 
 
+def _build(tmp, name):
+    m, onnx, shape = _net(tmp, name)
+    g, _ = compile_model(CompileOptions(onnx, tmp / "build", pe=4, simd=8))
+    return name, m, g, tmp / "build", shape, onnx
+
+
 @pytest.fixture(scope="module", params=["8x8-3", "16x16-2"])
 def built(request, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("bireal_cnn")
-    m, onnx, shape = _net(tmp, request.param)
-    g, _ = compile_model(CompileOptions(onnx, tmp / "build", pe=4, simd=8))
-    return request.param, m, g, tmp / "build", shape, onnx
+    return _build(tmp_path_factory.mktemp("bireal_cnn"), request.param)
+
+
+@pytest.fixture(scope="module")
+def built8(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("bireal_cnn8"), "8x8-3")
 
 
 def test_rtl_and_csim_equal_golden_under_back_pressure(built):
@@ -142,15 +150,25 @@ class _maybe_deadlock:
         return kind is None or (issubclass(kind, HwgenError) and "deadlock the dataflow" in str(err))
 
 
-def test_one_less_on_a_shortcut_fifo_throttles_or_deadlocks(built, tmp_path, monkeypatch):
+@pytest.mark.parametrize("which", [0, 1])
+def test_one_less_on_a_shortcut_fifo_throttles_or_deadlocks(built8, tmp_path, monkeypatch, which):
     need_tool("verilator")
+    d, less, full = _one_less(built8, which, tmp_path, monkeypatch)
+    assert d > 2
+    assert less is None or less[-1] - less[-2] > full[-1] - full[-2]
+
+
+@pytest.mark.slow
+def test_one_less_throttles_or_deadlocks_at_16x16(tmp_path, monkeypatch):
+    need_tool("verilator")
+    built = _build(tmp_path, "16x16-2")
     d, less, full = _one_less(built, 0, tmp_path, monkeypatch)
     assert d > 2
     assert less is None or less[-1] - less[-2] > full[-1] - full[-2]
 
 
-def test_a_folding_change_recomputes_the_depths(built, tmp_path):
-    _name, _m, g, _build, _shape, onnx = built
+def test_a_folding_change_recomputes_the_depths(built8, tmp_path):
+    _name, _m, g, _build, _shape, onnx = built8
     g2, _ = compile_model(CompileOptions(onnx, tmp_path / "b", pe=1, simd=8))
     before = [(n.fifo_depth, n.fifo_depth_b) for n in g.hw_nodes() if isinstance(n, AddStreams)]
     after = [(n.fifo_depth, n.fifo_depth_b) for n in g2.hw_nodes() if isinstance(n, AddStreams)]
@@ -168,8 +186,8 @@ def test_shortcut_quantizers_must_be_shared(tmp_path):
         import_qonnx(onnx)
 
 
-def test_a_pinned_depth_is_kept_and_must_be_a_count(built, tmp_path):
-    _name, _m, _g, _build, _shape, onnx = built
+def test_a_pinned_depth_is_kept_and_must_be_a_count(built8, tmp_path):
+    _name, _m, _g, _build, _shape, onnx = built8
     with pytest.raises(HwgenError, match="fifo_depth must be a positive integer"):
         compile_model(CompileOptions(onnx, tmp_path / "x", pe=4, simd=8, fold={"Add_0": {"fifo_depth": 0}}))
     g, _ = compile_model(CompileOptions(onnx, tmp_path / "y", pe=4, simd=8, fold={"Add_0": {"fifo_depth": 300}}))

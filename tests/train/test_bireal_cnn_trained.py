@@ -16,7 +16,7 @@ def test_trained_bireal_cnn_pytorch_golden_rtl_agree(tmp_path):
     split = load_dataset("digits", flat=False)
     torch.manual_seed(0)
     m = build_model("bireal-cnn", split.x_train.shape[1:], split.num_classes)
-    res = train(m, split, epochs=6, progress=False, binarizer="bireal", pretrain_epochs=1)
+    res = train(m, split, epochs=4, progress=False, binarizer="bireal", pretrain_epochs=1)
     assert res.accuracy > 0.8  # it learns (chance 0.1)
     onnx = export(m, split.x_train.shape[1:], tmp_path / "bireal_cnn.onnx")
     g, _ = compile_model(CompileOptions(onnx, tmp_path / "build", pe=16, simd=16))
