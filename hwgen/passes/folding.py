@@ -56,7 +56,8 @@ def apply_folding(graph: Graph, pe: int | None = None, simd: int | None = None,
             n.simd = max(1, min(int(simd), n.mw))
     for name, entry in (config or {}).items():
         if name not in mvus:
-            raise HwgenError(f"folding: no MVU layer or add named '{name}' (layers: {', '.join(mvus)})")
+            known = ", ".join(list(mvus) + list(adds))
+            raise HwgenError(f"folding: no MVU layer named '{name}' (layers and adds: {known})")
         unknown = set(entry) - {"pe", "simd", "PE", "SIMD", "fifo_depth", "ram_style"}
         if unknown:
             raise HwgenError(f"folding: layer '{name}': unknown keys {sorted(unknown)}")

@@ -192,3 +192,16 @@ def test_a_pinned_depth_is_kept_and_must_be_a_count(built8, tmp_path):
         compile_model(CompileOptions(onnx, tmp_path / "x", pe=4, simd=8, fold={"Add_0": {"fifo_depth": 0}}))
     g, _ = compile_model(CompileOptions(onnx, tmp_path / "y", pe=4, simd=8, fold={"Add_0": {"fifo_depth": 300}}))
     assert g.node("Add_0").fifo_depth == 300
+
+
+def test_the_dag_top_lints_clean(built8):
+    """Verilator -Wall on the whole Bi-Real CNN top: forks, adds, window sums, deep FIFOs."""
+    import subprocess
+
+    from hwgen.backends.rtl.codegen import rtl_sources
+    from hwgen.sim.tools import tool_path
+    need_tool("verilator")
+    _name, _m, _g, build, _shape, _onnx = built8
+    r = subprocess.run([tool_path("verilator"), "--lint-only", "-Wall", "--top-module", "hwgen_top",
+                        *rtl_sources(build / "rtl")], capture_output=True, text=True, cwd=build / "rtl")
+    assert r.returncode == 0, r.stderr[-2000:]
