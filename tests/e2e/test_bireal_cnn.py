@@ -180,7 +180,9 @@ def test_a_folding_change_recomputes_the_depths(built8, tmp_path):
 def test_shortcut_quantizers_must_be_shared(tmp_path):
     from hwgen.train.models import shortcut_quant
     m, _onnx, shape = _net(tmp_path, "8x8-3")
-    m.blocks[0].q[0] = shortcut_quant(4, scale=0.25)  # a block's own quantizer, another scale
+    # a block's own quantizer of another scale, registered on the net (so it exports as a Quant)
+    m.other_q = shortcut_quant(4, scale=0.25)
+    m.blocks[0].q[0] = m.other_q
     onnx = export(m, shape, tmp_path / "mixed.onnx")
     with pytest.raises(HwgenError, match="different scales"):
         import_qonnx(onnx)
