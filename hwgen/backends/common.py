@@ -65,6 +65,31 @@ def instance_outputs(graph: Graph) -> dict[str, list[str]]:
     return outs
 
 
+def input_fifos(n) -> list[tuple[int, int]]:
+    """(bits per beat, depth) of the FIFO in front of each of a node's operands: one, or an
+    add's two; hwgen_axis_fifo needs a depth of 2 or more."""
+    from hwgen.ops import AddStreams
+    operands = [(n.in_width, n.fifo_depth)]
+    if isinstance(n, AddStreams):
+        operands.append((n.in_width_b, n.fifo_depth_b))
+    return [(w, max(2, d)) for w, d in operands]
+
+
+def instance_ids(graph: Graph) -> dict[str, str]:
+    """An identifier per instance node, in graph order (`l<k>_<name>`)."""
+    return {n.name: f"l{k}_{identifier(n.name)}" for k, n in enumerate(instance_nodes(graph))}
+
+
+def edge_streams(graph: Graph) -> dict[tuple[str, str], str]:
+    """The stream from each instance node to each of its consumers, by (producer, consumer):
+    `<id>_out`, or `<id>_out<j>` for each consumer of a fork."""
+    ids, names = instance_ids(graph), {}
+    for p, consumers in instance_outputs(graph).items():
+        for j, c in enumerate(consumers):
+            names[(p, c)] = f"{ids[p]}_out{j}" if len(consumers) > 1 else f"{ids[p]}_out"
+    return names
+
+
 def stream_format(graph: Graph) -> StreamFormat:
     """The accelerator's port format, derived from its first and last nodes."""
     hw = instance_nodes(graph)

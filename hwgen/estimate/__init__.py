@@ -117,16 +117,13 @@ def price(parts: Parts, family: str, cal: dict) -> dict[str, float]:
 def block_parts(graph) -> list[tuple[object, Parts, Parts]]:
     """(node, its parts, the FIFOs in front of its operands) for every hardware instance,
     plus the output FIFO as a last entry with node None."""
-    from hwgen.backends.common import instance_nodes, stream_format
-    from hwgen.backends.rtl.codegen import input_fifo_depths
-    from hwgen.ops import AddStreams
+    from hwgen.backends.common import input_fifos, instance_nodes, stream_format
     out = []
     for n in instance_nodes(graph):
         make = PARTS.get(type(n))
         if make is None:
             raise HwgenError(f"node '{n.name}': no estimate for {type(n).__name__}")
-        widths = [n.in_width] + ([n.in_width_b] if isinstance(n, AddStreams) else [])
-        fifos = [fifo_parts(w, d) for w, d in zip(widths, input_fifo_depths(n))]
+        fifos = [fifo_parts(w, d) for w, d in input_fifos(n)]
         for f in fifos[1:]:
             fifos[0].merge(f)
         out.append((n, make(n), fifos[0]))

@@ -21,7 +21,7 @@ from hwgen.ops import AddStreams, BinaryMatMul, Fork, HostSteps, IntQuant, IntSi
 
 class ShortcutConv:
     """Mixin of `qonnx_import._Walker` (uses its `v`, `nodes`, `edges`, `pre_layer`,
-    `conv_weights`, `collect_steps`, `activation_quant`, `need_const` and `act_scale`)."""
+    `conv_weights`, `collect_steps`, `activation_quant`, `shared_quant` and `act_scale`)."""
 
     def conv_shortcut_path(self, quant: onnx.NodeProto) -> onnx.NodeProto:
         """Appends the stem's quantizer and every block; returns the head's BipolarQuant."""
@@ -92,11 +92,7 @@ class ShortcutConv:
             raise UnsupportedError(conv.name, "a block's branch must end in the shared k-bit Quant")
         self.nodes.append(HostSteps(name=f"{conv.name}_affine", steps=per_channel(bias + steps, weights.shape[0]),
                                     channels_last=True))
-        q_ir = self.activation_quant(q, signed_only=True)
-        if (q_ir.scale, q_ir.bits, q_ir.signed, q_ir.narrow) != (iq.scale, iq.bits, iq.signed, iq.narrow):
-            raise UnsupportedError(q.name, f"the shortcut adds quantizers of different scales or widths "
-                                   f"({iq.scale} x {iq.bits} bits vs {q_ir.scale} x {q_ir.bits} bits); "
-                                   "share one quantizer so the sum is an integer sum")
+        q_ir = self.shared_quant(q, iq, q.name)
         self.nodes.append(q_ir)
         return q_ir.name, q
 

@@ -53,11 +53,7 @@ class ShortcutPath:
             steps, q2, _ = self.collect_steps(mm.output[0], allow_shape=False, where="inside a shortcut block")
             if q2 is None or q2.op_type != "Quant" or self.v.only_consumer(q2.output[0], q2.name) is not add:
                 raise UnsupportedError(mm.name, "a shortcut block must end in a Quant that feeds the shortcut Add")
-            iq2 = self.activation_quant(q2, signed_only=True)
-            if (iq2.scale, iq2.bits, iq2.signed, iq2.narrow) != (iq.scale, iq.bits, iq.signed, iq.narrow):
-                raise UnsupportedError(add.name, f"the shortcut adds quantizers of different scales or widths "
-                                       f"({iq.scale} x {iq.bits} bits vs {iq2.scale} x {iq2.bits} bits); "
-                                       "share one quantizer so the sum is an integer sum")
+            iq2 = self.shared_quant(q2, iq, add.name)
             mm_ir = BinaryMatMul(name=mm.name, weights=weights,
                                  scale=np.asarray(self.act_scale(sign) * scale_w, dtype=np.float64))
             from hwgen.passes.thresholds import level_thresholds
@@ -67,6 +63,17 @@ class ShortcutPath:
             block.validate()
             self.nodes.append(block)
             h, h_range = add.output[0], list(block.out_range)
+
+    def shared_quant(self, q: onnx.NodeProto, shared: IntQuant, where: str) -> IntQuant:
+        """A block's k-bit Quant as an IntQuant, which must be the path's `shared` quantizer
+        (the same scale and width), so the shortcut's sum is an integer sum; refused naming
+        `where` otherwise."""
+        iq = self.activation_quant(q, signed_only=True)
+        if (iq.scale, iq.bits, iq.signed, iq.narrow) != (shared.scale, shared.bits, shared.signed, shared.narrow):
+            raise UnsupportedError(where, f"the shortcut adds quantizers of different scales or widths "
+                                   f"({shared.scale} x {shared.bits} bits vs {iq.scale} x {iq.bits} bits); "
+                                   "share one quantizer so the sum is an integer sum")
+        return iq
 
     def activation_quant(self, q: onnx.NodeProto, signed_only: bool = False) -> IntQuant:
         """A k-bit Quant inside the net (per-tensor scale, zero point 0) as an IntQuant; a

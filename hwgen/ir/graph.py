@@ -73,11 +73,6 @@ class Graph:
         """The producers of `node`, in operand order."""
         return [self.node(p) for p in self.input_names(node)]
 
-    def consumers_of(self, node: Node | str) -> list[Node]:
-        """The nodes that read `node`'s output, in graph order."""
-        name = node if isinstance(node, str) else node.name
-        return [n for n in self.nodes if name in self.input_names(n)]
-
     def rename_input(self, old: str, new: str | list[str]) -> None:
         """Point every reference to node `old` at `new` (one name, or `old`'s own inputs when
         `old` is removed); called by passes that replace nodes."""

@@ -124,17 +124,16 @@ def lane_source(graph: Graph, node):
     return node
 
 
-def int_lanes(node, lanes_of) -> tuple[int, int] | None:
+def int_lanes(graph: Graph, node) -> tuple[int, int] | None:
     """(lanes, bits) of an integer stream out of `node`, or None (bits, pixels of a window):
-    a level-output layer's PE lanes, an add's sums, a fork's input; `lanes_of` looks up a
-    node's producer's."""
+    a level-output layer's PE lanes, an add's sums, a fork's input."""
     from hwgen.ops import AddStreams, Fork, ResidualBlock
     if isinstance(node, XnorMVU) and (node.levels or isinstance(node, ResidualBlock)):
         return node.pe, node.out_lane_bits
     if isinstance(node, AddStreams):
         return node.lanes, node.out_bits
     if isinstance(node, Fork):
-        return lanes_of(node)
+        return int_lanes(graph, graph.inputs_of(node)[0])
     return None
 
 
@@ -165,10 +164,6 @@ def set_stream_widths(graph: Graph) -> Graph:
     names = {n.name for n in hw}
     out_w: dict[str, int] = {}
     producers = {n.name: [p for p in graph.inputs_of(n) if p.name in names] for n in hw}
-
-    def lanes_of(n):
-        return int_lanes(producers[n.name][0], lanes_of)
-
     for n in hw:
         srcs = producers[n.name]
         prev = srcs[0] if srcs else None
@@ -180,7 +175,7 @@ def set_stream_widths(graph: Graph) -> Graph:
             out_w[n.name] = n.out_width if n.pack else prev_out
             continue
         if isinstance(n, (ResidualBlock, IntSign, Fork, AddStreams)):
-            got = None if prev is None else int_lanes(prev, lanes_of)
+            got = None if prev is None else int_lanes(graph, prev)
             if got is None:
                 raise HwgenError(f"node '{n.name}': needs an integer stream from a level-output layer before it")
             if isinstance(n, ResidualBlock):
@@ -191,7 +186,7 @@ def set_stream_widths(graph: Graph) -> Graph:
             n.in_width, n.beats = prev_out, frame_beats(prev)
             out = prev_out
         elif isinstance(n, AddStreams):
-            (la, ba), (lb, bb) = (int_lanes(p, lanes_of) for p in srcs)
+            (la, ba), (lb, bb) = (int_lanes(graph, p) for p in srcs)
             if la != lb or frame_beats(srcs[0]) != frame_beats(srcs[1]):
                 raise HwgenError(f"node '{n.name}': its operands' beats do not line up ({la} lanes x "
                                  f"{frame_beats(srcs[0])} beats vs {lb} x {frame_beats(srcs[1])})")

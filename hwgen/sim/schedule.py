@@ -217,8 +217,7 @@ def simulate_schedule(graph, frames: int = 3, depths: dict | None = None, out_pa
     overrides FIFO depths by (node name, operand); `out_pause` is the chance the sink refuses a
     cycle (random back-pressure). Stops at a deadlock (nothing moves for a long while), or
     once a frame after the first takes longer than `max_interval` (the frames left: None)."""
-    from hwgen.backends.common import instance_inputs, instance_nodes, stream_format
-    from hwgen.backends.rtl.codegen import input_fifo_depths
+    from hwgen.backends.common import input_fifos, instance_inputs, instance_nodes, stream_format
     from hwgen.passes.folding import frame_beats
     nodes = instance_nodes(graph)
     srcs = instance_inputs(graph)
@@ -226,7 +225,7 @@ def simulate_schedule(graph, frames: int = 3, depths: dict | None = None, out_pa
     fifos, kernels = {}, {}
     for n in nodes:
         k = _kernel(n)
-        for j, d in enumerate(input_fifo_depths(n)):
+        for j, (_w, d) in enumerate(input_fifos(n)):
             f = Fifo(depths.get((n.name, j), d))
             fifos[(n.name, j)] = f
             k.ins.append(f)

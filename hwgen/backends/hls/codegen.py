@@ -7,7 +7,8 @@ computed here and passed as template arguments; the templates only stitch.
 from __future__ import annotations
 
 from hwgen import __version__
-from hwgen.backends.common import identifier, instance_inputs, instance_nodes, instance_outputs, stream_format
+from hwgen.backends.common import (edge_streams, input_fifos, instance_ids, instance_inputs, instance_nodes,
+                                   instance_outputs, stream_format)
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
@@ -130,24 +131,18 @@ def kernel_trips(graph: Graph, frames: int) -> list[int]:
 
 def generate_hls(graph: Graph) -> dict[str, str]:
     """Render `hwgen_top.{h,cpp}` and `hwgen_top_params.h` for the graph's accelerator."""
-    from hwgen.backends.rtl.codegen import input_fifo_depths
     roms: list[dict] = []
     kernels, streams = [], []
-    hw = instance_nodes(graph)
-    ids = {n.name: f"l{k}_{identifier(n.name)}" for k, n in enumerate(hw)}
+    ids, names = instance_ids(graph), edge_streams(graph)  # names: (producer, consumer) -> the stream
     srcs, dsts = instance_inputs(graph), instance_outputs(graph)
-    names = {}  # (producer, consumer) -> the stream between them
     out_width: dict[str, int] = {}
-    for n in hw:
-        for j, d in enumerate(dsts[n.name]):
-            names[(n.name, d)] = f"{ids[n.name]}_out{j}" if len(dsts[n.name]) > 1 else f"{ids[n.name]}_out"
-    for k, n in enumerate(hw):
+    for k, n in enumerate(instance_nodes(graph)):
         make = _KERNELS.get(type(n))
         if make is None:
             raise HwgenError(f"node '{n.name}': the HLS backend has no kernel for {type(n).__name__}")
         kern = make(n, k, ids[n.name], roms)
         ins = ["in" if p is None else names[(p, n.name)] for p in srcs[n.name]]
-        for p, d in zip(srcs[n.name], input_fifo_depths(n)):
+        for p, (_w, d) in zip(srcs[n.name], input_fifos(n)):
             if p is not None:
                 streams.append({"name": names[(p, n.name)], "width": out_width[p], "depth": d})
         outs = [names[(n.name, d)] for d in dsts[n.name]] or ["out"]

@@ -16,7 +16,8 @@ import math
 from pathlib import Path
 
 from hwgen import SHARE, __version__
-from hwgen.backends.common import identifier, instance_inputs, instance_nodes, instance_outputs, stream_format
+from hwgen.backends.common import (edge_streams, input_fifos, instance_ids, instance_inputs, instance_nodes,
+                                   instance_outputs, stream_format)
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
@@ -110,38 +111,25 @@ _INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowMax: _window_max, Residu
               IntSign: _int_sign, Flatten: _pixel_pack, Fork: _fork, AddStreams: _add, WindowSum: _window_sum}
 
 
-def input_fifo_depths(n) -> list[int]:
-    """Depths of the FIFOs in front of a node's operands (hwgen_axis_fifo needs 2 or more)."""
-    depths = [n.fifo_depth] + ([n.fifo_depth_b] if isinstance(n, AddStreams) else [])
-    return [max(2, d) for d in depths]
-
-
 def rtl_instances(graph: Graph, files: dict | None = None) -> list[dict]:
     """Every hardware node's kernel instance: module, parameters (ROM files by name), stream
     widths; the ROM images go into `files` when given."""
     files = {} if files is None else files
-    nodes = instance_nodes(graph)
-    ids = {n.name: f"l{k}_{identifier(n.name)}" for k, n in enumerate(nodes)}
+    ids, out_sig = instance_ids(graph), edge_streams(graph)  # out_sig: what each producer drives to each consumer
     srcs, dsts = instance_inputs(graph), instance_outputs(graph)
-    # the signal each producer drives towards each consumer (a fork: one per consumer)
-    out_sig = {}
-    for n in nodes:
-        many = len(dsts[n.name]) > 1
-        for j, d in enumerate(dsts[n.name]):
-            out_sig[(n.name, d)] = f"{ids[n.name]}_out{j}" if many else f"{ids[n.name]}_out"
     insts = []
-    for n in nodes:
+    for n in instance_nodes(graph):
         make = _INSTANCES.get(type(n))
         if make is None:
             raise HwgenError(f"node '{n.name}': the RTL backend has no kernel for {type(n).__name__}")
         lid = ids[n.name]
         module, params, out_width = make(n, lid, files)
-        widths = [n.in_width] + ([n.in_width_b] if isinstance(n, AddStreams) else [])
-        many = len(widths) > 1
+        fifos = input_fifos(n)
+        many = len(fifos) > 1
         inputs = [dict(port=f"s{j}" if many else "s", sig=f"{lid}_in{j}" if many else f"{lid}_in",
                        fifo=f"{lid}_fifo{j}" if many else f"{lid}_fifo", width=w, depth=d,
                        src="s_axis" if p is None else out_sig[(p, n.name)])
-                  for j, (p, w, d) in enumerate(zip(srcs[n.name], widths, input_fifo_depths(n)))]
+                  for j, (p, (w, d)) in enumerate(zip(srcs[n.name], fifos))]
         outs = dsts[n.name] or [None]
         outputs = [dict(port=f"m{j}" if len(outs) > 1 else "m",
                         sig=out_sig[(n.name, d)] if d is not None else f"{lid}_out") for j, d in enumerate(outs)]
