@@ -194,7 +194,7 @@ def _check_writable(out: Path) -> None:
 def layer_table(g: Graph) -> list[dict]:
     """One row per hardware node: kind, sizes, folding, output type and cycles per frame."""
     from hwgen.ir.dtypes import Bipolar, Int
-    from hwgen.ops import SlidingWindow, WindowMax, XnorMVU
+    from hwgen.ops import AddStreams, SlidingWindow, WindowMax, WindowSum, XnorMVU
     rows = []
     for n in g.hw_nodes():
         if isinstance(n, XnorMVU):
@@ -209,6 +209,13 @@ def layer_table(g: Graph) -> list[dict]:
         elif isinstance(n, SlidingWindow):
             rows.append({"layer": n.name, "kind": f"window {n.k}x{n.k}/{n.stride}",
                          "shape": f"{n.h}x{n.w}x{n.c}", "pe": "", "simd": "", "out": "", "cycles": n.cycles})
+        elif isinstance(n, AddStreams):  # its operand FIFOs are computed: show them
+            rows.append({"layer": n.name, "kind": f"add (FIFOs {n.fifo_depth}, {n.fifo_depth_b})",
+                         "shape": f"{n.lanes} lanes", "pe": "", "simd": "", "out": str(n.out_dtype),
+                         "cycles": n.cycles})
+        elif isinstance(n, WindowSum):
+            rows.append({"layer": n.name, "kind": "avg-pool sum", "shape": f"{n.c}", "pe": "", "simd": "",
+                         "out": str(Int(n.out_bits, True)), "cycles": n.cycles})
         elif isinstance(n, WindowMax):
             rows.append({"layer": n.name, "kind": "max-pool" + (" OR" if n.elem_bits == 1 else ""),
                          "shape": f"{n.c}", "pe": "", "simd": "",

@@ -99,6 +99,11 @@ def test_computed_depths_keep_the_bound_and_the_model_is_the_rtl(built):
     np.testing.assert_array_equal(got, run_golden(g, x))
     assert sim.steady_cycles_per_frame() <= 1.02 * folding_bound(g)
     assert simulate_schedule(g, 4).done_cycles == sim.done_cycles  # cycle for cycle
+    # the compile table shows each add's computed FIFO depths
+    rows = {r["layer"]: r for r in json.loads((build / "report.json").read_text())["layers"]}
+    for n in g.hw_nodes():
+        if isinstance(n, AddStreams):
+            assert rows[n.name]["kind"] == f"add (FIFOs {n.fifo_depth}, {n.fifo_depth_b})"
     # the estimate counts every add's FIFOs at their computed depths
     from hwgen.estimate import block_parts
     for n, _parts, fifo in block_parts(g):
