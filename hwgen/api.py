@@ -26,6 +26,19 @@ from typing import Callable
 import numpy as np
 
 from hwgen.errors import HwgenError
+from hwgen.execution import run_csim_model, run_golden, run_rtl
+from hwgen.flows.boards import load_board
+from hwgen.flows.icestorm import build_bitstream
+from hwgen.flows.vivado import run_vivado, write_package
+from hwgen.flows.yosys import run_yosys
+from hwgen.flows.yosys_layers import synth_layers
+from hwgen.ir import Graph
+from hwgen.manifest import read_manifest
+from hwgen.passes.folding import load_fold_config
+from hwgen.pipeline import CompileOptions, compile_model
+from hwgen.report import write_report
+from hwgen.sim.verify import verify_rtl
+from hwgen.train.trainer import export
 
 BACKENDS = ("golden", "rtl", "csim")
 SIMULATORS = ("verilator", "icarus")
@@ -43,8 +56,6 @@ def compile(model, output="build", *, input_shape: tuple[int, ...] | None = None
     `{"Gemm_0": {"PE": 16, "SIMD": 49}}`, a dict or a JSON file), or `target_fps` (frames/s
     at the board's clock, or "max": the folding is searched for `board`). `progress` is
     called with each step's name."""
-    from hwgen.passes.folding import load_fold_config
-    from hwgen.pipeline import CompileOptions, compile_model
 
     if fold is not None and (pe or simd):
         raise HwgenError("--fold cannot be combined with --pe/--simd")
@@ -78,7 +89,6 @@ class Build:
     """A compiled build folder: its tables, and every way to run or implement it."""
 
     def __init__(self, path: Path):
-        from hwgen.manifest import read_manifest
         self.path = Path(path)
         read_manifest(self.path)  # a folder that is no build: one clear line, here
         self.step_seconds: dict[str, float] = {}  # seconds per compile step, when compiled here
@@ -86,7 +96,6 @@ class Build:
     @cached_property
     def graph(self):
         """The build's IR graph (checked against the manifest when first read)."""
-        from hwgen.ir import Graph
         return Graph.load_build(self.path, ("graph", "report"))
 
     @cached_property
@@ -122,7 +131,6 @@ class Build:
         """The model's outputs for inputs `x` (float32, the model's input shape, any batch), as
         `hwgen run`: the golden model, the simulated Verilog (`backend="rtl"`, on `sim`), or
         the HLS C++ compiled with g++ (`backend="csim"`)."""
-        from hwgen.pipeline import run_csim_model, run_golden, run_rtl
         if backend not in BACKENDS:
             raise HwgenError(f"backend: one of {', '.join(BACKENDS)}, not {backend!r}")
         if backend == "golden":
@@ -140,7 +148,6 @@ class Build:
         stalls of probability `backpressure` on both sides; an `RtlCheck` (mismatches,
         cycles_per_frame, bound, ...). The outcome is recorded in build/verify/ for the report
         (a new compile removes it)."""
-        from hwgen.sim.verify import verify_rtl
         if not 0.0 <= backpressure < 1.0:
             raise HwgenError(f"--backpressure: a stall probability in [0, 1), not {backpressure}")
         if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 1:
@@ -161,23 +168,18 @@ class Build:
         """Yosys synthesis for `board` (default: the build's); on iCE40 boards also nextpnr and
         icepack unless `pnr` is False; with `per_layer`, every layer synthesized alone too.
         Returns {"yosys": ..., "bitstream": ... or None, "layers": [...] or None}."""
-        from hwgen.flows.boards import load_board
-        from hwgen.flows.yosys import run_yosys
         board = board or self.board
         progress("yosys")
         res = {"yosys": run_yosys(self.path, board), "bitstream": None, "layers": None}
         if per_layer:
-            from hwgen.flows.yosys_layers import synth_layers
             res["layers"] = synth_layers(self.path, board, progress)
         if load_board(board)["flow"] == "icestorm" and pnr:
-            from hwgen.flows.icestorm import build_bitstream
             res["bitstream"] = build_bitstream(self.path, board, progress=progress)
         return res
 
     def package(self, board: str | None = None, vivado: bool = False) -> dict[str, Path]:
         """Zynq: the Vivado script (IP, block design, bitstream) and the deploy/ folder for
         `board` (default: the build's); runs Vivado too when `vivado` is True."""
-        from hwgen.flows.vivado import run_vivado, write_package
         paths = write_package(self.path, board or self.board)
         if vivado:
             run_vivado(paths["tcl"])
@@ -185,7 +187,6 @@ class Build:
 
     def report(self) -> dict[str, Path]:
         """Write report/report.md and report.html with plots; returns their paths."""
-        from hwgen.report import write_report
         return write_report(self.path)
 
 
@@ -220,7 +221,6 @@ def _model_file(model, input_shape, tmp: Path) -> Path:
     shape = tuple(input_shape)
     if not shape or not all(isinstance(d, (int, np.integer)) and d > 0 for d in shape):
         raise HwgenError(f"input_shape: positive integer sizes, not {input_shape!r}")
-    from hwgen.train.trainer import export
     try:
         return export(model, shape, tmp / "model.onnx")
     except HwgenError:

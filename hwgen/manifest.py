@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen import __version__
 from hwgen.errors import HwgenError
+from hwgen.paths import VERSION
 
 MANIFEST = "manifest.json"
 #: folders of a build whose files are all recorded
@@ -67,7 +67,7 @@ def write_manifest(build: Path, g, model: Path | None = None, options: dict | No
         for p in (model, model.with_name(model.name + ".data")):
             if p.is_file():
                 models[p.name] = file_hash(p)
-    doc = {"hwgen": __version__, "graph": graph_digest(g), "model": models, "options": options or {},
+    doc = {"hwgen": VERSION, "graph": graph_digest(g), "model": models, "options": options or {},
            "artifacts": _artifacts(build)}
     (build / MANIFEST).write_text(json.dumps(doc, indent=1, sort_keys=True))
     return doc

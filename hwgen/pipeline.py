@@ -16,10 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
-
+from hwgen.backends.common import instance_nodes, stream_format
+from hwgen.backends.hls import generate_hls
+from hwgen.backends.rtl import generate_rtl
 from hwgen.errors import HwgenError
+from hwgen.estimate import board_fit, estimate_graph
+from hwgen.flows.boards import load_board
+from hwgen.flows.vitis_hls import copy_library, write_tcl
+from hwgen.frontend import import_qonnx
 from hwgen.ir import Graph
+from hwgen.manifest import MANIFEST, write_manifest
+from hwgen.ops.stream_op import folding_bound
+from hwgen.passes import apply_folding, lower
+from hwgen.passes.fold_search import search_folding
+from hwgen.passes.memory_placement import place_weight_memories
 
 
 @dataclass
@@ -43,20 +53,15 @@ class StepLog:
 
 
 def _step_import(opts: CompileOptions, _g: Graph | None) -> Graph:
-    from hwgen.frontend import import_qonnx
     return import_qonnx(opts.model)
 
 
 def _step_lower(_opts: CompileOptions, g: Graph) -> Graph:
-    from hwgen.passes import lower
     return lower(g)
 
 
 def _step_fold(opts: CompileOptions, g: Graph) -> Graph:
-    from hwgen.passes import apply_folding
     if opts.target_fps is not None:
-        from hwgen.flows.boards import load_board
-        from hwgen.passes.fold_search import search_folding
         config, summary = search_folding(g, load_board(opts.board), opts.target_fps)
         opts.out.mkdir(parents=True, exist_ok=True)
         (opts.out / "folding.json").write_text(json.dumps(config, indent=1) + "\n")
@@ -64,13 +69,10 @@ def _step_fold(opts: CompileOptions, g: Graph) -> Graph:
         g = apply_folding(g, config=config)
     else:
         g = apply_folding(g, pe=opts.pe, simd=opts.simd, config=opts.fold)
-    from hwgen.flows.boards import load_board
-    from hwgen.passes.memory_placement import place_weight_memories
     return place_weight_memories(g, load_board(opts.board))
 
 
 def _step_codegen(opts: CompileOptions, g: Graph) -> Graph:
-    from hwgen.backends.rtl import generate_rtl
     rtl_dir = (opts.out / "rtl").resolve()
     if rtl_dir.exists():
         shutil.rmtree(rtl_dir)
@@ -81,8 +83,6 @@ def _step_codegen(opts: CompileOptions, g: Graph) -> Graph:
 
 
 def _step_hls(opts: CompileOptions, g: Graph) -> Graph:
-    from hwgen.backends.hls import generate_hls
-    from hwgen.flows.vitis_hls import copy_library, write_tcl
     hls_dir = (opts.out / "hls").resolve()
     if hls_dir.exists():
         shutil.rmtree(hls_dir)
@@ -130,7 +130,6 @@ def compile_model(opts: CompileOptions, from_step: str | None = None,
         log.seconds[name] = time.perf_counter() - t0
     g.save(out)
     write_report(g, out, opts.board)
-    from hwgen.manifest import write_manifest
     write_manifest(out, g, opts.model, {"pe": opts.pe, "simd": opts.simd, "fold": opts.fold, "board": opts.board,
                                         "target_fps": opts.target_fps, "from": from_step})
     return g, log
@@ -157,7 +156,6 @@ def is_build(out: Path) -> bool:
 
 def clear_results(out: Path) -> None:
     """Remove a previous compile's artifacts and results from a build folder."""
-    from hwgen.manifest import MANIFEST
     assert MANIFEST in RESULTS
     for name in RESULTS:
         p = Path(out) / name
@@ -192,45 +190,14 @@ def _check_writable(out: Path) -> None:
 
 
 def layer_table(g: Graph) -> list[dict]:
-    """One row per hardware node: kind, sizes, folding, output type and cycles per frame."""
-    from hwgen.ir.dtypes import Bipolar, Int
-    from hwgen.ops import AddStreams, SlidingWindow, WindowMax, WindowSum, XnorMVU
-    rows = []
-    for n in g.hw_nodes():
-        if isinstance(n, XnorMVU):
-            kind = "MVU" if n.pixels == 1 else f"conv MVU x{n.pixels}"
-            if not n.xnor:  # the precision of a sum-of-products layer: input elements x weights
-                elem = Bipolar() if n.in_bits == 1 else Int(n.in_bits, n.in_signed)
-                weight = Bipolar() if n.weight_bits == 1 else Int(n.weight_bits, True)
-                kind += f" ({elem} x {weight})"
-            rows.append({"layer": n.name, "kind": kind,
-                         "shape": f"{n.mh} x {n.mw}", "pe": n.pe, "simd": n.simd,
-                         "out": str(n.out_dtype), "cycles": n.cycles})
-        elif isinstance(n, SlidingWindow):
-            rows.append({"layer": n.name, "kind": f"window {n.k}x{n.k}/{n.stride}",
-                         "shape": f"{n.h}x{n.w}x{n.c}", "pe": "", "simd": "", "out": "", "cycles": n.cycles})
-        elif isinstance(n, AddStreams):  # its operand FIFOs are computed: show them
-            rows.append({"layer": n.name, "kind": f"add (FIFOs {n.fifo_depth}, {n.fifo_depth_b})",
-                         "shape": f"{n.lanes} lanes", "pe": "", "simd": "", "out": str(n.out_dtype),
-                         "cycles": n.cycles})
-        elif isinstance(n, WindowSum):
-            rows.append({"layer": n.name, "kind": "avg-pool sum", "shape": f"{n.c}", "pe": "", "simd": "",
-                         "out": str(Int(n.out_bits, True)), "cycles": n.cycles})
-        elif isinstance(n, WindowMax):
-            rows.append({"layer": n.name, "kind": "max-pool" + (" OR" if n.elem_bits == 1 else ""),
-                         "shape": f"{n.c}", "pe": "", "simd": "",
-                         "out": str(Bipolar() if n.elem_bits == 1 else Int(n.elem_bits, n.signed)),
-                         "cycles": n.cycles})
-    return rows
+    """One row per hardware instance (each op's `table_row`): kind, sizes, folding, output
+    type and cycles per frame."""
+    return [n.table_row() for n in instance_nodes(g)]
 
 
 def write_report(g: Graph, out: Path, board: str = "pynq-z2") -> dict:
     """build/report.json: the layer table, the folding bound, and the resource estimate for
     the board's family with the board fit."""
-    from hwgen.backends.common import stream_format
-    from hwgen.estimate import board_fit, estimate_graph
-    from hwgen.flows.boards import load_board
-    from hwgen.passes.folding import folding_bound
     fmt = stream_format(g)
     b = load_board(board)
     est = estimate_graph(g, b["family"])
@@ -242,78 +209,3 @@ def write_report(g: Graph, out: Path, board: str = "pynq-z2") -> dict:
               "estimate": est.to_json(), "fit": board_fit(est, b)}
     (out / "report.json").write_text(json.dumps(report, indent=1))
     return report
-
-
-# ------------------------------------------------------------------------ execution
-def run_golden(g: Graph, x: np.ndarray) -> np.ndarray:
-    """The whole model in the golden model: inputs and outputs as the PyTorch model's."""
-    return g.execute(g.check_input(x))
-
-
-def _input_frames(g: Graph, values: np.ndarray) -> list[list[int]]:
-    """Accelerator inputs (bits or integers) as the beats of the top's input stream."""
-    from hwgen.backends.common import stream_format
-    from hwgen.sim.stream import element_bits, pack_frames
-    fmt = stream_format(g)
-    return pack_frames(element_bits(values, fmt.in_elem_bits), fmt.in_width)
-
-
-def _output_values(g: Graph, frames: list[list[int]]) -> np.ndarray:
-    """Output frames (beats) as the last layer's values, (B, elements)."""
-    from hwgen.backends.common import stream_format
-    from hwgen.sim.stream import unpack_frames
-    fmt = stream_format(g)
-    return unpack_frames(frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
-                         signed=g.hw_nodes()[-1].out_lanes_signed)
-
-
-def _around_accelerator(g: Graph, x: np.ndarray, accelerator: Callable):
-    """The host steps in numpy around an accelerator run: model inputs in, model outputs
-    out (as `run_golden`). Returns (outputs, the accelerator's result)."""
-    pre, _hw, post = g.split()
-    hw_out, res = accelerator(g.execute(g.check_input(x), pre))
-    return g.execute(hw_out, post), res
-
-
-def simulate_hw(g: Graph, build: Path, bits: np.ndarray, sim: str = "verilator",
-                in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1, testbench: str | None = None,
-                **kw):
-    """Stream accelerator inputs (B, ...) through the generated Verilog (native testbench on
-    Verilator, cocotb on Icarus or on request); returns (integer outputs of the last layer
-    (B, MH), AccelSim). See `hwgen.sim.accelerator.simulate_accelerator`."""
-    from hwgen.sim.accelerator import simulate_accelerator
-    return simulate_accelerator(g, build, bits, sim, in_pause, out_pause, seed, testbench, **kw)
-
-
-def run_rtl(g: Graph, build: Path, x: np.ndarray, sim: str = "verilator", in_pause: float = 0.0,
-            out_pause: float = 0.0, seed: int = 1, testbench: str | None = None, trace: Path | None = None):
-    """Model inputs through the host steps and the simulated Verilog: (outputs, AccelSim);
-    `trace` writes a VCD waveform of the whole run (native testbench)."""
-    return _around_accelerator(g, x, lambda v: simulate_hw(g, build, v, sim, in_pause, out_pause, seed, testbench,
-                                                             trace=trace))
-
-
-def simulate_csim(g: Graph, build: Path, values: np.ndarray):
-    """Stream accelerator inputs through the g++ C-simulation of the HLS top; returns
-    (integer outputs of the last layer, CsimResult)."""
-    from hwgen.backends.common import stream_format
-    from hwgen.backends.hls.csim import run_csim
-    from hwgen.manifest import check_build
-
-    hls_dir = Path(build).resolve() / "hls"
-    if not (hls_dir / "hwgen_top.cpp").is_file():
-        raise HwgenError(f"{hls_dir}: no generated HLS code (run `hwgen compile` first)")
-    check_build(build, ("graph", "hls"), g)
-    fmt = stream_format(g)
-    frames = _input_frames(g, values)
-    res = run_csim(hls_dir, frames, fmt.in_width)
-    if len(res.beats) != len(frames) * fmt.out_beats:
-        raise HwgenError(f"C-simulation wrote {len(res.beats)} beats for {len(frames)} frames "
-                         f"(expected {fmt.out_beats} each)")
-    per = [res.beats[k * fmt.out_beats:(k + 1) * fmt.out_beats] for k in range(len(frames))]
-    return _output_values(g, per), res
-
-
-def run_csim_model(g: Graph, build: Path, x: np.ndarray):
-    """Model inputs through the host steps and the C-simulated HLS top: (outputs, CsimResult)."""
-    return _around_accelerator(g, x, lambda v: simulate_csim(g, build, v))

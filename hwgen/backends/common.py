@@ -3,13 +3,11 @@ accelerator's stream format at its ports."""
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import Flatten, SlidingWindow, XnorMVU
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class StreamFormat:
 def instance_nodes(graph: Graph) -> list:
     """Hardware nodes that have an instance (a Flatten is only a change of view, unless it
     packs pixels)."""
-    return [n for n in graph.hw_nodes() if not isinstance(n, Flatten) or n.pack]
+    return [n for n in graph.hw_nodes() if n.has_instance]
 
 
 def instance_inputs(graph: Graph) -> dict[str, list[str | None]]:
@@ -68,11 +66,7 @@ def instance_outputs(graph: Graph) -> dict[str, list[str]]:
 def input_fifos(n) -> list[tuple[int, int]]:
     """(bits per beat, depth) of the FIFO in front of each of a node's operands: one, or an
     add's two; hwgen_axis_fifo needs a depth of 2 or more."""
-    from hwgen.ops import AddStreams
-    operands = [(n.in_width, n.fifo_depth)]
-    if isinstance(n, AddStreams):
-        operands.append((n.in_width_b, n.fifo_depth_b))
-    return [(w, max(2, d)) for w, d in operands]
+    return [(w, max(2, d)) for w, d in n.operand_fifos()]
 
 
 def instance_ids(graph: Graph) -> dict[str, str]:
@@ -96,18 +90,14 @@ def stream_format(graph: Graph) -> StreamFormat:
     if not hw:
         raise HwgenError(f"graph '{graph.name}': nothing to put in hardware")
     first, last = hw[0], hw[-1]
-    if not isinstance(last, XnorMVU):
+    out = last.output_format()
+    if out is None:
         raise HwgenError(f"graph '{graph.name}': the accelerator must end with a matrix layer")
-    if isinstance(first, XnorMVU):
-        elems, ebits = first.mw, first.in_bits
-        beats = math.ceil(elems * ebits / first.in_width)
-    elif isinstance(first, SlidingWindow):
-        elems, ebits = first.h * first.w * first.c, first.elem_bits
-        beats = first.h * first.w * first.in_beats
-    else:
+    into = first.input_format()
+    if into is None:
         raise HwgenError(f"graph '{graph.name}': cannot start with {type(first).__name__}")
-    return StreamFormat(first.in_width, beats, elems, ebits, last.pe, last.out_lane_bits,
-                        last.nf * last.pixels, last.mh * last.pixels)
+    elems, ebits, beats = into
+    return StreamFormat(first.in_width, beats, elems, ebits, *out)
 
 
 def identifier(name: str) -> str:

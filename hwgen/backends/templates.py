@@ -6,7 +6,7 @@ import functools
 
 import jinja2
 
-from hwgen import SHARE
+from hwgen.paths import SHARE
 
 
 @functools.cache

@@ -10,7 +10,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from hwgen import SHARE
+from rich.table import Table
+
+from hwgen.estimate.calibrate import errors, leave_one_out, load_samples, sweep_builds
+from hwgen.estimate.popcount import popcount_luts
+from hwgen.flows.icestorm import build_bitstream
+from hwgen.paths import SHARE
+from hwgen.pipeline import CompileOptions, compile_model
 
 # the plain adder loop the compressor tree replaced, for the comparison column
 ADDER_LOOP = """
@@ -40,7 +46,6 @@ def _yosys_luts(files: list[str], top: str, params: dict) -> tuple[int, int]:
 
 def popcount_area() -> list[dict]:
     """LUT6 per lane of the XNOR-popcount core at SIMD 32, 64, 128 (ours and the adder loop)."""
-    from hwgen.estimate.popcount import popcount_luts
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         loop = Path(tmp) / "adder_loop.v"
@@ -58,7 +63,6 @@ def popcount_area() -> list[dict]:
 def estimate_vs_yosys(models: dict[str, Path], out: Path, progress) -> dict:
     """Estimated against synthesized LUT/FF over the calibration sweep, per family, with the
     leave-one-out errors (the estimate on a design left out of the fit)."""
-    from hwgen.estimate.calibrate import errors, leave_one_out, load_samples, sweep_builds
     builds = sweep_builds(models, out, progress)
     res = {}
     for fam in ("zynq7", "ice40"):
@@ -76,7 +80,6 @@ def estimate_vs_yosys(models: dict[str, Path], out: Path, progress) -> dict:
 
 def folding_targets(model: Path, out: Path) -> list[dict]:
     """`--target-fps` on the digits MLP for PYNQ-Z2: chosen folding, cycles, LUTs."""
-    from hwgen.pipeline import CompileOptions, compile_model
     rows = []
     for target in (10_000, 100_000, 1_000_000, "max"):
         b = out / f"target-{target}"
@@ -91,8 +94,6 @@ def folding_targets(model: Path, out: Path) -> list[dict]:
 
 def ice40_bitstream(model: Path, out: Path, progress) -> dict:
     """The digits MLP at PE=4, SIMD=8 through Yosys + nextpnr-ice40 + icepack."""
-    from hwgen.flows.icestorm import build_bitstream
-    from hwgen.pipeline import CompileOptions, compile_model
     b = out / "ice40-4x8"
     compile_model(CompileOptions(model, b, 4, 8, board="icebreaker"))
     return build_bitstream(b, "icebreaker", progress)
@@ -100,7 +101,6 @@ def ice40_bitstream(model: Path, out: Path, progress) -> dict:
 
 def print_area(console, pop, est, targets, ice, out: Path) -> str:
     """Print the area tables; returns them as Markdown for bench.md."""
-    from rich.table import Table
     md = ["", "### XNOR-popcount core, `synth_xilinx -family xc7` (Yosys 0.23)", "",
           "| SIMD | LUT6 | MUXF | LUT6/lane | model LUT6 | adder loop LUT6 | adder loop LUT6/lane |", "|---|---|---|---|---|---|---|"]
     t = Table(title="XNOR-popcount core (LUT6 per lane = weight bit x input bit per cycle)")

@@ -6,8 +6,15 @@ import time
 from pathlib import Path
 
 import numpy as np
+from rich.table import Table
 
 from hwgen.errors import HwgenError
+from hwgen.execution import run_golden, simulate_hw
+from hwgen.passes.folding import folding_bound
+from hwgen.pipeline import CompileOptions, compile_model
+from hwgen.train.data import load_dataset
+from hwgen.train.models import build_model
+from hwgen.train.trainer import export, train
 
 DEMO_PE, DEMO_SIMD = 16, 16
 
@@ -15,12 +22,7 @@ DEMO_PE, DEMO_SIMD = 16, 16
 def demo(out: Path, sim: str = "verilator", console=None) -> dict:
     """Run the whole flow into `out`; returns the figures it printed."""
     import torch
-    from rich.table import Table
 
-    from hwgen.pipeline import CompileOptions, compile_model, run_golden, simulate_hw
-    from hwgen.train.data import load_dataset
-    from hwgen.train.models import build_model
-    from hwgen.train.trainer import export, train
 
     con = console
     out.mkdir(parents=True, exist_ok=True)
@@ -47,7 +49,6 @@ def demo(out: Path, sim: str = "verilator", console=None) -> dict:
         raise HwgenError("RTL output shape differs from the golden model's")
 
     y = split.y_test
-    from hwgen.passes.folding import folding_bound
     figures = {
         "pytorch_acc": float((tr.test_outputs.argmax(1) == y).mean()),
         "golden_acc": float((golden.argmax(1) == y).mean()),

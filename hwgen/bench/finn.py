@@ -13,7 +13,16 @@ import json
 import warnings
 from pathlib import Path
 
+from rich.table import Table
+
+from hwgen.bench.suite import cnv_onnx, digits_onnx, tfc_onnx, zoo_onnx
 from hwgen.errors import HwgenError
+from hwgen.estimate import estimate_graph
+from hwgen.flows.yosys import run_yosys, slice_luts
+from hwgen.frontend import import_qonnx
+from hwgen.ops import XnorMVU
+from hwgen.passes import lower
+from hwgen.pipeline import CompileOptions, compile_model
 
 FPGA_PART = "xc7z020clg400-1"  # PYNQ-Z2, FINN's usual target for these nets
 
@@ -27,28 +36,33 @@ def finn_estimates(onnx: Path, pe: int | list, simd: int | None = None) -> dict:
     of (PE, SIMD) per MVAU in order): per MVAU {pe, simd, lut, bram, cycles}. Convolutions are
     lowered to MVAUs first, as FINN's CNV flow does."""
     try:
+        import finn.transformation.streamline.absorb as absorb
         from finn.analysis.fpgadataflow.exp_cycles_per_layer import exp_cycles_per_layer
         from finn.analysis.fpgadataflow.res_estimation import res_estimation
-        import finn.transformation.streamline.absorb as absorb
         from finn.transformation.fpgadataflow.convert_to_hw.binary_matrix_vector_activation import (
-            InferBinaryMatrixVectorActivation)
+            InferBinaryMatrixVectorActivation,
+        )
         from finn.transformation.fpgadataflow.convert_to_hw.quantized_matrix_vector_activation import (
-            InferQuantizedMatrixVectorActivation)
+            InferQuantizedMatrixVectorActivation,
+        )
         from finn.transformation.fpgadataflow.specialize_layers import SpecializeLayers
         from finn.transformation.qonnx.convert_qonnx_to_finn import ConvertQONNXtoFINN
         from finn.transformation.streamline import Streamline
         from finn.transformation.streamline.round_thresholds import RoundAndClipThresholds
     except ImportError as e:
         raise HwgenError(f"FINN is not importable ({e}): run `make bench-finn`, which installs finn-plus") from None
+    from finn.transformation.streamline.reorder import MakeMaxPoolNHWC
     from qonnx.core.modelwrapper import ModelWrapper
     from qonnx.custom_op.registry import getCustomOp
     from qonnx.transformation.bipolar_to_xnor import ConvertBipolarMatMulToXnorPopcount
     from qonnx.transformation.fold_constants import FoldConstants
-    from qonnx.transformation.general import GiveReadableTensorNames, GiveUniqueNodeNames, RemoveStaticGraphInputs
+    from qonnx.transformation.general import (
+        GiveReadableTensorNames,
+        GiveUniqueNodeNames,
+        RemoveStaticGraphInputs,
+    )
     from qonnx.transformation.infer_datatypes import InferDataTypes
     from qonnx.transformation.infer_shapes import InferShapes
-
-    from finn.transformation.streamline.reorder import MakeMaxPoolNHWC
     from qonnx.transformation.lower_convs_to_matmul import LowerConvsToMatMul
 
     warnings.filterwarnings("ignore")
@@ -83,12 +97,6 @@ def finn_estimates(onnx: Path, pe: int | list, simd: int | None = None) -> dict:
 
 def hwgen_figures(onnx: Path, out: Path, finn_layers: dict) -> dict:
     """hwgen at FINN's (divisor) folding: per-layer estimate and Yosys' whole-design LUTs."""
-    from hwgen.estimate import estimate_graph
-    from hwgen.flows.yosys import run_yosys, slice_luts
-    from hwgen.pipeline import CompileOptions, compile_model
-    from hwgen.ops import XnorMVU
-    from hwgen.frontend import import_qonnx
-    from hwgen.passes import lower
     g0 = lower(import_qonnx(onnx))
     mvus = [n.name for n in g0.hw_nodes() if isinstance(n, XnorMVU)]
     fl = list(finn_layers.values())
@@ -117,12 +125,10 @@ CASES = [("TFC-W1A1", "tfc", 16, 16), ("TFC-W1A1", "tfc", 4, 4), ("TFC-W2A2", "t
 
 def bench_finn(out: Path, console) -> list[dict]:
     """Run the comparison and print one table (also written to out/bench_finn.md)."""
-    from rich.table import Table
 
-    from hwgen.bench.suite import _cnv_onnx, _digits_onnx, _tfc_onnx, _zoo_onnx
     out.mkdir(parents=True, exist_ok=True)
-    models = {"tfc": _tfc_onnx(out), "digits_mlp": _digits_onnx(out, "mlp"), "cnv": _cnv_onnx(out),
-              "tfc_2w2a": _zoo_onnx(out, "tfc_2w2a"), "cnv_2w2a": _zoo_onnx(out, "cnv_2w2a")}
+    models = {"tfc": tfc_onnx(out), "digits_mlp": digits_onnx(out, "mlp"), "cnv": cnv_onnx(out),
+              "tfc_2w2a": zoo_onnx(out, "tfc_2w2a"), "cnv_2w2a": zoo_onnx(out, "cnv_2w2a")}
     rows = []
     for net, key, pe, simd in CASES:
         row = {"net": net, "folding": "finn-examples" if isinstance(pe, list) else f"{pe}/{simd}"}

@@ -11,6 +11,11 @@ from pathlib import Path
 
 from torch import nn
 
+from hwgen.ops import SlidingWindow
+from hwgen.train.activations import binary_act
+from hwgen.train.layers import binary_conv, binary_linear, input_quant_8bit
+from hwgen.train.trainer import export_quietly
+
 
 class ImageCNN(nn.Module):
     """8-bit pixels (2x-1 and the input quantizer on the host), [conv3x3 + BN + sign +
@@ -19,7 +24,6 @@ class ImageCNN(nn.Module):
 
     def __init__(self, size: int = 128, channels: int = 16, classes: int = 10, pad: int = 0):
         super().__init__()
-        from hwgen.train.models import binary_act, binary_conv, binary_linear, input_quant_8bit
         self.input_quant = input_quant_8bit()
         layers: list[nn.Module] = []
         c, s = 1, size
@@ -53,7 +57,6 @@ def measure(out: Path, size: int = 128, pad: int = 0, pe: int = 4, simd: int = 8
         syn = build.synth(board, pnr=False)["yosys"]["summary"]
     progress(f"{size}x{size} CNN: Verilator, {frames} frames")
     check = build.simulate(frames=frames)
-    from hwgen.ops import SlidingWindow
     windows = [n for n in build.graph.hw_nodes() if isinstance(n, SlidingWindow)]
     return {"size": size, "pad": pad, "pe": pe, "simd": simd, "bram18": syn["bram"], "lut": syn["lut"],
             "lut_mem": syn.get("lut_mem", 0), "est_bram18": build.estimate["total"]["bram"],
@@ -68,7 +71,6 @@ def image_cnn_onnx(out: Path, size: int = 16, pad: int = 1) -> Path:
     classes)."""
     import torch
 
-    from hwgen.train.trainer import export_quietly
     torch.manual_seed(0)
     path = Path(out) / f"image_cnn_{size}_p{pad}.onnx"
     export_quietly(ImageCNN(size, pad=pad).eval(), torch.rand(1, 1, size, size), path)

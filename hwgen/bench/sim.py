@@ -18,6 +18,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+from rich.table import Table
+
+from hwgen.backends.common import stream_format
+from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
+from hwgen.execution import run_golden, simulate_hw
+from hwgen.ir import Graph
+from hwgen.sim.native import build_native, run_bare
+from hwgen.sim.verify import random_inputs
 
 #: frames per testbench and net: (native and bare, cocotb)
 FRAMES = {"TFC-W1A1": (30_000, 1_000), "CNV-W1A1": (100, 3), "digits-mlp": (5_000, 300), "digits-cnn": (2_000, 100)}
@@ -36,12 +44,6 @@ def _whole_command(build: Path, x: np.ndarray) -> tuple[float, np.ndarray]:
 
 def sim_rows(builds: dict[str, Path], progress=lambda s: None) -> list[dict]:
     """Measure every net in `builds` ({net: compiled build folder}) on the three paths."""
-    from hwgen.backends.common import stream_format
-    from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
-    from hwgen.ir import Graph
-    from hwgen.pipeline import run_golden, simulate_hw
-    from hwgen.sim.native import build_native, run_bare
-    from hwgen.sim.verify import random_inputs
 
     rows = []
     for net, build in builds.items():
@@ -91,7 +93,6 @@ def sim_table(rows: list[dict]) -> list[tuple[str, ...]]:
 
 def sim_section(builds: dict[str, Path], console) -> str:
     """Measure, print a rich table, and return the Markdown section."""
-    from rich.table import Table
     with console.status("simulation") as st:
         rows = sim_rows(builds, lambda s: st.update(f"simulation: {s}"))
     cells = sim_table(rows)

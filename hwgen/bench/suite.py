@@ -6,17 +6,31 @@ Timings are wall-clock and noisy on shared machines: they are reported, never as
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
+import numpy as np
+from rich.table import Table
+
+from hwgen.bench import area
+from hwgen.bench.image_cnn import image_cnn_onnx, measure
+from hwgen.bench.sim import sim_section
+from hwgen.driver.deploy_test import deploy_test
+from hwgen.estimate.calibrate import bireal_onnx, precision_onnx
+from hwgen.execution import simulate_csim
+from hwgen.pipeline import CompileOptions, compile_model
+from hwgen.sim.verify import random_inputs, verify_rtl
+from hwgen.train.data import load_dataset
+from hwgen.train.models import build_model
+from hwgen.train.trainer import export, export_quietly, train
 
 
-def _tfc_onnx(out: Path) -> Path:
+def tfc_onnx(out: Path) -> Path:
     """A random-init TFC-W1A1 (Brevitas' bnn_pynq FC, 784-64-64-64-10) exported to QONNX."""
     import torch
     from brevitas_examples.bnn_pynq.models.FC import FC
 
-    from hwgen.train.trainer import export_quietly
 
     torch.manual_seed(0)
     m = FC(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=1, in_channels=1,
@@ -26,12 +40,11 @@ def _tfc_onnx(out: Path) -> Path:
     return path
 
 
-def _cnv_onnx(out: Path) -> Path:
+def cnv_onnx(out: Path) -> Path:
     """A random-init CNV-W1A1 (Brevitas' bnn_pynq CNV, 8-bit input) exported to QONNX."""
     import torch
     from brevitas_examples.bnn_pynq.models.CNV import CNV
 
-    from hwgen.train.trainer import export_quietly
 
     torch.manual_seed(0)
     m = CNV(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=8, in_ch=3).eval()
@@ -40,13 +53,12 @@ def _cnv_onnx(out: Path) -> Path:
     return path
 
 
-def _zoo_onnx(out: Path, name: str) -> Path:
+def zoo_onnx(out: Path, name: str) -> Path:
     """A random-init Brevitas bnn_pynq configuration by name (e.g. tfc_2w2a, cnv_2w2a) as
     `model_with_cfg` builds it, exported to QONNX (no download: pretrained=False)."""
     import torch
     from brevitas_examples.bnn_pynq.models import model_with_cfg
 
-    from hwgen.train.trainer import export_quietly
 
     torch.manual_seed(0)
     m, _cfg = model_with_cfg(name, pretrained=False)
@@ -55,12 +67,9 @@ def _zoo_onnx(out: Path, name: str) -> Path:
     return path
 
 
-def _digits_onnx(out: Path, model_name: str) -> Path:
+def digits_onnx(out: Path, model_name: str) -> Path:
     import torch
 
-    from hwgen.train.data import load_dataset
-    from hwgen.train.models import build_model
-    from hwgen.train.trainer import export, train
 
     split = load_dataset("digits", flat=model_name == "mlp")
     torch.manual_seed(0)
@@ -85,7 +94,6 @@ CASES = [
 
 def _driver_section(out: Path, console) -> str:
     """Issue 8's figures: the PYNQ driver over the simulated AXI shell, batch sizes 1, 7, 64."""
-    from hwgen.driver.deploy_test import deploy_test
     lines = ["", "### PYNQ driver over simulation (digits MLP 4/8, PYNQ-Z2 shell, DMA 32-bit, 100 frames)", "",
              "| batch | mismatches | frames/s (Verilator) | cycles/frame incl. DMA framing | frames/s on board at 100 MHz |",
              "|---|---|---|---|---|"]
@@ -98,13 +106,10 @@ def _driver_section(out: Path, console) -> str:
 
 def _area_section(models: dict, out: Path, console) -> str:
     """Issue 6's figures: popcount LUTs per lane, estimate vs Yosys, folding search, iCE40."""
-    from hwgen.bench import area
     with console.status("area: popcount core") as st:
         pop = area.popcount_area()
         st.update("area: estimate vs Yosys sweep")
         # the calibration's own sweep folder: `hwgen calibrate` and `make bench` share its builds
-        from hwgen.bench.image_cnn import image_cnn_onnx
-        from hwgen.estimate.calibrate import bireal_onnx, precision_onnx
         est = area.estimate_vs_yosys({"mlp": models["digits-mlp"], "cnn": models["digits-cnn"],
                                       "pcnn": image_cnn_onnx(out), "bireal": bireal_onnx(out),
                                       "q2mlp": precision_onnx(out, "mlp"), "q2cnn": precision_onnx(out, "cnn")},
@@ -118,7 +123,6 @@ def _area_section(models: dict, out: Path, console) -> str:
 def _image_cnn_section(out: Path, console) -> str:
     """Issue 15's figures: the 128x128 binary CNN's block RAM (Yosys) and rate (Verilator),
     unpadded and with padding 1, beside what whole-frame window buffers would hold."""
-    from hwgen.bench.image_cnn import measure
     lines = ["", "### 128x128 binary CNN (3 convs 3x3 + max-pools, 16 channels, PE=4/SIMD=8, PYNQ-Z2)", "",
              "| padding | BRAM18 (Yosys) | BRAM18 (estimate) | window bits | two-frame bits | cycles/frame | bound | "
              "ratio | mismatches |", "|---|---|---|---|---|---|---|---|---|"]
@@ -135,18 +139,13 @@ def _image_cnn_section(out: Path, console) -> str:
 
 def bench(out: Path, console) -> list[dict]:
     """Run the benchmark cases and print one table; returns the rows."""
-    import shutil
 
-    from rich.table import Table
 
-    import numpy as np
 
-    from hwgen.pipeline import CompileOptions, compile_model, simulate_csim
-    from hwgen.sim.verify import random_inputs, verify_rtl
 
     out.mkdir(parents=True, exist_ok=True)
-    models = {"digits-mlp": _digits_onnx(out, "mlp"), "digits-cnn": _digits_onnx(out, "cnn"),
-              "TFC-W1A1": _tfc_onnx(out), "CNV-W1A1": _cnv_onnx(out)}
+    models = {"digits-mlp": digits_onnx(out, "mlp"), "digits-cnn": digits_onnx(out, "cnn"),
+              "TFC-W1A1": tfc_onnx(out), "CNV-W1A1": cnv_onnx(out)}
     rows = []
     for net, fname, pe, simd, cfg, frames in CASES:
         bdir = out / f"{net}-{fname.replace('/', 'x')}"
@@ -182,7 +181,6 @@ def bench(out: Path, console) -> list[dict]:
     console.print(t)
     md = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
     md += "".join("| " + " | ".join(tr) + " |\n" for tr in table_rows)
-    from hwgen.bench.sim import sim_section
     md += sim_section({"TFC-W1A1": out / "TFC-W1A1-finn-examples", "CNV-W1A1": out / "CNV-W1A1-finn-examples",
                        "digits-mlp": out / "digits-mlp-4x8", "digits-cnn": out / "digits-cnn-8x8"}, console)
     md += _area_section(models, out, console)

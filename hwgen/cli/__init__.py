@@ -9,20 +9,22 @@ printed as one line on stderr with exit status 1, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import warnings
 
-from hwgen import __version__
+from hwgen.cli import build_cmds, sweep, tool_cmds, train_cmds
 from hwgen.cli.io import HelpFormatter, OneLineParser
 from hwgen.errors import HwgenError
+from hwgen.paths import VERSION
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
-    from hwgen.cli import build_cmds, sweep, tool_cmds, train_cmds
     p = OneLineParser(prog="hwgen", description="Binary neural nets to verified FPGA dataflow hardware.",
                       formatter_class=HelpFormatter)
-    p.add_argument("--version", action="version", version=f"hwgen {__version__}")
+    p.add_argument("--version", action="version", version=f"hwgen {VERSION}")
     sub = p.add_subparsers(dest="command", required=True)
     train_cmds.add_parsers(sub)
     build_cmds.add_parsers(sub)
@@ -49,7 +51,5 @@ def main(argv: list[str] | None = None) -> int:
 
 def _quiet_libraries() -> None:
     """Brevitas/torch print import-time warnings that say nothing to a user of hwgen."""
-    import logging
-    import warnings
     warnings.filterwarnings("ignore")
     logging.getLogger("torch").setLevel(logging.ERROR)

@@ -9,12 +9,17 @@ from pathlib import Path
 import numpy as np
 
 from hwgen.cli.io import command, console, load_npy, positive, save_npy
+from hwgen.cli.tables import layer_synth_table, print_fit, print_layers
+from hwgen.driver.deploy_test import deploy_test
 from hwgen.errors import HwgenError
+from hwgen.execution import run_csim_model, run_rtl
+from hwgen.flows.boards import load_board
+from hwgen.flows.vitis_hls import run_vitis_hls
+from hwgen.flows.vivado import run_vivado
 
 
 def cmd_compile(a) -> None:
     import hwgen
-    from hwgen.cli.tables import print_fit, print_layers
     con = console()
     with con.status("compiling") as status:
         build = hwgen.compile(a.model, a.output, pe=a.pe, simd=a.simd, fold=a.fold, target_fps=a.target_fps,
@@ -29,7 +34,6 @@ def cmd_compile(a) -> None:
 
 def cmd_run(a) -> None:
     import hwgen
-    from hwgen.pipeline import run_csim_model, run_rtl
     build = hwgen.load(a.build)
     x = load_npy(a.input, "input")
     if a.backend == "golden":
@@ -68,13 +72,11 @@ def cmd_sim(a) -> None:
 
 
 def cmd_hls_synth(a) -> None:
-    from hwgen.flows.vitis_hls import run_vitis_hls
     print(f"exported IP project: {run_vitis_hls(Path(a.build))}")
 
 
 def cmd_synth(a) -> None:
     import hwgen
-    from hwgen.flows.boards import load_board
     build = hwgen.load(a.build)
     board = a.board or build.board
     b = load_board(board)
@@ -88,7 +90,6 @@ def cmd_synth(a) -> None:
               f"({100 * s['lut'] / b['luts']:.1f}%), {s['ff']} FF of {b['ffs']}, {s['lutram']} LUTRAM cells, "
               f"{s['bram']} BRAM/EBR, {s['dsp']} DSP; log {r['log']}")
     if res["layers"]:
-        from hwgen.cli.tables import layer_synth_table
         try:
             est = build.estimate["layers"]
         except HwgenError:  # a build made by hand has no report.json: Yosys' figures alone
@@ -117,7 +118,6 @@ def cmd_package(a) -> None:
                   f"`vivado -mode batch -source {paths['tcl']}`; it writes hwgen.bit and hwgen.hwh into "
                   f"{paths['deploy']}/.")
         return
-    from hwgen.flows.vivado import run_vivado
     with con.status("Vivado: packaging, block design, implementation (tens of minutes)"):
         run_vivado(paths["tcl"])
     con.print(f"bitstream and handoff in {paths['deploy']}/")
@@ -125,7 +125,6 @@ def cmd_package(a) -> None:
 
 def cmd_deploy_test(a) -> None:
     import hwgen
-    from hwgen.driver.deploy_test import deploy_test
     board = a.board or hwgen.load(a.build).board
     deploy_test(Path(a.build), board, frames=a.frames, batches=_batches(a.batch), sim=a.sim, console=console())
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from rich.console import Console
 
 from hwgen.errors import HwgenError
 
@@ -97,7 +98,6 @@ class OneLineParser(argparse.ArgumentParser):
 
 def console():
     """The console every command prints to."""
-    from rich.console import Console
     # not a terminal (a pipe, a log, CI): rich would cut tables at 80 columns, and the layer
     # names --fold needs with them
     return Console(stderr=False, highlight=False, width=None if sys.stdout.isatty() else 200)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
 from hwgen.cli.io import command, console, non_negative, sizes
+from hwgen.errors import HwgenError
+from hwgen.sweep import check, grid, sweep
+from hwgen.sweep.points import model_files
 
 
 def rates(text: str) -> list[float]:
@@ -59,11 +65,7 @@ def add_sweep_parser(sub) -> None:
 
 
 def cmd_sweep(a) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from hwgen.errors import HwgenError
-    from hwgen.sweep import check, grid, sweep
-    from hwgen.sweep.points import model_files
     if a.target_fps and (a.pe or a.simd):
         raise HwgenError("--target-fps: give either --target-fps or --pe/--simd, not both")
     points = grid(a.board, a.pe, a.simd, a.target_fps, synth=a.synth, pnr=a.pnr, sim_frames=a.sim_frames,
@@ -88,7 +90,6 @@ def cmd_sweep(a) -> None:
 
 def print_sweep(con, table: list[dict]) -> None:
     """The sweep's table: one row a point, the synthesized and simulated figures when run."""
-    from rich.table import Table
     t = Table(show_edge=False)
     cols = ["point", "cycles", "fps", "LUT est", "FF est", "BRAM est", "fits"]
     extra = [("lut_syn", "LUT Yosys"), ("ff_syn", "FF Yosys"), ("fmax_mhz", "fmax MHz"),

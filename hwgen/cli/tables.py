@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from rich.table import Table
+
+from hwgen.report.tables import LAYER_SYNTH_COLUMNS, layer_synth_rows
+
 
 def print_layers(con, report: dict) -> None:
     """The layer table `compile` prints: folding, cycles and the estimate per layer, and the bound."""
-    from rich.table import Table
     t = Table(title=f"{report['graph']}: hardware layers (estimate for {report['board']['family']})")
     longest = max((len(r["layer"]) for r in report["layers"]), default=5)
     for col in ("layer", "kind", "shape", "PE", "SIMD", "output", "cycles/frame", "LUT", "FF", "BRAM"):
@@ -34,9 +37,7 @@ def print_fit(con, report: dict) -> None:
 
 def layer_synth_table(rows: list[dict], est_layers: list[dict]):
     """Per-layer Yosys figures (each layer synthesized alone) beside the estimate."""
-    from rich.table import Table
 
-    from hwgen.report.tables import LAYER_SYNTH_COLUMNS, layer_synth_rows
     t = Table(title="per layer: Yosys (each layer alone, without its FIFO) and the estimate")
     for c in LAYER_SYNTH_COLUMNS:
         t.add_column(c, justify="left" if c in ("layer", "kind") else "right")

@@ -4,35 +4,41 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hwgen.bench.demo import demo
+from hwgen.bench.finn import bench_finn
+from hwgen.bench.image_cnn import image_cnn_onnx
+from hwgen.bench.suite import bench, digits_onnx
 from hwgen.cli.io import command, console
 from hwgen.cli.sweep import add_ray_flags
+from hwgen.estimate.calibrate import (
+    bireal_onnx,
+    calibrate,
+    errors,
+    leave_one_out,
+    load_samples,
+    precision_onnx,
+    sweep_builds,
+)
 
 
 def cmd_demo(a) -> None:
-    from hwgen.bench.demo import demo
     demo(Path(a.output), sim=a.sim, console=console())
 
 
 def cmd_bench(a) -> None:
-    from hwgen.bench.suite import bench
     bench(Path(a.output), console=console())
 
 
 def cmd_bench_finn(a) -> None:
-    from hwgen.bench.finn import bench_finn
     bench_finn(Path(a.output), console())
 
 
 def cmd_calibrate(a) -> None:
-    from hwgen.bench.suite import _digits_onnx
-    from hwgen.estimate.calibrate import (bireal_onnx, calibrate, errors, leave_one_out, load_samples, precision_onnx,
-                                          sweep_builds)
     out = Path(a.output)
     out.mkdir(parents=True, exist_ok=True)
     con = console()
-    from hwgen.bench.image_cnn import image_cnn_onnx
     with con.status("training the digits MLP and CNN") as st:
-        models = {"mlp": _digits_onnx(out, "mlp"), "cnn": _digits_onnx(out, "cnn"), "pcnn": image_cnn_onnx(out),
+        models = {"mlp": digits_onnx(out, "mlp"), "cnn": digits_onnx(out, "cnn"), "pcnn": image_cnn_onnx(out),
                   "bireal": bireal_onnx(out), "q2mlp": precision_onnx(out, "mlp"), "q2cnn": precision_onnx(out, "cnn")}
         builds = sweep_builds(models, out, lambda s: st.update(s), address=a.address, timeout=a.timeout)
     samples = {fam: load_samples(builds, fam) for fam in ("zynq7", "ice40")}

@@ -9,14 +9,16 @@ import numpy as np
 
 from hwgen.cli.io import command, console, non_negative, positive, sizes
 from hwgen.cli.sweep import add_ray_flags
+from hwgen.train.compare import compare
+from hwgen.train.data import load_dataset
+from hwgen.train.hash_codes import hash_codes
+from hwgen.train.models import build_model
+from hwgen.train.trainer import export, train
 
 
 def cmd_train(a) -> None:
     import torch
 
-    from hwgen.train.data import load_dataset
-    from hwgen.train.models import build_model
-    from hwgen.train.trainer import export, train
 
     out = Path(a.output)
     split = load_dataset(a.dataset, flat=a.model not in ("cnn", "bireal-cnn"))
@@ -37,14 +39,12 @@ def cmd_train(a) -> None:
 
 
 def cmd_compare(a) -> None:
-    from hwgen.train.compare import compare
     methods = a.methods.split(",") if a.methods else None
     compare(Path(a.output), methods=methods, seeds=tuple(range(a.seeds)), epochs=a.epochs, console=console(),
             address=a.address, timeout=a.timeout)
 
 
 def cmd_hash(a) -> None:
-    from hwgen.train.hash_codes import hash_codes
     bits = [int(b) for b in a.bits.split(",")]
     con = console()
     with con.status("training hash nets"):

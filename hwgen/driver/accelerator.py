@@ -1,7 +1,7 @@
 """Accelerator: model inputs in, model outputs out, through the hardware.
 
 The host steps before and after the accelerator (input quantization, bit packing, output
-unpacking, the final affine) are the same functions `hwgen run` uses (hwgen.pipeline); the
+unpacking, the final affine) are the same functions `hwgen run` uses (hwgen.framing); the
 driver only adds the DMA layout and batching, and hands bytes to a transport.
 """
 
@@ -13,7 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from hwgen.backends.common import stream_format
 from hwgen.errors import HwgenError
+from hwgen.framing import around_accelerator, input_frames, output_values
+from hwgen.ir import Graph
 
 # register map of rtl/hwgen_axi_shell.v
 REG = {"id": 0x00, "version": 0x04, "control": 0x08, "status": 0x0C, "frames_in": 0x10, "frames_out": 0x14,
@@ -69,8 +72,6 @@ class Accelerator:
     a board or a SimTransport here; dma_width: the DMA stream width of the shell."""
 
     def __init__(self, build: Path, transport, dma_width: int = 32):
-        from hwgen.backends.common import stream_format
-        from hwgen.ir import Graph
         self.graph = Graph.load_build(Path(build))
         fmt = stream_format(self.graph)
         self.layout = DmaLayout(fmt.in_width, fmt.in_beats, fmt.out_width, fmt.out_beats, dma_width)
@@ -88,10 +89,9 @@ class Accelerator:
 
     def run_accelerator(self, values: np.ndarray, batch_size: int = 64) -> np.ndarray:
         """Accelerator inputs (B, ...) -> last layer outputs (B, MH), batch_size frames per DMA transfer."""
-        from hwgen.pipeline import _input_frames, _output_values
         if batch_size < 1:
             raise HwgenError(f"batch size must be >= 1, not {batch_size}")
-        frames = _input_frames(self.graph, values)
+        frames = input_frames(self.graph, values)
         batches = [frames[i:i + batch_size] for i in range(0, len(frames), batch_size)]
         t0 = time.perf_counter()
         outs = self.transport.run([(len(b), self.layout.pack(b), len(b) * self.layout.out_frame_bytes)
@@ -100,11 +100,10 @@ class Accelerator:
         self.stats["frames"] += len(frames)
         self.stats["cycles"] += list(getattr(self.transport, "last_cycles", []))
         got = [f for b, data in zip(batches, outs) for f in self.layout.unpack(data, len(b))]
-        return _output_values(self.graph, got)
+        return output_values(self.graph, got)
 
     def predict(self, x: np.ndarray, batch_size: int = 64) -> np.ndarray:
         """Model inputs -> model outputs (as `hwgen run`), the host steps around the hardware."""
-        from hwgen.pipeline import _around_accelerator
-        out, _ = _around_accelerator(self.graph, x, lambda v: (self.run_accelerator(v, batch_size), None))
+        out, _ = around_accelerator(self.graph, x, lambda v: (self.run_accelerator(v, batch_size), None))
         return out
 

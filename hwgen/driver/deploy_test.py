@@ -8,16 +8,17 @@ import time
 from pathlib import Path
 
 import numpy as np
+from rich.table import Table
 
+from hwgen.driver import Accelerator, SimTransport
 from hwgen.errors import HwgenError
+from hwgen.flows.boards import load_board
+from hwgen.sim.verify import random_inputs
 
 
 def deploy_test(build: Path, board: str, frames: int = 100, batches=(1, 7, 64), sim: str = "verilator",
                 console=None, seed: int = 0) -> list[dict]:
     """Run `frames` random frames through Accelerator + SimTransport once per batch size."""
-    from hwgen.driver import Accelerator, SimTransport
-    from hwgen.flows.boards import load_board
-    from hwgen.sim.verify import random_inputs
     b = load_board(board)
     if "dma_width" not in b:
         raise HwgenError(f"--board {board}: not a Zynq board with a DMA (boards/{board}.yaml has no dma_width)")
@@ -43,7 +44,6 @@ def deploy_test(build: Path, board: str, frames: int = 100, batches=(1, 7, 64), 
             raise HwgenError(f"deploy-test: batch {batch}: {bad} mismatching frames, frames out "
                              f"{regs['frames_out']}/{frames}, status {regs['status']:#x}")
     if console is not None:
-        from rich.table import Table
         t = Table(title=f"driver over simulation ({sim}), {board} shell, DMA {b['dma_width']}-bit")
         for c in ("batch", "frames", "mismatches", "frames/s (sim)", "cycles/frame (with DMA)", "frames/s on board"):
             t.add_column(c, justify="right")

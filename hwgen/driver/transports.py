@@ -8,12 +8,15 @@ SimTransport runs the same shell, rtl/hwgen_axi_shell.v, in cocotb on Verilator 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import numpy as np
 
+from hwgen.backends.rtl.codegen import shell_sources
 from hwgen.driver.accelerator import REG
 from hwgen.errors import HwgenError
+from hwgen.sim.runner import build, run_test
 
 
 class DmaTimeout(HwgenError):
@@ -89,7 +92,6 @@ class PynqTransport:
 
     def _wait_idle(self) -> bool:
         """Both channels idle before the deadline (pynq's own wait() would block forever)."""
-        import time
         deadline = time.monotonic() + self.timeout
         for channel in (self.dma.sendchannel, self.dma.recvchannel):
             while not channel.idle:
@@ -101,7 +103,6 @@ class PynqTransport:
     def _reset(self) -> None:
         """After a timeout: soft-reset the DMA (both channels), start its channels again, and
         clear the shell, which resets the accelerator and drops the frame in flight."""
-        import time
         self.dma.write(DMA_CR, DMA_RESET)
         deadline = time.monotonic() + 1.0
         while self.dma.read(DMA_CR) & DMA_RESET:
@@ -131,8 +132,6 @@ class SimTransport:
         self.build_seconds = 0.0
 
     def _model(self) -> Path:
-        from hwgen.backends.rtl.codegen import shell_sources
-        from hwgen.sim.runner import build
         report = json.loads((self.build / "report.json").read_text())
         st = report["stream"]
         sources = shell_sources(self.build / "rtl", "hwgen_axi_shell")
@@ -144,7 +143,6 @@ class SimTransport:
         return bdir
 
     def run(self, batches: list[tuple[int, bytes, int]]) -> list[bytes]:
-        from hwgen.sim.runner import run_test
         bdir = self._model()
         frames = sum(n for n, _, _ in batches) or 1
         slow = 1.0 / max(1e-3, (1 - self.in_pause) * (1 - self.out_pause))

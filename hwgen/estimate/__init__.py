@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hwgen.backends.common import input_fifos, instance_nodes, stream_format
 from hwgen.errors import HwgenError
 from hwgen.estimate.features import PARTS, Parts, fifo_parts
 from hwgen.estimate.memory import place
@@ -117,7 +118,6 @@ def price(parts: Parts, family: str, cal: dict) -> dict[str, float]:
 def block_parts(graph) -> list[tuple[object, Parts, Parts]]:
     """(node, its parts, the FIFOs in front of its operands) for every hardware instance,
     plus the output FIFO as a last entry with node None."""
-    from hwgen.backends.common import input_fifos, instance_nodes, stream_format
     out = []
     for n in instance_nodes(graph):
         make = PARTS.get(type(n))

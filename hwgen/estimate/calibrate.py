@@ -8,14 +8,24 @@ non-negative least-squares fit of relative error, so small and large designs wei
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import numpy as np
 
+from hwgen.backends.rtl.codegen import RTL_LIBRARY
 from hwgen.estimate import CALIBRATION, block_parts, estimate_graph, features
 from hwgen.flows.yosys import slice_luts, summarize
+from hwgen.ir import Graph
+from hwgen.paths import SHARE
+from hwgen.sweep.engine import Job, every_result, run_jobs
+from hwgen.sweep.points import Point, model_files
+from hwgen.sweep.worker import extract_archive, run_point
+from hwgen.train.data import load_dataset
+from hwgen.train.models import build_model
+from hwgen.train.trainer import export, train
 
 FAMILY_BOARD = {"zynq7": "pynq-z2", "ice40": "icebreaker"}
 
@@ -117,7 +127,6 @@ def errors(samples: list[tuple[object, dict]], family: str) -> list[dict]:
 
 def load_samples(builds: list[Path], family: str) -> list[tuple[object, dict]]:
     """(graph, Yosys summary) for builds already synthesized for the family's board."""
-    from hwgen.ir import Graph
     out = []
     for b in builds:
         f = Path(b) / "synth" / FAMILY_BOARD[family] / "utilization.json"
@@ -168,9 +177,6 @@ def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, ad
     build for both calibrated families, every point a task of the sweep engine (a local Ray,
     or the cluster at `address`); each comes back as a build folder in `out`. A build already
     synthesized for both is reused; a point that fails stops the calibration with its error."""
-    from hwgen.sweep.engine import Job, every_result, run_jobs
-    from hwgen.sweep.points import Point, model_files
-    from hwgen.sweep.worker import extract_archive, run_point
     boards = tuple(FAMILY_BOARD.values())
     builds, jobs = [], []
     for net, foldings in SWEEP:
@@ -196,11 +202,7 @@ def _reusable(build: Path, boards, model: dict[str, bytes]) -> bool:
     """A sweep build may be reused: synthesized for every board, from this very model (its
     manifest's hashes) and from the kernels in rtl/ as they are now (a changed kernel or a
     retrained model makes an earlier synthesis stale)."""
-    import hashlib
-    import json
 
-    from hwgen import SHARE
-    from hwgen.backends.rtl.codegen import RTL_LIBRARY
     if not all((build / "synth" / board / "utilization.json").is_file() for board in boards):
         return False
     try:
@@ -225,9 +227,6 @@ def precision_onnx(out: Path, model: str) -> Path:
     """The calibration's digits MLP or CNN at W2A2, trained briefly, as QONNX (reused if there)."""
     import torch
 
-    from hwgen.train.data import load_dataset
-    from hwgen.train.models import build_model
-    from hwgen.train.trainer import export, train
     path = Path(out) / f"w2a2_{model}.onnx"
     split = load_dataset("digits", flat=model == "mlp")
     torch.manual_seed(0)
@@ -241,8 +240,6 @@ def bireal_onnx(out: Path) -> Path:
     """The calibration's Bi-Real MLP (64 -> 3 x 32 -> 10, random weights) as QONNX."""
     import torch
 
-    from hwgen.train.models import build_model
-    from hwgen.train.trainer import export
     torch.manual_seed(0)
     m = build_model("bireal-mlp", (64,), 10, [32, 32, 32], binarizer="bireal").eval()
     return export(m, (64,), Path(out) / "bireal_mlp.onnx")

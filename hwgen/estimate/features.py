@@ -9,7 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hwgen.estimate.popcount import popcount_luts
-from hwgen.ops import AddStreams, Flatten, Fork, IntSign, ResidualBlock, SlidingWindow, WindowMax, WindowSum, XnorMVU
+from hwgen.ops import (
+    AddStreams,
+    Flatten,
+    Fork,
+    IntSign,
+    ResidualBlock,
+    SlidingWindow,
+    WindowMax,
+    WindowSum,
+    XnorMVU,
+)
 
 
 def clog2(n: int) -> int:

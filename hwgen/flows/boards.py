@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from hwgen import SHARE
 from hwgen.errors import HwgenError
+from hwgen.paths import SHARE
 
 REQUIRED = {"name": str, "part": str, "clock_mhz": (int, float), "family": str, "flow": str,
             "luts": int, "ffs": int, "dsps": int}

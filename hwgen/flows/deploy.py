@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen import PACKAGE, __version__
 from hwgen.backends.templates import render
 from hwgen.flows.boards import load_board
+from hwgen.ir import Graph
+from hwgen.paths import PACKAGE, VERSION
+from hwgen.sim.verify import random_inputs
 
 # what the board needs from hwgen (numpy only: no torch, Brevitas, qonnx or cocotb)
 RUNTIME = ["__init__.py", "errors.py", "pipeline.py", "ir", "ops", "golden", "passes", "backends/__init__.py",
@@ -35,8 +37,6 @@ def write_deploy(build: Path, board: str, deploy: Path) -> Path:
     """Fill `deploy`: model/ (graph and weights), hwgen/ (runtime), driver.json,
     run_on_board.py, self_check.npz (inputs and the golden model's outputs), README.md.
     The bitstream and .hwh land here when Vivado runs."""
-    from hwgen.ir import Graph
-    from hwgen.sim.verify import random_inputs
     b = load_board(board)
     build = Path(build).resolve()
     deploy.mkdir(parents=True, exist_ok=True)
@@ -50,11 +50,11 @@ def write_deploy(build: Path, board: str, deploy: Path) -> Path:
     report = json.loads((build / "report.json").read_text())
     cfg = {"board": board, "bitfile": "hwgen.bit", "ip": "hwgen_0", "dma": "axi_dma_0",
            "dma_width": b["dma_width"], "clock_mhz": b["clock_mhz"], "cycles_per_frame": report["bound_cycles"],
-           "hwgen_version": __version__}
+           "hwgen_version": VERSION}
     (deploy / "driver.json").write_text(json.dumps(cfg, indent=1) + "\n")
     bits = random_inputs(g, SELF_CHECK_FRAMES, np.random.default_rng(0))
     np.savez(deploy / "self_check.npz", inputs=bits, outputs=g.execute(bits, g.split()[1]))
-    ctx = dict(version=__version__, board=board, part=b["part"], graph_name=g.name, dma_width=b["dma_width"],
+    ctx = dict(version=VERSION, board=board, part=b["part"], graph_name=g.name, dma_width=b["dma_width"],
                clock_mhz=b["clock_mhz"], cycles=report["bound_cycles"],
                fps=b["clock_mhz"] * 1e6 / report["bound_cycles"], frames=SELF_CHECK_FRAMES,
                tcl=str(build / "package" / board / "package.tcl"))

@@ -20,6 +20,7 @@ from hwgen.backends.rtl.codegen import shell_sources as rtl_shell_sources
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
 from hwgen.flows.yosys import relative_paths, run_logged, summarize, tool_failed
+from hwgen.manifest import check_build
 
 SHELL = "hwgen_byte_shell"
 
@@ -69,7 +70,6 @@ def build_bitstream(build: Path, board: str = "icebreaker",
     build = Path(build).resolve()
     if not (build / "report.json").is_file():
         raise HwgenError(f"{build}: not a compiled build (run `hwgen compile` first)")
-    from hwgen.manifest import check_build
     check_build(build, ("graph", "rtl", "report"))
     in_w, out_w = _stream_widths(build)
     work = build / "bitstream" / board

@@ -6,11 +6,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from hwgen import SHARE, __version__
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
 from hwgen.ir import Graph
+from hwgen.paths import SHARE, VERSION
 
 
 def write_tcl(g: Graph, hls_dir: Path, board: str) -> Path | None:
@@ -20,7 +20,7 @@ def write_tcl(g: Graph, hls_dir: Path, board: str) -> Path | None:
     b = load_board(board)
     if b["flow"] != "vivado":
         return None
-    text = render("tcl/vitis_hls.tcl.j2", version=__version__, graph_name=g.name, board=board, part=b["part"],
+    text = render("tcl/vitis_hls.tcl.j2", version=VERSION, graph_name=g.name, board=board, part=b["part"],
                   clock_ns=round(1000.0 / b["clock_mhz"], 3), project="hwgen_hls", top="hwgen_top",
                   lib_dir=".")
     path = hls_dir / "vitis_hls.tcl"

@@ -11,11 +11,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from hwgen import __version__
 from hwgen.backends.rtl.codegen import shell_sources
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
+from hwgen.flows.deploy import write_deploy
+from hwgen.ir import Graph
+from hwgen.paths import VERSION
 
 ACCEL_TOP = "hwgen_accel"
 
@@ -48,8 +50,8 @@ def accel_wrapper(build: Path, board: str) -> str:
     """The IP's top: hwgen_axi_shell with this build's stream shape and the board's DMA width."""
     b = zynq_board(board)
     st = json.loads((Path(build) / "report.json").read_text())["stream"]
-    major, minor, *_ = (__version__.split(".") + ["0", "0"])
-    return render("rtl/accel.v.j2", top=ACCEL_TOP, version=__version__, board=board, in_width=st["in_width"],
+    major, minor, *_ = (VERSION.split(".") + ["0", "0"])
+    return render("rtl/accel.v.j2", top=ACCEL_TOP, version=VERSION, board=board, in_width=st["in_width"],
                   in_beats=st["in_beats"], out_width=st["out_width"], out_beats=st["out_beats"],
                   dma_width=b["dma_width"], version_word=f"{int(major):04x}{int(minor):04x}")
 
@@ -58,7 +60,7 @@ def package_script(build: Path, board: str, deploy_dir: Path, sources: list[str]
     """The Vivado TCL for `board`: IP packaging, block design, implementation, handoff."""
     b = zynq_board(board)
     ps = _PS[b["ps"]]
-    return render("tcl/vivado_package.tcl.j2", version=__version__, graph_name=graph_name, board=board,
+    return render("tcl/vivado_package.tcl.j2", version=VERSION, graph_name=graph_name, board=board,
                   board_id=board.replace("-", "_"), part=b["part"], board_part=b["board_part"], top=ACCEL_TOP,
                   sources=sources, mem_dir="../../rtl", ps=b["ps"], ps_vlnv=ps["vlnv"],
                   ps_rule=ps["rule"], ps_config=ps["config"](b), ps_master=ps["master"], ps_slave=ps["slave"],
@@ -69,8 +71,6 @@ def package_script(build: Path, board: str, deploy_dir: Path, sources: list[str]
 def write_package(build: Path, board: str) -> dict[str, Path]:
     """Write build/package/<board>/ (hwgen_accel.v, package.tcl) and build/deploy/<board>/
     (driver, model, README, self-check data). Returns the paths."""
-    from hwgen.flows.deploy import write_deploy
-    from hwgen.ir import Graph
     build = Path(build).resolve()
     if not (build / "report.json").is_file():
         raise HwgenError(f"{build}: not a compiled build (run `hwgen compile` first)")

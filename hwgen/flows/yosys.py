@@ -13,6 +13,7 @@ from pathlib import Path
 from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
+from hwgen.manifest import check_build
 
 SYNTH_COMMANDS = {
     "zynq7": "synth_xilinx -family xc7",
@@ -130,7 +131,6 @@ def run_yosys(build: Path, board: str) -> dict:
     build = Path(build).resolve()
     if not (build / "rtl" / f"{TOP_NAME}.v").is_file():
         raise HwgenError(f"{build / 'rtl'}: no generated Verilog (run `hwgen compile` first)")
-    from hwgen.manifest import check_build
     check_build(build, ("graph", "rtl"))
     work = build / "synth" / board
     work.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from hwgen.backends.rtl.codegen import RTL_LIBRARY, rtl_instances
 from hwgen.backends.templates import render
 from hwgen.flows.boards import load_board
 from hwgen.flows.yosys import script_for, summarize, synthesize, yosys_exe
+from hwgen.ir import Graph
 
 
 def layer_wrapper(inst: dict) -> str:
@@ -28,7 +29,6 @@ def layer_wrapper(inst: dict) -> str:
 def synth_layers(build: Path, board: str, progress=lambda s: None, workers: int = 2) -> list[dict]:
     """Synthesize every layer of a compiled build alone for `board`'s family; returns one
     row per layer (name, kind, Yosys summary) and writes layers.json beside them."""
-    from hwgen.ir import Graph
     exe = yosys_exe()
     family = load_board(board)["family"]
     build = Path(build).resolve()

@@ -9,6 +9,7 @@ import onnx
 from onnx import numpy_helper
 
 from hwgen.errors import HwgenError
+from hwgen.frontend.validate import validate_model
 
 
 def load_clean(path: Path) -> onnx.ModelProto:
@@ -22,7 +23,6 @@ def load_clean(path: Path) -> onnx.ModelProto:
         raise HwgenError(f"{path}: not a readable ONNX model ({type(e).__name__}: {e})") from None
     if not model.graph.node:
         raise HwgenError(f"{path}: the ONNX graph has no nodes")
-    from hwgen.frontend.validate import validate_model
     validate_model(model, str(path))
     from qonnx.core.modelwrapper import ModelWrapper
     from qonnx.util.cleanup import cleanup_model

@@ -13,18 +13,18 @@ ONNX node.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import numpy as np
 import onnx
 
 from hwgen.errors import HwgenError, UnsupportedError
+from hwgen.frontend.channel_steps import per_channel_steps
 from hwgen.frontend.onnx_graph import OnnxView, attr, load_clean
-from hwgen.ir import Graph
 from hwgen.frontend.shortcut_conv import ShortcutConv
 from hwgen.frontend.shortcut_path import ShortcutPath
 from hwgen.frontend.weights import WeightReader
+from hwgen.ir import Graph
 from hwgen.ops import BinaryMatMul, Flatten, HostSteps, IntQuant, Sign, SlidingWindow, WindowMax
 from hwgen.ops.padding import Window
 
@@ -83,7 +83,7 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
             steps, quant, t = self.collect_steps(mm.output[0], allow_shape=False,
                                                  where="between a MatMul/Conv and its quantizer")
             if conv:
-                steps = _per_channel_steps(steps, weights.shape[0])
+                steps = per_channel_steps(steps, weights.shape[0])
             if quant is None:  # last layer: the trailing steps run on the host
                 if conv:
                     raise UnsupportedError(mm.name, "a convolution cannot be the last layer (its output "
@@ -271,28 +271,6 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
                                     "is quantized (BipolarQuant or Quant) before the first layer")
         return UnsupportedError(n.name, f"op '{n.op_type}' is not supported {where} "
                                 f"(supported: {_SUPPORTED})")
-
-
-def _per_channel_steps(steps: list[dict], channels: int) -> list[dict]:
-    """`_per_channel` on every step outside a per-scalar function (whose constants act on the
-    function's own trailing axis, not on channels)."""
-    out, inside = [], False
-    for s in steps:
-        inside = (inside or s["op"] == "Unsqueeze") and s["op"] != "Squeeze"
-        out.append(s if inside or s["op"] == "Squeeze" else _per_channel(s, channels))
-    return out
-
-
-def _per_channel(step: dict, channels: int) -> dict:
-    """Constants shaped for NCHW (1, C, 1, 1) as plain per-channel vectors (C,)."""
-    if "const" not in step or step["op"] == "MatMul":  # a per-scalar function's weights
-        return step
-    c = np.asarray(step["const"])
-    if c.size == channels and c.ndim > 1:
-        return {**step, "const": c.reshape(-1).tolist()}
-    if c.size not in (1, channels):
-        raise HwgenError(f"a {step['op']} constant of shape {c.shape} after a convolution is not per-channel")
-    return step
 
 
 def _fmt_bits(bits) -> str:

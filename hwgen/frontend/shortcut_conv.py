@@ -15,8 +15,18 @@ import onnx
 
 from hwgen.errors import UnsupportedError
 from hwgen.frontend.onnx_graph import attr
+from hwgen.frontend.channel_steps import per_channel_steps
 from hwgen.ir.dtypes import signed_bits_for
-from hwgen.ops import AddStreams, BinaryMatMul, Fork, HostSteps, IntQuant, IntSign, SlidingWindow, WindowSum
+from hwgen.ops import (
+    AddStreams,
+    BinaryMatMul,
+    Fork,
+    HostSteps,
+    IntQuant,
+    IntSign,
+    SlidingWindow,
+    WindowSum,
+)
 
 
 class ShortcutConv:
@@ -25,7 +35,6 @@ class ShortcutConv:
 
     def conv_shortcut_path(self, quant: onnx.NodeProto) -> onnx.NodeProto:
         """Appends the stem's quantizer and every block; returns the head's BipolarQuant."""
-        from hwgen.frontend.qonnx_import import _per_channel_steps
         iq = self.activation_quant(quant, signed_only=True)
         self.nodes.append(iq)
         h, h_range, h_node = quant.output[0], (iq.qmin, iq.qmax), iq.name
@@ -43,14 +52,14 @@ class ShortcutConv:
                                        f"(an Add, or an AveragePool), not {kinds}")
             fork = Fork(name=f"{h_node}_fork")
             self.nodes.append(fork)
-            main, main_q = self._branch(signs[0], signs[0].output[0], 1, 1.0, iq, _per_channel_steps)
+            main, main_q = self._branch(signs[0], signs[0].output[0], 1, 1.0, iq, per_channel_steps)
             add = self.v.only_consumer(main_q.output[0], main_q.name)
             if add is None or add.op_type != "Add":
                 raise UnsupportedError(main_q.name, "a block's quantizer must feed the shortcut Add")
             q_range = (iq.qmin, iq.qmax)
             pools = [u for u in users if u.op_type == "AveragePool"]
             if pools:
-                short, short_q, s_range = self._pool_branch(pools[0], h, h_range, fork, iq, _per_channel_steps)
+                short, short_q, s_range = self._pool_branch(pools[0], h, h_range, fork, iq, per_channel_steps)
                 operands, rng = [short, main], (q_range[0] + s_range[0], q_range[1] + s_range[1])
                 if sorted(add.input) != sorted([short_q.output[0], main_q.output[0]]):
                     raise UnsupportedError(add.name, "a downsampling block's Add must add its two branches")

@@ -10,6 +10,7 @@ from hwgen.errors import UnsupportedError
 from hwgen.frontend.onnx_graph import attr
 from hwgen.ir.dtypes import signed_bits_for
 from hwgen.ops import BinaryMatMul, IntQuant, IntSign, ResidualBlock
+from hwgen.passes.thresholds import level_thresholds
 
 #: the widest activation between layers: a k-bit output takes 2^k - 1 thresholds per channel
 MAX_ACT_BITS = 8
@@ -56,7 +57,6 @@ class ShortcutPath:
             iq2 = self.shared_quant(q2, iq, add.name)
             mm_ir = BinaryMatMul(name=mm.name, weights=weights,
                                  scale=np.asarray(self.act_scale(sign) * scale_w, dtype=np.float64))
-            from hwgen.passes.thresholds import level_thresholds
             w, thr, off = level_thresholds(mm_ir, bias_steps + steps, iq2)
             block = ResidualBlock(name=add.name, weights=w, thresholds=thr, out_bits=iq2.bits, out_offset=off,
                                   h_bits=signed_bits_for(*h_range), h_range=list(h_range))

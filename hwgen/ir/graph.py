@@ -10,6 +10,7 @@ hardware; `Graph.hw_nodes()` is the accelerator.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import zipfile
@@ -19,6 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from hwgen.errors import HwgenError
+from hwgen.manifest import check_build
 
 OP_TYPES: dict[str, type["Node"]] = {}
 
@@ -35,6 +37,9 @@ class Node:
 
     name: str
     placement: ClassVar[str] = "hw"
+    #: a hardware op that stays in a lowered graph, so every backend needs its kernel (False:
+    #: lowered into others before code generation, or used by the board shells only)
+    has_kernel: ClassVar[bool] = True
 
     def golden(self, x: np.ndarray) -> np.ndarray:
         """Bit-exact reference execution on a batch (first axis is the batch)."""
@@ -59,6 +64,12 @@ class Graph:
     output_shape: list[int]
     nodes: list[Node]
     edges: dict = dataclasses.field(default_factory=dict)
+
+    def copy(self) -> "Graph":
+        """A new graph of copies of the nodes (their arrays shared: passes replace fields, they
+        never write into arrays), so a pass can set fields without touching its input."""
+        return Graph(self.name, list(self.input_shape), list(self.output_shape),
+                     [copy.copy(n) for n in self.nodes], {k: list(v) for k, v in self.edges.items()})
 
     def input_names(self, node: Node | str) -> list[str]:
         """Names of the nodes `node` reads, in operand order (none for the first node)."""
@@ -189,7 +200,6 @@ class Graph:
     def load_build(build: Path, parts: tuple[str, ...] = ("graph",)) -> "Graph":
         """Load a compiled build's graph after checking its manifest: graph.json/.npz and the
         other `parts` ("rtl", "hls", "report") unchanged since `hwgen compile`."""
-        from hwgen.manifest import check_build
         check_build(Path(build), tuple(dict.fromkeys(("graph", *parts))))
         return Graph.load(build)
 

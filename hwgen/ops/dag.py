@@ -14,18 +14,43 @@ import dataclasses
 
 import numpy as np
 
+from hwgen.errors import HwgenError
 from hwgen.ir.dtypes import Int, signed_bits_for
-from hwgen.ir.graph import Node, register_op
+from hwgen.ir.graph import register_op
+from hwgen.ops.stream_op import StreamIn, StreamOp, require_int_lanes
+from hwgen.sim.handshake import Wires
 
 
 @register_op
 @dataclasses.dataclass
-class Fork(Node):
+class Fork(StreamOp):
     """Duplicates a stream for two consumers (the nodes that name it in `Graph.edges`)."""
 
     in_width: int = 1  # bits per beat (set by the stream-width pass)
     beats: int = 1  # beats per frame (set by the stream-width pass)
     fifo_depth: int = 2
+
+    lanes_through = True
+
+    def connect(self, ins: list[StreamIn]) -> int:
+        require_int_lanes(self, ins)
+        self.in_width, self.beats = ins[0].width, ins[0].beats
+        return self.out_width
+
+    def int_stream(self, ins: list[StreamIn]) -> tuple[int, int] | None:
+        return ins[0].lanes
+
+    def frame_beats(self) -> int:
+        return self.beats
+
+    def hls_trips(self, frames: int) -> int:
+        return frames * self.beats
+
+    def handshake(self) -> Wires:
+        return Wires()
+
+    def table_row(self) -> dict:
+        return self.row("fork", f"{self.beats} beats")
 
     @property
     def out_width(self) -> int:
@@ -42,7 +67,7 @@ class Fork(Node):
 
 @register_op
 @dataclasses.dataclass
-class AddStreams(Node):
+class AddStreams(StreamOp):
     """a + b, lane by lane: `lanes` signed integers per beat of each operand (`a_bits` and
     `b_bits` wide), sums of `out_bits`; `out_range` is the sum's reachable range."""
 
@@ -54,6 +79,38 @@ class AddStreams(Node):
     in_width: int = 4  # bits per beat of a (set by the stream-width pass)
     fifo_depth: int = 2  # the FIFO in front of a (computed: passes.fifo_depths)
     fifo_depth_b: int = 2  # the FIFO in front of b
+
+    lanes_through = True
+    joins_lanes = True
+    fifo_fields = ("fifo_depth", "fifo_depth_b")
+
+    def connect(self, ins: list[StreamIn]) -> int:
+        (la, ba), (lb, bb) = (require_int_lanes(self, [i]) for i in ins)
+        if la != lb or ins[0].beats != ins[1].beats:
+            raise HwgenError(f"node '{self.name}': its operands' beats do not line up ({la} lanes x "
+                             f"{ins[0].beats} beats vs {lb} x {ins[1].beats})")
+        self.lanes, self.a_bits, self.b_bits, self.beats = la, ba, bb, ins[0].beats
+        self.in_width = ins[0].width
+        return self.out_width
+
+    def int_stream(self, ins: list[StreamIn]) -> tuple[int, int]:
+        return self.lanes, self.out_bits
+
+    def operand_fifos(self) -> list[tuple[int, int]]:
+        return [(self.in_width, self.fifo_depth), (self.in_width_b, self.fifo_depth_b)]
+
+    def frame_beats(self) -> int:
+        return self.beats
+
+    def hls_trips(self, frames: int) -> int:
+        return frames * self.beats
+
+    def handshake(self) -> Wires:
+        return Wires()
+
+    def table_row(self) -> dict:  # its operand FIFOs are computed: show them
+        return self.row(f"add (FIFOs {self.fifo_depth}, {self.fifo_depth_b})", f"{self.lanes} lanes",
+                        str(self.out_dtype))
 
     @property
     def out_bits(self) -> int:

@@ -20,6 +20,8 @@ class LabelSelect(Node):
     in_bits: int = 8
     pe: int = 1
 
+    has_kernel = False  # the board shells' top-1 (rtl/hwgen_label_select.v), not a graph node
+
     @property
     def in_beats(self) -> int:
         return math.ceil(self.num_labels / self.pe)

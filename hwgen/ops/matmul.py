@@ -29,6 +29,8 @@ class BinaryMatMul(BinaryMatrixShape, Node):
     pixels: int = 1  # vectors per frame (convolution output pixels)
     window: dict | None = None  # a zero-padded bipolar convolution's geometry (ops.padding)
 
+    has_kernel = False  # lowered into an XnorMVU (passes.thresholds) before code generation
+
     def validate(self) -> None:
         if self.weights.ndim != 2 or self.scale.shape != (self.mh,):
             raise self.fail(f"weights {self.weights.shape} / scale {self.scale.shape} mismatch")

@@ -32,8 +32,10 @@ import numpy as np
 
 from hwgen.golden import threshold_bits, xnor_popcount
 from hwgen.ir.dtypes import Bipolar, Int, signed_bits_for, unsigned_bits_for
-from hwgen.ir.graph import Node, register_op
+from hwgen.ir.graph import register_op
 from hwgen.ops.matrix import BinaryMatrixShape
+from hwgen.ops.stream_op import StreamIn, StreamOp, host_width
+from hwgen.sim.handshake import Mvu
 
 #: where a weight memory may be asked to go (FINN's ram_style, in hwgen's words)
 RAM_STYLES = ("auto", "block", "lut")
@@ -41,7 +43,7 @@ RAM_STYLES = ("auto", "block", "lut")
 
 @register_op
 @dataclasses.dataclass
-class XnorMVU(BinaryMatrixShape, Node):
+class XnorMVU(BinaryMatrixShape, StreamOp):
     """Weight matrix (MH x MW: bits, or integers) times a bipolar or integer vector,
     thresholded or not."""
 
@@ -63,6 +65,49 @@ class XnorMVU(BinaryMatrixShape, Node):
     ram_style: str = "auto"  # weight memory: "auto", "block" (block RAM) or "lut" (logic), as asked
     weight_style: str = "auto"  # as placed (passes.memory_placement): "block", "lut", or "auto" (Yosys')
     input_style: str = "auto"  # input vector: "memory", "registers", or "auto" (the rule in input_memory)
+
+    foldable = True
+
+    # ---- what passes, backends and the schedule ask of it (ops.stream_op)
+    @property
+    def ends_stream(self) -> bool:
+        """Without thresholds its outputs are the final accumulators, for the host."""
+        return not self.has_thresholds
+
+    @property
+    def pads_pixel_lanes(self) -> bool:
+        """A convolution whose PE does not divide its channels: ceil(MH/PE) beats a pixel."""
+        return self.pixels > 1 and self.mh % self.pe != 0
+
+    def frame_beats(self) -> int:
+        return self.nf * self.pixels
+
+    def connect(self, ins: list[StreamIn]) -> int:
+        self.in_width = host_width(ins, self.simd * self.in_bits)
+        return self.pe * self.out_lane_bits
+
+    def int_stream(self, ins: list[StreamIn]) -> tuple[int, int] | None:
+        return (self.pe, self.out_lane_bits) if self.levels else None
+
+    def hls_trips(self, frames: int) -> int:
+        return frames * self.pixels * self.sf * self.nf
+
+    def handshake(self) -> Mvu:
+        return Mvu(self.in_beats, self.sf, self.nf, self.input_memory)
+
+    def input_format(self) -> tuple[int, int, int]:
+        return self.mw, self.in_bits, math.ceil(self.mw * self.in_bits / self.in_width)
+
+    def output_format(self) -> tuple[int, int, int, int]:
+        return self.pe, self.out_lane_bits, self.nf * self.pixels, self.mh * self.pixels
+
+    def table_row(self) -> dict:
+        kind = "MVU" if self.pixels == 1 else f"conv MVU x{self.pixels}"
+        if not self.xnor:  # the precision of a sum-of-products layer: input elements x weights
+            elem = Bipolar() if self.in_bits == 1 else Int(self.in_bits, self.in_signed)
+            weight = Bipolar() if self.weight_bits == 1 else Int(self.weight_bits, True)
+            kind += f" ({elem} x {weight})"
+        return self.row(kind, f"{self.mh} x {self.mw}", str(self.out_dtype), self.pe, self.simd)
 
     @property
     def levels(self) -> bool:

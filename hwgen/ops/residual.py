@@ -19,8 +19,10 @@ import numpy as np
 
 from hwgen.golden import xnor_popcount
 from hwgen.ir.dtypes import Int, signed_bits_for
-from hwgen.ir.graph import Node, register_op
+from hwgen.ir.graph import register_op
 from hwgen.ops.mvu import XnorMVU
+from hwgen.ops.stream_op import StreamIn, StreamOp, host_width, require_int_lanes
+from hwgen.sim.handshake import Wires
 
 
 @register_op
@@ -35,6 +37,16 @@ class ResidualBlock(XnorMVU):
 
     h_bits: int = 4  # bits of an h_in element
     h_range: list = dataclasses.field(default_factory=lambda: [-8, 7])  # reachable h_in values
+
+    pe_from_producer = True
+
+    def connect(self, ins: list[StreamIn]) -> int:
+        self.h_bits = require_int_lanes(self, ins)[1]
+        self.in_width = host_width(ins, self.simd * self.in_bits)
+        return self.pe * self.out_lane_bits
+
+    def int_stream(self, ins: list[StreamIn]) -> tuple[int, int]:
+        return self.pe, self.out_lane_bits
 
     @property
     def in_beats(self) -> int:
@@ -85,13 +97,30 @@ class ResidualBlock(XnorMVU):
 
 @register_op
 @dataclasses.dataclass
-class IntSign(Node):
+class IntSign(StreamOp):
     """Bits of a stream of signed integers: h >= 0 -> 1 (+1), else 0 (-1); lanes stay lanes."""
 
     elems: int = 1  # elements per vector
     bits: int = 4  # bits of an input element
     in_width: int = 4  # bits per input beat (lanes x bits)
     fifo_depth: int = 2
+
+    def connect(self, ins: list[StreamIn]) -> int:
+        self.bits = require_int_lanes(self, ins)[1]
+        self.in_width = ins[0].width
+        return self.out_width
+
+    def frame_beats(self) -> int:
+        return self.cycles
+
+    def hls_trips(self, frames: int) -> int:
+        return frames * self.cycles
+
+    def handshake(self) -> Wires:
+        return Wires()
+
+    def table_row(self) -> dict:
+        return self.row("sign", f"{self.elems} x {self.bits} bits", "bipolar")
 
     @property
     def lanes(self) -> int:

@@ -18,13 +18,17 @@ import dataclasses
 
 import numpy as np
 
-from hwgen.ir.graph import OP_TYPES, Node, register_op
+from hwgen.errors import HwgenError
+from hwgen.ir.dtypes import Bipolar, Int
+from hwgen.ir.graph import OP_TYPES, register_op
 from hwgen.ops.padding import Window
+from hwgen.ops.stream_op import StreamIn, StreamOp, host_width
+from hwgen.sim import handshake
 
 
 @register_op
 @dataclasses.dataclass
-class SlidingWindow(Node):
+class SlidingWindow(StreamOp):
     """K x K windows at stride S over an H x W x C image (channels-last)."""
 
     h: int = 1
@@ -37,6 +41,25 @@ class SlidingWindow(Node):
     fifo_depth: int = 2
     pads: list = dataclasses.field(default_factory=lambda: [0, 0, 0, 0])  # top, left, bottom, right
     buffer_style: str = "auto"  # the line buffer: "auto" (Yosys' choice) or "block" (passes.memory_placement)
+
+    def connect(self, ins: list[StreamIn]) -> int:
+        self.in_width = host_width(ins, self.pixel_bits)
+        return self.out_width
+
+    def frame_beats(self) -> int:
+        return self.oh * self.ow * self.k * self.k
+
+    def hls_trips(self, frames: int) -> int:
+        return frames * self.frame_beats()
+
+    def handshake(self) -> handshake.Window:
+        return handshake.Window(self)
+
+    def input_format(self) -> tuple[int, int, int]:
+        return self.h * self.w * self.c, self.elem_bits, self.h * self.w * self.in_beats
+
+    def table_row(self) -> dict:
+        return self.row(f"window {self.k}x{self.k}/{self.stride}", f"{self.h}x{self.w}x{self.c}")
 
     @property
     def window(self) -> Window:
@@ -102,7 +125,7 @@ class SlidingWindow(Node):
 
 @register_op
 @dataclasses.dataclass
-class WindowMax(Node):
+class WindowMax(StreamOp):
     """Channelwise max of the K*K pixels of each window (C channels of elem_bits each): OR for
     bipolar bits, a signed or unsigned compare for integers."""
 
@@ -113,6 +136,23 @@ class WindowMax(Node):
     fifo_depth: int = 2
     elem_bits: int = 1  # 1: bipolar bits (OR); > 1: integers
     signed: bool = False  # integer elements are two's complement
+
+    def connect(self, ins: list[StreamIn]) -> int:
+        self.in_width = host_width(ins, self.pixel_bits)
+        return self.out_width
+
+    def frame_beats(self) -> int:
+        return self.pixels
+
+    def hls_trips(self, frames: int) -> int:
+        return frames * self.pixels * self.k * self.k
+
+    def handshake(self) -> handshake.Accumulate:
+        return handshake.Accumulate(self.k * self.k)
+
+    def table_row(self) -> dict:
+        out = Bipolar() if self.elem_bits == 1 else Int(self.elem_bits, self.signed)
+        return self.row("max-pool" + (" OR" if self.elem_bits == 1 else ""), f"{self.c}", str(out))
 
     @property
     def pixel_bits(self) -> int:
@@ -141,7 +181,7 @@ class WindowMax(Node):
 
 @register_op
 @dataclasses.dataclass
-class Flatten(Node):
+class Flatten(StreamOp):
     """Channels-last image to a vector, (B, H, W, C) -> (B, H*W*C). The stream is already
     pixel-major, so mostly there is no hardware; the next layer's weights are permuted from
     PyTorch's (C, H, W) flatten order by `passes.layout`, which sets `reordered`.
@@ -158,6 +198,35 @@ class Flatten(Node):
     lane_bits: int = 1  # bits per channel value of the packed stream
     in_width: int = 1  # bits per input beat when packing (the producer's PE lanes)
     fifo_depth: int = 2
+
+    view_only = True
+
+    @property
+    def has_instance(self) -> bool:
+        return self.pack
+
+    def connect(self, ins: list[StreamIn]) -> int | None:
+        """Packs where its producer's beats carry pad lanes; else passes the stream through."""
+        prev = ins[0].node if ins else None
+        self.pack = prev is not None and prev.pads_pixel_lanes
+        if not self.pack:
+            return ins[0].width if ins else None
+        self.lane_bits, self.in_width = prev.out_lane_bits, ins[0].width
+        return self.out_width
+
+    def frame_beats(self) -> int:
+        if not self.pack:
+            raise HwgenError(f"node '{self.name}': a flatten that does not pack has no stream of its own")
+        return self.h * self.w
+
+    def hls_trips(self, frames: int) -> int:
+        return frames * self.h * self.w
+
+    def handshake(self) -> handshake.Accumulate:
+        return handshake.Accumulate(self.in_beats)
+
+    def table_row(self) -> dict:
+        return self.row("pack pixels", f"{self.h}x{self.w}x{self.c}")
 
     @property
     def out_width(self) -> int:

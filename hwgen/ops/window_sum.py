@@ -7,13 +7,15 @@ import dataclasses
 
 import numpy as np
 
-from hwgen.ir.dtypes import signed_bits_for
-from hwgen.ir.graph import Node, register_op
+from hwgen.ir.dtypes import Int, signed_bits_for
+from hwgen.ir.graph import register_op
+from hwgen.ops.stream_op import StreamIn, StreamOp, host_width
+from hwgen.sim.handshake import Accumulate
 
 
 @register_op
 @dataclasses.dataclass
-class WindowSum(Node):
+class WindowSum(StreamOp):
     """Sum of the K*K pixels of each window from a SlidingWindow, C signed channels of
     `elem_bits` each, in `in_range`; sums of `out_bits`. One beat (a whole pixel) in per cycle,
     one out per window (rtl/hwgen_window_sum.v)."""
@@ -25,6 +27,22 @@ class WindowSum(Node):
     in_range: list = dataclasses.field(default_factory=lambda: [-8, 7])
     in_width: int = 0  # bits per input beat (set by the stream-width pass; 0 until then)
     fifo_depth: int = 2
+
+    def connect(self, ins: list[StreamIn]) -> int:
+        self.in_width = host_width(ins, self.pixel_bits)
+        return self.out_width
+
+    def frame_beats(self) -> int:
+        return self.pixels
+
+    def hls_trips(self, frames: int) -> int:
+        return frames * self.pixels * self.k * self.k
+
+    def handshake(self) -> Accumulate:
+        return Accumulate(self.k * self.k)
+
+    def table_row(self) -> dict:
+        return self.row("avg-pool sum", f"{self.c}", str(Int(self.out_bits, True)))
 
     @property
     def out_range(self) -> tuple[int, int]:

@@ -1,9 +1,9 @@
 """IR passes: small, pure rewrites `apply(graph) -> (graph, changed)`, run to a fixed point."""
 
 from hwgen.passes.base import run_passes  # noqa: F401
-from hwgen.passes.thresholds import FoldThresholds, LowerLastMatMul  # noqa: F401
 from hwgen.passes.folding import apply_folding, set_stream_widths  # noqa: F401
 from hwgen.passes.layout import ReorderFlattenWeights  # noqa: F401
+from hwgen.passes.thresholds import FoldThresholds, LowerLastMatMul  # noqa: F401
 
 
 def lower(graph):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
+from hwgen.sim.schedule import simulate_schedule
 
 #: frames the model runs: the first fills the pipeline, the others show the steady rate
 FRAMES = 3
@@ -32,21 +33,19 @@ def _steady(done: list) -> int:
 
 
 def set_fifo_depths(graph: Graph, pinned: set = frozenset()) -> Graph:
-    """Set the depth of the FIFOs in front of every add's operands (`fifo_depth`,
-    `fifo_depth_b`) to the least that keeps the model's rate, except the (add, operand) pairs
-    `pinned` by a folding file (kept as set); a graph without adds is returned unchanged."""
-    from hwgen.ops import AddStreams
-    from hwgen.sim.schedule import simulate_schedule
-    adds = [n for n in graph.hw_nodes() if isinstance(n, AddStreams)]
-    if not adds:
-        return graph
-    fixed = {(a.name, j): (a.fifo_depth, a.fifo_depth_b)[j] for a in adds for j in (0, 1) if (a.name, j) in pinned}
-    keys = [(a.name, j) for a in adds for j in (0, 1) if (a.name, j) not in pinned]
+    """A new graph where the FIFOs in front of every add's operands (its `fifo_fields`:
+    `fifo_depth`, `fifo_depth_b`) have the least depth that keeps the model's rate, except the
+    (add, operand) pairs `pinned` by a folding file (kept as set); a graph without adds is
+    returned as it is."""
+    adds = [n for n in graph.hw_nodes() if n.joins_lanes]
+    operands = [(a, j) for a in adds for j in range(len(a.fifo_fields))]
+    fixed = {(a.name, j): getattr(a, a.fifo_fields[j]) for a, j in operands if (a.name, j) in pinned}
+    keys = [(a.name, j) for a, j in operands if (a.name, j) not in pinned]
     if not keys:
         return graph
     free = simulate_schedule(graph, FRAMES, {**fixed, **{k: 1 << 30 for k in keys}})
     if free.deadlocked and fixed:
-        shown = ", ".join(f"{a}.{('fifo_depth', 'fifo_depth_b')[j]}={d}" for (a, j), d in fixed.items())
+        shown = ", ".join(f"{a}.{graph.node(a).fifo_fields[j]}={d}" for (a, j), d in fixed.items())
         raise HwgenError(f"folding: the pinned FIFO depths ({shown}) deadlock the dataflow; raise them or "
                          "leave them out of the folding file to have them computed")
     if free.deadlocked:
@@ -68,6 +67,8 @@ def set_fifo_depths(graph: Graph, pinned: set = frozenset()) -> Graph:
             else:
                 lo = mid + 1
         depths[k] = hi
-    for a in adds:
-        a.fifo_depth, a.fifo_depth_b = depths[(a.name, 0)], depths[(a.name, 1)]
-    return graph
+    g = graph.copy()
+    for (name, j), depth in depths.items():
+        add = g.node(name)
+        setattr(add, add.fifo_fields[j], depth)
+    return g

@@ -17,7 +17,8 @@ from hwgen.errors import HwgenError
 from hwgen.estimate import board_fit, estimate_graph, fits, load_calibration, price
 from hwgen.estimate.features import PARTS
 from hwgen.ir import Graph
-from hwgen.ops import ResidualBlock, XnorMVU
+from hwgen.ops import AddStreams, ResidualBlock, SlidingWindow, XnorMVU
+from hwgen.passes.folding import apply_folding, lane_source
 
 
 def _divisors(n: int) -> list[int]:
@@ -57,8 +58,6 @@ def _residual_groups(graph: Graph) -> dict[str, list]:
 
 def _merge_add_groups(graph: Graph, groups: dict[str, list]) -> None:
     """Layers whose lanes meet in an add (through forks and earlier adds) join one group."""
-    from hwgen.ops import AddStreams
-    from hwgen.passes.folding import lane_source
     for add in (n for n in graph.hw_nodes() if isinstance(n, AddStreams)):
         a, b = (lane_source(graph, p) for p in graph.inputs_of(add))
         ga, gb = groups[a.name], groups[b.name]
@@ -90,7 +89,6 @@ def _fold_group(group: list, budget: int, family: str, cal: dict) -> dict[str, d
 
 def _fixed_cycles(graph: Graph) -> tuple[int, str]:
     """The slowest unfolded layer (sliding windows, pooling): a floor on cycles per frame."""
-    from hwgen.ops import SlidingWindow
     worst = (0, "")
     for n in graph.hw_nodes():
         if isinstance(n, SlidingWindow):
@@ -137,7 +135,6 @@ def min_cycles(graph: Graph) -> int:
 def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[dict, dict]:
     """The folding config for `target_fps` (a number, or "max") on `board`, and a summary
     (budget, cycles, fps, estimate totals). Clear errors when the target cannot be reached."""
-    from hwgen.passes.folding import apply_folding
     clock = board["clock_mhz"] * 1e6
     family = board["family"]
     fastest = min_cycles(graph)

@@ -16,6 +16,9 @@ have LUT RAM.
 
 from __future__ import annotations
 
+from hwgen.estimate import estimate_graph
+from hwgen.estimate.features import mvu_parts, swg_parts
+from hwgen.estimate.memory import in_block_ram, place
 from hwgen.ir import Graph
 from hwgen.ops import SlidingWindow, XnorMVU
 
@@ -28,9 +31,6 @@ LUT_PRESSURE = 0.25
 def place_weight_memories(graph: Graph, board: dict) -> Graph:
     """Set `weight_style` on every MVU and `buffer_style` on every sliding window of a folded
     graph for `board` (boards/*.yaml)."""
-    from hwgen.estimate import estimate_graph
-    from hwgen.estimate.features import mvu_parts, swg_parts
-    from hwgen.estimate.memory import in_block_ram, place
     family = board["family"]
     amd = family in ("zynq7", "zynquplus")
     logic = []  # (node, memory) that Yosys alone would keep in logic: candidates for block RAM

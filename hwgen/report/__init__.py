@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 from hwgen.errors import HwgenError
+from hwgen.flows.boards import load_board
+from hwgen.ir import Graph
 from hwgen.report.plots import folding_sweep, pareto, per_layer_front, write_plots
 from hwgen.report.tables import bitstreams, headline, tables, verification
 
@@ -20,8 +22,6 @@ __all__ = ["write_report", "folding_sweep", "per_layer_front", "pareto"]
 
 def write_report(build: Path) -> dict[str, Path]:
     """Write build/report/{report.md, report.html, resources.png, sweep.png}."""
-    from hwgen.flows.boards import load_board
-    from hwgen.ir import Graph
     build = Path(build)
     try:
         report = json.loads((build / "report.json").read_text())

@@ -3,13 +3,17 @@ per-layer Pareto front, the board's capacity and this build."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+
+from hwgen.estimate import estimate_graph, load_calibration
+from hwgen.ops import XnorMVU
+from hwgen.passes.fold_search import fold_for_budget, layer_options, min_cycles
+from hwgen.passes.folding import apply_folding
 
 
 def folding_sweep(graph, board: dict) -> list[dict]:
     """Estimated LUTs and frames/s over foldings: one point per global PE/SIMD pair."""
-    from hwgen.estimate import estimate_graph
-    from hwgen.passes.folding import apply_folding
     clock = board["clock_mhz"] * 1e6
     pts = []
     for pe in (1, 2, 4, 8, 16, 32, 64):
@@ -25,12 +29,7 @@ def per_layer_front(graph, board: dict, budgets: int = 48) -> list[dict]:
     """The front of per-layer foldings: for cycle budgets from the fastest to the slowest, the
     folding search's choice (each layer its cheapest PE/SIMD within the budget). A build with
     its own per-layer folding lies on or below this front, never above it."""
-    import math
 
-    from hwgen.estimate import estimate_graph, load_calibration
-    from hwgen.ops import XnorMVU
-    from hwgen.passes.fold_search import fold_for_budget, layer_options, min_cycles
-    from hwgen.passes.folding import apply_folding
     family, clock = board["family"], board["clock_mhz"] * 1e6
     cal = load_calibration(family)
     cycles = sorted({o[0] for n in graph.hw_nodes() if isinstance(n, XnorMVU) for o in layer_options(n, family, cal)}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hwgen.flows.yosys import slice_luts
+
 
 def verification(build: Path) -> list[dict]:
     """The simulations recorded in build/verify/ (`hwgen sim`, `Build.simulate`)."""
@@ -86,7 +88,6 @@ LAYER_SYNTH_COLUMNS = ["layer", "kind", "Slice LUT", "est LUT", "FF", "est FF", 
 def layer_synth_rows(layers: list[dict], est: dict[str, dict]) -> list[list]:
     """Rows of `hwgen synth --per-layer`'s figures (flows.yosys_layers) beside the estimate's
     layers (by name; blank where there is none)."""
-    from hwgen.flows.yosys import slice_luts
     rows = []
     for r in layers:
         s, e = r["summary"], est.get(r["name"], {})

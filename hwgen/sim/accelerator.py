@@ -14,8 +14,17 @@ from pathlib import Path
 
 import numpy as np
 
+from hwgen.backends.common import stream_format
+from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
 from hwgen.errors import HwgenError
+from hwgen.framing import input_frames, output_values
 from hwgen.ir import Graph
+from hwgen.manifest import check_build
+from hwgen.ops.stream_op import folding_bound
+from hwgen.sim.native import NativeSimError, build_native, run_native
+from hwgen.sim.runner import simulate, steady_cycles_per_frame
+from hwgen.sim.stream import element_bits, pack_words, unpack_words
+from hwgen.sim.tools import require_simulator
 
 TESTBENCHES = ("native", "cocotb")
 
@@ -34,7 +43,6 @@ class AccelSim:
 
     def steady_cycles_per_frame(self) -> float:
         """Mean cycles between frame completions after the first (pipeline fill excluded)."""
-        from hwgen.sim.runner import steady_cycles_per_frame
         return steady_cycles_per_frame(self.done_cycles)
 
 
@@ -54,9 +62,6 @@ def simulate_accelerator(g: Graph, build: Path, values: np.ndarray, sim: str = "
     (tests use it to simulate a wrapped, faulty top). `reset_at`: cycles at which ap_rst_n
     is asserted mid-run, on either testbench; the frames not done by then are sent again, so
     the outputs are still every frame's, once (`AccelSim.resets` counts those applied)."""
-    from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
-    from hwgen.manifest import check_build
-    from hwgen.sim.tools import require_simulator
 
     testbench = testbench or default_testbench(sim)
     if testbench not in TESTBENCHES:
@@ -86,8 +91,6 @@ def simulate_accelerator(g: Graph, build: Path, values: np.ndarray, sim: str = "
 def _limits(g: Graph, frames: int, in_pause: float, out_pause: float) -> tuple[int, int]:
     """(watchdog, cycle limit): no beat in or out for longer than a frame's trip through every
     layer is a hang; the whole run may take four times the folding bound's time."""
-    from hwgen.backends.common import stream_format
-    from hwgen.passes.folding import folding_bound
     fmt = stream_format(g)
     slow = 1.0 / max(1e-3, (1 - in_pause) * (1 - out_pause))
     trip = sum(max(1, int(getattr(n, "cycles", 1))) for n in g.hw_nodes()) + fmt.in_beats + fmt.out_beats
@@ -98,10 +101,6 @@ def _limits(g: Graph, frames: int, in_pause: float, out_pause: float) -> tuple[i
 
 
 def _native(g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window, reset_at):
-    from hwgen.backends.common import stream_format
-    from hwgen.backends.rtl.codegen import TOP_NAME
-    from hwgen.sim.native import NativeSimError, build_native, run_native
-    from hwgen.sim.stream import element_bits, pack_words, unpack_words
 
     fmt = stream_format(g)
     frames = len(values)
@@ -134,15 +133,11 @@ def _native(g, build, sources, values, sim, in_pause, out_pause, seed, trace, tr
 
 
 def _cocotb(g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window, reset_at):
-    from hwgen.backends.common import stream_format
-    from hwgen.backends.rtl.codegen import TOP_NAME
-    from hwgen.pipeline import _input_frames, _output_values
-    from hwgen.sim.runner import simulate
 
     if trace is not None:
         raise HwgenError("waveforms come from the native testbench (--sim verilator --testbench native)")
     fmt = stream_format(g)
-    frames = _input_frames(g, values)
+    frames = input_frames(g, values)
     _watchdog, limit = _limits(g, len(frames), in_pause, out_pause)
     t0 = time.perf_counter()
     res = simulate(sim, TOP_NAME, sources, build / "sim_build", frames, limit * (1 + len(reset_at)), in_pause,
@@ -152,5 +147,5 @@ def _cocotb(g, build, sources, values, sim, in_pause, out_pause, seed, trace, tr
     if short:  # TLAST in the wrong place splits frames wrongly
         raise HwgenError(f"RTL framing: output frame {short[0]} has {len(res.frames[short[0]])} beats "
                          f"between TLASTs, expected {fmt.out_beats}")
-    out = _output_values(g, res.frames)
+    out = output_values(g, res.frames)
     return out, AccelSim(res.done_cycles, None, res.build_seconds, seconds, "cocotb", sim, res.resets)

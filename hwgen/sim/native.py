@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -23,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen import SHARE
 from hwgen.errors import HwgenError
+from hwgen.paths import SHARE
 from hwgen.sim.tools import require_simulator, tool_path
 
 TB_SOURCE = SHARE / "sim" / "native_tb.cpp"
@@ -180,7 +181,6 @@ def run_native(exe: Path, words: np.ndarray, frames: int, in_beats: int, out_bea
 
 def _where(line: str) -> tuple[int | None, int | None, int | None]:
     """(frame, cycle, cycle of the last beat) named in a testbench error line."""
-    import re
     f = re.search(r"frame (\d+)", line)
     c = re.search(r"cycle (\d+)", line)
     last = re.search(r"last beat at cycle (\d+)", line)

@@ -12,11 +12,15 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from hwgen.errors import HwgenError
+from hwgen.paths import SHARE
+from hwgen.sim.native import objcache_flags
 from hwgen.sim.tools import require_simulator, tool_path
 
 TIMESCALE = ("1ns", "1ps")
@@ -54,7 +58,6 @@ def _build_key(sim: str, top: str, sources: list[str], parameters: dict) -> str:
 def build(sim: str, top: str, sources: list[str], cache_dir: Path,
           parameters: dict | None = None) -> tuple[Path, float]:
     """Build `top` from `sources` for `sim` under `cache_dir`; returns (build dir, seconds)."""
-    import time
 
     from cocotb_tools.runner import get_runner
 
@@ -121,9 +124,7 @@ def run_test(sim: str, top: str, bdir: Path, test_module: str, job: dict, seed: 
 def _testbenches_on_path():
     """The cocotb test modules and testbench classes live in the top-level sim/ (shipped in
     the wheel); cocotb's runner hands the simulator's Python this process' sys.path."""
-    import sys
 
-    from hwgen import SHARE
     folder = str(SHARE / "sim")
     sys.path.insert(0, folder)
     try:
@@ -143,7 +144,6 @@ def _verilator_make_fix(sim: str):
         yield
         return
     old = os.environ.get("MAKEFLAGS")
-    from hwgen.sim.native import objcache_flags
     os.environ["MAKEFLAGS"] = ((old + " ") if old else "") + "CFG_CXXFLAGS_PCH_I=-include" + objcache_flags()
     try:
         yield

@@ -3,199 +3,19 @@ rtl/ takes and gives in each cycle (counts, not data), the FIFOs between them, a
 offers input as fast as it is taken and a sink that takes output as it comes (or as a
 back-pressure pattern allows).
 
-Each kernel's model follows its Verilog's ready/valid logic: the MVU's two input buffers,
-issue counter and two-stage pipeline; the sliding window's ring of pixels, its writer's room
-and its reader's `written` test; the window sum/max's output register; forks, adds and the
-sign as pure handshakes. Every decision of a cycle reads registered state only (the FIFOs'
-counts and the kernels' registers), as in the hardware, so the order of evaluation does not
-matter. `passes.fifo_depths` uses it to compute the FIFO depths where branches meet.
+Each kernel's model (`hwgen.sim.handshake`, asked of each op by `handshake()`) follows its
+Verilog's ready/valid logic; this module wires them with the FIFOs in front of every operand
+and runs them. `passes.fifo_depths` uses it to compute the FIFO depths where branches meet.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from hwgen.errors import HwgenError
-
-
-@dataclass
-class Fifo:
-    """rtl/hwgen_axis_fifo.v: ready while not full, valid while not empty (both registered)."""
-
-    depth: int
-    count: int = 0
-    peak: int = 0
-    push: bool = False
-    pop: bool = False
-
-    @property
-    def valid(self) -> bool:
-        return self.count > 0
-
-    @property
-    def ready(self) -> bool:
-        return self.count < self.depth
-
-    def commit(self) -> None:
-        self.count += int(self.push) - int(self.pop)
-        self.peak = max(self.peak, self.count)
-        self.push = self.pop = False
-
-
-@dataclass
-class Kernel:
-    """A kernel's handshake model: `step()` decides this cycle's pops and pushes on its FIFOs
-    (from registered state) and returns its register updates, applied by `commit`."""
-
-    ins: list = field(default_factory=list)
-    outs: list = field(default_factory=list)
-
-    def out_ready(self) -> bool:
-        return all(f.ready for f in self.outs)
-
-    def emit(self) -> None:
-        for f in self.outs:
-            f.push = True
-
-
-class Wires(Kernel):
-    """Fork, add, sign: a beat of every input and to every output at once, or none."""
-
-    def step(self):
-        if all(f.valid for f in self.ins) and self.out_ready():
-            for f in self.ins:
-                f.pop = True
-            self.emit()
-        return {}
-
-
-class Accumulate(Kernel):
-    """Window max/sum and pixel pack: `n` beats in, one out, through an output register."""
-
-    def __init__(self, n: int):
-        super().__init__()
-        self.n, self.cnt, self.mvalid = n, 0, False
-
-    def step(self):
-        push = self.mvalid and self.out_ready()
-        fire = self.ins[0].valid and (not self.mvalid or self.out_ready())
-        if push:
-            self.emit()
-        if fire:
-            self.ins[0].pop = True
-        last = fire and self.cnt == self.n - 1
-        return {"mvalid": (self.mvalid and not push) or last,
-                "cnt": (0 if last else self.cnt + 1) if fire else self.cnt}
-
-
-class Mvu(Kernel):
-    """rtl/hwgen_mvu.v: an input vector of `in_beats` beats into a write buffer (registers) or a
-    two-bank memory; SF*NF issues per vector, one per cycle; an output beat every SF issues,
-    two stages later; the whole pipeline holds while the output register is full and not taken."""
-
-    def __init__(self, in_beats: int, sf: int, nf: int, memory: bool):
-        super().__init__()
-        self.ib, self.sf, self.trips, self.memory = in_beats, sf, sf * nf, memory
-        self.wcnt, self.wfull, self.rvalid_r, self.it = 0, False, False, 0
-        self.full, self.wbank, self.rbank = [False, False], 0, 0
-        self.v1 = self.last1 = self.mvalid = False
-
-    def step(self):
-        en = not self.mvalid or self.out_ready()
-        rvalid = self.full[self.rbank] if self.memory else self.rvalid_r
-        issue = en and rvalid
-        at_last = self.it == self.trips - 1
-        upd = {}
-        if self.memory:
-            s_ready = not self.full[self.wbank]
-        else:
-            load = self.wfull and (not self.rvalid_r or (issue and at_last))
-            s_ready = not self.wfull or load
-        w_fire = self.ins[0].valid and s_ready
-        w_last = w_fire and self.wcnt == self.ib - 1
-        if w_fire:
-            self.ins[0].pop = True
-            upd["wcnt"] = 0 if w_last else self.wcnt + 1
-        if self.memory:
-            full = list(self.full)
-            if issue and at_last:
-                full[self.rbank] = False
-                upd["rbank"] = 1 - self.rbank
-            if w_last:
-                full[self.wbank] = True
-                upd["wbank"] = 1 - self.wbank
-            upd["full"] = full
-        else:
-            upd["wfull"] = (self.wfull and not load) or w_last
-            upd["rvalid_r"] = True if load else (False if issue and at_last else self.rvalid_r)
-        if issue:
-            upd["it"] = 0 if at_last else self.it + 1
-        if en:
-            if self.mvalid:
-                self.emit()
-            upd.update(v1=issue, last1=issue and self.it % self.sf == self.sf - 1, mvalid=self.v1 and self.last1)
-        return upd
-
-
-class Window(Kernel):
-    """rtl/hwgen_swg.v: a writer of pixels (`in_beats` beats each) into a ring of D pixels, with
-    room while its pixel is below the lowest one still needed plus D; a reader of K*K beats per
-    output pixel, one per cycle, each once its pixel is written (pad positions at once)."""
-
-    def __init__(self, n):
-        super().__init__()
-        self.h, self.w, self.k, self.s = n.h, n.w, n.k, n.stride
-        self.pt, self.pl = n.pads[0], n.pads[1]
-        self.ib, self.d, self.oh, self.ow = n.in_beats, n.buffer_pixels, n.oh, n.ow
-        self.hw, self.qoff = n.h * n.w, n.pads[0] * n.w + n.pads[1]
-        self.bcnt = self.wpos = self.wfr = self.rfr = 0
-        self.kx = self.ky = self.ox = self.oy = self.ry0 = self.cx0 = 0
-        self.mvalid = False
-
-    def _lowest(self) -> int:
-        l_row = (self.ry0 - self.pt) * self.w if self.ry0 >= self.pt else 0
-        below = self.ry0 + self.s > self.pt
-        l_col = self.cx0 - self.pl if (self.cx0 >= self.pl and below) else 0
-        return l_row + l_col
-
-    def step(self):
-        dfr = (self.wfr - self.rfr) % 4
-        low = self._lowest() + self.d
-        room = dfr == 3 or (dfr == 0 and self.wpos < low) or (dfr == 1 and self.wpos + self.hw < low) \
-            or (dfr == 2 and self.wpos + 2 * self.hw < low)
-        upd = {}
-        if self.ins[0].valid and room:
-            self.ins[0].pop = True
-            done = self.bcnt == self.ib - 1
-            upd["bcnt"] = 0 if done else self.bcnt + 1
-            if done:
-                wrap = self.wpos == self.hw - 1
-                upd["wpos"] = 0 if wrap else self.wpos + 1
-                upd["wfr"] = (self.wfr + 1) % 4 if wrap else self.wfr
-        ry, cx = self.ry0 + self.ky, self.cx0 + self.kx
-        in_image = self.pt <= ry < self.pt + self.h and self.pl <= cx < self.pl + self.w
-        written = dfr in (1, 2) or (dfr == 0 and ry * self.w + cx < self.wpos + self.qoff)
-        en = not self.mvalid or self.out_ready()
-        if en:
-            if self.mvalid:
-                self.emit()
-            upd["mvalid"] = not in_image or written
-            if not in_image or written:
-                upd.update(self._advance())
-        return upd
-
-    def _advance(self) -> dict:
-        kx, ky, ox, oy, ry0, cx0, rfr = self.kx, self.ky, self.ox, self.oy, self.ry0, self.cx0, self.rfr
-        if kx < self.k - 1:
-            return {"kx": kx + 1}
-        if ky < self.k - 1:
-            return {"kx": 0, "ky": ky + 1}
-        if ox < self.ow - 1:
-            return {"kx": 0, "ky": 0, "ox": ox + 1, "cx0": cx0 + self.s}
-        if oy < self.oh - 1:
-            return {"kx": 0, "ky": 0, "ox": 0, "cx0": 0, "oy": oy + 1, "ry0": ry0 + self.s}
-        return {"kx": 0, "ky": 0, "ox": 0, "cx0": 0, "oy": 0, "ry0": 0, "rfr": (rfr + 1) % 4}
+from hwgen.backends.common import input_fifos, instance_inputs, instance_nodes, stream_format
+from hwgen.ops.stream_op import folding_bound
+from hwgen.sim.handshake import Fifo
 
 
 @dataclass
@@ -217,14 +37,12 @@ def simulate_schedule(graph, frames: int = 3, depths: dict | None = None, out_pa
     overrides FIFO depths by (node name, operand); `out_pause` is the chance the sink refuses a
     cycle (random back-pressure). Stops at a deadlock (nothing moves for a long while), or
     once a frame after the first takes longer than `max_interval` (the frames left: None)."""
-    from hwgen.backends.common import input_fifos, instance_inputs, instance_nodes, stream_format
-    from hwgen.passes.folding import frame_beats
     nodes = instance_nodes(graph)
     srcs = instance_inputs(graph)
     depths = depths or {}
     fifos, kernels = {}, {}
     for n in nodes:
-        k = _kernel(n)
+        k = n.handshake()
         for j, (_w, d) in enumerate(input_fifos(n)):
             f = Fifo(depths.get((n.name, j), d))
             fifos[(n.name, j)] = f
@@ -238,10 +56,10 @@ def simulate_schedule(graph, frames: int = 3, depths: dict | None = None, out_pa
     kernels[nodes[-1].name].outs.append(out_fifo)
     first = fifos[(nodes[0].name, 0)]
     fmt = stream_format(graph)
-    in_total, out_per = frames * fmt.in_beats, frame_beats(nodes[-1])
-    bound = max(n.cycles for n in graph.hw_nodes() if hasattr(n, "cycles"))
+    in_total, out_per = frames * fmt.in_beats, nodes[-1].frame_beats()
+    bound = folding_bound(graph)
     limit = max_cycles or (frames + 4) * bound * (4 if out_pause else 2) + 10_000
-    stall = 64 + max((n.sf * n.nf for n in nodes if hasattr(n, "sf")), default=0)
+    stall = 64 + max((n.sf * n.nf for n in nodes if n.foldable), default=0)
     rng = random.Random(seed)
     sent = taken = idle = 0
     done: list = []
@@ -274,19 +92,3 @@ def simulate_schedule(graph, frames: int = 3, depths: dict | None = None, out_pa
             break
     peaks = {key: f.peak for key, f in fifos.items()}
     return Schedule(done + [None] * (frames - len(done)), peaks)
-
-
-def _kernel(n) -> Kernel:
-    """The handshake model of one instance node."""
-    from hwgen.ops import AddStreams, Flatten, Fork, IntSign, SlidingWindow, WindowMax, WindowSum, XnorMVU
-    if isinstance(n, XnorMVU):
-        return Mvu(n.in_beats, n.sf, n.nf, n.input_memory)
-    if isinstance(n, SlidingWindow):
-        return Window(n)
-    if isinstance(n, (WindowMax, WindowSum)):
-        return Accumulate(n.k * n.k)
-    if isinstance(n, Flatten):
-        return Accumulate(n.in_beats)
-    if isinstance(n, (Fork, AddStreams, IntSign)):
-        return Wires()
-    raise HwgenError(f"node '{n.name}': no schedule model for {type(n).__name__}")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from hwgen.backends.common import stream_format
+from hwgen.execution import simulate_hw
 from hwgen.ir import Graph
+from hwgen.ops import XnorMVU
+from hwgen.passes.folding import folding_bound
 
 
 @dataclass
@@ -32,10 +37,7 @@ def verify_rtl(g: Graph, build: Path, frames: int = 100, sim: str = "verilator",
     """Random (or given) input bit vectors through RTL and golden; count differing frames.
     On the native testbench a mismatch also writes a waveform around the first differing
     frame (`build/waves/mismatch_frameK.vcd`)."""
-    import time
 
-    from hwgen.passes.folding import folding_bound
-    from hwgen.pipeline import simulate_hw
 
     hw = g.hw_nodes()
     if bits is None:
@@ -65,8 +67,6 @@ def verify_rtl(g: Graph, build: Path, frames: int = 100, sim: str = "verilator",
 
 def random_inputs(g: Graph, frames: int, rng: np.random.Generator) -> np.ndarray:
     """Random accelerator inputs: bits, or integers over the input quantizer's whole range."""
-    from hwgen.backends.common import stream_format
-    from hwgen.ops import XnorMVU
     first = g.hw_nodes()[0]
     shape = (first.mw,) if isinstance(first, XnorMVU) else (first.h, first.w, first.c)
     ebits = stream_format(g).in_elem_bits

@@ -8,15 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from hwgen.errors import HwgenError
-from hwgen.sweep.engine import Job, run_jobs, start_ray  # noqa: F401
-from hwgen.sweep.points import Point, grid, point_key  # noqa: F401
+from hwgen.flows.boards import load_board
+from hwgen.sweep.engine import Job, check_address, run_jobs, start_ray  # noqa: F401
+from hwgen.sweep.points import Point, files_digest, grid, model_files, point_key, tool_versions  # noqa: F401
+from hwgen.sweep.results import rows, write_results
+from hwgen.sweep.worker import extract_archive, run_point
 
 
 def check(points: list[Point], address: str | None = None) -> None:
     """Refuse, before anything runs, what cannot work: no points, an unknown board, --pnr off
     iCE40, an address that would make this machine listen on the network."""
-    from hwgen.flows.boards import load_board
-    from hwgen.sweep.engine import check_address
     if not points:
         raise HwgenError("sweep: no points (give --pe/--simd or --target-fps)")
     for p in points:
@@ -31,10 +32,6 @@ def sweep(model: Path, out: Path, points: list[Point], address: str | None = Non
           timeout: float | None = None, progress=None, cache: bool = True) -> tuple[list[dict], dict]:
     """Run `points` of `model`; returns (one row per point, the files written). A failed point
     (tool error, timeout, infeasible fit) is a row with its error; the others complete."""
-    from hwgen.flows.boards import load_board
-    from hwgen.sweep.points import files_digest, model_files, tool_versions
-    from hwgen.sweep.results import rows, write_results
-    from hwgen.sweep.worker import extract_archive, run_point
 
     check(points, address)
     boards = {p.board for p in points}

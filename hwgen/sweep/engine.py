@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -67,7 +68,6 @@ def start_ray(address: str | None = None):
     address = address or os.environ.get("RAY_ADDRESS") or None
     if ray.is_initialized():
         return ray
-    import logging
     logging.getLogger("ray").setLevel(logging.ERROR)  # its start-up notes say nothing to a sweep's user
     common = dict(log_to_driver=False, configure_logging=False, include_dashboard=False)
     if address is None:

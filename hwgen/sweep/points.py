@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import subprocess
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-from hwgen import PACKAGE, SHARE, __version__
+from hwgen.errors import HwgenError
+from hwgen.paths import PACKAGE, SHARE, VERSION
+from hwgen.sim.native import verilator_version
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ def grid(board: str, pes: list[int] | None, simds: list[int] | None, target_fps:
 def code_digest() -> str:
     """A hash of everything that makes a point's figures: hwgen's Python, its Verilog and HLS
     libraries, templates, boards and calibration. A changed hwgen never reuses old results."""
-    h = hashlib.sha256(__version__.encode())
+    h = hashlib.sha256(VERSION.encode())
     for base, pattern in ((PACKAGE, "**/*.py"), (PACKAGE, "**/*.json"), (SHARE, "rtl/*.v"), (SHARE, "hls/**/*"),
                           (SHARE, "templates/**/*"), (SHARE, "boards/*.yaml"), (SHARE, "sim/*")):
         for f in sorted(base.glob(pattern)):
@@ -66,15 +70,12 @@ def point_key(model_digest: bytes, point: Point, extra: str = "") -> str:
 
 def tool_versions() -> str:
     """The versions of Yosys, nextpnr and Verilator here (part of every point's key)."""
-    import shutil
-    import subprocess
     out = []
     for tool in ("yosys", "nextpnr-ice40"):
         exe = shutil.which(tool)
         if exe:
             p = subprocess.run([exe, "--version"], capture_output=True, text=True)
             out.append((p.stdout or p.stderr).strip().splitlines()[0] if (p.stdout or p.stderr) else tool)
-    from hwgen.sim.native import verilator_version
     out.append(verilator_version())
     return "|".join(out)
 
@@ -82,7 +83,6 @@ def tool_versions() -> str:
 def model_files(path: Path) -> dict[str, bytes]:
     """The model file and its external-data file, if any (a torch export may write one): what
     a worker on another machine needs, as data."""
-    from hwgen.errors import HwgenError
     path = Path(path)
     if not path.is_file():
         raise HwgenError(f"{path}: model file not found")

@@ -8,6 +8,8 @@ import csv
 import json
 from pathlib import Path
 
+from hwgen.report import pareto
+
 COLUMNS = ["label", "status", "board", "pe", "simd", "target_fps", "cycles", "fps", "lut", "ff", "bram", "fits",
            "lut_syn", "ff_syn", "bram_syn", "fmax_mhz", "fps_at_fmax", "sim_frames", "sim_cycles_per_frame",
            "seconds", "cached", "error"]
@@ -43,7 +45,6 @@ def _plot(table: list[dict], board: dict, meta: dict, path: Path) -> None:
     matplotlib.use("Agg")  # files only
     import matplotlib.pyplot as plt
 
-    from hwgen.report import pareto
 
     ok = [r for r in table if r["status"] == "ok"]
     use_syn = bool(ok) and all(r.get("lut_syn") is not None for r in ok)

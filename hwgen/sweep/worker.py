@@ -12,14 +12,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from hwgen.errors import HwgenError
+from hwgen.estimate import board_fit, estimate_graph, fits
+from hwgen.flows.boards import load_board
+from hwgen.flows.icestorm import build_bitstream
+from hwgen.flows.yosys import run_yosys, slice_luts
+from hwgen.pipeline import CompileOptions, compile_model
+from hwgen.sim.verify import verify_rtl
 from hwgen.sweep.points import Point
 
 
 def run_point(files: dict[str, bytes], model_name: str, point: Point) -> dict:
     """Figures of one point; raises HwgenError (recorded by the engine) when a step fails."""
-    from hwgen.estimate import board_fit, estimate_graph, fits
-    from hwgen.flows.boards import load_board
-    from hwgen.pipeline import CompileOptions, compile_model
 
     board = load_board(point.board)
     # the point's label in the folder's name: tool logs and errors say which point they are
@@ -56,7 +60,6 @@ def run_point(files: dict[str, bytes], model_name: str, point: Point) -> dict:
 
 
 def _yosys(build: Path, board: str) -> dict:
-    from hwgen.flows.yosys import run_yosys, slice_luts
     r = run_yosys(build, board)
     s = r["summary"]
     return {"lut": slice_luts(s), "ff": s["ff"], "bram": s.get("bram", 0), "seconds": r["seconds"],
@@ -64,7 +67,6 @@ def _yosys(build: Path, board: str) -> dict:
 
 
 def _pnr(build: Path, board: str, cycles: int) -> dict:
-    from hwgen.flows.icestorm import build_bitstream
     r = build_bitstream(build, board)
     fmax = r["fmax_mhz"]
     return {"fmax_mhz": fmax, "fps_at_fmax": fmax * 1e6 / cycles if fmax else None,
@@ -72,8 +74,6 @@ def _pnr(build: Path, board: str, cycles: int) -> dict:
 
 
 def _simulate(g, build: Path, frames: int) -> dict:
-    from hwgen.errors import HwgenError
-    from hwgen.sim.verify import verify_rtl
     r = verify_rtl(g, build, frames=frames, sim="verilator", seed=1)
     if r.mismatches:
         raise HwgenError(f"RTL simulation: {r.mismatches} of {frames} frames differ from the golden model")

@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from hwgen.errors import HwgenError
+from hwgen.train.layers import brevitas_sign
 
 METHODS = ("ste", "stochastic", "abc", "tanh", "bireal", "mlp")
 
@@ -127,9 +128,8 @@ class Binarizer(nn.Module):
         super().__init__()
         if method not in METHODS:
             raise HwgenError(f"--binarizer: unknown method '{method}' (available: {', '.join(METHODS)})")
-        from hwgen.train.models import binary_act
         self.method = method
-        self.quant = binary_act()  # eval and export: Brevitas' sign, scale 1
+        self.quant = brevitas_sign()  # eval and export: Brevitas' sign, scale 1
         self.r = 1.0      # ABC: half-width of the linear part
         self.beta = 1.0   # scaled tanh: slope
         self.mlp = ScalarMLP() if method == "mlp" else None

@@ -16,7 +16,8 @@ import torch
 from torch import nn
 
 from hwgen.errors import HwgenError
-from hwgen.train.models import binary_act, binary_linear, input_quant_8bit, shortcut_quant
+from hwgen.train.activations import binary_act
+from hwgen.train.layers import binary_linear, input_quant_8bit, shortcut_quant
 
 #: the default plan for 8x8 digits: a block at 16 channels, a downsampling block to 32, a block
 DEFAULT_PLAN = ("block", "down", "block")

@@ -5,13 +5,24 @@ plot. The golden model is run on every compiled net and must give PyTorch's labe
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import torch
+from rich.progress import Progress
+from rich.table import Table
 from torch import nn
 
 from hwgen.errors import HwgenError
+from hwgen.estimate import estimate_graph
+from hwgen.execution import run_golden
+from hwgen.pipeline import CompileOptions, compile_model
+from hwgen.sweep.engine import Job, every_result, run_jobs
+from hwgen.train.binarizers import METHODS
+from hwgen.train.data import load_dataset
+from hwgen.train.models import build_model
+from hwgen.train.trainer import export, predict, train
 
 
 class FloatTwin(nn.Module):
@@ -35,9 +46,6 @@ class FloatTwin(nn.Module):
 def _compile_and_check(model, split, out: Path, pe: int, simd: int) -> dict:
     """Export, compile at PE/SIMD, run the golden model on the test split: labels must be
     PyTorch's. Returns cycles/frame, estimated LUTs and the golden accuracy."""
-    from hwgen.estimate import estimate_graph
-    from hwgen.pipeline import CompileOptions, compile_model, run_golden
-    from hwgen.train.trainer import export, predict
     onnx = export(model, split.x_train.shape[1:], out / "model.onnx")
     g, _ = compile_model(CompileOptions(onnx, out / "build", pe, simd))
     gold = run_golden(g, split.x_test)
@@ -65,7 +73,6 @@ CNNS = ("cnn", "bireal-cnn")
 
 def _model_for(method: str, split):
     """(model, binarizer, pretraining epochs) of a compare row."""
-    from hwgen.train.models import build_model
     if method == "cnn":
         return build_model("cnn", split.x_train.shape[1:], split.num_classes), None, 0
     if method == "bireal-cnn":
@@ -82,8 +89,6 @@ def _model_for(method: str, split):
 
 def _twin_run(seed: int, epochs: int) -> dict:
     """One float-twin training (a sweep-engine task)."""
-    from hwgen.train.data import load_dataset
-    from hwgen.train.trainer import train
     split = load_dataset("digits", flat=True)
     torch.manual_seed(seed)
     twin = FloatTwin(split.x_train.shape[1], [256, 128], split.num_classes)
@@ -94,10 +99,7 @@ def _twin_run(seed: int, epochs: int) -> dict:
 def _method_run(method: str, seed: int, epochs: int, pe: int, simd: int) -> dict:
     """One binarizer x seed: train, compile, golden against PyTorch (a sweep-engine task, in a
     folder of its own: it returns figures, not files)."""
-    import tempfile
 
-    from hwgen.train.data import load_dataset
-    from hwgen.train.trainer import train
     split = load_dataset("digits", flat=method not in CNNS)
     torch.manual_seed(seed)
     m, binarizer, pre = _model_for(method, split)
@@ -114,10 +116,7 @@ def compare(out: Path, methods=None, seeds=(0, 1, 2), epochs: int = 60, pe: int 
     whole Bi-Real net (`bireal-net`); returns one row per method with accuracy mean and std,
     training seconds, cycles and LUTs. Every run is a task of the sweep engine (a local Ray
     with this machine's cores, or the cluster at `address`)."""
-    from rich.progress import Progress
 
-    from hwgen.sweep.engine import Job, every_result, run_jobs
-    from hwgen.train.binarizers import METHODS
     known = METHODS + (BIREAL_NET,) + tuple(PRECISIONS) + CNNS
     methods = list(methods or known)
     unknown = [m for m in methods if m not in known]
@@ -181,7 +180,6 @@ def _write(rows: list[dict], out: Path, pe: int, simd: int, epochs: int, console
     fig.savefig(out / "compare.png")
     plt.close(fig)
     if console is not None:
-        from rich.table import Table
         t = Table(title=lines[0])
         for c in cols:
             t.add_column(c, justify="left" if c == "method" else "right")

@@ -8,8 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from rich.table import Table
 
 from hwgen.errors import HwgenError
+from hwgen.execution import run_golden, run_rtl
+from hwgen.pipeline import CompileOptions, compile_model
+from hwgen.train import retrieval as R
+from hwgen.train.data import load_dataset
+from hwgen.train.hashing import CodeNet, HashMLP, codes_from_torch, lsh_codes
+from hwgen.train.trainer import export, train
 
 
 def hash_codes(out: Path, bits_list=(16, 32, 48), epochs: int = 60, seed: int = 0, pe: int = 16,
@@ -18,11 +25,6 @@ def hash_codes(out: Path, bits_list=(16, 32, 48), epochs: int = 60, seed: int = 
     DLBHC codes from the hardware's golden model and of LSH, and the RTL check."""
     import torch
 
-    from hwgen.train import retrieval as R
-    from hwgen.pipeline import CompileOptions, compile_model, run_golden, run_rtl
-    from hwgen.train.data import load_dataset
-    from hwgen.train.hashing import CodeNet, HashMLP, codes_from_torch, lsh_codes
-    from hwgen.train.trainer import export, train
 
     split = load_dataset("digits", flat=True)
     rows = []
@@ -68,7 +70,6 @@ def _write(rows: list[dict], out: Path, top_k: int, console) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "hash.md").write_text("\n".join(md) + "\n")
     if console is not None:
-        from rich.table import Table
         t = Table(title=md[0])
         for col in cols:
             t.add_column(col, justify="right")

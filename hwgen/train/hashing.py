@@ -15,6 +15,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from hwgen.train.activations import binary_act
+from hwgen.train.layers import binary_linear
+
 
 class HashMLP(nn.Module):
     """Input BN + sign, binary hidden layers, a k-unit latent (binary weights, BN; sigmoid in
@@ -22,7 +25,6 @@ class HashMLP(nn.Module):
 
     def __init__(self, in_features: int, bits: int, num_classes: int, hidden=(256,), dropout: float = 0.1):
         super().__init__()
-        from hwgen.train.models import binary_act, binary_linear
         layers: list[nn.Module] = [nn.BatchNorm1d(in_features), binary_act()]
         n = in_features
         for h in hidden:

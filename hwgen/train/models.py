@@ -11,100 +11,12 @@ import torch
 from torch import nn
 
 from hwgen.errors import HwgenError
+from hwgen.train.activations import binary_act, quant_act
+from hwgen.train.binarizers import METHODS, ShiftBatchNorm1d
+from hwgen.train.bireal_cnn import BiRealCNN
+from hwgen.train.layers import binary_conv, binary_linear, input_quant_8bit, quant_conv, quant_linear, shortcut_quant
 
 MODELS = ("mlp", "cnn", "bireal-mlp", "bireal-cnn")
-
-
-def binary_act(method: str | None = None):
-    """A binary activation that exports as QONNX BipolarQuant (scale 1): Brevitas' own, or
-    a `hwgen.train.binarizers.Binarizer` that trains with `method`'s forward and gradient."""
-    if method is not None:
-        from hwgen.train.binarizers import Binarizer
-        return Binarizer(method)
-    from brevitas.nn import QuantIdentity
-    from brevitas.quant import SignedBinaryActPerTensorConst
-    return QuantIdentity(act_quant=SignedBinaryActPerTensorConst, return_quant_tensor=False)
-
-
-def quant_act(bits: int = 1, method: str | None = None):
-    """The activation quantizer of a hidden layer: binary (`binary_act`), or bnn_pynq's 2-bit
-    one (signed, narrow range: {-1, 0, +1} at scale 1, so PyTorch's sums stay exact)."""
-    if bits == 1:
-        return binary_act(method)
-    if method is not None:
-        raise HwgenError(f"--binarizer {method}: the binarizers train 1-bit activations, not {bits}-bit ones")
-    if bits != 2:
-        raise HwgenError(f"--act-bits: 1 or 2, not {bits}")
-    from brevitas.nn import QuantIdentity
-    from brevitas_examples.bnn_pynq.models.common import CommonActQuant
-    return QuantIdentity(act_quant=CommonActQuant, bit_width=2, return_quant_tensor=False)
-
-
-def _two_bit_weight():
-    """bnn_pynq's 2-bit weight quantizer: signed, narrow range, scale 1 ({-1, 0, +1})."""
-    from brevitas_examples.bnn_pynq.models.common import CommonWeightQuant
-    return CommonWeightQuant
-
-
-def quant_linear(n_in: int, n_out: int, bits: int = 1):
-    """A linear layer with 1-bit (`binary_linear`) or 2-bit weights of scale 1, no bias."""
-    if bits == 1:
-        return binary_linear(n_in, n_out)
-    if bits != 2:
-        raise HwgenError(f"--weight-bits: 1 or 2, not {bits}")
-    from brevitas.nn import QuantLinear
-    layer = QuantLinear(n_in, n_out, bias=False, weight_bit_width=2, weight_quant=_two_bit_weight())
-    nn.init.uniform_(layer.weight.data, -1, 1)  # as bnn_pynq: PyTorch's small init would round to 0
-    return layer
-
-
-def quant_conv(c_in: int, c_out: int, k: int = 3, padding=0, bits: int = 1):
-    """A 2-D convolution with 1-bit (`binary_conv`) or 2-bit weights of scale 1, no bias."""
-    if bits == 1:
-        return binary_conv(c_in, c_out, k, padding)
-    if bits != 2:
-        raise HwgenError(f"--weight-bits: 1 or 2, not {bits}")
-    from brevitas.nn import QuantConv2d
-    layer = QuantConv2d(c_in, c_out, k, bias=False, padding=padding, weight_bit_width=2,
-                        weight_quant=_two_bit_weight())
-    nn.init.uniform_(layer.weight.data, -1, 1)  # as bnn_pynq: PyTorch's small init would round to 0
-    return layer
-
-
-def binary_linear(n_in: int, n_out: int):
-    """A Brevitas linear layer with 1-bit weights of scale 1 and no bias.
-
-    Brevitas' stock SignedBinaryWeightPerTensorConst has scale 0.1, which makes PyTorch's own
-    float32 sums of +-0.1 inexact: a dot product of 0 can come out as -1.5e-8 and flip a sign
-    that the exact integer hardware (correctly) keeps. Scale 1, as in Brevitas' bnn_pynq
-    models, keeps PyTorch's arithmetic exact; BatchNorm absorbs any scale anyway.
-    """
-    from brevitas.nn import QuantLinear
-    from brevitas.quant import SignedBinaryWeightPerTensorConst
-
-    class UnitBinaryWeight(SignedBinaryWeightPerTensorConst):
-        scaling_const = 1.0
-
-    return QuantLinear(n_in, n_out, bias=False, weight_quant=UnitBinaryWeight)
-
-
-def input_quant_8bit():
-    """Brevitas' bnn_pynq input quantizer: signed 8-bit on [-1, 1 - 2^-7] (Q1.7)."""
-    from brevitas.nn import QuantIdentity
-    from brevitas_examples.bnn_pynq.models.common import CommonActQuant
-    return QuantIdentity(act_quant=CommonActQuant, bit_width=8, min_val=-1.0, max_val=1.0 - 2.0 ** -7)
-
-
-def binary_conv(c_in: int, c_out: int, k: int = 3, padding=0):
-    """A Brevitas 2-D convolution with 1-bit weights of scale 1, no bias, zero `padding`
-    (an int, or (rows, columns))."""
-    from brevitas.nn import QuantConv2d
-    from brevitas.quant import SignedBinaryWeightPerTensorConst
-
-    class UnitBinaryWeight(SignedBinaryWeightPerTensorConst):
-        scaling_const = 1.0
-
-    return QuantConv2d(c_in, c_out, k, bias=False, padding=padding, weight_quant=UnitBinaryWeight)
 
 
 class BinaryCNN(nn.Module):
@@ -142,7 +54,6 @@ class BinaryCNN(nn.Module):
 def _batch_norm(shift: bool):
     """BatchNorm1d, or BNN's shift-based BatchNorm (binarizers.ShiftBatchNorm1d)."""
     if shift:
-        from hwgen.train.binarizers import ShiftBatchNorm1d
         return ShiftBatchNorm1d
     return nn.BatchNorm1d
 
@@ -180,19 +91,6 @@ class BinaryMLP(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.features(x.reshape(x.shape[0], -1))
-
-
-def shortcut_quant(bits: int = 4, scale: float = 0.5):
-    """The fixed-point quantizer of a Bi-Real net's real-valued path: signed `bits`-bit, narrow
-    range (+-(2^(bits-1) - 1) steps), a constant power-of-two `scale`. One instance is shared by
-    every block, so both operands of each shortcut Add carry the same scale; a power of two
-    keeps PyTorch's float32 sums exact, so sign(h) at h = 0 is the integer hardware's."""
-    from brevitas.nn import QuantIdentity
-    from brevitas_examples.bnn_pynq.models.common import CommonActQuant
-    top = scale * ((1 << (bits - 1)) - 1)
-    q = QuantIdentity(act_quant=CommonActQuant, bit_width=bits, min_val=-top, max_val=top)
-    q.hwgen_shortcut = True  # real-valued pretraining turns it off (binarizers.real_valued)
-    return q
 
 
 class BiRealMLP(nn.Module):
@@ -236,7 +134,6 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
     if (weight_bits, act_bits) != (1, 1) and name not in ("mlp", "cnn"):
         raise HwgenError(f"--weight-bits/--act-bits: only for --model mlp or cnn, not {name}")
     if binarizer is not None:
-        from hwgen.train.binarizers import METHODS
         if binarizer not in METHODS:
             raise HwgenError(f"--binarizer: unknown method '{binarizer}' (available: {', '.join(METHODS)})")
     if name == "mlp":
@@ -259,7 +156,6 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
     if name == "bireal-cnn":
         if len(in_shape) != 3 or in_shape[1] != in_shape[2] or in_shape[1] not in (8, 16):
             raise HwgenError(f"--model bireal-cnn: expects 8x8 or 16x16 images (C, S, S), the data set gives {in_shape}")
-        from hwgen.train.bireal_cnn import BiRealCNN
         return BiRealCNN(in_shape[0], in_shape[1], num_classes, binarizer=binarizer or "bireal")
     if name == "cnn":
         if len(in_shape) != 3 or tuple(in_shape[1:]) != (8, 8):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -11,9 +12,17 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from rich.progress import Progress
 from torch import nn
 
 from hwgen.errors import HwgenError
+from hwgen.train.binarizers import (
+    anneal_all,
+    clip_latent_weights,
+    lr_factor,
+    magnitude_aware,
+    real_valued,
+)
 
 
 @dataclass
@@ -48,7 +57,6 @@ def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: in
     trains the real-valued twin with clip activations (Bi-Real's pretraining step).
     `progress`: False (quiet), True or "bar" (a rich bar with the loss and accuracies), or
     "lines" (one printed line per epoch: for logs and CI)."""
-    from hwgen.train.binarizers import magnitude_aware, real_valued
     if optimizer not in OPTIMIZERS:
         raise HwgenError(f"--optimizer: unknown '{optimizer}' (available: {', '.join(OPTIMIZERS)})")
     torch.manual_seed(seed)
@@ -70,7 +78,6 @@ def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: in
 def _epochs(model: nn.Module, split, epochs: int, lr: float, batch: int, binarizer: str | None, optimizer: str,
             progress: bool | str, what: str) -> None:
     """`epochs` epochs of minibatch training with cosine learning-rate decay."""
-    from hwgen.train.binarizers import anneal_all, clip_latent_weights, lr_factor
     xtr, ytr = torch.from_numpy(split.x_train), torch.from_numpy(split.y_train)
     opt = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
@@ -110,7 +117,6 @@ def _progress(epochs: int, mode: bool | str, what: str = "training"):
             print(f"{what}: epoch {epoch + 1}/{epochs}  loss {loss:.4f}  train accuracy {acc:.2%}  "
                   f"test accuracy {test_acc:.2%}  {seconds:.1f} s", flush=True)
         return line
-    from rich.progress import Progress
     prog = Progress(transient=True)
     task = prog.add_task(what, total=epochs)
     prog.start()
@@ -137,7 +143,6 @@ def export(model: nn.Module, in_shape: tuple[int, ...], path: Path) -> Path:
 def export_quietly(model: nn.Module, example: torch.Tensor, path: Path) -> None:
     """`brevitas.export.export_qonnx` without torch.onnx's progress lines (stdout) and its
     'torchvision is not installed' warnings (logging): they say nothing to a hwgen user."""
-    import logging
 
     from brevitas.export import export_qonnx
     loggers = [logging.getLogger(n) for n in list(logging.root.manager.loggerDict) if n.startswith("torch.onnx")]

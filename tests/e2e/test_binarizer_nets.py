@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from hwgen.pipeline import CompileOptions, compile_model, run_golden, run_rtl
+from hwgen.execution import run_golden, run_rtl
+from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.train.binarizers import METHODS
 from hwgen.train.data import load_dataset
 from hwgen.train.models import build_model

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 import torch
 
+from hwgen.execution import run_golden, run_rtl
 from hwgen.ops import IntSign, ResidualBlock, XnorMVU
-from hwgen.pipeline import CompileOptions, compile_model, run_golden, run_rtl
+from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.train.data import load_dataset
 from hwgen.train.models import build_model
 from hwgen.train.trainer import export, predict, train
@@ -44,7 +45,7 @@ def test_bireal_golden_equals_pytorch(bireal_net):
 
 
 def test_bireal_csim_equals_golden(bireal_net):
-    from hwgen.pipeline import simulate_csim
+    from hwgen.execution import simulate_csim
     from hwgen.sim.verify import random_inputs
     _m, _s, _r, g, build = bireal_net
     x = random_inputs(g, 64, np.random.default_rng(0))

@@ -13,12 +13,13 @@ import pytest
 import torch
 
 from hwgen.errors import HwgenError
+from hwgen.execution import run_csim_model, run_golden, run_rtl
 from hwgen.frontend import import_qonnx
 from hwgen.ir import Graph
 from hwgen.ops import AddStreams, Fork, WindowSum
 from hwgen.passes import lower
 from hwgen.passes.folding import folding_bound
-from hwgen.pipeline import CompileOptions, compile_model, run_csim_model, run_golden, run_rtl
+from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.sim.native import NativeSimError
 from hwgen.sim.schedule import simulate_schedule
 from hwgen.train.bireal_cnn import BiRealCNN
@@ -116,7 +117,7 @@ def _one_less(built, which: int, tmp, monkeypatch):
     """RTL of the net with the `which`-th deep add FIFO one below its computed depth, the
     others as computed: (computed depth, done cycles or None on a deadlock, the computed
     design's done cycles)."""
-    import hwgen.passes.fifo_depths as fd
+    import hwgen.passes.folding as folding
     name, _m, g, build, shape, onnx = built
     deep = [(n.name, j, d) for n in g.hw_nodes() if isinstance(n, AddStreams)
             for j, d in enumerate((n.fifo_depth, n.fifo_depth_b)) if d > 2]
@@ -124,14 +125,14 @@ def _one_less(built, which: int, tmp, monkeypatch):
     key = ("fifo_depth", "fifo_depth_b")[j]
     with _maybe_deadlock():
         compile_model(CompileOptions(onnx, tmp / "pinned", pe=4, simd=8, fold={add: {key: d - 1}}))
-    computed = fd.set_fifo_depths
+    computed = folding.set_fifo_depths
 
     def one_less(graph, pinned=frozenset()):  # the computed depths, then the one FIFO shortened
         graph = computed(graph, pinned)
         setattr(graph.node(add), key, d - 1)
         return graph
 
-    monkeypatch.setattr(fd, "set_fifo_depths", one_less)
+    monkeypatch.setattr(folding, "set_fifo_depths", one_less)  # where apply_folding calls it
     g2, _ = compile_model(CompileOptions(onnx, tmp / "less", pe=4, simd=8))
     x = np.random.default_rng(5).random((4,) + shape).astype(np.float32)
     _got, full = run_rtl(g, build, x)

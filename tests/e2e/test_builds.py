@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from hwgen.errors import HwgenError
+from hwgen.execution import run_golden, simulate_hw
 from hwgen.ir import Graph
-from hwgen.pipeline import CompileOptions, compile_model, run_golden, simulate_hw
+from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.sim.verify import random_inputs, verify_rtl
 from tests.conftest import ROOT
 from tests.helpers import need_tool, random_mlp

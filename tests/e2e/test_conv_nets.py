@@ -7,14 +7,22 @@ import pytest
 import torch
 from torch import nn
 
+from hwgen.execution import run_golden, run_rtl
 from hwgen.frontend import import_qonnx
 from hwgen.passes import apply_folding, lower
 from hwgen.passes.layout import chw_to_hwc_columns
-from hwgen.pipeline import CompileOptions, compile_model, run_golden, run_rtl
+from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.sim.verify import verify_rtl
 from tests.conftest import ROOT
 from tests.e2e.test_cli import assert_one_line_error, run_cli
-from tests.helpers import assert_outputs_match, bnn_pynq_cnv, export, need_tool, random_cnn, torch_outputs
+from tests.helpers import (
+    assert_outputs_match,
+    bnn_pynq_cnv,
+    export,
+    need_tool,
+    random_cnn,
+    torch_outputs,
+)
 
 #: FINN's folding of CNV-W1A1 (finn-examples bnn-pynq folding_config), per MVAU in order
 CNV_FOLD = {"Conv_0": (16, 3), "Conv_1": (32, 32), "Conv_2": (16, 32), "Conv_3": (16, 32), "Conv_4": (4, 32),
@@ -106,8 +114,9 @@ def test_cnv_w1a1_whole_net_on_verilator(tmp_path):
 # ------------------------------------------------------------------- unsupported convs
 def _conv_net(flat: int, **conv_kwargs):
     from brevitas.nn import QuantConv2d
-    from hwgen.train.models import binary_act, binary_linear
     from brevitas.quant import SignedBinaryWeightPerTensorConst
+
+    from hwgen.train.models import binary_act, binary_linear
 
     class Net(nn.Module):
         def __init__(self):
@@ -140,6 +149,7 @@ def test_unsupported_conv_settings_name_the_node(kwargs, needles, capsys, tmp_pa
 
 def test_binary_input_with_multibit_weights_is_refused(capsys, tmp_path):
     from brevitas.nn import QuantConv2d
+
     from hwgen.train.models import binary_act
 
     class Net(nn.Module):

@@ -66,6 +66,7 @@ def test_board_driver_times_out_resets_and_continues(mlp_build, fake_pynq, tmp_p
     and the following batches are exact."""
     import json
     import shutil
+
     from hwgen.driver import PynqTransport
     board = tmp_path / "board"
     shutil.copytree(mlp_build, board / "model", ignore=shutil.ignore_patterns("sim_build", "package", "deploy"))

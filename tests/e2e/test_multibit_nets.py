@@ -5,8 +5,9 @@ equals PyTorch, and TFC-2W2A and CNV-2W2A run bit-exact on Verilator and in C-si
 import numpy as np
 import pytest
 
+from hwgen.execution import run_csim_model, run_golden, run_rtl
 from hwgen.ops import WindowMax, XnorMVU
-from hwgen.pipeline import CompileOptions, compile_model, run_csim_model, run_golden, run_rtl
+from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.sim.verify import verify_rtl
 from tests.conftest import ROOT
 from tests.helpers import assert_outputs_match, bnn_pynq_zoo, need_tool, torch_outputs

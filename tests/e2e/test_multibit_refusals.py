@@ -24,6 +24,7 @@ def _int_weight(bits: int, signed: bool = True):
 
 def _fc_net(wbits: int, signed: bool = True):
     from brevitas.nn import QuantLinear
+
     from hwgen.train.models import binary_act
 
     class Net(nn.Module):

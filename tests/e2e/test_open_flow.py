@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from hwgen.backends.common import stream_format
+from hwgen.execution import simulate_hw
 from hwgen.flows.boards import load_board
-from hwgen.pipeline import CompileOptions, compile_model, simulate_hw
+from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.sim.verify import random_inputs
 from tests.helpers import need_tool
 

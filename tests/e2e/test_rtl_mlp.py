@@ -89,7 +89,7 @@ def test_digits_mlp_rtl_equals_golden(digits_mlp, sim, tag, pe, simd, frames):
 def test_digits_mlp_rtl_accuracy_whole_test_split(digits_mlp):
     """Acceptance 4: the RTL gives the same accuracy (>= 90%) as the golden model."""
     need_tool("verilator")
-    from hwgen.pipeline import run_golden, run_rtl
+    from hwgen.execution import run_golden, run_rtl
     _model, path, split, _res = digits_mlp
     g, out = _build(path, "digits-16x16", 16, 16)
     gold = run_golden(g, split.x_test)

@@ -8,17 +8,18 @@ import numpy as np
 import pytest
 
 from hwgen.backends.hls import generate_hls
-from hwgen.manifest import write_manifest
 from hwgen.backends.hls.codegen import kernel_trips
 from hwgen.backends.hls.csim import CXXFLAGS, include_dirs, run_kernel
+from hwgen.execution import simulate_csim
+from hwgen.manifest import write_manifest
 from hwgen.ops import LabelSelect, SlidingWindow, WindowMax
 from hwgen.passes.folding import set_stream_widths
-from hwgen.pipeline import simulate_csim
 from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
 from hwgen.sim.verify import random_inputs
 from tests.conftest import ROOT
 from tests.ops.common import single_mvu_graph
-from tests.ops.test_multibit_blocks import CASES, _case_id as multibit_id, multibit_mvu_graph
+from tests.ops.test_multibit_blocks import CASES, multibit_mvu_graph
+from tests.ops.test_multibit_blocks import _case_id as multibit_id
 
 pytestmark = pytest.mark.csim
 WORK = ROOT / "build" / "tests" / "hls"

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from hwgen.backends.hls.codegen import kernel_trips
+from hwgen.execution import run_csim_model, run_golden, simulate_csim
 from hwgen.flows.boards import load_board, vivado_boards
-from hwgen.pipeline import CompileOptions, compile_model, run_csim_model, run_golden, simulate_csim
+from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.sim.verify import random_inputs
 from tests.conftest import ROOT
 from tests.e2e.test_cli import assert_one_line_error, run_cli

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from hwgen.backends.hls import generate_hls
+from hwgen.execution import simulate_csim
 from hwgen.manifest import write_manifest
 from hwgen.passes.folding import set_stream_widths
-from hwgen.pipeline import simulate_csim
 from hwgen.sim.verify import random_inputs, verify_rtl
 from tests.conftest import ROOT
 from tests.helpers import need_tool

@@ -97,9 +97,9 @@ def test_per_layer_synthesis_lands_in_the_cli_and_the_report(tmp_path, capsys):
     """`hwgen synth --per-layer`: every layer synthesized alone (a wrapper with the top's
     parameters), a row per layer in the CLI and in the report."""
     need_tool("yosys")
+    from hwgen.backends.rtl.codegen import rtl_instances
     from hwgen.cli import main
     from hwgen.passes import apply_folding
-    from hwgen.backends.rtl.codegen import rtl_instances
     g = apply_folding(single_mvu_graph(np.random.default_rng(2), 40, 12, 3, 8, thresholds=True))
     g.save(tmp_path / "b")  # per-layer synthesis reads the build's graph
     out = write_rtl(g, tmp_path / "b")

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hwgen.backends.hls.codegen import kernel_trips
-from hwgen.pipeline import CompileOptions, compile_model, run_csim_model, run_golden, run_rtl
+from hwgen.execution import run_csim_model, run_golden, run_rtl
+from hwgen.pipeline import CompileOptions, compile_model
 from tests.helpers import need_tool
 from tests.property.nets import build_net, export_fast, net_specs
 from tests.property.test_golden_property import REGRESSIONS, random_folding

@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from hwgen.backends.hls.codegen import generate_hls
 from hwgen.backends.rtl.codegen import generate_rtl
 from hwgen.estimate import estimate_graph
+from hwgen.execution import run_golden
 from hwgen.frontend import import_qonnx
 from hwgen.ops import XnorMVU
 from hwgen.passes import apply_folding, lower
-from hwgen.pipeline import run_golden
 from tests.helpers import assert_outputs_match, torch_outputs
 from tests.property.nets import build_net, conv_specs, export_fast, fc_specs
 

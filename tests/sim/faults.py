@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
 from hwgen.backends.common import stream_format
+from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
 from hwgen.ir import Graph
 
 # each fault: (what the wrapper drives into the core and out to the bench), beat N counted from 0
@@ -92,6 +92,7 @@ def faulty_sources(g: Graph, build: Path, fault: str, beat: int, folder: Path) -
 def rehash(build: Path) -> None:
     """Record a deliberately changed build's files in its manifest (test-only faults)."""
     import json
+
     from hwgen.manifest import MANIFEST, file_hash
     path = Path(build) / MANIFEST
     doc = json.loads(path.read_text())

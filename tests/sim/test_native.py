@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from hwgen.errors import HwgenError
-from hwgen.pipeline import CompileOptions, compile_model, run_golden, run_rtl, simulate_hw
+from hwgen.execution import run_golden, run_rtl, simulate_hw
+from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.sim.native import NativeSimError
 from hwgen.sim.vcd import read_vcd
 from hwgen.sim.verify import random_inputs, verify_rtl

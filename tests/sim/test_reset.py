@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hwgen.pipeline import CompileOptions, compile_model, simulate_hw
+from hwgen.execution import simulate_hw
+from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.sim.verify import random_inputs
 from tests.conftest import ROOT
 from tests.helpers import need_tool, random_cnn, random_mlp

@@ -7,8 +7,17 @@ import pytest
 import torch
 
 from hwgen.errors import HwgenError
-from hwgen.train.binarizers import (METHODS, ApproxSign, Binarizer, SignSTE, StochasticSign, abc_clamp,
-                                    anneal_all, lr_factor, scaled_tanh)
+from hwgen.train.binarizers import (
+    METHODS,
+    ApproxSign,
+    Binarizer,
+    SignSTE,
+    StochasticSign,
+    abc_clamp,
+    anneal_all,
+    lr_factor,
+    scaled_tanh,
+)
 
 X = torch.tensor([-2.0, -1.0, -0.5, -0.0, 0.0, 0.25, 0.5, 1.0, 1.5])
 
@@ -109,11 +118,12 @@ def test_mlp_binarizer_compiles_to_interval_thresholds(tmp_path):
     tabulates it into interval thresholds, and golden == PyTorch on every test input."""
     import numpy as np
 
-    from hwgen.pipeline import CompileOptions, compile_model, run_golden, run_rtl
-    from tests.helpers import need_tool
+    from hwgen.execution import run_golden, run_rtl
+    from hwgen.pipeline import CompileOptions, compile_model
     from hwgen.train.data import load_dataset
     from hwgen.train.models import build_model
     from hwgen.train.trainer import export, predict
+    from tests.helpers import need_tool
     torch.manual_seed(0)
     split = load_dataset("digits", flat=True)
     m = build_model("mlp", (64,), 10, [24], binarizer="mlp").eval()
@@ -184,8 +194,9 @@ def test_shift_batchnorm_scales_are_powers_of_two(tmp_path):
     Sub/Mul/Add on constants and compiles with golden == PyTorch."""
     import numpy as np
 
+    from hwgen.execution import run_golden
     from hwgen.frontend.onnx_graph import load_clean
-    from hwgen.pipeline import CompileOptions, compile_model, run_golden
+    from hwgen.pipeline import CompileOptions, compile_model
     from hwgen.train.binarizers import ShiftBatchNorm1d, ap2
     from hwgen.train.data import load_dataset
     from hwgen.train.models import build_model

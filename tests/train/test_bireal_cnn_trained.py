@@ -4,7 +4,8 @@ epochs): PyTorch == golden == RTL (Verilator's native testbench) on the whole te
 import numpy as np
 import torch
 
-from hwgen.pipeline import CompileOptions, compile_model, run_golden, run_rtl
+from hwgen.execution import run_golden, run_rtl
+from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.train.data import load_dataset
 from hwgen.train.models import build_model
 from hwgen.train.trainer import export, predict, train

@@ -5,8 +5,9 @@ the whole test split; what is not supported is one clear line."""
 import numpy as np
 import pytest
 
+from hwgen.execution import run_golden
 from hwgen.ops import WindowMax, XnorMVU
-from hwgen.pipeline import CompileOptions, compile_model, run_golden
+from hwgen.pipeline import CompileOptions, compile_model
 from tests.e2e.test_cli import assert_one_line_error, run_cli
 
 

@@ -6,14 +6,30 @@ computed here and passed as template arguments; the templates only stitch.
 
 from __future__ import annotations
 
-from hwgen import __version__
-from hwgen.backends.common import (edge_streams, input_fifos, instance_ids, instance_inputs, instance_nodes,
-                                   instance_outputs, stream_format)
+from hwgen.backends.common import (
+    edge_streams,
+    input_fifos,
+    instance_ids,
+    instance_inputs,
+    instance_nodes,
+    instance_outputs,
+    stream_format,
+)
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import (AddStreams, Flatten, Fork, IntSign, ResidualBlock, SlidingWindow, WindowMax, WindowSum,
-                       XnorMVU)
+from hwgen.ops import (
+    AddStreams,
+    Flatten,
+    Fork,
+    IntSign,
+    ResidualBlock,
+    SlidingWindow,
+    WindowMax,
+    WindowSum,
+    XnorMVU,
+)
+from hwgen.paths import VERSION
 
 TOP_NAME = "hwgen_top"
 
@@ -103,30 +119,15 @@ def _window_sum(n: WindowSum, k: int, lid: str, roms: list) -> dict:
             "comment": f"sums of {n.k}x{n.k} windows (an average pool)"}
 
 
-_KERNELS = {XnorMVU: _mvu, SlidingWindow: _swg, WindowMax: _window_max, ResidualBlock: _residual,
+#: op type -> its kernel call (template arguments, ROM headers): every hardware op has one
+KERNELS = {XnorMVU: _mvu, SlidingWindow: _swg, WindowMax: _window_max, ResidualBlock: _residual,
             IntSign: _int_sign, Flatten: _pixel_pack, Fork: _fork, AddStreams: _add, WindowSum: _window_sum}
 
 
 def kernel_trips(graph: Graph, frames: int) -> list[int]:
-    """The trip count each kernel's counted loop must reach for `frames` frames: SF*NF per
-    vector for an MVU, K*K per output pixel for a sliding window or window OR."""
-    trips = []
-    for n in instance_nodes(graph):
-        if isinstance(n, XnorMVU):
-            trips.append(frames * n.pixels * n.sf * n.nf)
-        elif isinstance(n, SlidingWindow):
-            trips.append(frames * n.oh * n.ow * n.k * n.k)
-        elif isinstance(n, WindowMax):
-            trips.append(frames * n.pixels * n.k * n.k)
-        elif isinstance(n, IntSign):
-            trips.append(frames * n.cycles)
-        elif isinstance(n, Flatten):
-            trips.append(frames * n.h * n.w)
-        elif isinstance(n, (Fork, AddStreams)):
-            trips.append(frames * n.beats)
-        elif isinstance(n, WindowSum):
-            trips.append(frames * n.pixels * n.k * n.k)
-    return trips
+    """The trip count each kernel's counted loop must reach for `frames` frames (each op's
+    `hls_trips`: SF*NF per vector for an MVU, K*K per output pixel for a window)."""
+    return [n.hls_trips(frames) for n in instance_nodes(graph)]
 
 
 def generate_hls(graph: Graph) -> dict[str, str]:
@@ -137,7 +138,7 @@ def generate_hls(graph: Graph) -> dict[str, str]:
     srcs, dsts = instance_inputs(graph), instance_outputs(graph)
     out_width: dict[str, int] = {}
     for k, n in enumerate(instance_nodes(graph)):
-        make = _KERNELS.get(type(n))
+        make = KERNELS.get(type(n))
         if make is None:
             raise HwgenError(f"node '{n.name}': the HLS backend has no kernel for {type(n).__name__}")
         kern = make(n, k, ids[n.name], roms)
@@ -150,7 +151,7 @@ def generate_hls(graph: Graph) -> dict[str, str]:
         kern.update(name=n.name, streams=ins + outs)
         kernels.append(kern)
     fmt = stream_format(graph)
-    ctx = dict(top=TOP_NAME, version=__version__, graph_name=graph.name, kernels=kernels, roms=roms, streams=streams,
+    ctx = dict(top=TOP_NAME, version=VERSION, graph_name=graph.name, kernels=kernels, roms=roms, streams=streams,
                in_width=fmt.in_width, out_width=fmt.out_width, in_beats=fmt.in_beats, out_beats=fmt.out_beats)
     return {f"{TOP_NAME}.h": render("hls/top.h.j2", **ctx),
             f"{TOP_NAME}.cpp": render("hls/top.cpp.j2", **ctx),

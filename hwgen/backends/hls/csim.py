@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from hwgen import SHARE
+from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
+from hwgen.paths import SHARE
 
 #: -Wno-array-bounds: g++ 12 at -O2 reports a word of one ap_uint as out of bounds of another
 #: after inlining (a one-MVU net, 8-bit input, 17x5 at PE=5, SIMD=17, found by the property
@@ -115,7 +116,6 @@ def run_csim(hls_dir: Path, frames: list[list[int]], in_width: int) -> CsimResul
 def run_kernel(work_dir: Path, kernel: str, targs: list, args: list, in_width: int, out_width: int,
                beats: list[int], roms: list[dict] | None = None) -> CsimResult:
     """C-simulate one library kernel alone (its trips counted as kernel ID 0)."""
-    from hwgen.backends.templates import render
     work_dir.mkdir(parents=True, exist_ok=True)
     src = render("hls/kernel_test.cpp.j2", kernel=kernel, targs=targs, args=args, in_width=in_width,
                  out_width=out_width, roms=roms or [])

@@ -1,8 +1,8 @@
 """Verilog backend: one rtl/ kernel instance per hardware node, ROM images, a stitched top.
 
 `generate_rtl(graph)` returns {relative path: content}; nothing here runs a tool.
-Each op type has a small function giving its module, parameters and ROM files; the template
-only wires instances in a chain with a FIFO in front of each.
+Each op type has a small function giving its module, parameters and ROM files (`KERNELS`); the
+template only wires the instances, with a FIFO in front of each operand.
 
 The build's rtl/ is self-contained: the library kernels are copied in beside the top, and
 the top names its ROM images by file name alone. Simulators run in rtl/ (Verilator and Icarus
@@ -15,14 +15,30 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from hwgen import SHARE, __version__
-from hwgen.backends.common import (edge_streams, input_fifos, instance_ids, instance_inputs, instance_nodes,
-                                   instance_outputs, stream_format)
+from hwgen.backends.common import (
+    edge_streams,
+    input_fifos,
+    instance_ids,
+    instance_inputs,
+    instance_nodes,
+    instance_outputs,
+    stream_format,
+)
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops import (AddStreams, Flatten, Fork, IntSign, ResidualBlock, SlidingWindow, WindowMax, WindowSum,
-                       XnorMVU)
+from hwgen.ops import (
+    AddStreams,
+    Flatten,
+    Fork,
+    IntSign,
+    ResidualBlock,
+    SlidingWindow,
+    WindowMax,
+    WindowSum,
+    XnorMVU,
+)
+from hwgen.paths import SHARE, VERSION
 
 TOP_NAME = "hwgen_top"
 #: hand-written kernels the generated top may instantiate (paths relative to the repository)
@@ -107,7 +123,8 @@ def _window_sum(n: WindowSum, lid: str, files: dict) -> tuple[str, list, int]:
         n.out_width
 
 
-_INSTANCES = {XnorMVU: _mvu, SlidingWindow: _swg, WindowMax: _window_max, ResidualBlock: _residual,
+#: op type -> its kernel instance (module, parameters, ROM images): every hardware op has one
+KERNELS = {XnorMVU: _mvu, SlidingWindow: _swg, WindowMax: _window_max, ResidualBlock: _residual,
               IntSign: _int_sign, Flatten: _pixel_pack, Fork: _fork, AddStreams: _add, WindowSum: _window_sum}
 
 
@@ -119,7 +136,7 @@ def rtl_instances(graph: Graph, files: dict | None = None) -> list[dict]:
     srcs, dsts = instance_inputs(graph), instance_outputs(graph)
     insts = []
     for n in instance_nodes(graph):
-        make = _INSTANCES.get(type(n))
+        make = KERNELS.get(type(n))
         if make is None:
             raise HwgenError(f"node '{n.name}': the RTL backend has no kernel for {type(n).__name__}")
         lid = ids[n.name]
@@ -145,7 +162,7 @@ def generate_rtl(graph: Graph) -> dict[str, str]:
     insts = rtl_instances(graph, files)
     fmt = stream_format(graph)
     files[f"{TOP_NAME}.v"] = render(
-        "rtl/top.v.j2", top=TOP_NAME, version=__version__, graph_name=graph.name, insts=insts,
+        "rtl/top.v.j2", top=TOP_NAME, version=VERSION, graph_name=graph.name, insts=insts,
         last_out=insts[-1]["outputs"][0]["sig"], in_width=fmt.in_width, in_beats=fmt.in_beats,
         out_width=fmt.out_width, out_beats=fmt.out_beats,
         out_beat_bits=max(1, (fmt.out_beats - 1).bit_length()),
