@@ -15,6 +15,9 @@ SHARED = {
 setup(
     packages=find_packages(include=["hwgen", "hwgen.*"]) + [f"hwgen._share.{d}" for d in SHARED],
     package_dir={f"hwgen._share.{d}": d for d in SHARED},
-    package_data={"hwgen.estimate": ["calibration.json"], **{f"hwgen._share.{d}": p for d, p in SHARED.items()}},
+    package_data={
+        "hwgen.estimate": ["calibration.json"],
+        **{f"hwgen._share.{d}": p for d, p in SHARED.items()},
+    },
     include_package_data=False,
 )

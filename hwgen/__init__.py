@@ -20,6 +20,7 @@ def __getattr__(name):
     # the API is imported on first use: `import hwgen` stays light (no torch, no onnx)
     if name in ("compile", "load", "Build"):
         from hwgen import api  # deferred: the API pulls in onnx, qonnx and the whole compiler
+
         return getattr(api, name)
     raise AttributeError(f"module 'hwgen' has no attribute '{name}'")
 

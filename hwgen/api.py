@@ -44,10 +44,19 @@ BACKENDS = ("golden", "rtl", "csim")
 SIMULATORS = ("verilator", "icarus")
 
 
-def compile(model, output="build", *, input_shape: tuple[int, ...] | None = None, pe: int | None = None,
-            simd: int | None = None, fold: dict | str | Path | None = None, target_fps=None,
-            board: str = "pynq-z2", from_step: str | None = None,
-            progress: Callable[[str], None] | None = None) -> Build:
+def compile(
+    model,
+    output="build",
+    *,
+    input_shape: tuple[int, ...] | None = None,
+    pe: int | None = None,
+    simd: int | None = None,
+    fold: dict | str | Path | None = None,
+    target_fps=None,
+    board: str = "pynq-z2",
+    from_step: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Build:
     """Compile `model` into the build folder `output` and return the `Build`.
 
     `model` is a QONNX file (what `brevitas.export.export_qonnx` writes) or a Brevitas
@@ -60,7 +69,9 @@ def compile(model, output="build", *, input_shape: tuple[int, ...] | None = None
     if fold is not None and (pe or simd):
         raise HwgenError("--fold cannot be combined with --pe/--simd")
     if target_fps is not None and (fold is not None or pe or simd):
-        raise HwgenError("--target-fps chooses the folding: it cannot be combined with --fold/--pe/--simd")
+        raise HwgenError(
+            "--target-fps chooses the folding: it cannot be combined with --fold/--pe/--simd"
+        )
     for flag, v in (("--pe", pe), ("--simd", simd)):
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1):
             raise HwgenError(f"{flag}: a positive integer, not {v!r}")
@@ -102,7 +113,10 @@ class Build:
     def _report(self) -> dict:
         report = self.path / "report.json"
         if not report.is_file():
-            raise HwgenError(f"{report}: missing (not a whole build: run `hwgen compile` again, or name the board)")
+            raise HwgenError(
+                f"{report}: missing (not a whole build: run `hwgen compile` again, or name the "
+                "board)"
+            )
         return json.loads(report.read_text())
 
     def __repr__(self) -> str:
@@ -122,12 +136,22 @@ class Build:
     def estimate(self) -> dict:
         """Estimated resources per layer and in total, the board fit, cycles and frames/s."""
         est = self._report["estimate"]
-        return {"board": dict(self._report["board"]), "layers": est["layers"], "total": est["total"],
-                "fit": self._report["fit"], "cycles": self._report["bound_cycles"],
-                "fps": self._report["fps_at_clock"]}
+        return {
+            "board": dict(self._report["board"]),
+            "layers": est["layers"],
+            "total": est["total"],
+            "fit": self._report["fit"],
+            "cycles": self._report["bound_cycles"],
+            "fps": self._report["fps_at_clock"],
+        }
 
-    def predict(self, x: np.ndarray, backend: str = "golden", sim: str = "verilator",
-                testbench: str | None = None) -> np.ndarray:
+    def predict(
+        self,
+        x: np.ndarray,
+        backend: str = "golden",
+        sim: str = "verilator",
+        testbench: str | None = None,
+    ) -> np.ndarray:
         """The model's outputs for inputs `x` (float32, the model's input shape, any batch), as
         `hwgen run`: the golden model, the simulated Verilog (`backend="rtl"`, on `sim`), or
         the HLS C++ compiled with g++ (`backend="csim"`)."""
@@ -142,8 +166,15 @@ class Build:
             y, _ = run_rtl(self.graph, self.path, x, sim=sim, testbench=testbench)
         return np.asarray(y, dtype=np.float32)
 
-    def simulate(self, frames: int = 100, backpressure: float = 0.0, sim: str = "verilator", seed: int = 1,
-                 testbench: str | None = None, trace: Path | None = None):
+    def simulate(
+        self,
+        frames: int = 100,
+        backpressure: float = 0.0,
+        sim: str = "verilator",
+        seed: int = 1,
+        testbench: str | None = None,
+        trace: Path | None = None,
+    ):
         """Random frames through the simulated Verilog against the golden model, with random
         stalls of probability `backpressure` on both sides; an `RtlCheck` (mismatches,
         cycles_per_frame, bound, ...). The outcome is recorded in build/verify/ for the report
@@ -153,18 +184,39 @@ class Build:
         if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 1:
             raise HwgenError(f"--frames: a positive integer, not {frames!r}")
         _check_sim(sim)
-        check = verify_rtl(self.graph, self.path, frames=frames, sim=sim, pause=backpressure, seed=seed,
-                           testbench=testbench, trace=trace)
-        record = {"sim": sim, "testbench": check.testbench, "frames": check.frames, "backpressure": backpressure,
-                  "seed": seed, "mismatches": check.mismatches, "first_mismatch": check.first_mismatch,
-                  "cycles_per_frame": check.cycles_per_frame, "bound": check.bound}
+        check = verify_rtl(
+            self.graph,
+            self.path,
+            frames=frames,
+            sim=sim,
+            pause=backpressure,
+            seed=seed,
+            testbench=testbench,
+            trace=trace,
+        )
+        record = {
+            "sim": sim,
+            "testbench": check.testbench,
+            "frames": check.frames,
+            "backpressure": backpressure,
+            "seed": seed,
+            "mismatches": check.mismatches,
+            "first_mismatch": check.first_mismatch,
+            "cycles_per_frame": check.cycles_per_frame,
+            "bound": check.bound,
+        }
         folder = self.path / "verify"
         folder.mkdir(exist_ok=True)
         (folder / f"rtl-{sim}-{check.testbench}.json").write_text(json.dumps(record, indent=1))
         return check
 
-    def synth(self, board: str | None = None, pnr: bool = True,
-              progress: Callable[[str], None] = lambda s: None, per_layer: bool = False) -> dict:
+    def synth(
+        self,
+        board: str | None = None,
+        pnr: bool = True,
+        progress: Callable[[str], None] = lambda s: None,
+        per_layer: bool = False,
+    ) -> dict:
         """Yosys synthesis for `board` (default: the build's); on iCE40 boards also nextpnr and
         icepack unless `pnr` is False; with `per_layer`, every layer synthesized alone too.
         Returns {"yosys": ..., "bitstream": ... or None, "layers": [...] or None}."""
@@ -196,7 +248,9 @@ def _target(target_fps):
     try:
         fps = float(target_fps)
     except (TypeError, ValueError):
-        raise HwgenError(f"--target-fps must be a number of frames/s or 'max', not '{target_fps}'") from None
+        raise HwgenError(
+            f"--target-fps must be a number of frames/s or 'max', not '{target_fps}'"
+        ) from None
     if not fps > 0 or fps == float("inf"):
         raise HwgenError(f"--target-fps must be a positive number of frames/s, not '{target_fps}'")
     return fps
@@ -211,13 +265,20 @@ def _model_file(model, input_shape, tmp: Path) -> Path:
     """The QONNX file to compile: `model` itself, or a torch module exported into `tmp`."""
     if isinstance(model, (str, Path)):
         if input_shape is not None:
-            raise HwgenError("input_shape is for a torch module; a QONNX file has its own input shape")
+            raise HwgenError(
+                "input_shape is for a torch module; a QONNX file has its own input shape"
+            )
         return Path(model)
     import torch
+
     if not isinstance(model, torch.nn.Module):
-        raise HwgenError(f"model: a QONNX file path or a Brevitas torch.nn.Module, not {type(model).__name__}")
+        raise HwgenError(
+            f"model: a QONNX file path or a Brevitas torch.nn.Module, not {type(model).__name__}"
+        )
     if input_shape is None:
-        raise HwgenError("input_shape: needed to export a torch module (one input without the batch, e.g. (64,))")
+        raise HwgenError(
+            "input_shape: needed to export a torch module (one input without the batch, e.g. (64,))"
+        )
     shape = tuple(input_shape)
     if not shape or not all(isinstance(d, (int, np.integer)) and d > 0 for d in shape):
         raise HwgenError(f"input_shape: positive integer sizes, not {input_shape!r}")
@@ -226,5 +287,7 @@ def _model_file(model, input_shape, tmp: Path) -> Path:
     except HwgenError:
         raise
     except Exception as e:  # noqa: BLE001 - the exporter's own failure, said in one line
-        raise HwgenError(f"model: Brevitas' QONNX export failed for input_shape {shape} "
-                         f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
+        raise HwgenError(
+            f"model: Brevitas' QONNX export failed for input_shape {shape} "
+            f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
+        ) from None

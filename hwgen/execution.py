@@ -17,21 +17,41 @@ from hwgen.manifest import check_build
 from hwgen.sim.accelerator import simulate_accelerator
 
 
-def simulate_hw(g: Graph, build: Path, bits: np.ndarray, sim: str = "verilator",
-                in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1, testbench: str | None = None,
-                **kw):
+def simulate_hw(
+    g: Graph,
+    build: Path,
+    bits: np.ndarray,
+    sim: str = "verilator",
+    in_pause: float = 0.0,
+    out_pause: float = 0.0,
+    seed: int = 1,
+    testbench: str | None = None,
+    **kw,
+):
     """Stream accelerator inputs (B, ...) through the generated Verilog (native testbench on
     Verilator, cocotb on Icarus or on request); returns (integer outputs of the last layer
     (B, MH), AccelSim). See `hwgen.sim.accelerator.simulate_accelerator`."""
     return simulate_accelerator(g, build, bits, sim, in_pause, out_pause, seed, testbench, **kw)
 
 
-def run_rtl(g: Graph, build: Path, x: np.ndarray, sim: str = "verilator", in_pause: float = 0.0,
-            out_pause: float = 0.0, seed: int = 1, testbench: str | None = None, trace: Path | None = None):
+def run_rtl(
+    g: Graph,
+    build: Path,
+    x: np.ndarray,
+    sim: str = "verilator",
+    in_pause: float = 0.0,
+    out_pause: float = 0.0,
+    seed: int = 1,
+    testbench: str | None = None,
+    trace: Path | None = None,
+):
     """Model inputs through the host steps and the simulated Verilog: (outputs, AccelSim);
     `trace` writes a VCD waveform of the whole run (native testbench)."""
-    return around_accelerator(g, x, lambda v: simulate_hw(g, build, v, sim, in_pause, out_pause, seed, testbench,
-                                                             trace=trace))
+    return around_accelerator(
+        g,
+        x,
+        lambda v: simulate_hw(g, build, v, sim, in_pause, out_pause, seed, testbench, trace=trace),
+    )
 
 
 def simulate_csim(g: Graph, build: Path, values: np.ndarray):
@@ -45,9 +65,11 @@ def simulate_csim(g: Graph, build: Path, values: np.ndarray):
     frames = input_frames(g, values)
     res = run_csim(hls_dir, frames, fmt.in_width)
     if len(res.beats) != len(frames) * fmt.out_beats:
-        raise HwgenError(f"C-simulation wrote {len(res.beats)} beats for {len(frames)} frames "
-                         f"(expected {fmt.out_beats} each)")
-    per = [res.beats[k * fmt.out_beats:(k + 1) * fmt.out_beats] for k in range(len(frames))]
+        raise HwgenError(
+            f"C-simulation wrote {len(res.beats)} beats for {len(frames)} frames "
+            f"(expected {fmt.out_beats} each)"
+        )
+    per = [res.beats[k * fmt.out_beats : (k + 1) * fmt.out_beats] for k in range(len(frames))]
     return output_values(g, per), res
 
 

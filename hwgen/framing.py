@@ -22,8 +22,13 @@ def input_frames(g: Graph, values: np.ndarray) -> list[list[int]]:
 def output_values(g: Graph, frames: list[list[int]]) -> np.ndarray:
     """Output frames (beats) as the last layer's values, (B, elements)."""
     fmt = stream_format(g)
-    return unpack_frames(frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
-                         signed=g.hw_nodes()[-1].out_lanes_signed)
+    return unpack_frames(
+        frames,
+        fmt.out_lanes,
+        fmt.out_lane_bits,
+        fmt.out_elems,
+        signed=g.hw_nodes()[-1].out_lanes_signed,
+    )
 
 
 def around_accelerator(g: Graph, x: np.ndarray, accelerator: Callable):

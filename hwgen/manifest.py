@@ -67,8 +67,13 @@ def write_manifest(build: Path, g, model: Path | None = None, options: dict | No
         for p in (model, model.with_name(model.name + ".data")):
             if p.is_file():
                 models[p.name] = file_hash(p)
-    doc = {"hwgen": VERSION, "graph": graph_digest(g), "model": models, "options": options or {},
-           "artifacts": _artifacts(build)}
+    doc = {
+        "hwgen": VERSION,
+        "graph": graph_digest(g),
+        "model": models,
+        "options": options or {},
+        "artifacts": _artifacts(build),
+    }
     (build / MANIFEST).write_text(json.dumps(doc, indent=1, sort_keys=True))
     return doc
 
@@ -77,12 +82,16 @@ def read_manifest(build: Path) -> dict:
     """The manifest of a build; a clear error when it is missing or unreadable."""
     path = Path(build) / MANIFEST
     if not path.is_file():
-        raise HwgenError(f"{path}: no manifest (not a build of this hwgen: run `hwgen compile` again)")
+        raise HwgenError(
+            f"{path}: no manifest (not a build of this hwgen: run `hwgen compile` again)"
+        )
     try:
         doc = json.loads(path.read_text())
         doc["artifacts"], doc["graph"]  # noqa: B018 - both must be there
     except (ValueError, KeyError, TypeError) as e:
-        raise HwgenError(f"{path}: corrupt manifest ({type(e).__name__}); run `hwgen compile` again") from None
+        raise HwgenError(
+            f"{path}: corrupt manifest ({type(e).__name__}); run `hwgen compile` again"
+        ) from None
     return doc
 
 
@@ -94,18 +103,27 @@ def check_build(build: Path, parts: tuple[str, ...] = ("graph",), g=None) -> dic
     doc = read_manifest(build)
     prefixes = {"graph": ("graph.json", "graph.npz"), "report": ("report.json",)}
     for part in parts:
-        wanted = [k for k in doc["artifacts"]
-                  if (k in prefixes[part] if part in prefixes else k.startswith(part + "/"))]
+        wanted = [
+            k
+            for k in doc["artifacts"]
+            if (k in prefixes[part] if part in prefixes else k.startswith(part + "/"))
+        ]
         if not wanted and part in ARTIFACT_DIRS:
-            raise HwgenError(f"{build / part}: recorded empty in the manifest; run `hwgen compile` again")
+            raise HwgenError(
+                f"{build / part}: recorded empty in the manifest; run `hwgen compile` again"
+            )
         for rel in wanted:
             p = build / rel
             if not p.is_file():
                 raise HwgenError(f"{p}: missing from the build (run `hwgen compile` again)")
             if file_hash(p) != doc["artifacts"][rel]:
-                raise HwgenError(f"{p}: changed since `hwgen compile` (its hash is not the manifest's); "
-                                 "compile again rather than use a stale or foreign file")
+                raise HwgenError(
+                    f"{p}: changed since `hwgen compile` (its hash is not the manifest's); "
+                    "compile again rather than use a stale or foreign file"
+                )
     if g is not None and graph_digest(g) != doc["graph"]:
-        raise HwgenError(f"{build}: the graph given is not the one this build was compiled from "
-                         f"(graph '{g.name}'); compile it into its own folder")
+        raise HwgenError(
+            f"{build}: the graph given is not the one this build was compiled from "
+            f"(graph '{g.name}'); compile it into its own folder"
+        )
     return doc

@@ -107,8 +107,11 @@ def _checkpoint(out: Path, k: int, name: str) -> Path:
     return out / "steps" / f"{k:02d}_{name}"
 
 
-def compile_model(opts: CompileOptions, from_step: str | None = None,
-                  progress: Callable[[str], None] = lambda s: None) -> tuple[Graph, StepLog]:
+def compile_model(
+    opts: CompileOptions,
+    from_step: str | None = None,
+    progress: Callable[[str], None] = lambda s: None,
+) -> tuple[Graph, StepLog]:
     """Run the compile steps into `opts.out`; returns the final graph and step timings."""
     names = [n for n, _ in STEPS]
     if from_step is not None and from_step not in names:
@@ -130,17 +133,45 @@ def compile_model(opts: CompileOptions, from_step: str | None = None,
         log.seconds[name] = time.perf_counter() - t0
     g.save(out)
     write_report(g, out, opts.board)
-    write_manifest(out, g, opts.model, {"pe": opts.pe, "simd": opts.simd, "fold": opts.fold, "board": opts.board,
-                                        "target_fps": opts.target_fps, "from": from_step})
+    write_manifest(
+        out,
+        g,
+        opts.model,
+        {
+            "pe": opts.pe,
+            "simd": opts.simd,
+            "fold": opts.fold,
+            "board": opts.board,
+            "target_fps": opts.target_fps,
+            "from": from_step,
+        },
+    )
     return g, log
 
 
 #: what a compile leaves, and what tools made from it later: removed when a new compile starts,
 #: so nothing of a previous design (its Yosys figures, bitstream, package, waveforms, folding)
 #: is ever shown beside the new one. sim_build/ stays: its builds are keyed by content.
-RESULTS = ("steps", "rtl", "hls", "synth", "bitstream", "package", "deploy", "report", "waves", "verify", "folding.json",
-           "folding_search.json", "graph.json", "graph.npz", "report.json", "manifest.json",
-           "model.onnx", "model.onnx.data")  # the last two: a torch module exported by hwgen.compile
+RESULTS = (
+    "steps",
+    "rtl",
+    "hls",
+    "synth",
+    "bitstream",
+    "package",
+    "deploy",
+    "report",
+    "waves",
+    "verify",
+    "folding.json",
+    "folding_search.json",
+    "graph.json",
+    "graph.npz",
+    "report.json",
+    "manifest.json",
+    "model.onnx",
+    "model.onnx.data",
+)  # the last two: a torch module exported by hwgen.compile
 
 
 #: written first by every compile, so a compile that failed half-way leaves a folder hwgen may
@@ -149,9 +180,14 @@ MARKER = ".hwgen-build"
 
 
 def is_build(out: Path) -> bool:
-    """A folder `hwgen compile` made (its marker, a manifest, or an older build's graph and report)."""
+    """A folder `hwgen compile` made (its marker, a manifest, or an older build's graph and
+    report)."""
     out = Path(out)
-    return (out / MARKER).is_file() or (out / "manifest.json").is_file() or ((out / "graph.json").is_file() and (out / "report.json").is_file())
+    return (
+        (out / MARKER).is_file()
+        or (out / "manifest.json").is_file()
+        or ((out / "graph.json").is_file() and (out / "report.json").is_file())
+    )
 
 
 def clear_results(out: Path) -> None:
@@ -172,14 +208,18 @@ def _check_model_outside(model: Path, out: Path) -> None:
     except ValueError:
         return
     if rel.parts and rel.parts[0] in RESULTS:
-        raise HwgenError(f"{model}: lies in the build folder {out} among the files a compile replaces; "
-                         "copy it elsewhere first")
+        raise HwgenError(
+            f"{model}: lies in the build folder {out} among the files a compile replaces; "
+            "copy it elsewhere first"
+        )
 
 
 def _check_writable(out: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not is_build(out):
-        raise HwgenError(f"{out}: not empty and not an hwgen build; compile into a new or empty folder "
-                         "(a build folder is emptied of the previous design's files)")
+        raise HwgenError(
+            f"{out}: not empty and not an hwgen build; compile into a new or empty folder "
+            "(a build folder is emptied of the previous design's files)"
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".hwgen_write_test"
@@ -202,10 +242,15 @@ def write_report(g: Graph, out: Path, board: str = "pynq-z2") -> dict:
     b = load_board(board)
     est = estimate_graph(g, b["family"])
     bound = folding_bound(g)
-    report = {"graph": g.name, "layers": layer_table(g), "bound_cycles": bound,
-              "stream": fmt.__dict__ | {"out_width": fmt.out_width},
-              "board": {k: b[k] for k in ("name", "part", "family", "clock_mhz")},
-              "fps_at_clock": b["clock_mhz"] * 1e6 / bound,
-              "estimate": est.to_json(), "fit": board_fit(est, b)}
+    report = {
+        "graph": g.name,
+        "layers": layer_table(g),
+        "bound_cycles": bound,
+        "stream": fmt.__dict__ | {"out_width": fmt.out_width},
+        "board": {k: b[k] for k in ("name", "part", "family", "clock_mhz")},
+        "fps_at_clock": b["clock_mhz"] * 1e6 / bound,
+        "estimate": est.to_json(),
+        "fit": board_fit(est, b),
+    }
     (out / "report.json").write_text(json.dumps(report, indent=1))
     return report

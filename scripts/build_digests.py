@@ -33,8 +33,12 @@ def reference_nets(folder: Path) -> dict[str, tuple[Path, dict]]:
 
     folder.mkdir(parents=True, exist_ok=True)
     folds = {net: cfg for net, _f, _p, _s, cfg, _n in CASES if cfg}
-    files = {"demo": folder / "digits_mlp.onnx", "tfc": folder / "tfc.onnx", "cnv": folder / "cnv.onnx",
-             "bireal-cnn": folder / "bireal_cnn.onnx"}
+    files = {
+        "demo": folder / "digits_mlp.onnx",
+        "tfc": folder / "tfc.onnx",
+        "cnv": folder / "cnv.onnx",
+        "bireal-cnn": folder / "bireal_cnn.onnx",
+    }
     if not files["demo"].is_file():
         digits_onnx(folder, "mlp")
     if not files["tfc"].is_file():
@@ -45,10 +49,12 @@ def reference_nets(folder: Path) -> dict[str, tuple[Path, dict]]:
         torch.manual_seed(0)
         m = BiRealCNN(1, 8, 10, channels=8, plan=("block", "down", "block")).eval()
         export(m, (1, 8, 8), files["bireal-cnn"])
-    return {"demo": (files["demo"], {"pe": DEMO_PE, "simd": DEMO_SIMD}),
-            "tfc": (files["tfc"], {"fold": folds["TFC-W1A1"]}),
-            "cnv": (files["cnv"], {"fold": folds["CNV-W1A1"]}),
-            "bireal-cnn": (files["bireal-cnn"], {"pe": 4, "simd": 8})}
+    return {
+        "demo": (files["demo"], {"pe": DEMO_PE, "simd": DEMO_SIMD}),
+        "tfc": (files["tfc"], {"fold": folds["TFC-W1A1"]}),
+        "cnv": (files["cnv"], {"fold": folds["CNV-W1A1"]}),
+        "bireal-cnn": (files["bireal-cnn"], {"pe": 4, "simd": 8}),
+    }
 
 
 def digest_build(build: Path) -> dict[str, str]:
@@ -74,7 +80,9 @@ def main(argv=None) -> int:
     digests = {}
     for name, (onnx, opts) in reference_nets(a.folder / "onnx").items():
         build = a.folder / name
-        compile_model(CompileOptions(onnx, build, opts.get("pe"), opts.get("simd"), opts.get("fold")))
+        compile_model(
+            CompileOptions(onnx, build, opts.get("pe"), opts.get("simd"), opts.get("fold"))
+        )
         digests[name] = digest_build(build)
         print(f"{name}: {len(digests[name])} files")
     a.out.write_text(json.dumps(digests, indent=1) + "\n")

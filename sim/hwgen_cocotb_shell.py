@@ -24,9 +24,9 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, SimTimeoutError, with_timeout
 from cocotb.utils import get_sim_time
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamSink, AxiStreamSource
+from hwgen_tb import random_pauses
 
 from hwgen.driver.accelerator import REG
-from hwgen_tb import random_pauses
 
 # the shell's register map, as the driver knows it (control is write-only)
 REGISTERS = {name: addr for name, addr in REG.items() if name != "control"}
@@ -38,9 +38,15 @@ async def shell_batches(dut):
     job = json.loads(open(os.environ["HWGEN_SIM_JOB"]).read())
     clk, rst = dut.ap_clk, dut.ap_rst_n
     cocotb.start_soon(Clock(clk, 10, unit="ns").start())
-    axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axi_control"), clk, rst, reset_active_level=False)
-    source = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), clk, rst, reset_active_level=False)
-    sink = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis"), clk, rst, reset_active_level=False)
+    axil = AxiLiteMaster(
+        AxiLiteBus.from_prefix(dut, "s_axi_control"), clk, rst, reset_active_level=False
+    )
+    source = AxiStreamSource(
+        AxiStreamBus.from_prefix(dut, "s_axis"), clk, rst, reset_active_level=False
+    )
+    sink = AxiStreamSink(
+        AxiStreamBus.from_prefix(dut, "m_axis"), clk, rst, reset_active_level=False
+    )
     if job.get("in_pause", 0) > 0:
         source.set_pause_generator(random_pauses(job["in_pause"], job.get("seed", 1)))
     if job.get("out_pause", 0) > 0:
@@ -58,7 +64,7 @@ async def shell_batches(dut):
         t0 = get_sim_time("ns") / 10
         payload = bytes.fromhex(data)
         if stuck and stuck[0]:
-            payload = payload[:-job.get("dma_bytes", 4)]
+            payload = payload[: -job.get("dma_bytes", 4)]
         await source.send(payload)
         try:
             frame = await with_timeout(sink.recv(), job["max_cycles"] * 10, "ns")

@@ -10,7 +10,6 @@ import json
 import os
 
 import cocotb
-
 from hwgen_tb import StreamTB
 
 

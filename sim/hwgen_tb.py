@@ -26,16 +26,33 @@ def random_pauses(probability: float, seed: int):
 class StreamTB:
     """Clock, reset, source and sink around a DUT with `<in_prefix>_t*` / `<out_prefix>_t*`."""
 
-    def __init__(self, dut, clock: str = "ap_clk", reset: str = "ap_rst_n",
-                 in_prefix: str = "s_axis", out_prefix: str = "m_axis", period_ns: int = 10):
+    def __init__(
+        self,
+        dut,
+        clock: str = "ap_clk",
+        reset: str = "ap_rst_n",
+        in_prefix: str = "s_axis",
+        out_prefix: str = "m_axis",
+        period_ns: int = 10,
+    ):
         self.dut = dut
         self.clk = getattr(dut, clock)
         self.rst = getattr(dut, reset)
         self.period_ns = period_ns
-        self.source = AxiStreamSource(AxiStreamBus.from_prefix(dut, in_prefix), self.clk, self.rst,
-                                      reset_active_level=False, byte_lanes=1)
-        self.sink = AxiStreamSink(AxiStreamBus.from_prefix(dut, out_prefix), self.clk, self.rst,
-                                  reset_active_level=False, byte_lanes=1)
+        self.source = AxiStreamSource(
+            AxiStreamBus.from_prefix(dut, in_prefix),
+            self.clk,
+            self.rst,
+            reset_active_level=False,
+            byte_lanes=1,
+        )
+        self.sink = AxiStreamSink(
+            AxiStreamBus.from_prefix(dut, out_prefix),
+            self.clk,
+            self.rst,
+            reset_active_level=False,
+            byte_lanes=1,
+        )
         self.done_cycles: list[int] = []  # cycle of each output frame's last handshake
         self.resets = 0  # resets asserted mid-run by run_with_resets
 
@@ -56,7 +73,9 @@ class StreamTB:
     def _now_cycles(self) -> float:
         return get_sim_time("ns") / self.period_ns
 
-    async def run(self, frames: list[list[int]], max_cycles: int, out_frames: int | None = None) -> list[list[int]]:
+    async def run(
+        self, frames: list[list[int]], max_cycles: int, out_frames: int | None = None
+    ) -> list[list[int]]:
         """Send every frame, receive `out_frames` (default: as many), fail if it takes more
         than `max_cycles`. Without TLAST on the output every beat is a frame.
 
@@ -71,15 +90,20 @@ class StreamTB:
         for _ in range(expected):
             left = max_cycles - (self._now_cycles() - t0)
             try:
-                frame = await with_timeout(self.sink.recv(), max(1, int(left)) * self.period_ns, "ns")
+                frame = await with_timeout(
+                    self.sink.recv(), max(1, int(left)) * self.period_ns, "ns"
+                )
             except SimTimeoutError:
-                raise AssertionError(f"timeout: {len(received)} of {expected} frames after "
-                                     f"{max_cycles} cycles") from None
+                raise AssertionError(
+                    f"timeout: {len(received)} of {expected} frames after {max_cycles} cycles"
+                ) from None
             received.append([int(v) for v in frame.tdata])
             self.done_cycles.append(round(self._now_cycles() - t0))
         return received
 
-    async def run_with_resets(self, frames: list[list[int]], max_cycles: int, reset_at: list[int]) -> list[list[int]]:
+    async def run_with_resets(
+        self, frames: list[list[int]], max_cycles: int, reset_at: list[int]
+    ) -> list[list[int]]:
         """As `run`, with the reset asserted (four cycles) at each cycle of `reset_at`, mid-frame
         or not. The source's queued and half-sent frames and the sink's half-received one are
         dropped with it (cocotbext-axi does so on reset); the frames not done by then are sent
@@ -89,15 +113,20 @@ class StreamTB:
         received: list[list[int]] = []
         pending = sorted(reset_at)
         while True:
-            for beats in frames[len(received):]:
+            for beats in frames[len(received) :]:
                 await self.source.send(AxiStreamFrame(beats))
             while len(received) < len(frames):
                 now = self._now_cycles() - t0
                 if now >= max_cycles:
-                    raise AssertionError(f"timeout: {len(received)} of {len(frames)} frames after {max_cycles} cycles")
+                    raise AssertionError(
+                        f"timeout: {len(received)} of {len(frames)} frames after {max_cycles} "
+                        "cycles"
+                    )
                 until = min(pending[0] if pending else max_cycles, max_cycles) - now
                 try:
-                    frame = await with_timeout(self.sink.recv(), max(1, int(until)) * self.period_ns, "ns")
+                    frame = await with_timeout(
+                        self.sink.recv(), max(1, int(until)) * self.period_ns, "ns"
+                    )
                 except SimTimeoutError:
                     if pending and self._now_cycles() - t0 >= pending[0]:
                         break  # time for the next reset

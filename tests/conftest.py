@@ -70,6 +70,7 @@ def digits_graph(digits_mlp):
     """The digits MLP imported and lowered (unfolded: PE = SIMD = 1)."""
     from hwgen.frontend import import_qonnx
     from hwgen.passes import apply_folding, lower
+
     return apply_folding(lower(import_qonnx(digits_mlp[1])))
 
 

@@ -14,6 +14,7 @@ import torch
 def need_tool(name: str) -> None:
     """Skip when an external tool is missing; under CI=true its absence fails the test."""
     from hwgen.sim.tools import tool_path
+
     if tool_path(name) is None:
         msg = f"{name} is not installed (make tools installs it)"
         if os.environ.get("CI") == "true":
@@ -25,7 +26,9 @@ def randomize_bn(model: torch.nn.Module, rng: np.random.Generator, ties: bool = 
     """Random running stats and affine on every BatchNorm: some gamma < 0, some gamma = 0,
     and (with `ties`) channels whose threshold lands exactly on a reachable dot product,
     with values chosen so every float step is exact (the tie must be a true tie)."""
-    bns = [m for m in model.modules() if isinstance(m, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d))]
+    bns = [
+        m for m in model.modules() if isinstance(m, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d))
+    ]
     for k, bn in enumerate(bns):
         c = bn.num_features
         mean = rng.normal(0, 4, c)
@@ -63,6 +66,7 @@ def _fan_in(model, bn) -> int:
 def export(model: torch.nn.Module, in_shape, path: Path) -> Path:
     """QONNX export, quietly."""
     from hwgen.train.trainer import export_quietly
+
     model.eval()
     export_quietly(model, torch.zeros((1,) + tuple(in_shape)), path)
     return path
@@ -71,6 +75,7 @@ def export(model: torch.nn.Module, in_shape, path: Path) -> Path:
 def random_mlp(path: Path, sizes: list[int], seed: int, ties: bool = True):
     """A random-init hwgen BinaryMLP with sizes [in, hidden..., out]; returns (model, onnx path)."""
     from hwgen.train.models import BinaryMLP
+
     torch.manual_seed(seed)
     m = BinaryMLP(sizes[0], sizes[1:-1], sizes[-1])
     randomize_bn(m, np.random.default_rng(seed), ties=ties)
@@ -81,9 +86,17 @@ def random_mlp(path: Path, sizes: list[int], seed: int, ties: bool = True):
 def bnn_pynq_fc(path: Path, hidden: list[int], seed: int):
     """Brevitas' own bnn_pynq FC (TFC/SFC/LFC shapes) at W1A1 on 28x28, random BN stats."""
     from brevitas_examples.bnn_pynq.models.FC import FC
+
     torch.manual_seed(seed)
-    m = FC(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=1, in_channels=1,
-           out_features=hidden, in_features=(28, 28))
+    m = FC(
+        num_classes=10,
+        weight_bit_width=1,
+        act_bit_width=1,
+        in_bit_width=1,
+        in_channels=1,
+        out_features=hidden,
+        in_features=(28, 28),
+    )
     randomize_bn(m, np.random.default_rng(seed), ties=False)
     m.eval()
     return m, export(m, (1, 28, 28), path)
@@ -93,6 +106,7 @@ def bnn_pynq_zoo(path: Path, name: str, seed: int):
     """One of Brevitas' bnn_pynq configurations as `model_with_cfg` builds it (e.g. tfc_2w2a,
     cnv_1w2a), random weights and random BN statistics (some gamma < 0); (model, onnx, shape)."""
     from brevitas_examples.bnn_pynq.models import model_with_cfg
+
     torch.manual_seed(seed)
     m, _cfg = model_with_cfg(name, pretrained=False)  # no download: random init
     randomize_bn(m, np.random.default_rng(seed), ties=False)
@@ -123,6 +137,7 @@ def fresh_dir(path: Path) -> Path:
 def random_cnn(path: Path, seed: int, ties: bool = True):
     """A random-init hwgen BinaryCNN (digits shape, 8-bit input) with adversarial BN stats."""
     from hwgen.train.models import BinaryCNN
+
     torch.manual_seed(seed)
     m = BinaryCNN(1, 10)
     randomize_bn(m, np.random.default_rng(seed), ties=ties)
@@ -133,6 +148,7 @@ def random_cnn(path: Path, seed: int, ties: bool = True):
 def bnn_pynq_cnv(path: Path, seed: int):
     """Brevitas' own bnn_pynq CNV at W1A1 (8-bit input), random BN stats with some gamma < 0."""
     from brevitas_examples.bnn_pynq.models.CNV import CNV
+
     torch.manual_seed(seed)
     m = CNV(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=8, in_ch=3)
     randomize_bn(m, np.random.default_rng(seed), ties=False)

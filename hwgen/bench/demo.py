@@ -23,7 +23,6 @@ def demo(out: Path, sim: str = "verilator", console=None) -> dict:
     """Run the whole flow into `out`; returns the figures it printed."""
     import torch
 
-
     con = console
     out.mkdir(parents=True, exist_ok=True)
     split = load_dataset("digits")
@@ -60,19 +59,29 @@ def demo(out: Path, sim: str = "verilator", console=None) -> dict:
         "bound": folding_bound(g),
         "sim_seconds": sim_s,
     }
-    t = Table(title=f"hwgen demo: W1A1 MLP on digits ({len(y)} test images), PE={DEMO_PE} SIMD={DEMO_SIMD}, {sim}")
+    t = Table(
+        title=f"hwgen demo: W1A1 MLP on digits ({len(y)} test images), "
+        f"PE={DEMO_PE} SIMD={DEMO_SIMD}, {sim}"
+    )
     t.add_column("figure")
     t.add_column("value", justify="right")
     t.add_row("accuracy, PyTorch (Brevitas)", f"{figures['pytorch_acc']:.2%}")
     t.add_row("accuracy, golden model", f"{figures['golden_acc']:.2%}")
     t.add_row("accuracy, RTL simulation", f"{figures['rtl_acc']:.2%}")
     t.add_row("max |golden - PyTorch| output", f"{figures['golden_vs_pytorch_maxdiff']:.2e}")
-    t.add_row("bit mismatches RTL vs golden", f"{figures['bit_mismatches']} in {hw_rtl.size} outputs")
+    t.add_row(
+        "bit mismatches RTL vs golden", f"{figures['bit_mismatches']} in {hw_rtl.size} outputs"
+    )
     t.add_row("cycles/frame (steady state)", f"{figures['cycles_per_frame']:.1f}")
     t.add_row("folding bound (slowest layer)", f"{figures['bound']}")
-    t.add_row("simulation wall time", f"{sim_s:.1f} s" + (f" (build {res.build_seconds:.1f} s)" if res.build_seconds else ""))
+    t.add_row(
+        "simulation wall time",
+        f"{sim_s:.1f} s" + (f" (build {res.build_seconds:.1f} s)" if res.build_seconds else ""),
+    )
     con.print(t)
     con.print(f"build folder: {out / 'build'}; try `hwgen sim {out / 'build'} --backpressure`")
     if figures["bit_mismatches"]:
-        raise HwgenError(f"RTL differs from the golden model in {figures['bit_mismatches']} outputs")
+        raise HwgenError(
+            f"RTL differs from the golden model in {figures['bit_mismatches']} outputs"
+        )
     return figures

@@ -42,7 +42,7 @@ def finn_estimates(onnx: Path, pe: int | list, simd: int | None = None) -> dict:
         from finn.transformation.fpgadataflow.convert_to_hw.binary_matrix_vector_activation import (
             InferBinaryMatrixVectorActivation,
         )
-        from finn.transformation.fpgadataflow.convert_to_hw.quantized_matrix_vector_activation import (
+        from finn.transformation.fpgadataflow.convert_to_hw.quantized_matrix_vector_activation import (  # noqa: E501
             InferQuantizedMatrixVectorActivation,
         )
         from finn.transformation.fpgadataflow.specialize_layers import SpecializeLayers
@@ -50,7 +50,9 @@ def finn_estimates(onnx: Path, pe: int | list, simd: int | None = None) -> dict:
         from finn.transformation.streamline import Streamline
         from finn.transformation.streamline.round_thresholds import RoundAndClipThresholds
     except ImportError as e:
-        raise HwgenError(f"FINN is not importable ({e}): run `make bench-finn`, which installs finn-plus") from None
+        raise HwgenError(
+            f"FINN is not importable ({e}): run `make bench-finn`, which installs finn-plus"
+        ) from None
     from finn.transformation.streamline.reorder import MakeMaxPoolNHWC
     from qonnx.core.modelwrapper import ModelWrapper
     from qonnx.custom_op.registry import getCustomOp
@@ -69,13 +71,30 @@ def finn_estimates(onnx: Path, pe: int | list, simd: int | None = None) -> dict:
     m = ModelWrapper(str(onnx))
     m = m.transform(ConvertQONNXtoFINN())
     conv = any(n.op_type == "Conv" for n in m.graph.node)
-    lower = [LowerConvsToMatMul(), MakeMaxPoolNHWC(), absorb.AbsorbTransposeIntoMultiThreshold()] if conv else []
-    for t in (InferShapes(), FoldConstants(), GiveUniqueNodeNames(), GiveReadableTensorNames(), InferDataTypes(),
-              RemoveStaticGraphInputs(), absorb.AbsorbSignBiasIntoMultiThreshold(), Streamline(), *lower,
-              ConvertBipolarMatMulToXnorPopcount(), absorb.AbsorbAddIntoMultiThreshold(),
-              absorb.AbsorbMulIntoMultiThreshold(), RoundAndClipThresholds(), Streamline(),
-              InferBinaryMatrixVectorActivation(), InferQuantizedMatrixVectorActivation(),
-              SpecializeLayers(FPGA_PART)):
+    lower = (
+        [LowerConvsToMatMul(), MakeMaxPoolNHWC(), absorb.AbsorbTransposeIntoMultiThreshold()]
+        if conv
+        else []
+    )
+    for t in (
+        InferShapes(),
+        FoldConstants(),
+        GiveUniqueNodeNames(),
+        GiveReadableTensorNames(),
+        InferDataTypes(),
+        RemoveStaticGraphInputs(),
+        absorb.AbsorbSignBiasIntoMultiThreshold(),
+        Streamline(),
+        *lower,
+        ConvertBipolarMatMulToXnorPopcount(),
+        absorb.AbsorbAddIntoMultiThreshold(),
+        absorb.AbsorbMulIntoMultiThreshold(),
+        RoundAndClipThresholds(),
+        Streamline(),
+        InferBinaryMatrixVectorActivation(),
+        InferQuantizedMatrixVectorActivation(),
+        SpecializeLayers(FPGA_PART),
+    ):
         m = m.transform(t)
     per_layer = list(pe) if isinstance(pe, list) else None
     layers = []
@@ -88,11 +107,23 @@ def finn_estimates(onnx: Path, pe: int | list, simd: int | None = None) -> dict:
             op.set_nodeattr("SIMD", _divisor(mw, want_simd))
             layers.append((n.name, mh, mw, op.get_nodeattr("PE"), op.get_nodeattr("SIMD")))
     if not layers:
-        raise HwgenError(f"FINN made no MVAU layers of {onnx.name}: ops {[n.op_type for n in m.graph.node]}")
+        raise HwgenError(
+            f"FINN made no MVAU layers of {onnx.name}: ops {[n.op_type for n in m.graph.node]}"
+        )
     res = res_estimation(m, FPGA_PART)
     cyc = m.analysis(exp_cycles_per_layer)
-    return {name: {"mh": mh, "mw": mw, "pe": p, "simd": s, "lut": res[name]["LUT"], "bram": res[name]["BRAM_18K"],
-                   "cycles": cyc[name]} for name, mh, mw, p, s in layers}
+    return {
+        name: {
+            "mh": mh,
+            "mw": mw,
+            "pe": p,
+            "simd": s,
+            "lut": res[name]["LUT"],
+            "bram": res[name]["BRAM_18K"],
+            "cycles": cyc[name],
+        }
+        for name, mh, mw, p, s in layers
+    }
 
 
 def hwgen_figures(onnx: Path, out: Path, finn_layers: dict) -> dict:
@@ -107,9 +138,20 @@ def hwgen_figures(onnx: Path, out: Path, finn_layers: dict) -> dict:
     est = estimate_graph(g, "zynq7")
     per = {x.name: x for x in est.layers}
     syn = run_yosys(out, "pynq-z2")["summary"]
-    return {"layers": {name: {"lut": round(per[name].res["lut"]), "bram": round(per[name].res["bram"]),
-                              "cycles": per[name].cycles} for name in mvus},
-            "total": est.total, "cycles": est.cycles, "yosys_lut": slice_luts(syn), "yosys_bram": syn["bram"]}
+    return {
+        "layers": {
+            name: {
+                "lut": round(per[name].res["lut"]),
+                "bram": round(per[name].res["bram"]),
+                "cycles": per[name].cycles,
+            }
+            for name in mvus
+        },
+        "total": est.total,
+        "cycles": est.cycles,
+        "yosys_lut": slice_luts(syn),
+        "yosys_bram": syn["bram"],
+    }
 
 
 #: CNV-W1A1 at finn-examples' folding (PE/SIMD per MVAU, in order)
@@ -118,17 +160,28 @@ CNV_FINN_FOLD = [(16, 3), (32, 32), (16, 32), (16, 32), (4, 32), (1, 32), (1, 4)
 CNV_FINN_VIVADO = {"lut": 21135, "bram36": 98}
 #: CNV-W2A2 at finn-examples' folding (build/bnn-pynq/folding_config/cnv-w2a2_folding_config.json)
 CNV_W2A2_FINN_FOLD = [(8, 3), (16, 16), (8, 16), (8, 16), (4, 8), (1, 8), (1, 2), (2, 2), (5, 1)]
-CASES = [("TFC-W1A1", "tfc", 16, 16), ("TFC-W1A1", "tfc", 4, 4), ("TFC-W2A2", "tfc_2w2a", 4, 4),
-         ("digits-mlp", "digits_mlp", 16, 16), ("digits-mlp", "digits_mlp", 4, 8),
-         ("CNV-W1A1", "cnv", CNV_FINN_FOLD, None), ("CNV-W2A2", "cnv_2w2a", CNV_W2A2_FINN_FOLD, None)]
+CASES = [
+    ("TFC-W1A1", "tfc", 16, 16),
+    ("TFC-W1A1", "tfc", 4, 4),
+    ("TFC-W2A2", "tfc_2w2a", 4, 4),
+    ("digits-mlp", "digits_mlp", 16, 16),
+    ("digits-mlp", "digits_mlp", 4, 8),
+    ("CNV-W1A1", "cnv", CNV_FINN_FOLD, None),
+    ("CNV-W2A2", "cnv_2w2a", CNV_W2A2_FINN_FOLD, None),
+]
 
 
 def bench_finn(out: Path, console) -> list[dict]:
     """Run the comparison and print one table (also written to out/bench_finn.md)."""
 
     out.mkdir(parents=True, exist_ok=True)
-    models = {"tfc": tfc_onnx(out), "digits_mlp": digits_onnx(out, "mlp"), "cnv": cnv_onnx(out),
-              "tfc_2w2a": zoo_onnx(out, "tfc_2w2a"), "cnv_2w2a": zoo_onnx(out, "cnv_2w2a")}
+    models = {
+        "tfc": tfc_onnx(out),
+        "digits_mlp": digits_onnx(out, "mlp"),
+        "cnv": cnv_onnx(out),
+        "tfc_2w2a": zoo_onnx(out, "tfc_2w2a"),
+        "cnv_2w2a": zoo_onnx(out, "cnv_2w2a"),
+    }
     rows = []
     for net, key, pe, simd in CASES:
         row = {"net": net, "folding": "finn-examples" if isinstance(pe, list) else f"{pe}/{simd}"}
@@ -137,27 +190,60 @@ def bench_finn(out: Path, console) -> list[dict]:
         except HwgenError:
             raise
         except Exception as e:  # FINN's own failure on this net: report it
-            row["finn_error"] = f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}"
+            row["finn_error"] = (
+                f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}"
+            )
             rows.append(row)
             continue
         h = hwgen_figures(models[key], out / f"{key}-{row['folding'].replace('/', 'x')}", f)
         row.update({"finn": f, "hwgen": h})
         rows.append(row)
-    t = Table(title=f"FINN (finn-plus estimates, {FPGA_PART}) vs hwgen (estimate; Yosys synth_xilinx)")
-    cols = ("net", "folding (FINN divisors)", "FINN LUT", "hwgen est LUT", "hwgen Yosys LUT", "FINN BRAM18",
-            "hwgen est BRAM18", "hwgen Yosys BRAM18", "FINN cycles/frame", "hwgen cycles/frame")
+    t = Table(
+        title=f"FINN (finn-plus estimates, {FPGA_PART}) vs hwgen (estimate; Yosys synth_xilinx)"
+    )
+    cols = (
+        "net",
+        "folding (FINN divisors)",
+        "FINN LUT",
+        "hwgen est LUT",
+        "hwgen Yosys LUT",
+        "FINN BRAM18",
+        "hwgen est BRAM18",
+        "hwgen Yosys BRAM18",
+        "FINN cycles/frame",
+        "hwgen cycles/frame",
+    )
     for c in cols:
         t.add_column(c, justify="left" if c == "net" else "right")
     md = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
         if "finn_error" in r:
-            cells = (r["net"], r["folding"], "FINN failed: " + r["finn_error"], "", "", "", "", "", "", "")
+            cells = (
+                r["net"],
+                r["folding"],
+                "FINN failed: " + r["finn_error"],
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
         else:
             f, h = r["finn"], r["hwgen"]
-            cells = (r["net"], ", ".join(f"{x['pe']}/{x['simd']}" for x in f.values()),
-                     f"{sum(x['lut'] for x in f.values()):,.0f}", f"{h['total']['lut']:,}", f"{h['yosys_lut']:,}",
-                     f"{sum(x['bram'] for x in f.values())}", f"{h['total']['bram']}", f"{h['yosys_bram']}",
-                     f"{max(x['cycles'] for x in f.values()):,}", f"{h['cycles']:,}")
+            cells = (
+                r["net"],
+                ", ".join(f"{x['pe']}/{x['simd']}" for x in f.values()),
+                f"{sum(x['lut'] for x in f.values()):,.0f}",
+                f"{h['total']['lut']:,}",
+                f"{h['yosys_lut']:,}",
+                f"{sum(x['bram'] for x in f.values())}",
+                f"{h['total']['bram']}",
+                f"{h['yosys_bram']}",
+                f"{max(x['cycles'] for x in f.values()):,}",
+                f"{h['cycles']:,}",
+            )
         t.add_row(*cells)
         md.append("| " + " | ".join(cells) + " |")
     console.width = max(console.width, 180)
@@ -165,10 +251,13 @@ def bench_finn(out: Path, console) -> list[dict]:
     cnv = next((r for r in rows if r["net"] == "CNV-W1A1" and "hwgen" in r), None)
     if cnv:  # FINN's own synthesized figure for this net and folding, beside ours
         h = cnv["hwgen"]
-        line = (f"CNV-W1A1 at finn-examples' folding: hwgen {h['yosys_lut']:,} Slice LUT (Yosys) and "
-                f"{h['yosys_bram'] / 2:g} BRAM36 vs FINN's published {CNV_FINN_VIVADO['lut']:,} LUT and "
-                f"{CNV_FINN_VIVADO['bram36']} BRAM36 (Vivado post-synthesis): "
-                f"{h['yosys_lut'] / CNV_FINN_VIVADO['lut']:.2f}x LUT")
+        line = (
+            f"CNV-W1A1 at finn-examples' folding: hwgen {h['yosys_lut']:,} Slice LUT (Yosys) and "
+            f"{h['yosys_bram'] / 2:g} BRAM36 vs FINN's published {CNV_FINN_VIVADO['lut']:,} LUT "
+            "and "
+            f"{CNV_FINN_VIVADO['bram36']} BRAM36 (Vivado post-synthesis): "
+            f"{h['yosys_lut'] / CNV_FINN_VIVADO['lut']:.2f}x LUT"
+        )
         console.print(line)
         md += ["", line]
     (out / "bench_finn.md").write_text("\n".join(md) + "\n")

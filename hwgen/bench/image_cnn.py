@@ -28,8 +28,12 @@ class ImageCNN(nn.Module):
         layers: list[nn.Module] = []
         c, s = 1, size
         for _ in range(3):
-            layers += [binary_conv(c, channels, 3, padding=pad), nn.BatchNorm2d(channels), binary_act(),
-                       nn.MaxPool2d(2)]
+            layers += [
+                binary_conv(c, channels, 3, padding=pad),
+                nn.BatchNorm2d(channels),
+                binary_act(),
+                nn.MaxPool2d(2),
+            ]
             c, s = channels, (s + 2 * pad - 2) // 2
         self.conv = nn.Sequential(*layers)
         self.fc = nn.Sequential(binary_linear(c * s * s, classes), nn.BatchNorm1d(classes))
@@ -39,18 +43,30 @@ class ImageCNN(nn.Module):
         return self.fc(x.reshape(x.shape[0], -1))
 
 
-def measure(out: Path, size: int = 128, pad: int = 0, pe: int = 4, simd: int = 8, frames: int = 3,
-            board: str = "pynq-z2", synth: bool = True, progress=lambda s: None) -> dict:
+def measure(
+    out: Path,
+    size: int = 128,
+    pad: int = 0,
+    pe: int = 4,
+    simd: int = 8,
+    frames: int = 3,
+    board: str = "pynq-z2",
+    synth: bool = True,
+    progress=lambda s: None,
+) -> dict:
     """Compile the net at PE/SIMD, synthesize it with Yosys for `board` (unless not `synth`),
     simulate `frames` frames on Verilator: block RAM (18 kbit units), LUTs, cycles per frame
     and the bound."""
     import torch
 
     import hwgen
+
     torch.manual_seed(0)
     model = ImageCNN(size, pad=pad).eval()
     progress(f"{size}x{size} CNN: compile")
-    build = hwgen.compile(model, Path(out), input_shape=(1, size, size), pe=pe, simd=simd, board=board)
+    build = hwgen.compile(
+        model, Path(out), input_shape=(1, size, size), pe=pe, simd=simd, board=board
+    )
     syn = {"bram": None, "lut": None}
     if synth:
         progress(f"{size}x{size} CNN: Yosys")
@@ -58,11 +74,21 @@ def measure(out: Path, size: int = 128, pad: int = 0, pe: int = 4, simd: int = 8
     progress(f"{size}x{size} CNN: Verilator, {frames} frames")
     check = build.simulate(frames=frames)
     windows = [n for n in build.graph.hw_nodes() if isinstance(n, SlidingWindow)]
-    return {"size": size, "pad": pad, "pe": pe, "simd": simd, "bram18": syn["bram"], "lut": syn["lut"],
-            "lut_mem": syn.get("lut_mem", 0), "est_bram18": build.estimate["total"]["bram"],
-            "window_bits": sum(n.buffer_pixels * n.pixel_bits for n in windows),
-            "frame_buffer_bits": sum(2 * n.h * n.w * n.pixel_bits for n in windows),
-            "cycles_per_frame": check.cycles_per_frame, "bound": check.bound, "mismatches": check.mismatches}
+    return {
+        "size": size,
+        "pad": pad,
+        "pe": pe,
+        "simd": simd,
+        "bram18": syn["bram"],
+        "lut": syn["lut"],
+        "lut_mem": syn.get("lut_mem", 0),
+        "est_bram18": build.estimate["total"]["bram"],
+        "window_bits": sum(n.buffer_pixels * n.pixel_bits for n in windows),
+        "frame_buffer_bits": sum(2 * n.h * n.w * n.pixel_bits for n in windows),
+        "cycles_per_frame": check.cycles_per_frame,
+        "bound": check.bound,
+        "mismatches": check.mismatches,
+    }
 
 
 def image_cnn_onnx(out: Path, size: int = 16, pad: int = 1) -> Path:

@@ -31,10 +31,16 @@ def tfc_onnx(out: Path) -> Path:
     import torch
     from brevitas_examples.bnn_pynq.models.FC import FC
 
-
     torch.manual_seed(0)
-    m = FC(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=1, in_channels=1,
-           out_features=[64, 64, 64], in_features=(28, 28)).eval()
+    m = FC(
+        num_classes=10,
+        weight_bit_width=1,
+        act_bit_width=1,
+        in_bit_width=1,
+        in_channels=1,
+        out_features=[64, 64, 64],
+        in_features=(28, 28),
+    ).eval()
     path = out / "tfc.onnx"
     export_quietly(m, torch.rand(1, 1, 28, 28), path)
     return path
@@ -44,7 +50,6 @@ def cnv_onnx(out: Path) -> Path:
     """A random-init CNV-W1A1 (Brevitas' bnn_pynq CNV, 8-bit input) exported to QONNX."""
     import torch
     from brevitas_examples.bnn_pynq.models.CNV import CNV
-
 
     torch.manual_seed(0)
     m = CNV(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=8, in_ch=3).eval()
@@ -59,17 +64,17 @@ def zoo_onnx(out: Path, name: str) -> Path:
     import torch
     from brevitas_examples.bnn_pynq.models import model_with_cfg
 
-
     torch.manual_seed(0)
     m, _cfg = model_with_cfg(name, pretrained=False)
     path = out / f"{name}.onnx"
-    export_quietly(m.eval(), torch.rand((1, 3, 32, 32) if name.startswith("cnv") else (1, 1, 28, 28)), path)
+    export_quietly(
+        m.eval(), torch.rand((1, 3, 32, 32) if name.startswith("cnv") else (1, 1, 28, 28)), path
+    )
     return path
 
 
 def digits_onnx(out: Path, model_name: str) -> Path:
     import torch
-
 
     split = load_dataset("digits", flat=model_name == "mlp")
     torch.manual_seed(0)
@@ -79,28 +84,65 @@ def digits_onnx(out: Path, model_name: str) -> Path:
 
 
 # (net, folding name, pe, simd, fold config, frames) — TFC and CNV at FINN's published folding
-CNV_FOLD = {"Conv_0": (16, 3), "Conv_1": (32, 32), "Conv_2": (16, 32), "Conv_3": (16, 32), "Conv_4": (4, 32),
-            "Conv_5": (1, 32), "Gemm_0": (1, 4), "Gemm_1": (1, 8), "Gemm_2": (5, 1)}
+CNV_FOLD = {
+    "Conv_0": (16, 3),
+    "Conv_1": (32, 32),
+    "Conv_2": (16, 32),
+    "Conv_3": (16, 32),
+    "Conv_4": (4, 32),
+    "Conv_5": (1, 32),
+    "Gemm_0": (1, 4),
+    "Gemm_1": (1, 8),
+    "Gemm_2": (5, 1),
+}
 CASES = [
     ("digits-mlp", "16/16", 16, 16, None, 200),
     ("digits-mlp", "4/8", 4, 8, None, 200),
     ("digits-cnn", "8/8", 8, 8, None, 200),
-    ("TFC-W1A1", "finn-examples", None, None,
-     {"Gemm_0": {"pe": 16, "simd": 49}, "Gemm_1": {"pe": 8, "simd": 8},
-      "Gemm_2": {"pe": 8, "simd": 8}, "Gemm_3": {"pe": 10, "simd": 8}}, 200),
-    ("CNV-W1A1", "finn-examples", None, None, {k: {"pe": p, "simd": s} for k, (p, s) in CNV_FOLD.items()}, 6),
+    (
+        "TFC-W1A1",
+        "finn-examples",
+        None,
+        None,
+        {
+            "Gemm_0": {"pe": 16, "simd": 49},
+            "Gemm_1": {"pe": 8, "simd": 8},
+            "Gemm_2": {"pe": 8, "simd": 8},
+            "Gemm_3": {"pe": 10, "simd": 8},
+        },
+        200,
+    ),
+    (
+        "CNV-W1A1",
+        "finn-examples",
+        None,
+        None,
+        {k: {"pe": p, "simd": s} for k, (p, s) in CNV_FOLD.items()},
+        6,
+    ),
 ]
 
 
 def _driver_section(out: Path, console) -> str:
     """Issue 8's figures: the PYNQ driver over the simulated AXI shell, batch sizes 1, 7, 64."""
-    lines = ["", "### PYNQ driver over simulation (digits MLP 4/8, PYNQ-Z2 shell, DMA 32-bit, 100 frames)", "",
-             "| batch | mismatches | frames/s (Verilator) | cycles/frame incl. DMA framing | frames/s on board at 100 MHz |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "",
+        "### PYNQ driver over simulation (digits MLP 4/8, PYNQ-Z2 shell, DMA 32-bit, 100 frames)",
+        "",
+        "| batch | mismatches | frames/s (Verilator) | cycles/frame incl. DMA framing | frames/s "
+        "on board at 100 MHz |",
+        "|---|---|---|---|---|",
+    ]
     with console.status("driver over simulation"):
-        rows = deploy_test(out / "digits-mlp-4x8", "pynq-z2", frames=100, batches=[1, 7, 64], console=console)
-    lines += [f"| {r['batch']} | {r['mismatches']} | {r['fps_sim']:,.1f} | {r['cycles_per_frame']:,.1f} | "
-              f"{r['fps_board']:,.0f} |" for r in rows]
+        rows = deploy_test(
+            out / "digits-mlp-4x8", "pynq-z2", frames=100, batches=[1, 7, 64], console=console
+        )
+    lines += [
+        f"| {r['batch']} | {r['mismatches']} | {r['fps_sim']:,.1f} | {r['cycles_per_frame']:,.1f} "
+        "| "
+        f"{r['fps_board']:,.0f} |"
+        for r in rows
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -110,10 +152,18 @@ def _area_section(models: dict, out: Path, console) -> str:
         pop = area.popcount_area()
         st.update("area: estimate vs Yosys sweep")
         # the calibration's own sweep folder: `hwgen calibrate` and `make bench` share its builds
-        est = area.estimate_vs_yosys({"mlp": models["digits-mlp"], "cnn": models["digits-cnn"],
-                                      "pcnn": image_cnn_onnx(out), "bireal": bireal_onnx(out),
-                                      "q2mlp": precision_onnx(out, "mlp"), "q2cnn": precision_onnx(out, "cnn")},
-                                     Path("build") / "calibrate", lambda s: st.update(f"area: {s}"))
+        est = area.estimate_vs_yosys(
+            {
+                "mlp": models["digits-mlp"],
+                "cnn": models["digits-cnn"],
+                "pcnn": image_cnn_onnx(out),
+                "bireal": bireal_onnx(out),
+                "q2mlp": precision_onnx(out, "mlp"),
+                "q2cnn": precision_onnx(out, "cnn"),
+            },
+            Path("build") / "calibrate",
+            lambda s: st.update(f"area: {s}"),
+        )
         st.update("area: folding search")
         targets = area.folding_targets(models["digits-mlp"], out)
         ice = area.ice40_bitstream(models["digits-mlp"], out, lambda s: st.update(f"iCE40: {s}"))
@@ -123,16 +173,31 @@ def _area_section(models: dict, out: Path, console) -> str:
 def _image_cnn_section(out: Path, console) -> str:
     """Issue 15's figures: the 128x128 binary CNN's block RAM (Yosys) and rate (Verilator),
     unpadded and with padding 1, beside what whole-frame window buffers would hold."""
-    lines = ["", "### 128x128 binary CNN (3 convs 3x3 + max-pools, 16 channels, PE=4/SIMD=8, PYNQ-Z2)", "",
-             "| padding | BRAM18 (Yosys) | BRAM18 (estimate) | window bits | two-frame bits | cycles/frame | bound | "
-             "ratio | mismatches |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "",
+        "### 128x128 binary CNN (3 convs 3x3 + max-pools, 16 channels, PE=4/SIMD=8, PYNQ-Z2)",
+        "",
+        "| padding | BRAM18 (Yosys) | BRAM18 (estimate) | window bits | two-frame bits | "
+        "cycles/frame | bound | "
+        "ratio | mismatches |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     with console.status("128x128 CNN") as st:
         for pad in (0, 1):
-            r = measure(out / f"image-cnn-128-p{pad}", pad=pad, frames=3, synth=pad == 0,
-                        progress=lambda m: st.update(m))
-            lines.append(f"| {pad} | {r['bram18'] if r['bram18'] is not None else 'not run'} | {r['est_bram18']} | "
-                         f"{r['window_bits']:,} | {r['frame_buffer_bits']:,} | {r['cycles_per_frame']:,.0f} | "
-                         f"{r['bound']:,} | {r['cycles_per_frame'] / r['bound']:.3f} | {r['mismatches']} |")
+            r = measure(
+                out / f"image-cnn-128-p{pad}",
+                pad=pad,
+                frames=3,
+                synth=pad == 0,
+                progress=lambda m: st.update(m),
+            )
+            lines.append(
+                f"| {pad} | {r['bram18'] if r['bram18'] is not None else 'not run'} | "
+                f"{r['est_bram18']} | "
+                f"{r['window_bits']:,} | {r['frame_buffer_bits']:,} | {r['cycles_per_frame']:,.0f} "
+                "| "
+                f"{r['bound']:,} | {r['cycles_per_frame'] / r['bound']:.3f} | {r['mismatches']} |"
+            )
     console.print("\n".join(lines))
     return "\n".join(lines) + "\n"
 
@@ -140,12 +205,13 @@ def _image_cnn_section(out: Path, console) -> str:
 def bench(out: Path, console) -> list[dict]:
     """Run the benchmark cases and print one table; returns the rows."""
 
-
-
-
     out.mkdir(parents=True, exist_ok=True)
-    models = {"digits-mlp": digits_onnx(out, "mlp"), "digits-cnn": digits_onnx(out, "cnn"),
-              "TFC-W1A1": tfc_onnx(out), "CNV-W1A1": cnv_onnx(out)}
+    models = {
+        "digits-mlp": digits_onnx(out, "mlp"),
+        "digits-cnn": digits_onnx(out, "cnn"),
+        "TFC-W1A1": tfc_onnx(out),
+        "CNV-W1A1": cnv_onnx(out),
+    }
     rows = []
     for net, fname, pe, simd, cfg, frames in CASES:
         bdir = out / f"{net}-{fname.replace('/', 'x')}"
@@ -159,40 +225,99 @@ def bench(out: Path, console) -> list[dict]:
         csim_bad = int(np.sum(np.any(got != want.reshape(got.shape), axis=1)))
         t0 = time.perf_counter()
         r = verify_rtl(g, bdir, frames=frames, sim="verilator")
-        rows.append({"net": net, "folding": fname, "frames": frames, **{f"t_{k}": v for k, v in log.seconds.items()},
-                     "build_s": r.build_seconds, "sim_s": r.sim_seconds,
-                     "fps_sim": frames / r.sim_seconds, "cpf": r.cycles_per_frame, "bound": r.bound,
-                     "mismatches": r.mismatches + csim_bad, "wall": time.perf_counter() - t0,
-                     "fps_golden": golden_fps, "fps_csim": len(x) / cres.run_seconds, "csim_build_s": cres.compile_seconds})
+        rows.append(
+            {
+                "net": net,
+                "folding": fname,
+                "frames": frames,
+                **{f"t_{k}": v for k, v in log.seconds.items()},
+                "build_s": r.build_seconds,
+                "sim_s": r.sim_seconds,
+                "fps_sim": frames / r.sim_seconds,
+                "cpf": r.cycles_per_frame,
+                "bound": r.bound,
+                "mismatches": r.mismatches + csim_bad,
+                "wall": time.perf_counter() - t0,
+                "fps_golden": golden_fps,
+                "fps_csim": len(x) / cres.run_seconds,
+                "csim_build_s": cres.compile_seconds,
+            }
+        )
     t = Table(title="hwgen bench (Verilator, random frames, no back-pressure)")
-    cols = ("net", "folding", "frames", "import s", "lower s", "fold s", "codegen s", "hls s", "verilator build s",
-            "g++ build s", "golden frames/s", "csim frames/s", "verilator frames/s", "cycles/frame", "bound", "ratio",
-            "mismatches")
+    cols = (
+        "net",
+        "folding",
+        "frames",
+        "import s",
+        "lower s",
+        "fold s",
+        "codegen s",
+        "hls s",
+        "verilator build s",
+        "g++ build s",
+        "golden frames/s",
+        "csim frames/s",
+        "verilator frames/s",
+        "cycles/frame",
+        "bound",
+        "ratio",
+        "mismatches",
+    )
     for col in cols:
         t.add_column(col, justify="left" if col in ("net", "folding") else "right")
-    table_rows = [(r["net"], r["folding"], str(r["frames"]), f"{r['t_import']:.2f}", f"{r['t_lower']:.3f}",
-                   f"{r['t_fold']:.3f}", f"{r['t_codegen']:.3f}", f"{r['t_hls']:.3f}", f"{r['build_s']:.1f}",
-                   f"{r['csim_build_s']:.1f}", f"{r['fps_golden']:.3g}", f"{r['fps_csim']:.3g}", f"{r['fps_sim']:.3g}",
-                   f"{r['cpf']:.1f}", str(r["bound"]), f"{r['cpf'] / r['bound']:.3f}", str(r["mismatches"]))
-                  for r in rows]
+    table_rows = [
+        (
+            r["net"],
+            r["folding"],
+            str(r["frames"]),
+            f"{r['t_import']:.2f}",
+            f"{r['t_lower']:.3f}",
+            f"{r['t_fold']:.3f}",
+            f"{r['t_codegen']:.3f}",
+            f"{r['t_hls']:.3f}",
+            f"{r['build_s']:.1f}",
+            f"{r['csim_build_s']:.1f}",
+            f"{r['fps_golden']:.3g}",
+            f"{r['fps_csim']:.3g}",
+            f"{r['fps_sim']:.3g}",
+            f"{r['cpf']:.1f}",
+            str(r["bound"]),
+            f"{r['cpf'] / r['bound']:.3f}",
+            str(r["mismatches"]),
+        )
+        for r in rows
+    ]
     for tr in table_rows:
         t.add_row(*tr)
     console.width = max(console.width, 180)  # a table for logs and terminals alike: never truncated
     console.print(t)
     md = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
     md += "".join("| " + " | ".join(tr) + " |\n" for tr in table_rows)
-    md += sim_section({"TFC-W1A1": out / "TFC-W1A1-finn-examples", "CNV-W1A1": out / "CNV-W1A1-finn-examples",
-                       "digits-mlp": out / "digits-mlp-4x8", "digits-cnn": out / "digits-cnn-8x8"}, console)
+    md += sim_section(
+        {
+            "TFC-W1A1": out / "TFC-W1A1-finn-examples",
+            "CNV-W1A1": out / "CNV-W1A1-finn-examples",
+            "digits-mlp": out / "digits-mlp-4x8",
+            "digits-cnn": out / "digits-cnn-8x8",
+        },
+        console,
+    )
     md += _area_section(models, out, console)
     md += _driver_section(out, console)
     md += _image_cnn_section(out, console)
     (out / "bench.md").write_text(md)
     tfc = next(r for r in rows if r["net"] == "TFC-W1A1")
-    console.print(f"TFC-W1A1 at FINN's folding: {tfc['cpf']:.0f} cycles/frame vs finn-examples' measured 119 "
-                  f"(bound 64): ratio {tfc['cpf'] / 119:.2f}; at 100 MHz that is "
-                  f"{1e8 / tfc['cpf']:,.0f} frames/s vs 837,019 ({1e8 / tfc['cpf'] / 837019:.2f}x)")
+    console.print(
+        f"TFC-W1A1 at FINN's folding: {tfc['cpf']:.0f} cycles/frame vs finn-examples' measured 119 "
+        f"(bound 64): ratio {tfc['cpf'] / 119:.2f}; at 100 MHz that is "
+        f"{1e8 / tfc['cpf']:,.0f} frames/s vs 837,019 ({1e8 / tfc['cpf'] / 837019:.2f}x)"
+    )
     cnv = next(r for r in rows if r["net"] == "CNV-W1A1")
-    console.print(f"CNV-W1A1 at FINN's folding: {cnv['cpf']:.0f} cycles/frame (bound {cnv['bound']}); at 100 MHz "
-                  f"{1e8 / cnv['cpf']:,.0f} frames/s vs finn-examples' measured 3,020 ({1e8 / cnv['cpf'] / 3020:.2f}x); "
-                  f"Verilator build {cnv['build_s']:.1f} s, {cnv['fps_sim']:.2f} simulated frames/s")
+    console.print(
+        f"CNV-W1A1 at FINN's folding: {cnv['cpf']:.0f} cycles/frame (bound {cnv['bound']}); at 100 "
+        "MHz "
+        f"{1e8 / cnv['cpf']:,.0f} frames/s vs finn-examples' measured 3,020 "
+        f"({1e8 / cnv['cpf'] / 3020:.2f}x); "
+        f"Verilator build {cnv['build_s']:.1f} s, {cnv['fps_sim']:.2f} simulated frames/s"
+    )
     return rows

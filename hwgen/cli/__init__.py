@@ -22,8 +22,11 @@ from hwgen.paths import VERSION
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
-    p = OneLineParser(prog="hwgen", description="Binary neural nets to verified FPGA dataflow hardware.",
-                      formatter_class=HelpFormatter)
+    p = OneLineParser(
+        prog="hwgen",
+        description="Binary neural nets to verified FPGA dataflow hardware.",
+        formatter_class=HelpFormatter,
+    )
     p.add_argument("--version", action="version", version=f"hwgen {VERSION}")
     sub = p.add_subparsers(dest="command", required=True)
     train_cmds.add_parsers(sub)

@@ -20,11 +20,20 @@ from hwgen.flows.vivado import run_vivado
 
 def cmd_compile(a) -> None:
     import hwgen
+
     con = console()
     with con.status("compiling") as status:
-        build = hwgen.compile(a.model, a.output, pe=a.pe, simd=a.simd, fold=a.fold, target_fps=a.target_fps,
-                              board=a.board, from_step=a.from_step,
-                              progress=lambda step: status.update(f"compiling: {step}"))
+        build = hwgen.compile(
+            a.model,
+            a.output,
+            pe=a.pe,
+            simd=a.simd,
+            fold=a.fold,
+            target_fps=a.target_fps,
+            board=a.board,
+            from_step=a.from_step,
+            progress=lambda step: status.update(f"compiling: {step}"),
+        )
     report = build._report
     print_layers(con, report)
     print_fit(con, report)
@@ -34,6 +43,7 @@ def cmd_compile(a) -> None:
 
 def cmd_run(a) -> None:
     import hwgen
+
     build = hwgen.load(a.build)
     x = load_npy(a.input, "input")
     if a.backend == "golden":
@@ -42,12 +52,16 @@ def cmd_run(a) -> None:
         y, res = run_csim_model(build.graph, build.path, x)
         print(f"csim: {len(x)} frames, kernel trips {res.trips}")
     else:
-        y, res = run_rtl(build.graph, build.path, x, sim=a.sim, testbench=a.testbench, trace=a.trace)
+        y, res = run_rtl(
+            build.graph, build.path, x, sim=a.sim, testbench=a.testbench, trace=a.trace
+        )
         cycles = res.done_cycles[-1] if res.done_cycles else 0
-        print(f"{a.sim} ({res.testbench} testbench): {len(x)} frames, {cycles} cycles, "
-              f"{len(x) / max(res.run_seconds, 1e-9):,.0f} frames/s simulated"
-              + (f", build {res.build_seconds:.1f} s" if res.build_seconds else "")
-              + (f"; waveform {a.trace}" if a.trace else ""))
+        print(
+            f"{a.sim} ({res.testbench} testbench): {len(x)} frames, {cycles} cycles, "
+            f"{len(x) / max(res.run_seconds, 1e-9):,.0f} frames/s simulated"
+            + (f", build {res.build_seconds:.1f} s" if res.build_seconds else "")
+            + (f"; waveform {a.trace}" if a.trace else "")
+        )
     save_npy(a.output, y.astype(np.float32))
     if a.labels:
         save_npy(a.labels, np.argmax(y.reshape(len(y), -1), axis=1))  # first maximum, as torch
@@ -56,19 +70,32 @@ def cmd_run(a) -> None:
 
 def cmd_sim(a) -> None:
     import hwgen
+
     build = hwgen.load(a.build)
     pause = a.backpressure or 0.0
-    r = build.simulate(frames=a.frames, backpressure=pause, sim=a.sim, seed=a.seed, testbench=a.testbench,
-                       trace=a.trace)
-    print(f"{a.sim} ({r.testbench} testbench): {r.frames} random frames"
-          f"{f' with {pause:.0%} random stalls on both sides' if pause else ''}: "
-          f"{r.mismatches} mismatching frames; {r.cycles_per_frame:.1f} cycles/frame "
-          f"(bound {r.bound}, ratio {r.cycles_per_frame / r.bound:.3f}); "
-          f"{r.frames / max(r.sim_seconds, 1e-9):,.0f} frames/s simulated"
-          + (f"; waveform {a.trace}" if a.trace else ""))
+    r = build.simulate(
+        frames=a.frames,
+        backpressure=pause,
+        sim=a.sim,
+        seed=a.seed,
+        testbench=a.testbench,
+        trace=a.trace,
+    )
+    print(
+        f"{a.sim} ({r.testbench} testbench): {r.frames} random frames"
+        f"{f' with {pause:.0%} random stalls on both sides' if pause else ''}: "
+        f"{r.mismatches} mismatching frames; {r.cycles_per_frame:.1f} cycles/frame "
+        f"(bound {r.bound}, ratio {r.cycles_per_frame / r.bound:.3f}); "
+        f"{r.frames / max(r.sim_seconds, 1e-9):,.0f} frames/s simulated"
+        + (f"; waveform {a.trace}" if a.trace else "")
+    )
     if r.mismatches:
-        where = f"; first at frame {r.first_mismatch}" + (f", waveform: {r.waveform}" if r.waveform else "")
-        raise HwgenError(f"RTL differs from the golden model on {r.mismatches} of {r.frames} frames{where}")
+        where = f"; first at frame {r.first_mismatch}" + (
+            f", waveform: {r.waveform}" if r.waveform else ""
+        )
+        raise HwgenError(
+            f"RTL differs from the golden model on {r.mismatches} of {r.frames} frames{where}"
+        )
 
 
 def cmd_hls_synth(a) -> None:
@@ -77,18 +104,26 @@ def cmd_hls_synth(a) -> None:
 
 def cmd_synth(a) -> None:
     import hwgen
+
     build = hwgen.load(a.build)
     board = a.board or build.board
     b = load_board(board)
     con = console()
     with con.status(f"Yosys: synthesizing for {board}") as status:
-        res = build.synth(board, pnr=not a.no_pnr, progress=lambda step: status.update(f"{board}: {step}"),
-                          per_layer=a.per_layer)
+        res = build.synth(
+            board,
+            pnr=not a.no_pnr,
+            progress=lambda step: status.update(f"{board}: {step}"),
+            per_layer=a.per_layer,
+        )
     r = res["yosys"]
     s = r["summary"]
-    con.print(f"{board} ({b['part']}), Yosys {r['seconds']:.1f} s: {s['lut']} LUT of {b['luts']} "
-              f"({100 * s['lut'] / b['luts']:.1f}%), {s['ff']} FF of {b['ffs']}, {s['lutram']} LUTRAM cells, "
-              f"{s['bram']} BRAM/EBR, {s['dsp']} DSP; log {r['log']}")
+    con.print(
+        f"{board} ({b['part']}), Yosys {r['seconds']:.1f} s: {s['lut']} LUT of {b['luts']} "
+        f"({100 * s['lut'] / b['luts']:.1f}%), {s['ff']} FF of {b['ffs']}, {s['lutram']} LUTRAM "
+        "cells, "
+        f"{s['bram']} BRAM/EBR, {s['dsp']} DSP; log {r['log']}"
+    )
     if res["layers"]:
         try:
             est = build.estimate["layers"]
@@ -99,24 +134,34 @@ def cmd_synth(a) -> None:
     if bit:
         lc = bit["utilization"].get("ICESTORM_LC", {})
         ok = "meets" if bit["fmax_mhz"] and bit["fmax_mhz"] >= bit["target_mhz"] else "MISSES"
-        con.print(f"bitstream {bit['bitstream']} ({bit['bitstream_bytes']:,} bytes): fmax {bit['fmax_mhz']:.1f} MHz "
-                  f"({ok} the board's {bit['target_mhz']} MHz), {lc.get('used', 0)}/{lc.get('available', 0)} "
-                  "logic cells; " + ", ".join(f"{k} {v:.1f} s" for k, v in bit["seconds"].items()))
+        con.print(
+            f"bitstream {bit['bitstream']} ({bit['bitstream_bytes']:,} bytes): fmax "
+            f"{bit['fmax_mhz']:.1f} MHz "
+            f"({ok} the board's {bit['target_mhz']} MHz), "
+            f"{lc.get('used', 0)}/{lc.get('available', 0)} "
+            "logic cells; " + ", ".join(f"{k} {v:.1f} s" for k, v in bit["seconds"].items())
+        )
 
 
 def cmd_package(a) -> None:
     import hwgen
+
     build = hwgen.load(a.build)
     con = console()
     board = a.board or build.board
     paths = build.package(board)
-    con.print(f"wrote {paths['tcl']} (Vivado: IP, block design, bitstream) and {paths['deploy']}/ (driver, model, README)")
+    con.print(
+        f"wrote {paths['tcl']} (Vivado: IP, block design, bitstream) and {paths['deploy']}/ "
+        "(driver, model, README)"
+    )
     if a.no_vivado:
         return
     if shutil.which("vivado") is None:
-        con.print(f"[yellow]vivado is not on PATH: no bitstream yet.[/] On a machine with Vivado run "
-                  f"`vivado -mode batch -source {paths['tcl']}`; it writes hwgen.bit and hwgen.hwh into "
-                  f"{paths['deploy']}/.")
+        con.print(
+            f"[yellow]vivado is not on PATH: no bitstream yet.[/] On a machine with Vivado run "
+            f"`vivado -mode batch -source {paths['tcl']}`; it writes hwgen.bit and hwgen.hwh into "
+            f"{paths['deploy']}/."
+        )
         return
     with con.status("Vivado: packaging, block design, implementation (tens of minutes)"):
         run_vivado(paths["tcl"])
@@ -125,8 +170,16 @@ def cmd_package(a) -> None:
 
 def cmd_deploy_test(a) -> None:
     import hwgen
+
     board = a.board or hwgen.load(a.build).board
-    deploy_test(Path(a.build), board, frames=a.frames, batches=_batches(a.batch), sim=a.sim, console=console())
+    deploy_test(
+        Path(a.build),
+        board,
+        frames=a.frames,
+        batches=_batches(a.batch),
+        sim=a.sim,
+        console=console(),
+    )
 
 
 def _batches(text: str) -> list[int]:
@@ -141,6 +194,7 @@ def _batches(text: str) -> list[int]:
 
 def cmd_report(a) -> None:
     import hwgen
+
     con = console()
     with con.status("writing the report (folding sweep, plots)"):
         files = hwgen.load(a.build).report()
@@ -153,59 +207,115 @@ BUILD_BOARD = "board of boards/*.yaml (default: the one the build was compiled f
 
 def _testbench_flags(p) -> None:
     p.add_argument("--sim", choices=SIMS, default="verilator", help="simulator")
-    p.add_argument("--testbench", choices=("native", "cocotb"),
-                   help="native: the compiled C++ testbench (Verilator's default); cocotb (Icarus' only one)")
-    p.add_argument("--trace", type=Path, metavar="FILE.vcd",
-                   help="write a VCD waveform of the whole run (native testbench; slower)")
+    p.add_argument(
+        "--testbench",
+        choices=("native", "cocotb"),
+        help="native: the compiled C++ testbench (Verilator's default); cocotb (Icarus' only one)",
+    )
+    p.add_argument(
+        "--trace",
+        type=Path,
+        metavar="FILE.vcd",
+        help="write a VCD waveform of the whole run (native testbench; slower)",
+    )
 
 
 def add_parsers(sub) -> None:
     """compile, run, sim, hls-synth, synth, package, deploy-test, report."""
-    c = command(sub, "compile", "QONNX model -> IR -> Verilog and HLS C++ in a build folder", cmd_compile)
+    c = command(
+        sub, "compile", "QONNX model -> IR -> Verilog and HLS C++ in a build folder", cmd_compile
+    )
     c.add_argument("model", help="QONNX file (brevitas.export.export_qonnx)")
     c.add_argument("-o", "--output", default="build", help="build folder")
     c.add_argument("--pe", type=positive, help="PE of every layer (clipped to its size)")
     c.add_argument("--simd", type=positive, help="SIMD of every layer (clipped to its size)")
     c.add_argument("--fold", help="JSON file: {layer: {PE: N, SIMD: N}} (FINN's layout)")
-    c.add_argument("--from", dest="from_step", help="resume from a step (import, lower, fold, codegen, hls)")
-    c.add_argument("--board", default="pynq-z2", help="board of boards/*.yaml: part, clock, resources to fit")
-    c.add_argument("--target-fps", help="frames/s to reach at the board clock (folding searched), or 'max'")
+    c.add_argument(
+        "--from", dest="from_step", help="resume from a step (import, lower, fold, codegen, hls)"
+    )
+    c.add_argument(
+        "--board", default="pynq-z2", help="board of boards/*.yaml: part, clock, resources to fit"
+    )
+    c.add_argument(
+        "--target-fps", help="frames/s to reach at the board clock (folding searched), or 'max'"
+    )
 
-    r = command(sub, "run", "run a compiled model on inputs (golden model, RTL simulation or C-sim)", cmd_run)
+    r = command(
+        sub,
+        "run",
+        "run a compiled model on inputs (golden model, RTL simulation or C-sim)",
+        cmd_run,
+    )
     r.add_argument("build")
-    r.add_argument("-i", "--input", required=True, help=".npy of float32 inputs, the model's input shape")
+    r.add_argument(
+        "-i", "--input", required=True, help=".npy of float32 inputs, the model's input shape"
+    )
     r.add_argument("-o", "--output", required=True, help=".npy of the model's outputs")
     r.add_argument("--labels", help=".npy of top-1 labels")
-    r.add_argument("--backend", choices=("golden", "rtl", "csim"), default="golden", help="what computes")
+    r.add_argument(
+        "--backend", choices=("golden", "rtl", "csim"), default="golden", help="what computes"
+    )
     _testbench_flags(r)
 
-    s = command(sub, "sim", "simulate the accelerator on random frames against the golden model", cmd_sim)
+    s = command(
+        sub, "sim", "simulate the accelerator on random frames against the golden model", cmd_sim
+    )
     s.add_argument("build")
     s.add_argument("--frames", type=positive, default=100, help="random frames")
-    s.add_argument("--backpressure", type=float, nargs="?", const=0.3, metavar="P",
-                   help="random stalls on input valid and output ready, probability P each cycle (0.3 if no P)")
+    s.add_argument(
+        "--backpressure",
+        type=float,
+        nargs="?",
+        const=0.3,
+        metavar="P",
+        help="random stalls on input valid and output ready, probability P each cycle "
+        "(0.3 if no P)",
+    )
     s.add_argument("--seed", type=int, default=1, help="seed of the frames and stalls")
     _testbench_flags(s)
 
-    h = command(sub, "hls-synth", "run Vitis HLS (csynth, IP export) on a build's generated script", cmd_hls_synth)
+    h = command(
+        sub,
+        "hls-synth",
+        "run Vitis HLS (csynth, IP export) on a build's generated script",
+        cmd_hls_synth,
+    )
     h.add_argument("build")
 
-    y = command(sub, "synth", "Yosys synthesis for a board's family; on iCE40 boards also nextpnr-ice40 + "
-                              "icepack to a bitstream", cmd_synth)
+    y = command(
+        sub,
+        "synth",
+        "Yosys synthesis for a board's family; on iCE40 boards also nextpnr-ice40 + "
+        "icepack to a bitstream",
+        cmd_synth,
+    )
     y.add_argument("build")
     y.add_argument("--board", help=BUILD_BOARD)
-    y.add_argument("--no-pnr", action="store_true", help="iCE40 boards: stop after Yosys (no bitstream)")
-    y.add_argument("--per-layer", action="store_true",
-                   help="also synthesize every layer alone: per-layer Yosys figures beside the estimate")
+    y.add_argument(
+        "--no-pnr", action="store_true", help="iCE40 boards: stop after Yosys (no bitstream)"
+    )
+    y.add_argument(
+        "--per-layer",
+        action="store_true",
+        help="also synthesize every layer alone: per-layer Yosys figures beside the estimate",
+    )
 
-    pk = command(sub, "package", "Zynq: Vivado project TCL (IP, block design, bitstream) and deploy/ folder",
-                 cmd_package)
+    pk = command(
+        sub,
+        "package",
+        "Zynq: Vivado project TCL (IP, block design, bitstream) and deploy/ folder",
+        cmd_package,
+    )
     pk.add_argument("build")
     pk.add_argument("--board", help=BUILD_BOARD)
     pk.add_argument("--no-vivado", action="store_true", help="write the script and deploy/ only")
 
-    dt = command(sub, "deploy-test", "run the PYNQ driver against a simulation of the shell, vs golden",
-                 cmd_deploy_test)
+    dt = command(
+        sub,
+        "deploy-test",
+        "run the PYNQ driver against a simulation of the shell, vs golden",
+        cmd_deploy_test,
+    )
     dt.add_argument("build")
     dt.add_argument("--board", help="board whose DMA width the shell uses (default: the build's)")
     dt.add_argument("--frames", type=positive, default=100, help="random frames")

@@ -28,8 +28,10 @@ def load_npy(path: str, what: str) -> np.ndarray:
     if isinstance(data, np.lib.npyio.NpzFile):
         with data:
             if NPZ_INPUT_KEY not in data.files:
-                raise HwgenError(f"{path}: an .npz needs its {what} under the key '{NPZ_INPUT_KEY}' "
-                                 f"(it has {', '.join(data.files) or 'no arrays'})")
+                raise HwgenError(
+                    f"{path}: an .npz needs its {what} under the key '{NPZ_INPUT_KEY}' "
+                    f"(it has {', '.join(data.files) or 'no arrays'})"
+                )
             try:
                 return data[NPZ_INPUT_KEY]
             except ValueError as e:
@@ -46,7 +48,9 @@ def save_npy(path: str, arr: np.ndarray) -> None:
     if not p.parent.exists():
         anchor = next(a for a in p.parent.parents if a.exists())
         if not os.access(anchor, os.W_OK):
-            raise HwgenError(f"{path}: folder {p.parent} does not exist and {anchor} is not writable")
+            raise HwgenError(
+                f"{path}: folder {p.parent} does not exist and {anchor} is not writable"
+            )
         p.parent.mkdir(parents=True)
         print(f"created folder {p.parent}")
     try:
@@ -81,7 +85,9 @@ def sizes(text: str) -> list[int]:
     try:
         sizes = [int(h) for h in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a comma-separated list of sizes") from None
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a comma-separated list of sizes"
+        ) from None
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError(f"'{text}': every size must be >= 1")
     return sizes
@@ -92,8 +98,8 @@ class OneLineParser(argparse.ArgumentParser):
     (argparse's own is a usage block and status 2)."""
 
     def error(self, message: str):
-        self.exit(1, f"hwgen {self.prog.split(' ', 1)[-1] if ' ' in self.prog else ''}: error: {message}\n"
-                     .replace("hwgen : ", "hwgen: "))
+        command = self.prog.split(" ", 1)[-1] if " " in self.prog else ""
+        self.exit(1, f"hwgen {command}: error: {message}\n".replace("hwgen : ", "hwgen: "))
 
 
 def console():
@@ -108,7 +114,11 @@ class HelpFormatter(argparse.HelpFormatter):
 
     def _get_help_string(self, action):
         text = action.help or ""
-        if "%(default)" in text or "default:" in text or action.default in (None, False, argparse.SUPPRESS):
+        if (
+            "%(default)" in text
+            or "default:" in text
+            or action.default in (None, False, argparse.SUPPRESS)
+        ):
             return text
         if action.option_strings or action.nargs in (argparse.OPTIONAL, argparse.ZERO_OR_MORE):
             return text + " (default: %(default)s)"

@@ -19,7 +19,9 @@ def rates(text: str) -> list[float]:
     try:
         vals = [float(v) for v in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a comma-separated list of frame rates") from None
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a comma-separated list of frame rates"
+        ) from None
     if not vals or min(vals) <= 0:
         raise argparse.ArgumentTypeError(f"'{text}': every rate must be > 0")
     return vals
@@ -38,29 +40,64 @@ def seconds(text: str) -> float:
 
 def add_ray_flags(p: argparse.ArgumentParser) -> None:
     """--address and --timeout, shared by sweep, calibrate and compare."""
-    p.add_argument("--address", default=None,
-                   help="a running Ray cluster: ray://HOST:10001 (Ray Client), 127.0.0.1:PORT (a head on this "
-                        "machine) or auto; default $RAY_ADDRESS, else a local Ray on this machine's cores "
-                        "(loopback only). Ray has no authentication: use a cluster on a trusted network only")
-    p.add_argument("--timeout", type=seconds, default=None, help="seconds a point may take (default: no limit)")
+    p.add_argument(
+        "--address",
+        default=None,
+        help="a running Ray cluster: ray://HOST:10001 (Ray Client), 127.0.0.1:PORT (a head on this "
+        "machine) or auto; default $RAY_ADDRESS, else a local Ray on this machine's cores "
+        "(loopback only). Ray has no authentication: use a cluster on a trusted network only",
+    )
+    p.add_argument(
+        "--timeout", type=seconds, default=None, help="seconds a point may take (default: no limit)"
+    )
 
 
 def add_sweep_parser(sub) -> None:
     """The `sweep` sub-command."""
-    sw = command(sub, "sweep", "design-space sweep (folding x board x synthesis, simulation) on Ray", cmd_sweep)
+    sw = command(
+        sub,
+        "sweep",
+        "design-space sweep (folding x board x synthesis, simulation) on Ray",
+        cmd_sweep,
+    )
     sw.add_argument("model", help="QONNX model file")
-    sw.add_argument("-o", "--output", default="build/sweep", help="folder of sweep.json/csv/png (default: %(default)s)")
-    sw.add_argument("--board", default="pynq-z2", help="board of boards/*.yaml (default: %(default)s)")
+    sw.add_argument(
+        "-o",
+        "--output",
+        default="build/sweep",
+        help="folder of sweep.json/csv/png (default: %(default)s)",
+    )
+    sw.add_argument(
+        "--board", default="pynq-z2", help="board of boards/*.yaml (default: %(default)s)"
+    )
     sw.add_argument("--pe", type=sizes, default=None, help="global PE values, e.g. 1,2,4")
     sw.add_argument("--simd", type=sizes, default=None, help="global SIMD values, e.g. 4,8,16")
-    sw.add_argument("--target-fps", type=rates, default=None,
-                    help="frame rates to fold for (folding searched per point), instead of --pe/--simd")
+    sw.add_argument(
+        "--target-fps",
+        type=rates,
+        default=None,
+        help="frame rates to fold for (folding searched per point), instead of --pe/--simd",
+    )
     sw.add_argument("--synth", action="store_true", help="Yosys synthesis of every point")
-    sw.add_argument("--pnr", action="store_true", help="nextpnr place and route (iCE40 boards): fmax")
-    sw.add_argument("--sim-frames", type=non_negative, default=0,
-                    help="simulate this many random frames of every point (native Verilator) against golden")
-    sw.add_argument("--archive", action="store_true", help="also bring back every point's build folder (builds/)")
-    sw.add_argument("--no-cache", action="store_true", help="run every point again (default: reuse finished ones)")
+    sw.add_argument(
+        "--pnr", action="store_true", help="nextpnr place and route (iCE40 boards): fmax"
+    )
+    sw.add_argument(
+        "--sim-frames",
+        type=non_negative,
+        default=0,
+        help="simulate this many random frames of every point (native Verilator) against golden",
+    )
+    sw.add_argument(
+        "--archive",
+        action="store_true",
+        help="also bring back every point's build folder (builds/)",
+    )
+    sw.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="run every point again (default: reuse finished ones)",
+    )
     add_ray_flags(sw)
 
 
@@ -68,43 +105,86 @@ def cmd_sweep(a) -> None:
 
     if a.target_fps and (a.pe or a.simd):
         raise HwgenError("--target-fps: give either --target-fps or --pe/--simd, not both")
-    points = grid(a.board, a.pe, a.simd, a.target_fps, synth=a.synth, pnr=a.pnr, sim_frames=a.sim_frames,
-                  archive=a.archive)
+    points = grid(
+        a.board,
+        a.pe,
+        a.simd,
+        a.target_fps,
+        synth=a.synth,
+        pnr=a.pnr,
+        sim_frames=a.sim_frames,
+        archive=a.archive,
+    )
     check(points, a.address)
     model_files(Path(a.model))  # a missing model: one line before any progress bar
     con = console()
-    cols = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    cols = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
     with Progress(*cols, console=con, transient=True) as prog:
         task = prog.add_task("sweep", total=len(points))
 
         def progress(done, total, label):
             prog.update(task, completed=done, description=f"sweep: {label}")
-        table, files = sweep(Path(a.model), Path(a.output), points, address=a.address, timeout=a.timeout,
-                             progress=progress, cache=not a.no_cache)
+
+        table, files = sweep(
+            Path(a.model),
+            Path(a.output),
+            points,
+            address=a.address,
+            timeout=a.timeout,
+            progress=progress,
+            cache=not a.no_cache,
+        )
     print_sweep(con, table)
     failed = [r for r in table if r["status"] != "ok"]
     cached = sum(1 for r in table if r["cached"])
-    con.print(f"{len(table)} points ({cached} from the cache, {len(failed)} failed); wrote {files['json']}, "
-              f"{files['csv']} and {files['png']}")
+    con.print(
+        f"{len(table)} points ({cached} from the cache, {len(failed)} failed); wrote "
+        f"{files['json']}, "
+        f"{files['csv']} and {files['png']}"
+    )
 
 
 def print_sweep(con, table: list[dict]) -> None:
     """The sweep's table: one row a point, the synthesized and simulated figures when run."""
     t = Table(show_edge=False)
     cols = ["point", "cycles", "fps", "LUT est", "FF est", "BRAM est", "fits"]
-    extra = [("lut_syn", "LUT Yosys"), ("ff_syn", "FF Yosys"), ("fmax_mhz", "fmax MHz"),
-             ("sim_cycles_per_frame", "sim cyc/frame")]
+    extra = [
+        ("lut_syn", "LUT Yosys"),
+        ("ff_syn", "FF Yosys"),
+        ("fmax_mhz", "fmax MHz"),
+        ("sim_cycles_per_frame", "sim cyc/frame"),
+    ]
     extra = [(k, h) for k, h in extra if any(r.get(k) is not None for r in table)]
     for c in cols + [h for _, h in extra] + ["s", "status"]:
-        t.add_column(c, justify="left" if c in ("point", "status") else "right", no_wrap=c == "point")
+        t.add_column(
+            c, justify="left" if c in ("point", "status") else "right", no_wrap=c == "point"
+        )
     for r in table:
         if r["status"] != "ok":
-            t.add_row(r["label"], *[""] * (len(cols) - 1 + len(extra)), f"{r['seconds']:.1f}",
-                      f"failed: {r['error']}")
+            t.add_row(
+                r["label"],
+                *[""] * (len(cols) - 1 + len(extra)),
+                f"{r['seconds']:.1f}",
+                f"failed: {r['error']}",
+            )
             continue
-        cells = [r["label"], f"{r['cycles']:,}", f"{r['fps']:,.0f}", f"{r['lut']:,}", f"{r['ff']:,}",
-                 f"{r['bram']:g}", "yes" if r["fits"] else "no"]
-        cells += [("" if r.get(k) is None else f"{r[k]:,.1f}" if isinstance(r[k], float) else f"{r[k]:,}")
-                  for k, _ in extra]
+        cells = [
+            r["label"],
+            f"{r['cycles']:,}",
+            f"{r['fps']:,.0f}",
+            f"{r['lut']:,}",
+            f"{r['ff']:,}",
+            f"{r['bram']:g}",
+            "yes" if r["fits"] else "no",
+        ]
+        cells += [
+            ("" if r.get(k) is None else f"{r[k]:,.1f}" if isinstance(r[k], float) else f"{r[k]:,}")
+            for k, _ in extra
+        ]
         t.add_row(*cells, f"{r['seconds']:.1f}", "cached" if r["cached"] else "ok")
     con.print(t)

@@ -8,31 +8,66 @@ from hwgen.report.tables import LAYER_SYNTH_COLUMNS, layer_synth_rows
 
 
 def print_layers(con, report: dict) -> None:
-    """The layer table `compile` prints: folding, cycles and the estimate per layer, and the bound."""
-    t = Table(title=f"{report['graph']}: hardware layers (estimate for {report['board']['family']})")
+    """The layer table `compile` prints: folding, cycles and the estimate per layer, and the
+    bound."""
+    t = Table(
+        title=f"{report['graph']}: hardware layers (estimate for {report['board']['family']})"
+    )
     longest = max((len(r["layer"]) for r in report["layers"]), default=5)
-    for col in ("layer", "kind", "shape", "PE", "SIMD", "output", "cycles/frame", "LUT", "FF", "BRAM"):
+    for col in (
+        "layer",
+        "kind",
+        "shape",
+        "PE",
+        "SIMD",
+        "output",
+        "cycles/frame",
+        "LUT",
+        "FF",
+        "BRAM",
+    ):
         # the layer names are what --fold needs: never cut or wrapped, whatever the width
-        t.add_column(col, justify="left" if col in ("layer", "kind") else "right", no_wrap=col == "layer",
-                     min_width=longest if col == "layer" else None)
+        t.add_column(
+            col,
+            justify="left" if col in ("layer", "kind") else "right",
+            no_wrap=col == "layer",
+            min_width=longest if col == "layer" else None,
+        )
     est = {e["name"]: e for e in report["estimate"]["layers"]}
     for r in report["layers"]:
         e = est.get(r["layer"], {})
-        t.add_row(r["layer"], r["kind"], r["shape"], str(r["pe"]), str(r["simd"]), r["out"], str(r["cycles"]),
-                  str(e.get("lut", "")), str(e.get("ff", "")), str(e.get("bram", "")))
+        t.add_row(
+            r["layer"],
+            r["kind"],
+            r["shape"],
+            str(r["pe"]),
+            str(r["simd"]),
+            r["out"],
+            str(r["cycles"]),
+            str(e.get("lut", "")),
+            str(e.get("ff", "")),
+            str(e.get("bram", "")),
+        )
     con.print(t)
     b = report["board"]
-    con.print(f"folding bound: {report['bound_cycles']} cycles/frame (slowest layer) = "
-              f"{report['fps_at_clock']:,.0f} frames/s at {b['clock_mhz']} MHz ({b['name']})")
+    con.print(
+        f"folding bound: {report['bound_cycles']} cycles/frame (slowest layer) = "
+        f"{report['fps_at_clock']:,.0f} frames/s at {b['clock_mhz']} MHz ({b['name']})"
+    )
 
 
 def print_fit(con, report: dict) -> None:
     """One line: the estimate against the board's capacity, per resource."""
-    parts = [f"{r['resource'].upper()} {r['used']:,}/{r['available']:,} ({r['percent']:.1f} %)"
-             for r in report["fit"]]
+    parts = [
+        f"{r['resource'].upper()} {r['used']:,}/{r['available']:,} ({r['percent']:.1f} %)"
+        for r in report["fit"]
+    ]
     ok = all(r["fits"] for r in report["fit"])
-    con.print(f"estimate on {report['board']['name']}: " + ", ".join(parts)
-              + ("" if ok else "  [bold red]DOES NOT FIT[/]"))
+    con.print(
+        f"estimate on {report['board']['name']}: "
+        + ", ".join(parts)
+        + ("" if ok else "  [bold red]DOES NOT FIT[/]")
+    )
 
 
 def layer_synth_table(rows: list[dict], est_layers: list[dict]):

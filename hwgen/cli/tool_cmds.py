@@ -38,17 +38,27 @@ def cmd_calibrate(a) -> None:
     out.mkdir(parents=True, exist_ok=True)
     con = console()
     with con.status("training the digits MLP and CNN") as st:
-        models = {"mlp": digits_onnx(out, "mlp"), "cnn": digits_onnx(out, "cnn"), "pcnn": image_cnn_onnx(out),
-                  "bireal": bireal_onnx(out), "q2mlp": precision_onnx(out, "mlp"), "q2cnn": precision_onnx(out, "cnn")}
-        builds = sweep_builds(models, out, lambda s: st.update(s), address=a.address, timeout=a.timeout)
+        models = {
+            "mlp": digits_onnx(out, "mlp"),
+            "cnn": digits_onnx(out, "cnn"),
+            "pcnn": image_cnn_onnx(out),
+            "bireal": bireal_onnx(out),
+            "q2mlp": precision_onnx(out, "mlp"),
+            "q2cnn": precision_onnx(out, "cnn"),
+        }
+        builds = sweep_builds(
+            models, out, lambda s: st.update(s), address=a.address, timeout=a.timeout
+        )
     samples = {fam: load_samples(builds, fam) for fam in ("zynq7", "ice40")}
     calibrate(samples)
     for fam, ss in samples.items():
         errs = errors(ss, fam)
         loo = leave_one_out(ss, fam)
-        con.print(f"{fam}: {len(errs)} designs, LUT worst {max(abs(e['lut_err']) for e in errs):.1%}, "
-                  f"FF worst {max(abs(e['ff_err']) for e in errs):.1%}; leave-one-out LUT worst "
-                  f"{loo['lut_worst']:.1%}, FF worst {loo['ff_worst']:.1%}")
+        con.print(
+            f"{fam}: {len(errs)} designs, LUT worst {max(abs(e['lut_err']) for e in errs):.1%}, "
+            f"FF worst {max(abs(e['ff_err']) for e in errs):.1%}; leave-one-out LUT worst "
+            f"{loo['lut_worst']:.1%}, FF worst {loo['ff_worst']:.1%}"
+        )
     con.print("wrote hwgen/estimate/calibration.json")
 
 
@@ -61,10 +71,21 @@ def add_parsers(sub) -> None:
     b = command(sub, "bench", "print the benchmark table", cmd_bench)
     b.add_argument("-o", "--output", default="build/bench", help="output folder")
 
-    bf = command(sub, "bench-finn", "FINN's estimates next to hwgen's (needs finn-plus: make bench-finn)",
-                 cmd_bench_finn)
+    bf = command(
+        sub,
+        "bench-finn",
+        "FINN's estimates next to hwgen's (needs finn-plus: make bench-finn)",
+        cmd_bench_finn,
+    )
     bf.add_argument("-o", "--output", default="build/bench-finn", help="output folder")
 
-    ca = command(sub, "calibrate", "refit the estimator to Yosys over a folding sweep (minutes)", cmd_calibrate)
-    ca.add_argument("-o", "--output", default="build/calibrate", help="sweep folder (its builds are reused)")
+    ca = command(
+        sub,
+        "calibrate",
+        "refit the estimator to Yosys over a folding sweep (minutes)",
+        cmd_calibrate,
+    )
+    ca.add_argument(
+        "-o", "--output", default="build/calibrate", help="sweep folder (its builds are reused)"
+    )
     add_ray_flags(ca)

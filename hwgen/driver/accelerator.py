@@ -19,8 +19,20 @@ from hwgen.framing import around_accelerator, input_frames, output_values
 from hwgen.ir import Graph
 
 # register map of rtl/hwgen_axi_shell.v
-REG = {"id": 0x00, "version": 0x04, "control": 0x08, "status": 0x0C, "frames_in": 0x10, "frames_out": 0x14,
-       "cycles": 0x18, "widths": 0x1C, "in_beats": 0x20, "out_beats": 0x24, "dma_w": 0x28, "batch": 0x2C}
+REG = {
+    "id": 0x00,
+    "version": 0x04,
+    "control": 0x08,
+    "status": 0x0C,
+    "frames_in": 0x10,
+    "frames_out": 0x14,
+    "cycles": 0x18,
+    "widths": 0x1C,
+    "in_beats": 0x20,
+    "out_beats": 0x24,
+    "dma_w": 0x28,
+    "batch": 0x2C,
+}
 SHELL_ID = 0x48574731  # "HWG1"
 
 
@@ -58,11 +70,16 @@ class DmaLayout:
     def unpack(self, data: bytes, n_frames: int) -> list[list[int]]:
         """One output DMA buffer as frames of beat integers."""
         if len(data) != n_frames * self.out_frame_bytes:
-            raise HwgenError(f"DMA: expected {n_frames} frames of {self.out_frame_bytes} bytes, got {len(data)} bytes")
+            raise HwgenError(
+                f"DMA: expected {n_frames} frames of {self.out_frame_bytes} bytes, got {len(data)} "
+                "bytes"
+            )
         mask = (1 << self.out_width) - 1
         step = self.out_beat_bytes
-        beats = [int.from_bytes(data[k:k + step], "little") & mask for k in range(0, len(data), step)]
-        return [beats[i * self.out_beats:(i + 1) * self.out_beats] for i in range(n_frames)]
+        beats = [
+            int.from_bytes(data[k : k + step], "little") & mask for k in range(0, len(data), step)
+        ]
+        return [beats[i * self.out_beats : (i + 1) * self.out_beats] for i in range(n_frames)]
 
 
 class Accelerator:
@@ -82,20 +99,26 @@ class Accelerator:
         """The shell's ID and widths must match this build (a wrong bitstream fails here)."""
         regs = self.transport.registers()
         if regs.get("id") != SHELL_ID:
-            raise HwgenError(f"no hwgen shell behind the transport (ID register reads {regs.get('id', 0):#x})")
+            raise HwgenError(
+                f"no hwgen shell behind the transport (ID register reads {regs.get('id', 0):#x})"
+            )
         widths = (self.layout.out_width << 16) | self.layout.in_width
         if regs.get("widths") != widths or regs.get("dma_w") != self.layout.dma_width:
-            raise HwgenError("the hardware's stream widths differ from this build's: wrong bitstream?")
+            raise HwgenError(
+                "the hardware's stream widths differ from this build's: wrong bitstream?"
+            )
 
     def run_accelerator(self, values: np.ndarray, batch_size: int = 64) -> np.ndarray:
-        """Accelerator inputs (B, ...) -> last layer outputs (B, MH), batch_size frames per DMA transfer."""
+        """Accelerator inputs (B, ...) -> last layer outputs (B, MH), batch_size frames per
+        DMA transfer."""
         if batch_size < 1:
             raise HwgenError(f"batch size must be >= 1, not {batch_size}")
         frames = input_frames(self.graph, values)
-        batches = [frames[i:i + batch_size] for i in range(0, len(frames), batch_size)]
+        batches = [frames[i : i + batch_size] for i in range(0, len(frames), batch_size)]
         t0 = time.perf_counter()
-        outs = self.transport.run([(len(b), self.layout.pack(b), len(b) * self.layout.out_frame_bytes)
-                                   for b in batches])
+        outs = self.transport.run(
+            [(len(b), self.layout.pack(b), len(b) * self.layout.out_frame_bytes) for b in batches]
+        )
         self.stats["seconds"] += time.perf_counter() - t0
         self.stats["frames"] += len(frames)
         self.stats["cycles"] += list(getattr(self.transport, "last_cycles", []))
@@ -104,6 +127,7 @@ class Accelerator:
 
     def predict(self, x: np.ndarray, batch_size: int = 64) -> np.ndarray:
         """Model inputs -> model outputs (as `hwgen run`), the host steps around the hardware."""
-        out, _ = around_accelerator(self.graph, x, lambda v: (self.run_accelerator(v, batch_size), None))
+        out, _ = around_accelerator(
+            self.graph, x, lambda v: (self.run_accelerator(v, batch_size), None)
+        )
         return out
-

@@ -16,12 +16,21 @@ from hwgen.flows.boards import load_board
 from hwgen.sim.verify import random_inputs
 
 
-def deploy_test(build: Path, board: str, frames: int = 100, batches=(1, 7, 64), sim: str = "verilator",
-                console=None, seed: int = 0) -> list[dict]:
+def deploy_test(
+    build: Path,
+    board: str,
+    frames: int = 100,
+    batches=(1, 7, 64),
+    sim: str = "verilator",
+    console=None,
+    seed: int = 0,
+) -> list[dict]:
     """Run `frames` random frames through Accelerator + SimTransport once per batch size."""
     b = load_board(board)
     if "dma_width" not in b:
-        raise HwgenError(f"--board {board}: not a Zynq board with a DMA (boards/{board}.yaml has no dma_width)")
+        raise HwgenError(
+            f"--board {board}: not a Zynq board with a DMA (boards/{board}.yaml has no dma_width)"
+        )
     rows = []
     for batch in batches:
         transport = SimTransport(build, sim=sim, dma_width=b["dma_width"])
@@ -36,19 +45,45 @@ def deploy_test(build: Path, board: str, frames: int = 100, batches=(1, 7, 64), 
         regs = transport.last_registers
         acc.check_shell()
         sim_cycles = sum(transport.last_cycles)
-        rows.append({"batch": batch, "frames": frames, "mismatches": bad, "wall_s": wall,
-                     "build_s": transport.build_seconds, "fps_sim": frames / max(1e-9, wall - transport.build_seconds),
-                     "cycles_per_frame": sim_cycles / frames, "fps_board": b["clock_mhz"] * 1e6 * frames / sim_cycles,
-                     "frames_in": regs["frames_in"], "frames_out": regs["frames_out"], "status": regs["status"]})
+        rows.append(
+            {
+                "batch": batch,
+                "frames": frames,
+                "mismatches": bad,
+                "wall_s": wall,
+                "build_s": transport.build_seconds,
+                "fps_sim": frames / max(1e-9, wall - transport.build_seconds),
+                "cycles_per_frame": sim_cycles / frames,
+                "fps_board": b["clock_mhz"] * 1e6 * frames / sim_cycles,
+                "frames_in": regs["frames_in"],
+                "frames_out": regs["frames_out"],
+                "status": regs["status"],
+            }
+        )
         if bad or regs["frames_out"] != frames or regs["status"] & 2:
-            raise HwgenError(f"deploy-test: batch {batch}: {bad} mismatching frames, frames out "
-                             f"{regs['frames_out']}/{frames}, status {regs['status']:#x}")
+            raise HwgenError(
+                f"deploy-test: batch {batch}: {bad} mismatching frames, frames out "
+                f"{regs['frames_out']}/{frames}, status {regs['status']:#x}"
+            )
     if console is not None:
         t = Table(title=f"driver over simulation ({sim}), {board} shell, DMA {b['dma_width']}-bit")
-        for c in ("batch", "frames", "mismatches", "frames/s (sim)", "cycles/frame (with DMA)", "frames/s on board"):
+        for c in (
+            "batch",
+            "frames",
+            "mismatches",
+            "frames/s (sim)",
+            "cycles/frame (with DMA)",
+            "frames/s on board",
+        ):
             t.add_column(c, justify="right")
         for r in rows:
-            t.add_row(str(r["batch"]), str(r["frames"]), str(r["mismatches"]), f"{r['fps_sim']:,.1f}",
-                      f"{r['cycles_per_frame']:,.1f}", f"{r['fps_board']:,.0f}")
+            t.add_row(
+                str(r["batch"]),
+                str(r["frames"]),
+                str(r["mismatches"]),
+                f"{r['fps_sim']:,.1f}",
+                f"{r['cycles_per_frame']:,.1f}",
+                f"{r['fps_board']:,.0f}",
+            )
         console.print(t)
     return rows

@@ -29,10 +29,12 @@ class DmaTimeout(HwgenError):
         self.outputs = outputs
         self.failed = [k for k, o in enumerate(outputs) if o is None]
         first = self.failed[0]
-        super().__init__(f"DMA: batch {first + 1} of {len(outputs)} ({frames[first]} frames)"
-                         + (f" and {len(self.failed) - 1} more" if len(self.failed) > 1 else "")
-                         + f" did not complete within {limit}; the accelerator and the DMA were reset and "
-                         "the other batches completed")
+        super().__init__(
+            f"DMA: batch {first + 1} of {len(outputs)} ({frames[first]} frames)"
+            + (f" and {len(self.failed) - 1} more" if len(self.failed) > 1 else "")
+            + f" did not complete within {limit}; the accelerator and the DMA were reset and "
+            "the other batches completed"
+        )
 
 
 #: AXI DMA register: MM2S_DMACR; its bit 2 soft-resets the whole DMA (both channels), and
@@ -48,13 +50,21 @@ class PynqTransport:
     resets the accelerator), and the remaining batches run; `run` then raises DmaTimeout,
     one line, with the completed outputs attached."""
 
-    def __init__(self, bitfile: str, ip: str = "hwgen_0", dma: str = "axi_dma_0", timeout: float = 10.0,
-                 poll: float = 1e-4):
+    def __init__(
+        self,
+        bitfile: str,
+        ip: str = "hwgen_0",
+        dma: str = "axi_dma_0",
+        timeout: float = 10.0,
+        poll: float = 1e-4,
+    ):
         try:
             from pynq import Overlay, allocate
         except ImportError:
-            raise HwgenError("PynqTransport needs the pynq package: it runs on a PYNQ board "
-                             "(use SimTransport here)") from None
+            raise HwgenError(
+                "PynqTransport needs the pynq package: it runs on a PYNQ board "
+                "(use SimTransport here)"
+            ) from None
         self._allocate = allocate
         self.overlay = Overlay(bitfile)
         self.ip = getattr(self.overlay, ip)
@@ -107,8 +117,10 @@ class PynqTransport:
         deadline = time.monotonic() + 1.0
         while self.dma.read(DMA_CR) & DMA_RESET:
             if time.monotonic() > deadline:
-                raise HwgenError("DMA: the AXI DMA did not come out of its soft reset within 1 s; "
-                                 "reload the overlay")
+                raise HwgenError(
+                    "DMA: the AXI DMA did not come out of its soft reset within 1 s; "
+                    "reload the overlay"
+                )
             time.sleep(self.poll)
         self.dma.sendchannel.start()
         self.dma.recvchannel.start()
@@ -119,8 +131,16 @@ class SimTransport:
     """Here: the build's accelerator inside hwgen_axi_shell, simulated with cocotb; the
     batches of one `run` are DMA transfers of one simulation."""
 
-    def __init__(self, build: Path, sim: str = "verilator", dma_width: int = 32, in_pause: float = 0.0,
-                 out_pause: float = 0.0, seed: int = 1, stuck: tuple[int, ...] = ()):
+    def __init__(
+        self,
+        build: Path,
+        sim: str = "verilator",
+        dma_width: int = 32,
+        in_pause: float = 0.0,
+        out_pause: float = 0.0,
+        seed: int = 1,
+        stuck: tuple[int, ...] = (),
+    ):
         """`stuck`: indices of batches whose input transfer stops one DMA word short (a DMA that
         never completes), to exercise the timeout and recovery of hwgen_axi_shell + driver."""
         self.build = Path(build).resolve()
@@ -135,9 +155,16 @@ class SimTransport:
         report = json.loads((self.build / "report.json").read_text())
         st = report["stream"]
         sources = shell_sources(self.build / "rtl", "hwgen_axi_shell")
-        params = {"IN_W": st["in_width"], "OUT_W": st["out_width"], "IN_BEATS": st["in_beats"],
-                  "OUT_BEATS": st["out_beats"], "DMA_W": self.dma_width}
-        bdir, seconds = build(self.sim, "hwgen_axi_shell", sources, self.build / "sim_build", params)
+        params = {
+            "IN_W": st["in_width"],
+            "OUT_W": st["out_width"],
+            "IN_BEATS": st["in_beats"],
+            "OUT_BEATS": st["out_beats"],
+            "DMA_W": self.dma_width,
+        }
+        bdir, seconds = build(
+            self.sim, "hwgen_axi_shell", sources, self.build / "sim_build", params
+        )
         self.build_seconds += seconds
         self._bound = report["bound_cycles"]
         return bdir
@@ -146,18 +173,33 @@ class SimTransport:
         bdir = self._model()
         frames = sum(n for n, _, _ in batches) or 1
         slow = 1.0 / max(1e-3, (1 - self.in_pause) * (1 - self.out_pause))
-        job = {"batches": [[n, data.hex(), k in self.stuck] for k, (n, data, _) in enumerate(batches)],
-               "in_pause": self.in_pause, "out_pause": self.out_pause, "seed": self.seed,
-               "dma_bytes": self.dma_width // 8,
-               "max_cycles": int(1000 + 4 * slow * (frames + 2) * (self._bound + 64))}
-        res = run_test(self.sim, "hwgen_axi_shell", bdir, "hwgen_cocotb_shell", job, self.seed,
-                       workdir=self.build / "rtl")
+        job = {
+            "batches": [[n, data.hex(), k in self.stuck] for k, (n, data, _) in enumerate(batches)],
+            "in_pause": self.in_pause,
+            "out_pause": self.out_pause,
+            "seed": self.seed,
+            "dma_bytes": self.dma_width // 8,
+            "max_cycles": int(1000 + 4 * slow * (frames + 2) * (self._bound + 64)),
+        }
+        res = run_test(
+            self.sim,
+            "hwgen_axi_shell",
+            bdir,
+            "hwgen_cocotb_shell",
+            job,
+            self.seed,
+            workdir=self.build / "rtl",
+        )
         self.last_registers = res["registers"]
         self.last_cycles = res["cycles"]
         outs = [None if h is None else bytes.fromhex(h) for h in res["outputs"]]
         for (n, _, want), got in zip(batches, outs):
-            if got is not None and len(got) != want:  # TLAST in the wrong place ends a transfer early or late
-                raise HwgenError(f"DMA transfer of {n} frames returned {len(got)} bytes, expected {want}")
+            if (
+                got is not None and len(got) != want
+            ):  # TLAST in the wrong place ends a transfer early or late
+                raise HwgenError(
+                    f"DMA transfer of {n} frames returned {len(got)} bytes, expected {want}"
+                )
         if None in outs:
             raise DmaTimeout(outs, [n for n, _, _ in batches], f"{job['max_cycles']} cycles")
         return outs

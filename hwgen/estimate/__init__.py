@@ -33,8 +33,10 @@ def load_calibration(family: str) -> dict:
         raise HwgenError(f"{CALIBRATION}: cannot read the estimator's calibration ({e})") from None
     fam = family if family in cal else _BORROW.get(family)
     if fam not in cal:
-        raise HwgenError(f"estimate: no calibration for device family '{family}' "
-                         f"(calibrated: {', '.join(sorted(cal))})")
+        raise HwgenError(
+            f"estimate: no calibration for device family '{family}' "
+            f"(calibrated: {', '.join(sorted(cal))})"
+        )
     return cal[fam]
 
 
@@ -67,10 +69,22 @@ class Estimate:
         return max((layer.cycles for layer in self.layers), default=0)
 
     def to_json(self) -> dict:
-        return {"family": self.family, "cycles_per_frame": self.cycles, "total": self.total,
-                "layers": [{"name": x.name, "kind": x.kind, "pe": x.pe, "simd": x.simd,
-                            "cycles": x.cycles, **{r: int(round(x.res.get(r, 0))) for r in RESOURCES}}
-                           for x in self.layers]}
+        return {
+            "family": self.family,
+            "cycles_per_frame": self.cycles,
+            "total": self.total,
+            "layers": [
+                {
+                    "name": x.name,
+                    "kind": x.kind,
+                    "pe": x.pe,
+                    "simd": x.simd,
+                    "cycles": x.cycles,
+                    **{r: int(round(x.res.get(r, 0))) for r in RESOURCES},
+                }
+                for x in self.layers
+            ],
+        }
 
 
 def features(parts: Parts, family: str) -> tuple[dict, dict, float]:
@@ -110,7 +124,9 @@ def price(parts: Parts, family: str, cal: dict) -> dict[str, float]:
         coef = cal[what]
         unknown = {k for k, v in feats.items() if v} - set(coef)
         if unknown:
-            raise HwgenError(f"estimate: calibration for {family} lacks {what} features {sorted(unknown)}")
+            raise HwgenError(
+                f"estimate: calibration for {family} lacks {what} features {sorted(unknown)}"
+            )
         res[what] = sum(coef.get(k, 0.0) * v for k, v in feats.items())
     return res
 
@@ -142,8 +158,16 @@ def estimate_graph(graph, family: str) -> Estimate:
         if n is None:
             layers.append(LayerEstimate("output FIFO", "fifo", None, None, 0, res))
         else:
-            layers.append(LayerEstimate(n.name, type(n).__name__, getattr(n, "pe", None),
-                                        getattr(n, "simd", None), parts.cycles, res))
+            layers.append(
+                LayerEstimate(
+                    n.name,
+                    type(n).__name__,
+                    getattr(n, "pe", None),
+                    getattr(n, "simd", None),
+                    parts.cycles,
+                    res,
+                )
+            )
     if layers:  # fixed cost of the top: framing counter and reset fan-out
         layers[-1].res["lut"] += cal["lut"].get("top", 0)
         layers[-1].res["ff"] += cal["ff"].get("top", 0)
@@ -152,15 +176,26 @@ def estimate_graph(graph, family: str) -> Estimate:
 
 def board_fit(est: Estimate, board: dict) -> list[dict]:
     """Used against available per resource for a board (boards/*.yaml), with headroom."""
-    avail = {"lut": board.get("luts"), "ff": board.get("ffs"), "dsp": board.get("dsps"),
-             "bram": board.get("bram18", board.get("ebr"))}
+    avail = {
+        "lut": board.get("luts"),
+        "ff": board.get("ffs"),
+        "dsp": board.get("dsps"),
+        "bram": board.get("bram18", board.get("ebr")),
+    }
     rows = []
     for r, have in avail.items():
         if have is None:
             continue
         used = est.total[r]
-        rows.append({"resource": r, "used": used, "available": have,
-                     "percent": 100.0 * used / have if have else 0.0, "fits": used <= have})
+        rows.append(
+            {
+                "resource": r,
+                "used": used,
+                "available": have,
+                "percent": 100.0 * used / have if have else 0.0,
+                "fits": used <= have,
+            }
+        )
     return rows
 
 

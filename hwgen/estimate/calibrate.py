@@ -59,6 +59,7 @@ def fit(samples: list[tuple[dict[str, float], float]]) -> dict[str, float]:
     the one closest to PRIOR (1 where not listed), so that features which move together stay
     near their counts."""
     from scipy.optimize import linprog
+
     names = sorted({k for f, _ in samples for k in f})
     a = np.array([[f.get(k, 0.0) / y for k in names] for f, y in samples])
     n, m = a.shape
@@ -66,7 +67,9 @@ def fit(samples: list[tuple[dict[str, float], float]]) -> dict[str, float]:
     # variables c (m) and t: min t  s.t.  -t <= a c - 1 <= t
     ub = np.vstack([np.hstack([a, -ones[:, None]]), np.hstack([-a, -ones[:, None]])])
     bounds = [(0, None)] * m + [(0, None)]
-    lp = linprog(np.r_[np.zeros(m), 1.0], A_ub=ub, b_ub=np.r_[ones, -ones], bounds=bounds, method="highs")
+    lp = linprog(
+        np.r_[np.zeros(m), 1.0], A_ub=ub, b_ub=np.r_[ones, -ones], bounds=bounds, method="highs"
+    )
     if not lp.success:
         return _fit_least_squares(samples)
     # the closest-to-prior fit may cost up to SLACK worst error: a design unlike the sweep
@@ -78,9 +81,15 @@ def fit(samples: list[tuple[dict[str, float], float]]) -> dict[str, float]:
     ub2 = np.vstack([np.hstack([a, np.zeros((n, 2 * m))]), np.hstack([-a, np.zeros((n, 2 * m))])])
     eq = np.hstack([eye, -eye, eye])  # c - d+ + d- = prior
     w = 1.0 / prior.clip(0.1)  # relative distance
-    lp2 = linprog(np.r_[np.zeros(m), w, w], A_ub=ub2,
-                  b_ub=np.r_[ones + worst, -(ones - worst)], A_eq=eq, b_eq=prior,
-                  bounds=[(0, None)] * (3 * m), method="highs")
+    lp2 = linprog(
+        np.r_[np.zeros(m), w, w],
+        A_ub=ub2,
+        b_ub=np.r_[ones + worst, -(ones - worst)],
+        A_eq=eq,
+        b_eq=prior,
+        bounds=[(0, None)] * (3 * m),
+        method="highs",
+    )
     coef = lp2.x[:m] if lp2.success else lp.x[:m]
     return dict(zip(names, (round(float(c), 4) for c in coef)))
 
@@ -89,12 +98,13 @@ def _fit_least_squares(samples: list[tuple[dict[str, float], float]]) -> dict[st
     """Non-negative coefficients minimizing the squared relative error over the samples plus
     RIDGE times the squared distance from PRIOR (1 where not listed)."""
     from scipy.optimize import nnls
+
     names = sorted({k for f, _ in samples for k in f})
     a = [[f.get(k, 0.0) / y for k in names] for f, y in samples]
     b = [1.0] * len(samples)
     for i, k in enumerate(names):
-        a.append([RIDGE ** 0.5 if j == i else 0.0 for j in range(len(names))])
-        b.append(RIDGE ** 0.5 * PRIOR.get(k, 1.0))
+        a.append([RIDGE**0.5 if j == i else 0.0 for j in range(len(names))])
+        b.append(RIDGE**0.5 * PRIOR.get(k, 1.0))
     coef, _ = nnls(np.array(a), np.array(b))
     return dict(zip(names, (round(float(c), 4) for c in coef)))
 
@@ -105,9 +115,11 @@ def calibrate(samples_by_family: dict[str, list[tuple[object, dict]]], write: bo
     new = json.loads(CALIBRATION.read_text()) if CALIBRATION.is_file() else {}
     for family, samples in samples_by_family.items():
         totals = [(feature_totals(g, family), s) for g, s in samples]
-        new[family] = {"lut": fit([(lut, float(slice_luts(s))) for (lut, _), s in totals]),
-                       "ff": fit([(ff, float(s["ff"])) for (_, ff), s in totals]),
-                       "samples": len(samples)}
+        new[family] = {
+            "lut": fit([(lut, float(slice_luts(s))) for (lut, _), s in totals]),
+            "ff": fit([(ff, float(s["ff"])) for (_, ff), s in totals]),
+            "samples": len(samples),
+        }
     if write:
         CALIBRATION.write_text(json.dumps(new, indent=1, sort_keys=True) + "\n")
     return new
@@ -119,9 +131,19 @@ def errors(samples: list[tuple[object, dict]], family: str) -> list[dict]:
     for g, s in samples:
         est = estimate_graph(g, family).total
         syn = slice_luts(s)
-        out.append({"design": g.name, "lut_est": est["lut"], "lut_syn": syn, "lut_err": (est["lut"] - syn) / syn,
-                    "ff_est": est["ff"], "ff_syn": s["ff"], "ff_err": (est["ff"] - s["ff"]) / s["ff"],
-                    "bram_est": est["bram"], "bram_syn": s["bram"]})
+        out.append(
+            {
+                "design": g.name,
+                "lut_est": est["lut"],
+                "lut_syn": syn,
+                "lut_err": (est["lut"] - syn) / syn,
+                "ff_est": est["ff"],
+                "ff_syn": s["ff"],
+                "ff_err": (est["ff"] - s["ff"]) / s["ff"],
+                "bram_est": est["bram"],
+                "bram_syn": s["bram"],
+            }
+        )
     return out
 
 
@@ -143,21 +165,50 @@ def leave_one_out(samples: list[tuple[object, dict]], family: str) -> dict[str, 
     totals = [(feature_totals(g, family), s) for g, s in samples]
     errs = {"lut": [], "ff": []}
     for k in range(len(totals)):
-        rest = totals[:k] + totals[k + 1:]
+        rest = totals[:k] + totals[k + 1 :]
         (lut_f, ff_f), s = totals[k]
         for what, feats, idx in (("lut", lut_f, 0), ("ff", ff_f, 1)):
             truth = slice_luts if what == "lut" else (lambda x: x["ff"])
             coef = fit([(t[idx], float(truth(ss))) for t, ss in rest])
             est = sum(coef.get(n, 0.0) * v for n, v in feats.items())
             errs[what].append(abs(est - truth(s)) / truth(s))
-    return {f"{w}_{stat}": (float(np.mean(v)) if stat == "mean" else float(np.max(v)))
-            for w, v in errs.items() for stat in ("mean", "worst")}
+    return {
+        f"{w}_{stat}": (float(np.mean(v)) if stat == "mean" else float(np.max(v)))
+        for w, v in errs.items()
+        for stat in ("mean", "worst")
+    }
 
 
 # the designs the calibration is fitted to (and `make bench` measures): digits MLP and CNN
-MLP_FOLDINGS = [(1, 1), (2, 4), (4, 8), (8, 8), (16, 16), (4, 16), (16, 4), (8, 32), (32, 32), (2, 64),
-                (32, 8), (1, 64), (3, 5), (7, 9), (10, 10)]
-CNN_FOLDINGS = [(1, 1), (2, 2), (4, 4), (8, 8), (16, 16), (4, 16), (16, 4), (8, 32), (3, 5), (32, 32)]
+MLP_FOLDINGS = [
+    (1, 1),
+    (2, 4),
+    (4, 8),
+    (8, 8),
+    (16, 16),
+    (4, 16),
+    (16, 4),
+    (8, 32),
+    (32, 32),
+    (2, 64),
+    (32, 8),
+    (1, 64),
+    (3, 5),
+    (7, 9),
+    (10, 10),
+]
+CNN_FOLDINGS = [
+    (1, 1),
+    (2, 2),
+    (4, 4),
+    (8, 8),
+    (16, 16),
+    (4, 16),
+    (16, 4),
+    (8, 32),
+    (3, 5),
+    (32, 32),
+]
 # the padded 16x16 image CNN (padded integer and bipolar convs, border classes, line buffers)
 PCNN_FOLDINGS = [(1, 1), (2, 4), (4, 8), (8, 8), (16, 16), (3, 5)]
 # a Bi-Real MLP (residual blocks with their shortcut FIFOs and level thresholds)
@@ -167,16 +218,28 @@ BIREAL_FOLDINGS = [(2, 4), (4, 8), (8, 8), (4, 4)]
 Q2MLP_FOLDINGS = [(2, 4), (4, 8), (8, 8), (16, 16)]
 Q2CNN_FOLDINGS = [(2, 2), (4, 4), (8, 8), (3, 5)]
 #: every net of the sweep and its foldings
-SWEEP = (("mlp", MLP_FOLDINGS), ("cnn", CNN_FOLDINGS), ("pcnn", PCNN_FOLDINGS), ("bireal", BIREAL_FOLDINGS),
-         ("q2mlp", Q2MLP_FOLDINGS), ("q2cnn", Q2CNN_FOLDINGS))
+SWEEP = (
+    ("mlp", MLP_FOLDINGS),
+    ("cnn", CNN_FOLDINGS),
+    ("pcnn", PCNN_FOLDINGS),
+    ("bireal", BIREAL_FOLDINGS),
+    ("q2mlp", Q2MLP_FOLDINGS),
+    ("q2cnn", Q2CNN_FOLDINGS),
+)
 
 
-def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, address: str | None = None,
-                 timeout: float | None = None) -> list[Path]:
-    """Compile the calibration sweep (models: {'mlp': onnx, 'cnn': onnx[, 'pcnn': onnx]}) and synthesize each
-    build for both calibrated families, every point a task of the sweep engine (a local Ray,
-    or the cluster at `address`); each comes back as a build folder in `out`. A build already
-    synthesized for both is reused; a point that fails stops the calibration with its error."""
+def sweep_builds(
+    models: dict[str, Path],
+    out: Path,
+    progress=lambda s: None,
+    address: str | None = None,
+    timeout: float | None = None,
+) -> list[Path]:
+    """Compile the calibration sweep (models: {'mlp': onnx, 'cnn': onnx[, 'pcnn': onnx]}) and
+    synthesize each build for both calibrated families, every point a task of the sweep engine
+    (a local Ray, or the cluster at `address`); each comes back as a build folder in `out`. A
+    build already synthesized for both is reused; a point that fails stops the calibration
+    with its error."""
     boards = tuple(FAMILY_BOARD.values())
     builds, jobs = [], []
     for net, foldings in SWEEP:
@@ -190,8 +253,14 @@ def sweep_builds(models: dict[str, Path], out: Path, progress=lambda s: None, ad
                 point = Point(boards[0], pe, simd, synth_boards=boards, archive=True)
                 jobs.append((b, Job(b.name, run_point, (files, Path(models[net]).name, point))))
     if jobs:
-        results = run_jobs([j for _, j in jobs], address=address, timeout=timeout,
-                           progress=lambda done, total, label: progress(f"Yosys: {done} of {total} builds ({label})"))
+        results = run_jobs(
+            [j for _, j in jobs],
+            address=address,
+            timeout=timeout,
+            progress=lambda done, total, label: progress(
+                f"Yosys: {done} of {total} builds ({label})"
+            ),
+        )
         for (b, _), figures in zip(jobs, every_result(results, "calibrate")):
             shutil.rmtree(b, ignore_errors=True)
             extract_archive(figures["archive_b64"], b)
@@ -230,8 +299,14 @@ def precision_onnx(out: Path, model: str) -> Path:
     path = Path(out) / f"w2a2_{model}.onnx"
     split = load_dataset("digits", flat=model == "mlp")
     torch.manual_seed(0)
-    m = build_model(model, split.x_train.shape[1:], split.num_classes, input_bits=8 if model == "mlp" else 1,
-                    weight_bits=2, act_bits=2)
+    m = build_model(
+        model,
+        split.x_train.shape[1:],
+        split.num_classes,
+        input_bits=8 if model == "mlp" else 1,
+        weight_bits=2,
+        act_bits=2,
+    )
     train(m, split, epochs=PRECISION_EPOCHS, progress=False)
     return export(m, split.x_train.shape[1:], path)
 

@@ -106,8 +106,10 @@ def mvu_parts(n: XnorMVU) -> Parts:
     counters = clog2(n.in_beats) + clog2(sf) + clog2(nf) + clog2(sf * nf)
     p = Parts("mvu", cycles=n.cycles)
     # the ROM output registers (w1, t1) may be absorbed by a block RAM's own register
-    p.regs(lanes=simd * ew + pe * cnt_w + pe * out_w,
-           rom_out=pe * simd * wb + (pe * n.n_thr * thr_w if n.has_thresholds else 0))
+    p.regs(
+        lanes=simd * ew + pe * cnt_w + pe * out_w,
+        rom_out=pe * simd * wb + (pe * n.n_thr * thr_w if n.has_thresholds else 0),
+    )
     if n.input_memory:  # two banks of SF words, their counters and flags
         sw = clog2(sf)
         p.regs(state=counters - clog2(n.in_beats) + sw + 2 + 2 + 6)
@@ -131,17 +133,35 @@ def mvu_parts(n: XnorMVU) -> Parts:
     elif n.has_thresholds:
         # interval thresholds: N_THR compares and an N_THR-input XOR per lane
         p.add(compare=pe * n.n_thr * thr_w + (pe * (n.n_thr - 1) if n.n_thr > 1 else 0))
-    p.memories.append(Memory("weights", sf * nf, pe * simd * wb, rom=True, style=n.weight_style,
-                             varying=n.weight_varying_bits()))
+    p.memories.append(
+        Memory(
+            "weights",
+            sf * nf,
+            pe * simd * wb,
+            rom=True,
+            style=n.weight_style,
+            varying=n.weight_varying_bits(),
+        )
+    )
     if n.has_thresholds:
-        p.memories.append(Memory("thresholds", nf * n.n_classes, pe * n.n_thr * thr_w, rom=True,
-                                 varying=varying_bits(n.threshold_words())))
+        p.memories.append(
+            Memory(
+                "thresholds",
+                nf * n.n_classes,
+                pe * n.n_thr * thr_w,
+                rom=True,
+                varying=varying_bits(n.threshold_words()),
+            )
+        )
     if n.n_classes > 1:  # a padded convolution: output pixel counters, the set's offset tables
         win = n.pad_window
         taw = n.class_base_bits
         p.regs(state=clog2(win.oh) + clog2(win.ow))
         p.add(counters=clog2(win.oh) + clog2(win.ow), class_address=2 * taw)
-        p.memories += [Memory("row_base", win.oh, taw, rom=True), Memory("col_base", win.ow, taw, rom=True)]
+        p.memories += [
+            Memory("row_base", win.oh, taw, rom=True),
+            Memory("col_base", win.ow, taw, rom=True),
+        ]
     return p
 
 
@@ -156,16 +176,25 @@ def swg_parts(n: SlidingWindow) -> Parts:
     kw, ow, oh = clog2(n.k), clog2(n.ow), clog2(n.oh)
     beats = n.in_beats
     p = Parts("swg", cycles=n.cycles)
-    p.regs(buffers=(beats - 1) * n.in_width + n.pixel_bits,
-           state=clog2(beats) + 2 * nw + 5 * aw + 4 + 2 * kw + ow + oh + ryw + cxw + nw + 2)
+    p.regs(
+        buffers=(beats - 1) * n.in_width + n.pixel_bits,
+        state=clog2(beats) + 2 * nw + 5 * aw + 4 + 2 * kw + ow + oh + ryw + cxw + nw + 2,
+    )
     # room: three compares and their sums; written: the pixel's index and its compare; L: a
     # subtract and a sum; the read address and the three ring steps (mod-D adds); the window's
     # row/column adders and their image-edge compares; counters
     p.add(swg_address=11 * nw + 9 * aw + 2 * (ryw + cxw) + 2 * kw + ow + oh, control=1)
     if any(n.pads):
         p.add(pad_mux=n.pixel_bits)
-    p.memories.append(Memory("lines", d, n.pixel_bits, rom=False,
-                             style="block" if n.buffer_style == "block" else None))
+    p.memories.append(
+        Memory(
+            "lines",
+            d,
+            n.pixel_bits,
+            rom=False,
+            style="block" if n.buffer_style == "block" else None,
+        )
+    )
     return p
 
 
@@ -249,6 +278,14 @@ def window_sum_parts(n: WindowSum) -> Parts:
     return p
 
 
-PARTS = {XnorMVU: mvu_parts, SlidingWindow: swg_parts, WindowMax: window_max_parts, ResidualBlock: residual_parts,
-         IntSign: int_sign_parts, Flatten: pixel_pack_parts, Fork: fork_parts, AddStreams: add_parts,
-         WindowSum: window_sum_parts}
+PARTS = {
+    XnorMVU: mvu_parts,
+    SlidingWindow: swg_parts,
+    WindowMax: window_max_parts,
+    ResidualBlock: residual_parts,
+    IntSign: int_sign_parts,
+    Flatten: pixel_pack_parts,
+    Fork: fork_parts,
+    AddStreams: add_parts,
+    WindowSum: window_sum_parts,
+}

@@ -10,8 +10,10 @@ from hwgen.estimate.features import Memory
 # AMD 7-series / UltraScale+: RAMB18 aspect ratios (depth, width), 18 kbit with parity lanes
 _RAMB18 = [(16384, 1), (8192, 2), (4096, 4), (2048, 9), (1024, 18), (512, 36)]
 # Lattice iCE40 SB_RAM40_4K and ECP5 DP16KD aspect ratios
-_EBR = {"ice40": [(4096, 1), (2048, 2), (1024, 4), (512, 8), (256, 16)],  # 4096x1: Yosys halves 2048x2
-        "ecp5": [(16384, 1), (8192, 2), (4096, 4), (2048, 9), (1024, 18), (512, 36)]}
+_EBR = {
+    "ice40": [(4096, 1), (2048, 2), (1024, 4), (512, 8), (256, 16)],  # 4096x1: Yosys halves 2048x2
+    "ecp5": [(16384, 1), (8192, 2), (4096, 4), (2048, 9), (1024, 18), (512, 36)],
+}
 
 
 def _blocks(depth: int, width: int, shapes: list[tuple[int, int]]) -> int:
@@ -43,7 +45,7 @@ def place(mem: Memory, family: str, style: str | None = None) -> dict[str, float
         return {"bram": _blocks(mem.depth, mem.width, _EBR.get(family, _EBR["ice40"]))}
     k = 6 if family in ("zynq7", "zynquplus") else 4
     if mem.rom:  # a ROM is a function of its address: one LUT per varying output bit per 2^k words
-        return {"lut": mem.logic_width * math.ceil(mem.depth / 2 ** k), "ff": 0}
+        return {"lut": mem.logic_width * math.ceil(mem.depth / 2**k), "ff": 0}
     if family in ("zynq7", "zynquplus"):  # LUT RAM, as Yosys maps it
         return {"ram_lut": lutram_luts(mem), "ff": 0}
     # a RAM in logic: a register per bit and a read multiplexer (2^(k-2) inputs per LUT)

@@ -9,8 +9,16 @@ import yaml
 from hwgen.errors import HwgenError
 from hwgen.paths import SHARE
 
-REQUIRED = {"name": str, "part": str, "clock_mhz": (int, float), "family": str, "flow": str,
-            "luts": int, "ffs": int, "dsps": int}
+REQUIRED = {
+    "name": str,
+    "part": str,
+    "clock_mhz": (int, float),
+    "family": str,
+    "flow": str,
+    "luts": int,
+    "ffs": int,
+    "dsps": int,
+}
 FLOWS = ("vivado", "icestorm", "trellis")
 
 
@@ -34,17 +42,28 @@ def load_board(name: str) -> dict:
         if field not in doc:
             raise HwgenError(f"{path}: missing field '{field}'")
         if not isinstance(doc[field], typ):
-            raise HwgenError(f"{path}: field '{field}' must be {getattr(typ, '__name__', 'a number')}")
+            raise HwgenError(
+                f"{path}: field '{field}' must be {getattr(typ, '__name__', 'a number')}"
+            )
     if doc["flow"] not in FLOWS:
-        raise HwgenError(f"{path}: field 'flow' must be one of {', '.join(FLOWS)}, not '{doc['flow']}'")
+        raise HwgenError(
+            f"{path}: field 'flow' must be one of {', '.join(FLOWS)}, not '{doc['flow']}'"
+        )
     if doc["flow"] == "vivado" and doc["family"] in ("zynq7", "zynquplus"):
         for field, typ in (("board_part", str), ("ps", str), ("dma_width", int)):
             if not isinstance(doc.get(field), typ):
-                raise HwgenError(f"{path}: Zynq boards need field '{field}' ({typ.__name__}) for `hwgen package`")
+                raise HwgenError(
+                    f"{path}: Zynq boards need field '{field}' ({typ.__name__}) for `hwgen package`"
+                )
         if doc["ps"] not in ("processing_system7", "zynq_ultra_ps_e"):
-            raise HwgenError(f"{path}: field 'ps' must be processing_system7 or zynq_ultra_ps_e, not '{doc['ps']}'")
+            raise HwgenError(
+                f"{path}: field 'ps' must be processing_system7 or zynq_ultra_ps_e, not "
+                f"'{doc['ps']}'"
+            )
         if doc["dma_width"] not in (32, 64, 128):
-            raise HwgenError(f"{path}: field 'dma_width' must be 32, 64 or 128, not {doc['dma_width']}")
+            raise HwgenError(
+                f"{path}: field 'dma_width' must be 32, 64 or 128, not {doc['dma_width']}"
+            )
     if doc["name"] != name:
         raise HwgenError(f"{path}: field 'name' is '{doc['name']}', the file says '{name}'")
     return doc

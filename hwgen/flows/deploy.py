@@ -17,8 +17,20 @@ from hwgen.paths import PACKAGE, VERSION
 from hwgen.sim.verify import random_inputs
 
 # what the board needs from hwgen (numpy only: no torch, Brevitas, qonnx or cocotb)
-RUNTIME = ["__init__.py", "errors.py", "pipeline.py", "ir", "ops", "golden", "passes", "backends/__init__.py",
-           "backends/common.py", "driver", "sim/__init__.py", "sim/stream.py"]
+RUNTIME = [
+    "__init__.py",
+    "errors.py",
+    "pipeline.py",
+    "ir",
+    "ops",
+    "golden",
+    "passes",
+    "backends/__init__.py",
+    "backends/common.py",
+    "driver",
+    "sim/__init__.py",
+    "sim/stream.py",
+]
 SELF_CHECK_FRAMES = 64
 
 
@@ -48,16 +60,31 @@ def write_deploy(build: Path, board: str, deploy: Path) -> Path:
     _copy_runtime(deploy)
     g = Graph.load_build(build)
     report = json.loads((build / "report.json").read_text())
-    cfg = {"board": board, "bitfile": "hwgen.bit", "ip": "hwgen_0", "dma": "axi_dma_0",
-           "dma_width": b["dma_width"], "clock_mhz": b["clock_mhz"], "cycles_per_frame": report["bound_cycles"],
-           "hwgen_version": VERSION}
+    cfg = {
+        "board": board,
+        "bitfile": "hwgen.bit",
+        "ip": "hwgen_0",
+        "dma": "axi_dma_0",
+        "dma_width": b["dma_width"],
+        "clock_mhz": b["clock_mhz"],
+        "cycles_per_frame": report["bound_cycles"],
+        "hwgen_version": VERSION,
+    }
     (deploy / "driver.json").write_text(json.dumps(cfg, indent=1) + "\n")
     bits = random_inputs(g, SELF_CHECK_FRAMES, np.random.default_rng(0))
     np.savez(deploy / "self_check.npz", inputs=bits, outputs=g.execute(bits, g.split()[1]))
-    ctx = dict(version=VERSION, board=board, part=b["part"], graph_name=g.name, dma_width=b["dma_width"],
-               clock_mhz=b["clock_mhz"], cycles=report["bound_cycles"],
-               fps=b["clock_mhz"] * 1e6 / report["bound_cycles"], frames=SELF_CHECK_FRAMES,
-               tcl=str(build / "package" / board / "package.tcl"))
+    ctx = dict(
+        version=VERSION,
+        board=board,
+        part=b["part"],
+        graph_name=g.name,
+        dma_width=b["dma_width"],
+        clock_mhz=b["clock_mhz"],
+        cycles=report["bound_cycles"],
+        fps=b["clock_mhz"] * 1e6 / report["bound_cycles"],
+        frames=SELF_CHECK_FRAMES,
+        tcl=str(build / "package" / board / "package.tcl"),
+    )
     (deploy / "run_on_board.py").write_text(render("pynq/run_on_board.py.j2", **ctx))
     (deploy / "README.md").write_text(render("pynq/README.md.j2", **ctx))
     return deploy

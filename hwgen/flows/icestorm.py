@@ -25,8 +25,11 @@ from hwgen.manifest import check_build
 SHELL = "hwgen_byte_shell"
 
 # part name -> (nextpnr device flag, package)
-_DEVICES = {"iCE40UP5K-SG48": ("--up5k", "sg48"), "iCE40HX8K-CT256": ("--hx8k", "ct256"),
-            "iCE40HX1K-TQ144": ("--hx1k", "tq144")}
+_DEVICES = {
+    "iCE40UP5K-SG48": ("--up5k", "sg48"),
+    "iCE40HX8K-CT256": ("--hx8k", "ct256"),
+    "iCE40HX1K-TQ144": ("--hx1k", "tq144"),
+}
 
 
 def shell_sources(build: Path) -> list[str]:
@@ -42,7 +45,9 @@ def _stream_widths(build: Path) -> tuple[int, int]:
 def _tool(name: str, package: str) -> str:
     exe = shutil.which(name)
     if exe is None:
-        raise HwgenError(f"{name} not found: apt-get install {package} (the Makefile does, as root)")
+        raise HwgenError(
+            f"{name} not found: apt-get install {package} (the Makefile does, as root)"
+        )
     return exe
 
 
@@ -53,16 +58,21 @@ def _run(cmd: list[str], cwd: Path, log: Path, what: str) -> None:
         raise tool_failed(what, p.returncode, log)
 
 
-def build_bitstream(build: Path, board: str = "icebreaker",
-                    progress: Callable[[str], None] = lambda s: None) -> dict:
+def build_bitstream(
+    build: Path, board: str = "icebreaker", progress: Callable[[str], None] = lambda s: None
+) -> dict:
     """Synthesize, place, route and pack a compiled build for an iCE40 board. Returns (and
     writes to build/bitstream/<board>/result.json) the bitstream path, fmax, utilization
     and each tool's seconds."""
     b = load_board(board)
     if b["family"] != "ice40":
-        raise HwgenError(f"--board {board}: the iCE40 flow needs an iCE40 board, not family '{b['family']}'")
+        raise HwgenError(
+            f"--board {board}: the iCE40 flow needs an iCE40 board, not family '{b['family']}'"
+        )
     if b["part"] not in _DEVICES:
-        raise HwgenError(f"boards/{board}.yaml: part '{b['part']}' is not one of {', '.join(_DEVICES)}")
+        raise HwgenError(
+            f"boards/{board}.yaml: part '{b['part']}' is not one of {', '.join(_DEVICES)}"
+        )
     device, package = _DEVICES[b["part"]]
     yosys = _tool("yosys", "yosys")
     nextpnr = _tool("nextpnr-ice40", "nextpnr-ice40")
@@ -81,7 +91,8 @@ def build_bitstream(build: Path, board: str = "icebreaker",
         f"read_verilog -defer {relative_paths(shell_sources(build), work)}\n"
         f"hierarchy -top {SHELL} -chparam IN_W {in_w} -chparam OUT_W {out_w}\n"
         f"synth_ice40 -top {SHELL} -json {SHELL}.json\n"
-        "tee -q -o stat.json stat -json\n")
+        "tee -q -o stat.json stat -json\n"
+    )
     t0 = time.perf_counter()
     run_logged(yosys, "synth.ys", work)
     seconds["yosys"] = time.perf_counter() - t0
@@ -90,9 +101,30 @@ def build_bitstream(build: Path, board: str = "icebreaker",
     pin = b.get("clock_pin")
     (work / "pins.pcf").write_text(f"set_io clk {pin}\n" if pin else "")
     t0 = time.perf_counter()
-    _run([nextpnr, device, "--package", package, "--json", f"{SHELL}.json", "--pcf", "pins.pcf",
-          "--pcf-allow-unconstrained", "--freq", str(b["clock_mhz"]), "--asc", f"{SHELL}.asc",
-          "--report", "nextpnr_report.json", "--seed", "1"], work, work / "nextpnr.log", "nextpnr-ice40")
+    _run(
+        [
+            nextpnr,
+            device,
+            "--package",
+            package,
+            "--json",
+            f"{SHELL}.json",
+            "--pcf",
+            "pins.pcf",
+            "--pcf-allow-unconstrained",
+            "--freq",
+            str(b["clock_mhz"]),
+            "--asc",
+            f"{SHELL}.asc",
+            "--report",
+            "nextpnr_report.json",
+            "--seed",
+            "1",
+        ],
+        work,
+        work / "nextpnr.log",
+        "nextpnr-ice40",
+    )
     seconds["nextpnr"] = time.perf_counter() - t0
 
     progress("icepack")
@@ -102,14 +134,24 @@ def build_bitstream(build: Path, board: str = "icebreaker",
 
     report = json.loads((work / "nextpnr_report.json").read_text())
     fmax = {clk: v.get("achieved") for clk, v in report.get("fmax", {}).items()}
-    util = {cell: {"used": v["used"], "available": v["available"]}
-            for cell, v in report.get("utilization", {}).items() if v.get("used")}
+    util = {
+        cell: {"used": v["used"], "available": v["available"]}
+        for cell, v in report.get("utilization", {}).items()
+        if v.get("used")
+    }
     cells = json.loads((work / "stat.json").read_text())["design"]["num_cells_by_type"]
-    result = {"board": board, "part": b["part"], "bitstream": str(work / f"{SHELL}.bin"),
-              "bitstream_bytes": (work / f"{SHELL}.bin").stat().st_size,
-              "fmax_mhz": min(fmax.values()) if fmax else None, "fmax_by_clock": fmax,
-              "target_mhz": b["clock_mhz"], "utilization": util, "synth": summarize(cells),
-              "seconds": seconds}
+    result = {
+        "board": board,
+        "part": b["part"],
+        "bitstream": str(work / f"{SHELL}.bin"),
+        "bitstream_bytes": (work / f"{SHELL}.bin").stat().st_size,
+        "fmax_mhz": min(fmax.values()) if fmax else None,
+        "fmax_by_clock": fmax,
+        "target_mhz": b["clock_mhz"],
+        "utilization": util,
+        "synth": summarize(cells),
+        "seconds": seconds,
+    }
     (work / "result.json").write_text(json.dumps(result, indent=1))
     return result
 

@@ -20,9 +20,17 @@ def write_tcl(g: Graph, hls_dir: Path, board: str) -> Path | None:
     b = load_board(board)
     if b["flow"] != "vivado":
         return None
-    text = render("tcl/vitis_hls.tcl.j2", version=VERSION, graph_name=g.name, board=board, part=b["part"],
-                  clock_ns=round(1000.0 / b["clock_mhz"], 3), project="hwgen_hls", top="hwgen_top",
-                  lib_dir=".")
+    text = render(
+        "tcl/vitis_hls.tcl.j2",
+        version=VERSION,
+        graph_name=g.name,
+        board=board,
+        part=b["part"],
+        clock_ns=round(1000.0 / b["clock_mhz"], 3),
+        project="hwgen_hls",
+        top="hwgen_top",
+        lib_dir=".",
+    )
     path = hls_dir / "vitis_hls.tcl"
     path.write_text(text)
     return path
@@ -45,11 +53,15 @@ def run_vitis_hls(build: Path) -> Path:
         raise HwgenError(f"{tcl}: not found (run `hwgen compile` first, with an AMD --board)")
     exe = shutil.which("vitis_hls")
     if exe is None:
-        raise HwgenError("vitis_hls not found on PATH: install AMD Vitis HLS (2022.2 or newer) and source its "
-                         f"settings64.sh; the script to run is {tcl}")
+        raise HwgenError(
+            "vitis_hls not found on PATH: install AMD Vitis HLS (2022.2 or newer) and source its "
+            f"settings64.sh; the script to run is {tcl}"
+        )
     log = tcl.parent / "vitis_hls.log"
     with open(log, "w") as f:
-        p = subprocess.run([exe, "-f", tcl.name], cwd=tcl.parent, stdout=f, stderr=subprocess.STDOUT)
+        p = subprocess.run(
+            [exe, "-f", tcl.name], cwd=tcl.parent, stdout=f, stderr=subprocess.STDOUT
+        )
     if p.returncode:
         raise HwgenError(f"vitis_hls failed (exit {p.returncode}); log: {log}")
     return tcl.parent / "hwgen_hls"

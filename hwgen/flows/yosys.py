@@ -51,10 +51,12 @@ def script_for(sources: list[str], top: str, family: str, work: Path) -> str:
     JSON."""
     if family not in SYNTH_COMMANDS:
         raise HwgenError(f"Yosys: no synthesis command for device family '{family}'")
-    return (f"read_verilog -defer {relative_paths(sources, work)}\n"
-            f"hierarchy -top {top}\n"
-            f"{SYNTH_COMMANDS[family]} -top {top} -flatten\n"
-            "tee -q -o stat.json stat -json\n")
+    return (
+        f"read_verilog -defer {relative_paths(sources, work)}\n"
+        f"hierarchy -top {top}\n"
+        f"{SYNTH_COMMANDS[family]} -top {top} -flatten\n"
+        "tee -q -o stat.json stat -json\n"
+    )
 
 
 def yosys_exe() -> str:
@@ -75,8 +77,19 @@ def synthesize(exe: str, script: str, work: Path) -> dict[str, int]:
 
 
 # LUTs inside each AMD LUT-RAM cell (a RAM32M is four LUT6 of a SLICEM, ...)
-_LUTS_PER_LUTRAM = {"RAM32M": 4, "RAM64M": 4, "RAM32X1D": 2, "RAM64X1D": 2, "RAM128X1D": 4,
-                    "RAM32X1S": 1, "RAM64X1S": 1, "RAM128X1S": 2, "RAM256X1S": 4, "SRL16E": 1, "SRLC32E": 1}
+_LUTS_PER_LUTRAM = {
+    "RAM32M": 4,
+    "RAM64M": 4,
+    "RAM32X1D": 2,
+    "RAM64X1D": 2,
+    "RAM128X1D": 4,
+    "RAM32X1S": 1,
+    "RAM64X1S": 1,
+    "RAM128X1S": 2,
+    "RAM256X1S": 4,
+    "SRL16E": 1,
+    "SRLC32E": 1,
+}
 
 
 def summarize(cells: dict[str, int]) -> dict[str, int]:
@@ -102,16 +115,23 @@ def slice_luts(summary: dict) -> int:
 
 def tool_failed(what: str, code: int, log: Path) -> HwgenError:
     """The one-line error of a tool that failed: its exit status, its log's last line, the log."""
-    lines = [ln.strip() for ln in Path(log).read_text(errors="replace").splitlines() if ln.strip()] \
-        if Path(log).is_file() else []
-    return HwgenError(f"{what} failed (exit {code}): {lines[-1][:200] if lines else 'no output'} (log: {log})")
+    lines = (
+        [ln.strip() for ln in Path(log).read_text(errors="replace").splitlines() if ln.strip()]
+        if Path(log).is_file()
+        else []
+    )
+    return HwgenError(
+        f"{what} failed (exit {code}): {lines[-1][:200] if lines else 'no output'} (log: {log})"
+    )
 
 
 def run_logged(exe: str, script: str, work: Path) -> None:
     """Yosys on `script` in `work`: quiet on the console (-q) while its whole log, warnings
     included, goes to work/yosys.log (-l); -q alone would leave that log empty. A failure is
     `tool_failed`'s error."""
-    p = subprocess.run([exe, "-q", "-l", "yosys.log", script], cwd=work, capture_output=True, text=True)
+    p = subprocess.run(
+        [exe, "-q", "-l", "yosys.log", script], cwd=work, capture_output=True, text=True
+    )
     if p.returncode:  # what yosys said on the console (before its log opened, or as it died)
         with open(work / "yosys.log", "a") as log:
             log.write(p.stderr + p.stdout)
@@ -120,7 +140,9 @@ def run_logged(exe: str, script: str, work: Path) -> None:
 
 def log_warnings(log: Path) -> int:
     """Warnings in a Yosys log."""
-    return sum(1 for ln in log.read_text(errors="replace").splitlines() if ln.startswith("Warning:"))
+    return sum(
+        1 for ln in log.read_text(errors="replace").splitlines() if ln.startswith("Warning:")
+    )
 
 
 def run_yosys(build: Path, board: str) -> dict:
@@ -138,7 +160,14 @@ def run_yosys(build: Path, board: str) -> dict:
     t0 = time.perf_counter()
     cells = synthesize(exe, script, work)
     seconds = time.perf_counter() - t0
-    result = {"board": board, "family": b["family"], "cells": cells, "summary": summarize(cells),
-              "seconds": seconds, "log": str(work / "yosys.log"), "warnings": log_warnings(work / "yosys.log")}
+    result = {
+        "board": board,
+        "family": b["family"],
+        "cells": cells,
+        "summary": summarize(cells),
+        "seconds": seconds,
+        "log": str(work / "yosys.log"),
+        "warnings": log_warnings(work / "yosys.log"),
+    }
     (work / "utilization.json").write_text(json.dumps(result, indent=1))
     return result

@@ -40,7 +40,9 @@ def synth_layers(build: Path, board: str, progress=lambda s: None, workers: int 
         work = root / inst["id"]
         work.mkdir(parents=True, exist_ok=True)
         (work / "layer_top.v").write_text(layer_wrapper(inst))
-        cells = synthesize(exe, script_for(kernels + [str(work / "layer_top.v")], "layer_top", family, work), work)
+        cells = synthesize(
+            exe, script_for(kernels + [str(work / "layer_top.v")], "layer_top", family, work), work
+        )
         progress(f"Yosys: layer {inst['name']}")
         return {"name": inst["name"], "kind": inst["kind"], "summary": summarize(cells)}
 

@@ -25,5 +25,7 @@ def per_channel(step: dict, channels: int) -> dict:
     if c.size == channels and c.ndim > 1:
         return {**step, "const": c.reshape(-1).tolist()}
     if c.size not in (1, channels):
-        raise HwgenError(f"a {step['op']} constant of shape {c.shape} after a convolution is not per-channel")
+        raise HwgenError(
+            f"a {step['op']} constant of shape {c.shape} after a convolution is not per-channel"
+        )
     return step

@@ -26,6 +26,7 @@ def load_clean(path: Path) -> onnx.ModelProto:
     validate_model(model, str(path))
     from qonnx.core.modelwrapper import ModelWrapper
     from qonnx.util.cleanup import cleanup_model
+
     try:
         return cleanup_model(ModelWrapper(model)).model
     except Exception as e:
@@ -45,7 +46,9 @@ class OnnxView:
             for i in n.input:
                 self.consumers.setdefault(i, []).append(n)
         self.outputs = {o.name for o in g.output}
-        self.shapes = {vi.name: self.shape(vi) for vi in list(g.value_info) + list(g.input) + list(g.output)}
+        self.shapes = {
+            vi.name: self.shape(vi) for vi in list(g.value_info) + list(g.input) + list(g.output)
+        }
 
     def const(self, name: str) -> np.ndarray | None:
         """The constant value of a tensor, or None if it is computed at run time."""
@@ -68,8 +71,10 @@ class OnnxView:
         if tensor in self.outputs and not users:
             return None
         if len(users) != 1:
-            raise HwgenError(f"node '{node_for_errors}': tensor '{tensor}' feeds {len(users)} nodes; "
-                             "only chains (no branches) are supported")
+            raise HwgenError(
+                f"node '{node_for_errors}': tensor '{tensor}' feeds {len(users)} nodes; "
+                "only chains (no branches) are supported"
+            )
         return users[0]
 
 

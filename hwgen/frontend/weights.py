@@ -31,9 +31,13 @@ class WeightReader:
         if k[0] != k[1]:
             raise UnsupportedError(conv.name, f"non-square kernel {k[0]}x{k[1]} is not supported")
         if any(d != 1 for d in attr(conv, "dilations", [1, 1])):
-            raise UnsupportedError(conv.name, f"dilation {list(attr(conv, 'dilations'))} is not supported")
+            raise UnsupportedError(
+                conv.name, f"dilation {list(attr(conv, 'dilations'))} is not supported"
+            )
         if attr(conv, "group", 1) != 1:
-            raise UnsupportedError(conv.name, f"grouped convolution (group={attr(conv, 'group')}) is not supported")
+            raise UnsupportedError(
+                conv.name, f"grouped convolution (group={attr(conv, 'group')}) is not supported"
+            )
         s = list(attr(conv, "strides", [1, 1]))
         if s[0] != s[1]:
             raise UnsupportedError(conv.name, f"unequal strides {s} are not supported")
@@ -41,17 +45,32 @@ class WeightReader:
             raise UnsupportedError(conv.name, "the activation must be the first operand")
         values, scale, wbits = self.quant_weight(conv, conv.input[1])  # (OC, IC, KH, KW)
         oc = values.shape[0]
-        scale = np.broadcast_to(scale.reshape(scale.shape + (1,) * (4 - scale.ndim)) if scale.ndim < 4 else scale,
-                                values.shape).reshape(oc, -1)
+        scale = np.broadcast_to(
+            scale.reshape(scale.shape + (1,) * (4 - scale.ndim)) if scale.ndim < 4 else scale,
+            values.shape,
+        ).reshape(oc, -1)
         if not np.all(scale == scale[:, :1]):
-            raise UnsupportedError(conv.name, "only per-tensor or per-output-channel weight scales are supported")
+            raise UnsupportedError(
+                conv.name, "only per-tensor or per-output-channel weight scales are supported"
+            )
         _, c, h, w = self.v.shape_of(t)
         pads = self.pads(conv, Window(h, w, c, k[0], s[0]))
         if in_bits == 1 and wbits > 1 and any(pads):
-            raise UnsupportedError(conv.name, f"zero padding of bipolar activations with {wbits}-bit weights is "
-                                   "not supported; quantize the activations to 2 or more bits, or drop the padding")
-        sw = SlidingWindow(name=f"{conv.name}_window", h=h, w=w, c=c, k=k[0], stride=s[0], elem_bits=in_bits,
-                           pads=pads)
+            raise UnsupportedError(
+                conv.name,
+                f"zero padding of bipolar activations with {wbits}-bit weights is "
+                "not supported; quantize the activations to 2 or more bits, or drop the padding",
+            )
+        sw = SlidingWindow(
+            name=f"{conv.name}_window",
+            h=h,
+            w=w,
+            c=c,
+            k=k[0],
+            stride=s[0],
+            elem_bits=in_bits,
+            pads=pads,
+        )
         self.nodes.append(sw)
         # integer pixels pad with an ordinary 0; bipolar ones need border-class thresholds
         window = sw.window.to_dict() if in_bits == 1 and any(pads) else None
@@ -66,7 +85,9 @@ class WeightReader:
         kernel (each at most K-1) and image."""
         auto = attr(n, "auto_pad", "NOTSET")
         if auto not in ("NOTSET", "VALID"):
-            raise UnsupportedError(n.name, f"auto_pad={auto} is not supported; export explicit pads")
+            raise UnsupportedError(
+                n.name, f"auto_pad={auto} is not supported; export explicit pads"
+            )
         pads = [int(p) for p in attr(n, "pads", [0, 0, 0, 0])] if auto == "NOTSET" else [0, 0, 0, 0]
         if len(pads) != 4:
             raise UnsupportedError(n.name, f"pads {pads}: expected 4 values for a 2-D window")
@@ -76,7 +97,8 @@ class WeightReader:
         return pads
 
     def matmul_weights(self, mm: onnx.NodeProto, t: str):
-        """(weights MH x MW, per-channel positive scale, bias steps, weight bits) of a MatMul/Gemm."""
+        """(weights MH x MW, per-channel positive scale, bias steps, weight bits) of a
+        MatMul/Gemm."""
         if mm.input[0] != t:
             raise UnsupportedError(mm.name, "the activation must be the first operand")
         w_name = mm.input[1]
@@ -96,8 +118,11 @@ class WeightReader:
         # values is (MW, MH) now; the scale broadcasts against it and must be per output column
         scale = np.broadcast_to(scale, values.shape)
         if not np.all(scale == scale[:1, :]):
-            raise UnsupportedError(mm.name, f"weight '{w_name}' has per-input-channel scales; "
-                                   "only per-tensor or per-output-channel scales are supported")
+            raise UnsupportedError(
+                mm.name,
+                f"weight '{w_name}' has per-input-channel scales; "
+                "only per-tensor or per-output-channel scales are supported",
+            )
         col_scale = scale[0, :].astype(np.float64) * alpha
         if np.any(col_scale <= 0):
             raise UnsupportedError(mm.name, f"weight '{w_name}' has non-positive scales")
@@ -114,12 +139,18 @@ class WeightReader:
                 raise UnsupportedError(mm.name, f"weight '{w_name}' is not a constant")
             mags = np.unique(np.abs(w))
             if mags.size != 1 or mags[0] == 0:
-                raise UnsupportedError(mm.name, f"float (non-quantized) weight '{w_name}': "
-                                       "hwgen needs quantized (BipolarQuant or 2- to 4-bit Quant) weights")
+                raise UnsupportedError(
+                    mm.name,
+                    f"float (non-quantized) weight '{w_name}': "
+                    "hwgen needs quantized (BipolarQuant or 2- to 4-bit Quant) weights",
+                )
             return (w >= 0).astype(np.uint8), np.full((1,) * w.ndim, mags[0]), 1
         if q.op_type not in ("BipolarQuant", "Quant"):
-            raise UnsupportedError(mm.name, f"weight '{w_name}' comes from a {q.op_type} node; "
-                                   "expected a BipolarQuant or Quant of a constant")
+            raise UnsupportedError(
+                mm.name,
+                f"weight '{w_name}' comes from a {q.op_type} node; "
+                "expected a BipolarQuant or Quant of a constant",
+            )
         w = self.need_const(q, 0).astype(np.float64)
         s = self.need_const(q, 1).astype(np.float64)
         if s.ndim < 2:  # ONNX broadcasting aligns trailing axes
@@ -128,21 +159,38 @@ class WeightReader:
             return (w >= 0).astype(np.uint8), s, 1
         return self.int_weight(mm, q, w_name, w, s), s, int(self.need_const(q, 3).ravel()[0])
 
-    def int_weight(self, mm: onnx.NodeProto, q: onnx.NodeProto, w_name: str, w: np.ndarray, s: np.ndarray):
+    def int_weight(
+        self, mm: onnx.NodeProto, q: onnx.NodeProto, w_name: str, w: np.ndarray, s: np.ndarray
+    ):
         """The integer values of a k-bit weight Quant, as QONNX computes them."""
         from qonnx.custom_op.general.quant import quant
+
         zp, bits = self.need_const(q, 2), self.need_const(q, 3)
         b = float(bits.ravel()[0])
         if bits.size != 1 or not b.is_integer() or not 2 <= b <= MAX_WEIGHT_BITS:
             shown = str(int(b)) if b.is_integer() else str(b)
-            raise UnsupportedError(mm.name, f"{shown}-bit weight '{w_name}' (quantizer '{q.name}'): weights of 1 "
-                                   f"(bipolar) to {MAX_WEIGHT_BITS} bits are supported")
+            raise UnsupportedError(
+                mm.name,
+                f"{shown}-bit weight '{w_name}' (quantizer '{q.name}'): weights of 1 "
+                f"(bipolar) to {MAX_WEIGHT_BITS} bits are supported",
+            )
         if not attr(q, "signed", 1):
-            raise UnsupportedError(mm.name, f"unsigned {int(b)}-bit weight '{w_name}': weights must be signed")
+            raise UnsupportedError(
+                mm.name, f"unsigned {int(b)}-bit weight '{w_name}': weights must be signed"
+            )
         if np.any(zp != 0):
-            raise UnsupportedError(mm.name, f"weight '{w_name}' has a nonzero zero point; only 0 is supported")
+            raise UnsupportedError(
+                mm.name, f"weight '{w_name}' has a nonzero zero point; only 0 is supported"
+            )
         if np.any(s <= 0):
             raise UnsupportedError(mm.name, f"weight '{w_name}' has non-positive scales")
-        wq = quant(w, s, zp.astype(np.float64), bits.astype(np.float64), 1, int(attr(q, "narrow", 0)),
-                   str(attr(q, "rounding_mode", "ROUND")))
+        wq = quant(
+            w,
+            s,
+            zp.astype(np.float64),
+            bits.astype(np.float64),
+            1,
+            int(attr(q, "narrow", 0)),
+            str(attr(q, "rounding_mode", "ROUND")),
+        )
         return np.rint(wq / np.broadcast_to(s, w.shape)).astype(np.int8)

@@ -39,8 +39,8 @@ def xnor_popcount(x_bits: np.ndarray, w_bits: np.ndarray) -> np.ndarray:
     xp, wp = pack_bits(x_bits), pack_bits(w_bits)
     out = np.empty((xp.shape[0], wp.shape[0]), dtype=np.int64)
     for lo in range(0, xp.shape[0], _CHUNK):
-        diff = np.bitwise_xor(xp[lo:lo + _CHUNK, None, :], wp[None, :, :])
-        out[lo:lo + _CHUNK] = n - np.bitwise_count(diff).sum(axis=-1, dtype=np.int64)
+        diff = np.bitwise_xor(xp[lo : lo + _CHUNK, None, :], wp[None, :, :])
+        out[lo : lo + _CHUNK] = n - np.bitwise_count(diff).sum(axis=-1, dtype=np.int64)
     return out
 
 
@@ -60,7 +60,9 @@ def _channel_shaped(c: np.ndarray, ndim: int) -> np.ndarray:
     return c.reshape((-1,) + (1,) * (ndim - 2)) if c.ndim == 1 and ndim > 2 else c
 
 
-def apply_steps(steps: list[dict], x: np.ndarray, dtype=np.float32, channels_last: bool = False) -> np.ndarray:
+def apply_steps(
+    steps: list[dict], x: np.ndarray, dtype=np.float32, channels_last: bool = False
+) -> np.ndarray:
     """Run host elementwise/reshape steps (ONNX semantics, axis 0 is the batch) in `dtype`.
 
     Steps are dicts {"op": ..., ...} as made by the frontend; constants broadcast the ONNX way.
@@ -76,7 +78,9 @@ def apply_steps(steps: list[dict], x: np.ndarray, dtype=np.float32, channels_las
             axis = s.get("axis", 1)
             x = x.reshape(int(np.prod(x.shape[:axis])), -1) if axis else x.reshape(1, -1)
         elif op == "BatchNormalization":
-            mean, var, gamma, beta = (np.asarray(s[k], dtype=dtype) for k in ("mean", "var", "gamma", "beta"))
+            mean, var, gamma, beta = (
+                np.asarray(s[k], dtype=dtype) for k in ("mean", "var", "gamma", "beta")
+            )
             eps = dtype(s["eps"])
             sh = (lambda a: a) if channels_last else (lambda a: _channel_shaped(a, x.ndim))  # noqa: E731
             x = (x - sh(mean)) / np.sqrt(sh(var) + eps) * sh(gamma) + sh(beta)

@@ -2,10 +2,10 @@
 
 Nodes are kept in a topological order. A node reads the node before it unless `Graph.edges`
 names its inputs (a branch after a `Fork`, both operands of an `AddStreams`), so a chain is
-an edge-free graph, saved exactly as before. Nodes are dataclasses registered by op type. Fields holding numpy arrays go to the .npz
-(keyed `node.field`); everything else goes to JSON. A node runs either on the host (numpy,
-before the first quantizer and after the last integer layer, as FINN's driver does) or in
-hardware; `Graph.hw_nodes()` is the accelerator.
+an edge-free graph, saved exactly as before. Nodes are dataclasses registered by op type.
+Fields holding numpy arrays go to the .npz (keyed `node.field`); everything else goes to
+JSON. A node runs either on the host (numpy, before the first quantizer and after the last
+integer layer, as FINN's driver does) or in hardware; `Graph.hw_nodes()` is the accelerator.
 """
 
 from __future__ import annotations
@@ -68,8 +68,13 @@ class Graph:
     def copy(self) -> "Graph":
         """A new graph of copies of the nodes (their arrays shared: passes replace fields, they
         never write into arrays), so a pass can set fields without touching its input."""
-        return Graph(self.name, list(self.input_shape), list(self.output_shape),
-                     [copy.copy(n) for n in self.nodes], {k: list(v) for k, v in self.edges.items()})
+        return Graph(
+            self.name,
+            list(self.input_shape),
+            list(self.output_shape),
+            [copy.copy(n) for n in self.nodes],
+            {k: list(v) for k, v in self.edges.items()},
+        )
 
     def input_names(self, node: Node | str) -> list[str]:
         """Names of the nodes `node` reads, in operand order (none for the first node)."""
@@ -103,16 +108,20 @@ class Graph:
             return list(self.nodes), [], []
         if hw != list(range(hw[0], hw[-1] + 1)):
             between = [self.nodes[i].name for i in range(hw[0], hw[-1]) if i not in hw]
-            raise HwgenError(f"graph '{self.name}': host nodes {between} sit between hardware "
-                             "nodes; they must be folded away before code generation")
-        return self.nodes[: hw[0]], self.nodes[hw[0]: hw[-1] + 1], self.nodes[hw[-1] + 1:]
+            raise HwgenError(
+                f"graph '{self.name}': host nodes {between} sit between hardware "
+                "nodes; they must be folded away before code generation"
+            )
+        return self.nodes[: hw[0]], self.nodes[hw[0] : hw[-1] + 1], self.nodes[hw[-1] + 1 :]
 
     def check_input(self, x: np.ndarray) -> np.ndarray:
         """Validate a batch against the model's input shape (any batch size) as float32."""
         want = tuple(self.input_shape[1:])
         if x.ndim != len(self.input_shape) or tuple(x.shape[1:]) != want:
-            raise HwgenError(f"input: shape {tuple(x.shape)} does not match the model's input "
-                             f"(N, {', '.join(map(str, want))})")
+            raise HwgenError(
+                f"input: shape {tuple(x.shape)} does not match the model's input "
+                f"(N, {', '.join(map(str, want))})"
+            )
         if not np.issubdtype(x.dtype, np.number) or not np.all(np.isfinite(x)):
             raise HwgenError("input: values must be finite numbers")
         return x.astype(np.float32)
@@ -157,12 +166,16 @@ class Graph:
         known = {n.name for n in self.nodes}
         for k in self.edges:
             if k not in known:
-                raise HwgenError(f"graph '{self.name}': edges name a node '{k}' that does not exist")
+                raise HwgenError(
+                    f"graph '{self.name}': edges name a node '{k}' that does not exist"
+                )
         for n in self.nodes:
             for p in self.edges.get(n.name, []):
                 if p not in seen:
-                    raise HwgenError(f"graph '{self.name}': node '{n.name}' reads '{p}', which is not an "
-                                     "earlier node (the nodes must be in a topological order)")
+                    raise HwgenError(
+                        f"graph '{self.name}': node '{n.name}' reads '{p}', which is not an "
+                        "earlier node (the nodes must be in a topological order)"
+                    )
             if n.name in seen:
                 raise HwgenError(f"graph '{self.name}': two nodes are named '{n.name}'")
             seen.add(n.name)
@@ -190,8 +203,12 @@ class Graph:
                 else:
                     entry[f.name] = _to_json(v)
             nodes.append(entry)
-        doc = {"name": self.name, "input_shape": _to_json(self.input_shape),
-               "output_shape": _to_json(self.output_shape), "nodes": nodes}
+        doc = {
+            "name": self.name,
+            "input_shape": _to_json(self.input_shape),
+            "output_shape": _to_json(self.output_shape),
+            "nodes": nodes,
+        }
         if self.edges:  # a chain's document is unchanged
             doc["edges"] = {k: list(v) for k, v in self.edges.items()}
         return doc, arrays
@@ -210,7 +227,9 @@ class Graph:
         jpath, npath = folder / "graph.json", folder / "graph.npz"
         for p in (jpath, npath):
             if not p.is_file():
-                raise HwgenError(f"{p}: not found (is '{folder}' a folder made by `hwgen compile`?)")
+                raise HwgenError(
+                    f"{p}: not found (is '{folder}' a folder made by `hwgen compile`?)"
+                )
         try:
             doc = json.loads(jpath.read_text())
             with np.load(npath) as z:
@@ -225,8 +244,13 @@ class Graph:
                     v = entry[f.name]
                     kwargs[f.name] = arrays[v["npz"]] if isinstance(v, dict) and "npz" in v else v
                 nodes.append(cls(**kwargs))
-            g = Graph(doc["name"], list(doc["input_shape"]), list(doc["output_shape"]), nodes,
-                      {k: list(v) for k, v in doc.get("edges", {}).items()})
+            g = Graph(
+                doc["name"],
+                list(doc["input_shape"]),
+                list(doc["output_shape"]),
+                nodes,
+                {k: list(v) for k, v in doc.get("edges", {}).items()},
+            )
         except (KeyError, ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile) as e:
             raise HwgenError(f"{folder}: corrupt graph files ({type(e).__name__}: {e})") from None
         g.validate()

@@ -87,8 +87,10 @@ class AddStreams(StreamOp):
     def connect(self, ins: list[StreamIn]) -> int:
         (la, ba), (lb, bb) = (require_int_lanes(self, [i]) for i in ins)
         if la != lb or ins[0].beats != ins[1].beats:
-            raise HwgenError(f"node '{self.name}': its operands' beats do not line up ({la} lanes x "
-                             f"{ins[0].beats} beats vs {lb} x {ins[1].beats})")
+            raise HwgenError(
+                f"node '{self.name}': its operands' beats do not line up ({la} lanes x "
+                f"{ins[0].beats} beats vs {lb} x {ins[1].beats})"
+            )
         self.lanes, self.a_bits, self.b_bits, self.beats = la, ba, bb, ins[0].beats
         self.in_width = ins[0].width
         return self.out_width
@@ -109,8 +111,11 @@ class AddStreams(StreamOp):
         return Wires()
 
     def table_row(self) -> dict:  # its operand FIFOs are computed: show them
-        return self.row(f"add (FIFOs {self.fifo_depth}, {self.fifo_depth_b})", f"{self.lanes} lanes",
-                        str(self.out_dtype))
+        return self.row(
+            f"add (FIFOs {self.fifo_depth}, {self.fifo_depth_b})",
+            f"{self.lanes} lanes",
+            str(self.out_dtype),
+        )
 
     @property
     def out_bits(self) -> int:

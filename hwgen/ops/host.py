@@ -14,8 +14,20 @@ import numpy as np
 from hwgen.golden import apply_steps
 from hwgen.ir.graph import Node, register_op
 
-STEP_OPS = ("Reshape", "Flatten", "Mul", "Add", "Sub", "Div", "BatchNormalization",
-            "Unsqueeze", "Squeeze", "MatMul", "Relu", "Tanh")
+STEP_OPS = (
+    "Reshape",
+    "Flatten",
+    "Mul",
+    "Add",
+    "Sub",
+    "Div",
+    "BatchNormalization",
+    "Unsqueeze",
+    "Squeeze",
+    "MatMul",
+    "Relu",
+    "Tanh",
+)
 
 
 @register_op

@@ -37,8 +37,10 @@ class BinaryMatMul(BinaryMatrixShape, Node):
         if np.any(self.scale <= 0):
             raise self.fail("quantizer scales must be positive")
         if self.window and not self.xnor:
-            raise self.fail("zero padding of bipolar inputs needs bipolar weights (pad bits would meet "
-                            f"{self.weight_bits}-bit weights); quantize the input to 2 or more bits")
+            raise self.fail(
+                "zero padding of bipolar inputs needs bipolar weights (pad bits would meet "
+                f"{self.weight_bits}-bit weights); quantize the input to 2 or more bits"
+            )
 
     def dot(self, x: np.ndarray) -> np.ndarray:
         """Integer dot products, (..., MH): 2*popcount(XNOR) - MW for bits times bits, the

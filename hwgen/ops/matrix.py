@@ -72,7 +72,8 @@ class BinaryMatrixShape:
 
     @property
     def pad_window(self) -> Window | None:
-        """The geometry of a zero-padded bipolar convolution's windows (`window` field), else None."""
+        """The geometry of a zero-padded bipolar convolution's windows (`window` field), else
+        None."""
         w = getattr(self, "window", None)
         return Window.from_dict(w) if w else None
 

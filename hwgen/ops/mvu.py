@@ -47,9 +47,13 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
     """Weight matrix (MH x MW: bits, or integers) times a bipolar or integer vector,
     thresholded or not."""
 
-    weights: np.ndarray = None  # uint8 bits or int8 values (MH, MW); rows already negated where gamma < 0
+    weights: np.ndarray = (
+        None  # uint8 bits or int8 values (MH, MW); rows already negated where gamma < 0
+    )
     weight_bits: int = 1  # 1: bipolar bits; > 1: bits of a stored two's complement weight
-    thresholds: np.ndarray | None = None  # int64 (MH,) or (MH, K): popcount thresholds in [0, MW + 1]
+    thresholds: np.ndarray | None = (
+        None  # int64 (MH,) or (MH, K): popcount thresholds in [0, MW + 1]
+    )
     pe: int = 1
     simd: int = 1
     in_width: int = 1  # bits per input beat (the previous layer's PE, or the top's input width)
@@ -63,8 +67,12 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
     window: dict | None = None  # a zero-padded bipolar convolution's geometry (ops.padding)
     dot_thresholds: np.ndarray | None = None  # (MH, K) on the true dot product, with `window`
     ram_style: str = "auto"  # weight memory: "auto", "block" (block RAM) or "lut" (logic), as asked
-    weight_style: str = "auto"  # as placed (passes.memory_placement): "block", "lut", or "auto" (Yosys')
-    input_style: str = "auto"  # input vector: "memory", "registers", or "auto" (the rule in input_memory)
+    weight_style: str = (
+        "auto"  # as placed (passes.memory_placement): "block", "lut", or "auto" (Yosys')
+    )
+    input_style: str = (
+        "auto"  # input vector: "memory", "registers", or "auto" (the rule in input_memory)
+    )
 
     foldable = True
 
@@ -144,7 +152,8 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
     def input_memory(self) -> bool:
         """The input vector waits in a two-bank memory (rtl/hwgen_mvu.v's INBUF_MEM) rather than
         a rotating register: where beats are SIMD elements and a vector takes several of them
-        (a register costs a LUT and two flip-flops per input bit, the memory LUT RAM or block RAM)."""
+        (a register costs a LUT and two flip-flops per input bit, the memory LUT RAM or block
+        RAM)."""
         fits = self.in_width == self.simd * self.in_bits and self.sf >= 2
         return fits and self.input_style != "registers"
 
@@ -216,42 +225,80 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
         if self.weights is None or self.weights.ndim != 2:
             raise self.fail("weights must be a 2-D bit matrix")
         if not 1 <= self.pe <= self.mh or not 1 <= self.simd <= self.mw:
-            raise self.fail(f"PE={self.pe} must be in [1, {self.mh}] and SIMD={self.simd} in [1, {self.mw}]")
+            raise self.fail(
+                f"PE={self.pe} must be in [1, {self.mh}] and SIMD={self.simd} in [1, {self.mw}]"
+            )
         if self.in_width < 1:
             raise self.fail(f"input width {self.in_width} must be >= 1")
         if self.weight_bits > 1:
             stored = Int(self.weight_bits, True)
-            if self.weights.size and not stored.min <= int(self.weights.min()) <= int(self.weights.max()) <= stored.max:
-                raise self.fail(f"weights in [{int(self.weights.min())}, {int(self.weights.max())}] do not fit "
-                                f"{self.weight_bits}-bit two's complement")
+            if (
+                self.weights.size
+                and not stored.min
+                <= int(self.weights.min())
+                <= int(self.weights.max())
+                <= stored.max
+            ):
+                raise self.fail(
+                    f"weights in [{int(self.weights.min())}, {int(self.weights.max())}] do not fit "
+                    f"{self.weight_bits}-bit two's complement"
+                )
         elif self.weights.size and int(self.weights.max()) > 1:
             raise self.fail("bipolar weights must be bits (0 for -1, 1 for +1)")
         if self.ram_style not in RAM_STYLES or self.weight_style not in RAM_STYLES:
-            raise self.fail(f"ram_style {self.ram_style!r} / {self.weight_style!r}: one of {', '.join(RAM_STYLES)}")
+            raise self.fail(
+                f"ram_style {self.ram_style!r} / {self.weight_style!r}: one of "
+                f"{', '.join(RAM_STYLES)}"
+            )
         if self.window:
             win = self.pad_window
             if not self.xnor or self.thresholds is None or self.dot_thresholds is None:
-                raise self.fail("a padded layer needs bipolar input and weights, class thresholds and dot thresholds")
-            if self.thresholds.ndim != 3 or self.thresholds.shape[0] != win.n_classes \
-                    or self.pixels != win.oh * win.ow or self.mw != win.k * win.k * win.c:
-                raise self.fail(f"class thresholds {self.thresholds.shape} / {self.pixels} pixels do not match "
-                                f"the window's {win.n_classes} border classes and {win.oh}x{win.ow} outputs")
+                raise self.fail(
+                    "a padded layer needs bipolar input and weights, class thresholds and dot "
+                    "thresholds"
+                )
+            if (
+                self.thresholds.ndim != 3
+                or self.thresholds.shape[0] != win.n_classes
+                or self.pixels != win.oh * win.ow
+                or self.mw != win.k * win.k * win.c
+            ):
+                raise self.fail(
+                    f"class thresholds {self.thresholds.shape} / {self.pixels} pixels do not match "
+                    f"the window's {win.n_classes} border classes and {win.oh}x{win.ow} outputs"
+                )
         elif self.has_thresholds and self.thresholds.ndim == 3:
             raise self.fail("class thresholds (3-D) need a padded window")
         if self.has_thresholds:
             t = self.thresholds
-            lo, hi = (0, self.mw + 1) if self.xnor else (self.acc_range()[0], self.acc_range()[1] + 1)
-            if t.shape[t.ndim - 2 if t.ndim == 3 else 0] != self.mh or t.size == 0 or t.min() < lo or t.max() > hi:
-                raise self.fail(f"thresholds must be {self.mh} values (or {self.mh} rows of interval "
-                                f"thresholds) in [{lo}, {hi}], got shape {t.shape}")
+            lo, hi = (
+                (0, self.mw + 1) if self.xnor else (self.acc_range()[0], self.acc_range()[1] + 1)
+            )
+            if (
+                t.shape[t.ndim - 2 if t.ndim == 3 else 0] != self.mh
+                or t.size == 0
+                or t.min() < lo
+                or t.max() > hi
+            ):
+                raise self.fail(
+                    f"thresholds must be {self.mh} values (or {self.mh} rows of interval "
+                    f"thresholds) in [{lo}, {hi}], got shape {t.shape}"
+                )
             out = Int(self.out_bits, self.out_signed)
-            if self.levels and (t.ndim < 2 or not out.min <= self.out_offset <= self.out_offset + t.shape[-1] <= out.max):
-                raise self.fail(f"levels {self.out_offset}..{self.out_offset + t.shape[-1]} do not fit "
-                                f"{out} (or the thresholds are not (MH, K))")
+            if self.levels and (
+                t.ndim < 2
+                or not out.min <= self.out_offset <= self.out_offset + t.shape[-1] <= out.max
+            ):
+                raise self.fail(
+                    f"levels {self.out_offset}..{self.out_offset + t.shape[-1]} do not fit "
+                    f"{out} (or the thresholds are not (MH, K))"
+                )
             rows = t.reshape(-1, t.shape[-1]) if t.ndim >= 2 else None
             if rows is not None and np.any(np.diff(rows, axis=1) < 0):
                 bad = int(np.argwhere(np.any(np.diff(rows, axis=1) < 0, axis=1))[0][0]) % self.mh
-                raise self.fail(f"interval thresholds of channel {bad} are not sorted: {t[bad].tolist()}")
+                raise self.fail(
+                    f"interval thresholds of channel {bad} are not sorted: {t[bad].tolist()}"
+                )
 
     def golden(self, x: np.ndarray) -> np.ndarray:
         """(..., MW) -> (..., MH): bits in, bits (thresholds) or integers out."""
@@ -261,7 +308,9 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
         if self.window:  # the true zero-padded dot product, pad positions counting 0
             d = self.true_dot(x, self.weights).reshape(-1, self.mh)
             if self.levels:
-                out = self.out_offset + (d[:, :, None] >= self.dot_thresholds[None, :, :]).sum(axis=-1)
+                out = self.out_offset + (d[:, :, None] >= self.dot_thresholds[None, :, :]).sum(
+                    axis=-1
+                )
             else:
                 out = threshold_bits(d, self.dot_thresholds)
             return out.reshape(lead + (self.mh,))
@@ -305,7 +354,9 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
         w[: self.mh, : self.mw] = self.weights
         w = w.reshape(self.nf, self.pe, self.sf, self.simd).transpose(0, 2, 1, 3)
         flat = w.reshape(self.nf * self.sf, self.pe * self.simd)
-        return ((flat[:, :, None] >> np.arange(self.weight_bits)) & 1).astype(np.uint8)  # two's complement
+        return ((flat[:, :, None] >> np.arange(self.weight_bits)) & 1).astype(
+            np.uint8
+        )  # two's complement
 
     def threshold_words(self) -> list[int]:
         """Threshold ROM contents: word nf holds PE x N_THR thresholds (bipolar: pad lanes
@@ -313,7 +364,9 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
         has words j*NF .. j*NF + NF - 1."""
         k, nc = self.n_thr, self.n_classes
         t = np.zeros((nc, self.nf * self.pe, k), dtype=np.int64)
-        t[:, : self.mh] = self.thresholds.reshape(nc, self.mh, k) + (self.pad_lanes if self.xnor else 0)
+        t[:, : self.mh] = self.thresholds.reshape(nc, self.mh, k) + (
+            self.pad_lanes if self.xnor else 0
+        )
         flat = t.reshape(nc * self.nf, self.pe * k)
         tw = self.thr_bits
         mask = (1 << tw) - 1  # integer thresholds are stored in two's complement

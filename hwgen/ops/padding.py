@@ -34,13 +34,25 @@ class Window:
     @staticmethod
     def from_dict(d: dict) -> "Window":
         """The geometry an IR node stores."""
-        return Window(int(d["h"]), int(d["w"]), int(d["c"]), int(d["k"]), int(d["stride"]),
-                      tuple(int(p) for p in d["pads"]))
+        return Window(
+            int(d["h"]),
+            int(d["w"]),
+            int(d["c"]),
+            int(d["k"]),
+            int(d["stride"]),
+            tuple(int(p) for p in d["pads"]),
+        )
 
     def to_dict(self) -> dict:
         """Plain JSON data for an IR field."""
-        return {"h": self.h, "w": self.w, "c": self.c, "k": self.k, "stride": self.stride,
-                "pads": list(self.pads)}
+        return {
+            "h": self.h,
+            "w": self.w,
+            "c": self.c,
+            "k": self.k,
+            "stride": self.stride,
+            "pads": list(self.pads),
+        }
 
     @property
     def oh(self) -> int:
@@ -119,5 +131,8 @@ class Window:
         if any(p < 0 or p > self.k - 1 for p in self.pads):
             return f"pads {list(self.pads)} must each be in [0, K-1 = {self.k - 1}]"
         if self.oh < 1 or self.ow < 1:
-            return f"kernel {self.k} with pads {list(self.pads)} does not fit a {self.h}x{self.w} image"
+            return (
+                f"kernel {self.k} with pads {list(self.pads)} does not fit a "
+                f"{self.h}x{self.w} image"
+            )
         return None

@@ -72,9 +72,17 @@ class ResidualBlock(XnorMVU):
 
     def inner_mvu(self) -> XnorMVU:
         """The block's binary layer alone, as the XnorMVU it instantiates (bits of PE lanes in)."""
-        return XnorMVU(name=self.name, weights=self.weights, thresholds=self.thresholds, pe=self.pe, simd=self.simd,
-                       in_width=self.pe, out_bits=self.out_bits, out_offset=self.out_offset,
-                       input_style="registers")  # the block's own MVU keeps the rotating register
+        return XnorMVU(
+            name=self.name,
+            weights=self.weights,
+            thresholds=self.thresholds,
+            pe=self.pe,
+            simd=self.simd,
+            in_width=self.pe,
+            out_bits=self.out_bits,
+            out_offset=self.out_offset,
+            input_style="registers",
+        )  # the block's own MVU keeps the rotating register
 
     def validate(self) -> None:
         if self.weights is not None and self.mw != self.mh:
@@ -139,7 +147,9 @@ class IntSign(StreamOp):
 
     def validate(self) -> None:
         if self.bits < 2 or self.in_width % self.bits:
-            raise self.fail(f"input beats of {self.in_width} bits are not whole {self.bits}-bit lanes")
+            raise self.fail(
+                f"input beats of {self.in_width} bits are not whole {self.bits}-bit lanes"
+            )
 
     def golden(self, x: np.ndarray) -> np.ndarray:
         """Integers -> bits, h >= 0 -> 1."""

@@ -55,18 +55,28 @@ class IntQuant(Node):
 
     @property
     def qmax(self) -> int:
-        return (1 << (self.bits - 1)) - 1 if self.signed else (1 << self.bits) - 1 - (1 if self.narrow else 0)
+        return (
+            (1 << (self.bits - 1)) - 1
+            if self.signed
+            else (1 << self.bits) - 1 - (1 if self.narrow else 0)
+        )
 
     def validate(self) -> None:
         if self.rounding not in _ROUNDING:
-            raise self.fail(f"rounding mode {self.rounding!r} is not supported ({', '.join(_ROUNDING)})")
+            raise self.fail(
+                f"rounding mode {self.rounding!r} is not supported ({', '.join(_ROUNDING)})"
+            )
         if not 2 <= self.bits <= 16 or not self.scale > 0:
-            raise self.fail(f"needs 2..16 bits and a positive scale, has {self.bits} bits, scale {self.scale}")
+            raise self.fail(
+                f"needs 2..16 bits and a positive scale, has {self.bits} bits, scale {self.scale}"
+            )
 
     def quantize(self, z: np.ndarray) -> np.ndarray:
         """clip(round(z / scale), qmin, qmax) as int64, in z's own precision (the threshold
         folds evaluate a layer's steps in float64)."""
-        return np.clip(_ROUNDING[self.rounding](z / self.scale), self.qmin, self.qmax).astype(np.int64)
+        return np.clip(_ROUNDING[self.rounding](z / self.scale), self.qmin, self.qmax).astype(
+            np.int64
+        )
 
     def golden(self, x: np.ndarray) -> np.ndarray:
         """Integers (int64), images channels-last. QONNX computes x / scale in float32."""

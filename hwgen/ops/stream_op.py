@@ -50,8 +50,9 @@ class StreamOp(Node):
 
     def lacks(self, fact: str) -> HwgenError:
         """The error for a fact this op does not define (a new op half-written)."""
-        return self.fail(f"the op does not define {fact}; every hardware op must (see DESIGN.md, "
-                         "'Adding an op')")
+        return self.fail(
+            f"the op does not define {fact}; every hardware op must (see DESIGN.md, 'Adding an op')"
+        )
 
     @property
     def has_instance(self) -> bool:
@@ -115,8 +116,15 @@ class StreamOp(Node):
 
     def row(self, kind: str, shape: str, out: str = "", pe="", simd="") -> dict:
         """A compile-table row of this node."""
-        return {"layer": self.name, "kind": kind, "shape": shape, "pe": pe, "simd": simd, "out": out,
-                "cycles": self.cycles}
+        return {
+            "layer": self.name,
+            "kind": kind,
+            "shape": shape,
+            "pe": pe,
+            "simd": simd,
+            "out": out,
+            "cycles": self.cycles,
+        }
 
 
 def require_int_lanes(node: StreamOp, ins: list[StreamIn]) -> tuple[int, int]:
@@ -124,7 +132,9 @@ def require_int_lanes(node: StreamOp, ins: list[StreamIn]) -> tuple[int, int]:
     gets from its first producer, or one error naming it."""
     got = ins[0].lanes if ins else None
     if got is None:
-        raise HwgenError(f"node '{node.name}': needs an integer stream from a level-output layer before it")
+        raise HwgenError(
+            f"node '{node.name}': needs an integer stream from a level-output layer before it"
+        )
     return got
 
 

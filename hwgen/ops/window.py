@@ -40,7 +40,9 @@ class SlidingWindow(StreamOp):
     in_width: int = 1  # bits per input beat (set by the stream-width pass)
     fifo_depth: int = 2
     pads: list = dataclasses.field(default_factory=lambda: [0, 0, 0, 0])  # top, left, bottom, right
-    buffer_style: str = "auto"  # the line buffer: "auto" (Yosys' choice) or "block" (passes.memory_placement)
+    buffer_style: str = (
+        "auto"  # the line buffer: "auto" (Yosys' choice) or "block" (passes.memory_placement)
+    )
 
     def connect(self, ins: list[StreamIn]) -> int:
         self.in_width = host_width(ins, self.pixel_bits)
@@ -111,7 +113,9 @@ class SlidingWindow(StreamOp):
     def golden(self, x: np.ndarray) -> np.ndarray:
         """(B, H, W, C) -> (B, OH, OW, K*K*C), window elements in (kh, kw, c) order."""
         if x.shape[1:] != (self.h, self.w, self.c):
-            raise self.fail(f"expects images of shape {(self.h, self.w, self.c)}, got {x.shape[1:]}")
+            raise self.fail(
+                f"expects images of shape {(self.h, self.w, self.c)}, got {x.shape[1:]}"
+            )
         s, k = self.stride, self.k
         t, left, b, r = self.pads
         if any(self.pads):  # the all-zero pixel: integer 0, or bit 0 of bipolar data
@@ -119,7 +123,14 @@ class SlidingWindow(StreamOp):
         rows = []
         for kh in range(k):
             for kw in range(k):
-                rows.append(x[:, kh: kh + s * (self.oh - 1) + 1: s, kw: kw + s * (self.ow - 1) + 1: s, :])
+                rows.append(
+                    x[
+                        :,
+                        kh : kh + s * (self.oh - 1) + 1 : s,
+                        kw : kw + s * (self.ow - 1) + 1 : s,
+                        :,
+                    ]
+                )
         return np.concatenate(rows, axis=-1)
 
 
@@ -168,7 +179,9 @@ class WindowMax(StreamOp):
 
     def validate(self) -> None:
         if self.in_width != self.pixel_bits and self.in_width != 1:
-            raise self.fail(f"input beats must be whole pixels of {self.pixel_bits} bits, got {self.in_width}")
+            raise self.fail(
+                f"input beats must be whole pixels of {self.pixel_bits} bits, got {self.in_width}"
+            )
         if self.elem_bits == 1 and self.signed:
             raise self.fail("bipolar elements are not two's complement integers")
 
@@ -216,7 +229,9 @@ class Flatten(StreamOp):
 
     def frame_beats(self) -> int:
         if not self.pack:
-            raise HwgenError(f"node '{self.name}': a flatten that does not pack has no stream of its own")
+            raise HwgenError(
+                f"node '{self.name}': a flatten that does not pack has no stream of its own"
+            )
         return self.h * self.w
 
     def hls_trips(self, frames: int) -> int:

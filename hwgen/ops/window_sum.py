@@ -67,9 +67,13 @@ class WindowSum(StreamOp):
 
     def validate(self) -> None:
         if self.in_width and self.in_width != self.pixel_bits:
-            raise self.fail(f"input beats must be whole pixels of {self.pixel_bits} bits, got {self.in_width}")
+            raise self.fail(
+                f"input beats must be whole pixels of {self.pixel_bits} bits, got {self.in_width}"
+            )
         if signed_bits_for(*self.in_range) > self.elem_bits:
-            raise self.fail(f"input range {self.in_range} does not fit {self.elem_bits} signed bits")
+            raise self.fail(
+                f"input range {self.in_range} does not fit {self.elem_bits} signed bits"
+            )
 
     def golden(self, x: np.ndarray) -> np.ndarray:
         """(B, OH, OW, K*K*C) integers -> (B, OH, OW, C) sums."""

@@ -30,12 +30,12 @@ class NodePass(Pass):
         nodes = list(graph.nodes)
         for i in range(len(nodes)):
             k = self.match(nodes, i)
-            if k and any(n.name in graph.edges for n in nodes[i + 1:i + k]):
+            if k and any(n.name in graph.edges for n in nodes[i + 1 : i + k]):
                 k = 0  # consecutive here but not a chain (a branch starts inside the window)
             if k:
-                window = nodes[i:i + k]
+                window = nodes[i : i + k]
                 new = self.rewrite(window)
-                nodes[i:i + k] = new
+                nodes[i : i + k] = new
                 g = copy.copy(graph)
                 g.nodes = nodes
                 g.edges = _rewired(graph, window, new)

@@ -39,18 +39,24 @@ def set_fifo_depths(graph: Graph, pinned: set = frozenset()) -> Graph:
     returned as it is."""
     adds = [n for n in graph.hw_nodes() if n.joins_lanes]
     operands = [(a, j) for a in adds for j in range(len(a.fifo_fields))]
-    fixed = {(a.name, j): getattr(a, a.fifo_fields[j]) for a, j in operands if (a.name, j) in pinned}
+    fixed = {
+        (a.name, j): getattr(a, a.fifo_fields[j]) for a, j in operands if (a.name, j) in pinned
+    }
     keys = [(a.name, j) for a, j in operands if (a.name, j) not in pinned]
     if not keys:
         return graph
     free = simulate_schedule(graph, FRAMES, {**fixed, **{k: 1 << 30 for k in keys}})
     if free.deadlocked and fixed:
         shown = ", ".join(f"{a}.{graph.node(a).fifo_fields[j]}={d}" for (a, j), d in fixed.items())
-        raise HwgenError(f"folding: the pinned FIFO depths ({shown}) deadlock the dataflow; raise them or "
-                         "leave them out of the folding file to have them computed")
+        raise HwgenError(
+            f"folding: the pinned FIFO depths ({shown}) deadlock the dataflow; raise them or "
+            "leave them out of the folding file to have them computed"
+        )
     if free.deadlocked:
-        raise HwgenError(f"graph '{graph.name}': the dataflow deadlocks even with unbounded FIFOs in front of "
-                         "its adds (a kernel's model and its beats disagree)")
+        raise HwgenError(
+            f"graph '{graph.name}': the dataflow deadlocks even with unbounded FIFOs in front of "
+            "its adds (a kernel's model and its beats disagree)"
+        )
     rate = _steady(free.done_cycles)
     depths = {**fixed, **{k: max(2, free.peaks[k]) for k in keys}}
 

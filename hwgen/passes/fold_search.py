@@ -33,7 +33,9 @@ def layer_options(node: XnorMVU, family: str, cal: dict) -> list[tuple[int, floa
         for simd in _divisors(node.mw):
             trial.pe, trial.simd = pe, simd
             trial.in_width = simd * node.in_bits
-            opts.append((trial.cycles, price(PARTS[type(node)](trial), family, cal)["lut"], pe, simd))
+            opts.append(
+                (trial.cycles, price(PARTS[type(node)](trial), family, cal)["lut"], pe, simd)
+            )
     return sorted(opts)
 
 
@@ -148,8 +150,15 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
 
     def fastest_fitting():
         # candidate budgets: every cycle count some layer can take; the smallest that fits
-        budgets = sorted({o[0] for n in graph.hw_nodes() if isinstance(n, XnorMVU)
-                          for o in layer_options(n, family, load_calibration(family))} | {fastest})
+        budgets = sorted(
+            {
+                o[0]
+                for n in graph.hw_nodes()
+                if isinstance(n, XnorMVU)
+                for o in layer_options(n, family, load_calibration(family))
+            }
+            | {fastest}
+        )
         budgets = [b for b in budgets if b >= fastest]
         lo, hi, best = 0, len(budgets) - 1, None
         while lo <= hi:  # resources fall as the budget grows: bisect for the first fit
@@ -167,14 +176,18 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
         if best is None:
             return f"no folding of '{graph.name}' fits {board['name']} at all"
         cycles = estimate_graph(best[1], family).cycles
-        return (f"the fastest folding that fits reaches {math.floor(clock / cycles):,} frames/s "
-                f"({cycles} cycles/frame; --target-fps max)")
+        return (
+            f"the fastest folding that fits reaches {math.floor(clock / cycles):,} frames/s "
+            f"({cycles} cycles/frame; --target-fps max)"
+        )
 
     if target_fps == "max":
         best = fastest_fitting()
         if best is None:
-            raise HwgenError(f"--target-fps max: no folding of '{graph.name}' fits {board['name']} "
-                             "(even the slowest exceeds its resources)")
+            raise HwgenError(
+                f"--target-fps max: no folding of '{graph.name}' fits {board['name']} "
+                "(even the slowest exceeds its resources)"
+            )
         cfg, g = best
     else:
         fps = float(target_fps)
@@ -183,20 +196,34 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
         budget = math.floor(clock / fps)
         if budget < fastest:
             floor_cycles, floor_layer = _fixed_cycles(graph)
-            why = (f"layer '{floor_layer}' alone takes {floor_cycles} cycles/frame"
-                   if floor_cycles >= fastest else "every MVU fully parallel")
-            raise HwgenError(f"--target-fps {fps:g}: infeasible on {board['name']} at {board['clock_mhz']} MHz "
-                             f"(budget {budget} cycles/frame; no folding goes below {fastest} cycles/frame, "
-                             f"{why}); {reachable()}")
+            why = (
+                f"layer '{floor_layer}' alone takes {floor_cycles} cycles/frame"
+                if floor_cycles >= fastest
+                else "every MVU fully parallel"
+            )
+            raise HwgenError(
+                f"--target-fps {fps:g}: infeasible on {board['name']} at {board['clock_mhz']} MHz "
+                f"(budget {budget} cycles/frame; no folding goes below {fastest} cycles/frame, "
+                f"{why}); {reachable()}"
+            )
         cfg, g = realize(budget)
         est = estimate_graph(g, family)
         if not fits(est, board):
-            over = ", ".join(f"{r['resource']} {r['used']}/{r['available']}"
-                             for r in board_fit(est, board) if not r["fits"])
-            raise HwgenError(f"--target-fps {fps:g}: the cheapest folding for it does not fit {board['name']} "
-                             f"({over}); {reachable()}")
+            over = ", ".join(
+                f"{r['resource']} {r['used']}/{r['available']}"
+                for r in board_fit(est, board)
+                if not r["fits"]
+            )
+            raise HwgenError(
+                f"--target-fps {fps:g}: the cheapest folding for it does not fit {board['name']} "
+                f"({over}); {reachable()}"
+            )
     est = estimate_graph(g, family)
     cycles = est.cycles
-    return cfg, {"target_fps": target_fps, "cycles_per_frame": cycles, "fps": clock / cycles,
-                 "clock_mhz": board["clock_mhz"], "estimate": est.total}
-
+    return cfg, {
+        "target_fps": target_fps,
+        "cycles_per_frame": cycles,
+        "fps": clock / cycles,
+        "clock_mhz": board["clock_mhz"],
+        "estimate": est.total,
+    }

@@ -33,7 +33,7 @@ def load_fold_config(path: Path) -> dict[str, dict]:
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise HwgenError(f"{path}: not valid JSON ({e})") from None
     if not isinstance(doc, dict) or not all(isinstance(v, dict) for v in doc.values()):
-        raise HwgenError(f"{path}: expected an object of layer name -> {{\"pe\": N, \"simd\": N}}")
+        raise HwgenError(f'{path}: expected an object of layer name -> {{"pe": N, "simd": N}}')
     doc.pop("Defaults", None)  # FINN's folding files carry one; it has no meaning here
     return doc
 
@@ -58,7 +58,9 @@ def read_fold_config(graph: Graph, config: dict[str, dict] | None) -> FoldPlan:
             keys = adds[name].fifo_fields
             unknown = set(entry) - set(keys)
             if unknown:
-                raise HwgenError(f"folding: add '{name}': unknown keys {sorted(unknown)} ({', '.join(keys)})")
+                raise HwgenError(
+                    f"folding: add '{name}': unknown keys {sorted(unknown)} ({', '.join(keys)})"
+                )
             for j, key in enumerate(keys):
                 if key in entry:
                     plan.pinned[(name, j)] = _count(name, key, entry[key])
@@ -70,8 +72,10 @@ def read_fold_config(graph: Graph, config: dict[str, dict] | None) -> FoldPlan:
         if unknown:
             raise HwgenError(f"folding: layer '{name}': unknown keys {sorted(unknown)}")
         if entry.get("ram_style", "auto") not in RAM_STYLES:
-            raise HwgenError(f"folding: layer '{name}': ram_style must be one of {', '.join(RAM_STYLES)}, "
-                             f"not {entry['ram_style']!r}")
+            raise HwgenError(
+                f"folding: layer '{name}': ram_style must be one of {', '.join(RAM_STYLES)}, "
+                f"not {entry['ram_style']!r}"
+            )
         plan.layers[name] = entry
     return plan
 
@@ -100,16 +104,23 @@ def fold_layers(graph: Graph, pe: int | None, simd: int | None, plan: FoldPlan) 
         n.fifo_depth = _count(n.name, "fifo_depth", entry.get("fifo_depth", n.fifo_depth))
         n.ram_style = entry.get("ram_style", n.ram_style)
         if not (1 <= n.pe <= n.mh and 1 <= n.simd <= n.mw):
-            raise HwgenError(f"folding: layer '{n.name}' ({n.mh}x{n.mw}): PE={n.pe} must be in "
-                             f"[1, {n.mh}] and SIMD={n.simd} in [1, {n.mw}]")
+            raise HwgenError(
+                f"folding: layer '{n.name}' ({n.mh}x{n.mw}): PE={n.pe} must be in "
+                f"[1, {n.mh}] and SIMD={n.simd} in [1, {n.mw}]"
+            )
     for (name, j), depth in plan.pinned.items():
         add = g.node(name)
         setattr(add, add.fifo_fields[j], depth)
     return g
 
 
-def apply_folding(graph: Graph, pe: int | None = None, simd: int | None = None,
-                  config: dict[str, dict] | None = None, fifo_depths: bool = True) -> Graph:
+def apply_folding(
+    graph: Graph,
+    pe: int | None = None,
+    simd: int | None = None,
+    config: dict[str, dict] | None = None,
+    fifo_depths: bool = True,
+) -> Graph:
     """A new graph with PE/SIMD set on every MVU: `pe`/`simd` for all (clipped to each layer's
     size), then the per-layer `config` entries, which must name existing MVUs and fit their
     sizes (and may set `fifo_depth` and the weight memory's `ram_style`: auto, block or lut)
@@ -138,23 +149,32 @@ def tie_lane_pe(graph: Graph, explicit: set[str]) -> Graph:
     for a, b in zip(hw, hw[1:]):
         if b.pe_from_producer and a.foldable and b.pe != a.pe:
             if b.name in explicit:
-                raise HwgenError(f"folding: residual block '{b.name}' must have the PE of '{a.name}' "
-                                 f"({a.pe}), not {b.pe}: its shortcut beats line up with that layer's")
+                raise HwgenError(
+                    f"folding: residual block '{b.name}' must have the PE of '{a.name}' "
+                    f"({a.pe}), not {b.pe}: its shortcut beats line up with that layer's"
+                )
             b.pe = a.pe
     order = {n.name: k for k, n in enumerate(g.nodes)}
     for add in (n for n in hw if n.joins_lanes):
-        first, later = sorted((lane_source(g, p) for p in g.inputs_of(add)), key=lambda m: order[m.name])
+        first, later = sorted(
+            (lane_source(g, p) for p in g.inputs_of(add)), key=lambda m: order[m.name]
+        )
         if later.pe != first.pe:
             if later.name in explicit and first.name not in explicit:
                 first, later = later, first
             elif later.name in explicit:
-                raise HwgenError(f"folding: layer '{later.name}' must have the PE of '{first.name}' ({first.pe}), "
-                                 f"not {later.pe}: their lanes meet in the add '{add.name}'")
+                raise HwgenError(
+                    f"folding: layer '{later.name}' must have the PE of '{first.name}' "
+                    f"({first.pe}), "
+                    f"not {later.pe}: their lanes meet in the add '{add.name}'"
+                )
             later.pe = first.pe
         for m in (first, later):
             if m.mh % m.pe:
-                raise HwgenError(f"folding: layer '{m.name}': PE={m.pe} must divide its {m.mh} channels, since "
-                                 f"its lanes meet others in the add '{add.name}'")
+                raise HwgenError(
+                    f"folding: layer '{m.name}': PE={m.pe} must divide its {m.mh} channels, since "
+                    f"its lanes meet others in the add '{add.name}'"
+                )
     return g
 
 
@@ -163,8 +183,10 @@ def lane_source(graph: Graph, node):
     while node.lanes_through:
         node = graph.inputs_of(node)[0]
     if not node.foldable:
-        raise HwgenError(f"node '{node.name}': an add or fork needs the integer lanes of a layer, not "
-                         f"{type(node).__name__}")
+        raise HwgenError(
+            f"node '{node.name}': an add or fork needs the integer lanes of a layer, not "
+            f"{type(node).__name__}"
+        )
     return node
 
 
@@ -185,8 +207,10 @@ def set_stream_widths(graph: Graph) -> Graph:
         width = n.connect(ins)
         prev = ins[0].node if ins else None
         if not n.view_only and prev is not None and prev.ends_stream:
-            raise HwgenError(f"node '{n.name}': its input comes from '{prev.name}', which has "
-                             "no thresholds (integer outputs cannot feed a binary layer)")
+            raise HwgenError(
+                f"node '{n.name}': its input comes from '{prev.name}', which has "
+                "no thresholds (integer outputs cannot feed a binary layer)"
+            )
         beats = n.frame_beats() if n.has_instance else (ins[0].beats if ins else None)
         streams[n.name] = StreamIn(n, width, n.int_stream(ins), beats)
     g.validate()

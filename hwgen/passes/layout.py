@@ -19,15 +19,25 @@ class ReorderFlattenWeights(NodePass):
     """Flatten -> BinaryMatMul: permute the matmul's columns once, mark the flatten done."""
 
     def match(self, nodes, i):
-        ok = (isinstance(nodes[i], Flatten) and not nodes[i].reordered and i + 1 < len(nodes)
-              and isinstance(nodes[i + 1], BinaryMatMul))
+        ok = (
+            isinstance(nodes[i], Flatten)
+            and not nodes[i].reordered
+            and i + 1 < len(nodes)
+            and isinstance(nodes[i + 1], BinaryMatMul)
+        )
         return 2 if ok else 0
 
     def rewrite(self, window):
         fl, mm = window
         if mm.mw != fl.c * fl.h * fl.w:
             raise mm.fail(f"expects {mm.mw} inputs after flattening a {fl.c}x{fl.h}x{fl.w} image")
-        new_mm = BinaryMatMul(name=mm.name, weights=chw_to_hwc_columns(mm.weights, fl.c, fl.h, fl.w),
-                              scale=mm.scale, in_bits=mm.in_bits, in_signed=mm.in_signed, pixels=mm.pixels,
-                              weight_bits=mm.weight_bits)
+        new_mm = BinaryMatMul(
+            name=mm.name,
+            weights=chw_to_hwc_columns(mm.weights, fl.c, fl.h, fl.w),
+            scale=mm.scale,
+            in_bits=mm.in_bits,
+            in_signed=mm.in_signed,
+            pixels=mm.pixels,
+            weight_bits=mm.weight_bits,
+        )
         return [Flatten(name=fl.name, h=fl.h, w=fl.w, c=fl.c, reordered=True), new_mm]

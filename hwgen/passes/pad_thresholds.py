@@ -36,7 +36,9 @@ def decision_table(mm: BinaryMatMul, steps: list[dict], q: IntQuant | None) -> n
     return (z >= 0).astype(np.int64) if q is None else q.quantize(z)
 
 
-def table_thresholds(values: np.ndarray, table: np.ndarray, q: IntQuant | None, never: int) -> np.ndarray:
+def table_thresholds(
+    values: np.ndarray, table: np.ndarray, q: IntQuant | None, never: int
+) -> np.ndarray:
     """(MH, K) thresholds over `values` reproducing `table`: interval thresholds of a bit, or
     (with the quantizer `q`) level thresholds of a rising level table."""
     if q is None:
@@ -53,7 +55,9 @@ def padded_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant | None):
     rising, falling = directions(table)
     if q is not None and not np.all(rising | falling):
         bad = int(np.argwhere(~(rising | falling))[0][0])
-        raise mm.fail(f"the quantized activation of channel {bad} is not monotone in the accumulator")
+        raise mm.fail(
+            f"the quantized activation of channel {bad} is not monotone in the accumulator"
+        )
     flip = falling & ~rising  # non-monotone bits stay as they are: interval thresholds
     weights = mm.weights.copy()
     weights[flip] ^= 1
@@ -63,7 +67,9 @@ def padded_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant | None):
         dot_thr = table_thresholds(d, g, q, never=n + 1)
         masks = win.class_masks()  # (classes, MW): inside the image
         n_in = masks.sum(axis=1)
-        pad_match = ((~masks)[:, None, :] & (weights[None, :, :] == 0)).sum(axis=-1)  # (classes, MH)
+        pad_match = ((~masks)[:, None, :] & (weights[None, :, :] == 0)).sum(
+            axis=-1
+        )  # (classes, MH)
         p = np.arange(n + 1)
         cols = np.arange(mm.mh)[None, :]
         sets = []
@@ -77,5 +83,7 @@ def padded_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant | None):
     for j, t in enumerate(sets):
         hw[j, :, : t.shape[1]] = t
     if dot_thr.shape[1] < k:
-        dot_thr = np.concatenate([dot_thr, np.full((mm.mh, k - dot_thr.shape[1]), n + 1, np.int64)], axis=1)
+        dot_thr = np.concatenate(
+            [dot_thr, np.full((mm.mh, k - dot_thr.shape[1]), n + 1, np.int64)], axis=1
+        )
     return weights, hw, dot_thr, (q.qmin if q is not None else 0)

@@ -23,8 +23,10 @@ def interval_rows(values: np.ndarray, dec: np.ndarray, never: int) -> np.ndarray
     switch points, the lowest value first where the decision starts at 1, padded with `never`."""
     dec = dec.astype(bool)
     mh = dec.shape[1]
-    rows = [([int(values[0])] if dec[0, c] else []) + values[1:][dec[1:, c] != dec[:-1, c]].tolist()
-            for c in range(mh)]
+    rows = [
+        ([int(values[0])] if dec[0, c] else []) + values[1:][dec[1:, c] != dec[:-1, c]].tolist()
+        for c in range(mh)
+    ]
     t = np.full((mh, max(1, max(len(r) for r in rows))), never, dtype=np.int64)
     for c, r in enumerate(rows):
         t[c, : len(r)] = r
@@ -41,5 +43,7 @@ def level_rows(values: np.ndarray, lv: np.ndarray, qmin: int, k: int, never: int
         reached = lv >= qmin + j
         t[:, j - 1] = np.where(reached.any(axis=0), values[reached.argmax(axis=0)], never)
     if not np.array_equal(qmin + (values[:, None, None] >= t[None, :, :]).sum(axis=-1), lv):
-        raise ValueError("level thresholds do not reproduce the quantized activation (internal error)")
+        raise ValueError(
+            "level thresholds do not reproduce the quantized activation (internal error)"
+        )
     return t

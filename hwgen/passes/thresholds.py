@@ -55,7 +55,9 @@ MAX_TABLE = 1 << 26
 _AFFINE = ("Mul", "Add", "Sub", "Div", "BatchNormalization")
 
 
-def interval_thresholds(mm: BinaryMatMul, values: np.ndarray, dec: np.ndarray, never: int) -> np.ndarray:
+def interval_thresholds(
+    mm: BinaryMatMul, values: np.ndarray, dec: np.ndarray, never: int
+) -> np.ndarray:
     """Interval thresholds (MH, K) reproducing the table `dec` (len(values), MH) of decisions
     over the sorted accumulator `values`: each channel's switch points, the lowest value first
     where the decision starts at 1, padded with `never` (past the top); verified on every value."""
@@ -80,7 +82,9 @@ def integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray,
             z = apply_steps(steps, (acc * mm.scale)[None, :], np.float64)[0]
         if not np.all(np.isfinite(z)):
             bad = int(np.argwhere(~np.isfinite(z))[0][0])
-            raise mm.fail(f"BatchNorm/affine after it is not finite on channel {bad} (zero variance?)")
+            raise mm.fail(
+                f"BatchNorm/affine after it is not finite on channel {bad} (zero variance?)"
+            )
         return z >= 0
 
     mh = mm.mh
@@ -101,21 +105,27 @@ def integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray,
     return mm.negated_rows(flip), thresholds
 
 
-def tabulated_integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+def tabulated_integer_thresholds(
+    mm: BinaryMatMul, steps: list[dict]
+) -> tuple[np.ndarray, np.ndarray]:
     """Thresholds of an integer-input layer whose steps are not affine (a learned binarizer):
     the decision is listed at every accumulator value, so it need not be monotone."""
     lo, hi = mm.acc_range()
     if (hi - lo + 1) * mm.mh > MAX_TABLE:
-        raise mm.fail(f"a non-affine activation over an accumulator range of {hi - lo + 1} values x {mm.mh} "
-                      f"channels is too large to tabulate (limit {MAX_TABLE}); use fewer input bits")
+        raise mm.fail(
+            f"a non-affine activation over an accumulator range of {hi - lo + 1} values x {mm.mh} "
+            f"channels is too large to tabulate (limit {MAX_TABLE}); use fewer input bits"
+        )
     acc = np.arange(lo, hi + 1, dtype=np.int64)
     dec = np.empty((acc.size, mm.mh), dtype=bool)
     for i in range(0, acc.size, 4096):  # chunks keep a hidden layer's intermediates small
         with np.errstate(all="ignore"):
-            z = apply_steps(steps, acc[i:i + 4096, None] * mm.scale[None, :], np.float64)
-        if z.shape != dec[i:i + 4096].shape or not np.all(np.isfinite(z)):
-            raise mm.fail("the steps after it are not a finite per-channel function of the accumulator")
-        dec[i:i + 4096] = z >= 0
+            z = apply_steps(steps, acc[i : i + 4096, None] * mm.scale[None, :], np.float64)
+        if z.shape != dec[i : i + 4096].shape or not np.all(np.isfinite(z)):
+            raise mm.fail(
+                "the steps after it are not a finite per-channel function of the accumulator"
+            )
+        dec[i : i + 4096] = z >= 0
     rising, falling = directions(dec)
     if not np.all(rising | falling):
         return mm.weights.copy(), interval_thresholds(mm, acc, dec, never=hi + 1)
@@ -125,7 +135,9 @@ def tabulated_integer_thresholds(mm: BinaryMatMul, steps: list[dict]) -> tuple[n
     return mm.negated_rows(flip), np.where(flip, -last_true, first_true).astype(np.int64)
 
 
-def level_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant) -> tuple[np.ndarray, np.ndarray, int]:
+def level_thresholds(
+    mm: BinaryMatMul, steps: list[dict], q: IntQuant
+) -> tuple[np.ndarray, np.ndarray, int]:
     """(weights, thresholds (MH, K), offset) so that the k-bit quantizer `q` of
     `steps(scale * acc)` equals offset + (how many of the K thresholds acc' reaches), where
     acc' is the popcount (or integer accumulator) with decreasing channels' weights negated.
@@ -136,7 +148,10 @@ def level_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant) -> tuple[
     else:
         lo, hi = mm.acc_range()
         if (hi - lo + 1) * mm.mh > MAX_TABLE:
-            raise mm.fail(f"a quantized activation over {hi - lo + 1} accumulator values is too large to tabulate")
+            raise mm.fail(
+                f"a quantized activation over {hi - lo + 1} accumulator values is too large to "
+                "tabulate"
+            )
         values = np.arange(lo, hi + 1)
         pre = values.astype(np.float64)
     with np.errstate(all="ignore"):
@@ -147,7 +162,9 @@ def level_thresholds(mm: BinaryMatMul, steps: list[dict], q: IntQuant) -> tuple[
     rising, falling = directions(lv)
     if not np.all(rising | falling):
         bad = int(np.argwhere(~(rising | falling))[0][0])
-        raise mm.fail(f"the quantized activation of channel {bad} is not monotone in the accumulator")
+        raise mm.fail(
+            f"the quantized activation of channel {bad} is not monotone in the accumulator"
+        )
     flip = falling & ~rising
     # the accumulator values are symmetric (p -> MW - p, acc -> -acc): negating a channel's
     # weights reads its table backwards
@@ -185,19 +202,50 @@ class FoldThresholds(NodePass):
         if mm.window:  # zero-padded bipolar convolution: a threshold set per border class
             q = window[-1] if isinstance(window[-1], IntQuant) else None
             weights, hw, dot_thr, offset = padded_thresholds(mm, steps, q)
-            return [XnorMVU(name=mm.name, weights=weights, thresholds=hw, dot_thresholds=dot_thr,
-                            window=mm.window, in_bits=mm.in_bits, in_signed=mm.in_signed, pixels=mm.pixels,
-                            out_bits=q.bits if q else 1, out_offset=offset, out_signed=q.signed if q else True)]
+            return [
+                XnorMVU(
+                    name=mm.name,
+                    weights=weights,
+                    thresholds=hw,
+                    dot_thresholds=dot_thr,
+                    window=mm.window,
+                    in_bits=mm.in_bits,
+                    in_signed=mm.in_signed,
+                    pixels=mm.pixels,
+                    out_bits=q.bits if q else 1,
+                    out_offset=offset,
+                    out_signed=q.signed if q else True,
+                )
+            ]
         if isinstance(window[-1], IntQuant):
             weights, thresholds, offset = level_thresholds(mm, steps, window[-1])
-            return [XnorMVU(name=mm.name, weights=weights, thresholds=thresholds, in_bits=mm.in_bits,
-                            in_signed=mm.in_signed, pixels=mm.pixels, out_bits=window[-1].bits,
-                            out_offset=offset, out_signed=window[-1].signed,
-                            weight_bits=stored_weight_bits(mm, weights))]
+            return [
+                XnorMVU(
+                    name=mm.name,
+                    weights=weights,
+                    thresholds=thresholds,
+                    in_bits=mm.in_bits,
+                    in_signed=mm.in_signed,
+                    pixels=mm.pixels,
+                    out_bits=window[-1].bits,
+                    out_offset=offset,
+                    out_signed=window[-1].signed,
+                    weight_bits=stored_weight_bits(mm, weights),
+                )
+            ]
         fold = popcount_thresholds if mm.xnor else integer_thresholds
         weights, thresholds = fold(mm, steps)
-        return [XnorMVU(name=mm.name, weights=weights, thresholds=thresholds, in_bits=mm.in_bits,
-                        in_signed=mm.in_signed, pixels=mm.pixels, weight_bits=stored_weight_bits(mm, weights))]
+        return [
+            XnorMVU(
+                name=mm.name,
+                weights=weights,
+                thresholds=thresholds,
+                in_bits=mm.in_bits,
+                in_signed=mm.in_signed,
+                pixels=mm.pixels,
+                weight_bits=stored_weight_bits(mm, weights),
+            )
+        ]
 
 
 class LowerLastMatMul(NodePass):
@@ -208,8 +256,11 @@ class LowerLastMatMul(NodePass):
         if not isinstance(nodes[i], BinaryMatMul):
             return 0
         nxt = nodes[i + 1] if i + 1 < len(nodes) else None
-        if isinstance(nxt, (Sign, IntQuant)) or (isinstance(nxt, HostSteps) and i + 2 < len(nodes)
-                                                 and isinstance(nodes[i + 2], (Sign, IntQuant))):
+        if isinstance(nxt, (Sign, IntQuant)) or (
+            isinstance(nxt, HostSteps)
+            and i + 2 < len(nodes)
+            and isinstance(nodes[i + 2], (Sign, IntQuant))
+        ):
             return 0  # a quantized layer: FoldThresholds
         return 2 if isinstance(nxt, HostSteps) else 1
 
@@ -218,6 +269,15 @@ class LowerLastMatMul(NodePass):
         rest = window[1].steps if len(window) > 1 else []
         scale = {"op": "Mul", "const": mm.scale.tolist(), "const_first": False}
         name = window[1].name if len(window) > 1 else "host_post"
-        return [XnorMVU(name=mm.name, weights=mm.weights.copy(), thresholds=None, in_bits=mm.in_bits,
-                        in_signed=mm.in_signed, pixels=mm.pixels, weight_bits=mm.weight_bits),
-                HostSteps(name=name, steps=[scale] + rest)]
+        return [
+            XnorMVU(
+                name=mm.name,
+                weights=mm.weights.copy(),
+                thresholds=None,
+                in_bits=mm.in_bits,
+                in_signed=mm.in_signed,
+                pixels=mm.pixels,
+                weight_bits=mm.weight_bits,
+            ),
+            HostSteps(name=name, steps=[scale] + rest),
+        ]

@@ -48,18 +48,30 @@ def write_report(build: Path) -> dict[str, Path]:
     md += ["## Plots", ""] + [f"![{i}]({i})" for i in images] + [""]
     (out / "report.md").write_text("\n".join(md))
 
-    h = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
-         f"<title>hwgen report: {html.escape(report['graph'])}</title>",
-         # the page needs no script, icon or network: a favicon request would be the console's only error
-         "<link rel='icon' href='data:,'>",
-         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
-         "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th{background:#eee}"
-         "img{max-width:100%}</style>",
-         "</head><body>", f"<h1>hwgen report: {html.escape(report['graph'])}</h1>", "<ul>"]
+    h = [
+        "<!DOCTYPE html>",
+        "<html lang='en'><head><meta charset='utf-8'>",
+        f"<title>hwgen report: {html.escape(report['graph'])}</title>",
+        # the page needs no script, icon or network: a favicon request would be the console's only
+        # error
+        "<link rel='icon' href='data:,'>",
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
+        "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th{background:#eee}"
+        "img{max-width:100%}</style>",
+        "</head><body>",
+        f"<h1>hwgen report: {html.escape(report['graph'])}</h1>",
+        "<ul>",
+    ]
     h += [f"<li>{html.escape(line)}</li>" for line in head] + ["</ul>"]
     for title, cols, rows in tabs:
-        h.append(f"<h2>{html.escape(title)}</h2><table><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cols) + "</tr>")
-        h += ["<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows]
+        h.append(
+            f"<h2>{html.escape(title)}</h2><table><tr>"
+            + "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+            + "</tr>"
+        )
+        h += [
+            "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows
+        ]
         h.append("</table>")
     h.append("<h2>Plots</h2>")
     h += [f"<p><img src='{i}' alt='{i}'></p>" for i in images]

@@ -10,7 +10,10 @@ from pathlib import Path
 from hwgen.errors import HwgenError
 
 #: what the page is asked once it has loaded: every image, and whether it decoded
-_IMAGES = "return Array.from(document.images).map(i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0]);"
+_IMAGES = (
+    "return Array.from(document.images)"
+    ".map(i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0]);"
+)
 
 
 def browser_check(page: Path, screenshot: Path, width: int = 1280, height: int = 2000) -> dict:
@@ -21,13 +24,23 @@ def browser_check(page: Path, screenshot: Path, width: int = 1280, height: int =
 
     browser, driver_exe = shutil.which("chromium"), shutil.which("chromedriver")
     if browser is None or driver_exe is None:
-        raise HwgenError("chromium and chromedriver not found: apt-get install chromium chromium-driver "
-                         "(the Makefile does, as root)")
+        raise HwgenError(
+            "chromium and chromedriver not found: apt-get install chromium chromium-driver "
+            "(the Makefile does, as root)"
+        )
     opts = webdriver.ChromeOptions()
     opts.binary_location = browser
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--window-size={width},{height}", "--no-first-run", "--disable-extensions",
-                "--disable-background-networking", "--disable-component-update"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        f"--window-size={width},{height}",
+        "--no-first-run",
+        "--disable-extensions",
+        "--disable-background-networking",
+        "--disable-component-update",
+    ):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     # the Debian driver by path: Selenium Manager would otherwise try to download one

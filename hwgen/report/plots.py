@@ -20,8 +20,16 @@ def folding_sweep(graph, board: dict) -> list[dict]:
         for simd in (1, 2, 4, 8, 16, 32, 64):
             g = apply_folding(graph, pe=pe, simd=simd)
             est = estimate_graph(g, board["family"])
-            pts.append({"pe": pe, "simd": simd, "lut": est.total["lut"], "cycles": est.cycles,
-                        "fps": clock / est.cycles, "kind": "global"})
+            pts.append(
+                {
+                    "pe": pe,
+                    "simd": simd,
+                    "lut": est.total["lut"],
+                    "cycles": est.cycles,
+                    "fps": clock / est.cycles,
+                    "kind": "global",
+                }
+            )
     return pts
 
 
@@ -32,20 +40,36 @@ def per_layer_front(graph, board: dict, budgets: int = 48) -> list[dict]:
 
     family, clock = board["family"], board["clock_mhz"] * 1e6
     cal = load_calibration(family)
-    cycles = sorted({o[0] for n in graph.hw_nodes() if isinstance(n, XnorMVU) for o in layer_options(n, family, cal)}
-                    | {min_cycles(graph)})
+    cycles = sorted(
+        {
+            o[0]
+            for n in graph.hw_nodes()
+            if isinstance(n, XnorMVU)
+            for o in layer_options(n, family, cal)
+        }
+        | {min_cycles(graph)}
+    )
     cycles = [c for c in cycles if c >= min_cycles(graph)]
     if len(cycles) > budgets:  # a geometric sample keeps big nets quick, both ends included
         step = (len(cycles) - 1) / (budgets - 1)
-        cycles = sorted({cycles[min(len(cycles) - 1, math.floor(k * step + 0.5))] for k in range(budgets)})
+        cycles = sorted(
+            {cycles[min(len(cycles) - 1, math.floor(k * step + 0.5))] for k in range(budgets)}
+        )
     pts = []
     for budget in cycles:
         cfg = fold_for_budget(graph, budget, family)
         if cfg is None:
             continue
         est = estimate_graph(apply_folding(graph, config=cfg), family)
-        pts.append({"budget": budget, "lut": est.total["lut"], "cycles": est.cycles, "fps": clock / est.cycles,
-                    "kind": "per-layer"})
+        pts.append(
+            {
+                "budget": budget,
+                "lut": est.total["lut"],
+                "cycles": est.cycles,
+                "fps": clock / est.cycles,
+                "kind": "per-layer",
+            }
+        )
     return pts
 
 
@@ -62,13 +86,16 @@ def pareto(points: list[dict]) -> list[dict]:
 def write_plots(report: dict, board: dict, sweep: list[dict], out: Path) -> list[str]:
     """resources.png and sweep.png in `out`; returns their file names."""
     import matplotlib
+
     matplotlib.use("Agg")  # files only: no display here, nor in CI
     import matplotlib.pyplot as plt
 
     layers = report["estimate"]["layers"]
     names = [x["name"] for x in layers]
     xs = list(range(len(names)))
-    fig, (ax, ax_b) = plt.subplots(1, 2, figsize=(11, 4), dpi=100, gridspec_kw={"width_ratios": [2, 1]})
+    fig, (ax, ax_b) = plt.subplots(
+        1, 2, figsize=(11, 4), dpi=100, gridspec_kw={"width_ratios": [2, 1]}
+    )
     ax.bar([x - 0.2 for x in xs], [x["lut"] for x in layers], width=0.4, label="LUT (estimate)")
     ax.bar([x + 0.2 for x in xs], [x["ff"] for x in layers], width=0.4, label="FF (estimate)")
     ax.set_xticks(xs, names, rotation=30, ha="right")
@@ -90,11 +117,24 @@ def write_plots(report: dict, board: dict, sweep: list[dict], out: Path) -> list
     front = pareto(sweep)  # over both kinds: a global folding on it is a per-layer one too
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
     glob = [p for p in sweep if p["kind"] == "global"]
-    ax.scatter([p["lut"] for p in glob], [p["fps"] for p in glob], s=14, color="0.6",
-               label="global PE x SIMD")
-    ax.plot([p["lut"] for p in front], [p["fps"] for p in front], "o-", ms=4, color="C3",
-            label="Pareto front (per-layer folding)")
-    ax.axvline(board["luts"], color="k", ls="--", lw=1, label=f"{board['name']}: {board['luts']:,} LUTs")
+    ax.scatter(
+        [p["lut"] for p in glob],
+        [p["fps"] for p in glob],
+        s=14,
+        color="0.6",
+        label="global PE x SIMD",
+    )
+    ax.plot(
+        [p["lut"] for p in front],
+        [p["fps"] for p in front],
+        "o-",
+        ms=4,
+        color="C3",
+        label="Pareto front (per-layer folding)",
+    )
+    ax.axvline(
+        board["luts"], color="k", ls="--", lw=1, label=f"{board['name']}: {board['luts']:,} LUTs"
+    )
     cur = report["estimate"]["total"]["lut"], report["fps_at_clock"]
     ax.scatter([cur[0]], [cur[1]], marker="*", s=160, color="C0", zorder=5, label="this build")
     ax.set_xscale("log")

@@ -15,69 +15,179 @@ def verification(build: Path) -> list[dict]:
 
 def bitstreams(build: Path) -> list[dict]:
     """The iCE40 flow's results in build/bitstream/ (`hwgen synth` on an iCE40 board)."""
-    return [json.loads(f.read_text()) for f in sorted((Path(build) / "bitstream").glob("*/result.json"))]
+    return [
+        json.loads(f.read_text()) for f in sorted((Path(build) / "bitstream").glob("*/result.json"))
+    ]
 
 
 def headline(report: dict, checks: list[dict], bits: list[dict]) -> list[str]:
     """The report's first lines: the rate at the board clock and at the achieved fmax, and
     whether (and how) the build was verified (`verification`, `bitstreams`)."""
     b = report["board"]
-    lines = [f"{report['bound_cycles']} cycles/frame = {report['fps_at_clock']:,.0f} frames/s at the board "
-             f"clock ({b['clock_mhz']} MHz on {b['name']})"]
+    lines = [
+        f"{report['bound_cycles']} cycles/frame = {report['fps_at_clock']:,.0f} frames/s at the "
+        "board "
+        f"clock ({b['clock_mhz']} MHz on {b['name']})"
+    ]
     for r in bits:
         if r.get("fmax_mhz"):
-            lines.append(f"{r['fmax_mhz'] * 1e6 / report['bound_cycles']:,.0f} frames/s at the achieved fmax "
-                         f"{r['fmax_mhz']:.1f} MHz (nextpnr, {r['board']})")
+            lines.append(
+                f"{r['fmax_mhz'] * 1e6 / report['bound_cycles']:,.0f} frames/s at the achieved "
+                "fmax "
+                f"{r['fmax_mhz']:.1f} MHz (nextpnr, {r['board']})"
+            )
     if not checks:
-        lines.append("verification: not simulated yet (run `hwgen sim BUILD` to check RTL against the golden model)")
+        lines.append(
+            "verification: not simulated yet (run `hwgen sim BUILD` to check RTL against the "
+            "golden model)"
+        )
     for c in checks:
         verdict = "PASSED" if c["mismatches"] == 0 else f"FAILED on {c['mismatches']} frames"
-        lines.append(f"verification: {verdict}: {c['frames']} random frames on {c['sim']} ({c['testbench']} "
-                     f"testbench, {c['backpressure']:.0%} stalls) bit-exact against the golden model; "
-                     f"{c['cycles_per_frame']:.1f} cycles/frame against the bound {c['bound']}")
+        lines.append(
+            f"verification: {verdict}: {c['frames']} random frames on {c['sim']} ({c['testbench']} "
+            f"testbench, {c['backpressure']:.0%} stalls) bit-exact against the golden model; "
+            f"{c['cycles_per_frame']:.1f} cycles/frame against the bound {c['bound']}"
+        )
     return lines
 
 
-def tables(report: dict, build: Path, checks: list[dict], bits: list[dict]) -> list[tuple[str, list[str], list[list]]]:
+def tables(
+    report: dict, build: Path, checks: list[dict], bits: list[dict]
+) -> list[tuple[str, list[str], list[list]]]:
     """(title, columns, rows) of every table the report shows."""
     est = {e["name"]: e for e in report["estimate"]["layers"]}
     rows = []
     for r in report["layers"]:
         e = est.get(r["layer"], {})
-        rows.append([r["layer"], r["kind"], r["shape"], r["pe"], r["simd"], r["cycles"],
-                     e.get("lut", ""), e.get("ff", ""), e.get("bram", "")])
-    out = [("Layers (estimate, FIFO in front included)",
-            ["layer", "kind", "shape", "PE", "SIMD", "cycles/frame", "LUT", "FF", "BRAM"], rows)]
-    fit = [[r["resource"].upper(), r["used"], r["available"], f"{r['percent']:.1f} %", "yes" if r["fits"] else "NO"]
-           for r in report["fit"]]
-    out.append((f"Fit on {report['board']['name']} ({report['board']['part']})",
-                ["resource", "estimate", "available", "used", "fits"], fit))
+        rows.append(
+            [
+                r["layer"],
+                r["kind"],
+                r["shape"],
+                r["pe"],
+                r["simd"],
+                r["cycles"],
+                e.get("lut", ""),
+                e.get("ff", ""),
+                e.get("bram", ""),
+            ]
+        )
+    out = [
+        (
+            "Layers (estimate, FIFO in front included)",
+            ["layer", "kind", "shape", "PE", "SIMD", "cycles/frame", "LUT", "FF", "BRAM"],
+            rows,
+        )
+    ]
+    fit = [
+        [
+            r["resource"].upper(),
+            r["used"],
+            r["available"],
+            f"{r['percent']:.1f} %",
+            "yes" if r["fits"] else "NO",
+        ]
+        for r in report["fit"]
+    ]
+    out.append(
+        (
+            f"Fit on {report['board']['name']} ({report['board']['part']})",
+            ["resource", "estimate", "available", "used", "fits"],
+            fit,
+        )
+    )
     if checks:
-        out.append(("Verification (RTL simulation against the golden model)",
-                    ["simulator", "testbench", "frames", "stalls", "mismatching frames", "cycles/frame", "bound"],
-                    [[c["sim"], c["testbench"], c["frames"], f"{c['backpressure']:.0%}", c["mismatches"],
-                      f"{c['cycles_per_frame']:.1f}", c["bound"]] for c in checks]))
+        out.append(
+            (
+                "Verification (RTL simulation against the golden model)",
+                [
+                    "simulator",
+                    "testbench",
+                    "frames",
+                    "stalls",
+                    "mismatching frames",
+                    "cycles/frame",
+                    "bound",
+                ],
+                [
+                    [
+                        c["sim"],
+                        c["testbench"],
+                        c["frames"],
+                        f"{c['backpressure']:.0%}",
+                        c["mismatches"],
+                        f"{c['cycles_per_frame']:.1f}",
+                        c["bound"],
+                    ]
+                    for c in checks
+                ],
+            )
+        )
     syn = []
     for f in sorted((build / "synth").glob("*/utilization.json")):
         u = json.loads(f.read_text())
         s = u["summary"]
-        syn.append([u["board"], u["family"], s["lut"], s["ff"], s["lutram"], s["bram"], s["dsp"],
-                    u.get("warnings", ""), f"{u['seconds']:.1f}"])
+        syn.append(
+            [
+                u["board"],
+                u["family"],
+                s["lut"],
+                s["ff"],
+                s["lutram"],
+                s["bram"],
+                s["dsp"],
+                u.get("warnings", ""),
+                f"{u['seconds']:.1f}",
+            ]
+        )
     if syn:
-        out.append(("Yosys synthesis (whole design)",
-                    ["board", "family", "LUT", "FF", "LUTRAM", "BRAM/EBR", "DSP", "warnings", "s"], syn))
+        out.append(
+            (
+                "Yosys synthesis (whole design)",
+                ["board", "family", "LUT", "FF", "LUTRAM", "BRAM/EBR", "DSP", "warnings", "s"],
+                syn,
+            )
+        )
     for f in sorted((build / "synth").glob("*/layers/layers.json")):  # `hwgen synth --per-layer`
-        out.append((f"Yosys per layer on {f.parent.parent.name} (each layer alone; the estimate includes its FIFO)",
-                    LAYER_SYNTH_COLUMNS, layer_synth_rows(json.loads(f.read_text()), est)))
+        out.append(
+            (
+                f"Yosys per layer on {f.parent.parent.name} (each layer alone; the estimate "
+                "includes its FIFO)",
+                LAYER_SYNTH_COLUMNS,
+                layer_synth_rows(json.loads(f.read_text()), est),
+            )
+        )
     bit = []
     for r in bits:
         lc = r["utilization"].get("ICESTORM_LC", {})
         fps = f"{r['fmax_mhz'] * 1e6 / report['bound_cycles']:,.0f}" if r.get("fmax_mhz") else ""
-        bit.append([r["board"], r["part"], f"{r['fmax_mhz']:.1f}", r["target_mhz"], fps,
-                    f"{lc.get('used', 0)}/{lc.get('available', 0)}", r["bitstream_bytes"]])
+        bit.append(
+            [
+                r["board"],
+                r["part"],
+                f"{r['fmax_mhz']:.1f}",
+                r["target_mhz"],
+                fps,
+                f"{lc.get('used', 0)}/{lc.get('available', 0)}",
+                r["bitstream_bytes"],
+            ]
+        )
     if bit:
-        out.append(("Bitstream (nextpnr-ice40 + icepack)",
-                    ["board", "part", "fmax MHz", "target MHz", "frames/s at fmax", "logic cells", "bytes"], bit))
+        out.append(
+            (
+                "Bitstream (nextpnr-ice40 + icepack)",
+                [
+                    "board",
+                    "part",
+                    "fmax MHz",
+                    "target MHz",
+                    "frames/s at fmax",
+                    "logic cells",
+                    "bytes",
+                ],
+                bit,
+            )
+        )
     return out
 
 
@@ -91,6 +201,16 @@ def layer_synth_rows(layers: list[dict], est: dict[str, dict]) -> list[list]:
     rows = []
     for r in layers:
         s, e = r["summary"], est.get(r["name"], {})
-        rows.append([r["name"], r["kind"], slice_luts(s), e.get("lut", ""), s["ff"], e.get("ff", ""),
-                     s["bram"], e.get("bram", "")])
+        rows.append(
+            [
+                r["name"],
+                r["kind"],
+                slice_luts(s),
+                e.get("lut", ""),
+                s["ff"],
+                e.get("ff", ""),
+                s["bram"],
+                e.get("bram", ""),
+            ]
+        )
     return rows

@@ -51,12 +51,20 @@ def default_testbench(sim: str) -> str:
     return "native" if sim == "verilator" else "cocotb"
 
 
-def simulate_accelerator(g: Graph, build: Path, values: np.ndarray, sim: str = "verilator",
-                         in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1,
-                         testbench: str | None = None, trace: Path | None = None,
-                         trace_window: tuple[int, int] | None = None,
-                         sources: list[str] | None = None,
-                         reset_at: list[int] = ()) -> tuple[np.ndarray, AccelSim]:
+def simulate_accelerator(
+    g: Graph,
+    build: Path,
+    values: np.ndarray,
+    sim: str = "verilator",
+    in_pause: float = 0.0,
+    out_pause: float = 0.0,
+    seed: int = 1,
+    testbench: str | None = None,
+    trace: Path | None = None,
+    trace_window: tuple[int, int] | None = None,
+    sources: list[str] | None = None,
+    reset_at: list[int] = (),
+) -> tuple[np.ndarray, AccelSim]:
     """Stream accelerator inputs (B, ...) through the build's Verilog; returns (the last
     layer's integer outputs (B, elements), AccelSim). `sources` replaces the build's Verilog
     (tests use it to simulate a wrapped, faulty top). `reset_at`: cycles at which ap_rst_n
@@ -65,10 +73,14 @@ def simulate_accelerator(g: Graph, build: Path, values: np.ndarray, sim: str = "
 
     testbench = testbench or default_testbench(sim)
     if testbench not in TESTBENCHES:
-        raise HwgenError(f"--testbench: unknown testbench '{testbench}' (choose from {', '.join(TESTBENCHES)})")
+        raise HwgenError(
+            f"--testbench: unknown testbench '{testbench}' (choose from {', '.join(TESTBENCHES)})"
+        )
     require_simulator(sim)
     if testbench == "native" and sim != "verilator":
-        raise HwgenError(f"--testbench native runs on Verilator, not {sim} (use --testbench cocotb)")
+        raise HwgenError(
+            f"--testbench native runs on Verilator, not {sim} (use --testbench cocotb)"
+        )
     hw = g.hw_nodes()
     if not hw:
         raise HwgenError(f"{build}: the graph has no hardware layers")
@@ -84,8 +96,19 @@ def simulate_accelerator(g: Graph, build: Path, values: np.ndarray, sim: str = "
         trace = Path(trace).resolve()
         trace.parent.mkdir(parents=True, exist_ok=True)
     run = _native if testbench == "native" else _cocotb
-    return run(g, Path(build).resolve(), sources, values, sim, in_pause, out_pause, seed, trace, trace_window,
-               sorted(int(c) for c in reset_at))
+    return run(
+        g,
+        Path(build).resolve(),
+        sources,
+        values,
+        sim,
+        in_pause,
+        out_pause,
+        seed,
+        trace,
+        trace_window,
+        sorted(int(c) for c in reset_at),
+    )
 
 
 def _limits(g: Graph, frames: int, in_pause: float, out_pause: float) -> tuple[int, int]:
@@ -93,24 +116,44 @@ def _limits(g: Graph, frames: int, in_pause: float, out_pause: float) -> tuple[i
     layer is a hang; the whole run may take four times the folding bound's time."""
     fmt = stream_format(g)
     slow = 1.0 / max(1e-3, (1 - in_pause) * (1 - out_pause))
-    trip = sum(max(1, int(getattr(n, "cycles", 1))) for n in g.hw_nodes()) + fmt.in_beats + fmt.out_beats
+    trip = (
+        sum(max(1, int(getattr(n, "cycles", 1))) for n in g.hw_nodes())
+        + fmt.in_beats
+        + fmt.out_beats
+    )
     watchdog = int(4 * slow * trip + 1000)
-    limit = int(200 + 4 * slow * (frames + 2) * (folding_bound(g) + fmt.in_beats + fmt.out_beats)
-                + 50 * len(g.hw_nodes()) + watchdog)
+    limit = int(
+        200
+        + 4 * slow * (frames + 2) * (folding_bound(g) + fmt.in_beats + fmt.out_beats)
+        + 50 * len(g.hw_nodes())
+        + watchdog
+    )
     return watchdog, limit
 
 
-def _native(g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window, reset_at):
+def _native(
+    g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window, reset_at
+):
 
     fmt = stream_format(g)
     frames = len(values)
     words = pack_words(element_bits(values, fmt.in_elem_bits), fmt.in_width)
     exe, build_s = build_native(sources, TOP_NAME, build / "sim_build", trace=trace is not None)
     watchdog, limit = _limits(g, frames, in_pause, out_pause)
-    kw = dict(frames=frames, in_beats=fmt.in_beats, out_beats=fmt.out_beats, in_width=fmt.in_width,
-              out_width=fmt.out_width, in_pause=in_pause, out_pause=out_pause, seed=seed, watchdog=watchdog,
-              max_cycles=limit * (1 + len(reset_at)), workdir=build / "rtl",
-              reset_at=reset_at)
+    kw = dict(
+        frames=frames,
+        in_beats=fmt.in_beats,
+        out_beats=fmt.out_beats,
+        in_width=fmt.in_width,
+        out_width=fmt.out_width,
+        in_pause=in_pause,
+        out_pause=out_pause,
+        seed=seed,
+        watchdog=watchdog,
+        max_cycles=limit * (1 + len(reset_at)),
+        workdir=build / "rtl",
+        reset_at=reset_at,
+    )
     try:
         res = run_native(exe, words, trace=trace, trace_window=trace_window, **kw)
     except NativeSimError as e:
@@ -127,25 +170,52 @@ def _native(g, build, sources, values, sim, in_pause, out_pause, seed, trace, tr
         except NativeSimError:
             pass
         raise NativeSimError(f"{e} (waveform: {wave})", e.frame, e.cycle, e.last_beat) from None
-    out = unpack_words(res.beats, frames, fmt.out_lanes, fmt.out_lane_bits, fmt.out_elems,
-                       signed=g.hw_nodes()[-1].out_lanes_signed)
-    return out, AccelSim(res.done_cycles, res.start_cycles, build_s, res.run_seconds, "native", sim, res.resets)
+    out = unpack_words(
+        res.beats,
+        frames,
+        fmt.out_lanes,
+        fmt.out_lane_bits,
+        fmt.out_elems,
+        signed=g.hw_nodes()[-1].out_lanes_signed,
+    )
+    return out, AccelSim(
+        res.done_cycles, res.start_cycles, build_s, res.run_seconds, "native", sim, res.resets
+    )
 
 
-def _cocotb(g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window, reset_at):
+def _cocotb(
+    g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window, reset_at
+):
 
     if trace is not None:
-        raise HwgenError("waveforms come from the native testbench (--sim verilator --testbench native)")
+        raise HwgenError(
+            "waveforms come from the native testbench (--sim verilator --testbench native)"
+        )
     fmt = stream_format(g)
     frames = input_frames(g, values)
     _watchdog, limit = _limits(g, len(frames), in_pause, out_pause)
     t0 = time.perf_counter()
-    res = simulate(sim, TOP_NAME, sources, build / "sim_build", frames, limit * (1 + len(reset_at)), in_pause,
-                   out_pause, seed, workdir=build / "rtl", reset_at=reset_at)
+    res = simulate(
+        sim,
+        TOP_NAME,
+        sources,
+        build / "sim_build",
+        frames,
+        limit * (1 + len(reset_at)),
+        in_pause,
+        out_pause,
+        seed,
+        workdir=build / "rtl",
+        reset_at=reset_at,
+    )
     seconds = time.perf_counter() - t0 - res.build_seconds
     short = [k for k, f in enumerate(res.frames) if len(f) != fmt.out_beats]
     if short:  # TLAST in the wrong place splits frames wrongly
-        raise HwgenError(f"RTL framing: output frame {short[0]} has {len(res.frames[short[0]])} beats "
-                         f"between TLASTs, expected {fmt.out_beats}")
+        raise HwgenError(
+            f"RTL framing: output frame {short[0]} has {len(res.frames[short[0]])} beats "
+            f"between TLASTs, expected {fmt.out_beats}"
+        )
     out = output_values(g, res.frames)
-    return out, AccelSim(res.done_cycles, None, res.build_seconds, seconds, "cocotb", sim, res.resets)
+    return out, AccelSim(
+        res.done_cycles, None, res.build_seconds, seconds, "cocotb", sim, res.resets
+    )

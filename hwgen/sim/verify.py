@@ -30,14 +30,21 @@ class RtlCheck:
     testbench: str = "native"
 
 
-def verify_rtl(g: Graph, build: Path, frames: int = 100, sim: str = "verilator",
-               pause: float = 0.0, seed: int = 1, bits: np.ndarray | None = None,
-               testbench: str | None = None, waveform_on_mismatch: bool = True,
-               trace: Path | None = None) -> RtlCheck:
+def verify_rtl(
+    g: Graph,
+    build: Path,
+    frames: int = 100,
+    sim: str = "verilator",
+    pause: float = 0.0,
+    seed: int = 1,
+    bits: np.ndarray | None = None,
+    testbench: str | None = None,
+    waveform_on_mismatch: bool = True,
+    trace: Path | None = None,
+) -> RtlCheck:
     """Random (or given) input bit vectors through RTL and golden; count differing frames.
     On the native testbench a mismatch also writes a waveform around the first differing
     frame (`build/waves/mismatch_frameK.vcd`)."""
-
 
     hw = g.hw_nodes()
     if bits is None:
@@ -49,8 +56,15 @@ def verify_rtl(g: Graph, build: Path, frames: int = 100, sim: str = "verilator",
     differs = np.any(got != want.reshape(got.shape), axis=1)
     bad = int(np.sum(differs))
     cpf = res.steady_cycles_per_frame() if len(bits) >= 3 else float("nan")
-    check = RtlCheck(len(bits), bad, cpf, folding_bound(g), res.build_seconds, seconds - res.build_seconds,
-                     testbench=res.testbench)
+    check = RtlCheck(
+        len(bits),
+        bad,
+        cpf,
+        folding_bound(g),
+        res.build_seconds,
+        seconds - res.build_seconds,
+        testbench=res.testbench,
+    )
     if bad:
         k = int(np.argmax(differs))
         check.first_mismatch = k
@@ -59,8 +73,18 @@ def verify_rtl(g: Graph, build: Path, frames: int = 100, sim: str = "verilator",
         elif waveform_on_mismatch and res.start_cycles is not None:
             wave = Path(build).resolve() / "waves" / f"mismatch_frame{k}.vcd"
             wave.parent.mkdir(parents=True, exist_ok=True)
-            simulate_hw(g, build, bits[:k + 1], sim, pause, pause, seed, testbench, trace=wave,
-                        trace_window=(max(0, res.start_cycles[k] - 16), res.done_cycles[k] + 16))
+            simulate_hw(
+                g,
+                build,
+                bits[: k + 1],
+                sim,
+                pause,
+                pause,
+                seed,
+                testbench,
+                trace=wave,
+                trace_window=(max(0, res.start_cycles[k] - 16), res.done_cycles[k] + 16),
+            )
             check.waveform = wave
     return check
 

@@ -23,13 +23,22 @@ def check(points: list[Point], address: str | None = None) -> None:
     for p in points:
         fam = load_board(p.board)["family"]
         if p.pnr and fam != "ice40":
-            raise HwgenError(f"--pnr: place and route runs on iCE40 boards (nextpnr-ice40); '{p.board}' is {fam}")
+            raise HwgenError(
+                f"--pnr: place and route runs on iCE40 boards (nextpnr-ice40); '{p.board}' is {fam}"
+            )
     if address:
         check_address(address)
 
 
-def sweep(model: Path, out: Path, points: list[Point], address: str | None = None,
-          timeout: float | None = None, progress=None, cache: bool = True) -> tuple[list[dict], dict]:
+def sweep(
+    model: Path,
+    out: Path,
+    points: list[Point],
+    address: str | None = None,
+    timeout: float | None = None,
+    progress=None,
+    cache: bool = True,
+) -> tuple[list[dict], dict]:
     """Run `points` of `model`; returns (one row per point, the files written). A failed point
     (tool error, timeout, infeasible fit) is a row with its error; the others complete."""
 
@@ -39,16 +48,29 @@ def sweep(model: Path, out: Path, points: list[Point], address: str | None = Non
     digest = files_digest(files)
     tools = tool_versions()
     out = Path(out)
-    jobs = [Job(p.label, run_point, (files, Path(model).name, p), point_key(digest, p, tools)) for p in points]
-    results = run_jobs(jobs, address=address, cache_dir=out / "cache" if cache else None, timeout=timeout,
-                       progress=progress)
+    jobs = [
+        Job(p.label, run_point, (files, Path(model).name, p), point_key(digest, p, tools))
+        for p in points
+    ]
+    results = run_jobs(
+        jobs,
+        address=address,
+        cache_dir=out / "cache" if cache else None,
+        timeout=timeout,
+        progress=progress,
+    )
     for p, r in zip(points, results):
         data = (r.get("result") or {}).pop("archive_b64", None)
         if p.archive and data:
             extract_archive(data, out / "builds" / p.label)
     table = rows(results)
-    meta = {"model": Path(model).name, "boards": sorted(boards), "address": address or "local",
-            "points_total": len(points), "failed": sum(1 for r in table if r["status"] != "ok"),
-            "cached": sum(1 for r in table if r["cached"])}
+    meta = {
+        "model": Path(model).name,
+        "boards": sorted(boards),
+        "address": address or "local",
+        "points_total": len(points),
+        "failed": sum(1 for r in table if r["status"] != "ok"),
+        "cached": sum(1 for r in table if r["cached"]),
+    }
     written = write_results(out, table, meta, load_board(points[0].board))
     return table, written

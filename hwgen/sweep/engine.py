@@ -52,9 +52,11 @@ def check_address(address: str) -> None:
     except ValueError:
         ok = False
     if not ok:
-        raise HwgenError(f"--address {address}: a HOST:PORT address must be a Ray head on this machine "
-                         "(127.0.0.1:PORT); for a remote cluster use Ray Client, ray://HOST:10001, on a "
-                         "trusted network, or run hwgen on its head node with --address auto")
+        raise HwgenError(
+            f"--address {address}: a HOST:PORT address must be a Ray head on this machine "
+            "(127.0.0.1:PORT); for a remote cluster use Ray Client, ray://HOST:10001, on a "
+            "trusted network, or run hwgen on its head node with --address auto"
+        )
 
 
 def start_ray(address: str | None = None):
@@ -68,7 +70,9 @@ def start_ray(address: str | None = None):
     address = address or os.environ.get("RAY_ADDRESS") or None
     if ray.is_initialized():
         return ray
-    logging.getLogger("ray").setLevel(logging.ERROR)  # its start-up notes say nothing to a sweep's user
+    logging.getLogger("ray").setLevel(
+        logging.ERROR
+    )  # its start-up notes say nothing to a sweep's user
     common = dict(log_to_driver=False, configure_logging=False, include_dashboard=False)
     if address is None:
         ray.init(num_cpus=os.cpu_count() or 1, _node_ip_address=LOOPBACK, **common)
@@ -78,7 +82,9 @@ def start_ray(address: str | None = None):
         try:
             ray.init(address=address, **common, **extra)
         except Exception as e:  # ConnectionError and Ray's own: one line, not a traceback
-            raise HwgenError(f"--address {address}: cannot connect to a Ray cluster ({str(e).splitlines()[0]})") from None
+            raise HwgenError(
+                f"--address {address}: cannot connect to a Ray cluster ({str(e).splitlines()[0]})"
+            ) from None
     return ray
 
 
@@ -90,12 +96,20 @@ def _run_job(fn, args):
     except HwgenError as e:
         return {"ok": False, "error": str(e), "seconds": time.perf_counter() - t0}
     except Exception as e:  # a tool crash or a bug: named, so the sweep can go on
-        return {"ok": False, "error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
-                "seconds": time.perf_counter() - t0}
+        return {
+            "ok": False,
+            "error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
+            "seconds": time.perf_counter() - t0,
+        }
 
 
-def run_jobs(jobs: list[Job], address: str | None = None, cache_dir: Path | None = None,
-             timeout: float | None = None, progress=None) -> list[dict]:
+def run_jobs(
+    jobs: list[Job],
+    address: str | None = None,
+    cache_dir: Path | None = None,
+    timeout: float | None = None,
+    progress=None,
+) -> list[dict]:
     """Run every job; returns per job {"label", "ok", "result" or "error", "seconds",
     "cached"} in the jobs' order. `progress(done, total, label)` is called as jobs finish."""
     results: list[dict | None] = [None] * len(jobs)
@@ -103,7 +117,13 @@ def run_jobs(jobs: list[Job], address: str | None = None, cache_dir: Path | None
     for k, job in enumerate(jobs):
         hit = _cache_get(cache_dir, job.key)
         if hit is not None:
-            results[k] = {"label": job.label, "ok": True, "result": hit, "seconds": 0.0, "cached": True}
+            results[k] = {
+                "label": job.label,
+                "ok": True,
+                "result": hit,
+                "seconds": 0.0,
+                "cached": True,
+            }
         else:
             todo.append(k)
     done = len(jobs) - len(todo)
@@ -121,7 +141,11 @@ def run_jobs(jobs: list[Job], address: str | None = None, cache_dir: Path | None
                 try:
                     out = ray.get(ref)
                 except Exception as e:  # the worker itself died (killed, out of memory)
-                    out = {"ok": False, "error": f"worker failed: {str(e).splitlines()[0]}", "seconds": 0.0}
+                    out = {
+                        "ok": False,
+                        "error": f"worker failed: {str(e).splitlines()[0]}",
+                        "seconds": 0.0,
+                    }
                 results[k] = {"label": jobs[k].label, "cached": False, **out}
                 if out["ok"]:
                     _cache_put(cache_dir, jobs[k].key, out["result"])
@@ -132,8 +156,13 @@ def run_jobs(jobs: list[Job], address: str | None = None, cache_dir: Path | None
                 for ref in [r for r in refs if time.monotonic() - started[r] > timeout]:
                     k = refs.pop(ref)
                     ray.cancel(ref, force=True)
-                    results[k] = {"label": jobs[k].label, "ok": False, "cached": False, "seconds": timeout,
-                                  "error": f"timed out after {timeout:g} s (cancelled)"}
+                    results[k] = {
+                        "label": jobs[k].label,
+                        "ok": False,
+                        "cached": False,
+                        "seconds": timeout,
+                        "error": f"timed out after {timeout:g} s (cancelled)",
+                    }
                     done += 1
                     if progress:
                         progress(done, len(jobs), jobs[k].label)

@@ -32,12 +32,21 @@ class Point:
 
     @property
     def label(self) -> str:
-        what = f"fps{self.target_fps:g}" if self.target_fps is not None else f"pe{self.pe}-simd{self.simd}"
+        what = (
+            f"fps{self.target_fps:g}"
+            if self.target_fps is not None
+            else f"pe{self.pe}-simd{self.simd}"
+        )
         return f"{self.board}-{what}"
 
 
-def grid(board: str, pes: list[int] | None, simds: list[int] | None, target_fps: list[float] | None,
-         **steps) -> list[Point]:
+def grid(
+    board: str,
+    pes: list[int] | None,
+    simds: list[int] | None,
+    target_fps: list[float] | None,
+    **steps,
+) -> list[Point]:
     """The points of `hwgen sweep`: every PE x SIMD pair, or every target rate."""
     if target_fps:
         return [Point(board, target_fps=float(f), **steps) for f in target_fps]
@@ -49,10 +58,21 @@ def code_digest() -> str:
     """A hash of everything that makes a point's figures: hwgen's Python, its Verilog and HLS
     libraries, templates, boards and calibration. A changed hwgen never reuses old results."""
     h = hashlib.sha256(VERSION.encode())
-    for base, pattern in ((PACKAGE, "**/*.py"), (PACKAGE, "**/*.json"), (SHARE, "rtl/*.v"), (SHARE, "hls/**/*"),
-                          (SHARE, "templates/**/*"), (SHARE, "boards/*.yaml"), (SHARE, "sim/*")):
+    for base, pattern in (
+        (PACKAGE, "**/*.py"),
+        (PACKAGE, "**/*.json"),
+        (SHARE, "rtl/*.v"),
+        (SHARE, "hls/**/*"),
+        (SHARE, "templates/**/*"),
+        (SHARE, "boards/*.yaml"),
+        (SHARE, "sim/*"),
+    ):
         for f in sorted(base.glob(pattern)):
-            if f.is_file() and "__pycache__" not in f.parts and "_share" not in f.relative_to(base).parts:
+            if (
+                f.is_file()
+                and "__pycache__" not in f.parts
+                and "_share" not in f.relative_to(base).parts
+            ):
                 h.update(str(f.relative_to(base)).encode())
                 h.update(f.read_bytes())
     return h.hexdigest()[:16]
@@ -75,7 +95,9 @@ def tool_versions() -> str:
         exe = shutil.which(tool)
         if exe:
             p = subprocess.run([exe, "--version"], capture_output=True, text=True)
-            out.append((p.stdout or p.stderr).strip().splitlines()[0] if (p.stdout or p.stderr) else tool)
+            out.append(
+                (p.stdout or p.stderr).strip().splitlines()[0] if (p.stdout or p.stderr) else tool
+            )
     out.append(verilator_version())
     return "|".join(out)
 

@@ -33,18 +33,38 @@ def run_point(files: dict[str, bytes], model_name: str, point: Point) -> dict:
             (t / name).write_bytes(data)
         build = t / "build"
         t0 = time.perf_counter()
-        g, _ = compile_model(CompileOptions(t / model_name, build, point.pe, point.simd, board=point.board,
-                                            target_fps=point.target_fps))
+        g, _ = compile_model(
+            CompileOptions(
+                t / model_name,
+                build,
+                point.pe,
+                point.simd,
+                board=point.board,
+                target_fps=point.target_fps,
+            )
+        )
         est = estimate_graph(g, board["family"])
         clock = board["clock_mhz"] * 1e6
         mvus = [n for n in g.hw_nodes() if hasattr(n, "simd")]
-        out = {"label": point.label, "board": point.board, "family": board["family"], "pe": point.pe,
-               "simd": point.simd, "target_fps": point.target_fps,
-               "folding": {n.name: [n.pe, n.simd] for n in mvus},
-               "cycles": est.cycles, "fps": clock / est.cycles, "clock_mhz": board["clock_mhz"],
-               "lut": est.total["lut"], "ff": est.total["ff"], "bram": est.total["bram"],
-               "fits": fits(est, board), "fit": board_fit(est, board),
-               "host": socket.gethostname(), "compile_s": time.perf_counter() - t0}
+        out = {
+            "label": point.label,
+            "board": point.board,
+            "family": board["family"],
+            "pe": point.pe,
+            "simd": point.simd,
+            "target_fps": point.target_fps,
+            "folding": {n.name: [n.pe, n.simd] for n in mvus},
+            "cycles": est.cycles,
+            "fps": clock / est.cycles,
+            "clock_mhz": board["clock_mhz"],
+            "lut": est.total["lut"],
+            "ff": est.total["ff"],
+            "bram": est.total["bram"],
+            "fits": fits(est, board),
+            "fit": board_fit(est, board),
+            "host": socket.gethostname(),
+            "compile_s": time.perf_counter() - t0,
+        }
         for b in sorted({*point.synth_boards, *([point.board] if point.synth else [])}):
             out.setdefault("synth", {})[b] = _yosys(build, b)
         if point.synth:
@@ -62,21 +82,32 @@ def run_point(files: dict[str, bytes], model_name: str, point: Point) -> dict:
 def _yosys(build: Path, board: str) -> dict:
     r = run_yosys(build, board)
     s = r["summary"]
-    return {"lut": slice_luts(s), "ff": s["ff"], "bram": s.get("bram", 0), "seconds": r["seconds"],
-            "summary": s, "cells": r["cells"]}
+    return {
+        "lut": slice_luts(s),
+        "ff": s["ff"],
+        "bram": s.get("bram", 0),
+        "seconds": r["seconds"],
+        "summary": s,
+        "cells": r["cells"],
+    }
 
 
 def _pnr(build: Path, board: str, cycles: int) -> dict:
     r = build_bitstream(build, board)
     fmax = r["fmax_mhz"]
-    return {"fmax_mhz": fmax, "fps_at_fmax": fmax * 1e6 / cycles if fmax else None,
-            "pnr_seconds": sum(r["seconds"].values())}
+    return {
+        "fmax_mhz": fmax,
+        "fps_at_fmax": fmax * 1e6 / cycles if fmax else None,
+        "pnr_seconds": sum(r["seconds"].values()),
+    }
 
 
 def _simulate(g, build: Path, frames: int) -> dict:
     r = verify_rtl(g, build, frames=frames, sim="verilator", seed=1)
     if r.mismatches:
-        raise HwgenError(f"RTL simulation: {r.mismatches} of {frames} frames differ from the golden model")
+        raise HwgenError(
+            f"RTL simulation: {r.mismatches} of {frames} frames differ from the golden model"
+        )
     return {"sim_frames": frames, "sim_cycles_per_frame": r.cycles_per_frame, "sim_bound": r.bound}
 
 
@@ -84,8 +115,13 @@ def _archive(build: Path) -> str:
     """The build folder without simulator builds or waveforms, as base64 of a tar.gz."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        tar.add(build, arcname=".", filter=lambda ti: None if any(
-            part in ("sim_build", "waves") for part in Path(ti.name).parts) else ti)
+        tar.add(
+            build,
+            arcname=".",
+            filter=lambda ti: (
+                None if any(part in ("sim_build", "waves") for part in Path(ti.name).parts) else ti
+            ),
+        )
     return base64.b64encode(buf.getvalue()).decode()
 
 

@@ -20,9 +20,12 @@ def quant_act(bits: int = 1, method: str | None = None):
     if bits == 1:
         return binary_act(method)
     if method is not None:
-        raise HwgenError(f"--binarizer {method}: the binarizers train 1-bit activations, not {bits}-bit ones")
+        raise HwgenError(
+            f"--binarizer {method}: the binarizers train 1-bit activations, not {bits}-bit ones"
+        )
     if bits != 2:
         raise HwgenError(f"--act-bits: 1 or 2, not {bits}")
     from brevitas.nn import QuantIdentity
     from brevitas_examples.bnn_pynq.models.common import CommonActQuant
+
     return QuantIdentity(act_quant=CommonActQuant, bit_width=2, return_quant_tensor=False)

@@ -127,11 +127,13 @@ class Binarizer(nn.Module):
     def __init__(self, method: str = "ste"):
         super().__init__()
         if method not in METHODS:
-            raise HwgenError(f"--binarizer: unknown method '{method}' (available: {', '.join(METHODS)})")
+            raise HwgenError(
+                f"--binarizer: unknown method '{method}' (available: {', '.join(METHODS)})"
+            )
         self.method = method
         self.quant = brevitas_sign()  # eval and export: Brevitas' sign, scale 1
-        self.r = 1.0      # ABC: half-width of the linear part
-        self.beta = 1.0   # scaled tanh: slope
+        self.r = 1.0  # ABC: half-width of the linear part
+        self.beta = 1.0  # scaled tanh: slope
         self.mlp = ScalarMLP() if method == "mlp" else None
         self.real_valued = False  # Bi-Real's pretraining: clip(x, -1, 1) instead of a sign
 
@@ -139,8 +141,8 @@ class Binarizer(nn.Module):
         """Per-epoch schedule. ABC: r = 0.9^epoch, and exactly 0 for the last fifth of
         training; tanh: beta = 1.15^epoch, and infinite (the sign) for the last fifth."""
         binary_from = int(0.8 * epochs)
-        self.r = 0.0 if epoch >= binary_from else 0.9 ** epoch
-        self.beta = math.inf if epoch >= binary_from else 1.15 ** epoch
+        self.r = 0.0 if epoch >= binary_from else 0.9**epoch
+        self.beta = math.inf if epoch >= binary_from else 1.15**epoch
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.real_valued:
@@ -178,6 +180,7 @@ def clip_latent_weights(model: nn.Module) -> None:
     """BNN: keep the real-valued latent weights of binary layers in [-1, 1] after each step
     (beyond it the sign cannot change and the straight-through gradient is cut anyway)."""
     from brevitas.nn import QuantConv2d, QuantLinear
+
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, (QuantLinear, QuantConv2d)):
@@ -190,11 +193,19 @@ def real_valued(model: nn.Module):
     are clip(x, -1, 1), binary weights and fixed-point activations unquantized), so training
     it initializes the binary net from a real-valued one trained with the same clip."""
     from brevitas.nn import QuantConv2d, QuantLinear
+
     # (module, attribute) switches: binarizers to clip, weight and shortcut quantizers off
     switches = [(m, "real_valued") for m in model.modules() if isinstance(m, Binarizer)]
-    switches += [(m.weight_quant, "disable_quant") for m in model.modules()
-                 if isinstance(m, (QuantLinear, QuantConv2d))]
-    switches += [(m.act_quant, "disable_quant") for m in model.modules() if getattr(m, "hwgen_shortcut", False)]
+    switches += [
+        (m.weight_quant, "disable_quant")
+        for m in model.modules()
+        if isinstance(m, (QuantLinear, QuantConv2d))
+    ]
+    switches += [
+        (m.act_quant, "disable_quant")
+        for m in model.modules()
+        if getattr(m, "hwgen_shortcut", False)
+    ]
     for obj, name in switches:
         setattr(obj, name, True)
     try:
@@ -211,6 +222,7 @@ def magnitude_aware(model: nn.Module) -> list:
     compiled net is the same); hooks on the latent weights apply the scale. Returns the hook
     handles (call .remove() on each when training ends)."""
     from brevitas.nn import QuantConv2d, QuantLinear
+
     handles = []
     for m in model.modules():
         if isinstance(m, (QuantLinear, QuantConv2d)):
@@ -219,6 +231,7 @@ def magnitude_aware(model: nn.Module) -> list:
             def scale(g, w=w):
                 alpha = w.detach().abs().reshape(w.shape[0], -1).mean(dim=1)
                 return g * alpha.reshape((-1,) + (1,) * (g.dim() - 1))
+
             handles.append(w.register_hook(scale))
     return handles
 

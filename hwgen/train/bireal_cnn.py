@@ -31,7 +31,9 @@ def _conv(c_in: int, c_out: int, k: int, stride: int = 1, padding: int = 0):
     class UnitBinaryWeight(SignedBinaryWeightPerTensorConst):
         scaling_const = 1.0
 
-    return QuantConv2d(c_in, c_out, k, stride=stride, bias=False, padding=padding, weight_quant=UnitBinaryWeight)
+    return QuantConv2d(
+        c_in, c_out, k, stride=stride, bias=False, padding=padding, weight_quant=UnitBinaryWeight
+    )
 
 
 class _Block(nn.Module):
@@ -41,10 +43,13 @@ class _Block(nn.Module):
     def __init__(self, c_in: int, c_out: int, down: bool, binarizer: str | None, q: nn.Module):
         super().__init__()
         self.down, self.q = down, [q]  # a list: q is the net's module, registered there once
-        self.body = nn.Sequential(binary_act(binarizer), _conv(c_in, c_out, 3, 2 if down else 1, 1),
-                                  nn.BatchNorm2d(c_out))
+        self.body = nn.Sequential(
+            binary_act(binarizer), _conv(c_in, c_out, 3, 2 if down else 1, 1), nn.BatchNorm2d(c_out)
+        )
         if down:
-            self.shortcut = nn.Sequential(nn.AvgPool2d(2), _conv(c_in, c_out, 1), nn.BatchNorm2d(c_out))
+            self.shortcut = nn.Sequential(
+                nn.AvgPool2d(2), _conv(c_in, c_out, 1), nn.BatchNorm2d(c_out)
+            )
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
         q = self.q[0]
@@ -56,11 +61,21 @@ class _Block(nn.Module):
 class BiRealCNN(nn.Module):
     """The Bi-Real CNN above: `channels` at the stem, doubled by every "down" of `plan`."""
 
-    def __init__(self, in_ch: int, size: int, num_classes: int, channels: int = 16, plan=DEFAULT_PLAN,
-                 binarizer: str | None = "bireal", bits: int = 4):
+    def __init__(
+        self,
+        in_ch: int,
+        size: int,
+        num_classes: int,
+        channels: int = 16,
+        plan=DEFAULT_PLAN,
+        binarizer: str | None = "bireal",
+        bits: int = 4,
+    ):
         super().__init__()
         if size % (1 << sum(p == "down" for p in plan)):
-            raise HwgenError(f"--model bireal-cnn: {size}x{size} images do not halve {plan.count('down')} times")
+            raise HwgenError(
+                f"--model bireal-cnn: {size}x{size} images do not halve {plan.count('down')} times"
+            )
         self.input_quant = input_quant_8bit()
         self.q = shortcut_quant(bits)
         self.stem = nn.Sequential(_conv(in_ch, channels, 3, 1, 1), nn.BatchNorm2d(channels))
@@ -73,8 +88,12 @@ class BiRealCNN(nn.Module):
             size //= 2 if p == "down" else 1
             c = c_out
         self.blocks = nn.ModuleList(blocks)
-        self.head = nn.Sequential(binary_act(binarizer), nn.Flatten(), binary_linear(c * size * size, num_classes),
-                                  nn.BatchNorm1d(num_classes))
+        self.head = nn.Sequential(
+            binary_act(binarizer),
+            nn.Flatten(),
+            binary_linear(c * size * size, num_classes),
+            nn.BatchNorm1d(num_classes),
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h = self.q(self.stem(self.input_quant(2.0 * x - 1.0)))

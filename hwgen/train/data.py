@@ -37,6 +37,7 @@ def load_dataset(name: str, flat: bool = True, seed: int = 0) -> Split:
     x = (d.data / 16.0).astype(np.float32)
     if not flat:
         x = x.reshape(-1, 1, 8, 8)
-    xtr, xte, ytr, yte = train_test_split(x, d.target.astype(np.int64), test_size=0.25,
-                                          random_state=seed, stratify=d.target)
+    xtr, xte, ytr, yte = train_test_split(
+        x, d.target.astype(np.int64), test_size=0.25, random_state=seed, stratify=d.target
+    )
     return Split(xtr, ytr, xte, yte)

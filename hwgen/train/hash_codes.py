@@ -19,12 +19,20 @@ from hwgen.train.hashing import CodeNet, HashMLP, codes_from_torch, lsh_codes
 from hwgen.train.trainer import export, train
 
 
-def hash_codes(out: Path, bits_list=(16, 32, 48), epochs: int = 60, seed: int = 0, pe: int = 16,
-               simd: int = 16, rtl: str | None = None, top_k: int = 100, console=None) -> list[dict]:
+def hash_codes(
+    out: Path,
+    bits_list=(16, 32, 48),
+    epochs: int = 60,
+    seed: int = 0,
+    pe: int = 16,
+    simd: int = 16,
+    rtl: str | None = None,
+    top_k: int = 100,
+    console=None,
+) -> list[dict]:
     """One row per code length: accuracy of the classifier head, mAP and precision@top_k of
     DLBHC codes from the hardware's golden model and of LSH, and the RTL check."""
     import torch
-
 
     split = load_dataset("digits", flat=True)
     rows = []
@@ -57,14 +65,35 @@ def hash_codes(out: Path, bits_list=(16, 32, 48), epochs: int = 60, seed: int = 
 
 
 def _write(rows: list[dict], out: Path, top_k: int, console) -> None:
-    cols = ("bits", "classifier acc", "DLBHC mAP", f"DLBHC P@{top_k}", "LSH mAP", f"LSH P@{top_k}",
-            "cycles/frame", "RTL code mismatches")
-    md = ["DLBHC codes (hardware golden model) vs random-projection LSH; digits test set as queries, "
-          "training set as database.", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    cols = (
+        "bits",
+        "classifier acc",
+        "DLBHC mAP",
+        f"DLBHC P@{top_k}",
+        "LSH mAP",
+        f"LSH P@{top_k}",
+        "cycles/frame",
+        "RTL code mismatches",
+    )
+    md = [
+        "DLBHC codes (hardware golden model) vs random-projection LSH; digits test set as queries, "
+        "training set as database.",
+        "",
+        "| " + " | ".join(cols) + " |",
+        "|" + "---|" * len(cols),
+    ]
     cells = []
     for r in rows:
-        c = (str(r["bits"]), f"{100 * r['classifier_acc']:.2f} %", f"{r['map']:.3f}", f"{r['p_at_k']:.3f}",
-             f"{r['lsh_map']:.3f}", f"{r['lsh_p_at_k']:.3f}", str(r["cycles"]), str(r.get("rtl_mismatches", "-")))
+        c = (
+            str(r["bits"]),
+            f"{100 * r['classifier_acc']:.2f} %",
+            f"{r['map']:.3f}",
+            f"{r['p_at_k']:.3f}",
+            f"{r['lsh_map']:.3f}",
+            f"{r['lsh_p_at_k']:.3f}",
+            str(r["cycles"]),
+            str(r.get("rtl_mismatches", "-")),
+        )
         cells.append(c)
         md.append("| " + " | ".join(c) + " |")
     out.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,9 @@ class HashMLP(nn.Module):
     """Input BN + sign, binary hidden layers, a k-unit latent (binary weights, BN; sigmoid in
     training, its 0.5 threshold as code), and a float classifier on the latent."""
 
-    def __init__(self, in_features: int, bits: int, num_classes: int, hidden=(256,), dropout: float = 0.1):
+    def __init__(
+        self, in_features: int, bits: int, num_classes: int, hidden=(256,), dropout: float = 0.1
+    ):
         super().__init__()
         layers: list[nn.Module] = [nn.BatchNorm1d(in_features), binary_act()]
         n = in_features
@@ -61,7 +63,9 @@ def codes_from_torch(net: HashMLP, x: np.ndarray) -> np.ndarray:
         return (net.latent(torch.from_numpy(x)).numpy() >= 0).astype(np.uint8)
 
 
-def lsh_codes(x_db: np.ndarray, x_query: np.ndarray, bits: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def lsh_codes(
+    x_db: np.ndarray, x_query: np.ndarray, bits: int, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Random-projection LSH baseline: sign of k Gaussian projections of the centred inputs."""
     rng = np.random.default_rng(seed)
     mean = x_db.reshape(len(x_db), -1).mean(0)

@@ -14,12 +14,14 @@ def brevitas_sign():
     """Brevitas' binary activation (QONNX BipolarQuant, scale 1)."""
     from brevitas.nn import QuantIdentity  # deferred: Brevitas is heavy
     from brevitas.quant import SignedBinaryActPerTensorConst
+
     return QuantIdentity(act_quant=SignedBinaryActPerTensorConst, return_quant_tensor=False)
 
 
 def _two_bit_weight():
     """bnn_pynq's 2-bit weight quantizer: signed, narrow range, scale 1 ({-1, 0, +1})."""
     from brevitas_examples.bnn_pynq.models.common import CommonWeightQuant
+
     return CommonWeightQuant
 
 
@@ -30,6 +32,7 @@ def quant_linear(n_in: int, n_out: int, bits: int = 1):
     if bits != 2:
         raise HwgenError(f"--weight-bits: 1 or 2, not {bits}")
     from brevitas.nn import QuantLinear
+
     layer = QuantLinear(n_in, n_out, bias=False, weight_bit_width=2, weight_quant=_two_bit_weight())
     nn.init.uniform_(layer.weight.data, -1, 1)  # as bnn_pynq: PyTorch's small init would round to 0
     return layer
@@ -42,8 +45,16 @@ def quant_conv(c_in: int, c_out: int, k: int = 3, padding=0, bits: int = 1):
     if bits != 2:
         raise HwgenError(f"--weight-bits: 1 or 2, not {bits}")
     from brevitas.nn import QuantConv2d
-    layer = QuantConv2d(c_in, c_out, k, bias=False, padding=padding, weight_bit_width=2,
-                        weight_quant=_two_bit_weight())
+
+    layer = QuantConv2d(
+        c_in,
+        c_out,
+        k,
+        bias=False,
+        padding=padding,
+        weight_bit_width=2,
+        weight_quant=_two_bit_weight(),
+    )
     nn.init.uniform_(layer.weight.data, -1, 1)  # as bnn_pynq: PyTorch's small init would round to 0
     return layer
 
@@ -69,7 +80,8 @@ def input_quant_8bit():
     """Brevitas' bnn_pynq input quantizer: signed 8-bit on [-1, 1 - 2^-7] (Q1.7)."""
     from brevitas.nn import QuantIdentity
     from brevitas_examples.bnn_pynq.models.common import CommonActQuant
-    return QuantIdentity(act_quant=CommonActQuant, bit_width=8, min_val=-1.0, max_val=1.0 - 2.0 ** -7)
+
+    return QuantIdentity(act_quant=CommonActQuant, bit_width=8, min_val=-1.0, max_val=1.0 - 2.0**-7)
 
 
 def binary_conv(c_in: int, c_out: int, k: int = 3, padding=0):
@@ -91,6 +103,7 @@ def shortcut_quant(bits: int = 4, scale: float = 0.5):
     keeps PyTorch's float32 sums exact, so sign(h) at h = 0 is the integer hardware's."""
     from brevitas.nn import QuantIdentity
     from brevitas_examples.bnn_pynq.models.common import CommonActQuant
+
     top = scale * ((1 << (bits - 1)) - 1)
     q = QuantIdentity(act_quant=CommonActQuant, bit_width=bits, min_val=-top, max_val=top)
     q.hwgen_shortcut = True  # real-valued pretraining turns it off (binarizers.real_valued)

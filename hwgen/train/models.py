@@ -14,7 +14,13 @@ from hwgen.errors import HwgenError
 from hwgen.train.activations import binary_act, quant_act
 from hwgen.train.binarizers import METHODS, ShiftBatchNorm1d
 from hwgen.train.bireal_cnn import BiRealCNN
-from hwgen.train.layers import binary_conv, binary_linear, input_quant_8bit, quant_conv, quant_linear, shortcut_quant
+from hwgen.train.layers import (
+    binary_linear,
+    input_quant_8bit,
+    quant_conv,
+    quant_linear,
+    shortcut_quant,
+)
 
 MODELS = ("mlp", "cnn", "bireal-mlp", "bireal-cnn")
 
@@ -24,14 +30,27 @@ class BinaryCNN(nn.Module):
     8-bit input quantizer on the host side of the first layer, 3x3 binary convolutions with
     BatchNorm + sign, a 2x2 binary max-pool, binary FC layers, a final BatchNorm."""
 
-    def __init__(self, in_ch: int, num_classes: int, channels=(32, 64), fc=(128,), dropout: float = 0.1,
-                 binarizer: str | None = None, weight_bits: int = 1, act_bits: int = 1):
+    def __init__(
+        self,
+        in_ch: int,
+        num_classes: int,
+        channels=(32, 64),
+        fc=(128,),
+        dropout: float = 0.1,
+        binarizer: str | None = None,
+        weight_bits: int = 1,
+        act_bits: int = 1,
+    ):
         super().__init__()
         self.input_quant = input_quant_8bit()
         conv: list[nn.Module] = []
         c = in_ch
         for co in channels:
-            conv += [quant_conv(c, co, bits=weight_bits), nn.BatchNorm2d(co), quant_act(act_bits, binarizer)]
+            conv += [
+                quant_conv(c, co, bits=weight_bits),
+                nn.BatchNorm2d(co),
+                quant_act(act_bits, binarizer),
+            ]
             c = co
         conv.append(nn.MaxPool2d(2))
         self.conv = nn.Sequential(*conv)
@@ -39,8 +58,12 @@ class BinaryCNN(nn.Module):
         fcs: list[nn.Module] = []
         n = self.flat_features
         for h in fc:
-            fcs += [quant_linear(n, h, weight_bits), nn.BatchNorm1d(h), quant_act(act_bits, binarizer),
-                    nn.Dropout(dropout)]
+            fcs += [
+                quant_linear(n, h, weight_bits),
+                nn.BatchNorm1d(h),
+                quant_act(act_bits, binarizer),
+                nn.Dropout(dropout),
+            ]
             n = h
         fcs += [quant_linear(n, num_classes, weight_bits), nn.BatchNorm1d(num_classes)]
         self.fc = nn.Sequential(*fcs)
@@ -70,9 +93,18 @@ class BinaryMLP(nn.Module):
     hidden binary layers with BatchNorm + sign, a binary output layer and a final BatchNorm
     as the per-class affine (like Brevitas' TensorNorm, per channel)."""
 
-    def __init__(self, in_features: int, hidden: list[int], num_classes: int, dropout: float = 0.1,
-                 binarizer: str | None = None, input_bits: int = 1, shift_bn: bool = False,
-                 weight_bits: int = 1, act_bits: int = 1):
+    def __init__(
+        self,
+        in_features: int,
+        hidden: list[int],
+        num_classes: int,
+        dropout: float = 0.1,
+        binarizer: str | None = None,
+        input_bits: int = 1,
+        shift_bn: bool = False,
+        weight_bits: int = 1,
+        act_bits: int = 1,
+    ):
         super().__init__()
         bn = _batch_norm(shift_bn)
         if input_bits == 8:  # 2x-1 then bnn_pynq's 8-bit input quantizer: an integer first layer
@@ -83,7 +115,12 @@ class BinaryMLP(nn.Module):
             raise HwgenError(f"--input-bits: 1 or 8, not {input_bits}")
         n = in_features
         for h in hidden:
-            layers += [quant_linear(n, h, weight_bits), bn(h), quant_act(act_bits, binarizer), nn.Dropout(dropout)]
+            layers += [
+                quant_linear(n, h, weight_bits),
+                bn(h),
+                quant_act(act_bits, binarizer),
+                nn.Dropout(dropout),
+            ]
             n = h
         layers += [quant_linear(n, num_classes, weight_bits), nn.BatchNorm1d(num_classes)]
         self.features = nn.Sequential(*layers)
@@ -101,8 +138,17 @@ class BiRealMLP(nn.Module):
     (the hardware adds integers: the paper's real-valued path, in fixed point), and sign(h)
     is `binarizer`'s activation (ApproxSign for the paper's recipe)."""
 
-    def __init__(self, in_features: int, width: int, blocks: int, num_classes: int, binarizer: str | None = "bireal",
-                 bits: int = 4, dropout: float = 0.1, input_bits: int = 1):
+    def __init__(
+        self,
+        in_features: int,
+        width: int,
+        blocks: int,
+        num_classes: int,
+        binarizer: str | None = "bireal",
+        bits: int = 4,
+        dropout: float = 0.1,
+        input_bits: int = 1,
+    ):
         super().__init__()
         if input_bits == 8:  # as BinaryMLP: 8-bit pixels into an integer first layer
             self.input = nn.Sequential(_TwoXMinusOne(), input_quant_8bit())
@@ -113,9 +159,17 @@ class BiRealMLP(nn.Module):
         self.q = shortcut_quant(bits)
         self.stem = nn.Sequential(binary_linear(in_features, width), nn.BatchNorm1d(width))
         self.blocks = nn.ModuleList(
-            nn.Sequential(binary_act(binarizer), nn.Dropout(dropout), binary_linear(width, width),
-                          nn.BatchNorm1d(width)) for _ in range(blocks))
-        self.head = nn.Sequential(binary_act(binarizer), binary_linear(width, num_classes), nn.BatchNorm1d(num_classes))
+            nn.Sequential(
+                binary_act(binarizer),
+                nn.Dropout(dropout),
+                binary_linear(width, width),
+                nn.BatchNorm1d(width),
+            )
+            for _ in range(blocks)
+        )
+        self.head = nn.Sequential(
+            binary_act(binarizer), binary_linear(width, num_classes), nn.BatchNorm1d(num_classes)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.input(x.reshape(x.shape[0], -1))
@@ -125,9 +179,17 @@ class BiRealMLP(nn.Module):
         return self.head(h)
 
 
-def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: list[int] | None = None,
-                binarizer: str | None = None, input_bits: int = 1, shift_bn: bool = False,
-                weight_bits: int = 1, act_bits: int = 1):
+def build_model(
+    name: str,
+    in_shape: tuple[int, ...],
+    num_classes: int,
+    hidden: list[int] | None = None,
+    binarizer: str | None = None,
+    input_bits: int = 1,
+    shift_bn: bool = False,
+    weight_bits: int = 1,
+    act_bits: int = 1,
+):
     """A model of the zoo by name, sized for the data set; `binarizer` picks the training
     method of its binary activations (hwgen.train.binarizers.METHODS; None: Brevitas');
     `weight_bits` and `act_bits` (1 or 2) the precision of the mlp's and cnn's hidden layers."""
@@ -135,13 +197,23 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
         raise HwgenError(f"--weight-bits/--act-bits: only for --model mlp or cnn, not {name}")
     if binarizer is not None:
         if binarizer not in METHODS:
-            raise HwgenError(f"--binarizer: unknown method '{binarizer}' (available: {', '.join(METHODS)})")
+            raise HwgenError(
+                f"--binarizer: unknown method '{binarizer}' (available: {', '.join(METHODS)})"
+            )
     if name == "mlp":
         n_in = 1
         for d in in_shape:
             n_in *= d
-        return BinaryMLP(n_in, hidden or [256, 128], num_classes, binarizer=binarizer, input_bits=input_bits,
-                         shift_bn=shift_bn, weight_bits=weight_bits, act_bits=act_bits)
+        return BinaryMLP(
+            n_in,
+            hidden or [256, 128],
+            num_classes,
+            binarizer=binarizer,
+            input_bits=input_bits,
+            shift_bn=shift_bn,
+            weight_bits=weight_bits,
+            act_bits=act_bits,
+        )
     if shift_bn and name != "mlp":
         raise HwgenError(f"--shift-bn: only for --model mlp, not {name}")
     if name == "bireal-mlp":
@@ -150,15 +222,34 @@ def build_model(name: str, in_shape: tuple[int, ...], num_classes: int, hidden: 
             n_in *= d
         widths = hidden or [128, 128, 128]
         if len(set(widths)) != 1:
-            raise HwgenError(f"--model bireal-mlp: the shortcuts need equal widths, got --hidden {widths}")
-        return BiRealMLP(n_in, widths[0], len(widths) - 1, num_classes, binarizer=binarizer or "bireal",
-                         input_bits=input_bits)
+            raise HwgenError(
+                f"--model bireal-mlp: the shortcuts need equal widths, got --hidden {widths}"
+            )
+        return BiRealMLP(
+            n_in,
+            widths[0],
+            len(widths) - 1,
+            num_classes,
+            binarizer=binarizer or "bireal",
+            input_bits=input_bits,
+        )
     if name == "bireal-cnn":
         if len(in_shape) != 3 or in_shape[1] != in_shape[2] or in_shape[1] not in (8, 16):
-            raise HwgenError(f"--model bireal-cnn: expects 8x8 or 16x16 images (C, S, S), the data set gives {in_shape}")
+            raise HwgenError(
+                "--model bireal-cnn: expects 8x8 or 16x16 images (C, S, S), the data set gives "
+                f"{in_shape}"
+            )
         return BiRealCNN(in_shape[0], in_shape[1], num_classes, binarizer=binarizer or "bireal")
     if name == "cnn":
         if len(in_shape) != 3 or tuple(in_shape[1:]) != (8, 8):
-            raise HwgenError(f"--model cnn: expects 8x8 images (C, 8, 8), the data set gives {in_shape}")
-        return BinaryCNN(in_shape[0], num_classes, binarizer=binarizer, weight_bits=weight_bits, act_bits=act_bits)
+            raise HwgenError(
+                f"--model cnn: expects 8x8 images (C, 8, 8), the data set gives {in_shape}"
+            )
+        return BinaryCNN(
+            in_shape[0],
+            num_classes,
+            binarizer=binarizer,
+            weight_bits=weight_bits,
+            act_bits=act_bits,
+        )
     raise HwgenError(f"--model: unknown model '{name}' (available: {', '.join(MODELS)})")

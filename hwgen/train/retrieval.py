@@ -7,12 +7,17 @@ import numpy as np
 
 
 def pack(codes: np.ndarray) -> np.ndarray:
-    """(N, k) bits -> (N, ceil(k/64)) uint64 words (bit i of a code is bit i % 64 of word i // 64)."""
+    """(N, k) bits -> (N, ceil(k/64)) uint64 words (bit i of a code is bit i % 64 of word
+    i // 64)."""
     n, k = codes.shape
     words = -(-k // 64)
     padded = np.zeros((n, words * 64), dtype=np.uint8)
     padded[:, :k] = codes
-    return np.packbits(padded.reshape(n, words, 64), axis=2, bitorder="little").view("<u8").reshape(n, words)
+    return (
+        np.packbits(padded.reshape(n, words, 64), axis=2, bitorder="little")
+        .view("<u8")
+        .reshape(n, words)
+    )
 
 
 def hamming(queries: np.ndarray, database: np.ndarray) -> np.ndarray:

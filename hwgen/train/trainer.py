@@ -40,16 +40,25 @@ def predict(model: nn.Module, x: np.ndarray, batch: int = 512) -> np.ndarray:
     outs = []
     with torch.no_grad():
         for lo in range(0, len(x), batch):
-            outs.append(model(torch.from_numpy(x[lo:lo + batch])).numpy())
+            outs.append(model(torch.from_numpy(x[lo : lo + batch])).numpy())
     return np.concatenate(outs).astype(np.float32)
 
 
 OPTIMIZERS = {"adam": torch.optim.Adam, "adamax": torch.optim.Adamax}
 
 
-def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: int = 64,
-          seed: int = 0, progress: bool | str = True, binarizer: str | None = None, optimizer: str = "adam",
-          pretrain_epochs: int = 0) -> TrainResult:
+def train(
+    model: nn.Module,
+    split,
+    epochs: int = 60,
+    lr: float = 0.01,
+    batch: int = 64,
+    seed: int = 0,
+    progress: bool | str = True,
+    binarizer: str | None = None,
+    optimizer: str = "adam",
+    pretrain_epochs: int = 0,
+) -> TrainResult:
     """Adam (or BNN's AdaMax) with cosine decay and cross-entropy on the split's training set.
     With a `binarizer` method, its schedules run per epoch (ABC's clamp width and learning
     rate, the tanh slope); for BNN's methods (ste, stochastic) latent weights stay in [-1, 1];
@@ -63,7 +72,17 @@ def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: in
     t0 = time.perf_counter()
     if pretrain_epochs > 0:
         with real_valued(model):
-            _epochs(model, split, pretrain_epochs, lr, batch, None, optimizer, progress, "pretraining (real)")
+            _epochs(
+                model,
+                split,
+                pretrain_epochs,
+                lr,
+                batch,
+                None,
+                optimizer,
+                progress,
+                "pretraining (real)",
+            )
     hooks = magnitude_aware(model) if binarizer == "bireal" else []
     try:
         _epochs(model, split, epochs, lr, batch, binarizer, optimizer, progress, "training")
@@ -75,8 +94,17 @@ def train(model: nn.Module, split, epochs: int = 60, lr: float = 0.01, batch: in
     return TrainResult(acc, time.perf_counter() - t0, out)
 
 
-def _epochs(model: nn.Module, split, epochs: int, lr: float, batch: int, binarizer: str | None, optimizer: str,
-            progress: bool | str, what: str) -> None:
+def _epochs(
+    model: nn.Module,
+    split,
+    epochs: int,
+    lr: float,
+    batch: int,
+    binarizer: str | None,
+    optimizer: str,
+    progress: bool | str,
+    what: str,
+) -> None:
     """`epochs` epochs of minibatch training with cosine learning-rate decay."""
     xtr, ytr = torch.from_numpy(split.x_train), torch.from_numpy(split.y_train)
     opt = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
@@ -92,7 +120,7 @@ def _epochs(model: nn.Module, split, epochs: int, lr: float, batch: int, binariz
         perm = torch.randperm(len(xtr))
         total, right = 0.0, 0
         for lo in range(0, len(perm), batch):
-            idx = perm[lo:lo + batch]
+            idx = perm[lo : lo + batch]
             opt.zero_grad()
             logits = model(xtr[idx])
             loss = loss_fn(logits, ytr[idx])
@@ -113,18 +141,28 @@ def _progress(epochs: int, mode: bool | str, what: str = "training"):
     if not mode:
         return lambda *a: None
     if mode == "lines":
+
         def line(epoch: int, loss: float, acc: float, test_acc: float, seconds: float) -> None:
-            print(f"{what}: epoch {epoch + 1}/{epochs}  loss {loss:.4f}  train accuracy {acc:.2%}  "
-                  f"test accuracy {test_acc:.2%}  {seconds:.1f} s", flush=True)
+            print(
+                f"{what}: epoch {epoch + 1}/{epochs}  loss {loss:.4f}  train accuracy {acc:.2%}  "
+                f"test accuracy {test_acc:.2%}  {seconds:.1f} s",
+                flush=True,
+            )
+
         return line
     prog = Progress(transient=True)
     task = prog.add_task(what, total=epochs)
     prog.start()
 
     def update(epoch: int, loss: float, acc: float, test_acc: float, seconds: float) -> None:
-        prog.update(task, advance=1, description=f"{what} (loss {loss:.3f}, train {acc:.1%}, test {test_acc:.1%})")
+        prog.update(
+            task,
+            advance=1,
+            description=f"{what} (loss {loss:.3f}, train {acc:.1%}, test {test_acc:.1%})",
+        )
         if epoch == epochs - 1:
             prog.stop()
+
     return update
 
 
@@ -145,7 +183,12 @@ def export_quietly(model: nn.Module, example: torch.Tensor, path: Path) -> None:
     'torchvision is not installed' warnings (logging): they say nothing to a hwgen user."""
 
     from brevitas.export import export_qonnx
-    loggers = [logging.getLogger(n) for n in list(logging.root.manager.loggerDict) if n.startswith("torch.onnx")]
+
+    loggers = [
+        logging.getLogger(n)
+        for n in list(logging.root.manager.loggerDict)
+        if n.startswith("torch.onnx")
+    ]
     loggers.append(logging.getLogger("torch.onnx._internal.exporter._registration"))
     old = [lg.level for lg in loggers]
     for lg in loggers:

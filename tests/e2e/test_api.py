@@ -14,6 +14,7 @@ from tests.helpers import assert_outputs_match, need_tool, randomize_bn
 def module_build(tmp_path_factory):
     """A random-BN Brevitas MLP passed as a torch module (exported by hwgen.compile)."""
     from hwgen.train.models import BinaryMLP
+
     torch.manual_seed(5)
     m = BinaryMLP(64, [24], 10)
     randomize_bn(m, np.random.default_rng(5))
@@ -48,7 +49,10 @@ def test_compile_a_file_then_every_backend(digits_mlp, tmp_path):
     est = again.estimate
     assert {"layers", "total", "fit", "cycles", "fps", "board"} <= set(est)
     # the total is the rounded sum; each layer is rounded on its own
-    assert abs(est["total"]["lut"] - sum(layer["lut"] for layer in est["layers"])) <= len(est["layers"]) / 2
+    assert (
+        abs(est["total"]["lut"] - sum(layer["lut"] for layer in est["layers"]))
+        <= len(est["layers"]) / 2
+    )
     assert est["cycles"] == max(r["cycles"] for r in build.layers)
 
     r = again.simulate(frames=20, backpressure=0.3)
@@ -68,13 +72,16 @@ def test_fold_and_target_fps(digits_mlp, tmp_path):
     assert b.estimate["fps"] >= 100_000 and (b.path / "folding.json").is_file()
 
 
-@pytest.mark.parametrize("kwargs,needle", [
-    (dict(pe=4, fold={}), "--fold cannot be combined"),
-    (dict(pe=0), "--pe: a positive integer"),
-    (dict(target_fps="fast"), "--target-fps must be a number"),
-    (dict(target_fps=-5), "positive number"),
-    (dict(input_shape=(64,)), "input_shape is for a torch module"),
-])
+@pytest.mark.parametrize(
+    "kwargs,needle",
+    [
+        (dict(pe=4, fold={}), "--fold cannot be combined"),
+        (dict(pe=0), "--pe: a positive integer"),
+        (dict(target_fps="fast"), "--target-fps must be a number"),
+        (dict(target_fps=-5), "positive number"),
+        (dict(input_shape=(64,)), "input_shape is for a torch module"),
+    ],
+)
 def test_compile_errors(digits_mlp, tmp_path, kwargs, needle):
     with pytest.raises(HwgenError, match=needle):
         hwgen.compile(digits_mlp[1], tmp_path / "b", **kwargs)

@@ -17,8 +17,14 @@ from tests.helpers import need_tool
 def _trained(model_name, method, epochs, tmp_path, hidden=None, input_bits=1):
     split = load_dataset("digits", flat=model_name == "mlp")
     torch.manual_seed(0)
-    m = build_model(model_name, split.x_train.shape[1:], split.num_classes, hidden, binarizer=method,
-                    input_bits=input_bits)
+    m = build_model(
+        model_name,
+        split.x_train.shape[1:],
+        split.num_classes,
+        hidden,
+        binarizer=method,
+        input_bits=input_bits,
+    )
     res = train(m, split, epochs=epochs, progress=False, binarizer=method)
     onnx = export(m, split.x_train.shape[1:], tmp_path / f"{model_name}-{method}.onnx")
     return m, split, res, onnx
@@ -47,7 +53,14 @@ def test_binarizer_mlp_golden_equals_pytorch(method, tmp_path):
 @pytest.mark.parametrize("model_name", ["mlp", "cnn"])
 @pytest.mark.parametrize("method", METHODS)
 def test_binarizer_nets_in_rtl(model_name, method, tmp_path):
-    _check(model_name, method, tmp_path, rtl=True, epochs=20, fold=(16, 16) if model_name == "mlp" else (8, 8))
+    _check(
+        model_name,
+        method,
+        tmp_path,
+        rtl=True,
+        epochs=20,
+        fold=(16, 16) if model_name == "mlp" else (8, 8),
+    )
 
 
 @pytest.mark.slow
@@ -55,6 +68,7 @@ def test_ste_mlp_within_3_points_of_float_twin(tmp_path):
     """With 8-bit input pixels (as `hwgen compare` trains it); with a binarized input the MLP
     loses about 5 points to its float twin (measured: 92.9 % vs 97.8 %)."""
     from hwgen.train.compare import FloatTwin
+
     _m, split, res, _onnx = _trained("mlp", "ste", 60, tmp_path, input_bits=8)
     torch.manual_seed(0)
     twin = train(FloatTwin(64, [256, 128], 10), split, epochs=60, progress=False)
@@ -63,6 +77,7 @@ def test_ste_mlp_within_3_points_of_float_twin(tmp_path):
 
 def test_hash_codes_compile_and_beat_lsh(tmp_path):
     from hwgen.train.hash_codes import hash_codes
+
     (row,) = hash_codes(tmp_path, bits_list=(16,), epochs=5)
     assert row["map"] > row["lsh_map"] + 0.2 and row["p_at_k"] > row["lsh_p_at_k"]
 
@@ -72,12 +87,14 @@ def test_hash_codes_compile_and_beat_lsh(tmp_path):
 def test_hash_codes_identical_in_rtl(tmp_path, bits):
     need_tool("verilator")
     from hwgen.train.hash_codes import hash_codes
+
     (row,) = hash_codes(tmp_path, bits_list=(bits,), epochs=30, rtl="verilator")
     assert row["rtl_mismatches"] == 0 and row["map"] > row["lsh_map"]
 
 
 def test_retrieval_metrics_on_a_known_case():
     from hwgen.train import retrieval as R
+
     db = np.array([[0, 0, 0, 0], [1, 1, 1, 1], [0, 0, 0, 1], [1, 1, 1, 0]], dtype=np.uint8)
     q = np.array([[0, 0, 0, 0]], dtype=np.uint8)
     assert R.hamming(q, db).tolist() == [[0, 4, 1, 3]]
@@ -86,6 +103,8 @@ def test_retrieval_metrics_on_a_known_case():
     labels_db, labels_q = np.array([5, 7, 5, 7]), np.array([5])
     assert R.precision_at(order, labels_q, labels_db, 2) == 1.0
     assert R.mean_average_precision(order, labels_q, labels_db) == 1.0
-    wide = np.random.default_rng(0).integers(0, 2, (3, 100)).astype(np.uint8)  # codes over two words
+    wide = (
+        np.random.default_rng(0).integers(0, 2, (3, 100)).astype(np.uint8)
+    )  # codes over two words
     assert R.hamming(wide, wide).diagonal().tolist() == [0, 0, 0]
     assert R.hamming(wide[:1], wide[1:2])[0, 0] == int(np.sum(wide[0] != wide[1]))

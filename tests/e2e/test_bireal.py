@@ -47,6 +47,7 @@ def test_bireal_golden_equals_pytorch(bireal_net):
 def test_bireal_csim_equals_golden(bireal_net):
     from hwgen.execution import simulate_csim
     from hwgen.sim.verify import random_inputs
+
     _m, _s, _r, g, build = bireal_net
     x = random_inputs(g, 64, np.random.default_rng(0))
     got, res = simulate_csim(g, build, x)

@@ -107,10 +107,12 @@ def test_computed_depths_keep_the_bound_and_the_model_is_the_rtl(built):
             assert rows[n.name]["kind"] == f"add (FIFOs {n.fifo_depth}, {n.fifo_depth_b})"
     # the estimate counts every add's FIFOs at their computed depths
     from hwgen.estimate import block_parts
+
     for n, _parts, fifo in block_parts(g):
         if isinstance(n, AddStreams):  # two-entry FIFOs are registers, deeper ones memories
-            assert sorted(m.depth for m in fifo.memories if m.role == "fifo") == \
-                sorted(d for d in (n.fifo_depth, n.fifo_depth_b) if d > 2)
+            assert sorted(m.depth for m in fifo.memories if m.role == "fifo") == sorted(
+                d for d in (n.fifo_depth, n.fifo_depth_b) if d > 2
+            )
 
 
 def _one_less(built, which: int, tmp, monkeypatch):
@@ -118,9 +120,15 @@ def _one_less(built, which: int, tmp, monkeypatch):
     others as computed: (computed depth, done cycles or None on a deadlock, the computed
     design's done cycles)."""
     import hwgen.passes.folding as folding
+
     name, _m, g, build, shape, onnx = built
-    deep = [(n.name, j, d) for n in g.hw_nodes() if isinstance(n, AddStreams)
-            for j, d in enumerate((n.fifo_depth, n.fifo_depth_b)) if d > 2]
+    deep = [
+        (n.name, j, d)
+        for n in g.hw_nodes()
+        if isinstance(n, AddStreams)
+        for j, d in enumerate((n.fifo_depth, n.fifo_depth_b))
+        if d > 2
+    ]
     add, j, d = deep[which]
     key = ("fifo_depth", "fifo_depth_b")[j]
     with _maybe_deadlock():
@@ -153,7 +161,9 @@ class _maybe_deadlock:
         return self
 
     def __exit__(self, kind, err, _tb):
-        return kind is None or (issubclass(kind, HwgenError) and "deadlock the dataflow" in str(err))
+        return kind is None or (
+            issubclass(kind, HwgenError) and "deadlock the dataflow" in str(err)
+        )
 
 
 @pytest.mark.parametrize("which", [0, 1])
@@ -185,6 +195,7 @@ def test_a_folding_change_recomputes_the_depths(built8, tmp_path):
 
 def test_shortcut_quantizers_must_be_shared(tmp_path):
     from hwgen.train.models import shortcut_quant
+
     m, _onnx, shape = _net(tmp_path, "8x8-3")
     # a block's own quantizer of another scale, registered on the net (so it exports as a Quant)
     m.other_q = shortcut_quant(4, scale=0.25)
@@ -197,8 +208,12 @@ def test_shortcut_quantizers_must_be_shared(tmp_path):
 def test_a_pinned_depth_is_kept_and_must_be_a_count(built8, tmp_path):
     _name, _m, _g, _build, _shape, onnx = built8
     with pytest.raises(HwgenError, match="fifo_depth must be a positive integer"):
-        compile_model(CompileOptions(onnx, tmp_path / "x", pe=4, simd=8, fold={"Add_0": {"fifo_depth": 0}}))
-    g, _ = compile_model(CompileOptions(onnx, tmp_path / "y", pe=4, simd=8, fold={"Add_0": {"fifo_depth": 300}}))
+        compile_model(
+            CompileOptions(onnx, tmp_path / "x", pe=4, simd=8, fold={"Add_0": {"fifo_depth": 0}})
+        )
+    g, _ = compile_model(
+        CompileOptions(onnx, tmp_path / "y", pe=4, simd=8, fold={"Add_0": {"fifo_depth": 300}})
+    )
     assert g.node("Add_0").fifo_depth == 300
 
 
@@ -208,8 +223,20 @@ def test_the_dag_top_lints_clean(built8):
 
     from hwgen.backends.rtl.codegen import rtl_sources
     from hwgen.sim.tools import tool_path
+
     need_tool("verilator")
     _name, _m, _g, build, _shape, _onnx = built8
-    r = subprocess.run([tool_path("verilator"), "--lint-only", "-Wall", "--top-module", "hwgen_top",
-                        *rtl_sources(build / "rtl")], capture_output=True, text=True, cwd=build / "rtl")
+    r = subprocess.run(
+        [
+            tool_path("verilator"),
+            "--lint-only",
+            "-Wall",
+            "--top-module",
+            "hwgen_top",
+            *rtl_sources(build / "rtl"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=build / "rtl",
+    )
     assert r.returncode == 0, r.stderr[-2000:]

@@ -31,7 +31,9 @@ def two_models(tmp_path_factory):
 
 
 def _hwgen(*args, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "hwgen", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "hwgen", *map(str, args)], capture_output=True, text=True, cwd=cwd
+    )
 
 
 @pytest.mark.rtlsim
@@ -68,24 +70,31 @@ def test_tool_scripts_name_no_absolute_path(two_models, tmp_path):
     """Yosys, Vivado and Vitis HLS scripts reference the build relative to themselves."""
     from hwgen.flows.vivado import write_package
     from hwgen.flows.yosys import synth_script
+
     b = tmp_path / "b"
     compile_model(CompileOptions(two_models[0], b, 4, 4, board="pynq-z2"))
     paths = write_package(b, "pynq-z2")
-    texts = {"synth.ys": synth_script(b, "zynq7", b / "synth" / "pynq-z2"),
-             "package.tcl": paths["tcl"].read_text(), "vitis_hls.tcl": (b / "hls" / "vitis_hls.tcl").read_text()}
+    texts = {
+        "synth.ys": synth_script(b, "zynq7", b / "synth" / "pynq-z2"),
+        "package.tcl": paths["tcl"].read_text(),
+        "vitis_hls.tcl": (b / "hls" / "vitis_hls.tcl").read_text(),
+    }
     for name, text in texts.items():
         assert str(tmp_path) not in text and str(ROOT) not in text, name
     assert (b / "hls" / "hwgen_hls.h").is_file() and (b / "rtl" / "hwgen_mvu.v").is_file()
 
 
-@pytest.mark.parametrize("victim,change,what", [
-    ("rtl/l0_Gemm_0_weights.mem", "edit", "changed since"),
-    ("rtl/hwgen_mvu.v", "delete", "missing from the build"),
-    ("graph.json", "edit", "changed since"),
-    ("graph.npz", "delete", "missing from the build"),
-    ("manifest.json", "delete", "no manifest"),
-    ("manifest.json", "edit", "corrupt manifest"),
-])
+@pytest.mark.parametrize(
+    "victim,change,what",
+    [
+        ("rtl/l0_Gemm_0_weights.mem", "edit", "changed since"),
+        ("rtl/hwgen_mvu.v", "delete", "missing from the build"),
+        ("graph.json", "edit", "changed since"),
+        ("graph.npz", "delete", "missing from the build"),
+        ("manifest.json", "delete", "no manifest"),
+        ("manifest.json", "edit", "corrupt manifest"),
+    ],
+)
 def test_tampered_build_is_refused(two_models, tmp_path, victim, change, what):
     """A changed, missing or foreign piece is one line naming it, exit status 1."""
     b = tmp_path / "b"
@@ -96,8 +105,11 @@ def test_tampered_build_is_refused(two_models, tmp_path, victim, change, what):
         p.unlink()
     else:
         p.write_bytes(p.read_bytes()[:-3] + b"0\n}")
-    r = _hwgen("sim", b, "--frames", 3) if victim.startswith("rtl/") else \
-        _hwgen("run", b, "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy")
+    r = (
+        _hwgen("sim", b, "--frames", 3)
+        if victim.startswith("rtl/")
+        else _hwgen("run", b, "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy")
+    )
     assert r.returncode == 1, r.stdout + r.stderr
     line = r.stderr.strip()
     assert len(line.splitlines()) == 1 and what in line and "Traceback" not in line, line
@@ -122,9 +134,25 @@ def test_recompile_removes_the_previous_designs_results(two_models, tmp_path):
         (b / d).mkdir(parents=True)
         (b / d / "old.json").write_text("{}")
     # the old design's Yosys figures, as `hwgen synth` writes them
-    (b / "synth/pynq-z2/utilization.json").write_text(json.dumps(
-        {"board": "pynq-z2", "family": "zynq7", "cells": {}, "seconds": 1.0,
-         "summary": {"lut": 4321, "ff": 1, "lutram": 0, "bram": 0, "dsp": 0, "carry": 0, "lut_mem": 0}}))
+    (b / "synth/pynq-z2/utilization.json").write_text(
+        json.dumps(
+            {
+                "board": "pynq-z2",
+                "family": "zynq7",
+                "cells": {},
+                "seconds": 1.0,
+                "summary": {
+                    "lut": 4321,
+                    "ff": 1,
+                    "lutram": 0,
+                    "bram": 0,
+                    "dsp": 0,
+                    "carry": 0,
+                    "lut_mem": 0,
+                },
+            }
+        )
+    )
     assert _hwgen("report", b).returncode == 0
     assert "Yosys synthesis" in (b / "report" / "report.md").read_text()  # shown while it belongs
     assert (b / "folding.json").is_file()
@@ -155,4 +183,6 @@ def test_golden_run_from_a_copied_build(two_models, tmp_path):
     g, _ = compile_model(CompileOptions(two_models[0], b, 3, 4))
     shutil.copytree(b, tmp_path / "copy")
     x = np.random.default_rng(1).normal(size=(5, 40)).astype(np.float32)
-    np.testing.assert_array_equal(run_golden(Graph.load_build(tmp_path / "copy"), x), run_golden(g, x))
+    np.testing.assert_array_equal(
+        run_golden(Graph.load_build(tmp_path / "copy"), x), run_golden(g, x)
+    )

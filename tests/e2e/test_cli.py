@@ -22,7 +22,7 @@ def run_cli(capsys, *args):
 
 def assert_one_line_error(code, err, *needles):
     assert code == 1
-    lines = [l for l in err.strip().splitlines() if l.strip()]
+    lines = [line for line in err.strip().splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("hwgen: error:"), err
     assert "Traceback" not in err
     for n in needles:
@@ -46,18 +46,42 @@ def test_compile_run_golden_and_rtl(small_net, capsys, tmp_path):
     np.save(tmp_path / "x.npy", x)
     with torch.no_grad():
         ref = model(torch.from_numpy(x)).numpy()
-    code, out, err = run_cli(capsys, "run", build, "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy",
-                             "--labels", tmp_path / "l.npy", "--backend", "golden")
+    code, out, err = run_cli(
+        capsys,
+        "run",
+        build,
+        "-i",
+        tmp_path / "x.npy",
+        "-o",
+        tmp_path / "y.npy",
+        "--labels",
+        tmp_path / "l.npy",
+        "--backend",
+        "golden",
+    )
     assert code == 0, err
     y = np.load(tmp_path / "y.npy")
     assert y.shape == ref.shape and np.abs(y - ref).max() <= 1e-5 * max(1, np.abs(ref).max())
     np.testing.assert_array_equal(np.load(tmp_path / "l.npy"), ref.argmax(1))
     need_tool("icarus")
-    code, out, err = run_cli(capsys, "run", build, "-i", tmp_path / "x.npy", "-o", tmp_path / "y2.npy",
-                             "--backend", "rtl", "--sim", "icarus")
+    code, out, err = run_cli(
+        capsys,
+        "run",
+        build,
+        "-i",
+        tmp_path / "x.npy",
+        "-o",
+        tmp_path / "y2.npy",
+        "--backend",
+        "rtl",
+        "--sim",
+        "icarus",
+    )
     assert code == 0, err
     np.testing.assert_array_equal(np.load(tmp_path / "y2.npy"), y)
-    code, out, err = run_cli(capsys, "sim", build, "--sim", "icarus", "--frames", 30, "--backpressure")
+    code, out, err = run_cli(
+        capsys, "sim", build, "--sim", "icarus", "--frames", 30, "--backpressure"
+    )
     assert code == 0, err
     assert "0 mismatching frames" in out
 
@@ -69,22 +93,33 @@ def test_fold_file(small_net, capsys, tmp_path):
     code, out, err = run_cli(capsys, "compile", path, "-o", tmp_path / "b", "--fold", fold)
     assert code == 0, err
     import json
+
     rep = json.loads((tmp_path / "b" / "report.json").read_text())
-    assert [(l["pe"], l["simd"]) for l in rep["layers"]] == [(4, 5), (5, 12)]
+    assert [(r["pe"], r["simd"]) for r in rep["layers"]] == [(4, 5), (5, 12)]
     assert rep["bound_cycles"] == max(4 * 3, 1 * 1)
 
 
 def test_compile_resumes_from_a_step(small_net, capsys, tmp_path):
     """--from fold reuses the lowered checkpoint and refolds; an unknown step is an error."""
     import json
+
     _, path, _ = small_net
     assert run_cli(capsys, "compile", path, "-o", tmp_path / "b", "--pe", 2)[0] == 0
-    code, out, err = run_cli(capsys, "compile", tmp_path / "missing.onnx", "-o", tmp_path / "b", "--pe", 4,
-                             "--from", "fold")
+    code, out, err = run_cli(
+        capsys,
+        "compile",
+        tmp_path / "missing.onnx",
+        "-o",
+        tmp_path / "b",
+        "--pe",
+        4,
+        "--from",
+        "fold",
+    )
     assert code == 0, err
     assert "import" not in out.split("steps:")[-1] and "fold" in out.split("steps:")[-1]
     rep = json.loads((tmp_path / "b" / "report.json").read_text())
-    assert [l["pe"] for l in rep["layers"]] == [4, 4]
+    assert [r["pe"] for r in rep["layers"]] == [4, 4]
     code, _o, err = run_cli(capsys, "compile", path, "-o", tmp_path / "b", "--from", "synth")
     assert_one_line_error(code, err, "--from", "unknown step 'synth'")
 
@@ -99,8 +134,13 @@ def test_labels_tie_goes_to_lowest_index(small_net, capsys, tmp_path):
 class FloatLayerNet(nn.Module):
     def __init__(self):
         super().__init__()
-        self.f = nn.Sequential(binary_act(), nn.Linear(8, 4, bias=False), nn.BatchNorm1d(4), binary_act(),
-                               binary_linear(4, 3))
+        self.f = nn.Sequential(
+            binary_act(),
+            nn.Linear(8, 4, bias=False),
+            nn.BatchNorm1d(4),
+            binary_act(),
+            binary_linear(4, 3),
+        )
 
     def forward(self, x):
         return self.f(x)
@@ -110,8 +150,14 @@ class EightBitWeightNet(nn.Module):
     def __init__(self):
         super().__init__()
         from brevitas.nn import QuantLinear
-        self.f = nn.Sequential(binary_act(), QuantLinear(8, 4, bias=False, weight_bit_width=8),
-                               nn.BatchNorm1d(4), binary_act(), binary_linear(4, 3))
+
+        self.f = nn.Sequential(
+            binary_act(),
+            QuantLinear(8, 4, bias=False, weight_bit_width=8),
+            nn.BatchNorm1d(4),
+            binary_act(),
+            binary_linear(4, 3),
+        )
 
     def forward(self, x):
         return self.f(x)
@@ -120,18 +166,28 @@ class EightBitWeightNet(nn.Module):
 class UnknownOpNet(nn.Module):
     def __init__(self):
         super().__init__()
-        self.f = nn.Sequential(binary_act(), binary_linear(8, 4), nn.BatchNorm1d(4), nn.ELU(), binary_act(),
-                               binary_linear(4, 3))
+        self.f = nn.Sequential(
+            binary_act(),
+            binary_linear(8, 4),
+            nn.BatchNorm1d(4),
+            nn.ELU(),
+            binary_act(),
+            binary_linear(4, 3),
+        )
 
     def forward(self, x):
         return self.f(x)
 
 
-@pytest.mark.parametrize("net,needles", [
-    (FloatLayerNet, ["Gemm_0", "float (non-quantized) weight"]),
-    (EightBitWeightNet, ["8-bit weight", "1 (bipolar) to 4 bits"]),
-    (UnknownOpNet, ["op 'Elu' is not supported"]),
-], ids=["float-layer", "8-bit-weight", "unknown-op"])
+@pytest.mark.parametrize(
+    "net,needles",
+    [
+        (FloatLayerNet, ["Gemm_0", "float (non-quantized) weight"]),
+        (EightBitWeightNet, ["8-bit weight", "1 (bipolar) to 4 bits"]),
+        (UnknownOpNet, ["op 'Elu' is not supported"]),
+    ],
+    ids=["float-layer", "8-bit-weight", "unknown-op"],
+)
 def test_unsupported_models_name_the_node(net, needles, capsys, tmp_path):
     torch.manual_seed(0)
     path = export(net().eval(), (8,), tmp_path / "bad.onnx")
@@ -143,7 +199,9 @@ def test_mismatched_input_shape(small_net, capsys, tmp_path):
     _, path, _ = small_net
     assert run_cli(capsys, "compile", path, "-o", tmp_path / "b")[0] == 0
     np.save(tmp_path / "x.npy", np.zeros((4, 21), np.float32))
-    code, _o, err = run_cli(capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy")
+    code, _o, err = run_cli(
+        capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy"
+    )
     assert_one_line_error(code, err, "input: shape (4, 21)", "(N, 20)")
 
 
@@ -158,11 +216,17 @@ def test_missing_and_corrupt_files(small_net, capsys, tmp_path):
     _, path, _ = small_net
     assert run_cli(capsys, "compile", path, "-o", tmp_path / "b")[0] == 0
     (tmp_path / "x.npy").write_text("not numpy")
-    code, _o, err = run_cli(capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy")
+    code, _o, err = run_cli(
+        capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy"
+    )
     assert_one_line_error(code, err, "x.npy", "not a readable .npy")
-    code, _o, err = run_cli(capsys, "run", tmp_path / "b", "-i", tmp_path / "missing.npy", "-o", tmp_path / "y.npy")
+    code, _o, err = run_cli(
+        capsys, "run", tmp_path / "b", "-i", tmp_path / "missing.npy", "-o", tmp_path / "y.npy"
+    )
     assert_one_line_error(code, err, "missing.npy", "not found")
-    code, _o, err = run_cli(capsys, "compile", path, "-o", tmp_path / "b", "--fold", tmp_path / "x.npy")
+    code, _o, err = run_cli(
+        capsys, "compile", path, "-o", tmp_path / "b", "--fold", tmp_path / "x.npy"
+    )
     assert_one_line_error(code, err, "x.npy", "not valid JSON")
 
 
@@ -170,10 +234,17 @@ def test_missing_side_file_of_weights(small_net, capsys, tmp_path):
     """Exports may keep weights in `model.onnx.data`: both layouts compile, and a missing
     side file is a clear error."""
     import onnx
+
     _, path, _ = small_net
     model = onnx.load(str(path))
-    onnx.save_model(model, str(tmp_path / "ext.onnx"), save_as_external_data=True,
-                    all_tensors_to_one_file=True, location="ext.onnx.data", size_threshold=0)
+    onnx.save_model(
+        model,
+        str(tmp_path / "ext.onnx"),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location="ext.onnx.data",
+        size_threshold=0,
+    )
     assert run_cli(capsys, "compile", tmp_path / "ext.onnx", "-o", tmp_path / "b")[0] == 0
     (tmp_path / "ext.onnx.data").unlink()
     code, _o, err = run_cli(capsys, "compile", tmp_path / "ext.onnx", "-o", tmp_path / "b2")
@@ -187,34 +258,60 @@ def test_unwritable_output_folder(small_net, capsys, tmp_path):
     assert_one_line_error(code, err, "afile/build", "not writable")
     assert run_cli(capsys, "compile", path, "-o", tmp_path / "b")[0] == 0
     np.save(tmp_path / "x.npy", np.zeros((2, 20), np.float32))
-    code, _o, err = run_cli(capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "afile" / "y.npy")
+    code, _o, err = run_cli(
+        capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "afile" / "y.npy"
+    )
     assert_one_line_error(code, err, "afile/y.npy", "cannot write")
 
 
 def test_console_script_prints_no_traceback(tmp_path):
     """The installed entry point (python -m hwgen) on a bad file: one line, exit 1."""
-    p = subprocess.run([sys.executable, "-m", "hwgen", "compile", str(tmp_path / "x.onnx")],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "hwgen", "compile", str(tmp_path / "x.onnx")],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 1 and "Traceback" not in p.stderr
     assert p.stderr.strip().startswith("hwgen: error:") and len(p.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("model,extra", [
-    ("mlp", []), ("cnn", []),
-    ("bireal-mlp", ["--hidden", "32,32,32", "--pretrain-epochs", "2"]),
-    ("mlp", ["--binarizer", "mlp", "--shift-bn", "--optimizer", "adamax", "--input-bits", "8"]),
-], ids=["mlp", "cnn", "bireal-mlp", "mlp-binarizer-shift-bn"])
+@pytest.mark.parametrize(
+    "model,extra",
+    [
+        ("mlp", []),
+        ("cnn", []),
+        ("bireal-mlp", ["--hidden", "32,32,32", "--pretrain-epochs", "2"]),
+        ("mlp", ["--binarizer", "mlp", "--shift-bn", "--optimizer", "adamax", "--input-bits", "8"]),
+    ],
+    ids=["mlp", "cnn", "bireal-mlp", "mlp-binarizer-shift-bn"],
+)
 def test_train_writes_qonnx_that_compiles(model, extra, capsys, tmp_path):
     """`hwgen train` (a few epochs here) writes a QONNX model and its test split; both
     compile and the golden model reproduces the PyTorch outputs it saved."""
-    code, out, err = run_cli(capsys, "train", "--model", model, "--dataset", "digits", "--epochs", 3,
-                             *extra, "-o", tmp_path / "m.onnx")
+    code, out, err = run_cli(
+        capsys,
+        "train",
+        "--model",
+        model,
+        "--dataset",
+        "digits",
+        "--epochs",
+        3,
+        *extra,
+        "-o",
+        tmp_path / "m.onnx",
+    )
     assert code == 0, err
     assert "test accuracy" in out
     ref = np.load(tmp_path / "m.test.npz")
     assert run_cli(capsys, "compile", tmp_path / "m.onnx", "-o", tmp_path / "b")[0] == 0
     np.save(tmp_path / "x.npy", ref["x"])
-    assert run_cli(capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy")[0] == 0
+    assert (
+        run_cli(capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy")[
+            0
+        ]
+        == 0
+    )
     y = np.load(tmp_path / "y.npy")
     np.testing.assert_array_equal(y.argmax(1), ref["out"].argmax(1))
     assert np.abs(y - ref["out"]).max() <= 1e-5 * max(1, np.abs(ref["out"]).max())

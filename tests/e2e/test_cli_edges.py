@@ -12,7 +12,9 @@ from tests.helpers import need_tool, random_mlp
 
 def test_layer_names_whole_at_80_columns(digits_cnn, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
-    code, out, err = run_cli(capsys, "compile", digits_cnn[1], "-o", tmp_path / "b", "--pe", "4", "--simd", "8")
+    code, out, err = run_cli(
+        capsys, "compile", digits_cnn[1], "-o", tmp_path / "b", "--pe", "4", "--simd", "8"
+    )
     assert code == 0, err
     names = [r["layer"] for r in json.loads((tmp_path / "b" / "report.json").read_text())["layers"]]
     rows = [line.split() for line in out.splitlines()]
@@ -32,13 +34,20 @@ def test_board_defaults_follow_the_build(tmp_path, capsys):
     assert run_cli(capsys, "compile", onnx, "-o", tmp_path / "ice", "--board", "icebreaker")[0] == 0
     code, out, err = run_cli(capsys, "synth", tmp_path / "ice", "--no-pnr")
     assert code == 0, err
-    assert out.startswith("icebreaker (") and (tmp_path / "ice" / "synth" / "icebreaker" / "yosys.log").is_file()
+    assert (
+        out.startswith("icebreaker (")
+        and (tmp_path / "ice" / "synth" / "icebreaker" / "yosys.log").is_file()
+    )
     log = (tmp_path / "ice" / "synth" / "icebreaker" / "yosys.log").read_text()
-    assert "SYNTH_ICE40 pass" in log and "End of script" in log  # the whole log is kept, not an empty -q one
+    assert (
+        "SYNTH_ICE40 pass" in log and "End of script" in log
+    )  # the whole log is kept, not an empty -q one
 
 
 def test_train_prints_progress_per_epoch(tmp_path, capsys):
-    code, out, err = run_cli(capsys, "train", "--epochs", "2", "--hidden", "16", "-o", tmp_path / "m.onnx")
+    code, out, err = run_cli(
+        capsys, "train", "--epochs", "2", "--hidden", "16", "-o", tmp_path / "m.onnx"
+    )
     assert code == 0, err
     epochs = [line for line in out.splitlines() if line.startswith("training: epoch")]
     assert len(epochs) == 2 and epochs[1].startswith("training: epoch 2/2")

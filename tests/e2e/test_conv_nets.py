@@ -25,8 +25,17 @@ from tests.helpers import (
 )
 
 #: FINN's folding of CNV-W1A1 (finn-examples bnn-pynq folding_config), per MVAU in order
-CNV_FOLD = {"Conv_0": (16, 3), "Conv_1": (32, 32), "Conv_2": (16, 32), "Conv_3": (16, 32), "Conv_4": (4, 32),
-            "Conv_5": (1, 32), "Gemm_0": (1, 4), "Gemm_1": (1, 8), "Gemm_2": (5, 1)}
+CNV_FOLD = {
+    "Conv_0": (16, 3),
+    "Conv_1": (32, 32),
+    "Conv_2": (16, 32),
+    "Conv_3": (16, 32),
+    "Conv_4": (4, 32),
+    "Conv_5": (1, 32),
+    "Gemm_0": (1, 4),
+    "Gemm_1": (1, 8),
+    "Gemm_2": (5, 1),
+}
 
 
 def test_digits_cnn_golden_equals_pytorch_and_accuracy(digits_cnn):
@@ -52,7 +61,10 @@ def test_cnv_w1a1_golden_equals_pytorch(tmp_path, seed):
     """Brevitas' bnn_pynq CNV-W1A1 as exported, random BN stats (some gamma < 0)."""
     model, path = bnn_pynq_cnv(tmp_path / "cnv.onnx", seed)
     x = np.random.default_rng(seed).random((100, 3, 32, 32), dtype=np.float32)
-    g = apply_folding(lower(import_qonnx(path)), config={k: {"pe": p, "simd": s} for k, (p, s) in CNV_FOLD.items()})
+    g = apply_folding(
+        lower(import_qonnx(path)),
+        config={k: {"pe": p, "simd": s} for k, (p, s) in CNV_FOLD.items()},
+    )
     assert_outputs_match(run_golden(g, x), torch_outputs(model, x))
 
 
@@ -70,8 +82,14 @@ def test_flatten_weight_reorder_matches_torch_nchw():
 @pytest.mark.rtlsim
 # Icarus runs this net at ~3k cycles/s: 12 frames there; 120 (and the whole test split
 # below) on Verilator's native testbench
-@pytest.mark.parametrize("sim,pe,simd,frames", [("verilator", 8, 8, 120), ("verilator", 3, 5, 120),
-                                                pytest.param("icarus", 16, 16, 12, marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "sim,pe,simd,frames",
+    [
+        ("verilator", 8, 8, 120),
+        ("verilator", 3, 5, 120),
+        pytest.param("icarus", 16, 16, 12, marks=pytest.mark.slow),
+    ],
+)
 def test_digits_cnn_rtl_equals_golden(digits_cnn, sim, pe, simd, frames):
     need_tool(sim)
     model, path, split, _ = digits_cnn
@@ -105,10 +123,13 @@ def test_cnv_w1a1_whole_net_on_verilator(tmp_path):
     fold.write_text(json.dumps({k: {"PE": p, "SIMD": s} for k, (p, s) in CNV_FOLD.items()}))
     out = ROOT / "build" / "tests" / "cnv-finn-fold"
     from hwgen.passes.folding import load_fold_config
+
     g, _ = compile_model(CompileOptions(path, out, fold=load_fold_config(fold)))
     r = verify_rtl(g, out, frames=4, sim="verilator", seed=3)
     assert r.mismatches == 0
-    assert r.bound == 32768 and r.cycles_per_frame <= 1.02 * r.bound and r.cycles_per_frame <= 60_000
+    assert (
+        r.bound == 32768 and r.cycles_per_frame <= 1.02 * r.bound and r.cycles_per_frame <= 60_000
+    )
 
 
 # ------------------------------------------------------------------- unsupported convs
@@ -122,8 +143,14 @@ def _conv_net(flat: int, **conv_kwargs):
         def __init__(self):
             super().__init__()
             self.q = binary_act()
-            self.conv = QuantConv2d(4, 4, conv_kwargs.pop("k", 3), bias=False, weight_quant=conv_kwargs.pop(
-                "wq", SignedBinaryWeightPerTensorConst), **conv_kwargs)
+            self.conv = QuantConv2d(
+                4,
+                4,
+                conv_kwargs.pop("k", 3),
+                bias=False,
+                weight_quant=conv_kwargs.pop("wq", SignedBinaryWeightPerTensorConst),
+                **conv_kwargs,
+            )
             self.bn = nn.BatchNorm2d(4)
             self.q2 = binary_act()
             self.fc = binary_linear(flat, 3)
@@ -131,15 +158,20 @@ def _conv_net(flat: int, **conv_kwargs):
         def forward(self, x):
             x = self.q2(self.bn(self.conv(self.q(x))))
             return self.fc(x.reshape(x.shape[0], -1))
+
     return Net().eval()
 
 
-@pytest.mark.parametrize("kwargs,needles", [
-    ({"dilation": 2, "k": 2, "flat": 64}, ["dilation"]),
-    ({"groups": 2, "flat": 64}, ["grouped convolution"]),
-    ({"padding": 3, "flat": 400}, ["pads [3, 3, 3, 3]", "[0, K-1 = 2]"]),
-    ({"k": (3, 1), "flat": 96}, ["non-square kernel 3x1"]),
-], ids=["dilation", "groups", "padding-past-k-1", "non-square"])
+@pytest.mark.parametrize(
+    "kwargs,needles",
+    [
+        ({"dilation": 2, "k": 2, "flat": 64}, ["dilation"]),
+        ({"groups": 2, "flat": 64}, ["grouped convolution"]),
+        ({"padding": 3, "flat": 400}, ["pads [3, 3, 3, 3]", "[0, K-1 = 2]"]),
+        ({"k": (3, 1), "flat": 96}, ["non-square kernel 3x1"]),
+    ],
+    ids=["dilation", "groups", "padding-past-k-1", "non-square"],
+)
 def test_unsupported_conv_settings_name_the_node(kwargs, needles, capsys, tmp_path):
     torch.manual_seed(0)
     path = export(_conv_net(**dict(kwargs)), (4, 6, 6), tmp_path / "bad.onnx")
@@ -160,6 +192,7 @@ def test_binary_input_with_multibit_weights_is_refused(capsys, tmp_path):
 
         def forward(self, x):
             return self.conv(self.q(x)).reshape(x.shape[0], -1)
+
     path = export(Net().eval(), (2, 5, 5), tmp_path / "w8.onnx")
     code, _o, err = run_cli(capsys, "compile", path, "-o", tmp_path / "b")
     assert_one_line_error(code, err, "node 'Conv_0'", "8-bit weight")

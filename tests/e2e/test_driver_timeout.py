@@ -36,7 +36,9 @@ def test_stuck_transfer_times_out_then_next_batches_exact(mlp_build, sim):  # no
     with pytest.raises(DmaTimeout) as e:
         acc.run_accelerator(bits, batch_size=5)
     msg = str(e.value)
-    assert "\n" not in msg and "batch 2 of 4 (5 frames)" in msg and "did not complete within" in msg, msg
+    assert (
+        "\n" not in msg and "batch 2 of 4 (5 frames)" in msg and "did not complete within" in msg
+    ), msg
     assert "were reset" in msg
     assert e.value.failed == [1]
     want = _golden(acc, bits)
@@ -44,7 +46,7 @@ def test_stuck_transfer_times_out_then_next_batches_exact(mlp_build, sim):  # no
         if data is None:
             continue
         got = _output_values(acc.graph, acc.layout.unpack(data, 5))
-        np.testing.assert_array_equal(got, want[5 * k:5 * k + 5], err_msg=f"batch {k + 1}")
+        np.testing.assert_array_equal(got, want[5 * k : 5 * k + 5], err_msg=f"batch {k + 1}")
     regs = acc.transport.last_registers
     assert regs["frames_out"] == 10, regs  # batches 3 and 4, counted from the clear
 
@@ -68,8 +70,11 @@ def test_board_driver_times_out_resets_and_continues(mlp_build, fake_pynq, tmp_p
     import shutil
 
     from hwgen.driver import PynqTransport
+
     board = tmp_path / "board"
-    shutil.copytree(mlp_build, board / "model", ignore=shutil.ignore_patterns("sim_build", "package", "deploy"))
+    shutil.copytree(
+        mlp_build, board / "model", ignore=shutil.ignore_patterns("sim_build", "package", "deploy")
+    )
     (board / "driver.json").write_text(json.dumps({"dma_width": 32}))
     (board / "hwgen.bit").write_bytes(b"")
     fake_pynq.STUCK.add(2)
@@ -85,6 +90,6 @@ def test_board_driver_times_out_resets_and_continues(mlp_build, fake_pynq, tmp_p
     want = _golden(acc, bits)
     for b in (0, 1, 3):
         got = _output_values(acc.graph, acc.layout.unpack(e.value.outputs[b], 4))
-        np.testing.assert_array_equal(got, want[4 * b:4 * b + 4])
+        np.testing.assert_array_equal(got, want[4 * b : 4 * b + 4])
     # and a run without a stuck transfer goes through
     np.testing.assert_array_equal(acc.run_accelerator(bits[:4], batch_size=4), want[:4])

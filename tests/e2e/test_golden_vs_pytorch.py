@@ -28,7 +28,12 @@ def _count_ties(model, x):
 
     def hook(mod, inp, out):
         ties.append(int((out[0] == 0).sum()) if False else int((out == 0).sum()))
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, torch.nn.BatchNorm1d)]
+
+    handles = [
+        m.register_forward_hook(hook)
+        for m in model.modules()
+        if isinstance(m, torch.nn.BatchNorm1d)
+    ]
     with torch.no_grad():
         model(torch.from_numpy(x))
     for h in handles:
@@ -54,6 +59,7 @@ def test_random_mlps_with_adversarial_bn(tmp_path, seed):
     bn0.bias.data[:4] = 0.0
     x[::3, :4] = 0.5
     from tests.helpers import export
+
     export(model, (sizes[0],), path)
     g = _compile(path)
     ref = torch_outputs(model, x)
@@ -62,9 +68,16 @@ def test_random_mlps_with_adversarial_bn(tmp_path, seed):
         assert _count_ties(model, x) > 0, "the test inputs hit no exact threshold tie"
 
 
-@pytest.mark.parametrize("name,hidden,seed", [("TFC", [64, 64, 64], 1), ("TFC", [64, 64, 64], 2),
-                                              ("SFC", [256, 256, 256], 3), ("SFC", [256, 256, 256], 4),
-                                              ("LFC", [1024, 1024, 1024], 5)])
+@pytest.mark.parametrize(
+    "name,hidden,seed",
+    [
+        ("TFC", [64, 64, 64], 1),
+        ("TFC", [64, 64, 64], 2),
+        ("SFC", [256, 256, 256], 3),
+        ("SFC", [256, 256, 256], 4),
+        ("LFC", [1024, 1024, 1024], 5),
+    ],
+)
 def test_bnn_pynq_fc_topologies(tmp_path, name, hidden, seed):
     model, path = bnn_pynq_fc(tmp_path / f"{name}.onnx", hidden, seed)
     x = np.random.default_rng(seed).random((1000, 1, 28, 28), dtype=np.float32)

@@ -38,6 +38,7 @@ def _fc_net(wbits: int, signed: bool = True):
 
         def forward(self, x):
             return self.out(self.q2(self.bn(self.fc(self.q(x)))))
+
     return Net().eval(), (8,)
 
 
@@ -58,19 +59,29 @@ def _conv_net(pool_pad: int = 0, conv_pad: int = 0, act_bits: int = 2, wbits: in
         def forward(self, x):
             x = self.pool(self.q2(self.bn(self.conv(self.q(x)))))
             return self.fc(x.reshape(x.shape[0], -1))
+
     return Net().eval(), (2, 6, 6)
 
 
-@pytest.mark.parametrize("make,needles", [
-    (lambda: _fc_net(8), ["8-bit weight", "Gemm", "1 (bipolar) to 4 bits"]),
-    (lambda: _fc_net(3, signed=False), ["unsigned 3-bit weight", "must be signed"]),
-    (lambda: _conv_net(pool_pad=1), ["MaxPool", "padded max-pool of signed 2-bit"]),
-    (lambda: _conv_net(conv_pad=1, act_bits=1, wbits=2), ["Conv", "bipolar activations with 2-bit weights"]),
-], ids=["8bit-weights", "unsigned-weights", "padded-signed-pool", "padded-bipolar-2bit-conv"])
+@pytest.mark.parametrize(
+    "make,needles",
+    [
+        (lambda: _fc_net(8), ["8-bit weight", "Gemm", "1 (bipolar) to 4 bits"]),
+        (lambda: _fc_net(3, signed=False), ["unsigned 3-bit weight", "must be signed"]),
+        (lambda: _conv_net(pool_pad=1), ["MaxPool", "padded max-pool of signed 2-bit"]),
+        (
+            lambda: _conv_net(conv_pad=1, act_bits=1, wbits=2),
+            ["Conv", "bipolar activations with 2-bit weights"],
+        ),
+    ],
+    ids=["8bit-weights", "unsigned-weights", "padded-signed-pool", "padded-bipolar-2bit-conv"],
+)
 def test_unsupported_multibit_is_one_line(tmp_path, capsys, make, needles):
     model, shape = make()
     with torch.no_grad():
         model(torch.zeros((2,) + shape))
     path = export(model, shape, tmp_path / "m.onnx")
-    code, _out, err = run_cli(capsys, "compile", path, "-o", tmp_path / "build", "--pe", 2, "--simd", 2)
+    code, _out, err = run_cli(
+        capsys, "compile", path, "-o", tmp_path / "build", "--pe", 2, "--simd", 2
+    )
     assert_one_line_error(code, err, *needles)

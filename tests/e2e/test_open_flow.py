@@ -24,8 +24,12 @@ def _compile(model, out, **kw):
 
 def _targets():
     # one in the default suite; the rest (wide foldings build for 20 s and more) in `make slow`
-    return [pytest.param(10_000, marks=pytest.mark.slow), 100_000, pytest.param(1_000_000, marks=pytest.mark.slow),
-            pytest.param("max", marks=pytest.mark.slow)]
+    return [
+        pytest.param(10_000, marks=pytest.mark.slow),
+        100_000,
+        pytest.param(1_000_000, marks=pytest.mark.slow),
+        pytest.param("max", marks=pytest.mark.slow),
+    ]
 
 
 @pytest.mark.rtlsim
@@ -72,6 +76,7 @@ def _png_size(path):
 
 def test_report_html_and_plots(digits_mlp, tmp_path):
     from hwgen.cli import main
+
     _compile(digits_mlp[1], tmp_path / "b", pe=4, simd=8, board="icebreaker")
     assert main(["report", str(tmp_path / "b")]) == 0
     page = _Page()
@@ -93,6 +98,7 @@ def test_byte_shell_matches_golden(digits_mlp, tmp_path):
     from hwgen.flows.icestorm import SHELL, shell_sources
     from hwgen.pipeline import _input_frames, _output_values
     from hwgen.sim.runner import simulate
+
     g = _compile(digits_mlp[1], tmp_path / "b", pe=4, simd=8)
     fmt = stream_format(g)
     bits = random_inputs(g, 12, np.random.default_rng(3))
@@ -100,17 +106,32 @@ def test_byte_shell_matches_golden(digits_mlp, tmp_path):
 
     def to_bytes(beat, width):
         return list(int(beat).to_bytes(-(-width // 8), "little"))
+
     byte_frames = [[b for beat in f for b in to_bytes(beat, fmt.in_width)] for f in frames]
     assert rtl_sources((tmp_path / "b" / "rtl"))[0] in shell_sources(tmp_path / "b")
-    res = simulate("verilator", SHELL, shell_sources(tmp_path / "b"), tmp_path / "sim", byte_frames,
-                   max_cycles=60_000, in_pause=0.2, out_pause=0.3, seed=2,
-                   ports={"clock": "clk", "reset": "rst_n", "in_prefix": "s", "out_prefix": "m"},
-                   parameters={"IN_W": fmt.in_width, "OUT_W": fmt.out_width},
-                   workdir=tmp_path / "b" / "rtl")  # the ROM images are named relative to rtl/
+    res = simulate(
+        "verilator",
+        SHELL,
+        shell_sources(tmp_path / "b"),
+        tmp_path / "sim",
+        byte_frames,
+        max_cycles=60_000,
+        in_pause=0.2,
+        out_pause=0.3,
+        seed=2,
+        ports={"clock": "clk", "reset": "rst_n", "in_prefix": "s", "out_prefix": "m"},
+        parameters={"IN_W": fmt.in_width, "OUT_W": fmt.out_width},
+        workdir=tmp_path / "b" / "rtl",
+    )  # the ROM images are named relative to rtl/
     nbytes = -(-fmt.out_width // 8)
     assert all(len(f) == nbytes * fmt.out_beats for f in res.frames)  # TLAST framing
-    beats = [[int.from_bytes(bytes(f[k * nbytes:(k + 1) * nbytes]), "little") for k in range(fmt.out_beats)]
-             for f in res.frames]
+    beats = [
+        [
+            int.from_bytes(bytes(f[k * nbytes : (k + 1) * nbytes]), "little")
+            for k in range(fmt.out_beats)
+        ]
+        for f in res.frames
+    ]
     np.testing.assert_array_equal(_output_values(g, beats), g.execute(bits, g.split()[1]))
 
 
@@ -122,6 +143,7 @@ def test_ice40_bitstream_and_report(digits_mlp, tmp_path):
         need_tool(tool)
     from hwgen.flows.icestorm import build_bitstream
     from hwgen.report import write_report
+
     _compile(digits_mlp[1], tmp_path / "b", pe=4, simd=8, board="icebreaker")
     r = build_bitstream(tmp_path / "b", "icebreaker")
     assert r["bitstream_bytes"] > 100_000  # a whole UP5K image
@@ -143,6 +165,7 @@ def test_estimate_vs_yosys_sweep(digits_mlp, digits_cnn, tmp_path, board):
     need_tool("yosys")
     from hwgen.estimate import estimate_graph
     from hwgen.flows.yosys import run_yosys
+
     fam = load_board(board)["family"]
     worst = {"lut": 0.0, "ff": 0.0}
     for net, sweep in ((digits_mlp, MLP_SWEEP), (digits_cnn, CNN_SWEEP)):

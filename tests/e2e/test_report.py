@@ -12,7 +12,9 @@ from tests.helpers import need_tool
 @pytest.fixture(scope="module")
 def reported(digits_mlp, tmp_path_factory):
     need_tool("verilator")
-    build = hwgen.compile(digits_mlp[1], tmp_path_factory.mktemp("report") / "b", target_fps=200_000)
+    build = hwgen.compile(
+        digits_mlp[1], tmp_path_factory.mktemp("report") / "b", target_fps=200_000
+    )
     check = build.simulate(frames=12, backpressure=0.2)
     return build, check, build.report()
 
@@ -21,7 +23,9 @@ def test_report_says_what_verified_it(reported):
     build, check, files = reported
     md = files["md"].read_text()
     assert check.mismatches == 0
-    assert "verification: PASSED: 12 random frames on verilator (native testbench, 20% stalls)" in md
+    assert (
+        "verification: PASSED: 12 random frames on verilator (native testbench, 20% stalls)" in md
+    )
     assert "## Verification (RTL simulation against the golden model)" in md
     assert "frames/s at the board clock" in md
 
@@ -33,6 +37,7 @@ def test_unverified_build_says_so(digits_mlp, tmp_path):
 
 def test_recompile_forgets_the_verification(reported, digits_mlp, tmp_path):
     import shutil
+
     copy = tmp_path / "b"
     shutil.copytree(reported[0].path, copy)
     assert (copy / "verify").is_dir()
@@ -45,6 +50,7 @@ def test_front_reaches_the_build(reported):
     build, _, files = reported
     sweep = json.loads((build.path / "report" / "sweep.json").read_text())
     from hwgen.report import pareto
+
     front = pareto(sweep)
     assert any(p["kind"] == "per-layer" for p in front)
     lut, fps = build.estimate["total"]["lut"], build.estimate["fps"]
@@ -55,6 +61,7 @@ def test_report_in_headless_chromium(reported):
     need_tool("chromium")
     need_tool("chromedriver")
     from hwgen.report.browser import browser_check
+
     build, _, files = reported
     shot = build.path / "report" / "screenshot.png"
     res = browser_check(files["html"], shot)
@@ -69,9 +76,12 @@ def test_browser_check_sees_a_broken_image(reported, tmp_path):
     need_tool("chromium")
     need_tool("chromedriver")
     from hwgen.report.browser import browser_check
+
     page = tmp_path / "broken.html"
-    page.write_text("<!DOCTYPE html><html><head><link rel='icon' href='data:,'><title>t</title></head>"
-                    "<body><img src='missing.png'></body></html>")
+    page.write_text(
+        "<!DOCTYPE html><html><head><link rel='icon' href='data:,'><title>t</title></head>"
+        "<body><img src='missing.png'></body></html>"
+    )
     res = browser_check(page, tmp_path / "shot.png")
     assert res["images"] == {"missing.png": False}
     assert any("missing.png" in m for m in res["console"])
@@ -83,9 +93,13 @@ def test_report_gives_the_rate_at_the_achieved_fmax(tmp_path):
     for tool in ("yosys", "nextpnr-ice40", "icepack"):
         need_tool(tool)
     from tests.helpers import random_mlp
+
     _, onnx = random_mlp(tmp_path / "m.onnx", [20, 12, 5], seed=6)
     build = hwgen.compile(onnx, tmp_path / "b", pe=4, simd=4, board="icebreaker")
     bit = build.synth()["bitstream"]
     md = build.report()["md"].read_text()
     fps = bit["fmax_mhz"] * 1e6 / build.estimate["cycles"]
-    assert f"{fps:,.0f} frames/s at the achieved fmax {bit['fmax_mhz']:.1f} MHz (nextpnr, icebreaker)" in md
+    assert (
+        f"{fps:,.0f} frames/s at the achieved fmax {bit['fmax_mhz']:.1f} MHz (nextpnr, icebreaker)"
+        in md
+    )

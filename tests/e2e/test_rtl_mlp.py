@@ -36,20 +36,44 @@ def _check(g, out, sim, frames, seed):
     assert r.frames == frames and r.mismatches == 0, f"{r.mismatches} of {frames} frames differ"
     r = verify_rtl(g, out, frames=24, sim=sim, pause=0.0, seed=seed + 100)
     assert r.mismatches == 0
-    assert r.cycles_per_frame <= 1.02 * r.bound, f"{r.cycles_per_frame} cycles/frame > 1.02 x {r.bound}"
+    assert r.cycles_per_frame <= 1.02 * r.bound, (
+        f"{r.cycles_per_frame} cycles/frame > 1.02 x {r.bound}"
+    )
     return r
 
 
-ODD_FOLDINGS = [("1x1", 1, 1, None), ("3x5", 3, 5, None), ("full", BIG, BIG, None),
-                ("mixed", None, None, {"Gemm_0": {"pe": 37, "simd": 64}, "Gemm_1": {"pe": 2, "simd": 7},
-                                       "Gemm_2": {"pe": 4, "simd": 19}})]
+ODD_FOLDINGS = [
+    ("1x1", 1, 1, None),
+    ("3x5", 3, 5, None),
+    ("full", BIG, BIG, None),
+    (
+        "mixed",
+        None,
+        None,
+        {
+            "Gemm_0": {"pe": 37, "simd": 64},
+            "Gemm_1": {"pe": 2, "simd": 7},
+            "Gemm_2": {"pe": 4, "simd": 19},
+        },
+    ),
+]
 
 
 # every odd folding on Verilator (the native testbench); on Icarus (cocotb, slower on big
 # tops) one in the default suite
-@pytest.mark.parametrize("tag,pe,simd,fold,sim", [
-    pytest.param(*f, sim, id=f"{f[0]}-{sim}", marks=(pytest.mark.slow,) if sim == "icarus" and f[0] != "3x5" else ())
-    for f in ODD_FOLDINGS for sim in ("verilator", "icarus")])
+@pytest.mark.parametrize(
+    "tag,pe,simd,fold,sim",
+    [
+        pytest.param(
+            *f,
+            sim,
+            id=f"{f[0]}-{sim}",
+            marks=(pytest.mark.slow,) if sim == "icarus" and f[0] != "3x5" else (),
+        )
+        for f in ODD_FOLDINGS
+        for sim in ("verilator", "icarus")
+    ],
+)
 def test_odd_mlp_rtl_equals_golden(odd_mlp, sim, tag, pe, simd, fold):
     need_tool(sim)
     g, out = _build(odd_mlp, f"odd-{tag}", pe, simd, fold)
@@ -72,8 +96,10 @@ DIGITS_CASES = [
 ]
 
 
-@pytest.mark.parametrize("sim,tag,pe,simd,frames", [
-    pytest.param(*c[:5], marks=c[5], id=f"{c[0]}-{c[1]}-{c[4]}") for c in DIGITS_CASES])
+@pytest.mark.parametrize(
+    "sim,tag,pe,simd,frames",
+    [pytest.param(*c[:5], marks=c[5], id=f"{c[0]}-{c[1]}-{c[4]}") for c in DIGITS_CASES],
+)
 def test_digits_mlp_rtl_equals_golden(digits_mlp, sim, tag, pe, simd, frames):
     need_tool(sim)
     _model, path, split, _res = digits_mlp
@@ -90,6 +116,7 @@ def test_digits_mlp_rtl_accuracy_whole_test_split(digits_mlp):
     """Acceptance 4: the RTL gives the same accuracy (>= 90%) as the golden model."""
     need_tool("verilator")
     from hwgen.execution import run_golden, run_rtl
+
     _model, path, split, _res = digits_mlp
     g, out = _build(path, "digits-16x16", 16, 16)
     gold = run_golden(g, split.x_test)

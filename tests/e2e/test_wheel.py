@@ -14,7 +14,17 @@ import pytest
 from tests.conftest import ROOT
 from tests.helpers import need_tool, random_mlp
 
-SOURCES = ("hwgen", "rtl", "hls", "templates", "boards", "sim", "setup.py", "pyproject.toml", "README.md")
+SOURCES = (
+    "hwgen",
+    "rtl",
+    "hls",
+    "templates",
+    "boards",
+    "sim",
+    "setup.py",
+    "pyproject.toml",
+    "README.md",
+)
 
 SCRIPT = r"""
 import sys
@@ -54,21 +64,35 @@ def wheel_site(tmp_path_factory):
             shutil.copy2(s, src / name)
     pip = [sys.executable, "-m", "pip", "-q", "--disable-pip-version-check"]
     # no build isolation: the venv's setuptools builds it, nothing is downloaded
-    subprocess.run(pip + ["wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp / "dist"), str(src)],
-                   check=True, capture_output=True, cwd=tmp)
+    subprocess.run(
+        pip + ["wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp / "dist"), str(src)],
+        check=True,
+        capture_output=True,
+        cwd=tmp,
+    )
     wheel = next((tmp / "dist").glob("hwgen-*.whl"))
     site = tmp / "site"
-    subprocess.run(pip + ["install", "--no-deps", "--target", str(site), str(wheel)], check=True,
-                   capture_output=True, cwd=tmp)
+    subprocess.run(
+        pip + ["install", "--no-deps", "--target", str(site), str(wheel)],
+        check=True,
+        capture_output=True,
+        cwd=tmp,
+    )
     return site, zipfile.ZipFile(wheel).namelist()
 
 
 def test_wheel_carries_the_libraries(wheel_site):
     _, names = wheel_site
-    for want in ("hwgen/_share/rtl/hwgen_mvu.v", "hwgen/_share/hls/hwgen_hls.h", "hwgen/_share/hls/shim/ap_int.h",
-                 "hwgen/_share/templates/rtl/top.v.j2", "hwgen/_share/boards/pynq-z2.yaml",
-                 "hwgen/_share/sim/native_tb.cpp", "hwgen/_share/sim/hwgen_cocotb_stream.py",
-                 "hwgen/estimate/calibration.json"):
+    for want in (
+        "hwgen/_share/rtl/hwgen_mvu.v",
+        "hwgen/_share/hls/hwgen_hls.h",
+        "hwgen/_share/hls/shim/ap_int.h",
+        "hwgen/_share/templates/rtl/top.v.j2",
+        "hwgen/_share/boards/pynq-z2.yaml",
+        "hwgen/_share/sim/native_tb.cpp",
+        "hwgen/_share/sim/hwgen_cocotb_stream.py",
+        "hwgen/estimate/calibration.json",
+    ):
         assert want in names, want
     assert not any(n.startswith(("tests/", "build/")) for n in names)
 
@@ -76,11 +100,14 @@ def test_wheel_carries_the_libraries(wheel_site):
 def _run(site: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONPATH"] = str(site)
-    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900
+    )
 
 
 def test_wheel_version(wheel_site, tmp_path):
     import hwgen
+
     r = _run(wheel_site[0], ["-m", "hwgen", "--version"], tmp_path)
     assert r.returncode == 0 and r.stdout.strip() == f"hwgen {hwgen.__version__}", r.stderr
 
@@ -89,6 +116,7 @@ def test_wheel_compiles_simulates_and_synthesises_from_anywhere(wheel_site, tmp_
     """A small net: what is tested is where the libraries come from, not the net."""
     import numpy as np
     import torch
+
     for tool in ("verilator", "iverilog", "yosys"):
         need_tool(tool)
     work = tmp_path / "elsewhere"

@@ -47,7 +47,9 @@ def test_cnv_w1a1_csim(tmp_path):
     """A random-init CNV-W1A1 at FINN's folding, 10 random 8-bit frames."""
     _m, path = bnn_pynq_cnv(tmp_path / "cnv.onnx", seed=4)
     out = ROOT / "build" / "tests" / "hls-cnv"
-    g, _ = compile_model(CompileOptions(path, out, fold={k: {"pe": p, "simd": s} for k, (p, s) in CNV_FOLD.items()}))
+    g, _ = compile_model(
+        CompileOptions(path, out, fold={k: {"pe": p, "simd": s} for k, (p, s) in CNV_FOLD.items()})
+    )
     x = random_inputs(g, 10, np.random.default_rng(0))
     got, res = simulate_csim(g, out, x)
     np.testing.assert_array_equal(got, g.execute(x, g.hw_nodes()))
@@ -58,17 +60,29 @@ def test_cli_run_backend_csim(digits_mlp, capsys, tmp_path):
     _m, path, split, _r = digits_mlp
     assert run_cli(capsys, "compile", path, "-o", tmp_path / "b", "--pe", 8, "--simd", 8)[0] == 0
     np.save(tmp_path / "x.npy", split.x_test[:30])
-    code, out, err = run_cli(capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy",
-                             "--backend", "csim")
+    code, out, err = run_cli(
+        capsys,
+        "run",
+        tmp_path / "b",
+        "-i",
+        tmp_path / "x.npy",
+        "-o",
+        tmp_path / "y.npy",
+        "--backend",
+        "csim",
+    )
     assert code == 0, err
-    code, out, err = run_cli(capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "g.npy")
+    code, out, err = run_cli(
+        capsys, "run", tmp_path / "b", "-i", tmp_path / "x.npy", "-o", tmp_path / "g.npy"
+    )
     np.testing.assert_array_equal(np.load(tmp_path / "y.npy"), np.load(tmp_path / "g.npy"))
 
 
 # ------------------------------------------------------------------- Vitis HLS flow
 STUBS = r"""
 set log [open $::env(HWGEN_TCL_LOG) w]
-foreach p {open_project set_top add_files open_solution set_part create_clock csynth_design export_design} {
+foreach p {open_project set_top add_files open_solution set_part create_clock csynth_design
+           export_design} {
     proc $p {args} "puts \$::log \"$p \$args\""
 }
 rename exit _exit
@@ -87,13 +101,27 @@ def test_vitis_hls_tcl_with_stub_tools(digits_mlp, board, tmp_path):
     compile_model(CompileOptions(path, out, 8, 8, board=board))
     (tmp_path / "stubs.tcl").write_text(STUBS)
     log = tmp_path / "calls.log"
-    p = subprocess.run([tclsh, str(tmp_path / "stubs.tcl"), "vitis_hls.tcl"], cwd=out / "hls",
-                       env={"HWGEN_TCL_LOG": str(log), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True)
+    p = subprocess.run(
+        [tclsh, str(tmp_path / "stubs.tcl"), "vitis_hls.tcl"],
+        cwd=out / "hls",
+        env={"HWGEN_TCL_LOG": str(log), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 0, p.stderr
     calls = [line.split(" ", 1) for line in log.read_text().splitlines()]
     names = [c[0] for c in calls]
-    assert names == ["open_project", "set_top", "add_files", "add_files", "open_solution", "set_part",
-                     "create_clock", "csynth_design", "export_design"]
+    assert names == [
+        "open_project",
+        "set_top",
+        "add_files",
+        "add_files",
+        "open_solution",
+        "set_part",
+        "create_clock",
+        "csynth_design",
+        "export_design",
+    ]
     args = dict((c[0], c[1]) for c in calls)
     b = load_board(board)
     assert args["set_part"] == b["part"] and args["set_top"] == "hwgen_top"

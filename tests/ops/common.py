@@ -39,5 +39,6 @@ def write_rtl(g: Graph, out: Path) -> Path:
     for name, text in generate_rtl(g).items():
         (rtl / name).write_text(text)
     from hwgen.manifest import write_manifest
+
     write_manifest(out, g)
     return out

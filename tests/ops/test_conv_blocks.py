@@ -23,12 +23,23 @@ CACHE = ROOT / "build" / "tests" / "conv_blocks"
 # non-square images, sizes the stride does not divide, pixels split over several beats (with
 # pad lanes), multi-bit elements, zero padding of every side alone and together (up to K-1),
 # a stride that leaves rows unread, a kernel as large as the image
-SWG_CASES = [(5, 5, 3, 3, 1, 1, 3), (7, 6, 4, 3, 2, 1, 4), (6, 6, 5, 2, 2, 1, 2), (8, 8, 1, 3, 1, 8, 8),
-             (4, 9, 2, 4, 1, 3, 6), (5, 7, 6, 1, 1, 1, 4), (6, 6, 3, 6, 1, 2, 6), (9, 5, 4, 2, 3, 1, 3),
-             (5, 5, 3, 3, 1, 1, 3, (1, 1, 1, 1)), (7, 6, 4, 3, 2, 1, 4, (2, 0, 1, 2)),
-             (6, 6, 2, 2, 2, 1, 2, (1, 1, 1, 1)), (8, 8, 1, 3, 1, 8, 8, (0, 2, 2, 0)),
-             (4, 9, 2, 4, 1, 3, 6, (3, 1, 0, 3)), (3, 3, 2, 3, 1, 1, 2, (2, 2, 2, 2)),
-             (9, 5, 4, 2, 3, 1, 3, (1, 0, 0, 1))]
+SWG_CASES = [
+    (5, 5, 3, 3, 1, 1, 3),
+    (7, 6, 4, 3, 2, 1, 4),
+    (6, 6, 5, 2, 2, 1, 2),
+    (8, 8, 1, 3, 1, 8, 8),
+    (4, 9, 2, 4, 1, 3, 6),
+    (5, 7, 6, 1, 1, 1, 4),
+    (6, 6, 3, 6, 1, 2, 6),
+    (9, 5, 4, 2, 3, 1, 3),
+    (5, 5, 3, 3, 1, 1, 3, (1, 1, 1, 1)),
+    (7, 6, 4, 3, 2, 1, 4, (2, 0, 1, 2)),
+    (6, 6, 2, 2, 2, 1, 2, (1, 1, 1, 1)),
+    (8, 8, 1, 3, 1, 8, 8, (0, 2, 2, 0)),
+    (4, 9, 2, 4, 1, 3, 6, (3, 1, 0, 3)),
+    (3, 3, 2, 3, 1, 1, 2, (2, 2, 2, 2)),
+    (9, 5, 4, 2, 3, 1, 3, (1, 0, 0, 1)),
+]
 
 
 def _case_id(c) -> str:
@@ -39,7 +50,9 @@ def _case_id(c) -> str:
 def _swg_run(sim, case, images=6, pause=0.3, seed=0):
     h, w, c, k, s, eb, in_w = case[:7]
     pads = list(case[7]) if len(case) > 7 else [0, 0, 0, 0]
-    op = SlidingWindow(name="swg", h=h, w=w, c=c, k=k, stride=s, elem_bits=eb, in_width=in_w, pads=pads)
+    op = SlidingWindow(
+        name="swg", h=h, w=w, c=c, k=k, stride=s, elem_bits=eb, in_width=in_w, pads=pads
+    )
     op.validate()
     rng = np.random.default_rng(seed + h * 7 + w)
     lo, hi = (0, 1) if eb == 1 else (-(1 << (eb - 1)), (1 << (eb - 1)) - 1)
@@ -47,14 +60,38 @@ def _swg_run(sim, case, images=6, pause=0.3, seed=0):
     # each pixel as in_beats beats; the pad lanes of the last beat get random garbage
     pix_bits = element_bits(x.reshape(images * h * w, c), eb)
     pad = op.in_beats * in_w - op.pixel_bits
-    pix_bits = np.concatenate([pix_bits, rng.integers(0, 2, (len(pix_bits), pad), dtype=np.uint8)], axis=1)
+    pix_bits = np.concatenate(
+        [pix_bits, rng.integers(0, 2, (len(pix_bits), pad), dtype=np.uint8)], axis=1
+    )
     beats = pack_frames(pix_bits.reshape(images, -1), in_w)
-    res = simulate(sim, "hwgen_swg", [str(REPO / "rtl/hwgen_swg.v")], CACHE, beats,
-                   max_cycles=images * op.cycles * 6 + 500, in_pause=pause, out_pause=pause, seed=seed,
-                   ports=PORTS, parameters={"H": h, "W": w, "PIX_W": op.pixel_bits, "IN_W": in_w, "K": k, "S": s,
-                                           "PAD_T": pads[0], "PAD_L": pads[1], "PAD_B": pads[2], "PAD_R": pads[3]},
-                   out_frames=images * op.oh * op.ow * k * k)
-    got = unpack_frames([[b for f in res.frames for b in f]], 1, op.pixel_bits, len(res.frames), signed=False)
+    res = simulate(
+        sim,
+        "hwgen_swg",
+        [str(REPO / "rtl/hwgen_swg.v")],
+        CACHE,
+        beats,
+        max_cycles=images * op.cycles * 6 + 500,
+        in_pause=pause,
+        out_pause=pause,
+        seed=seed,
+        ports=PORTS,
+        parameters={
+            "H": h,
+            "W": w,
+            "PIX_W": op.pixel_bits,
+            "IN_W": in_w,
+            "K": k,
+            "S": s,
+            "PAD_T": pads[0],
+            "PAD_L": pads[1],
+            "PAD_B": pads[2],
+            "PAD_R": pads[3],
+        },
+        out_frames=images * op.oh * op.ow * k * k,
+    )
+    got = unpack_frames(
+        [[b for f in res.frames for b in f]], 1, op.pixel_bits, len(res.frames), signed=False
+    )
     got_pix = (got[0][:, None] >> np.arange(op.pixel_bits)) & 1
     want_pix = element_bits(op.golden(x).reshape(-1, c), eb)
     return op, res, got_pix, want_pix
@@ -73,7 +110,9 @@ def test_sliding_window_icarus(case):
     assert op.cycles <= steady <= 1.02 * op.cycles, (steady, op.cycles)
 
 
-@pytest.mark.parametrize("case", [SWG_CASES[1], SWG_CASES[3], SWG_CASES[9]], ids=["stride2", "8bit", "padded"])
+@pytest.mark.parametrize(
+    "case", [SWG_CASES[1], SWG_CASES[3], SWG_CASES[9]], ids=["stride2", "8bit", "padded"]
+)
 def test_sliding_window_verilator(case):
     need_tool("verilator")
     op, res, got, want = _swg_run("verilator", case)
@@ -88,9 +127,19 @@ def test_window_max(sim, c, k):
     windows = rng.random((150, k * k, c)) < 0.2  # sparse ones: the OR is not always 1
     op = WindowMax(name="or", c=c, k=k, pixels=1, in_width=c)
     beats = pack_frames(windows.reshape(150, -1).astype(np.uint8), c)  # a window's k*k beats
-    res = simulate(sim, "hwgen_window_max", [str(REPO / "rtl/hwgen_window_max.v")], CACHE,
-                   beats, max_cycles=10_000, in_pause=0.3, out_pause=0.3, seed=k,
-                   ports=PORTS, parameters={"C": c, "KK": k * k})
+    res = simulate(
+        sim,
+        "hwgen_window_max",
+        [str(REPO / "rtl/hwgen_window_max.v")],
+        CACHE,
+        beats,
+        max_cycles=10_000,
+        in_pause=0.3,
+        out_pause=0.3,
+        seed=k,
+        ports=PORTS,
+        parameters={"C": c, "KK": k * k},
+    )
     got = unpack_frames([[f[0] for f in res.frames]], 1, c, len(res.frames), signed=False)[0]
     got_bits = (got[:, None] >> np.arange(c)) & 1
     want = op.golden(windows.reshape(150, 1, 1, k * k * c).astype(np.uint8)).reshape(150, c)
@@ -98,14 +147,27 @@ def test_window_max(sim, c, k):
 
 
 # (MW, MH, PE, SIMD, in bits, signed, thresholds): the first layer of pixels
-INT_CASES = [(27, 16, 4, 3, 8, True, True), (9, 5, 2, 4, 8, True, False), (20, 7, 7, 20, 4, False, True),
-             (12, 3, 1, 1, 2, True, True), (33, 10, 3, 5, 3, False, False)]
+INT_CASES = [
+    (27, 16, 4, 3, 8, True, True),
+    (9, 5, 2, 4, 8, True, False),
+    (20, 7, 7, 20, 4, False, True),
+    (12, 3, 1, 1, 2, True, True),
+    (33, 10, 3, 5, 3, False, False),
+]
 
 
 # Verilator builds cost ~8 s each: two shapes there, all of them on Icarus
-@pytest.mark.parametrize("sim,case", [("icarus", c) for c in INT_CASES] + [("verilator", c) for c in INT_CASES[:2]],
-                         ids=lambda v: v if isinstance(v, str) else "mw{}_mh{}_pe{}_simd{}_b{}{}_{}".format(
-                             v[0], v[1], v[2], v[3], v[4], "s" if v[5] else "u", "thr" if v[6] else "acc"))
+@pytest.mark.parametrize(
+    "sim,case",
+    [("icarus", c) for c in INT_CASES] + [("verilator", c) for c in INT_CASES[:2]],
+    ids=lambda v: (
+        v
+        if isinstance(v, str)
+        else "mw{}_mh{}_pe{}_simd{}_b{}{}_{}".format(
+            v[0], v[1], v[2], v[3], v[4], "s" if v[5] else "u", "thr" if v[6] else "acc"
+        )
+    ),
+)
 def test_integer_input_mvu(sim, case):
     need_tool(sim)
     mw, mh, pe, simd, bits, signed, thr = case
@@ -118,6 +180,7 @@ def test_integer_input_mvu(sim, case):
         n.thresholds = rng.integers(lo // 4, hi // 4 + 1, mh)
         n.thresholds[:2] = [lo, hi + 1]  # always and never
     from hwgen.passes.folding import set_stream_widths
+
     g = set_stream_widths(g)
     out = write_rtl(g, CACHE / "mvu-int-{}-{}-{}-{}-{}-{}-{}".format(*case))
     r = verify_rtl(g, out, frames=80, sim=sim, pause=0.3, seed=2)

@@ -15,7 +15,13 @@ from tests.ops.common import interval_rows, single_mvu_graph, write_rtl
 
 CACHE = ROOT / "build" / "tests" / "ops"
 # (MW, MH, PE, SIMD, K, in bits): K thresholds per channel; 1 bit = bipolar
-CASES = [(12, 6, 2, 3, 3, 1), (9, 5, 5, 9, 4, 1), (20, 7, 1, 4, 2, 1), (10, 4, 2, 5, 3, 8), (6, 3, 3, 2, 5, 4)]
+CASES = [
+    (12, 6, 2, 3, 3, 1),
+    (9, 5, 5, 9, 4, 1),
+    (20, 7, 1, 4, 2, 1),
+    (10, 4, 2, 5, 3, 8),
+    (6, 3, 3, 2, 5, 4),
+]
 
 
 def _graph(case):
@@ -35,8 +41,11 @@ def _id(c):
 
 
 @pytest.mark.rtlsim
-@pytest.mark.parametrize("sim,case", [("icarus", c) for c in CASES] + [("verilator", CASES[3])],
-                         ids=lambda v: v if isinstance(v, str) else _id(v))
+@pytest.mark.parametrize(
+    "sim,case",
+    [("icarus", c) for c in CASES] + [("verilator", CASES[3])],
+    ids=lambda v: v if isinstance(v, str) else _id(v),
+)
 def test_interval_mvu_rtl(sim, case):
     need_tool(sim)
     g, _ = _graph(case)
@@ -65,6 +74,7 @@ def test_golden_intervals_are_parity_of_reached():
     """The golden rule itself, against a direct reading: a row [a, b, c] is 1 on [a, b) and
     from c on; a repeated value cancels."""
     from hwgen.golden import threshold_bits
+
     t = np.array([[2, 4, 6], [0, 9, 9], [3, 3, 5]])
     acc = np.arange(0, 8)[:, None].repeat(3, axis=1)
     got = threshold_bits(acc, t).T.tolist()

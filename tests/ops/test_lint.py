@@ -13,9 +13,16 @@ from tests.helpers import need_tool
 from tests.ops.common import single_mvu_graph, write_rtl
 
 # (MW, MH, PE, SIMD, thresholds, fifo depth): the width corner cases of every parameter
-CONFIGS = [(1, 1, 1, 1, True, 2), (2, 1, 1, 1, False, 2), (64, 64, 1, 1, True, 2),
-           (64, 64, 64, 64, False, 3), (17, 9, 2, 3, True, 7), (784, 64, 16, 49, True, 2),
-           (100, 10, 10, 8, False, 2), (256, 128, 128, 256, True, 4)]
+CONFIGS = [
+    (1, 1, 1, 1, True, 2),
+    (2, 1, 1, 1, False, 2),
+    (64, 64, 1, 1, True, 2),
+    (64, 64, 64, 64, False, 3),
+    (17, 9, 2, 3, True, 7),
+    (784, 64, 16, 49, True, 2),
+    (100, 10, 10, 8, False, 2),
+    (256, 128, 128, 256, True, 4),
+]
 
 
 def _lint(files, top, params=()):
@@ -24,7 +31,11 @@ def _lint(files, top, params=()):
     return p.returncode, (p.stdout + p.stderr).strip()
 
 
-@pytest.mark.parametrize("cfg", [pytest.param(c, marks=pytest.mark.slow) if c[3] == 256 else c for c in CONFIGS], ids=lambda c: "mw{}_mh{}_pe{}_simd{}_{}_d{}".format(*c[:4], int(c[4]), c[5]))
+@pytest.mark.parametrize(
+    "cfg",
+    [pytest.param(c, marks=pytest.mark.slow) if c[3] == 256 else c for c in CONFIGS],
+    ids=lambda c: "mw{}_mh{}_pe{}_simd{}_{}_d{}".format(*c[:4], int(c[4]), c[5]),
+)
 def test_generated_top_lints_clean(cfg):
     need_tool("verilator")
     mw, mh, pe, simd, thr, depth = cfg
@@ -37,14 +48,20 @@ def test_generated_top_lints_clean(cfg):
 def test_whole_net_top_lints_clean(digits_mlp):
     need_tool("verilator")
     from hwgen.pipeline import CompileOptions, compile_model
+
     out = ROOT / "build" / "tests" / "lint" / "digits"
     compile_model(CompileOptions(digits_mlp[1], out, 5, 7))
     rc, text = _lint(rtl_sources(out / "rtl"), TOP_NAME)
     assert rc == 0 and "%Warning" not in text, text
 
 
-@pytest.mark.parametrize("params", [["-GNUM=10", "-GPE=3", "-GIN_W=9", "-GOUT_W=4"],
-                                    ["-GNUM=2", "-GPE=2", "-GIN_W=2", "-GOUT_W=1"]])
+@pytest.mark.parametrize(
+    "params",
+    [
+        ["-GNUM=10", "-GPE=3", "-GIN_W=9", "-GOUT_W=4"],
+        ["-GNUM=2", "-GPE=2", "-GIN_W=2", "-GOUT_W=1"],
+    ],
+)
 def test_label_select_lints_clean(params):
     need_tool("verilator")
     rc, text = _lint([str(REPO / "rtl/hwgen_label_select.v")], "hwgen_label_select", params)
@@ -54,21 +71,36 @@ def test_label_select_lints_clean(params):
 @pytest.mark.parametrize("depth", [2, 3, 16])
 def test_fifo_lints_clean(depth):
     need_tool("verilator")
-    rc, text = _lint([str(REPO / "rtl/hwgen_axis_fifo.v")], "hwgen_axis_fifo", [f"-GDEPTH={depth}", "-GW=5"])
+    rc, text = _lint(
+        [str(REPO / "rtl/hwgen_axis_fifo.v")], "hwgen_axis_fifo", [f"-GDEPTH={depth}", "-GW=5"]
+    )
     assert rc == 0 and "%Warning" not in text, text
 
 
-@pytest.mark.parametrize("params", [["-GH=8", "-GW=8", "-GPIX_W=8", "-GIN_W=8", "-GK=3", "-GS=1"],
-                                    ["-GH=7", "-GW=5", "-GPIX_W=12", "-GIN_W=5", "-GK=2", "-GS=2"],
-                                    ["-GH=3", "-GW=3", "-GPIX_W=1", "-GIN_W=1", "-GK=1", "-GS=1"]])
+@pytest.mark.parametrize(
+    "params",
+    [
+        ["-GH=8", "-GW=8", "-GPIX_W=8", "-GIN_W=8", "-GK=3", "-GS=1"],
+        ["-GH=7", "-GW=5", "-GPIX_W=12", "-GIN_W=5", "-GK=2", "-GS=2"],
+        ["-GH=3", "-GW=3", "-GPIX_W=1", "-GIN_W=1", "-GK=1", "-GS=1"],
+    ],
+)
 def test_sliding_window_lints_clean(params):
     need_tool("verilator")
     rc, text = _lint([str(REPO / "rtl/hwgen_swg.v")], "hwgen_swg", params)
     assert rc == 0 and "%Warning" not in text, text
 
 
-@pytest.mark.parametrize("params", [["-GC=64", "-GKK=4"], ["-GC=1", "-GKK=1"], ["-GC=3", "-GKK=9"],
-                                    ["-GC=4", "-GKK=4", "-GEW=2", "-GSIGNED=1"], ["-GC=1", "-GKK=9", "-GEW=3"]])
+@pytest.mark.parametrize(
+    "params",
+    [
+        ["-GC=64", "-GKK=4"],
+        ["-GC=1", "-GKK=1"],
+        ["-GC=3", "-GKK=9"],
+        ["-GC=4", "-GKK=4", "-GEW=2", "-GSIGNED=1"],
+        ["-GC=1", "-GKK=9", "-GEW=3"],
+    ],
+)
 def test_window_max_lints_clean(params):
     need_tool("verilator")
     rc, text = _lint([str(REPO / "rtl/hwgen_window_max.v")], "hwgen_window_max", params)
@@ -80,6 +112,7 @@ def test_conv_net_top_lints_clean(tmp_path):
     need_tool("verilator")
     from hwgen.pipeline import CompileOptions, compile_model
     from tests.helpers import random_cnn
+
     _m, path = random_cnn(tmp_path / "cnn.onnx", seed=1)
     out = ROOT / "build" / "tests" / "lint" / "cnn"
     compile_model(CompileOptions(path, out, 3, 5))
@@ -91,6 +124,7 @@ def test_conv_net_top_lints_clean(tmp_path):
 def test_interval_threshold_top_lints_clean(bits):
     need_tool("verilator")
     from tests.ops.common import interval_rows
+
     rng = np.random.default_rng(1)
     g = single_mvu_graph(rng, 17, 9, 3, 4, True)
     n = g.nodes[0]
@@ -98,6 +132,7 @@ def test_interval_threshold_top_lints_clean(bits):
     lo, hi = (0, 17) if bits == 1 else n.acc_range()
     n.thresholds = interval_rows(rng, 9, 3, lo, hi)
     from hwgen.passes.folding import set_stream_widths
+
     g = set_stream_widths(g)
     out = write_rtl(g, ROOT / "build" / "tests" / "lint" / f"mvu-intervals-{bits}")
     rc, text = _lint(rtl_sources(out / "rtl"), TOP_NAME)
@@ -109,6 +144,7 @@ def test_multibit_mvu_top_lints_clean(case):
     """k-bit inputs times 2- to 3-bit weights (rtl/hwgen_lane_dot.v), every output kind."""
     need_tool("verilator")
     from tests.ops.test_multibit_blocks import CASES, _case_id, multibit_mvu_graph
+
     g = multibit_mvu_graph(CASES[case])
     out = write_rtl(g, ROOT / "build" / "tests" / "lint" / f"mvu-{_case_id(CASES[case])}")
     rc, text = _lint(rtl_sources(out / "rtl"), TOP_NAME)

@@ -28,17 +28,22 @@ CACHE = ROOT / "build" / "tests" / "multibit_blocks"
 # sum), "thr" (one threshold), or "lv<bits><s|u>" (levels of a k-bit quantizer); weight range
 # "narrow" ({-1, 0, 1}), "full" (every value of the width)
 CASES = [
-    (16, 8, 2, 4, 2, True, 2, "narrow", "lv2s"), (27, 9, 3, 5, 8, True, 2, "narrow", "lv2s"),
-    (20, 7, 7, 20, 2, True, 2, "full", "acc"), (9, 5, 1, 1, 2, False, 2, "full", "lv2u"),
-    (33, 10, 5, 3, 1, False, 2, "narrow", "thr"), (12, 6, 2, 6, 3, True, 3, "full", "lv3s"),
-    (64, 16, 4, 16, 2, True, 2, "narrow", "thr"), (10, 4, 4, 10, 4, False, 2, "full", "lv4u"),
+    (16, 8, 2, 4, 2, True, 2, "narrow", "lv2s"),
+    (27, 9, 3, 5, 8, True, 2, "narrow", "lv2s"),
+    (20, 7, 7, 20, 2, True, 2, "full", "acc"),
+    (9, 5, 1, 1, 2, False, 2, "full", "lv2u"),
+    (33, 10, 5, 3, 1, False, 2, "narrow", "thr"),
+    (12, 6, 2, 6, 3, True, 3, "full", "lv3s"),
+    (64, 16, 4, 16, 2, True, 2, "narrow", "thr"),
+    (10, 4, 4, 10, 4, False, 2, "full", "lv4u"),
     (7, 3, 3, 2, 1, False, 3, "full", "acc"),
 ]
 
 
 def _case_id(c) -> str:
-    return "mw{}_mh{}_pe{}_simd{}_a{}{}_w{}{}_{}".format(c[0], c[1], c[2], c[3], c[4], "s" if c[5] else "u", c[6],
-                                                          c[7][0], c[8])
+    return "mw{}_mh{}_pe{}_simd{}_a{}{}_w{}{}_{}".format(
+        c[0], c[1], c[2], c[3], c[4], "s" if c[5] else "u", c[6], c[7][0], c[8]
+    )
 
 
 def multibit_mvu_graph(case, seed: int = 0) -> Graph:
@@ -48,7 +53,9 @@ def multibit_mvu_graph(case, seed: int = 0) -> Graph:
     rng = np.random.default_rng(seed + mw * 31 + mh)
     lo_w = -(1 << (wbits - 1)) + (1 if wrange == "narrow" else 0)
     w = rng.integers(lo_w, (1 << (wbits - 1)), (mh, mw)).astype(np.int8)
-    n = XnorMVU(name="mvu", weights=w, weight_bits=wbits, in_bits=bits, in_signed=signed, pe=pe, simd=simd)
+    n = XnorMVU(
+        name="mvu", weights=w, weight_bits=wbits, in_bits=bits, in_signed=signed, pe=pe, simd=simd
+    )
     lo, hi = n.acc_range()
     if out == "thr":
         n.thresholds = rng.integers(lo // 3, hi // 3 + 1, mh)
@@ -64,8 +71,11 @@ def multibit_mvu_graph(case, seed: int = 0) -> Graph:
     return set_stream_widths(Graph("mvu_multibit", [1, mw], [1, mh], [n]))
 
 
-@pytest.mark.parametrize("sim,case", [("icarus", c) for c in CASES] + [("verilator", c) for c in CASES[:3]],
-                         ids=lambda v: v if isinstance(v, str) else _case_id(v))
+@pytest.mark.parametrize(
+    "sim,case",
+    [("icarus", c) for c in CASES] + [("verilator", c) for c in CASES[:3]],
+    ids=lambda v: v if isinstance(v, str) else _case_id(v),
+)
 def test_multibit_mvu(sim, case):
     need_tool(sim)
     g = multibit_mvu_graph(case)
@@ -86,11 +96,15 @@ def test_multibit_mvu_golden_is_the_sum_of_products():
     x = rng.integers(-2, 2, (40, n.mw))
     np.testing.assert_array_equal(n.golden(x), x @ n.weights.astype(np.int64).T)
     words = n.weight_words()  # lane 0 of word 0 is w[0][0], two's complement in WB bits
-    assert words[0] & ((1 << n.weight_bits) - 1) == int(n.weights[0, 0]) & ((1 << n.weight_bits) - 1)
+    assert words[0] & ((1 << n.weight_bits) - 1) == int(n.weights[0, 0]) & (
+        (1 << n.weight_bits) - 1
+    )
 
 
 @pytest.mark.parametrize("sim", ["icarus", "verilator"])
-@pytest.mark.parametrize("c,k,bits,signed", [(8, 2, 2, True), (5, 3, 3, False), (3, 2, 4, True), (1, 1, 2, False)])
+@pytest.mark.parametrize(
+    "c,k,bits,signed", [(8, 2, 2, True), (5, 3, 3, False), (3, 2, 4, True), (1, 1, 2, False)]
+)
 def test_window_max_of_integers(sim, c, k, bits, signed):
     need_tool(sim)
     rng = np.random.default_rng(c * k + bits)
@@ -100,10 +114,22 @@ def test_window_max_of_integers(sim, c, k, bits, signed):
     op = WindowMax(name="max", c=c, k=k, pixels=1, in_width=c * bits, elem_bits=bits, signed=signed)
     op.validate()
     beats = pack_frames(element_bits(windows.reshape(150, -1), bits), c * bits)
-    res = simulate(sim, "hwgen_window_max", [str(REPO / "rtl/hwgen_window_max.v")], CACHE,
-                   beats, max_cycles=10_000, in_pause=0.3, out_pause=0.3, seed=k,
-                   ports=PORTS, parameters={"C": c, "KK": k * k, "EW": bits, "SIGNED": int(signed)})
-    got = unpack_frames([[f[0] for f in res.frames]], c, bits, len(res.frames) * c, signed=signed)[0]
+    res = simulate(
+        sim,
+        "hwgen_window_max",
+        [str(REPO / "rtl/hwgen_window_max.v")],
+        CACHE,
+        beats,
+        max_cycles=10_000,
+        in_pause=0.3,
+        out_pause=0.3,
+        seed=k,
+        ports=PORTS,
+        parameters={"C": c, "KK": k * k, "EW": bits, "SIGNED": int(signed)},
+    )
+    got = unpack_frames([[f[0] for f in res.frames]], c, bits, len(res.frames) * c, signed=signed)[
+        0
+    ]
     want = op.golden(windows.reshape(150, 1, 1, k * k * c)).reshape(150, c)
     np.testing.assert_array_equal(got.reshape(150, c), want)
     if k > 1:  # the max is not always the first pixel

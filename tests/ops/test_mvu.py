@@ -12,24 +12,39 @@ pytestmark = pytest.mark.rtlsim
 
 # (MW, MH, PE, SIMD, thresholds): dividing and non-dividing, PE = SIMD = 1, fully unfolded
 CASES = [
-    (16, 8, 1, 1, True), (17, 9, 2, 3, True), (33, 5, 5, 33, False), (7, 13, 13, 2, False),
-    (64, 64, 8, 16, True), (10, 3, 3, 10, True), (2, 1, 1, 1, False), (1, 4, 2, 1, True),
-    (100, 11, 4, 7, False), (40, 6, 6, 40, False),
+    (16, 8, 1, 1, True),
+    (17, 9, 2, 3, True),
+    (33, 5, 5, 33, False),
+    (7, 13, 13, 2, False),
+    (64, 64, 8, 16, True),
+    (10, 3, 3, 10, True),
+    (2, 1, 1, 1, False),
+    (1, 4, 2, 1, True),
+    (100, 11, 4, 7, False),
+    (40, 6, 6, 40, False),
 ]
 # Verilator builds cost ~8 s each: two shapes in the default suite (every case runs on Icarus)
-VERILATOR_CASES = [CASES[1], CASES[2], pytest.param(CASES[5], marks=pytest.mark.slow),
-                   pytest.param(CASES[7], marks=pytest.mark.slow)]
+VERILATOR_CASES = [
+    CASES[1],
+    CASES[2],
+    pytest.param(CASES[5], marks=pytest.mark.slow),
+    pytest.param(CASES[7], marks=pytest.mark.slow),
+]
 
 
 def _run(sim, case, tmp_tag, pause, frames=60, seed=0):
     mw, mh, pe, simd, thr = case
     rng = np.random.default_rng(seed + mw * 131 + mh)
     g = single_mvu_graph(rng, mw, mh, pe, simd, thr)
-    out = write_rtl(g, ROOT / "build" / "tests" / "ops" / f"mvu-{mw}x{mh}-{pe}-{simd}-{int(thr)}-{tmp_tag}")
+    out = write_rtl(
+        g, ROOT / "build" / "tests" / "ops" / f"mvu-{mw}x{mh}-{pe}-{simd}-{int(thr)}-{tmp_tag}"
+    )
     return g, verify_rtl(g, out, frames=frames, sim=sim, pause=pause, seed=seed + 1)
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: "mw{}_mh{}_pe{}_simd{}_{}".format(*c[:4], "thr" if c[4] else "acc"))
+@pytest.mark.parametrize(
+    "case", CASES, ids=lambda c: "mw{}_mh{}_pe{}_simd{}_{}".format(*c[:4], "thr" if c[4] else "acc")
+)
 def test_mvu_icarus(case):
     need_tool("icarus")
     g, r = _run("icarus", case, "icarus", pause=0.4)
@@ -40,7 +55,9 @@ def test_mvu_icarus(case):
     assert r.cycles_per_frame == g.hw_nodes()[0].cycles
 
 
-@pytest.mark.parametrize("case", VERILATOR_CASES, ids=lambda c: "mw{}_mh{}_pe{}_simd{}".format(*c[:4]))
+@pytest.mark.parametrize(
+    "case", VERILATOR_CASES, ids=lambda c: "mw{}_mh{}_pe{}_simd{}".format(*c[:4])
+)
 def test_mvu_verilator(case):
     need_tool("verilator")
     g, r = _run("verilator", case, "verilator", pause=0.4)

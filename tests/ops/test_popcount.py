@@ -40,9 +40,20 @@ def test_popcount_matches_plain_count(tmp_path, lanes):
     need_tool("iverilog")
     (tmp_path / "tb.v").write_text(TB)
     width = lanes.bit_length()
-    subprocess.run(["iverilog", "-g2005", "-o", str(tmp_path / "sim"), f"-Ptb.N={lanes}",
-                    f"-Ptb.W={width}", str(tmp_path / "tb.v"), str(ROOT / "rtl/hwgen_popcount.v")],
-                   check=True)
-    out = subprocess.run(["vvp", "-n", str(tmp_path / "sim")], capture_output=True, text=True,
-                         check=True).stdout
+    subprocess.run(
+        [
+            "iverilog",
+            "-g2005",
+            "-o",
+            str(tmp_path / "sim"),
+            f"-Ptb.N={lanes}",
+            f"-Ptb.W={width}",
+            str(tmp_path / "tb.v"),
+            str(ROOT / "rtl/hwgen_popcount.v"),
+        ],
+        check=True,
+    )
+    out = subprocess.run(
+        ["vvp", "-n", str(tmp_path / "sim")], capture_output=True, text=True, check=True
+    ).stdout
     assert "ERRORS 0" in out, out

@@ -21,14 +21,30 @@ def test_axis_fifo_order_under_backpressure(sim, depth):
     need_tool(sim)
     rng = np.random.default_rng(depth)
     beats = [int(v) for v in rng.integers(0, 256, 300)]
-    res = simulate(sim, "hwgen_axis_fifo", [str(REPO / "rtl/hwgen_axis_fifo.v")],
-                   ROOT / "build" / "tests" / "fifo", [[b] for b in beats], max_cycles=20_000,
-                   in_pause=0.3, out_pause=0.5, seed=depth, ports=PORTS,
-                   parameters={"W": 8, "DEPTH": depth})
+    res = simulate(
+        sim,
+        "hwgen_axis_fifo",
+        [str(REPO / "rtl/hwgen_axis_fifo.v")],
+        ROOT / "build" / "tests" / "fifo",
+        [[b] for b in beats],
+        max_cycles=20_000,
+        in_pause=0.3,
+        out_pause=0.5,
+        seed=depth,
+        ports=PORTS,
+        parameters={"W": 8, "DEPTH": depth},
+    )
     assert [f[0] for f in res.frames] == beats  # every beat once, in order (no TLAST: 1 beat/frame)
-    full = simulate(sim, "hwgen_axis_fifo", [str(REPO / "rtl/hwgen_axis_fifo.v")],
-                    ROOT / "build" / "tests" / "fifo", [[b] for b in beats[:50]], max_cycles=2_000,
-                    ports=PORTS, parameters={"W": 8, "DEPTH": depth})
+    full = simulate(
+        sim,
+        "hwgen_axis_fifo",
+        [str(REPO / "rtl/hwgen_axis_fifo.v")],
+        ROOT / "build" / "tests" / "fifo",
+        [[b] for b in beats[:50]],
+        max_cycles=2_000,
+        ports=PORTS,
+        parameters={"W": 8, "DEPTH": depth},
+    )
     assert full.steady_cycles_per_frame() == 1.0  # one beat per cycle when nothing stalls
 
 
@@ -45,12 +61,23 @@ def test_label_select_first_maximum(sim, num, pe, bits):
     op = LabelSelect(name="ls", num_labels=num, in_bits=bits, pe=pe)
     lanes = np.zeros((len(scores), op.in_beats * pe), dtype=np.int64)
     lanes[:, :num] = scores & ((1 << bits) - 1)  # two's complement lanes
-    lane_bits = ((lanes[:, :, None] >> np.arange(bits)) & 1).reshape(len(scores), -1).astype(np.uint8)
+    lane_bits = (
+        ((lanes[:, :, None] >> np.arange(bits)) & 1).reshape(len(scores), -1).astype(np.uint8)
+    )
     frames = pack_frames(lane_bits, pe * bits)
-    res = simulate(sim, "hwgen_label_select", [str(REPO / "rtl/hwgen_label_select.v")],
-                   ROOT / "build" / "tests" / "label_select", frames, max_cycles=20_000,
-                   in_pause=0.3, out_pause=0.3, seed=pe, ports=PORTS,
-                   parameters={"NUM": num, "PE": pe, "IN_W": bits, "OUT_W": op.out_bits})
+    res = simulate(
+        sim,
+        "hwgen_label_select",
+        [str(REPO / "rtl/hwgen_label_select.v")],
+        ROOT / "build" / "tests" / "label_select",
+        frames,
+        max_cycles=20_000,
+        in_pause=0.3,
+        out_pause=0.3,
+        seed=pe,
+        ports=PORTS,
+        parameters={"NUM": num, "PE": pe, "IN_W": bits, "OUT_W": op.out_bits},
+    )
     got = np.array([f[0] for f in res.frames])
     np.testing.assert_array_equal(got, op.golden(scores)[:, 0])
     assert op.out_bits == unsigned_bits_for(num - 1)
@@ -63,26 +90,53 @@ def _chunks(value: int, width: int, narrow: int) -> list[int]:
 
 
 # Icarus for every shape (cheap builds), Verilator for one (the shells' output side)
-@pytest.mark.parametrize("sim,in_w,out_w", [("icarus", 8, 20), ("icarus", 20, 8), ("icarus", 8, 8),
-                                            ("icarus", 3, 8), ("icarus", 64, 8), ("icarus", 8, 64),
-                                            ("verilator", 20, 8)])
+@pytest.mark.parametrize(
+    "sim,in_w,out_w",
+    [
+        ("icarus", 8, 20),
+        ("icarus", 20, 8),
+        ("icarus", 8, 8),
+        ("icarus", 3, 8),
+        ("icarus", 64, 8),
+        ("icarus", 8, 64),
+        ("verilator", 20, 8),
+    ],
+)
 def test_width_convert_with_tlast_under_backpressure(sim, in_w, out_w):
     """Wide beats split into / gathered from narrow beats, TLAST kept on frame ends."""
     need_tool(sim)
     rng = np.random.default_rng(in_w * 100 + out_w)
     wide, narrow = max(in_w, out_w), min(in_w, out_w)
-    frames_wide = [[int(v) for v in rng.integers(0, 1 << min(wide, 62), int(rng.integers(1, 5)))]
-                   for _ in range(40)]
+    frames_wide = [
+        [int(v) for v in rng.integers(0, 1 << min(wide, 62), int(rng.integers(1, 5)))]
+        for _ in range(40)
+    ]
     frames_narrow = [[c for v in f for c in _chunks(v, wide, narrow)] for f in frames_wide]
     up = in_w < out_w
     src, want = (frames_narrow, frames_wide) if up else (frames_wide, frames_narrow)
-    res = simulate(sim, "hwgen_width_convert", [str(REPO / "rtl/hwgen_width_convert.v")],
-                   ROOT / "build" / "tests" / "width_convert", src, max_cycles=20_000,
-                   in_pause=0.3, out_pause=0.4, seed=in_w, ports=PORTS,
-                   parameters={"IN_W": in_w, "OUT_W": out_w})
+    res = simulate(
+        sim,
+        "hwgen_width_convert",
+        [str(REPO / "rtl/hwgen_width_convert.v")],
+        ROOT / "build" / "tests" / "width_convert",
+        src,
+        max_cycles=20_000,
+        in_pause=0.3,
+        out_pause=0.4,
+        seed=in_w,
+        ports=PORTS,
+        parameters={"IN_W": in_w, "OUT_W": out_w},
+    )
     assert res.frames == want  # the sink splits frames at TLAST: framing checked too
-    full = simulate(sim, "hwgen_width_convert", [str(REPO / "rtl/hwgen_width_convert.v")],
-                    ROOT / "build" / "tests" / "width_convert", src[:10], max_cycles=5_000,
-                    ports=PORTS, parameters={"IN_W": in_w, "OUT_W": out_w})
+    full = simulate(
+        sim,
+        "hwgen_width_convert",
+        [str(REPO / "rtl/hwgen_width_convert.v")],
+        ROOT / "build" / "tests" / "width_convert",
+        src[:10],
+        max_cycles=5_000,
+        ports=PORTS,
+        parameters={"IN_W": in_w, "OUT_W": out_w},
+    )
     narrow_beats = sum(len(f) for f in frames_narrow[:10])
     assert full.done_cycles[-1] <= narrow_beats + 4  # one narrow beat per cycle

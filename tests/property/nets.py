@@ -35,9 +35,16 @@ def fc_specs(draw) -> dict:
     """An MLP: [in, hidden..., out] with a binary (BatchNorm + sign) or an 8-bit input."""
     hidden = draw(st.lists(SIZES, min_size=0, max_size=3))
     wbits, abits = draw(PRECISIONS)
-    return {"kind": "fc", "in": draw(st.integers(1, 40)), "hidden": hidden,
-            "out": draw(st.integers(2, 12)), "input_bits": draw(st.sampled_from([1, 8])),
-            "weight_bits": wbits, "act_bits": abits, "seed": draw(st.integers(0, 2 ** 16))}
+    return {
+        "kind": "fc",
+        "in": draw(st.integers(1, 40)),
+        "hidden": hidden,
+        "out": draw(st.integers(2, 12)),
+        "input_bits": draw(st.sampled_from([1, 8])),
+        "weight_bits": wbits,
+        "act_bits": abits,
+        "seed": draw(st.integers(0, 2**16)),
+    }
 
 
 @st.composite
@@ -51,7 +58,11 @@ def conv_specs(draw, pad: bool | None = None) -> dict:
     for i in range(draw(st.integers(1, 2))):
         first = i == 0 and pad is True  # a padded spec pads its first conv's rows at least
         k = draw(st.integers(2 if first else 1, min(3, sh, sw)))
-        ph, pw = (draw(st.integers(int(first), k - 1)), draw(st.integers(0, k - 1))) if padded else (0, 0)
+        ph, pw = (
+            (draw(st.integers(int(first), k - 1)), draw(st.integers(0, k - 1)))
+            if padded
+            else (0, 0)
+        )
         stride = draw(st.sampled_from([1, 2])) if min(sh, sw) - k >= 2 else 1
         convs.append({"c": draw(st.integers(1, 13)), "k": k, "stride": stride, "pad": [ph, pw]})
         sh, sw = (sh + 2 * ph - k) // stride + 1, (sw + 2 * pw - k) // stride + 1
@@ -60,13 +71,26 @@ def conv_specs(draw, pad: bool | None = None) -> dict:
     if min(sh, sw) >= 2 and draw(st.booleans()):
         k = draw(st.integers(2, min(3, sh, sw)))
         # a padded max-pool of signed 2-bit activations is refused (the pad 0 could win)
-        pool = {"k": k, "stride": draw(st.sampled_from(sorted({1, k}))),
-                "pad": draw(st.integers(0, k // 2)) if padded and abits == 1 else 0}
+        pool = {
+            "k": k,
+            "stride": draw(st.sampled_from(sorted({1, k}))),
+            "pad": draw(st.integers(0, k // 2)) if padded and abits == 1 else 0,
+        }
     # a padded conv of bipolar inputs with 2-bit weights is refused: such nets take 8-bit pixels
     input_bits = 8 if padded and wbits == 2 else draw(st.sampled_from([1, 8]))
-    return {"kind": "conv", "size": size, "in_ch": draw(st.integers(1, 3)), "convs": convs, "pool": pool,
-            "hidden": draw(st.lists(SIZES, min_size=0, max_size=1)), "out": draw(st.integers(2, 10)),
-            "input_bits": input_bits, "weight_bits": wbits, "act_bits": abits, "seed": draw(st.integers(0, 2 ** 16))}
+    return {
+        "kind": "conv",
+        "size": size,
+        "in_ch": draw(st.integers(1, 3)),
+        "convs": convs,
+        "pool": pool,
+        "hidden": draw(st.lists(SIZES, min_size=0, max_size=1)),
+        "out": draw(st.integers(2, 10)),
+        "input_bits": input_bits,
+        "weight_bits": wbits,
+        "act_bits": abits,
+        "seed": draw(st.integers(0, 2**16)),
+    }
 
 
 def net_specs() -> st.SearchStrategy:
@@ -143,6 +167,7 @@ def export_fast(model: RandomNet, path: Path) -> Path:
     takes about 1.7 s (it rebuilds its op registry on every call). The frontend reads both;
     the trained-model tests keep the dynamo exporter that `hwgen train` uses."""
     from brevitas.export import export_qonnx
+
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         export_qonnx(model, torch.zeros((1,) + model.in_shape), export_path=str(path), dynamo=False)

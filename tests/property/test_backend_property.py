@@ -28,7 +28,9 @@ FRAMES = 12
 pytestmark = [pytest.mark.rtlsim, pytest.mark.csim]
 
 
-def check_backends(spec: dict, fold: dict | None, tmp: Path, data=None, pause: float = 0.3, seed: int = 1) -> None:
+def check_backends(
+    spec: dict, fold: dict | None, tmp: Path, data=None, pause: float = 0.3, seed: int = 1
+) -> None:
     """Compile the net at its folding, then RTL (native, stalls at `pause`) and C-sim against
     golden on FRAMES inputs."""
     need_tool("verilator")
@@ -37,6 +39,7 @@ def check_backends(spec: dict, fold: dict | None, tmp: Path, data=None, pause: f
     if fold is None:
         from hwgen.frontend import import_qonnx
         from hwgen.passes import lower
+
         fold = random_folding(data, lower(import_qonnx(path)))
     g, _ = compile_model(CompileOptions(path, tmp / "build", fold=fold))
     x = model.inputs(FRAMES)
@@ -50,17 +53,35 @@ def check_backends(spec: dict, fold: dict | None, tmp: Path, data=None, pause: f
     assert res.trips == kernel_trips(g, FRAMES)
 
 
-@settings(max_examples=NETS, deadline=None, print_blob=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(spec=net_specs(), data=st.data(), pause=st.sampled_from([0.0, 0.3, 0.7]), seed=st.integers(1, 1000))
+@settings(
+    max_examples=NETS,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    spec=net_specs(),
+    data=st.data(),
+    pause=st.sampled_from([0.0, 0.3, 0.7]),
+    seed=st.integers(1, 1000),
+)
 def test_random_nets_rtl_and_csim_equal_golden(tmp_path_factory, spec, data, pause, seed):
     check_backends(spec, None, tmp_path_factory.mktemp("net"), data, pause, seed)
 
 
 @pytest.mark.slow
-@settings(max_examples=100, deadline=None, print_blob=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(spec=net_specs(), data=st.data(), pause=st.sampled_from([0.0, 0.3, 0.7]), seed=st.integers(1, 1000))
+@settings(
+    max_examples=100,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    spec=net_specs(),
+    data=st.data(),
+    pause=st.sampled_from([0.0, 0.3, 0.7]),
+    seed=st.integers(1, 1000),
+)
 def test_many_random_nets_rtl_and_csim_equal_golden(tmp_path_factory, spec, data, pause, seed):
     """The slow run's 100 more nets (the default run keeps to 16 for CI's time)."""
     check_backends(spec, None, tmp_path_factory.mktemp("net"), data, pause, seed)

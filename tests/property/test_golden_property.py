@@ -29,15 +29,24 @@ REGRESSIONS = json.loads((Path(__file__).with_name("regressions.json")).read_tex
 #: nets per test and run; two tests (FC, conv) make the 400 (fewer for a quick local run:
 #: HWGEN_PROPERTY_NETS=50; more: HWGEN_PROPERTY_NETS=2000)
 NETS = int(os.environ.get("HWGEN_PROPERTY_NETS", 200))
-PROPERTY = settings(max_examples=NETS, deadline=None, print_blob=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    max_examples=NETS,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 def random_folding(data, graph) -> dict:
     """A PE in [1, MH] and a SIMD in [1, MW] for every MVU, drawn by hypothesis."""
-    return {n.name: {"pe": data.draw(st.integers(1, n.mh), label=f"{n.name} pe"),
-                     "simd": data.draw(st.integers(1, n.mw), label=f"{n.name} simd")}
-            for n in graph.nodes if isinstance(n, XnorMVU)}
+    return {
+        n.name: {
+            "pe": data.draw(st.integers(1, n.mh), label=f"{n.name} pe"),
+            "simd": data.draw(st.integers(1, n.mw), label=f"{n.name} simd"),
+        }
+        for n in graph.nodes
+        if isinstance(n, XnorMVU)
+    }
 
 
 def check_net(spec: dict, fold: dict | None, tmp: Path, data=None) -> None:

@@ -13,27 +13,50 @@ from hwgen.ir import Graph
 FAULTS = {
     # the N-th input beat is acknowledged but never reaches the core: a frame is one beat short
     "drop_beat": dict(
-        core_s_valid="s_axis_tvalid && !(in_n == N)", s_ready="(in_n == N) ? 1'b1 : core_s_ready",
-        m_valid="core_m_valid", core_m_ready="m_axis_tready", m_data="core_m_data", m_last="core_m_last"),
+        core_s_valid="s_axis_tvalid && !(in_n == N)",
+        s_ready="(in_n == N) ? 1'b1 : core_s_ready",
+        m_valid="core_m_valid",
+        core_m_ready="m_axis_tready",
+        m_data="core_m_data",
+        m_last="core_m_last",
+    ),
     # after N output beats the core's output is never taken again: everything stops
     "stall": dict(
-        core_s_valid="s_axis_tvalid", s_ready="core_s_ready",
-        m_valid="core_m_valid && (out_n < N)", core_m_ready="m_axis_tready && (out_n < N)",
-        m_data="core_m_data", m_last="core_m_last"),
+        core_s_valid="s_axis_tvalid",
+        s_ready="core_s_ready",
+        m_valid="core_m_valid && (out_n < N)",
+        core_m_ready="m_axis_tready && (out_n < N)",
+        m_data="core_m_data",
+        m_last="core_m_last",
+    ),
     # output beat N has its lowest bit flipped: a wrong result, a stream that is fine
     "flip": dict(
-        core_s_valid="s_axis_tvalid", s_ready="core_s_ready", m_valid="core_m_valid",
-        core_m_ready="m_axis_tready", m_data="core_m_data ^ (out_n == N)",
-        m_last="core_m_last"),
+        core_s_valid="s_axis_tvalid",
+        s_ready="core_s_ready",
+        m_valid="core_m_valid",
+        core_m_ready="m_axis_tready",
+        m_data="core_m_data ^ (out_n == N)",
+        m_last="core_m_last",
+    ),
     # output beat N loses its TLAST
     "no_last": dict(
-        core_s_valid="s_axis_tvalid", s_ready="core_s_ready", m_valid="core_m_valid",
-        core_m_ready="m_axis_tready", m_data="core_m_data", m_last="core_m_last && !(out_n == N)"),
+        core_s_valid="s_axis_tvalid",
+        s_ready="core_s_ready",
+        m_valid="core_m_valid",
+        core_m_ready="m_axis_tready",
+        m_data="core_m_data",
+        m_last="core_m_last && !(out_n == N)",
+    ),
     # the core sees only the power-on reset: a reset mid-run leaves its pipeline as it was
     "reset_ignored": dict(
-        core_s_valid="s_axis_tvalid", s_ready="core_s_ready", m_valid="core_m_valid",
-        core_m_ready="m_axis_tready", m_data="core_m_data", m_last="core_m_last",
-        core_rst="ap_rst_n || booted"),
+        core_s_valid="s_axis_tvalid",
+        s_ready="core_s_ready",
+        m_valid="core_m_valid",
+        core_m_ready="m_axis_tready",
+        m_data="core_m_data",
+        m_last="core_m_last",
+        core_rst="ap_rst_n || booted",
+    ),
 }
 
 WRAPPER = """
@@ -77,7 +100,11 @@ def faulty_top(g: Graph, build: Path, fault: str, beat: int) -> str:
     core = (Path(build) / "rtl" / f"{TOP_NAME}.v").read_text()
     core = core.replace(f"module {TOP_NAME} (", f"module {TOP_NAME}_core (", 1)
     body = WRAPPER.format(**{"core_rst": "ap_rst_n", **FAULTS[fault]})
-    body = body.replace("IW", str(fmt.in_width)).replace("OW", str(fmt.out_width)).replace("== N", f"== {beat}")
+    body = (
+        body.replace("IW", str(fmt.in_width))
+        .replace("OW", str(fmt.out_width))
+        .replace("== N", f"== {beat}")
+    )
     return core + body.replace("< N", f"< {beat}")
 
 
@@ -94,6 +121,7 @@ def rehash(build: Path) -> None:
     import json
 
     from hwgen.manifest import MANIFEST, file_hash
+
     path = Path(build) / MANIFEST
     doc = json.loads(path.read_text())
     doc["artifacts"] = {k: file_hash(Path(build) / k) for k in doc["artifacts"]}

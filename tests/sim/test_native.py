@@ -47,6 +47,7 @@ def test_native_equals_cocotb_and_golden(odd_build):
     assert np.diff(rn.done_cycles).tolist() == np.diff(rc.done_cycles).tolist()
     assert rn.steady_cycles_per_frame() == rc.steady_cycles_per_frame()
     from hwgen.passes.folding import folding_bound
+
     assert rn.steady_cycles_per_frame() <= 1.02 * folding_bound(g)
 
 
@@ -77,7 +78,9 @@ def test_native_build_is_small(odd_build):
         assert not list(f.rglob("*.o")) and not list(f.rglob("*.gch"))
 
 
-@pytest.mark.parametrize("fault,beat,what", [("drop_beat", 5, "watchdog"), ("no_last", 3, "framing")])
+@pytest.mark.parametrize(
+    "fault,beat,what", [("drop_beat", 5, "watchdog"), ("no_last", 3, "framing")]
+)
 def test_fault_stops_with_one_line_and_a_waveform(odd_build, tmp_path, fault, beat, what):
     """A lost beat or a stall forever trips the watchdog, a misplaced TLAST the framing
     check: one line naming frame and cycle, and a VCD of the stretch before it that opens."""
@@ -100,6 +103,7 @@ def test_fault_stall_names_the_frame(odd_build, tmp_path):
     the cycle, and the waveform of the stretch before it opens."""
     g, out = odd_build
     from hwgen.backends.common import stream_format
+
     beats = stream_format(g).out_beats
     x = random_inputs(g, 5, np.random.default_rng(2))
     with pytest.raises(NativeSimError) as e:
@@ -114,15 +118,20 @@ def test_hwgen_sim_writes_a_waveform_at_the_first_mismatch(odd_build, tmp_path):
     """`hwgen sim` on a top that corrupts output beat 2*out_beats (frame 2): exit 1, one line
     naming frame 2 and a waveform around it that opens."""
     import shutil
+
     g, out = odd_build
     from hwgen.backends.common import stream_format
+
     beats = stream_format(g).out_beats
     bad = tmp_path / "bad"
     shutil.copytree(out, bad, ignore=shutil.ignore_patterns("sim_build", "waves"))
     (bad / "rtl" / "hwgen_top.v").write_text(faulty_top(g, out, "flip", 2 * beats))
     rehash(bad)  # the fault is deliberate: the manifest would (rightly) refuse a changed top
-    p = subprocess.run([sys.executable, "-m", "hwgen", "sim", str(bad), "--frames", "8"],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "hwgen", "sim", str(bad), "--frames", "8"],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 1, p.stdout + p.stderr
     err = p.stderr.strip()
     assert len(err.splitlines()) == 1 and "first at frame 2" in err and "Traceback" not in err, err
@@ -135,8 +144,12 @@ def test_hwgen_sim_writes_a_waveform_at_the_first_mismatch(odd_build, tmp_path):
 def test_trace_option_writes_a_vcd(odd_build, tmp_path):
     """`hwgen sim --trace` writes the whole run's waveform (relative paths are the caller's)."""
     g, out = odd_build
-    p = subprocess.run([sys.executable, "-m", "hwgen", "sim", str(out), "--frames", "4", "--trace", "w.vcd"],
-                       capture_output=True, text=True, cwd=tmp_path)
+    p = subprocess.run(
+        [sys.executable, "-m", "hwgen", "sim", str(out), "--frames", "4", "--trace", "w.vcd"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert p.returncode == 0, p.stderr
     v = read_vcd(tmp_path / "w.vcd")
     assert any(s.endswith("m_axis_tlast") for s in v.signals)
@@ -147,19 +160,28 @@ def test_native_rejects_foreign_widths(odd_build):
     from hwgen.backends.common import stream_format
     from hwgen.backends.rtl.codegen import rtl_sources
     from hwgen.sim.native import build_native, run_native
+
     g, out = odd_build
     fmt = stream_format(g)
     exe, _ = build_native(rtl_sources(out / "rtl"), "hwgen_top", out / "sim_build")
     words = np.zeros((fmt.in_beats, 3), dtype=np.uint32)
     with pytest.raises(HwgenError, match="port does not have"):
-        run_native(exe, words, frames=1, in_beats=fmt.in_beats, out_beats=fmt.out_beats, in_width=70,
-                   out_width=fmt.out_width)
+        run_native(
+            exe,
+            words,
+            frames=1,
+            in_beats=fmt.in_beats,
+            out_beats=fmt.out_beats,
+            in_width=70,
+            out_width=fmt.out_width,
+        )
 
 
 def test_digits_mlp_whole_test_split_in_rtl(digits_mlp):
     """The digits MLP's whole test split through the native RTL simulation under 30 % stalls
     on both sides equals PyTorch's labels and the golden model's outputs."""
     from tests.helpers import torch_outputs
+
     need_tool("verilator")
     model, path, split, _res = digits_mlp
     out = ROOT / "build" / "tests" / "native-digits-mlp-4x8"

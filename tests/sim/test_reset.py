@@ -37,22 +37,30 @@ def _reset_cycles(g, frames: int, count: int, seed: int) -> list[int]:
     """`count` distinct cycles spread over the run's first 80 % (so each lands while frames
     are in flight), drawn from a seeded generator."""
     from hwgen.passes.folding import folding_bound
+
     span = int(0.8 * frames * folding_bound(g))
     rng = np.random.default_rng(seed)
     return sorted(int(c) for c in rng.choice(np.arange(10, span), size=count, replace=False))
 
 
-@pytest.mark.parametrize("net,sim,testbench,frames,resets", [
-    ("mlp", "verilator", "native", 60, 8), ("cnn", "verilator", "native", 30, 6),
-    ("mlp", "verilator", "cocotb", 16, 3), ("mlp", "icarus", "cocotb", 12, 3)])
+@pytest.mark.parametrize(
+    "net,sim,testbench,frames,resets",
+    [
+        ("mlp", "verilator", "native", 60, 8),
+        ("cnn", "verilator", "native", 30, 6),
+        ("mlp", "verilator", "cocotb", 16, 3),
+        ("mlp", "icarus", "cocotb", 12, 3),
+    ],
+)
 def test_reset_mid_frame_then_exact(builds, net, sim, testbench, frames, resets):
     need_tool(sim)
     g, out = builds[net]
     x = random_inputs(g, frames, np.random.default_rng(7))
     want = g.execute(x, g.hw_nodes()).reshape(frames, -1)
     at = _reset_cycles(g, frames, resets, seed=resets)
-    got, res = simulate_hw(g, out, x, sim, in_pause=0.2, out_pause=0.2, seed=4, testbench=testbench,
-                           reset_at=at)
+    got, res = simulate_hw(
+        g, out, x, sim, in_pause=0.2, out_pause=0.2, seed=4, testbench=testbench, reset_at=at
+    )
     assert res.resets == resets, f"only {res.resets} of the {resets} resets at {at} happened"
     np.testing.assert_array_equal(got, want)
 

@@ -29,6 +29,7 @@ def local_sweep(digits_mlp, tmp_path_factory):
     table, files = sweep(digits_mlp[1], out, grid("pynq-z2", PES, SIMDS, None, synth=True))
     yield out, table, files
     import ray
+
     ray.shutdown()
 
 
@@ -39,7 +40,10 @@ def test_four_points_with_yosys_on_a_local_ray(local_sweep):
     assert {(r["pe"], r["simd"]) for r in table} == {(p, s) for p in PES for s in SIMDS}
     # more parallelism, fewer cycles: PE x SIMD = 64 beats PE x SIMD = 8
     by = {(r["pe"], r["simd"]): r for r in table}
-    assert by[(4, 16)]["cycles"] < by[(1, 8)]["cycles"] and by[(4, 16)]["lut_syn"] > by[(1, 8)]["lut_syn"]
+    assert (
+        by[(4, 16)]["cycles"] < by[(1, 8)]["cycles"]
+        and by[(4, 16)]["lut_syn"] > by[(1, 8)]["lut_syn"]
+    )
     doc = json.loads(files["json"].read_text())
     assert doc["points_total"] == 4 and doc["failed"] == 0 and doc["address"] == "local"
     rows = list(csv.DictReader(open(files["csv"])))
@@ -70,16 +74,54 @@ def test_same_figures_on_a_ray_head_by_address(local_sweep, digits_mlp, tmp_path
     env.pop("RAY_ADDRESS", None)
     ray_exe = str(Path(sys.executable).with_name("ray"))
     port = _free_port()
-    start = subprocess.run([ray_exe, "start", "--head", "--port", str(port), "--node-ip-address", "127.0.0.1",
-                            "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats"],
-                           env=env, capture_output=True, text=True, timeout=120)
+    start = subprocess.run(
+        [
+            ray_exe,
+            "start",
+            "--head",
+            "--port",
+            str(port),
+            "--node-ip-address",
+            "127.0.0.1",
+            "--num-cpus",
+            "2",
+            "--include-dashboard",
+            "false",
+            "--disable-usage-stats",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert start.returncode == 0, start.stdout + start.stderr
     try:
         out = tmp_path / "cluster"
-        run = subprocess.run([sys.executable, "-m", "hwgen", "sweep", str(digits_mlp[1]), "-o", str(out),
-                              "--board", "pynq-z2", "--pe", "4", "--simd", "8", "--synth", "--no-cache",
-                              "--address", f"127.0.0.1:{port}"], env=env, capture_output=True, text=True,
-                             timeout=900)
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hwgen",
+                "sweep",
+                str(digits_mlp[1]),
+                "-o",
+                str(out),
+                "--board",
+                "pynq-z2",
+                "--pe",
+                "4",
+                "--simd",
+                "8",
+                "--synth",
+                "--no-cache",
+                "--address",
+                f"127.0.0.1:{port}",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert run.returncode == 0, run.stdout + run.stderr
         assert "1 points (0 from the cache, 0 failed)" in run.stdout, run.stdout
         got = json.loads((out / "sweep.json").read_text())
@@ -88,10 +130,22 @@ def test_same_figures_on_a_ray_head_by_address(local_sweep, digits_mlp, tmp_path
         want = {key(r): [r[k] for k in FIGURES] for r in table if key(r) == (4, 8)}
         assert len(want) == 1
         assert {key(r): [r[k] for k in FIGURES] for r in got["points"]} == want
-        probe = subprocess.run([sys.executable, "-c", (
-            "import ray; ray.init(address='127.0.0.1:%d', log_to_driver=False, _node_ip_address='127.0.0.1'); "
-            "print(sorted({n['NodeManagerAddress'] for n in ray.nodes()}))") % port],
-            env=env, capture_output=True, text=True, timeout=120)
+        probe = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import ray; ray.init(address='127.0.0.1:%d', log_to_driver=False, "
+                    "_node_ip_address='127.0.0.1'); "
+                    "print(sorted({n['NodeManagerAddress'] for n in ray.nodes()}))"
+                )
+                % port,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert probe.stdout.strip().splitlines()[-1] == "['127.0.0.1']", probe.stdout + probe.stderr
     finally:
         subprocess.run([ray_exe, "stop", "--force"], env=env, capture_output=True, timeout=120)
@@ -103,32 +157,57 @@ def test_a_crashing_tool_fails_its_point_only(digits_mlp, tmp_path, monkeypatch)
     infeasible target rate is recorded the same way."""
     need_tool("yosys")
     import ray
+
     ray.shutdown()
     real = subprocess.run(["which", "yosys"], capture_output=True, text=True).stdout.strip()
     fake = tmp_path / "bin"
     fake.mkdir()
-    (fake / "yosys").write_text(f"#!/bin/sh\ncase \"$PWD\" in *pe2-simd8*) echo 'fake yosys: segmentation fault' >&2; "
-                                f"exit 139;; esac\nexec {real} \"$@\"\n")
+    (fake / "yosys").write_text(
+        f"#!/bin/sh\ncase \"$PWD\" in *pe2-simd8*) echo 'fake yosys: segmentation fault' >&2; "
+        f'exit 139;; esac\nexec {real} "$@"\n'
+    )
     (fake / "yosys").chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
     try:
-        table, _ = sweep(digits_mlp[1], tmp_path / "s", grid("pynq-z2", [1, 2], [8], None, synth=True), cache=False)
+        table, _ = sweep(
+            digits_mlp[1],
+            tmp_path / "s",
+            grid("pynq-z2", [1, 2], [8], None, synth=True),
+            cache=False,
+        )
         bad = {r["label"]: r for r in table}
         assert bad["pynq-z2-pe1-simd8"]["status"] == "ok"
         err = bad["pynq-z2-pe2-simd8"]["error"]
-        assert bad["pynq-z2-pe2-simd8"]["status"] == "failed" and "exit 139" in err and "segmentation fault" in err
-        slow, _ = sweep(digits_mlp[1], tmp_path / "f", grid("pynq-z2", None, None, [1e3, 1e12]), cache=False)
-        assert slow[0]["status"] == "ok" and slow[1]["status"] == "failed" and slow[1]["error"], slow
+        assert (
+            bad["pynq-z2-pe2-simd8"]["status"] == "failed"
+            and "exit 139" in err
+            and "segmentation fault" in err
+        )
+        slow, _ = sweep(
+            digits_mlp[1], tmp_path / "f", grid("pynq-z2", None, None, [1e3, 1e12]), cache=False
+        )
+        assert slow[0]["status"] == "ok" and slow[1]["status"] == "failed" and slow[1]["error"], (
+            slow
+        )
     finally:
         ray.shutdown()
 
 
-@pytest.mark.parametrize("address,ok", [("127.0.0.1:6379", True), ("localhost:1", True), ("auto", True),
-                                        ("ray://10.0.0.5:10001", True), ("10.0.0.5:6379", False),
-                                        ("example.org:6379", False)])
+@pytest.mark.parametrize(
+    "address,ok",
+    [
+        ("127.0.0.1:6379", True),
+        ("localhost:1", True),
+        ("auto", True),
+        ("ray://10.0.0.5:10001", True),
+        ("10.0.0.5:6379", False),
+        ("example.org:6379", False),
+    ],
+)
 def test_address_never_makes_this_machine_listen_on_the_network(address, ok):
     from hwgen.errors import HwgenError
     from hwgen.sweep.engine import check_address
+
     if ok:
         check_address(address)
     else:
@@ -138,24 +217,31 @@ def test_address_never_makes_this_machine_listen_on_the_network(address, ok):
 
 def test_bad_sweeps_are_one_line_before_anything_runs(digits_mlp, capsys, tmp_path):
     from tests.e2e.test_cli import assert_one_line_error, run_cli
+
     m = str(digits_mlp[1])
-    for args, needle in ((["--pnr", "--pe", "1"], "--pnr: place and route runs on iCE40 boards"),
-                         (["--pe", "1", "--target-fps", "10"], "not both"),
-                         (["--pe", "1", "--address", "192.168.1.2:6379"], "must be a Ray head on this machine")):
+    for args, needle in (
+        (["--pnr", "--pe", "1"], "--pnr: place and route runs on iCE40 boards"),
+        (["--pe", "1", "--target-fps", "10"], "not both"),
+        (["--pe", "1", "--address", "192.168.1.2:6379"], "must be a Ray head on this machine"),
+    ):
         code, out, err = run_cli(capsys, "sweep", m, "-o", tmp_path / "s", *args)
         assert_one_line_error(code, err, needle)
         assert out.strip() == ""
     with pytest.raises(SystemExit) as e:  # argparse's own errors exit from the parser
         run_cli(capsys, "sweep", m, "-o", tmp_path / "s", "--target-fps", "0")
     err = capsys.readouterr().err
-    assert e.value.code == 1 and len(err.strip().splitlines()) == 1 and "every rate must be > 0" in err
+    assert (
+        e.value.code == 1 and len(err.strip().splitlines()) == 1 and "every rate must be > 0" in err
+    )
 
 
 def test_compare_runs_on_the_engine(tmp_path):
     """`hwgen compare` as Ray tasks: one method, one seed, one epoch: its row and its twin's."""
     import ray
+
     ray.shutdown()
     from hwgen.train.compare import compare
+
     try:
         rows = compare(tmp_path, methods=["ste"], seeds=(0,), epochs=1)
     finally:

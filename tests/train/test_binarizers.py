@@ -29,7 +29,17 @@ def _grad(fn, x=X):
 
 
 def test_sign_ste():
-    assert SignSTE.apply(X).tolist() == [-1, -1, -1, 1, 1, 1, 1, 1, 1]  # sign(0) = +1, as BipolarQuant
+    assert SignSTE.apply(X).tolist() == [
+        -1,
+        -1,
+        -1,
+        1,
+        1,
+        1,
+        1,
+        1,
+        1,
+    ]  # sign(0) = +1, as BipolarQuant
     assert _grad(SignSTE.apply).tolist() == [0, 1, 1, 1, 1, 1, 1, 1, 0]  # 1{|x| <= 1}
 
 
@@ -69,7 +79,7 @@ def test_schedules_end_binary():
     assert m[0].r == 1.0 and m[1].beta == 1.0
     anneal_all(m, 45, 50)
     assert m[0].r == 0.0 and math.isinf(m[1].beta)
-    assert lr_factor("abc", 45, 50) == pytest.approx(0.9 ** 40) and lr_factor("ste", 45, 50) == 1.0
+    assert lr_factor("abc", 45, 50) == pytest.approx(0.9**40) and lr_factor("ste", 45, 50) == 1.0
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -124,6 +134,7 @@ def test_mlp_binarizer_compiles_to_interval_thresholds(tmp_path):
     from hwgen.train.models import build_model
     from hwgen.train.trainer import export, predict
     from tests.helpers import need_tool
+
     torch.manual_seed(0)
     split = load_dataset("digits", flat=True)
     m = build_model("mlp", (64,), 10, [24], binarizer="mlp").eval()
@@ -139,7 +150,9 @@ def test_mlp_binarizer_compiles_to_interval_thresholds(tmp_path):
     gold = run_golden(g, split.x_test)
     np.testing.assert_array_equal(gold, predict(m, split.x_test))
     need_tool("icarus")  # and the hardware, on 60 test digits, under back-pressure
-    got, _ = run_rtl(g, tmp_path / "build", split.x_test[:60], sim="icarus", in_pause=0.3, out_pause=0.3)
+    got, _ = run_rtl(
+        g, tmp_path / "build", split.x_test[:60], sim="icarus", in_pause=0.3, out_pause=0.3
+    )
     np.testing.assert_array_equal(got, gold[:60])
 
 
@@ -152,10 +165,13 @@ def test_magnitude_aware_gradient_scales_by_mean_abs_weight():
     """Bi-Real: the latent weights' gradient is scaled per output channel by mean|W_c|."""
     from hwgen.train.binarizers import magnitude_aware
     from hwgen.train.models import binary_linear
+
     torch.manual_seed(0)
     layer = binary_linear(6, 3)
     with torch.no_grad():
-        layer.weight.copy_(torch.tensor([[0.5] * 6, [-0.25] * 6, [0.1, -0.1, 0.2, -0.2, 0.3, -0.3]]))
+        layer.weight.copy_(
+            torch.tensor([[0.5] * 6, [-0.25] * 6, [0.1, -0.1, 0.2, -0.2, 0.3, -0.3]])
+        )
     x = torch.randn(5, 6)
     layer(x).sum().backward()
     plain = layer.weight.grad.clone()
@@ -175,6 +191,7 @@ def test_real_valued_pretraining_context():
     shortcut quantizer); outside it is binary again."""
     from hwgen.train.binarizers import real_valued
     from hwgen.train.models import build_model
+
     torch.manual_seed(0)
     m = build_model("bireal-mlp", (16,), 4, [8, 8], binarizer="bireal").eval()
     x = torch.randn(3, 16)
@@ -201,6 +218,7 @@ def test_shift_batchnorm_scales_are_powers_of_two(tmp_path):
     from hwgen.train.data import load_dataset
     from hwgen.train.models import build_model
     from hwgen.train.trainer import export, predict, train
+
     v = ap2(torch.tensor([3.0, -0.3, 0.75, 1.0]))
     assert v.tolist() == [4.0, -0.25, 1.0, 1.0]  # log2(0.75) = -0.415 rounds to 0
     split = load_dataset("digits", flat=True)
@@ -216,13 +234,21 @@ def test_shift_batchnorm_scales_are_powers_of_two(tmp_path):
     ops = [n.op_type for n in load_clean(onnx).graph.node]
     assert "Sub" in ops and ops.count("BatchNormalization") == 2  # input and output BN stay plain
     g, _ = compile_model(CompileOptions(onnx, tmp_path / "build", 8, 8))
-    np.testing.assert_array_equal(run_golden(g, split.x_test).argmax(1), predict(m, split.x_test).argmax(1))
+    np.testing.assert_array_equal(
+        run_golden(g, split.x_test).argmax(1), predict(m, split.x_test).argmax(1)
+    )
 
 
 def test_unknown_optimizer_is_a_clear_error():
     from hwgen.train.data import load_dataset
     from hwgen.train.models import build_model
     from hwgen.train.trainer import train
+
     with pytest.raises(HwgenError, match="unknown 'sgd'"):
-        train(build_model("mlp", (64,), 10, [8]), load_dataset("digits", flat=True), epochs=1,
-              progress=False, optimizer="sgd")
+        train(
+            build_model("mlp", (64,), 10, [8]),
+            load_dataset("digits", flat=True),
+            epochs=1,
+            progress=False,
+            optimizer="sgd",
+        )

@@ -15,8 +15,21 @@ from tests.e2e.test_cli import assert_one_line_error, run_cli
 def test_trained_precision_net_compiles_exactly(tmp_path, capsys, model, wbits, abits):
     onnx = tmp_path / "net.onnx"
     extra = ["--input-bits", "8"] if model == "mlp" else []
-    code, out, _ = run_cli(capsys, "train", "--model", model, "--epochs", "3", "--weight-bits", wbits,
-                           "--act-bits", abits, *extra, "-o", onnx)
+    code, out, _ = run_cli(
+        capsys,
+        "train",
+        "--model",
+        model,
+        "--epochs",
+        "3",
+        "--weight-bits",
+        wbits,
+        "--act-bits",
+        abits,
+        *extra,
+        "-o",
+        onnx,
+    )
     assert code == 0, out
     ref = np.load(onnx.with_suffix(".test.npz"))
     g, _ = compile_model(CompileOptions(onnx, tmp_path / "build", 4, 4))
@@ -27,15 +40,20 @@ def test_trained_precision_net_compiles_exactly(tmp_path, capsys, model, wbits, 
         assert [n.elem_bits for n in g.hw_nodes() if isinstance(n, WindowMax)] == [abits]
     gold = run_golden(g, ref["x"])
     np.testing.assert_array_equal(gold.argmax(1), ref["out"].argmax(1))
-    assert float(np.abs(gold - ref["out"]).max()) <= 1e-5 * max(1.0, float(np.abs(ref["out"]).max()))
+    assert float(np.abs(gold - ref["out"]).max()) <= 1e-5 * max(
+        1.0, float(np.abs(ref["out"]).max())
+    )
     acc = float((gold.argmax(1) == ref["y"]).mean())
     assert acc > 0.5, f"3 epochs at W{wbits}A{abits} reach only {acc:.1%}"  # it trains at all
 
 
-@pytest.mark.parametrize("args,needles", [
-    (["--model", "bireal-mlp", "--weight-bits", "2"], ["--weight-bits", "bireal-mlp"]),
-    (["--act-bits", "2", "--binarizer", "abc"], ["--binarizer abc", "2-bit"]),
-])
+@pytest.mark.parametrize(
+    "args,needles",
+    [
+        (["--model", "bireal-mlp", "--weight-bits", "2"], ["--weight-bits", "bireal-mlp"]),
+        (["--act-bits", "2", "--binarizer", "abc"], ["--binarizer abc", "2-bit"]),
+    ],
+)
 def test_unsupported_precision_is_one_line(tmp_path, capsys, args, needles):
     code, _out, err = run_cli(capsys, "train", "--epochs", "1", *args, "-o", tmp_path / "m.onnx")
     assert_one_line_error(code, err, *needles)
@@ -44,6 +62,7 @@ def test_unsupported_precision_is_one_line(tmp_path, capsys, args, needles):
 def test_compare_knows_the_precision_rows():
     from hwgen.train.compare import PRECISIONS, _model_for
     from hwgen.train.data import load_dataset
+
     split = load_dataset("digits", flat=True)
     for name, (wb, ab) in PRECISIONS.items():
         m, binarizer, pre = _model_for(name, split)

@@ -32,11 +32,20 @@ def import_graph(root: Path = PACKAGE) -> tuple[dict[str, set[str]], list[str]]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 edges[m] |= {a.name for a in node.names if a.name in modules}
-            elif isinstance(node, ast.ImportFrom) and node.module and node.module in modules and not node.level:
+            elif (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module in modules
+                and not node.level
+            ):
                 for a in node.names:
                     sub = f"{node.module}.{a.name}"
                     edges[m].add(sub if sub in modules else node.module)
-                    if sub not in modules and a.name.startswith("_") and not a.name.startswith("__"):
+                    if (
+                        sub not in modules
+                        and a.name.startswith("_")
+                        and not a.name.startswith("__")
+                    ):
                         private.append(f"{m}: {node.module}.{a.name}")
     return edges, private
 
@@ -51,7 +60,7 @@ def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
         stack.append(m)
         for n in sorted(edges.get(m, ())):
             if state.get(n) == 1:
-                return stack[stack.index(n):] + [n]
+                return stack[stack.index(n) :] + [n]
             if n not in state:
                 found = visit(n)
                 if found:
@@ -89,22 +98,40 @@ def test_folding_asks_ops_instead_of_switching_on_types():
     text = (PACKAGE / "passes" / "folding.py").read_text()
     assert sum("isinstance" in line for line in text.splitlines()) <= 5
     used = {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
-    ops = {"XnorMVU", "AddStreams", "Fork", "SlidingWindow", "Flatten", "ResidualBlock", "IntSign", "WindowMax"}
+    ops = {
+        "XnorMVU",
+        "AddStreams",
+        "Fork",
+        "SlidingWindow",
+        "Flatten",
+        "ResidualBlock",
+        "IntSign",
+        "WindowMax",
+    }
     assert not used & ops, f"passes/folding.py names the ops {sorted(used & ops)}"
 
 
 def tracked_sources() -> list[Path]:
     """The repository's source files under version control (Python, Verilog, C++, templates)."""
-    out = subprocess.run(["git", "ls-files", "*.py", "*.v", "*.sv", "*.h", "*.hpp", "*.cpp", "*.j2"],
-                         cwd=REPO, capture_output=True, text=True)
+    out = subprocess.run(
+        ["git", "ls-files", "*.py", "*.v", "*.sv", "*.h", "*.hpp", "*.cpp", "*.j2"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     if out.returncode != 0:
         pytest.skip("not a git checkout")
     return [REPO / f for f in out.stdout.split()]
 
 
 def test_no_source_file_over_400_lines():
-    long = {str(p.relative_to(REPO)): n for p in tracked_sources() if p.is_file()
-            for n in [len(p.read_text().splitlines())] if n > 400}
+    long = {
+        str(p.relative_to(REPO)): n
+        for p in tracked_sources()
+        if p.is_file()
+        for n in [len(p.read_text().splitlines())]
+        if n > 400
+    }
     assert not long, f"files over 400 lines: {long}"
 
 

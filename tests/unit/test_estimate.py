@@ -72,7 +72,11 @@ def test_unknown_family_is_a_clear_error():
 
 def test_report_json_has_the_estimate(digits_mlp, tmp_path):
     from hwgen.pipeline import CompileOptions, compile_model
+
     compile_model(CompileOptions(digits_mlp[1], tmp_path / "b", pe=4, simd=8, board="icebreaker"))
     rep = json.loads((tmp_path / "b" / "report.json").read_text())
-    assert rep["board"]["family"] == "ice40" and rep["estimate"]["cycles_per_frame"] == rep["bound_cycles"]
+    assert (
+        rep["board"]["family"] == "ice40"
+        and rep["estimate"]["cycles_per_frame"] == rep["bound_cycles"]
+    )
     assert {r["resource"] for r in rep["fit"]} == {"lut", "ff", "dsp", "bram"}

@@ -45,9 +45,14 @@ def test_max_is_at_least_as_fast_as_any_fixed_target(digits_graph):
 
 
 def test_infeasible_target_names_the_best_rate(digits_graph):
-    _, best = search_folding(digits_graph, load_board("pynq-z2"), "max")  # the rate the error must name
-    with pytest.raises(HwgenError, match=rf"infeasible on pynq-z2 at 100 MHz.*below 1 cycles/frame.*reaches "
-                                         rf"{best['fps']:,.0f} frames/s"):
+    _, best = search_folding(
+        digits_graph, load_board("pynq-z2"), "max"
+    )  # the rate the error must name
+    with pytest.raises(
+        HwgenError,
+        match=rf"infeasible on pynq-z2 at 100 MHz.*below 1 cycles/frame.*reaches "
+        rf"{best['fps']:,.0f} frames/s",
+    ):
         search_folding(digits_graph, load_board("pynq-z2"), 1e9)
     with pytest.raises(HwgenError, match="does not fit icebreaker"):
         search_folding(digits_graph, load_board("icebreaker"), 5_000_000)
@@ -61,15 +66,22 @@ def test_cli_target_fps(digits_mlp, tmp_path, capsys):
     def err_of(*args):
         code, _out, err = run_cli(capsys, *args)
         return code, err
-    rc, out, err = run_cli(capsys, "compile", str(digits_mlp[1]), "-o", str(tmp_path / "b"), "--target-fps", "50000")
+
+    rc, out, err = run_cli(
+        capsys, "compile", str(digits_mlp[1]), "-o", str(tmp_path / "b"), "--target-fps", "50000"
+    )
     assert rc == 0, err
     cfg = json.loads((tmp_path / "b" / "folding.json").read_text())
     assert set(cfg) == {"Gemm_0", "Gemm_1", "Gemm_2"}
     assert json.loads((tmp_path / "b" / "report.json").read_text())["fps_at_clock"] >= 50_000
     model, c = str(digits_mlp[1]), str(tmp_path / "c")
     assert_one_line_error(*err_of("compile", model, "-o", c, "--target-fps", "1e9"), "infeasible")
-    assert_one_line_error(*err_of("compile", model, "-o", c, "--target-fps", "fast"), "--target-fps must be")
-    assert_one_line_error(*err_of("compile", model, "-o", c, "--target-fps", "max", "--pe", "2"), "cannot be combined")
+    assert_one_line_error(
+        *err_of("compile", model, "-o", c, "--target-fps", "fast"), "--target-fps must be"
+    )
+    assert_one_line_error(
+        *err_of("compile", model, "-o", c, "--target-fps", "max", "--pe", "2"), "cannot be combined"
+    )
 
 
 @pytest.mark.parametrize("fps", ["1e9", "1e8"])
@@ -79,6 +91,7 @@ def test_suggested_rate_compiles(digits_mlp, tmp_path, capsys, fps):
     import re
 
     from tests.e2e.test_cli import assert_one_line_error, run_cli
+
     model = str(digits_mlp[1])
     code, _out, err = run_cli(capsys, "compile", model, "-o", tmp_path / "c", "--target-fps", fps)
     assert_one_line_error(code, err, "reaches")
@@ -98,6 +111,7 @@ def test_residual_chain_shares_one_pe():
     from hwgen.ops import ResidualBlock
     from hwgen.passes.fold_search import search_folding
     from tests.ops.test_residual import residual_graph
+
     g = residual_graph(3, 32, 2, 1, 1)
     board = load_board("pynq-z2")
     for fps in (200_000, 2_000_000):

@@ -1,6 +1,5 @@
 """IR JSON round trip, folding rules, stream packing."""
 
-
 import numpy as np
 import pytest
 
@@ -15,8 +14,13 @@ def _graph(rng, sizes=(64, 37, 19, 10)):
     nodes = [HostSteps(name="pre", steps=[{"op": "Mul", "const": 2.0}]), Sign(name="q")]
     for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
         last = k == len(sizes) - 2
-        nodes.append(XnorMVU(name=f"fc{k}", weights=rng.integers(0, 2, (b, a), dtype=np.uint8),
-                             thresholds=None if last else rng.integers(0, a + 2, b)))
+        nodes.append(
+            XnorMVU(
+                name=f"fc{k}",
+                weights=rng.integers(0, 2, (b, a), dtype=np.uint8),
+                thresholds=None if last else rng.integers(0, a + 2, b),
+            )
+        )
     nodes.append(HostSteps(name="post", steps=[{"op": "Mul", "const": [0.5] * sizes[-1]}]))
     return apply_folding(Graph("t", [1, sizes[0]], [1, sizes[-1]], nodes))
 
@@ -67,7 +71,9 @@ def test_fold_config_errors(rng):
 
 
 def test_weight_rom_layout(rng):
-    n = XnorMVU(name="m", weights=rng.integers(0, 2, (5, 7), dtype=np.uint8), thresholds=None, pe=2, simd=3)
+    n = XnorMVU(
+        name="m", weights=rng.integers(0, 2, (5, 7), dtype=np.uint8), thresholds=None, pe=2, simd=3
+    )
     words = n.weight_words()
     assert len(words) == n.nf * n.sf == 3 * 3
     for nf in range(3):

@@ -35,10 +35,19 @@ def test_threshold_bits_inclusive():
 
 def test_apply_steps_onnx_order_and_broadcast():
     x = np.arange(6, dtype=np.float32).reshape(2, 3)
-    steps = [{"op": "Mul", "const": 2.0}, {"op": "Sub", "const": [1.0, 2.0, 3.0]},
-             {"op": "Sub", "const": 10.0, "const_first": True},
-             {"op": "BatchNormalization", "mean": [0, 1, 2], "var": [1, 4, 16], "gamma": [1, -1, 2],
-              "beta": [0, 1, 0], "eps": 0.0}]
+    steps = [
+        {"op": "Mul", "const": 2.0},
+        {"op": "Sub", "const": [1.0, 2.0, 3.0]},
+        {"op": "Sub", "const": 10.0, "const_first": True},
+        {
+            "op": "BatchNormalization",
+            "mean": [0, 1, 2],
+            "var": [1, 4, 16],
+            "gamma": [1, -1, 2],
+            "beta": [0, 1, 0],
+            "eps": 0.0,
+        },
+    ]
     y = 10 - (2 * x - np.array([1, 2, 3]))
     y = (y - np.array([0, 1, 2])) / np.sqrt([1, 4, 16]) * np.array([1, -1, 2]) + np.array([0, 1, 0])
     np.testing.assert_allclose(apply_steps(steps, x), y, rtol=1e-6)

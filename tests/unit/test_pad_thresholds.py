@@ -11,8 +11,12 @@ from hwgen.ops import BinaryMatMul, IntQuant, SlidingWindow
 from hwgen.ops.padding import Window
 from hwgen.passes.pad_thresholds import padded_thresholds
 
-GEOMS = [Window(5, 4, 2, 3, 1, (1, 1, 1, 1)), Window(6, 5, 1, 3, 2, (2, 0, 1, 2)),
-         Window(4, 4, 3, 2, 1, (1, 0, 0, 1)), Window(3, 3, 2, 3, 1, (2, 2, 2, 2))]
+GEOMS = [
+    Window(5, 4, 2, 3, 1, (1, 1, 1, 1)),
+    Window(6, 5, 1, 3, 2, (2, 0, 1, 2)),
+    Window(4, 4, 3, 2, 1, (1, 0, 0, 1)),
+    Window(3, 3, 2, 3, 1, (2, 2, 2, 2)),
+]
 
 
 def _bn(rng, m):
@@ -20,29 +24,54 @@ def _bn(rng, m):
     gamma[:2] = 0.0  # constant channels
     gamma[2:5] = -np.abs(gamma[2:5])  # falling channels
     mean = rng.integers(-6, 7, m).astype(float)  # ties on reachable dot products
-    return {"op": "BatchNormalization", "mean": mean.tolist(), "var": rng.uniform(0.5, 3, m).tolist(),
-            "gamma": gamma.tolist(), "beta": (rng.normal(0, 0.5, m) * (rng.random(m) < 0.5)).tolist(), "eps": 0.0}
+    return {
+        "op": "BatchNormalization",
+        "mean": mean.tolist(),
+        "var": rng.uniform(0.5, 3, m).tolist(),
+        "gamma": gamma.tolist(),
+        "beta": (rng.normal(0, 0.5, m) * (rng.random(m) < 0.5)).tolist(),
+        "eps": 0.0,
+    }
 
 
 def _scalar_mlp(rng, m):
     """A per-channel affine, then a learned per-scalar function (He et al.'s binarizer shape)
     that is a bump, 1 - relu(y - 1.5) - relu(-y - 1.5) >= 0: a non-monotone decision."""
-    bn = {"op": "BatchNormalization", "mean": rng.integers(-3, 4, m).astype(float).tolist(), "var": [1.0] * m,
-          "gamma": rng.uniform(0.3, 1.0, m).tolist(), "beta": [0.0] * m, "eps": 0.0}
-    return [bn, {"op": "Unsqueeze"}, {"op": "MatMul", "const": [[1.0, -1.0]], "const_first": False},
-            {"op": "Add", "const": [-1.5, -1.5], "const_first": False}, {"op": "Relu"},
-            {"op": "MatMul", "const": [[-1.0], [-1.0]], "const_first": False},
-            {"op": "Add", "const": [1.0], "const_first": False}, {"op": "Squeeze"}]
+    bn = {
+        "op": "BatchNormalization",
+        "mean": rng.integers(-3, 4, m).astype(float).tolist(),
+        "var": [1.0] * m,
+        "gamma": rng.uniform(0.3, 1.0, m).tolist(),
+        "beta": [0.0] * m,
+        "eps": 0.0,
+    }
+    return [
+        bn,
+        {"op": "Unsqueeze"},
+        {"op": "MatMul", "const": [[1.0, -1.0]], "const_first": False},
+        {"op": "Add", "const": [-1.5, -1.5], "const_first": False},
+        {"op": "Relu"},
+        {"op": "MatMul", "const": [[-1.0], [-1.0]], "const_first": False},
+        {"op": "Add", "const": [1.0], "const_first": False},
+        {"op": "Squeeze"},
+    ]
 
 
 def _case(win: Window, seed: int):
     rng = np.random.default_rng(seed)
     m = 11
     mw = win.k * win.k * win.c
-    mm = BinaryMatMul(name="conv", weights=rng.integers(0, 2, (m, mw), dtype=np.uint8), scale=np.ones(m),
-                      pixels=win.oh * win.ow, window=win.to_dict())
+    mm = BinaryMatMul(
+        name="conv",
+        weights=rng.integers(0, 2, (m, mw), dtype=np.uint8),
+        scale=np.ones(m),
+        pixels=win.oh * win.ow,
+        window=win.to_dict(),
+    )
     img = rng.integers(0, 2, (40, win.h, win.w, win.c), dtype=np.uint8)
-    sw = SlidingWindow(name="sw", h=win.h, w=win.w, c=win.c, k=win.k, stride=win.stride, pads=list(win.pads))
+    sw = SlidingWindow(
+        name="sw", h=win.h, w=win.w, c=win.c, k=win.k, stride=win.stride, pads=list(win.pads)
+    )
     return rng, mm, sw.golden(img).reshape(-1, mw)  # pad positions carry bit 0, as streamed
 
 
@@ -61,7 +90,9 @@ def _true_dot(x: np.ndarray, weights, win: Window) -> np.ndarray:
     return xs @ (2 * weights.astype(np.int64) - 1).T
 
 
-@pytest.mark.parametrize("win", GEOMS, ids=lambda w: f"{w.h}x{w.w}k{w.k}s{w.stride}p{''.join(map(str, w.pads))}")
+@pytest.mark.parametrize(
+    "win", GEOMS, ids=lambda w: f"{w.h}x{w.w}k{w.k}s{w.stride}p{''.join(map(str, w.pads))}"
+)
 @pytest.mark.parametrize("kind", ["bn", "mlp", "levels"])
 def test_class_thresholds_equal_the_true_padded_convolution(win, kind):
     rng, mm, x = _case(win, seed=win.h * 10 + len(kind))
@@ -98,5 +129,8 @@ def test_window_classes_and_masks():
     assert mask[0, 0].tolist() == [[False] * 3, [False, True, True], [False, True, True]]
     assert mask[2, 1].all()  # interior
     assert mask[4, 3].tolist() == [[True, True, False], [True, True, False], [False] * 3]
-    assert Window(5, 4, 1, 3, 1, (3, 0, 0, 0)).check() == "pads [3, 0, 0, 0] must each be in [0, K-1 = 2]"
+    assert (
+        Window(5, 4, 1, 3, 1, (3, 0, 0, 0)).check()
+        == "pads [3, 0, 0, 0] must each be in [0, K-1 = 2]"
+    )
     assert "larger than" in Window(2, 4, 1, 3, 1, (1, 1, 1, 1)).check()

@@ -9,12 +9,18 @@ from hwgen.passes.thresholds import integer_thresholds, interval_thresholds, pop
 
 
 def _bn(mean, var, gamma, beta, eps=0.25):
-    return {"op": "BatchNormalization", "mean": list(mean), "var": list(var), "gamma": list(gamma),
-            "beta": list(beta), "eps": eps}
+    return {
+        "op": "BatchNormalization",
+        "mean": list(mean),
+        "var": list(var),
+        "gamma": list(gamma),
+        "beta": list(beta),
+        "eps": eps,
+    }
 
 
 def _all_inputs(n):
-    return ((np.arange(2 ** n)[:, None] >> np.arange(n)) & 1).astype(np.uint8)
+    return ((np.arange(2**n)[:, None] >> np.arange(n)) & 1).astype(np.uint8)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -30,8 +36,12 @@ def test_thresholds_exhaustive_random_bn(seed):
     w2, t = popcount_thresholds(mm, steps)
     x = _all_inputs(n)
     dot = 2 * xnor_popcount(x, w) - n
-    want = (np.asarray(steps[0]["gamma"]) * (dot - steps[0]["mean"]) / np.sqrt(np.asarray(steps[0]["var"]) + 0.25)
-            + steps[0]["beta"]) >= 0
+    want = (
+        np.asarray(steps[0]["gamma"])
+        * (dot - steps[0]["mean"])
+        / np.sqrt(np.asarray(steps[0]["var"]) + 0.25)
+        + steps[0]["beta"]
+    ) >= 0
     got = xnor_popcount(x, w2) >= t
     np.testing.assert_array_equal(got, want)
     flipped = (w2 != w).any(axis=1)
@@ -82,14 +92,16 @@ def _scalar_mlp(rng, m, hidden=6):
     slopes = rng.uniform(1, 2, hidden) * (-1.0) ** np.arange(hidden)  # the slope after each knee
     a = np.diff(np.concatenate([[0.0], slopes]))
     gamma = rng.uniform(1, 2, m) * rng.choice([-1.0, 1.0], m)
-    return [_bn(rng.normal(0, 1, m), rng.uniform(2, 8, m), gamma, rng.normal(0, 0.3, m)),
-            {"op": "Unsqueeze"},
-            {"op": "MatMul", "const": np.ones((1, hidden)).tolist(), "const_first": False},
-            {"op": "Add", "const": (-knees).tolist(), "const_first": False},
-            {"op": "Relu"},
-            {"op": "MatMul", "const": a.reshape(hidden, 1).tolist(), "const_first": False},
-            {"op": "Add", "const": [-0.05], "const_first": False},
-            {"op": "Squeeze"}]
+    return [
+        _bn(rng.normal(0, 1, m), rng.uniform(2, 8, m), gamma, rng.normal(0, 0.3, m)),
+        {"op": "Unsqueeze"},
+        {"op": "MatMul", "const": np.ones((1, hidden)).tolist(), "const_first": False},
+        {"op": "Add", "const": (-knees).tolist(), "const_first": False},
+        {"op": "Relu"},
+        {"op": "MatMul", "const": a.reshape(hidden, 1).tolist(), "const_first": False},
+        {"op": "Add", "const": [-0.05], "const_first": False},
+        {"op": "Squeeze"},
+    ]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -129,7 +141,7 @@ def test_integer_interval_thresholds_exhaustive(bits):
     n, m = 5, 12
     w = rng.integers(0, 2, (m, n), dtype=np.uint8)
     steps = _scalar_mlp(rng, m)
-    steps[0]["var"] = (np.asarray(steps[0]["var"]) * 4.0 ** bits).tolist()  # BN on the integer scale
+    steps[0]["var"] = (np.asarray(steps[0]["var"]) * 4.0**bits).tolist()  # BN on the integer scale
     mm = BinaryMatMul(name="mm", weights=w, scale=np.full(m, 1.0), in_bits=bits, in_signed=True)
     w2, t = integer_thresholds(mm, steps)
     lo, hi = mm.acc_range()

@@ -42,8 +42,14 @@ class CsimResult:
     run_seconds: float
 
 
-def compile_cpp(sources: list[Path], headers: list[Path], out_dir: Path, stem: str = "csim",
-                data_sources: list[Path] = (), defines: list[str] = ()) -> tuple[Path, float]:
+def compile_cpp(
+    sources: list[Path],
+    headers: list[Path],
+    out_dir: Path,
+    stem: str = "csim",
+    data_sources: list[Path] = (),
+    defines: list[str] = (),
+) -> tuple[Path, float]:
     """g++ (C++17, -Wall -Wextra -Werror) over `sources`, with `data_sources` (big constant
     tables) compiled unoptimized on their own; the executable is cached by the content of
     everything it includes."""
@@ -51,7 +57,13 @@ def compile_cpp(sources: list[Path], headers: list[Path], out_dir: Path, stem: s
     if cxx is None:
         raise HwgenError("g++ not found: C-simulation needs a C++17 compiler (apt-get install g++)")
     h = hashlib.sha256(" ".join(CXXFLAGS + include_dirs()).encode())
-    for f in list(sources) + list(data_sources) + headers + [SHARE / "hls" / h for h in ("hwgen_hls.h", "hwgen_dag.h")] + sorted((SHARE / "hls" / "shim").glob("*.h")):
+    for f in (
+        list(sources)
+        + list(data_sources)
+        + headers
+        + [SHARE / "hls" / h for h in ("hwgen_hls.h", "hwgen_dag.h")]
+        + sorted((SHARE / "hls" / "shim").glob("*.h"))
+    ):
         h.update(Path(f).read_bytes())
     exe = out_dir / f"{stem}-{h.hexdigest()[:12]}"
     if exe.exists():
@@ -63,8 +75,20 @@ def compile_cpp(sources: list[Path], headers: list[Path], out_dir: Path, stem: s
         obj = out_dir / f"{stem}-data{k}.o"
         _gxx([cxx, *CXXFLAGS, "-O0", *incs, "-c", str(src), "-o", str(obj)], out_dir, stem)
         objs.append(str(obj))
-    _gxx([cxx, *CXXFLAGS, *incs, *(f"-D{d}" for d in defines), *map(str, sources), *objs, "-o", str(exe)],
-         out_dir, stem)
+    _gxx(
+        [
+            cxx,
+            *CXXFLAGS,
+            *incs,
+            *(f"-D{d}" for d in defines),
+            *map(str, sources),
+            *objs,
+            "-o",
+            str(exe),
+        ],
+        out_dir,
+        stem,
+    )
     return exe, time.perf_counter() - t0
 
 
@@ -81,9 +105,13 @@ def compile_csim(hls_dir: Path) -> tuple[Path, float]:
     """Build the C-simulation executable of the top in `hls_dir` (cached by content)."""
     data = hls_dir / "hwgen_top_params.cpp"
     data.write_text('#include "hwgen_top_params.h"\n')
-    return compile_cpp([SHARE / "hls" / "csim_main.cpp", hls_dir / "hwgen_top.cpp"],
-                       [hls_dir / "hwgen_top.h", hls_dir / "hwgen_top_params.h"], hls_dir,
-                       data_sources=[data], defines=["HWGEN_PARAMS_EXTERN"])
+    return compile_cpp(
+        [SHARE / "hls" / "csim_main.cpp", hls_dir / "hwgen_top.cpp"],
+        [hls_dir / "hwgen_top.h", hls_dir / "hwgen_top_params.h"],
+        hls_dir,
+        data_sources=[data],
+        defines=["HWGEN_PARAMS_EXTERN"],
+    )
 
 
 def _execute(exe: Path, text: str) -> tuple[list[int], list[int], float]:
@@ -109,16 +137,33 @@ def _hex_beats(beats, width: int) -> str:
 def run_csim(hls_dir: Path, frames: list[list[int]], in_width: int) -> CsimResult:
     """Run the C-simulation of a generated top on input frames (lists of beat integers)."""
     exe, seconds = compile_csim(hls_dir)
-    beats, trips, run_s = _execute(exe, f"frames {len(frames)}\n" + _hex_beats((b for f in frames for b in f), in_width))
+    beats, trips, run_s = _execute(
+        exe, f"frames {len(frames)}\n" + _hex_beats((b for f in frames for b in f), in_width)
+    )
     return CsimResult(beats, trips, seconds, run_s)
 
 
-def run_kernel(work_dir: Path, kernel: str, targs: list, args: list, in_width: int, out_width: int,
-               beats: list[int], roms: list[dict] | None = None) -> CsimResult:
+def run_kernel(
+    work_dir: Path,
+    kernel: str,
+    targs: list,
+    args: list,
+    in_width: int,
+    out_width: int,
+    beats: list[int],
+    roms: list[dict] | None = None,
+) -> CsimResult:
     """C-simulate one library kernel alone (its trips counted as kernel ID 0)."""
     work_dir.mkdir(parents=True, exist_ok=True)
-    src = render("hls/kernel_test.cpp.j2", kernel=kernel, targs=targs, args=args, in_width=in_width,
-                 out_width=out_width, roms=roms or [])
+    src = render(
+        "hls/kernel_test.cpp.j2",
+        kernel=kernel,
+        targs=targs,
+        args=args,
+        in_width=in_width,
+        out_width=out_width,
+        roms=roms or [],
+    )
     h = hashlib.sha256(src.encode()).hexdigest()[:12]
     cpp = work_dir / f"{kernel}-{h}.cpp"
     cpp.write_text(src)

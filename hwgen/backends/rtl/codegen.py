@@ -42,9 +42,21 @@ from hwgen.paths import SHARE, VERSION
 
 TOP_NAME = "hwgen_top"
 #: hand-written kernels the generated top may instantiate (paths relative to the repository)
-RTL_LIBRARY = ["rtl/hwgen_axis_fifo.v", "rtl/hwgen_mvu.v", "rtl/hwgen_popcount.v", "rtl/hwgen_lane_dot.v", "rtl/hwgen_swg.v", "rtl/hwgen_window_max.v",
-               "rtl/hwgen_int_sign.v", "rtl/hwgen_residual.v", "rtl/hwgen_width_convert.v",
-               "rtl/hwgen_pixel_pack.v", "rtl/hwgen_fork.v", "rtl/hwgen_add_streams.v", "rtl/hwgen_window_sum.v"]
+RTL_LIBRARY = [
+    "rtl/hwgen_axis_fifo.v",
+    "rtl/hwgen_mvu.v",
+    "rtl/hwgen_popcount.v",
+    "rtl/hwgen_lane_dot.v",
+    "rtl/hwgen_swg.v",
+    "rtl/hwgen_window_max.v",
+    "rtl/hwgen_int_sign.v",
+    "rtl/hwgen_residual.v",
+    "rtl/hwgen_width_convert.v",
+    "rtl/hwgen_pixel_pack.v",
+    "rtl/hwgen_fork.v",
+    "rtl/hwgen_add_streams.v",
+    "rtl/hwgen_window_sum.v",
+]
 #: the shells around the top (AXI-Lite + DMA widths for Zynq, bytes for iCE40), copied too
 SHELL_LIBRARY = ["rtl/hwgen_axi_shell.v", "rtl/hwgen_byte_shell.v"]
 
@@ -59,33 +71,70 @@ def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
     files[wfile] = _hex_lines(n.weight_words(), n.weight_word_bits)
     if n.has_thresholds:
         files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
-    params = [("MW", n.mw), ("MH", n.mh), ("PE", n.pe), ("SIMD", n.simd), ("IN_W", n.in_width),
-              ("IN_BITS", n.in_bits), ("IN_SIGNED", int(n.in_signed)), ("WBITS", n.weight_bits), ("USE_THR", int(n.has_thresholds)),
-              ("N_THR", n.n_thr), ("LEVELS", int(n.levels)), ("LEVEL_OFF", n.out_offset),
-              ("CNT_W", n.count_bits), ("THR_W", n.thr_bits), ("OUT_LANE_W", n.out_lane_bits),
-              ("INBUF_MEM", int(n.input_memory)), ("WEIGHT_STYLE", {"auto": 0, "block": 1, "lut": 2}[n.weight_style]),
-              ("WEIGHT_FILE", f'"{wfile}"'), ("THR_FILE", f'"{tfile}"' if n.has_thresholds else '""')]
+    params = [
+        ("MW", n.mw),
+        ("MH", n.mh),
+        ("PE", n.pe),
+        ("SIMD", n.simd),
+        ("IN_W", n.in_width),
+        ("IN_BITS", n.in_bits),
+        ("IN_SIGNED", int(n.in_signed)),
+        ("WBITS", n.weight_bits),
+        ("USE_THR", int(n.has_thresholds)),
+        ("N_THR", n.n_thr),
+        ("LEVELS", int(n.levels)),
+        ("LEVEL_OFF", n.out_offset),
+        ("CNT_W", n.count_bits),
+        ("THR_W", n.thr_bits),
+        ("OUT_LANE_W", n.out_lane_bits),
+        ("INBUF_MEM", int(n.input_memory)),
+        ("WEIGHT_STYLE", {"auto": 0, "block": 1, "lut": 2}[n.weight_style]),
+        ("WEIGHT_FILE", f'"{wfile}"'),
+        ("THR_FILE", f'"{tfile}"' if n.has_thresholds else '""'),
+    ]
     if n.n_classes > 1:  # a padded convolution: its border classes' threshold sets
         rows, cols = n.class_bases()
         rfile, cfile = f"{lid}_row_base.mem", f"{lid}_col_base.mem"
-        files[rfile], files[cfile] = _hex_lines(rows, n.class_base_bits), _hex_lines(cols, n.class_base_bits)
+        files[rfile], files[cfile] = (
+            _hex_lines(rows, n.class_base_bits),
+            _hex_lines(cols, n.class_base_bits),
+        )
         win = n.pad_window
-        params += [("N_CLS", n.n_classes), ("OH", win.oh), ("OW", win.ow),
-                   ("ROW_BASE_FILE", f'"{rfile}"'), ("COL_BASE_FILE", f'"{cfile}"')]
+        params += [
+            ("N_CLS", n.n_classes),
+            ("OH", win.oh),
+            ("OW", win.ow),
+            ("ROW_BASE_FILE", f'"{rfile}"'),
+            ("COL_BASE_FILE", f'"{cfile}"'),
+        ]
     return "hwgen_mvu", params, n.pe * n.out_lane_bits
 
 
 def _residual(n: ResidualBlock, lid: str, files: dict) -> tuple[str, list, int]:
     if n.in_width != n.pe * n.h_bits:
-        raise HwgenError(f"node '{n.name}': its input beats ({n.in_width} bits) are not PE={n.pe} lanes of "
-                         f"{n.h_bits} bits; a residual block needs its producer's PE")
+        raise HwgenError(
+            f"node '{n.name}': its input beats ({n.in_width} bits) are not PE={n.pe} lanes of "
+            f"{n.h_bits} bits; a residual block needs its producer's PE"
+        )
     wfile, tfile = f"{lid}_weights.mem", f"{lid}_thresholds.mem"
     files[wfile] = _hex_lines(n.weight_words(), n.pe * n.simd)
     files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
-    params = [("MW", n.mw), ("PE", n.pe), ("SIMD", n.simd), ("IN_EW", n.h_bits), ("OUT_EW", n.out_lane_bits),
-              ("LEVEL_W", n.out_bits), ("N_THR", n.n_thr), ("LEVEL_OFF", n.out_offset), ("CNT_W", n.count_bits),
-              ("THR_W", n.thr_bits), ("SC_DEPTH", n.shortcut_depth), ("INBUF_MEM", int(n.inner_mvu().input_memory)),
-              ("WEIGHT_FILE", f'"{wfile}"'), ("THR_FILE", f'"{tfile}"')]
+    params = [
+        ("MW", n.mw),
+        ("PE", n.pe),
+        ("SIMD", n.simd),
+        ("IN_EW", n.h_bits),
+        ("OUT_EW", n.out_lane_bits),
+        ("LEVEL_W", n.out_bits),
+        ("N_THR", n.n_thr),
+        ("LEVEL_OFF", n.out_offset),
+        ("CNT_W", n.count_bits),
+        ("THR_W", n.thr_bits),
+        ("SC_DEPTH", n.shortcut_depth),
+        ("INBUF_MEM", int(n.inner_mvu().input_memory)),
+        ("WEIGHT_FILE", f'"{wfile}"'),
+        ("THR_FILE", f'"{tfile}"'),
+    ]
     return "hwgen_residual", params, n.pe * n.out_lane_bits
 
 
@@ -94,15 +143,28 @@ def _int_sign(n: IntSign, lid: str, files: dict) -> tuple[str, list, int]:
 
 
 def _swg(n: SlidingWindow, lid: str, files: dict) -> tuple[str, list, int]:
-    params = [("H", n.h), ("W", n.w), ("PIX_W", n.pixel_bits), ("IN_W", n.in_width), ("K", n.k), ("S", n.stride),
-              ("PAD_T", n.pads[0]), ("PAD_L", n.pads[1]), ("PAD_B", n.pads[2]), ("PAD_R", n.pads[3]),
-              ("RAM_STYLE", int(n.buffer_style == "block"))]
+    params = [
+        ("H", n.h),
+        ("W", n.w),
+        ("PIX_W", n.pixel_bits),
+        ("IN_W", n.in_width),
+        ("K", n.k),
+        ("S", n.stride),
+        ("PAD_T", n.pads[0]),
+        ("PAD_L", n.pads[1]),
+        ("PAD_B", n.pads[2]),
+        ("PAD_R", n.pads[3]),
+        ("RAM_STYLE", int(n.buffer_style == "block")),
+    ]
     return "hwgen_swg", params, n.out_width
 
 
 def _window_max(n: WindowMax, lid: str, files: dict) -> tuple[str, list, int]:
-    return "hwgen_window_max", [("C", n.c), ("KK", n.k * n.k), ("EW", n.elem_bits), ("SIGNED", int(n.signed))], \
-        n.out_width
+    return (
+        "hwgen_window_max",
+        [("C", n.c), ("KK", n.k * n.k), ("EW", n.elem_bits), ("SIGNED", int(n.signed))],
+        n.out_width,
+    )
 
 
 def _pixel_pack(n: Flatten, lid: str, files: dict) -> tuple[str, list, int]:
@@ -114,57 +176,109 @@ def _fork(n: Fork, lid: str, files: dict) -> tuple[str, list, int]:
 
 
 def _add(n: AddStreams, lid: str, files: dict) -> tuple[str, list, int]:
-    return "hwgen_add_streams", [("LANES", n.lanes), ("A_EW", n.a_bits), ("B_EW", n.b_bits),
-                                 ("OUT_EW", n.out_bits)], n.out_width
+    return (
+        "hwgen_add_streams",
+        [("LANES", n.lanes), ("A_EW", n.a_bits), ("B_EW", n.b_bits), ("OUT_EW", n.out_bits)],
+        n.out_width,
+    )
 
 
 def _window_sum(n: WindowSum, lid: str, files: dict) -> tuple[str, list, int]:
-    return "hwgen_window_sum", [("C", n.c), ("KK", n.k * n.k), ("EW", n.elem_bits), ("OUT_EW", n.out_bits)], \
-        n.out_width
+    return (
+        "hwgen_window_sum",
+        [("C", n.c), ("KK", n.k * n.k), ("EW", n.elem_bits), ("OUT_EW", n.out_bits)],
+        n.out_width,
+    )
 
 
 #: op type -> its kernel instance (module, parameters, ROM images): every hardware op has one
-KERNELS = {XnorMVU: _mvu, SlidingWindow: _swg, WindowMax: _window_max, ResidualBlock: _residual,
-              IntSign: _int_sign, Flatten: _pixel_pack, Fork: _fork, AddStreams: _add, WindowSum: _window_sum}
+KERNELS = {
+    XnorMVU: _mvu,
+    SlidingWindow: _swg,
+    WindowMax: _window_max,
+    ResidualBlock: _residual,
+    IntSign: _int_sign,
+    Flatten: _pixel_pack,
+    Fork: _fork,
+    AddStreams: _add,
+    WindowSum: _window_sum,
+}
 
 
 def rtl_instances(graph: Graph, files: dict | None = None) -> list[dict]:
     """Every hardware node's kernel instance: module, parameters (ROM files by name), stream
     widths; the ROM images go into `files` when given."""
     files = {} if files is None else files
-    ids, out_sig = instance_ids(graph), edge_streams(graph)  # out_sig: what each producer drives to each consumer
+    ids, out_sig = (
+        instance_ids(graph),
+        edge_streams(graph),
+    )  # out_sig: what each producer drives to each consumer
     srcs, dsts = instance_inputs(graph), instance_outputs(graph)
     insts = []
     for n in instance_nodes(graph):
         make = KERNELS.get(type(n))
         if make is None:
-            raise HwgenError(f"node '{n.name}': the RTL backend has no kernel for {type(n).__name__}")
+            raise HwgenError(
+                f"node '{n.name}': the RTL backend has no kernel for {type(n).__name__}"
+            )
         lid = ids[n.name]
         module, params, out_width = make(n, lid, files)
         fifos = input_fifos(n)
         many = len(fifos) > 1
-        inputs = [dict(port=f"s{j}" if many else "s", sig=f"{lid}_in{j}" if many else f"{lid}_in",
-                       fifo=f"{lid}_fifo{j}" if many else f"{lid}_fifo", width=w, depth=d,
-                       src="s_axis" if p is None else out_sig[(p, n.name)])
-                  for j, (p, (w, d)) in enumerate(zip(srcs[n.name], fifos))]
+        inputs = [
+            dict(
+                port=f"s{j}" if many else "s",
+                sig=f"{lid}_in{j}" if many else f"{lid}_in",
+                fifo=f"{lid}_fifo{j}" if many else f"{lid}_fifo",
+                width=w,
+                depth=d,
+                src="s_axis" if p is None else out_sig[(p, n.name)],
+            )
+            for j, (p, (w, d)) in enumerate(zip(srcs[n.name], fifos))
+        ]
         outs = dsts[n.name] or [None]
-        outputs = [dict(port=f"m{j}" if len(outs) > 1 else "m",
-                        sig=out_sig[(n.name, d)] if d is not None else f"{lid}_out") for j, d in enumerate(outs)]
-        insts.append(dict(name=n.name, kind=type(n).__name__, id=lid, module=module, params=params,
-                          inputs=inputs, outputs=outputs, out_width=out_width, cycles=n.cycles))
+        outputs = [
+            dict(
+                port=f"m{j}" if len(outs) > 1 else "m",
+                sig=out_sig[(n.name, d)] if d is not None else f"{lid}_out",
+            )
+            for j, d in enumerate(outs)
+        ]
+        insts.append(
+            dict(
+                name=n.name,
+                kind=type(n).__name__,
+                id=lid,
+                module=module,
+                params=params,
+                inputs=inputs,
+                outputs=outputs,
+                out_width=out_width,
+                cycles=n.cycles,
+            )
+        )
     return insts
 
 
 def generate_rtl(graph: Graph) -> dict[str, str]:
     """Render the accelerator: `hwgen_top.v`, the ROM images (.mem) of its layers (named
     relative to the folder they are written to), and copies of the library kernels."""
-    files: dict[str, str] = {Path(p).name: (SHARE / p).read_text() for p in RTL_LIBRARY + SHELL_LIBRARY}
+    files: dict[str, str] = {
+        Path(p).name: (SHARE / p).read_text() for p in RTL_LIBRARY + SHELL_LIBRARY
+    }
     insts = rtl_instances(graph, files)
     fmt = stream_format(graph)
     files[f"{TOP_NAME}.v"] = render(
-        "rtl/top.v.j2", top=TOP_NAME, version=VERSION, graph_name=graph.name, insts=insts,
-        last_out=insts[-1]["outputs"][0]["sig"], in_width=fmt.in_width, in_beats=fmt.in_beats,
-        out_width=fmt.out_width, out_beats=fmt.out_beats,
+        "rtl/top.v.j2",
+        top=TOP_NAME,
+        version=VERSION,
+        graph_name=graph.name,
+        insts=insts,
+        last_out=insts[-1]["outputs"][0]["sig"],
+        in_width=fmt.in_width,
+        in_beats=fmt.in_beats,
+        out_width=fmt.out_width,
+        out_beats=fmt.out_beats,
         out_beat_bits=max(1, (fmt.out_beats - 1).bit_length()),
     )
     return files

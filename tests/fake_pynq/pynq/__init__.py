@@ -40,7 +40,9 @@ class _Channel:
     def wait(self):
         CALLS.append((self.name + ".wait",))
         if self.busy:
-            raise RuntimeError("stand-in pynq: wait() on a transfer that never completes would block forever")
+            raise RuntimeError(
+                "stand-in pynq: wait() on a transfer that never completes would block forever"
+            )
 
     @property
     def idle(self):
@@ -72,17 +74,31 @@ class _Dma:
         pack the results the way the shell's output stream carries them."""
         from hwgen.driver.accelerator import DmaLayout
         from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
+
         g, fmt = self.ip.graph, self.ip.fmt
         lay = DmaLayout(fmt.in_width, fmt.in_beats, fmt.out_width, fmt.out_beats, self.ip.dma_width)
         data = bytes(np.asarray(self.sendchannel.buf))
         n = len(data) // lay.in_frame_bytes
         assert n == self.ip.regs[0x2C], "the BATCH register must be set before the transfer"
         step = lay.in_beat_bytes
-        beats = [int.from_bytes(data[k:k + step], "little") for k in range(0, len(data), step)]
-        whole = [[sum(b << (k * fmt.in_width) for k, b in enumerate(beats[i * fmt.in_beats:(i + 1) * fmt.in_beats]))]
-                 for i in range(n)]
+        beats = [int.from_bytes(data[k : k + step], "little") for k in range(0, len(data), step)]
+        whole = [
+            [
+                sum(
+                    b << (k * fmt.in_width)
+                    for k, b in enumerate(beats[i * fmt.in_beats : (i + 1) * fmt.in_beats])
+                )
+            ]
+            for i in range(n)
+        ]
         first = g.split()[1][0]
-        x = unpack_frames(whole, fmt.in_elems, fmt.in_elem_bits, fmt.in_elems, bool(getattr(first, "in_signed", False)))
+        x = unpack_frames(
+            whole,
+            fmt.in_elems,
+            fmt.in_elem_bits,
+            fmt.in_elems,
+            bool(getattr(first, "in_signed", False)),
+        )
         y = g.execute(x, g.split()[1]).reshape(n, -1)
         lanes = np.zeros((n, fmt.out_beats * fmt.out_lanes), dtype=np.int64)
         lanes[:, : y.shape[1]] = y
@@ -97,13 +113,24 @@ class _Ip:
     def __init__(self, model_dir, cfg):
         from hwgen.backends.common import stream_format
         from hwgen.ir import Graph
+
         self.graph = Graph.load(model_dir)
         self.dma_width = cfg["dma_width"]
         fmt = stream_format(self.graph)
         self.fmt = fmt
-        self.regs = {0x00: 0x48574731, 0x04: 0x10000, 0x0C: 0, 0x10: 0, 0x14: 0, 0x18: 0,
-                     0x1C: (fmt.out_width << 16) | fmt.in_width, 0x20: fmt.in_beats, 0x24: fmt.out_beats,
-                     0x28: self.dma_width, 0x2C: 1}
+        self.regs = {
+            0x00: 0x48574731,
+            0x04: 0x10000,
+            0x0C: 0,
+            0x10: 0,
+            0x14: 0,
+            0x18: 0,
+            0x1C: (fmt.out_width << 16) | fmt.in_width,
+            0x20: fmt.in_beats,
+            0x24: fmt.out_beats,
+            0x28: self.dma_width,
+            0x2C: 1,
+        }
 
     def read(self, addr):
         CALLS.append(("read", addr))
