@@ -269,6 +269,7 @@ def _model_file(model, input_shape, tmp: Path) -> Path:
                 "input_shape is for a torch module; a QONNX file has its own input shape"
             )
         return Path(model)
+    # deferred: torch is heavy (training only)
     import torch
 
     if not isinstance(model, torch.nn.Module):

@@ -21,6 +21,7 @@ DEMO_PE, DEMO_SIMD = 16, 16
 
 def demo(out: Path, sim: str = "verilator", console=None) -> dict:
     """Run the whole flow into `out`; returns the figures it printed."""
+    # deferred: torch is heavy (training only)
     import torch
 
     con = console

@@ -36,6 +36,7 @@ def finn_estimates(onnx: Path, pe: int | list, simd: int | None = None) -> dict:
     of (PE, SIMD) per MVAU in order): per MVAU {pe, simd, lut, bram, cycles}. Convolutions are
     lowered to MVAUs first, as FINN's CNV flow does."""
     try:
+        # deferred: finn-plus is an optional extra (make bench-finn)
         import finn.transformation.streamline.absorb as absorb
         from finn.analysis.fpgadataflow.exp_cycles_per_layer import exp_cycles_per_layer
         from finn.analysis.fpgadataflow.res_estimation import res_estimation
@@ -45,7 +46,9 @@ def finn_estimates(onnx: Path, pe: int | list, simd: int | None = None) -> dict:
         from finn.transformation.fpgadataflow.convert_to_hw.quantized_matrix_vector_activation import (  # noqa: E501
             InferQuantizedMatrixVectorActivation,
         )
-        from finn.transformation.fpgadataflow.specialize_layers import SpecializeLayers
+        from finn.transformation.fpgadataflow.specialize_layers import (
+            SpecializeLayers,
+        )
         from finn.transformation.qonnx.convert_qonnx_to_finn import ConvertQONNXtoFINN
         from finn.transformation.streamline import Streamline
         from finn.transformation.streamline.round_thresholds import RoundAndClipThresholds
@@ -53,7 +56,10 @@ def finn_estimates(onnx: Path, pe: int | list, simd: int | None = None) -> dict:
         raise HwgenError(
             f"FINN is not importable ({e}): run `make bench-finn`, which installs finn-plus"
         ) from None
-    from finn.transformation.streamline.reorder import MakeMaxPoolNHWC
+    # deferred: finn-plus is an optional extra (make bench-finn)
+    from finn.transformation.streamline.reorder import (
+        MakeMaxPoolNHWC,
+    )
     from qonnx.core.modelwrapper import ModelWrapper
     from qonnx.custom_op.registry import getCustomOp
     from qonnx.transformation.bipolar_to_xnor import ConvertBipolarMatMulToXnorPopcount
@@ -63,7 +69,9 @@ def finn_estimates(onnx: Path, pe: int | list, simd: int | None = None) -> dict:
         GiveUniqueNodeNames,
         RemoveStaticGraphInputs,
     )
-    from qonnx.transformation.infer_datatypes import InferDataTypes
+    from qonnx.transformation.infer_datatypes import (
+        InferDataTypes,
+    )
     from qonnx.transformation.infer_shapes import InferShapes
     from qonnx.transformation.lower_convs_to_matmul import LowerConvsToMatMul
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from torch import nn
 
+from hwgen import api
 from hwgen.ops import SlidingWindow
 from hwgen.train.activations import binary_act
 from hwgen.train.layers import binary_conv, binary_linear, input_quant_8bit
@@ -57,14 +58,13 @@ def measure(
     """Compile the net at PE/SIMD, synthesize it with Yosys for `board` (unless not `synth`),
     simulate `frames` frames on Verilator: block RAM (18 kbit units), LUTs, cycles per frame
     and the bound."""
+    # deferred: torch is heavy (training only)
     import torch
-
-    import hwgen
 
     torch.manual_seed(0)
     model = ImageCNN(size, pad=pad).eval()
     progress(f"{size}x{size} CNN: compile")
-    build = hwgen.compile(
+    build = api.compile(
         model, Path(out), input_shape=(1, size, size), pe=pe, simd=simd, board=board
     )
     syn = {"bram": None, "lut": None}
@@ -95,6 +95,7 @@ def image_cnn_onnx(out: Path, size: int = 16, pad: int = 1) -> Path:
     """The net (random weights) exported to QONNX at out/image_cnn_<size>_p<pad>.onnx: the
     calibration sweep's padded net (padded integer and bipolar convs, line buffers, border
     classes)."""
+    # deferred: torch is heavy (training only)
     import torch
 
     torch.manual_seed(0)

@@ -28,6 +28,7 @@ from hwgen.train.trainer import export, export_quietly, train
 
 def tfc_onnx(out: Path) -> Path:
     """A random-init TFC-W1A1 (Brevitas' bnn_pynq FC, 784-64-64-64-10) exported to QONNX."""
+    # deferred: torch is heavy (training only)
     import torch
     from brevitas_examples.bnn_pynq.models.FC import FC
 
@@ -48,6 +49,7 @@ def tfc_onnx(out: Path) -> Path:
 
 def cnv_onnx(out: Path) -> Path:
     """A random-init CNV-W1A1 (Brevitas' bnn_pynq CNV, 8-bit input) exported to QONNX."""
+    # deferred: torch is heavy (training only)
     import torch
     from brevitas_examples.bnn_pynq.models.CNV import CNV
 
@@ -61,6 +63,7 @@ def cnv_onnx(out: Path) -> Path:
 def zoo_onnx(out: Path, name: str) -> Path:
     """A random-init Brevitas bnn_pynq configuration by name (e.g. tfc_2w2a, cnv_2w2a) as
     `model_with_cfg` builds it, exported to QONNX (no download: pretrained=False)."""
+    # deferred: torch is heavy (training only)
     import torch
     from brevitas_examples.bnn_pynq.models import model_with_cfg
 
@@ -74,6 +77,7 @@ def zoo_onnx(out: Path, name: str) -> Path:
 
 
 def digits_onnx(out: Path, model_name: str) -> Path:
+    # deferred: torch is heavy (training only)
     import torch
 
     split = load_dataset("digits", flat=model_name == "mlp")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hwgen import api
 from hwgen.cli.io import command, console, load_npy, positive, save_npy
 from hwgen.cli.tables import layer_synth_table, print_fit, print_layers
 from hwgen.driver.deploy_test import deploy_test
@@ -19,11 +20,10 @@ from hwgen.flows.vivado import run_vivado
 
 
 def cmd_compile(a) -> None:
-    import hwgen
 
     con = console()
     with con.status("compiling") as status:
-        build = hwgen.compile(
+        build = api.compile(
             a.model,
             a.output,
             pe=a.pe,
@@ -42,9 +42,8 @@ def cmd_compile(a) -> None:
 
 
 def cmd_run(a) -> None:
-    import hwgen
 
-    build = hwgen.load(a.build)
+    build = api.load(a.build)
     x = load_npy(a.input, "input")
     if a.backend == "golden":
         y = build.predict(x)
@@ -69,9 +68,8 @@ def cmd_run(a) -> None:
 
 
 def cmd_sim(a) -> None:
-    import hwgen
 
-    build = hwgen.load(a.build)
+    build = api.load(a.build)
     pause = a.backpressure or 0.0
     r = build.simulate(
         frames=a.frames,
@@ -103,9 +101,8 @@ def cmd_hls_synth(a) -> None:
 
 
 def cmd_synth(a) -> None:
-    import hwgen
 
-    build = hwgen.load(a.build)
+    build = api.load(a.build)
     board = a.board or build.board
     b = load_board(board)
     con = console()
@@ -144,9 +141,8 @@ def cmd_synth(a) -> None:
 
 
 def cmd_package(a) -> None:
-    import hwgen
 
-    build = hwgen.load(a.build)
+    build = api.load(a.build)
     con = console()
     board = a.board or build.board
     paths = build.package(board)
@@ -169,9 +165,8 @@ def cmd_package(a) -> None:
 
 
 def cmd_deploy_test(a) -> None:
-    import hwgen
 
-    board = a.board or hwgen.load(a.build).board
+    board = a.board or api.load(a.build).board
     deploy_test(
         Path(a.build),
         board,
@@ -193,11 +188,10 @@ def _batches(text: str) -> list[int]:
 
 
 def cmd_report(a) -> None:
-    import hwgen
 
     con = console()
     with con.status("writing the report (folding sweep, plots)"):
-        files = hwgen.load(a.build).report()
+        files = api.load(a.build).report()
     con.print(f"wrote {files['md']} and {files['html']} (open it in a browser)")
 
 

@@ -17,6 +17,7 @@ from hwgen.train.trainer import export, train
 
 
 def cmd_train(a) -> None:
+    # deferred: torch is heavy (training only)
     import torch
 
     out = Path(a.output)

@@ -59,6 +59,7 @@ class PynqTransport:
         poll: float = 1e-4,
     ):
         try:
+            # deferred: pynq exists on the board only
             from pynq import Overlay, allocate
         except ImportError:
             raise HwgenError(

@@ -58,6 +58,7 @@ def fit(samples: list[tuple[dict[str, float], float]]) -> dict[str, float]:
     linear program), then, among fits within 0.5 % of that worst error (or SLACK, if larger),
     the one closest to PRIOR (1 where not listed), so that features which move together stay
     near their counts."""
+    # deferred: scipy is slow to import
     from scipy.optimize import linprog
 
     names = sorted({k for f, _ in samples for k in f})
@@ -97,6 +98,7 @@ def fit(samples: list[tuple[dict[str, float], float]]) -> dict[str, float]:
 def _fit_least_squares(samples: list[tuple[dict[str, float], float]]) -> dict[str, float]:
     """Non-negative coefficients minimizing the squared relative error over the samples plus
     RIDGE times the squared distance from PRIOR (1 where not listed)."""
+    # deferred: scipy is slow to import
     from scipy.optimize import nnls
 
     names = sorted({k for f, _ in samples for k in f})
@@ -294,6 +296,7 @@ PRECISION_EPOCHS = 15
 
 def precision_onnx(out: Path, model: str) -> Path:
     """The calibration's digits MLP or CNN at W2A2, trained briefly, as QONNX (reused if there)."""
+    # deferred: torch is heavy (training only)
     import torch
 
     path = Path(out) / f"w2a2_{model}.onnx"
@@ -313,6 +316,7 @@ def precision_onnx(out: Path, model: str) -> Path:
 
 def bireal_onnx(out: Path) -> Path:
     """The calibration's Bi-Real MLP (64 -> 3 x 32 -> 10, random weights) as QONNX."""
+    # deferred: torch is heavy (training only)
     import torch
 
     torch.manual_seed(0)

@@ -24,6 +24,7 @@ def load_clean(path: Path) -> onnx.ModelProto:
     if not model.graph.node:
         raise HwgenError(f"{path}: the ONNX graph has no nodes")
     validate_model(model, str(path))
+    # deferred: qonnx is slow to import
     from qonnx.core.modelwrapper import ModelWrapper
     from qonnx.util.cleanup import cleanup_model
 

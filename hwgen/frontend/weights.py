@@ -163,6 +163,7 @@ class WeightReader:
         self, mm: onnx.NodeProto, q: onnx.NodeProto, w_name: str, w: np.ndarray, s: np.ndarray
     ):
         """The integer values of a k-bit weight Quant, as QONNX computes them."""
+        # deferred: qonnx is slow to import
         from qonnx.custom_op.general.quant import quant
 
         zp, bits = self.need_const(q, 2), self.need_const(q, 3)

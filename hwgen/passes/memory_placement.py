@@ -29,8 +29,9 @@ LUT_PRESSURE = 0.25
 
 
 def place_weight_memories(graph: Graph, board: dict) -> Graph:
-    """Set `weight_style` on every MVU and `buffer_style` on every sliding window of a folded
-    graph for `board` (boards/*.yaml)."""
+    """A new graph with `weight_style` set on every MVU and `buffer_style` on every sliding
+    window of a folded graph for `board` (boards/*.yaml)."""
+    graph = graph.copy()
     family = board["family"]
     amd = family in ("zynq7", "zynquplus")
     logic = []  # (node, memory) that Yosys alone would keep in logic: candidates for block RAM

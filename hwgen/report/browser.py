@@ -19,6 +19,7 @@ _IMAGES = (
 def browser_check(page: Path, screenshot: Path, width: int = 1280, height: int = 2000) -> dict:
     """Open `page` (a local HTML file) in headless Chromium; returns {"images": {src: loaded},
     "console": [messages], "title": str} and writes `screenshot` (PNG)."""
+    # deferred: selenium is only for the browser check
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

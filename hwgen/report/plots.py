@@ -85,9 +85,11 @@ def pareto(points: list[dict]) -> list[dict]:
 
 def write_plots(report: dict, board: dict, sweep: list[dict], out: Path) -> list[str]:
     """resources.png and sweep.png in `out`; returns their file names."""
+    # deferred: matplotlib is slow to import
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no display here, nor in CI
+    # deferred: matplotlib is slow to import
     import matplotlib.pyplot as plt
 
     layers = report["estimate"]["layers"]

@@ -60,6 +60,7 @@ def build(
 ) -> tuple[Path, float]:
     """Build `top` from `sources` for `sim` under `cache_dir`; returns (build dir, seconds)."""
 
+    # deferred: cocotb is only for its testbenches
     from cocotb_tools.runner import get_runner
 
     require_simulator(sim)
@@ -144,6 +145,7 @@ def run_test(
     """Run one of hwgen's cocotb tests on a built model: the job goes in as JSON through
     HWGEN_SIM_JOB, the test's JSON result comes back. The simulator's working folder is
     `workdir` when given ($readmemh names resolve there), else a fresh folder in the build."""
+    # deferred: cocotb is only for its testbenches
     from cocotb_tools.runner import get_runner
 
     tmp = tempfile.mkdtemp(prefix="run-", dir=bdir)  # kept when the run fails, for its log

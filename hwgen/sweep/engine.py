@@ -64,6 +64,7 @@ def start_ray(address: str | None = None):
     os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     try:
+        # deferred: Ray is heavy
         import ray
     except ImportError:
         raise HwgenError("ray is not installed: pip install ray==2.60.0 (make venv does)") from None

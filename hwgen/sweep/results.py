@@ -67,9 +67,11 @@ def write_results(out: Path, table: list[dict], meta: dict, board: dict) -> dict
 
 
 def _plot(table: list[dict], board: dict, meta: dict, path: Path) -> None:
+    # deferred: matplotlib is slow to import
     import matplotlib
 
     matplotlib.use("Agg")  # files only
+    # deferred: matplotlib is slow to import
     import matplotlib.pyplot as plt
 
     ok = [r for r in table if r["status"] == "ok"]

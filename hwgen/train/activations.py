@@ -25,6 +25,7 @@ def quant_act(bits: int = 1, method: str | None = None):
         )
     if bits != 2:
         raise HwgenError(f"--act-bits: 1 or 2, not {bits}")
+    # deferred: Brevitas pulls in torch
     from brevitas.nn import QuantIdentity
     from brevitas_examples.bnn_pynq.models.common import CommonActQuant
 

@@ -179,6 +179,7 @@ def lr_factor(method: str, epoch: int, epochs: int) -> float:
 def clip_latent_weights(model: nn.Module) -> None:
     """BNN: keep the real-valued latent weights of binary layers in [-1, 1] after each step
     (beyond it the sign cannot change and the straight-through gradient is cut anyway)."""
+    # deferred: Brevitas pulls in torch
     from brevitas.nn import QuantConv2d, QuantLinear
 
     with torch.no_grad():
@@ -192,6 +193,7 @@ def real_valued(model: nn.Module):
     """Bi-Real's clip-based pretraining: inside, the net is its real-valued twin (binarizers
     are clip(x, -1, 1), binary weights and fixed-point activations unquantized), so training
     it initializes the binary net from a real-valued one trained with the same clip."""
+    # deferred: Brevitas pulls in torch
     from brevitas.nn import QuantConv2d, QuantLinear
 
     # (module, attribute) switches: binarizers to clip, weight and shortcut quantizers off
@@ -221,6 +223,7 @@ def magnitude_aware(model: nn.Module) -> list:
     keeps scale 1 (the BatchNorm after every layer absorbs a per-channel scale, and the
     compiled net is the same); hooks on the latent weights apply the scale. Returns the hook
     handles (call .remove() on each when training ends)."""
+    # deferred: Brevitas pulls in torch
     from brevitas.nn import QuantConv2d, QuantLinear
 
     handles = []

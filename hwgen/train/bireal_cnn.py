@@ -25,6 +25,7 @@ DEFAULT_PLAN = ("block", "down", "block")
 
 def _conv(c_in: int, c_out: int, k: int, stride: int = 1, padding: int = 0):
     """A 2-D convolution with bipolar weights of scale 1, no bias."""
+    # deferred: Brevitas pulls in torch
     from brevitas.nn import QuantConv2d
     from brevitas.quant import SignedBinaryWeightPerTensorConst
 

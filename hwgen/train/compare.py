@@ -213,9 +213,11 @@ def compare(
 
 
 def _write(rows: list[dict], out: Path, pe: int, simd: int, epochs: int, console) -> None:
+    # deferred: matplotlib is slow to import
     import matplotlib
 
     matplotlib.use("Agg")
+    # deferred: matplotlib is slow to import
     import matplotlib.pyplot as plt
 
     cols = (

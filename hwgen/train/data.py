@@ -30,6 +30,7 @@ def load_dataset(name: str, flat: bool = True, seed: int = 0) -> Split:
     stratified 75/25 split. `flat` gives (N, 64), else (N, 1, 8, 8)."""
     if name != "digits":
         raise HwgenError(f"--dataset: unknown data set '{name}' (available: {', '.join(DATASETS)})")
+    # deferred: scikit-learn is slow to import
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 

@@ -32,6 +32,7 @@ def hash_codes(
 ) -> list[dict]:
     """One row per code length: accuracy of the classifier head, mAP and precision@top_k of
     DLBHC codes from the hardware's golden model and of LSH, and the RTL check."""
+    # deferred: torch is heavy (training only)
     import torch
 
     split = load_dataset("digits", flat=True)

@@ -20,7 +20,10 @@ def brevitas_sign():
 
 def _two_bit_weight():
     """bnn_pynq's 2-bit weight quantizer: signed, narrow range, scale 1 ({-1, 0, +1})."""
-    from brevitas_examples.bnn_pynq.models.common import CommonWeightQuant
+    # deferred: Brevitas pulls in torch
+    from brevitas_examples.bnn_pynq.models.common import (
+        CommonWeightQuant,
+    )
 
     return CommonWeightQuant
 
@@ -31,6 +34,7 @@ def quant_linear(n_in: int, n_out: int, bits: int = 1):
         return binary_linear(n_in, n_out)
     if bits != 2:
         raise HwgenError(f"--weight-bits: 1 or 2, not {bits}")
+    # deferred: Brevitas pulls in torch
     from brevitas.nn import QuantLinear
 
     layer = QuantLinear(n_in, n_out, bias=False, weight_bit_width=2, weight_quant=_two_bit_weight())
@@ -44,6 +48,7 @@ def quant_conv(c_in: int, c_out: int, k: int = 3, padding=0, bits: int = 1):
         return binary_conv(c_in, c_out, k, padding)
     if bits != 2:
         raise HwgenError(f"--weight-bits: 1 or 2, not {bits}")
+    # deferred: Brevitas pulls in torch
     from brevitas.nn import QuantConv2d
 
     layer = QuantConv2d(
@@ -67,6 +72,7 @@ def binary_linear(n_in: int, n_out: int):
     that the exact integer hardware (correctly) keeps. Scale 1, as in Brevitas' bnn_pynq
     models, keeps PyTorch's arithmetic exact; BatchNorm absorbs any scale anyway.
     """
+    # deferred: Brevitas pulls in torch
     from brevitas.nn import QuantLinear
     from brevitas.quant import SignedBinaryWeightPerTensorConst
 
@@ -78,6 +84,7 @@ def binary_linear(n_in: int, n_out: int):
 
 def input_quant_8bit():
     """Brevitas' bnn_pynq input quantizer: signed 8-bit on [-1, 1 - 2^-7] (Q1.7)."""
+    # deferred: Brevitas pulls in torch
     from brevitas.nn import QuantIdentity
     from brevitas_examples.bnn_pynq.models.common import CommonActQuant
 
@@ -87,6 +94,7 @@ def input_quant_8bit():
 def binary_conv(c_in: int, c_out: int, k: int = 3, padding=0):
     """A Brevitas 2-D convolution with 1-bit weights of scale 1, no bias, zero `padding`
     (an int, or (rows, columns))."""
+    # deferred: Brevitas pulls in torch
     from brevitas.nn import QuantConv2d
     from brevitas.quant import SignedBinaryWeightPerTensorConst
 
@@ -101,6 +109,7 @@ def shortcut_quant(bits: int = 4, scale: float = 0.5):
     range (+-(2^(bits-1) - 1) steps), a constant power-of-two `scale`. One instance is shared by
     every block, so both operands of each shortcut Add carry the same scale; a power of two
     keeps PyTorch's float32 sums exact, so sign(h) at h = 0 is the integer hardware's."""
+    # deferred: Brevitas pulls in torch
     from brevitas.nn import QuantIdentity
     from brevitas_examples.bnn_pynq.models.common import CommonActQuant
 

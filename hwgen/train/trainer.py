@@ -182,6 +182,7 @@ def export_quietly(model: nn.Module, example: torch.Tensor, path: Path) -> None:
     """`brevitas.export.export_qonnx` without torch.onnx's progress lines (stdout) and its
     'torchvision is not installed' warnings (logging): they say nothing to a hwgen user."""
 
+    # deferred: Brevitas pulls in torch
     from brevitas.export import export_qonnx
 
     loggers = [
