@@ -19,12 +19,12 @@
 `default_nettype none
 
 module hwgen_axi_shell #(
-    parameter integer IN_W = 8,       // hwgen_top's input beat width
-    parameter integer OUT_W = 8,      // hwgen_top's output beat width
-    parameter integer IN_BEATS = 1,   // hwgen_top's input beats per frame
-    parameter integer OUT_BEATS = 1,  // hwgen_top's output beats per frame
-    parameter integer DMA_W = 32,     // DMA stream width
-    parameter [31:0] VERSION = 32'h0001_0000
+    parameter integer IN_W = 8,               // hwgen_top's input beat width
+    parameter integer OUT_W = 8,              // hwgen_top's output beat width
+    parameter integer IN_BEATS = 1,           // hwgen_top's input beats per frame
+    parameter integer OUT_BEATS = 1,          // hwgen_top's output beats per frame
+    parameter integer DMA_W = 32,             // DMA stream width
+    parameter [31:0] VERSION = 32'h0001_0000  // reported in the VERSION register
 ) (
     input  wire             ap_clk,
     input  wire             ap_rst_n,

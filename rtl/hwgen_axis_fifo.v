@@ -3,24 +3,42 @@
 `default_nettype none
 
 module hwgen_axis_fifo #(
-    parameter integer W = 8,
-    parameter integer DEPTH = 2
+    parameter integer DATA_W = 8, // bits per beat
+    parameter integer DEPTH = 2   // entries; at least 2 (ready and valid are registered)
 ) (
     input  wire         clk,
     input  wire         rst_n,
-    input  wire [W-1:0] s_tdata,
+    input  wire [DATA_W-1:0] s_tdata,
     input  wire         s_tvalid,
     output wire         s_tready,
-    output wire [W-1:0] m_tdata,
+    output wire [DATA_W-1:0] m_tdata,
     output wire         m_tvalid,
     input  wire         m_tready
 );
+    // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
+    generate
+        if (DEPTH < 2) begin : g_contract0
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_axis_fifo: DEPTH must be at least 2 (DEPTH=%0d)", DEPTH);
+`else
+            $error("hwgen_axis_fifo: DEPTH must be at least 2");
+`endif
+        end
+        if (DATA_W < 1) begin : g_contract1
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_axis_fifo: DATA_W must be at least 1 (DATA_W=%0d)", DATA_W);
+`else
+            $error("hwgen_axis_fifo: DATA_W must be at least 1");
+`endif
+        end
+    endgenerate
+
     localparam integer AW = (DEPTH > 1) ? $clog2(DEPTH) : 1;
     localparam integer DEPTH_M1 = DEPTH - 1;
     localparam [AW-1:0] PTR_LAST = DEPTH_M1[AW-1:0];
     localparam [AW:0] FULL = DEPTH[AW:0];
 
-    reg [W-1:0]  mem [0:DEPTH-1];
+    reg [DATA_W-1:0]  mem [0:DEPTH-1];
     reg [AW-1:0] rptr, wptr;
     reg [AW:0]   count;
     wire push = s_tvalid && s_tready;

@@ -5,8 +5,8 @@
 `default_nettype none
 
 module hwgen_byte_shell #(
-    parameter integer IN_W = 8,   // hwgen_top's input beat width
-    parameter integer OUT_W = 8   // hwgen_top's output beat width
+    parameter integer IN_W = 8,  // hwgen_top's input beat width
+    parameter integer OUT_W = 8  // hwgen_top's output beat width
 ) (
     input  wire       clk,
     input  wire       rst_n,

@@ -4,10 +4,10 @@
 `default_nettype none
 
 module hwgen_label_select #(
-    parameter integer NUM = 10,
-    parameter integer PE = 1,
-    parameter integer IN_W = 8,
-    parameter integer OUT_W = 4
+    parameter integer NUM = 10,  // scores per frame (labels)
+    parameter integer PE = 1,    // scores per beat
+    parameter integer IN_W = 8,  // bits of a score (two's complement)
+    parameter integer OUT_W = 4  // bits of the label index; at least clog2(NUM)
 ) (
     input  wire               clk,
     input  wire               rst_n,
@@ -19,6 +19,24 @@ module hwgen_label_select #(
     output wire               m_tlast,
     input  wire               m_tready
 );
+    // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
+    generate
+        if (NUM < 1 || PE < 1) begin : g_contract0
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_label_select: NUM and PE must be at least 1 (NUM=%0d PE=%0d)", NUM, PE);
+`else
+            $error("hwgen_label_select: NUM and PE must be at least 1");
+`endif
+        end
+        if ((1 << OUT_W) < NUM) begin : g_contract1
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_label_select: OUT_W bits cannot count NUM labels (OUT_W=%0d NUM=%0d)", OUT_W, NUM);
+`else
+            $error("hwgen_label_select: OUT_W bits cannot count NUM labels");
+`endif
+        end
+    endgenerate
+
     localparam integer NF = (NUM + PE - 1) / PE;
     localparam integer NW = (NF > 1) ? $clog2(NF) : 1;
     localparam integer NF_MAX = NF - 1;

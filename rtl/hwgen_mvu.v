@@ -1,26 +1,24 @@
-// hwgen_mvu: streaming matrix-vector unit (binary or WBITS-bit weights) with PE/SIMD folding.
+// hwgen_mvu: streaming matrix-vector unit (binary or WEIGHT_W-bit weights) with PE/SIMD folding.
 //
 // Takes an MW-element vector as IN_BEATS beats of IN_W bits (element i of the vector is bits
-// [i*IN_BITS, (i+1)*IN_BITS) of the concatenated beats), and emits NF = ceil(MH/PE) beats of
-// PE lanes. With IN_BITS = 1 the elements are bipolar and the unit is an XNOR-popcount:
+// [i*ELEM_W, (i+1)*ELEM_W) of the concatenated beats), and emits NF = ceil(MH/PE) beats of
+// PE lanes. With ELEM_W = 1 the elements are bipolar and the unit is an XNOR-popcount:
 //   USE_THR = 1: lane p = (popcount(XNOR(x, w_c)) >= T_c), one bit, c = nf*PE + p;
 //   USE_THR = 0: lane p = 2*popcount(XNOR(x, w_c)) - MW, signed OUT_LANE_W bits.
-// With IN_BITS > 1 (integer elements, IN_SIGNED: two's complement) or WBITS > 1 (two's
+// With ELEM_W > 1 (integer elements, IN_SIGNED: two's complement) or WEIGHT_W > 1 (two's
 // complement weights) the unit sums the products x_i * w_ci (rtl/hwgen_lane_dot.v; a bipolar
 // operand counts +1/-1) into a signed CNT_W-bit accumulator acc:
 //   USE_THR = 1: lane p = (acc_c >= T_c), T_c signed;  USE_THR = 0: lane p = acc_c.
-// N_THR > 1 (interval thresholds, a decision that switches more than once): lane p is the
-// parity of how many of its N_THR sorted thresholds the count reaches.
-// LEVELS = 1 (multi-level output, OUT_LANE_W bits signed): lane p is LEVEL_OFF plus how many
-// of its N_THR sorted thresholds the count reaches (a BN + k-bit quantizer folded).
+// N_THR > 1: lane p is the parity of how many of its sorted thresholds the count reaches
+// (interval thresholds), or with LEVELS = 1 LEVEL_OFF plus that many (a k-bit quantizer).
 // N_CLS > 1 (a zero-padded convolution, OH x OW output pixels a frame): the thresholds come in
 // N_CLS sets, one per border class; output pixel (oy, ox) uses the set at word offset
 // ROW_BASE[oy] + COL_BASE[ox] (two small ROMs), since its pad positions stream bit 0.
 // One vector costs SF*NF cycles (SF = ceil(MW/SIMD)); while it is computed, the next one is
 // shifted into a second buffer, so back-to-back vectors run at that bound.
 //
-// INBUF_MEM = 1 (beats of SIMD elements): the vector waits in a two-bank memory of SF words
-// instead of a rotating register, which costs a LUT and two flip-flops per input bit.
+// INBUF_MEM = 1: the vector waits in two banks of SF words, not a rotating register (which
+// costs a LUT and two flip-flops per input bit).
 // The read buffer holds SF*SIMD elements, zero-padded past MW; the weight ROM is zero-padded
 // too. Bipolar: the PAD = SF*SIMD - MW pad lanes always match, so the generator adds PAD to
 // the stored thresholds and the output offset subtracts it. Otherwise a zero element or a
@@ -28,30 +26,30 @@
 `default_nettype none
 
 module hwgen_mvu #(
-    parameter integer MW = 64,
-    parameter integer MH = 64,
-    parameter integer PE = 1,
-    parameter integer SIMD = 1,
-    parameter integer IN_W = 1,
-    parameter integer IN_BITS = 1,     // 1: bipolar elements; > 1: integer elements
-    parameter integer IN_SIGNED = 0,   // integer elements are two's complement
-    parameter integer WBITS = 1,       // 1: bipolar weights; > 1: two's complement weights
-    parameter integer USE_THR = 1,
-    parameter integer N_THR = 1,       // thresholds per output channel (> 1: parity of those reached)
-    parameter integer LEVELS = 0,      // 1: output LEVEL_OFF + thresholds reached (OUT_LANE_W bits)
-    parameter integer LEVEL_OFF = 0,
-    parameter integer CNT_W = 7,       // accumulator: popcount up to SF*SIMD, or signed ACC_W
-    parameter integer THR_W = 7,       // stored threshold (popcount: SF*SIMD + 1; integer: CNT_W)
-    parameter integer OUT_LANE_W = 1,  // 1 with thresholds, else signed bits of [-MW, MW]
-    parameter integer INBUF_MEM = 0,   // 1: the input vector in a memory (needs IN_W == SIMD*IN_BITS)
-    parameter integer WEIGHT_STYLE = 0, // weight ROM: 0 Yosys' choice, 1 block RAM, 2 logic (LUTs)
-    parameter integer N_CLS = 1,       // threshold sets (border classes of a padded convolution)
-    parameter integer OH = 1,          // output rows and columns a frame (N_CLS > 1)
-    parameter integer OW = 1,
-    parameter WEIGHT_FILE = "weights.mem",
-    parameter THR_FILE = "thresholds.mem",
-    parameter ROW_BASE_FILE = "",      // N_CLS > 1: threshold word offset per output row
-    parameter COL_BASE_FILE = ""       //            and per output column
+    parameter integer MW = 64,             // matrix width: elements per input vector
+    parameter integer MH = 64,             // matrix height: output channels
+    parameter integer PE = 1,              // output channels computed in parallel (lanes per output beat)
+    parameter integer SIMD = 1,            // input elements consumed per cycle
+    parameter integer IN_W = 1,            // bits per input beat (the producer's output beat)
+    parameter integer ELEM_W = 1,          // bits per input element: 1 bipolar, > 1 integer
+    parameter integer IN_SIGNED = 0,       // integer input elements are two's complement
+    parameter integer WEIGHT_W = 1,        // bits per weight: 1 bipolar, > 1 two's complement
+    parameter integer USE_THR = 1,         // 1: thresholds decide the output; 0: the accumulator is the output
+    parameter integer N_THR = 1,           // thresholds per output channel (> 1: parity of those reached, or levels)
+    parameter integer LEVELS = 0,          // 1: output LEVEL_OFF + thresholds reached (OUT_LANE_W bits)
+    parameter integer LEVEL_OFF = 0,       // LEVELS: the output of a count that reaches no threshold
+    parameter integer CNT_W = 7,           // accumulator bits: popcount up to SF*SIMD, or the signed sum
+    parameter integer THR_W = 7,           // stored threshold bits (popcount: SF*SIMD + 1; integer: CNT_W)
+    parameter integer OUT_LANE_W = 1,      // output lane bits: 1 with thresholds, level bits, or CNT_W
+    parameter integer INBUF_MEM = 0,       // 1: the input vector in a two-bank memory (needs IN_W == SIMD*ELEM_W)
+    parameter integer WEIGHT_STYLE = 0,    // weight ROM: 0 Yosys' choice, 1 block RAM, 2 logic (LUTs)
+    parameter integer N_CLS = 1,           // threshold sets (border classes of a padded convolution)
+    parameter integer OH = 1,              // N_CLS > 1: output rows a frame
+    parameter integer OW = 1,              // N_CLS > 1: output columns a frame
+    parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the weight ROM (word nf*SF + sf)
+    parameter THR_FILE = "thresholds.mem", // $readmemh image of the threshold ROM (USE_THR)
+    parameter ROW_BASE_FILE = "",          // N_CLS > 1: threshold word offset per output row
+    parameter COL_BASE_FILE = ""           // N_CLS > 1: threshold word offset per output column
 ) (
     input  wire                     clk,
     input  wire                     rst_n,
@@ -62,14 +60,31 @@ module hwgen_mvu #(
     output reg                      m_tvalid,
     input  wire                     m_tready
 );
+    // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
+    generate
+        if (PE < 1 || PE > MH || SIMD < 1 || SIMD > MW) begin : g_contract0
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_mvu: needs 1 <= PE <= MH and 1 <= SIMD <= MW (PE=%0d MH=%0d SIMD=%0d MW=%0d)", PE, MH, SIMD, MW);
+`else
+            $error("hwgen_mvu: needs 1 <= PE <= MH and 1 <= SIMD <= MW");
+`endif
+        end
+        if (INBUF_MEM != 0 && IN_W != SIMD * ELEM_W) begin : g_contract1
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_mvu: INBUF_MEM needs IN_W == SIMD*ELEM_W (IN_W=%0d SIMD=%0d ELEM_W=%0d)", IN_W, SIMD, ELEM_W);
+`else
+            $error("hwgen_mvu: INBUF_MEM needs IN_W == SIMD*ELEM_W");
+`endif
+        end
+    endgenerate
+
     localparam integer SF = (MW + SIMD - 1) / SIMD;
     localparam integer NF = (MH + PE - 1) / PE;
-    localparam integer EW = IN_BITS;  // bits per element
-    localparam integer XNOR = (EW == 1 && WBITS == 1) ? 1 : 0;  // bits times bits: XNOR-popcount
-    localparam integer WL = PE * SIMD * WBITS;  // a weight ROM word
-    localparam integer IN_BEATS = (MW * EW + IN_W - 1) / IN_W;
+    localparam integer XNOR = (ELEM_W == 1 && WEIGHT_W == 1) ? 1 : 0;  // bits times bits: XNOR-popcount
+    localparam integer WL = PE * SIMD * WEIGHT_W;  // a weight ROM word
+    localparam integer IN_BEATS = (MW * ELEM_W + IN_W - 1) / IN_W;
     localparam integer WB_W = IN_BEATS * IN_W;
-    localparam integer RB_W = SF * SIMD * EW;
+    localparam integer RB_W = SF * SIMD * ELEM_W;
     localparam integer PAD = SF * SIMD - MW;
     localparam integer DEPTH = SF * NF;
     localparam integer BW = (IN_BEATS > 1) ? $clog2(IN_BEATS) : 1;
@@ -87,7 +102,7 @@ module hwgen_mvu #(
 
     // ---------------------------------------------------------------- counters
     wire            rvalid;               // a whole vector is in the read buffer
-    wire [SIMD*EW-1:0] x_cur;             // its elements [sf_cnt*SIMD, +SIMD)
+    wire [SIMD*ELEM_W-1:0] x_cur;             // its elements [sf_cnt*SIMD, +SIMD)
     reg  [SW-1:0]   sf_cnt;
     reg  [NW-1:0]   nf_cnt;
     reg  [AW-1:0]   addr;
@@ -112,23 +127,23 @@ module hwgen_mvu #(
     generate
         if (INBUF_MEM != 0) begin : g_inmem
             // ------------------------------------------------------------ input: a memory
-            // Beats are SIMD elements (IN_W == SIMD*EW), one word each, written into one of two
+            // Beats are SIMD elements (IN_W == SIMD*ELEM_W), one word each, written into one of two
             // banks of SF words while the other is read word by word, NF times over: no
             // register or multiplexer per input bit (LUT RAM or block RAM instead).
             localparam integer BANK_W = SW + 1;
-            reg  [SIMD*EW-1:0] ibuf [0:(1 << BANK_W)-1];
+            reg  [SIMD*ELEM_W-1:0] ibuf [0:(1 << BANK_W)-1];
             reg  [SW-1:0]      wcnt;
             reg                wbank, rbank;
             reg  [1:0]         full;
             wire               w_last = (wcnt == SF_LAST);
-            wire [SIMD*EW-1:0] wdata;
+            wire [SIMD*ELEM_W-1:0] wdata;
             assign s_tready = !full[wbank];
             assign rvalid = full[rbank];
             assign x_cur = ibuf[{rbank, sf_cnt}];
             if (PAD > 0) begin : g_mask
                 // the last beat's lanes past MW are the producer's pad lanes: store zeros
-                localparam integer KEEP = (SIMD - PAD) * EW;
-                assign wdata = w_last ? {{(PAD*EW){1'b0}}, s_tdata[KEEP-1:0]} : s_tdata;
+                localparam integer KEEP = (SIMD - PAD) * ELEM_W;
+                assign wdata = w_last ? {{(PAD*ELEM_W){1'b0}}, s_tdata[KEEP-1:0]} : s_tdata;
             end else begin : g_nomask
                 assign wdata = s_tdata;
             end
@@ -167,7 +182,7 @@ module hwgen_mvu #(
             // layer of one cycle per vector would only reach one vector every two cycles
             assign s_tready = !wfull || load;
             assign rvalid = rvalid_r;
-            assign x_cur = rbuf[SIMD*EW-1:0];
+            assign x_cur = rbuf[SIMD*ELEM_W-1:0];
             if (IN_BEATS > 1) begin : g_wshift
                 // beats arrive lowest elements first: shift in from the top
                 assign wbuf_next = {s_tdata, wbuf[WB_W-1:IN_W]};
@@ -175,19 +190,19 @@ module hwgen_mvu #(
                 assign wbuf_next = s_tdata;
             end
             if (PAD > 0) begin : g_pad
-                assign load_val = {{(PAD*EW){1'b0}}, wbuf[MW*EW-1:0]};
+                assign load_val = {{(PAD*ELEM_W){1'b0}}, wbuf[MW*ELEM_W-1:0]};
             end else begin : g_nopad
-                assign load_val = wbuf[MW*EW-1:0];
+                assign load_val = wbuf[MW*ELEM_W-1:0];
             end
             if (SF > 1) begin : g_rot
                 // rotate by SIMD elements: after SF steps the vector is back for the next PE group
-                assign rbuf_rot = {rbuf[SIMD*EW-1:0], rbuf[RB_W-1:SIMD*EW]};
+                assign rbuf_rot = {rbuf[SIMD*ELEM_W-1:0], rbuf[RB_W-1:SIMD*ELEM_W]};
             end else begin : g_norot
                 assign rbuf_rot = rbuf;
             end
-            if (WB_W > MW * EW) begin : g_wunused
+            if (WB_W > MW * ELEM_W) begin : g_wunused
                 // bits past MW elements are the previous layer's pad lanes: never read
-                wire unused_wbuf_pad = &{1'b0, wbuf[WB_W-1:MW*EW]};
+                wire unused_wbuf_pad = &{1'b0, wbuf[WB_W-1:MW*ELEM_W]};
             end
             always @(posedge clk) begin
                 if (!rst_n) begin
@@ -214,7 +229,7 @@ module hwgen_mvu #(
 
     // ---------------------------------------------------------------- stage 1: ROM reads
     reg               v1, first1, last1;
-    reg [SIMD*EW-1:0] x1;
+    reg [SIMD*ELEM_W-1:0] x1;
     reg [WL-1:0]      w1;
     // the weight ROM where WEIGHT_STYLE puts it (an attribute cannot take a parameter's value)
     generate
@@ -255,15 +270,15 @@ module hwgen_mvu #(
             if (XNOR != 0) begin : g_xnor
                 // a compressor tree with the XNOR in its first level (rtl/hwgen_popcount.v)
                 wire [PC_W-1:0] pc;
-                hwgen_popcount #(.N(SIMD), .W(PC_W)) u_pc (.x(x1), .w(w1[p*SIMD +: SIMD]), .count(pc));
+                hwgen_popcount #(.LANES(SIMD), .CNT_W(PC_W)) u_pc (.x(x1), .w(w1[p*SIMD +: SIMD]), .count(pc));
                 if (CNT_W > PC_W) begin : g_ext
                     assign part = {{(CNT_W - PC_W){1'b0}}, pc};
                 end else begin : g_noext
                     assign part = pc;
                 end
             end else begin : g_int
-                hwgen_lane_dot #(.SIMD(SIMD), .EW(EW), .SIGNED(IN_SIGNED), .WB(WBITS), .CNT_W(CNT_W))
-                    u_dot (.x(x1), .w(w1[p*SIMD*WBITS +: SIMD*WBITS]), .dot(part));
+                hwgen_lane_dot #(.SIMD(SIMD), .ELEM_W(ELEM_W), .SIGNED(IN_SIGNED), .WEIGHT_W(WEIGHT_W), .CNT_W(CNT_W))
+                    u_dot (.x(x1), .w(w1[p*SIMD*WEIGHT_W +: SIMD*WEIGHT_W]), .dot(part));
             end
             assign sum[p*CNT_W +: CNT_W] = (first1 ? {CNT_W{1'b0}} : acc[p*CNT_W +: CNT_W]) + part;
         end

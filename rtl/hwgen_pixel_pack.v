@@ -9,8 +9,8 @@
 `default_nettype none
 
 module hwgen_pixel_pack #(
-    parameter integer IN_W = 1,
-    parameter integer OUT_W = 2
+    parameter integer IN_W = 1,  // bits per input beat (the producer's PE lanes)
+    parameter integer OUT_W = 2  // bits per output beat: one whole pixel; at least IN_W
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -21,6 +21,17 @@ module hwgen_pixel_pack #(
     output wire             m_tvalid,
     input  wire             m_tready
 );
+    // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
+    generate
+        if (OUT_W < IN_W || IN_W < 1) begin : g_contract0
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_pixel_pack: needs 1 <= IN_W <= OUT_W (IN_W=%0d OUT_W=%0d)", IN_W, OUT_W);
+`else
+            $error("hwgen_pixel_pack: needs 1 <= IN_W <= OUT_W");
+`endif
+        end
+    endgenerate
+
     wire unused_last;
 
     hwgen_width_convert #(.IN_W(IN_W), .OUT_W(OUT_W)) pack (

@@ -1,4 +1,4 @@
-// hwgen_popcount: count = popcount(XNOR(x, w)) over N lanes, as a compressor tree sized
+// hwgen_popcount: count = popcount(XNOR(x, w)) over LANES lanes, as a compressor tree sized
 // for 6-input LUTs.
 //
 // A plain adder loop costs about 2.6 LUT6 per lane in Yosys. Here:
@@ -14,14 +14,25 @@
 `default_nettype none
 
 module hwgen_popcount #(
-    parameter integer N = 64,  // lanes
-    parameter integer W = 7    // count width, >= clog2(N + 1)
+    parameter integer LANES = 64, // lanes of x and w
+    parameter integer CNT_W = 7   // bits of the count; at least clog2(LANES + 1)
 ) (
-    input  wire [N-1:0] x,
-    input  wire [N-1:0] w,
-    output wire [W-1:0] count
+    input  wire [LANES-1:0] x,
+    input  wire [LANES-1:0] w,
+    output wire [CNT_W-1:0] count
 );
-    localparam integer G0 = (N + 2) / 3;       // stage-0 groups of three lanes
+    // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
+    generate
+        if ((1 << CNT_W) <= LANES) begin : g_contract0
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_popcount: CNT_W bits cannot count to LANES (CNT_W=%0d LANES=%0d)", CNT_W, LANES);
+`else
+            $error("hwgen_popcount: CNT_W bits cannot count to LANES");
+`endif
+        end
+    endgenerate
+
+    localparam integer G0 = (LANES + 2) / 3;       // stage-0 groups of three lanes
     localparam integer HB = 32;                // bits per column height in `info`'s vectors
     localparam integer MAXW = 24;
 
@@ -36,22 +47,22 @@ module hwgen_popcount #(
         begin
             h = {HB*MAXW{1'b0}};
             h[0 +: HB] = G0;
-            if (W > 1) h[HB +: HB] = G0;
+            if (CNT_W > 1) h[HB +: HB] = G0;
             k = 0;
             done = 0;
             // advance to stage s (or, for what = 7, until every column is at most two high)
             while ((what == 7) ? (done == 0) : (k < s)) begin
                 hn = {HB*MAXW{1'b0}};
                 done = 1;
-                for (j = 0; j < W; j = j + 1) begin
+                for (j = 0; j < CNT_W; j = j + 1) begin
                     hh = h[j*HB +: HB];
                     if (hh > 2) done = 0;
                     n6 = (hh > 2) ? hh / 6 : 0;
                     r = hh - 6 * n6;
                     sr = (hh <= 2) ? 0 : (n6 == 0) ? ((hh == 4) ? 3 : hh) : ((r == 5) ? 5 : 0);
                     hn[j*HB +: HB] = hn[j*HB +: HB] + (r - sr) + n6 + ((sr > 0) ? 1 : 0);
-                    if (j + 1 < W) hn[(j+1)*HB +: HB] = hn[(j+1)*HB +: HB] + n6 + ((sr > 0) ? 1 : 0);
-                    if (j + 2 < W) hn[(j+2)*HB +: HB] = hn[(j+2)*HB +: HB] + n6 + ((sr >= 4) ? 1 : 0);
+                    if (j + 1 < CNT_W) hn[(j+1)*HB +: HB] = hn[(j+1)*HB +: HB] + n6 + ((sr > 0) ? 1 : 0);
+                    if (j + 2 < CNT_W) hn[(j+2)*HB +: HB] = hn[(j+2)*HB +: HB] + n6 + ((sr >= 4) ? 1 : 0);
                 end
                 if (done == 0 || what != 7) h = hn;
                 k = k + 1;
@@ -60,12 +71,12 @@ module hwgen_popcount #(
                 info = k - 1;
             end else if (what == 4 || what == 8) begin
                 info = 0;
-                for (j = 0; j < ((what == 4) ? c : W); j = j + 1) info = info + h[j*HB +: HB];
+                for (j = 0; j < ((what == 4) ? c : CNT_W); j = j + 1) info = info + h[j*HB +: HB];
             end else begin
                 info = 0;
                 // columns c-2 .. c of stage s decide the layout of column c in stage s+1
                 for (j = c - 2; j <= c; j = j + 1) begin
-                    hh = (j >= 0 && j < W) ? h[j*HB +: HB] : 0;
+                    hh = (j >= 0 && j < CNT_W) ? h[j*HB +: HB] : 0;
                     n6 = (hh > 2) ? hh / 6 : 0;
                     r = hh - 6 * n6;
                     sr = (hh <= 2) ? 0 : (n6 == 0) ? ((hh == 4) ? 3 : hh) : ((r == 5) ? 5 : 0);
@@ -113,8 +124,8 @@ module hwgen_popcount #(
         // ------------------------------------------------------------ stage 0: XNOR + 3:2
         // lane l sits in group l % G0: the groups' three inputs are three slices of e
         wire [3*G0-1:0] e;
-        if (3 * G0 > N) begin : g_pad
-            assign e = {{(3 * G0 - N){1'b0}}, ~(x ^ w)};
+        if (3 * G0 > LANES) begin : g_pad
+            assign e = {{(3 * G0 - LANES){1'b0}}, ~(x ^ w)};
         end else begin : g_nopad
             assign e = ~(x ^ w);
         end
@@ -127,12 +138,12 @@ module hwgen_popcount #(
         end
         wire [G0-1:0] l0_sum = e0 ^ e1 ^ e2;
         wire [G0-1:0] l0_carry = (e0 & e1) | (e0 & e2) | (e1 & e2);
-        if (W == 1) begin : g_l0_unused
+        if (CNT_W == 1) begin : g_l0_unused
             wire unused_carry = &{1'b0, l0_carry};  // one lane: its count is a single bit
         end
 
         for (s = 0; s <= NST; s = s + 1) begin : g_st
-            for (c = 0; c < W; c = c + 1) begin : g_col
+            for (c = 0; c < CNT_W; c = c + 1) begin : g_col
                 localparam integer H = info(s, c, 0);
                 wire [H:0] b;  // b[H] is the spare
                 assign b[H] = 1'b0;
@@ -197,10 +208,10 @@ module hwgen_popcount #(
                         wire [N6-1:0] carry1 = p1 ^ q1 ^ h;
                         wire [N6-1:0] carry2 = (p1 & q1) | (p1 & h) | (q1 & h);
                         // weights past the count are always 0
-                        if (c + 1 >= W) begin : g_o1_unused
+                        if (c + 1 >= CNT_W) begin : g_o1_unused
                             wire unused_o1 = &{1'b0, carry1};
                         end
-                        if (c + 2 >= W) begin : g_o2_unused
+                        if (c + 2 >= CNT_W) begin : g_o2_unused
                             wire unused_o2 = &{1'b0, carry2};
                         end
                     end
@@ -214,10 +225,10 @@ module hwgen_popcount #(
                             assign in6 = b[6*N6 +: 6];
                         end
                         assign o = count6(in6);
-                        if (c + 1 >= W) begin : g_o1_unused
+                        if (c + 1 >= CNT_W) begin : g_o1_unused
                             wire unused_o1 = &{1'b0, o[1]};
                         end
-                        if (c + 2 >= W || SR < 4) begin : g_o2_unused
+                        if (c + 2 >= CNT_W || SR < 4) begin : g_o2_unused
                             wire unused_o2 = &{1'b0, o[2]};  // a 3:2 counter has no o[2]
                         end
                     end
@@ -226,8 +237,8 @@ module hwgen_popcount #(
         end
 
         // ------------------------------------------------------------ the final adder
-        wire [W-1:0] row0, row1;
-        for (c = 0; c < W; c = c + 1) begin : g_rows
+        wire [CNT_W-1:0] row0, row1;
+        for (c = 0; c < CNT_W; c = c + 1) begin : g_rows
             localparam integer H = info(NST, c, 0);
             if (H >= 1) begin : g_r0
                 assign row0[c] = g_st[NST].g_col[c].b[0];

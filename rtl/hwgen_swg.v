@@ -1,12 +1,12 @@
 // hwgen_swg: sliding-window generator (im2col as a stream) over a line buffer, zero padding.
 //
-// Takes an H x W image of PIX_W-bit pixels, pixel-major (row by row), each pixel as IN_BEATS
-// beats of IN_W bits (lowest bits first; bits past PIX_W are the producer's pad lanes), and
+// Takes an IMG_H x IMG_W image of PIXEL_W-bit pixels, pixel-major (row by row), each pixel as IN_BEATS
+// beats of IN_W bits (lowest bits first; bits past PIXEL_W are the producer's pad lanes), and
 // emits for every output pixel (oy, ox) its K x K window at stride S over the image padded
 // by PAD_T/PAD_L/PAD_B/PAD_R rows and columns: K*K beats of one pixel each, in (ky, kx)
 // order, the all-zero pixel in pad positions.
 //
-// Memory: a ring of D = (K+1)*W pixels (K+1 rows; K <= H, W; two frames where the output has
+// Memory: a ring of D = (K+1)*IMG_W pixels (K+1 rows; K <= IMG_H, IMG_W; two frames where the output has
 // at most two rows), written in stream order. Flow control is per pixel: the
 // writer may overwrite a pixel once no window from the current one on needs it (the lowest
 // pixel still needed, L, is the current window's top-left one inside the image), and the
@@ -19,42 +19,67 @@
 `default_nettype none
 
 module hwgen_swg #(
-    parameter integer H = 8,
-    parameter integer W = 8,
-    parameter integer PIX_W = 1,
-    parameter integer IN_W = 1,
-    parameter integer K = 3,
-    parameter integer S = 1,
-    parameter integer PAD_T = 0,
-    parameter integer PAD_L = 0,
-    parameter integer PAD_B = 0,
-    parameter integer PAD_R = 0,
-    parameter integer RAM_STYLE = 0   // the ring: 0 Yosys' choice, 1 block RAM
+    parameter integer IMG_H = 8,     // image rows
+    parameter integer IMG_W = 8,     // image columns
+    parameter integer PIXEL_W = 1,   // bits per pixel (its C channels)
+    parameter integer IN_W = 1,      // bits per input beat (a pixel takes ceil(PIXEL_W/IN_W) beats)
+    parameter integer K = 3,         // window rows and columns
+    parameter integer S = 1,         // stride
+    parameter integer PAD_T = 0,     // zero rows above the image (at most K-1)
+    parameter integer PAD_L = 0,     // zero columns left of it
+    parameter integer PAD_B = 0,     // zero rows below it
+    parameter integer PAD_R = 0,     // zero columns right of it
+    parameter integer RAM_STYLE = 0  // the ring: 0 Yosys' choice, 1 block RAM
 ) (
     input  wire             clk,
     input  wire             rst_n,
     input  wire [IN_W-1:0]  s_tdata,
     input  wire             s_tvalid,
     output wire             s_tready,
-    output wire [PIX_W-1:0] m_tdata,
+    output wire [PIXEL_W-1:0] m_tdata,
     output reg              m_tvalid,
     input  wire             m_tready
 );
-    localparam integer HP = H + PAD_T + PAD_B;  // the padded image
-    localparam integer WP = W + PAD_L + PAD_R;
+    // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
+    generate
+        if (K < 1 || S < 1) begin : g_contract0
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_swg: K and S must be at least 1 (K=%0d S=%0d)", K, S);
+`else
+            $error("hwgen_swg: K and S must be at least 1");
+`endif
+        end
+        if (PAD_T >= K || PAD_L >= K || PAD_B >= K || PAD_R >= K) begin : g_contract1
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_swg: each pad must be less than K (K=%0d pads %0d %0d %0d %0d)", K, PAD_T, PAD_L, PAD_B, PAD_R);
+`else
+            $error("hwgen_swg: each pad must be less than K");
+`endif
+        end
+        if (IMG_H + PAD_T + PAD_B < K || IMG_W + PAD_L + PAD_R < K) begin : g_contract2
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_swg: the window does not fit the padded image (K=%0d image %0dx%0d)", K, IMG_H, IMG_W);
+`else
+            $error("hwgen_swg: the window does not fit the padded image");
+`endif
+        end
+    endgenerate
+
+    localparam integer HP = IMG_H + PAD_T + PAD_B;  // the padded image
+    localparam integer WP = IMG_W + PAD_L + PAD_R;
     localparam integer OH = (HP - K) / S + 1;
     localparam integer OW = (WP - K) / S + 1;
-    localparam integer HW = H * W;
+    localparam integer HW = IMG_H * IMG_W;
     // line buffer: K + 1 rows (the extra row lets the next frame's first rows in while the
     // last windows are read); two frames where a frame has at most two rows of windows (the
     // next frame's first window could not be prefetched in time otherwise)
-    localparam integer D = (OH > 2 && (K + 1) < 2 * H) ? (K + 1) * W : 2 * H * W;
-    localparam integer QOFF_I = PAD_T * W + PAD_L;  // padded coordinates' offset (below)
-    localparam integer IN_BEATS = (PIX_W + IN_W - 1) / IN_W;
+    localparam integer D = (OH > 2 && (K + 1) < 2 * IMG_H) ? (K + 1) * IMG_W : 2 * IMG_H * IMG_W;
+    localparam integer QOFF_I = PAD_T * IMG_W + PAD_L;  // padded coordinates' offset (below)
+    localparam integer IN_BEATS = (PIXEL_W + IN_W - 1) / IN_W;
     localparam integer PB_W = IN_BEATS * IN_W;
     localparam integer AW = (D > 1) ? $clog2(D) : 1;  // a slot of the ring
     // one width for every linear pixel quantity (indices, limits, their sums)
-    localparam integer NW = $clog2(2 * (HP * W + WP + 2 * HW + D) + 2);
+    localparam integer NW = $clog2(2 * (HP * IMG_W + WP + 2 * HW + D) + 2);
     localparam integer BW = (IN_BEATS > 1) ? $clog2(IN_BEATS) : 1;
     localparam integer KW_ = (K > 1) ? $clog2(K) : 1;
     localparam integer OYW = (OH > 1) ? $clog2(OH) : 1;
@@ -68,12 +93,12 @@ module hwgen_swg #(
     localparam integer OW_MAX_I = OW - 1;
     localparam integer HW_MAX_I = HW - 1;
     localparam integer D_MAX_I = D - 1;
-    localparam integer ROW_STEP_I = W - K + 1;          // koff: end of a window row -> next row
+    localparam integer ROW_STEP_I = IMG_W - K + 1;          // koff: end of a window row -> next row
     localparam integer RIGHT_I = S % D;                  // slot step: next window to the right
-    localparam integer DOWN_I = (S * W) % D;             // slot step: next row of windows
+    localparam integer DOWN_I = (S * IMG_W) % D;             // slot step: next row of windows
     localparam integer FRAME_I = HW % D;                 // slot step: next frame
     localparam integer ORIGIN_I = (D - QOFF_I % D) % D;  // slot of padded (0, 0) from the frame's base
-    localparam integer LINE_I = S * W;
+    localparam integer LINE_I = S * IMG_W;
     localparam [BW-1:0]  BEAT_MAX = BEAT_MAX_I[BW-1:0];
     localparam [KW_-1:0] K_MAX = K_MAX_I[KW_-1:0];
     localparam [OYW-1:0] OH_MAX = OH_MAX_I[OYW-1:0];
@@ -89,13 +114,13 @@ module hwgen_swg #(
     localparam [NW-1:0]  HW_MAX = HW_MAX_I[NW-1:0];
     localparam [NW-1:0]  D_N = D[NW-1:0];
     localparam [NW-1:0]  QOFF = QOFF_I[NW-1:0];
-    localparam [NW-1:0]  PTW = QOFF_I[NW-1:0] - PAD_L[NW-1:0];  // PAD_T * W
+    localparam [NW-1:0]  PTW = QOFF_I[NW-1:0] - PAD_L[NW-1:0];  // PAD_T * IMG_W
     localparam [NW-1:0]  LINE = LINE_I[NW-1:0];
     localparam [NW-1:0]  S_N = S[NW-1:0];
     localparam [RYW-1:0] RY_LO = PAD_T[RYW-1:0];
-    localparam [RYW-1:0] RY_HI = PAD_T[RYW-1:0] + H[RYW-1:0];
+    localparam [RYW-1:0] RY_HI = PAD_T[RYW-1:0] + IMG_H[RYW-1:0];
     localparam [CXW-1:0] CX_LO = PAD_L[CXW-1:0];
-    localparam [CXW-1:0] CX_HI = PAD_L[CXW-1:0] + W[CXW-1:0];
+    localparam [CXW-1:0] CX_HI = PAD_L[CXW-1:0] + IMG_W[CXW-1:0];
     localparam [RYW-1:0] S_RY = S[RYW-1:0];
     localparam [CXW-1:0] S_CX = S[CXW-1:0];
 
@@ -126,8 +151,8 @@ module hwgen_swg #(
         end else begin : g_one
             assign pbuf_next = s_tdata;
         end
-        if (PB_W > PIX_W) begin : g_unused
-            wire unused_pad = &{1'b0, pbuf_next[PB_W-1:PIX_W]};  // producer's pad lanes
+        if (PB_W > PIXEL_W) begin : g_unused
+            wire unused_pad = &{1'b0, pbuf_next[PB_W-1:PIXEL_W]};  // producer's pad lanes
         end
     endgenerate
 
@@ -150,18 +175,18 @@ module hwgen_swg #(
     // ---------------------------------------------------------------- read side
     // Windows are walked in padded coordinates (row ry = oy*S + ky, column cx = ox*S + kx),
     // which never go negative: the image pixel there is (ry - PAD_T, cx - PAD_L), and its
-    // index in the frame is qb - QOFF with qb = ry*W + cx.
+    // index in the frame is qb - QOFF with qb = ry*IMG_W + cx.
     reg  [KW_-1:0] kx, ky;
     reg  [OXW-1:0] ox;
     reg  [OYW-1:0] oy;
     reg  [RYW-1:0] ry0;                    // the window's top row, padded coordinates
     reg  [CXW-1:0] cx0;                    // its left column
-    reg  [AW-1:0]  koff;                   // ky*W + kx < D
-    reg  [NW-1:0]  rw;                     // ry0 * W
-    reg  [NW-1:0]  qtop;                   // ry0 * W + cx0
+    reg  [AW-1:0]  koff;                   // ky*IMG_W + kx < D
+    reg  [NW-1:0]  rw;                     // ry0 * IMG_W
+    reg  [NW-1:0]  qtop;                   // ry0 * IMG_W + cx0
     reg  [AW-1:0]  a_frame, a_row, a_top;  // slots of the frame's pixel 0, padded (ry0, 0), (ry0, cx0)
     reg            pad_q;
-    reg  [PIX_W-1:0] rdata;
+    reg  [PIXEL_W-1:0] rdata;
     wire [RYW-1:0] ry = ry0 + {{(RYW-KW_){1'b0}}, ky};
     wire [CXW-1:0] cx = cx0 + {{(CXW-KW_){1'b0}}, kx};
     wire           top_ok, left_ok;         // below the top pad rows, right of the left pad columns
@@ -204,18 +229,18 @@ module hwgen_swg #(
     endgenerate
     wire           unused_adiff = &{1'b0, adiff[AW]};
     assign lowest = l_row + l_col;
-    assign m_tdata = pad_q ? {PIX_W{1'b0}} : rdata;
+    assign m_tdata = pad_q ? {PIXEL_W{1'b0}} : rdata;
 
     // the ring, written at the writer's slot and read at the reader's (an attribute cannot
     // take a parameter's value, hence two branches)
     generate
         if (RAM_STYLE == 1) begin : g_block
-            (* ram_style = "block" *) reg [PIX_W-1:0] mem [0:D-1];
-            always @(posedge clk) if (pixel_done) mem[waddr] <= pbuf_next[PIX_W-1:0];
+            (* ram_style = "block" *) reg [PIXEL_W-1:0] mem [0:D-1];
+            always @(posedge clk) if (pixel_done) mem[waddr] <= pbuf_next[PIXEL_W-1:0];
             always @(posedge clk) if (issue) rdata <= mem[raddr];
         end else begin : g_auto
-            reg [PIX_W-1:0] mem [0:D-1];
-            always @(posedge clk) if (pixel_done) mem[waddr] <= pbuf_next[PIX_W-1:0];
+            reg [PIXEL_W-1:0] mem [0:D-1];
+            always @(posedge clk) if (pixel_done) mem[waddr] <= pbuf_next[PIXEL_W-1:0];
             always @(posedge clk) if (issue) rdata <= mem[raddr];
         end
     endgenerate

@@ -8,8 +8,8 @@
 `default_nettype none
 
 module hwgen_width_convert #(
-    parameter integer IN_W = 8,
-    parameter integer OUT_W = 8
+    parameter integer IN_W = 8,  // bits per input beat
+    parameter integer OUT_W = 8  // bits per output beat
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -22,6 +22,17 @@ module hwgen_width_convert #(
     input  wire             m_tready,
     output wire             m_tlast
 );
+    // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
+    generate
+        if (IN_W < 1 || OUT_W < 1) begin : g_contract0
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_width_convert: IN_W and OUT_W must be at least 1 (IN_W=%0d OUT_W=%0d)", IN_W, OUT_W);
+`else
+            $error("hwgen_width_convert: IN_W and OUT_W must be at least 1");
+`endif
+        end
+    endgenerate
+
     localparam integer WIDE = (IN_W < OUT_W) ? OUT_W : IN_W;
     localparam integer NARROW = (IN_W < OUT_W) ? IN_W : OUT_W;
     localparam integer N = (WIDE + NARROW - 1) / NARROW;

@@ -55,7 +55,7 @@ def popcount_area() -> list[dict]:
         for n in (32, 64, 128):
             w = n.bit_length()
             ours, ours_mux = _yosys_luts(
-                [str(SHARE / "rtl/hwgen_popcount.v")], "hwgen_popcount", {"N": n, "W": w}
+                [str(SHARE / "rtl/hwgen_popcount.v")], "hwgen_popcount", {"LANES": n, "CNT_W": w}
             )
             base, base_mux = _yosys_luts([str(loop)], "adder_loop", {"N": n, "W": w})
             rows.append(

@@ -133,6 +133,34 @@ def simulate(
     return SimResult(out["frames"], out["done_cycles"], seconds, out.get("resets", 0))
 
 
+def simulate_ports(
+    sim: str,
+    top: str,
+    sources: list[str],
+    cache_dir: Path,
+    inputs: dict[str, list[int]],
+    outputs: dict[str, int],
+    max_cycles: int,
+    in_pause: float = 0.0,
+    out_pause: float = 0.0,
+    seed: int = 1,
+    parameters: dict | None = None,
+) -> dict[str, list[int]]:
+    """Beats into each input stream of `top` (by port prefix, e.g. s0, s1), the given count of
+    beats out of each output (m0, m1), every port under its own random back-pressure; returns
+    each output's beats in order (sim/hwgen_cocotb_ports.py)."""
+    bdir, _seconds = build(sim, top, sources, cache_dir, parameters)
+    job = {
+        "inputs": inputs,
+        "outputs": outputs,
+        "max_cycles": max_cycles,
+        "in_pause": in_pause,
+        "out_pause": out_pause,
+        "seed": seed,
+    }
+    return run_test(sim, top, bdir, "hwgen_cocotb_ports", job, seed)
+
+
 def run_test(
     sim: str,
     top: str,

@@ -76,9 +76,9 @@ def _swg_run(sim, case, images=6, pause=0.3, seed=0):
         seed=seed,
         ports=PORTS,
         parameters={
-            "H": h,
-            "W": w,
-            "PIX_W": op.pixel_bits,
+            "IMG_H": h,
+            "IMG_W": w,
+            "PIXEL_W": op.pixel_bits,
             "IN_W": in_w,
             "K": k,
             "S": s,

@@ -72,7 +72,7 @@ def test_label_select_lints_clean(params):
 def test_fifo_lints_clean(depth):
     need_tool("verilator")
     rc, text = _lint(
-        [str(REPO / "rtl/hwgen_axis_fifo.v")], "hwgen_axis_fifo", [f"-GDEPTH={depth}", "-GW=5"]
+        [str(REPO / "rtl/hwgen_axis_fifo.v")], "hwgen_axis_fifo", [f"-GDEPTH={depth}", "-GDATA_W=5"]
     )
     assert rc == 0 and "%Warning" not in text, text
 
@@ -80,9 +80,9 @@ def test_fifo_lints_clean(depth):
 @pytest.mark.parametrize(
     "params",
     [
-        ["-GH=8", "-GW=8", "-GPIX_W=8", "-GIN_W=8", "-GK=3", "-GS=1"],
-        ["-GH=7", "-GW=5", "-GPIX_W=12", "-GIN_W=5", "-GK=2", "-GS=2"],
-        ["-GH=3", "-GW=3", "-GPIX_W=1", "-GIN_W=1", "-GK=1", "-GS=1"],
+        ["-GIMG_H=8", "-GIMG_W=8", "-GPIXEL_W=8", "-GIN_W=8", "-GK=3", "-GS=1"],
+        ["-GIMG_H=7", "-GIMG_W=5", "-GPIXEL_W=12", "-GIN_W=5", "-GK=2", "-GS=2"],
+        ["-GIMG_H=3", "-GIMG_W=3", "-GPIXEL_W=1", "-GIN_W=1", "-GK=1", "-GS=1"],
     ],
 )
 def test_sliding_window_lints_clean(params):
@@ -97,8 +97,8 @@ def test_sliding_window_lints_clean(params):
         ["-GC=64", "-GKK=4"],
         ["-GC=1", "-GKK=1"],
         ["-GC=3", "-GKK=9"],
-        ["-GC=4", "-GKK=4", "-GEW=2", "-GSIGNED=1"],
-        ["-GC=1", "-GKK=9", "-GEW=3"],
+        ["-GC=4", "-GKK=4", "-GELEM_W=2", "-GSIGNED=1"],
+        ["-GC=1", "-GKK=9", "-GELEM_W=3"],
     ],
 )
 def test_window_max_lints_clean(params):

@@ -125,7 +125,7 @@ def test_window_max_of_integers(sim, c, k, bits, signed):
         out_pause=0.3,
         seed=k,
         ports=PORTS,
-        parameters={"C": c, "KK": k * k, "EW": bits, "SIGNED": int(signed)},
+        parameters={"C": c, "KK": k * k, "ELEM_W": bits, "SIGNED": int(signed)},
     )
     got = unpack_frames([[f[0] for f in res.frames]], c, bits, len(res.frames) * c, signed=signed)[
         0

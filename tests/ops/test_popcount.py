@@ -14,7 +14,7 @@ module tb;
   parameter integer W = 4;
   reg [N-1:0] x, w; wire [W-1:0] c;
   reg [N+31:0] tx, tw;
-  hwgen_popcount #(.N(N), .W(W)) dut(.x(x), .w(w), .count(c));
+  hwgen_popcount #(.LANES(N), .CNT_W(W)) dut(.x(x), .w(w), .count(c));
   integer i, k, ref, errs;
   initial begin
     errs = 0;

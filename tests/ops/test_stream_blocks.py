@@ -32,7 +32,7 @@ def test_axis_fifo_order_under_backpressure(sim, depth):
         out_pause=0.5,
         seed=depth,
         ports=PORTS,
-        parameters={"W": 8, "DEPTH": depth},
+        parameters={"DATA_W": 8, "DEPTH": depth},
     )
     assert [f[0] for f in res.frames] == beats  # every beat once, in order (no TLAST: 1 beat/frame)
     full = simulate(
@@ -43,7 +43,7 @@ def test_axis_fifo_order_under_backpressure(sim, depth):
         [[b] for b in beats[:50]],
         max_cycles=2_000,
         ports=PORTS,
-        parameters={"W": 8, "DEPTH": depth},
+        parameters={"DATA_W": 8, "DEPTH": depth},
     )
     assert full.steady_cycles_per_frame() == 1.0  # one beat per cycle when nothing stalls
 

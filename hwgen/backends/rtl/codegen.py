@@ -77,9 +77,9 @@ def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
         ("PE", n.pe),
         ("SIMD", n.simd),
         ("IN_W", n.in_width),
-        ("IN_BITS", n.in_bits),
+        ("ELEM_W", n.in_bits),
         ("IN_SIGNED", int(n.in_signed)),
-        ("WBITS", n.weight_bits),
+        ("WEIGHT_W", n.weight_bits),
         ("USE_THR", int(n.has_thresholds)),
         ("N_THR", n.n_thr),
         ("LEVELS", int(n.levels)),
@@ -123,8 +123,8 @@ def _residual(n: ResidualBlock, lid: str, files: dict) -> tuple[str, list, int]:
         ("MW", n.mw),
         ("PE", n.pe),
         ("SIMD", n.simd),
-        ("IN_EW", n.h_bits),
-        ("OUT_EW", n.out_lane_bits),
+        ("IN_ELEM_W", n.h_bits),
+        ("OUT_ELEM_W", n.out_lane_bits),
         ("LEVEL_W", n.out_bits),
         ("N_THR", n.n_thr),
         ("LEVEL_OFF", n.out_offset),
@@ -139,14 +139,14 @@ def _residual(n: ResidualBlock, lid: str, files: dict) -> tuple[str, list, int]:
 
 
 def _int_sign(n: IntSign, lid: str, files: dict) -> tuple[str, list, int]:
-    return "hwgen_int_sign", [("LANES", n.lanes), ("EW", n.bits)], n.out_width
+    return "hwgen_int_sign", [("LANES", n.lanes), ("ELEM_W", n.bits)], n.out_width
 
 
 def _swg(n: SlidingWindow, lid: str, files: dict) -> tuple[str, list, int]:
     params = [
-        ("H", n.h),
-        ("W", n.w),
-        ("PIX_W", n.pixel_bits),
+        ("IMG_H", n.h),
+        ("IMG_W", n.w),
+        ("PIXEL_W", n.pixel_bits),
         ("IN_W", n.in_width),
         ("K", n.k),
         ("S", n.stride),
@@ -162,7 +162,7 @@ def _swg(n: SlidingWindow, lid: str, files: dict) -> tuple[str, list, int]:
 def _window_max(n: WindowMax, lid: str, files: dict) -> tuple[str, list, int]:
     return (
         "hwgen_window_max",
-        [("C", n.c), ("KK", n.k * n.k), ("EW", n.elem_bits), ("SIGNED", int(n.signed))],
+        [("C", n.c), ("KK", n.k * n.k), ("ELEM_W", n.elem_bits), ("SIGNED", int(n.signed))],
         n.out_width,
     )
 
@@ -172,13 +172,18 @@ def _pixel_pack(n: Flatten, lid: str, files: dict) -> tuple[str, list, int]:
 
 
 def _fork(n: Fork, lid: str, files: dict) -> tuple[str, list, int]:
-    return "hwgen_fork", [("W", n.in_width)], n.out_width
+    return "hwgen_fork", [("DATA_W", n.in_width)], n.out_width
 
 
 def _add(n: AddStreams, lid: str, files: dict) -> tuple[str, list, int]:
     return (
         "hwgen_add_streams",
-        [("LANES", n.lanes), ("A_EW", n.a_bits), ("B_EW", n.b_bits), ("OUT_EW", n.out_bits)],
+        [
+            ("LANES", n.lanes),
+            ("A_ELEM_W", n.a_bits),
+            ("B_ELEM_W", n.b_bits),
+            ("OUT_ELEM_W", n.out_bits),
+        ],
         n.out_width,
     )
 
@@ -186,7 +191,7 @@ def _add(n: AddStreams, lid: str, files: dict) -> tuple[str, list, int]:
 def _window_sum(n: WindowSum, lid: str, files: dict) -> tuple[str, list, int]:
     return (
         "hwgen_window_sum",
-        [("C", n.c), ("KK", n.k * n.k), ("EW", n.elem_bits), ("OUT_EW", n.out_bits)],
+        [("C", n.c), ("KK", n.k * n.k), ("ELEM_W", n.elem_bits), ("OUT_ELEM_W", n.out_bits)],
         n.out_width,
     )
 
