@@ -1,7 +1,8 @@
-# hwgen: thin aliases; the logic lives in hwgen/cli.py and the tests.
+# hwgen: thin aliases; the logic lives in hwgen/cli/ (the `hwgen` command) and the tests.
 #   make demo   set up, train a digits MLP, compile, simulate, print a table
 #   make test   set up and run the default test suite (what CI runs)
-#   make bench  benchmark table;  make slow  long tests;  make lint  Verilator lint
+#   make bench  benchmark table;  make slow  long tests
+#   make lint   ruff on the Python; Verilator -Wall and the rtl/ contract checks on the Verilog
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -74,7 +75,9 @@ bench-finn: venv tools
 	PYTHONPATH=$(FINN_SITE) $(VENV)/bin/hwgen bench-finn -o build/bench-finn
 
 lint: venv tools
-	$(VENV)/bin/pytest -q tests/ops/test_lint.py
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest -q tests/ops/test_lint.py tests/ops/test_rtl_contracts.py tests/unit/test_architecture.py
 
 clean:
 	rm -rf build .pytest_cache

@@ -55,7 +55,7 @@ class ShortcutConv:
                 )
             fork = Fork(name=f"{h_node}_fork")
             self.nodes.append(fork)
-            main, main_q = self._branch(signs[0], signs[0].output[0], 1, 1.0, iq, per_channel_steps)
+            main, main_q = self._branch(signs[0], signs[0].output[0], 1, 1.0, iq)
             add = self.v.only_consumer(main_q.output[0], main_q.name)
             if add is None or add.op_type != "Add":
                 raise UnsupportedError(
@@ -64,9 +64,7 @@ class ShortcutConv:
             q_range = (iq.qmin, iq.qmax)
             pools = [u for u in users if u.op_type == "AveragePool"]
             if pools:
-                short, short_q, s_range = self._pool_branch(
-                    pools[0], h, h_range, fork, iq, per_channel_steps
-                )
+                short, short_q, s_range = self._pool_branch(pools[0], h, h_range, fork, iq)
                 operands, rng = [short, main], (q_range[0] + s_range[0], q_range[1] + s_range[1])
                 if sorted(add.input) != sorted([short_q.output[0], main_q.output[0]]):
                     raise UnsupportedError(
@@ -91,7 +89,6 @@ class ShortcutConv:
         in_bits: int,
         in_scale: float,
         iq: IntQuant,
-        per_channel,
         in_signed: bool = False,
     ) -> tuple[str, onnx.NodeProto]:
         """A block's binary branch from its sign (or the pooled shortcut from its sum): conv,
@@ -135,7 +132,7 @@ class ShortcutConv:
         self.nodes.append(
             HostSteps(
                 name=f"{conv.name}_affine",
-                steps=per_channel(bias + steps, weights.shape[0]),
+                steps=per_channel_steps(bias + steps, weights.shape[0]),
                 channels_last=True,
             )
         )
@@ -143,9 +140,7 @@ class ShortcutConv:
         self.nodes.append(q_ir)
         return q_ir.name, q
 
-    def _pool_branch(
-        self, pool: onnx.NodeProto, h: str, h_range, fork: Fork, iq: IntQuant, per_channel
-    ):
+    def _pool_branch(self, pool: onnx.NodeProto, h: str, h_range, fork: Fork, iq: IntQuant):
         """The downsampling shortcut: AveragePool(K, stride K) of h as a window sum (its 1/K^2
         goes into the 1x1 convolution's scale), then that convolution's branch."""
         k = list(attr(pool, "kernel_shape", []))
@@ -179,7 +174,5 @@ class ShortcutConv:
         )
         self.nodes.append(total)
         scale = iq.scale / (k[0] * k[0])  # the sum of K^2 integers of h's scale is K^2 means
-        name, q = self._branch(
-            pool, pool.output[0], total.out_bits, scale, iq, per_channel, in_signed=True
-        )
+        name, q = self._branch(pool, pool.output[0], total.out_bits, scale, iq, in_signed=True)
         return name, q, (iq.qmin, iq.qmax)
