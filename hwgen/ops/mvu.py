@@ -90,6 +90,9 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
     def frame_beats(self) -> int:
         return self.nf * self.pixels
 
+    def fold_floor(self) -> int:
+        return self.pixels  # fully parallel: one cycle a vector
+
     def connect(self, ins: list[StreamIn]) -> int:
         self.in_width = host_width(ins, self.simd * self.in_bits)
         return self.pe * self.out_lane_bits

@@ -74,6 +74,10 @@ class StreamOp(Node):
         """Its beats carry pad lanes inside each pixel (a flatten after it packs them)."""
         return False
 
+    def fold_floor(self) -> int:
+        """Cycles per frame no folding of the MVUs takes it below (the folding search's floor)."""
+        return self.cycles
+
     def frame_beats(self) -> int:
         """Beats per frame out of this node."""
         raise self.lacks("its output beats per frame")

@@ -51,6 +51,11 @@ class SlidingWindow(StreamOp):
     def frame_beats(self) -> int:
         return self.oh * self.ow * self.k * self.k
 
+    def fold_floor(self) -> int:
+        # its window reads, and a pixel per beat at best: its input beats follow the
+        # producer's folding, which the search chooses
+        return max(self.oh * self.ow * self.k * self.k, self.h * self.w)
+
     def hls_trips(self, frames: int) -> int:
         return frames * self.frame_beats()
 

@@ -17,7 +17,7 @@ from hwgen.errors import HwgenError
 from hwgen.estimate import board_fit, estimate_graph, fits, load_calibration, price
 from hwgen.estimate.features import PARTS
 from hwgen.ir import Graph
-from hwgen.ops import AddStreams, ResidualBlock, SlidingWindow, XnorMVU
+from hwgen.ops import XnorMVU
 from hwgen.passes.folding import apply_folding, lane_source
 
 
@@ -45,9 +45,9 @@ def _residual_groups(graph: Graph) -> dict[str, list]:
     groups: dict[str, list] = {}
     current: list = []
     for n in graph.hw_nodes():
-        if isinstance(n, ResidualBlock) and current:
+        if n.pe_from_producer and current:
             current.append(n)
-        elif isinstance(n, XnorMVU):
+        elif n.foldable:
             current = [n]
         else:
             current = []
@@ -60,7 +60,7 @@ def _residual_groups(graph: Graph) -> dict[str, list]:
 
 def _merge_add_groups(graph: Graph, groups: dict[str, list]) -> None:
     """Layers whose lanes meet in an add (through forks and earlier adds) join one group."""
-    for add in (n for n in graph.hw_nodes() if isinstance(n, AddStreams)):
+    for add in (n for n in graph.hw_nodes() if n.joins_lanes):
         a, b = (lane_source(graph, p) for p in graph.inputs_of(add))
         ga, gb = groups[a.name], groups[b.name]
         if ga is gb:
@@ -91,15 +91,9 @@ def _fold_group(group: list, budget: int, family: str, cal: dict) -> dict[str, d
 
 def _fixed_cycles(graph: Graph) -> tuple[int, str]:
     """The slowest unfolded layer (sliding windows, pooling): a floor on cycles per frame."""
-    worst = (0, "")
-    for n in graph.hw_nodes():
-        if isinstance(n, SlidingWindow):
-            # its window reads, and a pixel per beat at best: its input beats follow the
-            # producer's folding, which the search chooses
-            worst = max(worst, (max(n.oh * n.ow * n.k * n.k, n.h * n.w), n.name))
-        elif not isinstance(n, XnorMVU) and hasattr(n, "cycles"):
-            worst = max(worst, (n.cycles, n.name))
-    return worst
+    return max(
+        ((n.fold_floor(), n.name) for n in graph.hw_nodes() if not n.foldable), default=(0, "")
+    )
 
 
 def fold_for_budget(graph: Graph, budget: int, family: str) -> dict[str, dict] | None:
@@ -110,7 +104,7 @@ def fold_for_budget(graph: Graph, budget: int, family: str) -> dict[str, dict] |
     config = {}
     groups = _residual_groups(graph)
     for n in graph.hw_nodes():
-        if not isinstance(n, XnorMVU) or n.name in config:
+        if not n.foldable or n.name in config:
             continue
         if len(groups[n.name]) > 1:
             fold = _fold_group(groups[n.name], budget, family, cal)
@@ -130,7 +124,7 @@ def fold_for_budget(graph: Graph, budget: int, family: str) -> dict[str, dict] |
 
 def min_cycles(graph: Graph) -> int:
     """Cycles per frame with every MVU fully parallel: the fastest any folding can go."""
-    mvu = max((n.pixels for n in graph.hw_nodes() if isinstance(n, XnorMVU)), default=1)
+    mvu = max((n.fold_floor() for n in graph.hw_nodes() if n.foldable), default=1)
     return max(mvu, _fixed_cycles(graph)[0])
 
 
@@ -154,7 +148,7 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
             {
                 o[0]
                 for n in graph.hw_nodes()
-                if isinstance(n, XnorMVU)
+                if n.foldable
                 for o in layer_options(n, family, load_calibration(family))
             }
             | {fastest}
