@@ -25,8 +25,9 @@ from typing import Callable
 
 import numpy as np
 
+import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.errors import HwgenError
-from hwgen.execution import run_csim_model, run_golden, run_rtl
+from hwgen.execution import run_csim_model, run_golden, run_rtl, run_rtl_sharded
 from hwgen.flows.boards import load_board
 from hwgen.flows.icestorm import build_bitstream
 from hwgen.flows.vivado import run_vivado, write_package
@@ -103,6 +104,7 @@ class Build:
         self.path = Path(path)
         read_manifest(self.path)  # a folder that is no build: one clear line, here
         self.step_seconds: dict[str, float] = {}  # seconds per compile step, when compiled here
+        self.last_run = None  # what the last RTL `predict` measured (AccelSim or ShardRun)
 
     @cached_property
     def graph(self):
@@ -151,19 +153,40 @@ class Build:
         backend: str = "golden",
         sim: str = "verilator",
         testbench: str | None = None,
+        jobs: int | None = None,
+        address: str | None = None,
+        resume: bool = False,
+        shards: Path | None = None,
+        progress=None,
     ) -> np.ndarray:
         """The model's outputs for inputs `x` (float32, the model's input shape, any batch), as
         `hwgen run`: the golden model, the simulated Verilog (`backend="rtl"`, on `sim`), or
-        the HLS C++ compiled with g++ (`backend="csim"`)."""
+        the HLS C++ compiled with g++ (`backend="csim"`). With `jobs` or `address`, the RTL
+        frames run in shards over `jobs` native testbench processes or as Ray tasks at
+        `address` (`hwgen.sim.shards`), written to `shards` (default BUILD/shards) as they
+        finish; `resume` runs only the missing ones; `progress(done, total, seconds)`."""
         if backend not in BACKENDS:
             raise HwgenError(f"backend: one of {', '.join(BACKENDS)}, not {backend!r}")
+        x = _as_array(x)
         if backend == "golden":
             y = run_golden(self.graph, x)
         elif backend == "csim":
             y, _ = run_csim_model(self.graph, self.path, x)
+        elif jobs is not None or address is not None:
+            _check_sharded(sim, testbench)
+            y, self.last_run = run_rtl_sharded(
+                self.graph,
+                self.path,
+                x,
+                jobs,
+                address,
+                folder=shards,
+                resume=resume,
+                progress=progress,
+            )
         else:
             _check_sim(sim)
-            y, _ = run_rtl(self.graph, self.path, x, sim=sim, testbench=testbench)
+            y, self.last_run = run_rtl(self.graph, self.path, x, sim=sim, testbench=testbench)
         return np.asarray(y, dtype=np.float32)
 
     def simulate(
@@ -174,11 +197,14 @@ class Build:
         seed: int = 1,
         testbench: str | None = None,
         trace: Path | None = None,
+        jobs: int | None = None,
+        address: str | None = None,
     ):
         """Random frames through the simulated Verilog against the golden model, with random
         stalls of probability `backpressure` on both sides; an `RtlCheck` (mismatches,
-        cycles_per_frame, bound, ...). The outcome is recorded in build/verify/ for the report
-        (a new compile removes it)."""
+        cycles_per_frame, bound, ...). With `jobs` or `address` the frames run in shards (see
+        `predict`). The outcome is recorded in build/verify/ for the report (a new compile
+        removes it)."""
         if not 0.0 <= backpressure < 1.0:
             raise HwgenError(f"--backpressure: a stall probability in [0, 1), not {backpressure}")
         if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 1:
@@ -193,6 +219,8 @@ class Build:
             seed=seed,
             testbench=testbench,
             trace=trace,
+            jobs=jobs,
+            address=address,
         )
         record = {
             "sim": sim,
@@ -259,6 +287,23 @@ def _target(target_fps):
 def _check_sim(sim: str) -> None:
     if sim not in SIMULATORS:
         raise HwgenError(f"sim: one of {', '.join(SIMULATORS)}, not {sim!r}")
+
+
+def _check_sharded(sim: str, testbench: str | None) -> None:
+    """Shards run the native testbench, on Verilator."""
+    _check_sim(sim)
+    if sim != "verilator" or testbench not in (None, "native"):
+        raise HwgenError(
+            f"jobs/address: shards run the native testbench on Verilator, not {sim} "
+            f"({testbench or 'its default'} testbench)"
+        )
+
+
+def _as_array(x) -> np.ndarray:
+    """Inputs as numpy: an array, or a torch tensor (taken off its graph and device)."""
+    if hasattr(x, "detach") and hasattr(x, "cpu"):  # a torch.Tensor, without importing torch
+        x = x.detach().cpu().numpy()
+    return np.asarray(x)
 
 
 def _model_file(model, input_shape, tmp: Path) -> Path:

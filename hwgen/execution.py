@@ -15,6 +15,7 @@ from hwgen.framing import around_accelerator, input_frames, output_values, run_g
 from hwgen.ir import Graph
 from hwgen.manifest import check_build
 from hwgen.sim.accelerator import simulate_accelerator
+from hwgen.sim.shards import simulate_sharded
 
 
 def simulate_hw(
@@ -76,3 +77,37 @@ def simulate_csim(g: Graph, build: Path, values: np.ndarray):
 def run_csim_model(g: Graph, build: Path, x: np.ndarray):
     """Model inputs through the host steps and the C-simulated HLS top: (outputs, CsimResult)."""
     return around_accelerator(g, x, lambda v: simulate_csim(g, build, v))
+
+
+def run_rtl_sharded(
+    g: Graph,
+    build: Path,
+    x: np.ndarray,
+    jobs: int | None = None,
+    address: str | None = None,
+    in_pause: float = 0.0,
+    out_pause: float = 0.0,
+    seed: int = 1,
+    folder: Path | None = None,
+    resume: bool = False,
+    progress=None,
+):
+    """Model inputs through the host steps and the simulated Verilog, its frames in shards over
+    `jobs` processes or a Ray cluster at `address` (`hwgen.sim.shards`): (outputs, ShardRun)."""
+    return around_accelerator(
+        g,
+        x,
+        lambda v: simulate_sharded(
+            g,
+            build,
+            v,
+            jobs,
+            address,
+            in_pause,
+            out_pause,
+            seed,
+            folder,
+            resume,
+            progress=progress,
+        ),
+    )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.backends.common import instance_nodes, stream_format
 from hwgen.backends.hls import generate_hls
 from hwgen.backends.rtl import generate_rtl

@@ -10,7 +10,7 @@
 //   tb --in IN.bin --out OUT.bin --cycles CYC.bin --frames N --in-beats B --out-beats B
 //      --in-width W --out-width W [--in-pause P] [--out-pause P] [--seed S]
 //      [--watchdog CYCLES] [--max-cycles C] [--trace FILE.vcd --trace-from C --trace-to C]
-//      [--reset-at C1,C2,...]
+//      [--reset-at C1,C2,...] [--first-frame K --frame-seeds 1]
 // IN.bin: N*B_in beats of ceil(W_in/32) little-endian uint32 words; OUT.bin the same for the
 // output; CYC.bin: per frame two uint64, the cycle its first input beat was taken and the
 // cycle its last output beat was taken (cycles counted from the release of reset).
@@ -19,6 +19,10 @@
 // count as done; every later frame is sent again from its first beat, and the output must
 // then continue with exactly those frames: a partial frame that leaks out of the reset, or a
 // beat lost in it, shows up as wrong outputs or a framing error.
+// --frame-seeds 1: the stalls are drawn per frame, from the seed and the frame's index (K plus
+// its place in this run): the input's pauses restart when a frame's first beat is next, the
+// output's when a frame's first beat is awaited. So a frame meets the same stall pattern
+// whichever shard of a sharded run (hwgen/sim/shards.py) it is in.
 // Exit 0 on success; otherwise one line "hwgen-tb: ..." on stderr naming frame and cycle:
 //   2 watchdog (no progress), 3 framing (TLAST misplaced), 4 cycle limit, 1 bad arguments.
 #include <cstdint>
@@ -80,6 +84,8 @@ struct Args {
     long frames = -1, in_beats = -1, out_beats = -1, in_width = -1, out_width = -1;
     double in_pause = 0, out_pause = 0;
     uint64_t seed = 1, watchdog = 100000, max_cycles = 0, trace_from = 0, trace_to = 0;
+    uint64_t first_frame = 0;
+    bool frame_seeds = false;
     std::vector<uint64_t> resets;  // cycles at which reset is asserted, ascending
 };
 
@@ -128,6 +134,8 @@ Args parse(int argc, char** argv) {
         else if (k == "--trace-from") a.trace_from = std::strtoull(v, nullptr, 10);
         else if (k == "--trace-to") a.trace_to = std::strtoull(v, nullptr, 10);
         else if (k == "--reset-at") a.resets = parse_cycles(v);
+        else if (k == "--first-frame") a.first_frame = std::strtoull(v, nullptr, 10);
+        else if (k == "--frame-seeds") a.frame_seeds = std::atoi(v) != 0;
         else fail(1, "unknown option " + k);
     }
     if (a.in.empty() || a.out.empty() || a.cycles.empty() || a.frames < 0 || a.in_beats < 1 || a.out_beats < 1
@@ -215,6 +223,15 @@ int main(int argc, char** argv) {
     reset();
 
     Pauses in_pause(a.in_pause, a.seed * 2 + 1), out_pause(a.out_pause, a.seed * 2 + 2);
+    // a frame's own stall patterns (--frame-seeds): seeded by the seed and the frame's index
+    auto frame_pauses = [&](Pauses& p, double prob, uint64_t frame, uint64_t side) {
+        Rng mix(a.seed * 0x100000001B3ull + (a.first_frame + frame) * 4 + side);
+        p = Pauses(prob, mix.next());
+    };
+    if (a.frame_seeds) {
+        frame_pauses(in_pause, a.in_pause, 0, 1);
+        frame_pauses(out_pause, a.out_pause, 0, 2);
+    }
     uint64_t sent = 0, recv = 0, frames_done = 0, beat_in_frame = 0, last_progress = 0, cycle = 0;
     bool valid = false;
     uint64_t limit = a.max_cycles ? a.max_cycles : UINT64_MAX;
@@ -257,12 +274,15 @@ int main(int argc, char** argv) {
                 cyc[2 * frames_done + 1] = cycle;
                 ++frames_done;
                 beat_in_frame = 0;
+                if (a.frame_seeds) frame_pauses(out_pause, a.out_pause, frames_done, 2);
             }
         }
         if (in_fire) {
             if (sent % a.in_beats == 0) cyc[2 * (sent / a.in_beats)] = cycle;
             ++sent;
             valid = false;
+            if (a.frame_seeds && sent % a.in_beats == 0)
+                frame_pauses(in_pause, a.in_pause, sent / a.in_beats, 1);
         }
         top->ap_clk = 1;
         top->eval();

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from rich.table import Table
 
+import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.backends.common import stream_format
 from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
 from hwgen.execution import run_golden, simulate_hw

@@ -1,7 +1,8 @@
 """Command line: `hwgen train | compile | run | sim | synth | package | report | ...`.
 
 Thin: parse arguments, call the library (mostly `hwgen.api`), print. The commands live in
-one module per group (`build_cmds`: compile and what runs on a build; `train_cmds`;
+one module per group (`build_cmds`: compile, synthesis, packaging; `run_cmds`: run and sim;
+`train_cmds`;
 `tool_cmds`: bench, calibrate, demo; `sweep`). A HwgenError (bad model, file or option) is
 printed as one line on stderr with exit status 1, never as a traceback.
 """
@@ -14,7 +15,7 @@ import os
 import sys
 import warnings
 
-from hwgen.cli import build_cmds, sweep, tool_cmds, train_cmds
+from hwgen.cli import build_cmds, run_cmds, sweep, tool_cmds, train_cmds
 from hwgen.cli.io import HelpFormatter, OneLineParser
 from hwgen.errors import HwgenError
 from hwgen.paths import VERSION
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     train_cmds.add_parsers(sub)
     build_cmds.add_parsers(sub)
+    run_cmds.add_parsers(sub)
     tool_cmds.add_parsers(sub)
     sweep.add_sweep_parser(sub)
     return p

@@ -6,14 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import numpy as np
-
 from hwgen import api
-from hwgen.cli.io import command, console, load_npy, positive, save_npy
+from hwgen.cli.io import command, console, positive
 from hwgen.cli.tables import layer_synth_table, print_fit, print_layers
 from hwgen.driver.deploy_test import deploy_test
 from hwgen.errors import HwgenError
-from hwgen.execution import run_csim_model, run_rtl
 from hwgen.flows.boards import load_board
 from hwgen.flows.vitis_hls import run_vitis_hls
 from hwgen.flows.vivado import run_vivado
@@ -39,61 +36,6 @@ def cmd_compile(a) -> None:
     print_fit(con, report)
     con.print("steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in build.step_seconds.items()))
     con.print(f"wrote {build.path}/ (graph.json, rtl/hwgen_top.v, hls/, report.json)")
-
-
-def cmd_run(a) -> None:
-
-    build = api.load(a.build)
-    x = load_npy(a.input, "input")
-    if a.backend == "golden":
-        y = build.predict(x)
-    elif a.backend == "csim":
-        y, res = run_csim_model(build.graph, build.path, x)
-        print(f"csim: {len(x)} frames, kernel trips {res.trips}")
-    else:
-        y, res = run_rtl(
-            build.graph, build.path, x, sim=a.sim, testbench=a.testbench, trace=a.trace
-        )
-        cycles = res.done_cycles[-1] if res.done_cycles else 0
-        print(
-            f"{a.sim} ({res.testbench} testbench): {len(x)} frames, {cycles} cycles, "
-            f"{len(x) / max(res.run_seconds, 1e-9):,.0f} frames/s simulated"
-            + (f", build {res.build_seconds:.1f} s" if res.build_seconds else "")
-            + (f"; waveform {a.trace}" if a.trace else "")
-        )
-    save_npy(a.output, y.astype(np.float32))
-    if a.labels:
-        save_npy(a.labels, np.argmax(y.reshape(len(y), -1), axis=1))  # first maximum, as torch
-    print(f"wrote {a.output}" + (f" and {a.labels}" if a.labels else ""))
-
-
-def cmd_sim(a) -> None:
-
-    build = api.load(a.build)
-    pause = a.backpressure or 0.0
-    r = build.simulate(
-        frames=a.frames,
-        backpressure=pause,
-        sim=a.sim,
-        seed=a.seed,
-        testbench=a.testbench,
-        trace=a.trace,
-    )
-    print(
-        f"{a.sim} ({r.testbench} testbench): {r.frames} random frames"
-        f"{f' with {pause:.0%} random stalls on both sides' if pause else ''}: "
-        f"{r.mismatches} mismatching frames; {r.cycles_per_frame:.1f} cycles/frame "
-        f"(bound {r.bound}, ratio {r.cycles_per_frame / r.bound:.3f}); "
-        f"{r.frames / max(r.sim_seconds, 1e-9):,.0f} frames/s simulated"
-        + (f"; waveform {a.trace}" if a.trace else "")
-    )
-    if r.mismatches:
-        where = f"; first at frame {r.first_mismatch}" + (
-            f", waveform: {r.waveform}" if r.waveform else ""
-        )
-        raise HwgenError(
-            f"RTL differs from the golden model on {r.mismatches} of {r.frames} frames{where}"
-        )
 
 
 def cmd_hls_synth(a) -> None:
@@ -199,23 +141,8 @@ SIMS = ("verilator", "icarus")
 BUILD_BOARD = "board of boards/*.yaml (default: the one the build was compiled for)"
 
 
-def _testbench_flags(p) -> None:
-    p.add_argument("--sim", choices=SIMS, default="verilator", help="simulator")
-    p.add_argument(
-        "--testbench",
-        choices=("native", "cocotb"),
-        help="native: the compiled C++ testbench (Verilator's default); cocotb (Icarus' only one)",
-    )
-    p.add_argument(
-        "--trace",
-        type=Path,
-        metavar="FILE.vcd",
-        help="write a VCD waveform of the whole run (native testbench; slower)",
-    )
-
-
 def add_parsers(sub) -> None:
-    """compile, run, sim, hls-synth, synth, package, deploy-test, report."""
+    """compile, hls-synth, synth, package, deploy-test, report."""
     c = command(
         sub, "compile", "QONNX model -> IR -> Verilog and HLS C++ in a build folder", cmd_compile
     )
@@ -233,40 +160,6 @@ def add_parsers(sub) -> None:
     c.add_argument(
         "--target-fps", help="frames/s to reach at the board clock (folding searched), or 'max'"
     )
-
-    r = command(
-        sub,
-        "run",
-        "run a compiled model on inputs (golden model, RTL simulation or C-sim)",
-        cmd_run,
-    )
-    r.add_argument("build")
-    r.add_argument(
-        "-i", "--input", required=True, help=".npy of float32 inputs, the model's input shape"
-    )
-    r.add_argument("-o", "--output", required=True, help=".npy of the model's outputs")
-    r.add_argument("--labels", help=".npy of top-1 labels")
-    r.add_argument(
-        "--backend", choices=("golden", "rtl", "csim"), default="golden", help="what computes"
-    )
-    _testbench_flags(r)
-
-    s = command(
-        sub, "sim", "simulate the accelerator on random frames against the golden model", cmd_sim
-    )
-    s.add_argument("build")
-    s.add_argument("--frames", type=positive, default=100, help="random frames")
-    s.add_argument(
-        "--backpressure",
-        type=float,
-        nargs="?",
-        const=0.3,
-        metavar="P",
-        help="random stalls on input valid and output ready, probability P each cycle "
-        "(0.3 if no P)",
-    )
-    s.add_argument("--seed", type=int, default=1, help="seed of the frames and stalls")
-    _testbench_flags(s)
 
     h = command(
         sub,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.backends.common import stream_format
 from hwgen.errors import HwgenError
 from hwgen.framing import around_accelerator, input_frames, output_values

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.backends.rtl.codegen import RTL_LIBRARY
 from hwgen.estimate import CALIBRATION, block_parts, estimate_graph, features
 from hwgen.flows.yosys import slice_luts, summarize

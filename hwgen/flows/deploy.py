@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.backends.templates import render
 from hwgen.flows.boards import load_board
 from hwgen.ir import Graph

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.backends.rtl.codegen import shell_sources
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError

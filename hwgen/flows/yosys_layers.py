@@ -14,6 +14,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.backends.rtl.codegen import RTL_LIBRARY, rtl_instances
 from hwgen.backends.templates import render
 from hwgen.flows.boards import load_board

@@ -236,7 +236,13 @@ class Graph:
                 arrays = {k: z[k] for k in z.files}
             nodes = []
             for entry in doc["nodes"]:
-                cls = OP_TYPES[entry.pop("op")]
+                op = entry.pop("op")
+                if op not in OP_TYPES:
+                    raise HwgenError(
+                        f"{folder}: graph.json has an op '{op}' that is not registered (import "
+                        "hwgen.ops, which registers hwgen's op types, or a newer hwgen made it)"
+                    )
+                cls = OP_TYPES[op]
                 kwargs = {}
                 for f in dataclasses.fields(cls):
                     if f.name not in entry:

@@ -11,6 +11,7 @@ import html
 import json
 from pathlib import Path
 
+import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
 from hwgen.ir import Graph

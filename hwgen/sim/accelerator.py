@@ -111,7 +111,7 @@ def simulate_accelerator(
     )
 
 
-def _limits(g: Graph, frames: int, in_pause: float, out_pause: float) -> tuple[int, int]:
+def cycle_limits(g: Graph, frames: int, in_pause: float, out_pause: float) -> tuple[int, int]:
     """(watchdog, cycle limit): no beat in or out for longer than a frame's trip through every
     layer is a hang; the whole run may take four times the folding bound's time."""
     fmt = stream_format(g)
@@ -139,7 +139,7 @@ def _native(
     frames = len(values)
     words = pack_words(element_bits(values, fmt.in_elem_bits), fmt.in_width)
     exe, build_s = build_native(sources, TOP_NAME, build / "sim_build", trace=trace is not None)
-    watchdog, limit = _limits(g, frames, in_pause, out_pause)
+    watchdog, limit = cycle_limits(g, frames, in_pause, out_pause)
     kw = dict(
         frames=frames,
         in_beats=fmt.in_beats,
@@ -193,7 +193,7 @@ def _cocotb(
         )
     fmt = stream_format(g)
     frames = input_frames(g, values)
-    _watchdog, limit = _limits(g, len(frames), in_pause, out_pause)
+    _watchdog, limit = cycle_limits(g, len(frames), in_pause, out_pause)
     t0 = time.perf_counter()
     res = simulate(
         sim,

@@ -69,9 +69,11 @@ class NativeSimError(HwgenError):
         frame: int | None = None,
         cycle: int | None = None,
         last_beat: int | None = None,
+        crashed: bool = False,
     ):
         super().__init__(message)
         self.frame, self.cycle, self.last_beat = frame, cycle, last_beat
+        self.crashed = crashed  # the process died (a signal, no testbench verdict): worth a retry
 
 
 @dataclass
@@ -215,13 +217,16 @@ def run_native(
     trace_window: tuple[int, int] | None = None,
     workdir: Path | None = None,
     reset_at: list[int] = (),
+    first_frame: int | None = None,
 ) -> NativeResult:
     """Stream `words` (frames*in_beats beats of ceil(in_width/32) uint32 words) through a
     built testbench; raises NativeSimError with the testbench's one line when it stops early.
 
     `workdir` is where the simulation runs (relative ROM paths resolve there). `reset_at`:
     cycles at which ap_rst_n is asserted mid-run; the frames not done by then are sent again
-    (sim/native_tb.cpp), so the outputs must still be every frame's, once."""
+    (sim/native_tb.cpp), so the outputs must still be every frame's, once. `first_frame`: the
+    stalls are drawn per frame, from the seed and the frame's index counted from it (a shard
+    of a longer run: its frames meet the stalls they would meet anywhere)."""
     in_words, out_words = -(-in_width // 32), -(-out_width // 32)
     words = np.ascontiguousarray(words, dtype="<u4")
     if words.shape != (frames * in_beats, in_words):
@@ -266,6 +271,8 @@ def run_native(
             cmd += ["--trace", str(trace), "--trace-from", str(max(0, lo)), "--trace-to", str(hi)]
         if len(reset_at):
             cmd += ["--reset-at", ",".join(str(int(c)) for c in reset_at)]
+        if first_frame is not None:
+            cmd += ["--first-frame", str(int(first_frame)), "--frame-seeds", "1"]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir)
         seconds = time.perf_counter() - t0
@@ -275,7 +282,7 @@ def run_native(
             )
             if line is None:
                 tail = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
-                raise NativeSimError(f"native simulation failed: {tail}")
+                raise NativeSimError(f"native simulation failed: {tail}", crashed=True)
             raise NativeSimError(line[len("hwgen-tb: ") :], *_where(line))
         beats = np.fromfile(t / "out.bin", dtype="<u4").reshape(frames * out_beats, out_words)
         cyc = np.fromfile(t / "cyc.bin", dtype="<u8").reshape(frames, 2)

@@ -13,6 +13,7 @@ from hwgen.execution import simulate_hw
 from hwgen.ir import Graph
 from hwgen.ops import XnorMVU
 from hwgen.passes.folding import folding_bound
+from hwgen.sim.shards import simulate_sharded
 
 
 @dataclass
@@ -41,38 +42,59 @@ def verify_rtl(
     testbench: str | None = None,
     waveform_on_mismatch: bool = True,
     trace: Path | None = None,
+    jobs: int | None = None,
+    address: str | None = None,
 ) -> RtlCheck:
     """Random (or given) input bit vectors through RTL and golden; count differing frames.
     On the native testbench a mismatch also writes a waveform around the first differing
-    frame (`build/waves/mismatch_frameK.vcd`)."""
+    frame (`build/waves/mismatch_frameK.vcd`). With `jobs` or `address` the frames run in
+    shards (`hwgen.sim.shards`; the waveform then comes from a run of the frames up to it)."""
 
     hw = g.hw_nodes()
     if bits is None:
         bits = random_inputs(g, frames, np.random.default_rng(seed))
     want = g.execute(bits, hw)
     t0 = time.perf_counter()
-    got, res = simulate_hw(g, build, bits, sim, pause, pause, seed, testbench, trace=trace)
-    seconds = time.perf_counter() - t0
+    if jobs is not None or address is not None:
+        got, run = simulate_sharded(
+            g, build, bits, jobs, address, pause, pause, seed, folder=Path(build) / "shards-verify"
+        )
+        seconds = time.perf_counter() - t0
+        check = RtlCheck(
+            len(bits),
+            0,
+            run.cycles_per_frame,
+            folding_bound(g),
+            run.build_seconds,
+            seconds - run.build_seconds,
+            testbench="native",
+        )
+        res = None
+    else:
+        got, res = simulate_hw(g, build, bits, sim, pause, pause, seed, testbench, trace=trace)
+        seconds = time.perf_counter() - t0
+        cpf = res.steady_cycles_per_frame() if len(bits) >= 3 else float("nan")
+        check = RtlCheck(
+            len(bits),
+            0,
+            cpf,
+            folding_bound(g),
+            res.build_seconds,
+            seconds - res.build_seconds,
+            testbench=res.testbench,
+        )
     differs = np.any(got != want.reshape(got.shape), axis=1)
-    bad = int(np.sum(differs))
-    cpf = res.steady_cycles_per_frame() if len(bits) >= 3 else float("nan")
-    check = RtlCheck(
-        len(bits),
-        bad,
-        cpf,
-        folding_bound(g),
-        res.build_seconds,
-        seconds - res.build_seconds,
-        testbench=res.testbench,
-    )
+    bad = check.mismatches = int(np.sum(differs))
     if bad:
         k = int(np.argmax(differs))
         check.first_mismatch = k
         if trace is not None:
             check.waveform = Path(trace)
-        elif waveform_on_mismatch and res.start_cycles is not None:
+        elif waveform_on_mismatch and (res is None or res.start_cycles is not None):
             wave = Path(build).resolve() / "waves" / f"mismatch_frame{k}.vcd"
             wave.parent.mkdir(parents=True, exist_ok=True)
+            if res is None:  # sharded: the frames up to it, once, to find its cycles
+                _out, res = simulate_hw(g, build, bits[: k + 1], sim, pause, pause, seed, "native")
             simulate_hw(
                 g,
                 build,
@@ -81,7 +103,7 @@ def verify_rtl(
                 pause,
                 pause,
                 seed,
-                testbench,
+                testbench or "native",
                 trace=wave,
                 trace_window=(max(0, res.start_cycles[k] - 16), res.done_cycles[k] + 16),
             )

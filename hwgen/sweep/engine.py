@@ -16,18 +16,15 @@ served from there next time.
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import logging
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from hwgen.cluster import LOOPBACK, check_address, start_ray  # noqa: F401  (the engine's API)
 from hwgen.errors import HwgenError
-
-LOOPBACK = "127.0.0.1"
 
 
 @dataclass
@@ -39,54 +36,6 @@ class Job:
     fn: Callable
     args: tuple
     key: str | None = None
-
-
-def check_address(address: str) -> None:
-    """Only Ray Client (`ray://`), `auto` or a head on this machine: connecting a driver to a
-    remote HOST:PORT would start a worker here that listens on the network."""
-    if address in ("auto", "local") or address.startswith("ray://"):
-        return
-    host = address.rsplit(":", 1)[0].strip("[]")
-    try:
-        ok = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        ok = False
-    if not ok:
-        raise HwgenError(
-            f"--address {address}: a HOST:PORT address must be a Ray head on this machine "
-            "(127.0.0.1:PORT); for a remote cluster use Ray Client, ray://HOST:10001, on a "
-            "trusted network, or run hwgen on its head node with --address auto"
-        )
-
-
-def start_ray(address: str | None = None):
-    """Start (or join) Ray as described in the module docstring; returns the ray module."""
-    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    try:
-        # deferred: Ray is heavy
-        import ray
-    except ImportError:
-        raise HwgenError("ray is not installed: pip install ray==2.60.0 (make venv does)") from None
-    address = address or os.environ.get("RAY_ADDRESS") or None
-    if ray.is_initialized():
-        return ray
-    logging.getLogger("ray").setLevel(
-        logging.ERROR
-    )  # its start-up notes say nothing to a sweep's user
-    common = dict(log_to_driver=False, configure_logging=False, include_dashboard=False)
-    if address is None:
-        ray.init(num_cpus=os.cpu_count() or 1, _node_ip_address=LOOPBACK, **common)
-    else:
-        check_address(address)
-        extra = {} if address.startswith("ray://") else {"_node_ip_address": LOOPBACK}
-        try:
-            ray.init(address=address, **common, **extra)
-        except Exception as e:  # ConnectionError and Ray's own: one line, not a traceback
-            raise HwgenError(
-                f"--address {address}: cannot connect to a Ray cluster ({str(e).splitlines()[0]})"
-            ) from None
-    return ray
 
 
 def _run_job(fn, args):

@@ -23,8 +23,9 @@ def module_name(path: Path) -> str:
 
 
 def import_graph(root: Path = PACKAGE) -> tuple[dict[str, set[str]], list[str]]:
-    """(module -> the hwgen modules it imports anywhere in its body, the private names it
-    takes from them as 'importer: module.name')."""
+    """(module -> the hwgen modules it imports anywhere in its body, with the packages whose
+    `__init__` importing them runs first (other than the importer's own), the private names
+    it takes from them as 'importer: module.name')."""
     modules = {module_name(p): p for p in root.rglob("*.py")}
     edges: dict[str, set[str]] = {m: set() for m in modules}
     private = []
@@ -47,6 +48,12 @@ def import_graph(root: Path = PACKAGE) -> tuple[dict[str, set[str]], list[str]]:
                         and not a.name.startswith("__")
                     ):
                         private.append(f"{m}: {node.module}.{a.name}")
+    for m in modules:  # importing a.b.c runs a/__init__ and a/b/__init__ first
+        own = {".".join(m.split(".")[:k]) for k in range(1, m.count(".") + 1)} | {m}
+        for target in list(edges[m]):
+            parts = target.split(".")
+            ancestors = {".".join(parts[:k]) for k in range(1, len(parts))}
+            edges[m] |= {p for p in ancestors if p in modules} - own
     return edges, private
 
 

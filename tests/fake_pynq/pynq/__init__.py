@@ -111,6 +111,7 @@ class _Dma:
 
 class _Ip:
     def __init__(self, model_dir, cfg):
+        import hwgen.ops  # noqa: F401  (registers the op types the graph names)
         from hwgen.backends.common import stream_format
         from hwgen.ir import Graph
 
