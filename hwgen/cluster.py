@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+from pathlib import Path
 
 from hwgen.errors import HwgenError
 
@@ -42,12 +43,17 @@ def start_ray(address: str | None = None):
     """Start (or join) Ray as described in the module docstring; returns the ray module."""
     os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    address = address or os.environ.get("RAY_ADDRESS") or None
+    joining = address is not None and not address.startswith("ray://")
+    if joining and (Path.home() / ".ray" / "auth_token").is_file():
+        # Ray 2.60: a head started by `ray start` requires the token in ~/.ray/auth_token once
+        # one exists, but a driver joining it presents it only in token mode, read at import
+        os.environ.setdefault("RAY_AUTH_MODE", "token")
     try:
         # deferred: Ray is heavy
         import ray
     except ImportError:
         raise HwgenError("ray is not installed: pip install ray==2.60.0 (make venv does)") from None
-    address = address or os.environ.get("RAY_ADDRESS") or None
     if ray.is_initialized():
         return ray
     logging.getLogger("ray").setLevel(

@@ -14,6 +14,7 @@ import numpy as np
 from rich.table import Table
 
 from hwgen.bench import area
+from hwgen.bench.golden import golden_section
 from hwgen.bench.image_cnn import image_cnn_onnx, measure
 from hwgen.bench.sim import sim_section
 from hwgen.driver.deploy_test import deploy_test
@@ -26,14 +27,14 @@ from hwgen.train.models import build_model
 from hwgen.train.trainer import export, export_quietly, train
 
 
-def tfc_onnx(out: Path) -> Path:
-    """A random-init TFC-W1A1 (Brevitas' bnn_pynq FC, 784-64-64-64-10) exported to QONNX."""
+def tfc_module():
+    """A random-init TFC-W1A1 (Brevitas' bnn_pynq FC, 784-64-64-64-10), in eval mode."""
     # deferred: torch is heavy (training only)
     import torch
     from brevitas_examples.bnn_pynq.models.FC import FC
 
     torch.manual_seed(0)
-    m = FC(
+    return FC(
         num_classes=10,
         weight_bit_width=1,
         act_bit_width=1,
@@ -42,21 +43,35 @@ def tfc_onnx(out: Path) -> Path:
         out_features=[64, 64, 64],
         in_features=(28, 28),
     ).eval()
+
+
+def tfc_onnx(out: Path) -> Path:
+    """`tfc_module()` exported to QONNX."""
+    # deferred: torch is heavy (training only)
+    import torch
+
     path = out / "tfc.onnx"
-    export_quietly(m, torch.rand(1, 1, 28, 28), path)
+    export_quietly(tfc_module(), torch.rand(1, 1, 28, 28), path)
     return path
 
 
-def cnv_onnx(out: Path) -> Path:
-    """A random-init CNV-W1A1 (Brevitas' bnn_pynq CNV, 8-bit input) exported to QONNX."""
+def cnv_module():
+    """A random-init CNV-W1A1 (Brevitas' bnn_pynq CNV, 8-bit input), in eval mode."""
     # deferred: torch is heavy (training only)
     import torch
     from brevitas_examples.bnn_pynq.models.CNV import CNV
 
     torch.manual_seed(0)
-    m = CNV(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=8, in_ch=3).eval()
+    return CNV(num_classes=10, weight_bit_width=1, act_bit_width=1, in_bit_width=8, in_ch=3).eval()
+
+
+def cnv_onnx(out: Path) -> Path:
+    """`cnv_module()` exported to QONNX."""
+    # deferred: torch is heavy (training only)
+    import torch
+
     path = out / "cnv.onnx"
-    export_quietly(m, torch.rand(1, 3, 32, 32), path)
+    export_quietly(cnv_module(), torch.rand(1, 3, 32, 32), path)
     return path
 
 
@@ -309,6 +324,13 @@ def bench(out: Path, console) -> list[dict]:
     md += _area_section(models, out, console)
     md += _driver_section(out, console)
     md += _image_cnn_section(out, console)
+    md += golden_section(
+        {
+            "TFC-W1A1": (tfc_module(), models["TFC-W1A1"]),
+            "CNV-W1A1": (cnv_module(), models["CNV-W1A1"]),
+        },
+        console,
+    )
     (out / "bench.md").write_text(md)
     tfc = next(r for r in rows if r["net"] == "TFC-W1A1")
     console.print(

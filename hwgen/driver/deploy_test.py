@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 from rich.table import Table
 
-from hwgen.driver import Accelerator, SimTransport
+from hwgen.driver import Accelerator
+from hwgen.driver.sim_transport import SimTransport
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
 from hwgen.sim.verify import random_inputs

@@ -21,7 +21,8 @@ from hwgen.sim.verify import random_inputs
 RUNTIME = [
     "__init__.py",
     "errors.py",
-    "pipeline.py",
+    "paths.py",
+    "framing.py",
     "ir",
     "ops",
     "golden",
@@ -31,6 +32,7 @@ RUNTIME = [
     "driver",
     "sim/__init__.py",
     "sim/stream.py",
+    "sim/handshake.py",
 ]
 SELF_CHECK_FRAMES = 64
 

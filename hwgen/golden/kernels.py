@@ -6,9 +6,35 @@ sign(0) = +1.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
 import numpy as np
 
-_CHUNK = 256  # batch rows per XNOR-popcount block: bounds the (rows, MH, words) temporary
+#: batch rows per block: a block's (rows, MH) counts stay in cache while the words stream by
+_CHUNK = 2048
+
+
+def golden_threads() -> int:
+    """Threads the golden model's kernels use: HWGEN_GOLDEN_THREADS, else the cores (numpy's
+    bitwise ufuncs release the GIL, so row blocks run in parallel)."""
+    return max(1, int(os.environ.get("HWGEN_GOLDEN_THREADS", 0)) or os.cpu_count() or 1)
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def over_row_blocks(rows: int, block: Callable[[int, int], None]) -> None:
+    """Run `block(lo, hi)` over [0, rows) in blocks of _CHUNK rows, on golden_threads()."""
+    bounds = [(lo, min(rows, lo + _CHUNK)) for lo in range(0, rows, _CHUNK)]
+    n = min(golden_threads(), len(bounds))
+    if n <= 1:
+        for lo, hi in bounds:
+            block(lo, hi)
+        return
+    pool = _POOLS.get(n) or _POOLS.setdefault(n, ThreadPoolExecutor(max_workers=n))
+    list(pool.map(lambda b: block(*b), bounds))
 
 
 def sign_bits(x: np.ndarray) -> np.ndarray:
@@ -31,16 +57,25 @@ def xnor_popcount(x_bits: np.ndarray, w_bits: np.ndarray) -> np.ndarray:
     """popcount(XNOR(x, w)) for every row of x (B, N) against every row of w (M, N) -> (B, M).
 
     Padding bits are 0 in both operands, so XOR is 0 there and the matches are N minus the
-    popcount of the XOR over the packed words.
+    popcount of the XOR over the packed 64-bit words. Each block of rows keeps its (rows, M)
+    counts and streams the words past them one at a time (no (rows, M, words) temporary);
+    blocks run on threads.
     """
     n = x_bits.shape[-1]
     if w_bits.shape[-1] != n:
         raise ValueError(f"xnor_popcount: input has {n} elements, weights {w_bits.shape[-1]}")
     xp, wp = pack_bits(x_bits), pack_bits(w_bits)
     out = np.empty((xp.shape[0], wp.shape[0]), dtype=np.int64)
-    for lo in range(0, xp.shape[0], _CHUNK):
-        diff = np.bitwise_xor(xp[lo : lo + _CHUNK, None, :], wp[None, :, :])
-        out[lo : lo + _CHUNK] = n - np.bitwise_count(diff).sum(axis=-1, dtype=np.int64)
+    count = np.uint16 if n < (1 << 16) else np.uint32  # never wraps: at most n mismatches
+    wt = np.ascontiguousarray(wp.T)  # (words, M): one word of every row at a time
+
+    def block(lo: int, hi: int) -> None:
+        acc = np.zeros((hi - lo, wp.shape[0]), dtype=count)
+        for k in range(xp.shape[1]):
+            acc += np.bitwise_count(np.bitwise_xor(xp[lo:hi, k, None], wt[None, k]))
+        out[lo:hi] = n - acc.astype(np.int64)
+
+    over_row_blocks(xp.shape[0], block)
     return out
 
 

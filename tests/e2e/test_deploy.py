@@ -51,15 +51,16 @@ def test_driver_over_simulation_matches_golden(net, mlp_build, digits_cnn, tmp_p
 def test_shell_flags_a_misplaced_input_tlast(mlp_build):
     """The input TLAST must close each batch: one sent mid-batch sets the sticky status bit."""
     need_tool("verilator")
-    from hwgen.driver import Accelerator, SimTransport
-    from hwgen.pipeline import _input_frames
+    from hwgen.driver import Accelerator
+    from hwgen.driver.sim_transport import SimTransport
+    from hwgen.framing import input_frames
     from hwgen.sim.runner import run_test
     from hwgen.sim.verify import random_inputs
 
     tr = SimTransport(mlp_build)
     acc = Accelerator(mlp_build, tr)
     bits = random_inputs(acc.graph, 4, np.random.default_rng(1))
-    data = acc.layout.pack(_input_frames(acc.graph, bits))
+    data = acc.layout.pack(input_frames(acc.graph, bits))
     # BATCH says 2 frames per transfer, but one transfer carries 4: its TLAST comes late
     res = run_test(
         "verilator",

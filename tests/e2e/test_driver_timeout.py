@@ -11,9 +11,10 @@ import sys
 import numpy as np
 import pytest
 
-from hwgen.driver import Accelerator, SimTransport
+from hwgen.driver import Accelerator
+from hwgen.driver.sim_transport import SimTransport
 from hwgen.driver.transports import DmaTimeout
-from hwgen.pipeline import _output_values
+from hwgen.framing import output_values
 from hwgen.sim.verify import random_inputs
 from tests.conftest import ROOT
 from tests.e2e.test_deploy import mlp_build  # noqa: F401  (the fixture)
@@ -45,7 +46,7 @@ def test_stuck_transfer_times_out_then_next_batches_exact(mlp_build, sim):  # no
     for k, data in enumerate(e.value.outputs):
         if data is None:
             continue
-        got = _output_values(acc.graph, acc.layout.unpack(data, 5))
+        got = output_values(acc.graph, acc.layout.unpack(data, 5))
         np.testing.assert_array_equal(got, want[5 * k : 5 * k + 5], err_msg=f"batch {k + 1}")
     regs = acc.transport.last_registers
     assert regs["frames_out"] == 10, regs  # batches 3 and 4, counted from the clear
@@ -89,7 +90,7 @@ def test_board_driver_times_out_resets_and_continues(mlp_build, fake_pynq, tmp_p
     assert ("write", 0x08, 1) in calls[k:], "the shell must be cleared after the DMA reset"
     want = _golden(acc, bits)
     for b in (0, 1, 3):
-        got = _output_values(acc.graph, acc.layout.unpack(e.value.outputs[b], 4))
+        got = output_values(acc.graph, acc.layout.unpack(e.value.outputs[b], 4))
         np.testing.assert_array_equal(got, want[4 * b : 4 * b + 4])
     # and a run without a stuck transfer goes through
     np.testing.assert_array_equal(acc.run_accelerator(bits[:4], batch_size=4), want[:4])

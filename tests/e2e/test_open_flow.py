@@ -96,13 +96,13 @@ def test_byte_shell_matches_golden(digits_mlp, tmp_path):
     need_tool("verilator")
     from hwgen.backends.rtl.codegen import rtl_sources
     from hwgen.flows.icestorm import SHELL, shell_sources
-    from hwgen.pipeline import _input_frames, _output_values
+    from hwgen.framing import input_frames, output_values
     from hwgen.sim.runner import simulate
 
     g = _compile(digits_mlp[1], tmp_path / "b", pe=4, simd=8)
     fmt = stream_format(g)
     bits = random_inputs(g, 12, np.random.default_rng(3))
-    frames = _input_frames(g, bits)
+    frames = input_frames(g, bits)
 
     def to_bytes(beat, width):
         return list(int(beat).to_bytes(-(-width // 8), "little"))
@@ -132,7 +132,7 @@ def test_byte_shell_matches_golden(digits_mlp, tmp_path):
         ]
         for f in res.frames
     ]
-    np.testing.assert_array_equal(_output_values(g, beats), g.execute(bits, g.split()[1]))
+    np.testing.assert_array_equal(output_values(g, beats), g.execute(bits, g.split()[1]))
 
 
 @pytest.mark.slow
