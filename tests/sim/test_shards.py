@@ -206,3 +206,23 @@ def test_graph_of_a_build_is_what_the_shards_check(built, tmp_path):
     other = Graph(g.name, g.input_shape, g.output_shape, list(g.nodes)[:-1])
     with pytest.raises(HwgenError):
         simulate_sharded(other, build, bits, 1, folder=tmp_path / "s")
+
+
+@pytest.mark.slow
+def test_ten_thousand_cnv_frames_through_rtl_equal_golden_and_pytorch(tmp_path):
+    """CNV-W1A1 at FINN's folding, 10,000 frames in shards over the cores: golden == RTL, and
+    golden == Brevitas' forward pass (top-1 labels, and the outputs to float32 rounding)."""
+    need_tool("verilator")
+    import torch
+
+    from hwgen import api
+    from hwgen.bench.suite import CNV_FOLD, cnv_module, cnv_onnx
+
+    fold = {k: {"pe": p, "simd": s} for k, (p, s) in CNV_FOLD.items()}
+    build = api.compile(cnv_onnx(tmp_path), tmp_path / "build", fold=fold)
+    x = np.random.default_rng(0).random((10_000, 3, 32, 32)).astype(np.float32)
+    golden = run_golden(build.graph, x)
+    np.testing.assert_array_equal(build.predict(x, "rtl", jobs=os.cpu_count()), golden)
+    with torch.no_grad():
+        want = cnv_module()(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(golden, want, atol=1e-4)
