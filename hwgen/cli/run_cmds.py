@@ -137,7 +137,8 @@ def _top1(y: np.ndarray) -> np.ndarray:
 def cmd_sim(a) -> None:
     build = api.load(a.build)
     pause = a.backpressure or 0.0
-    jobs = (a.jobs or (None if a.address else default_jobs())) if _sharded(a) else None
+    # one process unless asked: a mismatch's waveform comes from the run that saw it
+    jobs = a.jobs if _sharded(a) else None
     r = build.simulate(
         frames=a.frames,
         backpressure=pause,
@@ -182,7 +183,8 @@ def _sim_flags(p) -> None:
     p.add_argument(
         "--jobs",
         type=positive,
-        help="native testbench processes, each a shard of the frames (default: the cores)",
+        help="native testbench processes, each a shard of the frames (run: default the cores; "
+        "sim: one process unless given)",
     )
     p.add_argument(
         "--address",

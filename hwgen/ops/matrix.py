@@ -71,7 +71,9 @@ class BinaryMatrixShape:
         lo, hi = self.acc_range()
         # float32 where every sum is below 2^24 (exact there, and twice BLAS' float64 speed)
         ft = np.float32 if max(-lo, hi) < (1 << 24) else np.float64
-        xv = (2 * x - 1).astype(ft) if self.in_bits == 1 else x.astype(ft)
+        xv = (
+            2 * x.astype(ft) - 1 if self.in_bits == 1 else x.astype(ft)
+        )  # bits: uint8 must not wrap
         return np.rint(xv @ self.weight_values().astype(ft).T).astype(np.int64)
 
     @property
