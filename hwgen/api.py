@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import time
+import warnings
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
@@ -26,12 +28,13 @@ from typing import Callable
 import numpy as np
 
 import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
-from hwgen.errors import HwgenError
+from hwgen.errors import HwgenError, HwgenWarning
 from hwgen.execution import run_csim_model, run_golden, run_rtl, run_rtl_sharded
 from hwgen.flows.boards import load_board
-from hwgen.flows.icestorm import build_bitstream
+from hwgen.flows.icestorm import build_bitstream, check_estimate_fits
+from hwgen.flows.pack import pack_synthesized
 from hwgen.flows.vivado import run_vivado, write_package
-from hwgen.flows.yosys import run_yosys
+from hwgen.flows.yosys import NETLIST_FAMILIES, SYNTH_COMMANDS, run_yosys
 from hwgen.flows.yosys_layers import synth_layers
 from hwgen.ir import Graph
 from hwgen.manifest import read_manifest
@@ -39,7 +42,6 @@ from hwgen.passes.folding import load_fold_config
 from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.report import write_report
 from hwgen.sim.verify import verify_rtl
-from hwgen.train.trainer import export
 
 BACKENDS = ("golden", "rtl", "csim")
 SIMULATORS = ("verilator", "icarus")
@@ -89,6 +91,8 @@ def compile(
                 shutil.copy2(f, out / f.name)
     build = Build(out)
     build.step_seconds = dict(log.seconds)
+    for w in build.warnings:
+        warnings.warn(w, HwgenWarning, stacklevel=2)
     return build
 
 
@@ -128,6 +132,12 @@ class Build:
     def board(self) -> str:
         """The board the build was compiled for (part, clock and capacity of its estimate)."""
         return self._report["board"]["name"]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the compile warned about (e.g. a quantizer scale that puts exactness at ties
+        against PyTorch at risk); `hwgen compile` prints them."""
+        return list(self._report.get("warnings", []))
 
     @property
     def layers(self) -> list[dict]:
@@ -244,17 +254,27 @@ class Build:
         pnr: bool = True,
         progress: Callable[[str], None] = lambda s: None,
         per_layer: bool = False,
+        force: bool = False,
     ) -> dict:
-        """Yosys synthesis for `board` (default: the build's); on iCE40 boards also nextpnr and
-        icepack unless `pnr` is False; with `per_layer`, every layer synthesized alone too.
-        Returns {"yosys": ..., "bitstream": ... or None, "layers": [...] or None}."""
+        """Yosys synthesis for `board` (default: the build's); on iCE40 and ECP5 boards the
+        netlist packed by nextpnr (the part's real logic cells); on iCE40 boards also nextpnr
+        and icepack unless `pnr` is False; with `per_layer`, every layer synthesized alone too.
+        A build whose estimate exceeds the part stops before Yosys unless `force`.
+        Returns {"yosys": ..., "packed": ... or None, "bitstream": ... or None,
+        "layers": [...] or None}."""
         board = board or self.board
-        progress("yosys")
+        b = load_board(board)
+        if not force and b["family"] in NETLIST_FAMILIES:
+            check_estimate_fits(self.path, b)
+        t0 = time.perf_counter()
+        progress(f"Yosys {SYNTH_COMMANDS[b['family']].split()[0]} (the accelerator)")
         res = {"yosys": run_yosys(self.path, board), "bitstream": None, "layers": None}
+        progress(f"nextpnr packing (Yosys took {time.perf_counter() - t0:.1f} s)")
+        res["packed"] = pack_synthesized(self.path, board)
         if per_layer:
             res["layers"] = synth_layers(self.path, board, progress)
-        if load_board(board)["flow"] == "icestorm" and pnr:
-            res["bitstream"] = build_bitstream(self.path, board, progress=progress)
+        if b["flow"] == "icestorm" and pnr:
+            res["bitstream"] = build_bitstream(self.path, board, progress=progress, force=True)
         return res
 
     def package(self, board: str | None = None, vivado: bool = False) -> dict[str, Path]:
@@ -314,9 +334,16 @@ def _model_file(model, input_shape, tmp: Path) -> Path:
                 "input_shape is for a torch module; a QONNX file has its own input shape"
             )
         return Path(model)
-    # deferred: torch is heavy (training only)
-    import torch
+    try:  # deferred: torch and Brevitas are an extra (`pip install hwgen[train]`)
+        import torch
 
+        from hwgen.train.trainer import export
+    except ImportError as e:
+        raise HwgenError(
+            f"model: a {type(model).__name__} needs torch and Brevitas ({e}); install the "
+            "CPU torch first, then `pip install hwgen[train]` (README: Installed anywhere), "
+            "or give a QONNX file"
+        ) from None
     if not isinstance(model, torch.nn.Module):
         raise HwgenError(
             f"model: a QONNX file path or a Brevitas torch.nn.Module, not {type(model).__name__}"
@@ -328,6 +355,7 @@ def _model_file(model, input_shape, tmp: Path) -> Path:
     shape = tuple(input_shape)
     if not shape or not all(isinstance(d, (int, np.integer)) and d > 0 for d in shape):
         raise HwgenError(f"input_shape: positive integer sizes, not {input_shape!r}")
+    was_training = model.training
     try:
         return export(model, shape, tmp / "model.onnx")
     except HwgenError:
@@ -337,3 +365,5 @@ def _model_file(model, input_shape, tmp: Path) -> Path:
             f"model: Brevitas' QONNX export failed for input_shape {shape} "
             f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
         ) from None
+    finally:  # the caller's module keeps its mode (export switches it to eval)
+        model.train(was_training)

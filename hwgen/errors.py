@@ -9,6 +9,11 @@ class HwgenError(Exception):
     """An error caused by the user's input (model, file, option), not by hwgen itself."""
 
 
+class HwgenWarning(UserWarning):
+    """Something the user should know that does not stop the compile (e.g. a scale that puts
+    exactness against PyTorch at ties at risk)."""
+
+
 class UnsupportedError(HwgenError):
     """The model uses an op, data type or setting hwgen cannot compile."""
 

@@ -252,6 +252,7 @@ def write_report(g: Graph, out: Path, board: str = "pynq-z2") -> dict:
         "fps_at_clock": b["clock_mhz"] * 1e6 / bound,
         "estimate": est.to_json(),
         "fit": board_fit(est, b),
+        "warnings": list(g.warnings),
     }
     (out / "report.json").write_text(json.dumps(report, indent=1))
     return report

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from hwgen import api
-from hwgen.cli.io import command, console, positive
+from hwgen.cli.io import command, console, positive, step_status
 from hwgen.cli.tables import layer_synth_table, print_fit, print_layers
 from hwgen.driver.deploy_test import deploy_test
 from hwgen.errors import HwgenError
@@ -19,7 +19,7 @@ from hwgen.flows.vivado import run_vivado
 def cmd_compile(a) -> None:
 
     con = console()
-    with con.status("compiling") as status:
+    with step_status(con, "compiling") as status:
         build = api.compile(
             a.model,
             a.output,
@@ -29,9 +29,11 @@ def cmd_compile(a) -> None:
             target_fps=a.target_fps,
             board=a.board,
             from_step=a.from_step,
-            progress=lambda step: status.update(f"compiling: {step}"),
+            progress=lambda step: status(f"compiling: {step}"),
         )
     report = build._report
+    for w in report.get("warnings", []):
+        con.print(f"[yellow]warning:[/] {w}", soft_wrap=True)
     print_layers(con, report)
     print_fit(con, report)
     con.print("steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in build.step_seconds.items()))
@@ -48,12 +50,13 @@ def cmd_synth(a) -> None:
     board = a.board or build.board
     b = load_board(board)
     con = console()
-    with con.status(f"Yosys: synthesizing for {board}") as status:
+    with step_status(con, f"synthesizing for {board}") as status:
         res = build.synth(
             board,
             pnr=not a.no_pnr,
-            progress=lambda step: status.update(f"{board}: {step}"),
+            progress=lambda step: status(f"{board}: {step}"),
             per_layer=a.per_layer,
+            force=a.force,
         )
     r = res["yosys"]
     s = r["summary"]
@@ -63,6 +66,13 @@ def cmd_synth(a) -> None:
         "cells, "
         f"{s['bram']} BRAM/EBR, {s['dsp']} DSP; log {r['log']}"
     )
+    if res.get("packed"):
+        p = res["packed"]
+        con.print(
+            f"nextpnr packing (accelerator alone): {p['used']:,} of {p['available']:,} "
+            f"{p['cell']} ({100 * p['used'] / max(p['available'], 1):.1f} %)"
+            + ("" if p["used"] <= p["available"] else "  [bold red]DOES NOT FIT[/]")
+        )
     if res["layers"]:
         try:
             est = build.estimate["layers"]
@@ -101,7 +111,7 @@ def cmd_package(a) -> None:
             f"{paths['deploy']}/."
         )
         return
-    with con.status("Vivado: packaging, block design, implementation (tens of minutes)"):
+    with step_status(con, "Vivado: packaging, block design, implementation (tens of minutes)"):
         run_vivado(paths["tcl"])
     con.print(f"bitstream and handoff in {paths['deploy']}/")
 
@@ -132,7 +142,7 @@ def _batches(text: str) -> list[int]:
 def cmd_report(a) -> None:
 
     con = console()
-    with con.status("writing the report (folding sweep, plots)"):
+    with step_status(con, "writing the report (folding sweep, plots)"):
         files = api.load(a.build).report()
     con.print(f"wrote {files['md']} and {files['html']} (open it in a browser)")
 
@@ -180,6 +190,11 @@ def add_parsers(sub) -> None:
     y.add_argument("--board", help=BUILD_BOARD)
     y.add_argument(
         "--no-pnr", action="store_true", help="iCE40 boards: stop after Yosys (no bitstream)"
+    )
+    y.add_argument(
+        "--force",
+        action="store_true",
+        help="run the tools even when the estimate says the design does not fit the part",
     )
     y.add_argument(
         "--per-layer",

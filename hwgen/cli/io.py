@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +109,20 @@ def console():
     # not a terminal (a pipe, a log, CI): rich would cut tables at 80 columns, and the layer
     # names --fold needs with them
     return Console(stderr=False, highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
+@contextmanager
+def step_status(con, text: str):
+    """A long step's progress: a spinner with the latest stage on a terminal; elsewhere (a
+    log, CI) the step and each stage as a line with the seconds since the step began, so no
+    long step is silent. Yields the update(text) callback."""
+    if con.is_terminal:
+        with con.status(text) as st:
+            yield st.update
+        return
+    t0 = time.monotonic()
+    con.print(text)
+    yield lambda stage: con.print(f"  {time.monotonic() - t0:7.1f} s  {stage}")
 
 
 class HelpFormatter(argparse.HelpFormatter):

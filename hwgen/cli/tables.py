@@ -14,18 +14,10 @@ def print_layers(con, report: dict) -> None:
         title=f"{report['graph']}: hardware layers (estimate for {report['board']['family']})"
     )
     longest = max((len(r["layer"]) for r in report["layers"]), default=5)
-    for col in (
-        "layer",
-        "kind",
-        "shape",
-        "PE",
-        "SIMD",
-        "output",
-        "cycles/frame",
-        "LUT",
-        "FF",
-        "BRAM",
-    ):
+    # packed logic cells where the family is calibrated for them (iCE40, ECP5)
+    cells = bool(report["estimate"]["total"].get("lc"))
+    cols = ["layer", "kind", "shape", "PE", "SIMD", "output", "cycles/frame", "LUT", "FF"]
+    for col in cols + ["cells"] * cells + ["BRAM"]:
         # the layer names are what --fold needs: never cut or wrapped, whatever the width
         t.add_column(
             col,
@@ -46,6 +38,7 @@ def print_layers(con, report: dict) -> None:
             str(r["cycles"]),
             str(e.get("lut", "")),
             str(e.get("ff", "")),
+            *([str(e.get("lc", ""))] if cells else []),
             str(e.get("bram", "")),
         )
     con.print(t)
@@ -59,7 +52,8 @@ def print_layers(con, report: dict) -> None:
 def print_fit(con, report: dict) -> None:
     """One line: the estimate against the board's capacity, per resource."""
     parts = [
-        f"{r['resource'].upper()} {r['used']:,}/{r['available']:,} ({r['percent']:.1f} %)"
+        f"{r.get('label', r['resource'].upper())} {r['used']:,}/{r['available']:,} "
+        f"({r['percent']:.1f} %)"
         for r in report["fit"]
     ]
     ok = all(r["fits"] for r in report["fit"])

@@ -4,40 +4,54 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hwgen.bench.demo import demo
-from hwgen.bench.finn import bench_finn
-from hwgen.bench.image_cnn import image_cnn_onnx
-from hwgen.bench.suite import bench, digits_onnx
-from hwgen.cli.io import command, console
+from hwgen.cli.io import command, console, step_status
 from hwgen.cli.sweep import add_ray_flags
-from hwgen.estimate.calibrate import (
-    bireal_onnx,
-    calibrate,
-    errors,
-    leave_one_out,
-    load_samples,
-    precision_onnx,
-    sweep_builds,
-)
+
+# The commands here train nets: their modules import torch and Brevitas, an extra
+# (`pip install hwgen[train]`), so each is imported when its command runs and the rest of
+# the command line works without them.
 
 
 def cmd_demo(a) -> None:
+    # deferred: torch (the hwgen[train] extra)
+    from hwgen.bench.demo import demo
+
     demo(Path(a.output), sim=a.sim, console=console())
 
 
 def cmd_bench(a) -> None:
+    # deferred: torch (the hwgen[train] extra)
+    from hwgen.bench.suite import bench
+
     bench(Path(a.output), console=console())
 
 
 def cmd_bench_finn(a) -> None:
+    # deferred: torch (the hwgen[train] extra)
+    from hwgen.bench.finn import bench_finn
+
     bench_finn(Path(a.output), console())
 
 
 def cmd_calibrate(a) -> None:
+    # deferred: torch (the hwgen[train] extra) trains the calibration nets
+    from hwgen.bench.image_cnn import image_cnn_onnx
+    from hwgen.bench.suite import digits_onnx
+    from hwgen.estimate.calibrate import (
+        FAMILY_BOARD,
+        bireal_onnx,
+        calibrate,
+        errors,
+        leave_one_out,
+        load_samples,
+        precision_onnx,
+        sweep_builds,
+    )
+
     out = Path(a.output)
     out.mkdir(parents=True, exist_ok=True)
     con = console()
-    with con.status("training the digits MLP and CNN") as st:
+    with step_status(con, "training the calibration nets, then the sweep") as st:
         models = {
             "mlp": digits_onnx(out, "mlp"),
             "cnn": digits_onnx(out, "cnn"),
@@ -46,18 +60,24 @@ def cmd_calibrate(a) -> None:
             "q2mlp": precision_onnx(out, "mlp"),
             "q2cnn": precision_onnx(out, "cnn"),
         }
-        builds = sweep_builds(
-            models, out, lambda s: st.update(s), address=a.address, timeout=a.timeout
-        )
-    samples = {fam: load_samples(builds, fam) for fam in ("zynq7", "ice40")}
+        builds = sweep_builds(models, out, st, address=a.address, timeout=a.timeout)
+    samples = {fam: load_samples(builds, fam) for fam in FAMILY_BOARD}
     calibrate(samples)
     for fam, ss in samples.items():
+        if not ss:
+            continue
         errs = errors(ss, fam)
         loo = leave_one_out(ss, fam)
+        cells = (
+            f", packed cells worst {max(abs(e['lc_err']) for e in errs):.1%} "
+            f"(leave-one-out {loo['lc_worst']:.1%})"
+            if "lc_worst" in loo
+            else ""
+        )
         con.print(
             f"{fam}: {len(errs)} designs, LUT worst {max(abs(e['lut_err']) for e in errs):.1%}, "
             f"FF worst {max(abs(e['ff_err']) for e in errs):.1%}; leave-one-out LUT worst "
-            f"{loo['lut_worst']:.1%}, FF worst {loo['ff_worst']:.1%}"
+            f"{loo['lut_worst']:.1%}, FF worst {loo['ff_worst']:.1%}{cells}"
         )
     con.print("wrote hwgen/estimate/calibration.json")
 

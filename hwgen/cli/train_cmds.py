@@ -9,16 +9,18 @@ import numpy as np
 
 from hwgen.cli.io import command, console, non_negative, positive, sizes
 from hwgen.cli.sweep import add_ray_flags
-from hwgen.train.compare import compare
-from hwgen.train.data import load_dataset
-from hwgen.train.hash_codes import hash_codes
-from hwgen.train.models import build_model
-from hwgen.train.trainer import export, train
+
+# hwgen.train needs torch and Brevitas, an extra (`pip install hwgen[train]`): each command
+# imports it when it runs, so the rest of the command line works without them.
 
 
 def cmd_train(a) -> None:
-    # deferred: torch is heavy (training only)
+    # deferred: torch (the hwgen[train] extra)
     import torch
+
+    from hwgen.train.data import load_dataset
+    from hwgen.train.models import build_model
+    from hwgen.train.trainer import export, train
 
     out = Path(a.output)
     split = load_dataset(a.dataset, flat=a.model not in ("cnn", "bireal-cnn"))
@@ -57,6 +59,9 @@ def cmd_train(a) -> None:
 
 
 def cmd_compare(a) -> None:
+    # deferred: torch (the hwgen[train] extra)
+    from hwgen.train.compare import compare
+
     methods = a.methods.split(",") if a.methods else None
     compare(
         Path(a.output),
@@ -70,6 +75,9 @@ def cmd_compare(a) -> None:
 
 
 def cmd_hash(a) -> None:
+    # deferred: torch (the hwgen[train] extra)
+    from hwgen.train.hash_codes import hash_codes
+
     bits = [int(b) for b in a.bits.split(",")]
     con = console()
     with con.status("training hash nets"):

@@ -6,6 +6,11 @@ Register bits and memory shapes are counted exactly from the Verilog's structure
 an adder bit, a multiplexer bit) is a coefficient fitted to Yosys' own synthesis of
 hwgen designs (`calibration.json`, refit with `hwgen calibrate`). Cycles are exact: they are
 the folding's, which RTL simulation reproduces.
+
+On Lattice parts the limit is the packed cell, not the LUT: an iCE40 logic cell holds one
+LUT4 and one flip-flop, and a flip-flop fed by anything but its cell's LUT takes a cell of its
+own. `lc` prices each LUT and register feature in packed cells (`lut.K`, `ff.K`: how often
+that block's flip-flops pair with its LUTs), fitted to nextpnr's packing of the same sweep.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from hwgen.estimate.features import PARTS, Parts, fifo_parts
 from hwgen.estimate.memory import place
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
-RESOURCES = ("lut", "ff", "lutram", "bram", "dsp")
+RESOURCES = ("lut", "ff", "lc", "lutram", "bram", "dsp")
 # families without their own calibration borrow one with the same LUT size
 _BORROW = {"zynquplus": "zynq7", "ecp5": "ice40"}
 
@@ -37,6 +42,8 @@ def load_calibration(family: str) -> dict:
             f"estimate: no calibration for device family '{family}' "
             f"(calibrated: {', '.join(sorted(cal))})"
         )
+    if fam != family:  # packed cells are the family's own (an iCE40 cell is no ECP5 cell)
+        return {k: v for k, v in cal[fam].items() if k != "lc"}
     return cal[fam]
 
 
@@ -58,6 +65,8 @@ class Estimate:
 
     family: str
     layers: list[LayerEstimate]
+    #: whether packed cells (`lc`) are priced: the family has a cell calibration
+    cells: bool = False
 
     @property
     def total(self) -> dict[str, int]:
@@ -116,11 +125,21 @@ def features(parts: Parts, family: str) -> tuple[dict, dict, float]:
     return lut, ff, bram
 
 
+def cell_features(lut: dict, ff: dict) -> dict[str, float]:
+    """The features packed cells are priced on: every LUT feature as `lut.K`, every register
+    feature as `ff.K` (a block's flip-flops pair with its LUTs at a rate of their own)."""
+    return {**{f"lut.{k}": v for k, v in lut.items()}, **{f"ff.{k}": v for k, v in ff.items()}}
+
+
 def price(parts: Parts, family: str, cal: dict) -> dict[str, float]:
-    """LUT/FF/LUTRAM/BRAM/DSP of one block's parts on a family."""
+    """LUT/FF/packed cells/LUTRAM/BRAM/DSP of one block's parts on a family (packed cells
+    only where the calibration has them, else 0)."""
     lut, ff, bram = features(parts, family)
-    res = {"lut": 0.0, "ff": 0.0, "lutram": 0.0, "bram": bram, "dsp": 0.0}
-    for what, feats in (("lut", lut), ("ff", ff)):
+    res = {"lut": 0.0, "ff": 0.0, "lc": 0.0, "lutram": 0.0, "bram": bram, "dsp": 0.0}
+    priced = [("lut", lut), ("ff", ff)]
+    if "lc" in cal:
+        priced.append(("lc", cell_features(lut, ff)))
+    for what, feats in priced:
         coef = cal[what]
         unknown = {k for k, v in feats.items() if v} - set(coef)
         if unknown:
@@ -171,14 +190,36 @@ def estimate_graph(graph, family: str) -> Estimate:
     if layers:  # fixed cost of the top: framing counter and reset fan-out
         layers[-1].res["lut"] += cal["lut"].get("top", 0)
         layers[-1].res["ff"] += cal["ff"].get("top", 0)
-    return Estimate(family, layers)
+        if "lc" in cal:
+            layers[-1].res["lc"] += cal["lc"].get("lut.top", 0) + cal["lc"].get("ff.top", 0)
+    return Estimate(family, layers, cells="lc" in cal)
+
+
+#: what the fit line calls a resource (packed cells by the family's own cell)
+LABELS = {
+    "lut": "LUT",
+    "ff": "FF",
+    "dsp": "DSP",
+    "bram": "BRAM",
+    ("lc", "ice40"): "logic cells",
+    ("lc", "ecp5"): "LUT4/carry cells",
+}
 
 
 def board_fit(est: Estimate, board: dict) -> list[dict]:
-    """Used against available per resource for a board (boards/*.yaml), with headroom."""
+    """Used against available per resource for a board (boards/*.yaml), with headroom. Packed
+    cells are checked where the board gives `logic_cells` and the family is calibrated for
+    them; a board that gives them for a family without that calibration is an error, since
+    its LUT count alone would say a design fits that the device cannot hold."""
+    if board.get("logic_cells") and not est.cells:
+        raise HwgenError(
+            f"estimate: {board['name']} is limited by packed logic cells, and the calibration "
+            f"for {est.family} has none (run `hwgen calibrate`)"
+        )
     avail = {
         "lut": board.get("luts"),
         "ff": board.get("ffs"),
+        "lc": board.get("logic_cells"),
         "dsp": board.get("dsps"),
         "bram": board.get("bram18", board.get("ebr")),
     }
@@ -190,6 +231,7 @@ def board_fit(est: Estimate, board: dict) -> list[dict]:
         rows.append(
             {
                 "resource": r,
+                "label": LABELS.get((r, est.family), LABELS.get(r, r.upper())),
                 "used": used,
                 "available": have,
                 "percent": 100.0 * used / have if have else 0.0,

@@ -17,7 +17,7 @@ import numpy as np
 
 import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.backends.rtl.codegen import RTL_LIBRARY
-from hwgen.estimate import CALIBRATION, block_parts, estimate_graph, features
+from hwgen.estimate import CALIBRATION, block_parts, cell_features, estimate_graph, features
 from hwgen.flows.yosys import slice_luts, summarize
 from hwgen.ir import Graph
 from hwgen.paths import SHARE
@@ -28,7 +28,7 @@ from hwgen.train.data import load_dataset
 from hwgen.train.models import build_model
 from hwgen.train.trainer import export, train
 
-FAMILY_BOARD = {"zynq7": "pynq-z2", "ice40": "icebreaker"}
+FAMILY_BOARD = {"zynq7": "pynq-z2", "ice40": "icebreaker", "ecp5": "ulx3s"}
 
 
 def feature_totals(graph, family: str) -> tuple[dict[str, float], dict[str, float]]:
@@ -54,11 +54,14 @@ SLACK = 0.08
 RIDGE = 0.001
 
 
-def fit(samples: list[tuple[dict[str, float], float]]) -> dict[str, float]:
+def fit(
+    samples: list[tuple[dict[str, float], float]], prior: dict[str, float] | None = None
+) -> dict[str, float]:
     """Non-negative coefficients minimizing the worst relative error over the samples (a
     linear program), then, among fits within 0.5 % of that worst error (or SLACK, if larger),
-    the one closest to PRIOR (1 where not listed), so that features which move together stay
-    near their counts."""
+    the one closest to `prior` (default PRIOR; 1 where not listed), so that features which
+    move together stay near their counts."""
+    prior_of = PRIOR if prior is None else prior
     # deferred: scipy is slow to import
     from scipy.optimize import linprog
 
@@ -73,12 +76,12 @@ def fit(samples: list[tuple[dict[str, float], float]]) -> dict[str, float]:
         np.r_[np.zeros(m), 1.0], A_ub=ub, b_ub=np.r_[ones, -ones], bounds=bounds, method="highs"
     )
     if not lp.success:
-        return _fit_least_squares(samples)
+        return _fit_least_squares(samples, prior_of)
     # the closest-to-prior fit may cost up to SLACK worst error: a design unlike the sweep
     # (a residual block, another net) is priced better by counts near their meaning
     worst = max(lp.x[-1] + 0.005, SLACK)
     # second pass: variables c, d+ and d- (distance from the prior), minimise sum d
-    prior = np.array([PRIOR.get(k, 1.0) for k in names])
+    prior = np.array([prior_of.get(k, 1.0) for k in names])
     eye = np.eye(m)
     ub2 = np.vstack([np.hstack([a, np.zeros((n, 2 * m))]), np.hstack([-a, np.zeros((n, 2 * m))])])
     eq = np.hstack([eye, -eye, eye])  # c - d+ + d- = prior
@@ -96,9 +99,22 @@ def fit(samples: list[tuple[dict[str, float], float]]) -> dict[str, float]:
     return dict(zip(names, (round(float(c), 4) for c in coef)))
 
 
-def _fit_least_squares(samples: list[tuple[dict[str, float], float]]) -> dict[str, float]:
+def cell_prior(lut_coef: dict[str, float]) -> dict[str, float]:
+    """Where the packed-cell fit starts from: a LUT feature costs what it costs in LUTs (one
+    LUT, one cell), and half of every block's flip-flops pair with one of its LUTs."""
+    return {
+        **{f"lut.{k}": max(v, 0.1) for k, v in lut_coef.items()},
+        **{f"ff.{k}": 0.5 for k in ("buffers", "fifo", "lanes", "mem", "rom_out", "state")},
+        "ff.rom_out_logic": 0.5,
+        "ff.top": 10.0,
+    }
+
+
+def _fit_least_squares(
+    samples: list[tuple[dict[str, float], float]], prior: dict[str, float]
+) -> dict[str, float]:
     """Non-negative coefficients minimizing the squared relative error over the samples plus
-    RIDGE times the squared distance from PRIOR (1 where not listed)."""
+    RIDGE times the squared distance from `prior` (1 where not listed)."""
     # deferred: scipy is slow to import
     from scipy.optimize import nnls
 
@@ -107,7 +123,7 @@ def _fit_least_squares(samples: list[tuple[dict[str, float], float]]) -> dict[st
     b = [1.0] * len(samples)
     for i, k in enumerate(names):
         a.append([RIDGE**0.5 if j == i else 0.0 for j in range(len(names))])
-        b.append(RIDGE**0.5 * PRIOR.get(k, 1.0))
+        b.append(RIDGE**0.5 * prior.get(k, 1.0))
     coef, _ = nnls(np.array(a), np.array(b))
     return dict(zip(names, (round(float(c), 4) for c in coef)))
 
@@ -117,12 +133,19 @@ def calibrate(samples_by_family: dict[str, list[tuple[object, dict]]], write: bo
     writes calibration.json (when `write`), and returns the new calibration."""
     new = json.loads(CALIBRATION.read_text()) if CALIBRATION.is_file() else {}
     for family, samples in samples_by_family.items():
+        if not samples:
+            continue
         totals = [(feature_totals(g, family), s) for g, s in samples]
         new[family] = {
             "lut": fit([(lut, float(slice_luts(s))) for (lut, _), s in totals]),
             "ff": fit([(ff, float(s["ff"])) for (_, ff), s in totals]),
             "samples": len(samples),
         }
+        if all("lc" in s for _, s in samples):
+            new[family]["lc"] = fit(
+                [(cell_features(*t), float(s["lc"])) for t, s in totals],
+                cell_prior(new[family]["lut"]),
+            )
     if write:
         CALIBRATION.write_text(json.dumps(new, indent=1, sort_keys=True) + "\n")
     return new
@@ -145,6 +168,15 @@ def errors(samples: list[tuple[object, dict]], family: str) -> list[dict]:
                 "ff_err": (est["ff"] - s["ff"]) / s["ff"],
                 "bram_est": est["bram"],
                 "bram_syn": s["bram"],
+                **(
+                    {
+                        "lc_est": est["lc"],
+                        "lc_pnr": s["lc"],
+                        "lc_err": (est["lc"] - s["lc"]) / s["lc"],
+                    }
+                    if "lc" in s
+                    else {}
+                ),
             }
         )
     return out
@@ -158,7 +190,11 @@ def load_samples(builds: list[Path], family: str) -> list[tuple[object, dict]]:
         if f.is_file():
             g = Graph.load(Path(b))
             g.name = Path(b).name
-            out.append((g, summarize(json.loads(f.read_text())["cells"])))
+            doc = json.loads(f.read_text())
+            summary = summarize(doc["cells"])
+            if doc.get("packed"):  # nextpnr's packed cells (iCE40 logic cells, ECP5 COMB)
+                summary["lc"] = doc["packed"]["used"]
+            out.append((g, summary))
     return out
 
 
@@ -166,14 +202,20 @@ def leave_one_out(samples: list[tuple[object, dict]], family: str) -> dict[str, 
     """Mean and worst relative LUT/FF error of each design when the coefficients are fitted
     without it: how the estimator does on a design it has not seen."""
     totals = [(feature_totals(g, family), s) for g, s in samples]
-    errs = {"lut": [], "ff": []}
+    cells = all("lc" in s for _, s in samples)
+    errs = {"lut": [], "ff": [], **({"lc": []} if cells else {})}
+    truths = {"lut": slice_luts, "ff": lambda x: x["ff"], "lc": lambda x: x["lc"]}
+    pick = {"lut": lambda t: t[0], "ff": lambda t: t[1], "lc": lambda t: cell_features(*t)}
     for k in range(len(totals)):
         rest = totals[:k] + totals[k + 1 :]
-        (lut_f, ff_f), s = totals[k]
-        for what, feats, idx in (("lut", lut_f, 0), ("ff", ff_f, 1)):
-            truth = slice_luts if what == "lut" else (lambda x: x["ff"])
-            coef = fit([(t[idx], float(truth(ss))) for t, ss in rest])
-            est = sum(coef.get(n, 0.0) * v for n, v in feats.items())
+        here, s = totals[k]
+        for what in errs:
+            truth = truths[what]
+            prior = None
+            if what == "lc":
+                prior = cell_prior(fit([(t[0], float(slice_luts(ss))) for t, ss in rest]))
+            coef = fit([(pick[what](t), float(truth(ss))) for t, ss in rest], prior)
+            est = sum(coef.get(n, 0.0) * v for n, v in pick[what](here).items())
             errs[what].append(abs(est - truth(s)) / truth(s))
     return {
         f"{w}_{stat}": (float(np.mean(v)) if stat == "mean" else float(np.max(v)))

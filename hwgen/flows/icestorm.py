@@ -4,6 +4,10 @@ real bitstream with the router's timing (fmax) and utilization.
 The accelerator goes behind `rtl/hwgen_byte_shell.v` (byte-wide streams, 23 pins) since its
 own ports are wider than the 39 I/O of an iCE40UP5K-SG48. Only the clock is pinned (to the
 board's oscillator pin); nextpnr places the other I/O.
+
+A design too big for the part stops as early as it can say so: before Yosys when the estimate
+of packed logic cells exceeds the part (unless forced), after Yosys when nextpnr's packing
+does (a second), and never as placement's bare exit status.
 """
 
 from __future__ import annotations
@@ -16,20 +20,17 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.backends.rtl.codegen import shell_sources as rtl_shell_sources
 from hwgen.errors import HwgenError
+from hwgen.estimate import board_fit, estimate_graph
 from hwgen.flows.boards import load_board
+from hwgen.flows.pack import CELL_WORDS, device_flags, does_not_fit, overflow_from_log, pack
 from hwgen.flows.yosys import relative_paths, run_logged, summarize, tool_failed
+from hwgen.ir import Graph
 from hwgen.manifest import check_build
 
 SHELL = "hwgen_byte_shell"
-
-# part name -> (nextpnr device flag, package)
-_DEVICES = {
-    "iCE40UP5K-SG48": ("--up5k", "sg48"),
-    "iCE40HX8K-CT256": ("--hx8k", "ct256"),
-    "iCE40HX1K-TQ144": ("--hx1k", "tq144"),
-}
 
 
 def shell_sources(build: Path) -> list[str]:
@@ -58,22 +59,38 @@ def _run(cmd: list[str], cwd: Path, log: Path, what: str) -> None:
         raise tool_failed(what, p.returncode, log)
 
 
+def check_estimate_fits(build: Path, board: dict) -> None:
+    """Before any tool runs: one error naming the first resource the estimate puts over the
+    board's capacity."""
+    est = estimate_graph(Graph.load(build), board["family"])
+    over = [r for r in board_fit(est, board) if not r["fits"]]
+    if not over:
+        return
+    r = over[0]
+    what = CELL_WORDS[board["family"]] if r["resource"] == "lc" else r["label"]
+    raise HwgenError(
+        f"does not fit {board['name']}: estimated {r['used']:,} of {r['available']:,} {what} "
+        "(before Yosys; force=True or `hwgen synth --force` runs the tools anyway); fold more "
+        "(smaller --pe/--simd, or --target-fps max)"
+    )
+
+
 def build_bitstream(
-    build: Path, board: str = "icebreaker", progress: Callable[[str], None] = lambda s: None
+    build: Path,
+    board: str = "icebreaker",
+    progress: Callable[[str], None] = lambda s: None,
+    force: bool = False,
 ) -> dict:
     """Synthesize, place, route and pack a compiled build for an iCE40 board. Returns (and
     writes to build/bitstream/<board>/result.json) the bitstream path, fmax, utilization
-    and each tool's seconds."""
+    and each tool's seconds. A build the estimate puts over the part stops before Yosys
+    unless `force`; one nextpnr's packing puts over it stops before placement."""
     b = load_board(board)
     if b["family"] != "ice40":
         raise HwgenError(
             f"--board {board}: the iCE40 flow needs an iCE40 board, not family '{b['family']}'"
         )
-    if b["part"] not in _DEVICES:
-        raise HwgenError(
-            f"boards/{board}.yaml: part '{b['part']}' is not one of {', '.join(_DEVICES)}"
-        )
-    device, package = _DEVICES[b["part"]]
+    device = device_flags("ice40", b["part"])
     yosys = _tool("yosys", "yosys")
     nextpnr = _tool("nextpnr-ice40", "nextpnr-ice40")
     icepack = _tool("icepack", "fpga-icestorm")
@@ -81,6 +98,8 @@ def build_bitstream(
     if not (build / "report.json").is_file():
         raise HwgenError(f"{build}: not a compiled build (run `hwgen compile` first)")
     check_build(build, ("graph", "rtl", "report"))
+    if not force:
+        check_estimate_fits(build, b)
     in_w, out_w = _stream_widths(build)
     work = build / "bitstream" / board
     work.mkdir(parents=True, exist_ok=True)
@@ -97,16 +116,21 @@ def build_bitstream(
     run_logged(yosys, "synth.ys", work)
     seconds["yosys"] = time.perf_counter() - t0
 
-    progress("nextpnr-ice40 place and route")
+    progress(f"nextpnr-ice40 packing (Yosys took {seconds['yosys']:.1f} s)")
+    t0 = time.perf_counter()
+    packed = pack(work / f"{SHELL}.json", "ice40", b["part"], work)
+    seconds["pack"] = time.perf_counter() - t0
+    if packed["used"] > packed["available"]:
+        raise does_not_fit(board, "ice40", packed["used"], packed["available"], "nextpnr packing")
+
+    progress(f"nextpnr-ice40 place and route ({packed['used']:,} of {packed['available']:,} cells)")
     pin = b.get("clock_pin")
     (work / "pins.pcf").write_text(f"set_io clk {pin}\n" if pin else "")
     t0 = time.perf_counter()
-    _run(
+    _place_and_route(
         [
             nextpnr,
-            device,
-            "--package",
-            package,
+            *device,
             "--json",
             f"{SHELL}.json",
             "--pcf",
@@ -122,12 +146,11 @@ def build_bitstream(
             "1",
         ],
         work,
-        work / "nextpnr.log",
-        "nextpnr-ice40",
+        board,
     )
     seconds["nextpnr"] = time.perf_counter() - t0
 
-    progress("icepack")
+    progress(f"icepack (nextpnr took {seconds['nextpnr']:.1f} s)")
     t0 = time.perf_counter()
     _run([icepack, f"{SHELL}.asc", f"{SHELL}.bin"], work, work / "icepack.log", "icepack")
     seconds["icepack"] = time.perf_counter() - t0
@@ -154,6 +177,21 @@ def build_bitstream(
     }
     (work / "result.json").write_text(json.dumps(result, indent=1))
     return result
+
+
+def _place_and_route(cmd: list[str], work: Path, board: str) -> None:
+    """nextpnr; a failure because something did not fit says what, used and available."""
+    log = work / "nextpnr.log"
+    with open(log, "w") as f:
+        p = subprocess.run(cmd, cwd=work, stdout=f, stderr=subprocess.STDOUT)
+    if p.returncode:
+        over = overflow_from_log(log.read_text(errors="replace"))
+        if over:
+            cell, used, avail = over[0]
+            raise HwgenError(
+                f"does not fit {board}: {used:,} of {avail:,} {cell} (nextpnr; log: {log})"
+            )
+        raise tool_failed("nextpnr-ice40", p.returncode, log)
 
 
 def fmax_from_log(text: str) -> float | None:

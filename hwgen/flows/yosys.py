@@ -40,22 +40,34 @@ def relative_paths(paths: list[str], work: Path) -> str:
     return " ".join(os.path.relpath(p, work) for p in paths)
 
 
+#: families whose netlist nextpnr packs here (`hwgen.flows.pack`): Yosys writes it as JSON
+NETLIST_FAMILIES = ("ice40", "ecp5")
+NETLIST = "netlist.json"
+
+
 def synth_script(build: Path, family: str, work: Path) -> str:
     """The Yosys script for a build's whole accelerator, run in `work`."""
-    return script_for(rtl_sources(Path(build).resolve() / "rtl"), TOP_NAME, family, work)
+    return script_for(
+        rtl_sources(Path(build).resolve() / "rtl"),
+        TOP_NAME,
+        family,
+        work,
+        netlist=family in NETLIST_FAMILIES,
+    )
 
 
-def script_for(sources: list[str], top: str, family: str, work: Path) -> str:
+def script_for(sources: list[str], top: str, family: str, work: Path, netlist=False) -> str:
     """A Yosys script run in `work`: read `sources` (elaboration deferred, so each kernel is
     built with its instance's parameters and ROM files), synthesize `top`, write statistics as
-    JSON."""
+    JSON (and, with `netlist`, the netlist as NETLIST for nextpnr)."""
     if family not in SYNTH_COMMANDS:
         raise HwgenError(f"Yosys: no synthesis command for device family '{family}'")
     return (
         f"read_verilog -defer {relative_paths(sources, work)}\n"
         f"hierarchy -top {top}\n"
         f"{SYNTH_COMMANDS[family]} -top {top} -flatten\n"
-        "tee -q -o stat.json stat -json\n"
+        + (f"write_json {NETLIST}\n" if netlist else "")
+        + "tee -q -o stat.json stat -json\n"
     )
 
 

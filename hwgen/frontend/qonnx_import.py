@@ -50,6 +50,8 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
         self.v = view
         self.nodes = []
         self.edges: dict[str, list[str]] = {}  # the DAG's branches (Graph.edges)
+        self.warnings: list[str] = []  # Graph.warnings
+        self.warned: set[str] = set()  # quantizers already warned about
 
     def walk(self, name: str) -> Graph:
         g = self.v.graph
@@ -152,7 +154,12 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
                 self.nodes.append(Sign(name=quant.name))
                 in_bits, in_signed = 1, False
         graph = Graph(
-            name, self.v.shape(g.input[0]), self.v.shape(g.output[0]), self.nodes, self.edges
+            name,
+            self.v.shape(g.input[0]),
+            self.v.shape(g.output[0]),
+            self.nodes,
+            self.edges,
+            self.warnings,
         )
         graph.validate()
         return graph
@@ -373,6 +380,7 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
             raise UnsupportedError(
                 q.name, f"activation scale {s.ravel()[:4]} must be one positive number"
             )
+        self.check_scale(q, "activation", s)
         return float(s.ravel()[0])
 
     def unsupported(self, n: onnx.NodeProto, where: str) -> UnsupportedError:

@@ -153,11 +153,28 @@ class WeightReader:
             )
         w = self.need_const(q, 0).astype(np.float64)
         s = self.need_const(q, 1).astype(np.float64)
+        self.check_scale(q, f"weight '{w_name}' of '{mm.name}'", s)
         if s.ndim < 2:  # ONNX broadcasting aligns trailing axes
             s = s.reshape((1,) * (w.ndim - 1) + (-1,)) if s.size > 1 else s.reshape((1,) * w.ndim)
         if q.op_type == "BipolarQuant":
             return (w >= 0).astype(np.uint8), s, 1
         return self.int_weight(mm, q, w_name, w, s), s, int(self.need_const(q, 3).ravel()[0])
+
+    def check_scale(self, q: onnx.NodeProto, what: str, scale: np.ndarray) -> None:
+        """Warn (once per quantizer) about a scale that is not a power of two: hwgen's integer
+        arithmetic is exact, but PyTorch sums such float values with rounding, so at an exact
+        tie (two equal logits, a pre-activation on its threshold) PyTorch may decide the
+        other way."""
+        if not_power_of_two(scale) and q.name not in self.warned:
+            self.warned.add(q.name)
+            shown = ", ".join(f"{v:g}" for v in np.unique(scale.ravel())[:3])
+            self.warnings.append(
+                f"quantizer '{q.name}' ({what}): scale {shown} is not a power of two, so "
+                "PyTorch's float sums round and can break exact ties differently from hwgen's "
+                "integers (the golden model may differ from PyTorch at ties); a power-of-two "
+                "scale (e.g. Brevitas' SignedBinaryWeightPerTensorConst with scaling_const=1.0"
+                " or PowerOfTwo restrict_scaling_type) keeps them equal"
+            )
 
     def int_weight(
         self, mm: onnx.NodeProto, q: onnx.NodeProto, w_name: str, w: np.ndarray, s: np.ndarray
@@ -195,3 +212,9 @@ class WeightReader:
             str(attr(q, "rounding_mode", "ROUND")),
         )
         return np.rint(wq / np.broadcast_to(s, w.shape)).astype(np.int8)
+
+
+def not_power_of_two(scale) -> bool:
+    """Whether any of the (positive) scale values is not an exact power of two."""
+    mant, _ = np.frexp(np.abs(np.asarray(scale, dtype=np.float64)).ravel())
+    return bool(np.any(mant != 0.5))

@@ -64,6 +64,8 @@ class Graph:
     output_shape: list[int]
     nodes: list[Node]
     edges: dict = dataclasses.field(default_factory=dict)
+    #: what the importer warns about (e.g. a scale that puts exactness at ties at risk)
+    warnings: list = dataclasses.field(default_factory=list)
 
     def copy(self) -> "Graph":
         """A new graph of copies of the nodes (their arrays shared: passes replace fields, they
@@ -74,6 +76,7 @@ class Graph:
             list(self.output_shape),
             [copy.copy(n) for n in self.nodes],
             {k: list(v) for k, v in self.edges.items()},
+            list(self.warnings),
         )
 
     def input_names(self, node: Node | str) -> list[str]:
@@ -211,6 +214,8 @@ class Graph:
         }
         if self.edges:  # a chain's document is unchanged
             doc["edges"] = {k: list(v) for k, v in self.edges.items()}
+        if self.warnings:
+            doc["warnings"] = list(self.warnings)
         return doc, arrays
 
     @staticmethod
@@ -256,6 +261,7 @@ class Graph:
                 list(doc["output_shape"]),
                 nodes,
                 {k: list(v) for k, v in doc.get("edges", {}).items()},
+                list(doc.get("warnings", [])),
             )
         except (KeyError, ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile) as e:
             raise HwgenError(f"{folder}: corrupt graph files ({type(e).__name__}: {e})") from None

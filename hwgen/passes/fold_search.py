@@ -1,5 +1,6 @@
 """Folding for a target frame rate: per MVU, the PE/SIMD that meets the cycle budget with
-the fewest estimated LUTs (`--target-fps N`), or the fastest folding that fits the board
+the fewest estimated LUTs, or packed logic cells on a family calibrated for them (iCE40,
+ECP5: the device's real limit) (`--target-fps N`), or the fastest folding that fits the board
 (`--target-fps max`).
 
 The budget is clock / fps cycles per frame. Layers are independent given the budget, so
@@ -26,7 +27,9 @@ def _divisors(n: int) -> list[int]:
 
 
 def layer_options(node: XnorMVU, family: str, cal: dict) -> list[tuple[int, float, int, int]]:
-    """(cycles, estimated LUTs, pe, simd) for every divisor folding of one MVU."""
+    """(cycles, cost, pe, simd) for every divisor folding of one MVU; the cost is estimated
+    packed cells where the family's calibration has them, else LUTs."""
+    cost = "lc" if "lc" in cal else "lut"
     opts = []
     trial = copy.copy(node)
     for pe in _divisors(node.mh):
@@ -34,7 +37,7 @@ def layer_options(node: XnorMVU, family: str, cal: dict) -> list[tuple[int, floa
             trial.pe, trial.simd = pe, simd
             trial.in_width = simd * node.in_bits
             opts.append(
-                (trial.cycles, price(PARTS[type(node)](trial), family, cal)["lut"], pe, simd)
+                (trial.cycles, price(PARTS[type(node)](trial), family, cal)[cost], pe, simd)
             )
     return sorted(opts)
 

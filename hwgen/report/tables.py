@@ -81,7 +81,7 @@ def tables(
     ]
     fit = [
         [
-            r["resource"].upper(),
+            r.get("label", r["resource"].upper()),
             r["used"],
             r["available"],
             f"{r['percent']:.1f} %",

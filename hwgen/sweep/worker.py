@@ -16,6 +16,7 @@ from hwgen.errors import HwgenError
 from hwgen.estimate import board_fit, estimate_graph, fits
 from hwgen.flows.boards import load_board
 from hwgen.flows.icestorm import build_bitstream
+from hwgen.flows.pack import pack_synthesized
 from hwgen.flows.yosys import run_yosys, slice_luts
 from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.sim.verify import verify_rtl
@@ -82,7 +83,9 @@ def run_point(files: dict[str, bytes], model_name: str, point: Point) -> dict:
 def _yosys(build: Path, board: str) -> dict:
     r = run_yosys(build, board)
     s = r["summary"]
+    packed = pack_synthesized(build, board)
     return {
+        "packed": packed,
         "lut": slice_luts(s),
         "ff": s["ff"],
         "bram": s.get("bram", 0),
