@@ -196,7 +196,9 @@ class Build:
             )
         else:
             _check_sim(sim)
-            y, self.last_run = run_rtl(self.graph, self.path, x, sim=sim, testbench=testbench)
+            y, self.last_run = run_rtl(
+                self.graph, self.path, x, sim=sim, testbench=testbench, progress=progress
+            )
         return np.asarray(y, dtype=np.float32)
 
     def simulate(
@@ -209,12 +211,13 @@ class Build:
         trace: Path | None = None,
         jobs: int | None = None,
         address: str | None = None,
+        progress=None,
     ):
         """Random frames through the simulated Verilog against the golden model, with random
         stalls of probability `backpressure` on both sides; an `RtlCheck` (mismatches,
         cycles_per_frame, bound, ...). With `jobs` or `address` the frames run in shards (see
-        `predict`). The outcome is recorded in build/verify/ for the report (a new compile
-        removes it)."""
+        `predict`); `progress(done, total, seconds)` as a cocotb (Icarus) run goes. The outcome
+        is recorded in build/verify/ for the report (a new compile removes it)."""
         if not 0.0 <= backpressure < 1.0:
             raise HwgenError(f"--backpressure: a stall probability in [0, 1), not {backpressure}")
         if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 1:
@@ -231,6 +234,7 @@ class Build:
             trace=trace,
             jobs=jobs,
             address=address,
+            progress=progress,
         )
         record = {
             "sim": sim,

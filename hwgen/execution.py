@@ -45,13 +45,17 @@ def run_rtl(
     seed: int = 1,
     testbench: str | None = None,
     trace: Path | None = None,
+    progress=None,
 ):
     """Model inputs through the host steps and the simulated Verilog: (outputs, AccelSim);
-    `trace` writes a VCD waveform of the whole run (native testbench)."""
+    `trace` writes a VCD waveform of the whole run (native testbench); `progress(done, total,
+    seconds)` is called as a cocotb run goes."""
     return around_accelerator(
         g,
         x,
-        lambda v: simulate_hw(g, build, v, sim, in_pause, out_pause, seed, testbench, trace=trace),
+        lambda v: simulate_hw(
+            g, build, v, sim, in_pause, out_pause, seed, testbench, trace=trace, progress=progress
+        ),
     )
 
 

@@ -7,7 +7,9 @@ at which each output frame completes, so throughput can be measured exactly.
 
 from __future__ import annotations
 
+import os
 import random
+import time
 
 import cocotb
 from cocotb.clock import Clock
@@ -55,6 +57,9 @@ class StreamTB:
         )
         self.done_cycles: list[int] = []  # cycle of each output frame's last handshake
         self.resets = 0  # resets asserted mid-run by run_with_resets
+        # frames done so far, rewritten at most twice a second, for the caller's progress line
+        self.progress_file = os.environ.get("HWGEN_SIM_PROGRESS")
+        self.progress_at = 0.0
 
     def set_backpressure(self, in_pause: float, out_pause: float, seed: int) -> None:
         """Random stalls: the source idles with `in_pause`, the sink refuses with `out_pause`."""
@@ -99,7 +104,18 @@ class StreamTB:
                 ) from None
             received.append([int(v) for v in frame.tdata])
             self.done_cycles.append(round(self._now_cycles() - t0))
+            self.report_progress(len(received))
         return received
+
+    def report_progress(self, done: int) -> None:
+        """Write `done` to HWGEN_SIM_PROGRESS (when set), at most every half second."""
+        now = time.monotonic()
+        if self.progress_file and now - self.progress_at >= 0.5:
+            self.progress_at = now
+            tmp = self.progress_file + ".tmp"
+            with open(tmp, "w") as f:
+                f.write(str(done))
+            os.replace(tmp, self.progress_file)  # the reader never sees a half-written count
 
     async def run_with_resets(
         self, frames: list[list[int]], max_cycles: int, reset_at: list[int]
@@ -133,6 +149,7 @@ class StreamTB:
                     continue
                 received.append([int(v) for v in frame.tdata])
                 self.done_cycles.append(round(self._now_cycles() - t0))
+                self.report_progress(len(received))
             if len(received) == len(frames):
                 return received
             pending.pop(0)

@@ -62,6 +62,12 @@ def save_npy(path: str, arr: np.ndarray) -> None:
         raise HwgenError(f"{path}: cannot write ({e.strerror})") from None
 
 
+def fps_text(fps: float) -> str:
+    """'12,345 frames/s', or three significant figures below 100 ('0.0213 frames/s'): a slow
+    simulator's rate must not round to 0."""
+    return f"{fps:,.0f} frames/s" if fps >= 100 else f"{fps:.3g} frames/s"
+
+
 def _int_at_least(text: str, low: int) -> int:
     try:
         v = int(text)

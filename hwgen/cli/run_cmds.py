@@ -11,7 +11,7 @@ import numpy as np
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from hwgen import api
-from hwgen.cli.io import command, load_npy, positive, save_npy
+from hwgen.cli.io import command, fps_text, load_npy, positive, save_npy
 from hwgen.errors import HwgenError
 from hwgen.execution import run_csim_model, run_golden, run_rtl
 from hwgen.sim.shards import default_jobs
@@ -45,7 +45,7 @@ class FramesProgress:
             self.bar.stop()
 
     def __call__(self, done: int, total: int, seconds: float) -> None:
-        fps = f"{done / max(seconds, 1e-9):,.0f} frames/s"
+        fps = fps_text(done / max(seconds, 1e-9))
         if self.bar:
             if self.task is None:
                 self.task = self.bar.add_task(self.what, total=total, fps=fps)
@@ -100,19 +100,26 @@ def cmd_run(a) -> None:
         print(
             f"verilator (native testbench, {r.shards} shards on "
             f"{f'{r.jobs} jobs' if r.where == 'local' else r.where}): {r.frames} frames, "
-            f"{r.shards_run} shards simulated now, {r.fps:,.1f} frames/s, "
+            f"{r.shards_run} shards simulated now, {fps_text(r.fps)}, "
             f"{r.cycles_per_frame:.1f} cycles/frame"
             + (f", build {r.build_seconds:.1f} s" if r.build_seconds else "")
             + f"; shards in {r.folder}"
         )
     else:
-        y, res = run_rtl(
-            build.graph, build.path, x, sim=a.sim, testbench=a.testbench, trace=a.trace
-        )
+        with FramesProgress(f"RTL ({a.sim})") as bar:
+            y, res = run_rtl(
+                build.graph,
+                build.path,
+                x,
+                sim=a.sim,
+                testbench=a.testbench,
+                trace=a.trace,
+                progress=bar,
+            )
         cycles = res.done_cycles[-1] if res.done_cycles else 0
         print(
             f"{a.sim} ({res.testbench} testbench): {len(x)} frames, {cycles} cycles, "
-            f"{len(x) / max(res.run_seconds, 1e-9):,.1f} frames/s simulated"
+            f"{fps_text(len(x) / max(res.run_seconds, 1e-9))} simulated"
             + (f", build {res.build_seconds:.1f} s" if res.build_seconds else "")
             + (f"; waveform {a.trace}" if a.trace else "")
         )
@@ -139,22 +146,24 @@ def cmd_sim(a) -> None:
     pause = a.backpressure or 0.0
     # one process unless asked: a mismatch's waveform comes from the run that saw it
     jobs = a.jobs if _sharded(a) else None
-    r = build.simulate(
-        frames=a.frames,
-        backpressure=pause,
-        sim=a.sim,
-        seed=a.seed,
-        testbench=a.testbench,
-        trace=a.trace,
-        jobs=jobs,
-        address=a.address,
-    )
+    with FramesProgress(f"RTL ({a.sim})") as bar:
+        r = build.simulate(
+            frames=a.frames,
+            backpressure=pause,
+            sim=a.sim,
+            seed=a.seed,
+            testbench=a.testbench,
+            trace=a.trace,
+            jobs=jobs,
+            address=a.address,
+            progress=bar,
+        )
     print(
         f"{a.sim} ({r.testbench} testbench): {r.frames} random frames"
         f"{f' with {pause:.0%} random stalls on both sides' if pause else ''}: "
         f"{r.mismatches} mismatching frames; {r.cycles_per_frame:.1f} cycles/frame "
         f"(bound {r.bound}, ratio {r.cycles_per_frame / r.bound:.3f}); "
-        f"{r.frames / max(r.sim_seconds, 1e-9):,.1f} frames/s simulated"
+        f"{fps_text(r.frames / max(r.sim_seconds, 1e-9))} simulated"
         + (f" on {jobs} jobs" if jobs else "")
         + (f"; waveform {a.trace}" if a.trace else "")
     )

@@ -61,7 +61,9 @@ def _run(cmd: list[str], cwd: Path, log: Path, what: str) -> None:
 
 def check_estimate_fits(build: Path, board: dict) -> None:
     """Before any tool runs: one error naming the first resource the estimate puts over the
-    board's capacity."""
+    board's capacity. A folder of bare RTL (no graph.json) has nothing to estimate."""
+    if not (build / "graph.json").is_file():
+        return
     est = estimate_graph(Graph.load(build), board["family"])
     over = [r for r in board_fit(est, board) if not r["fits"]]
     if not over:

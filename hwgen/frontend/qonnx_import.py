@@ -21,6 +21,7 @@ import onnx
 from hwgen.errors import HwgenError, UnsupportedError
 from hwgen.frontend.channel_steps import per_channel_steps
 from hwgen.frontend.onnx_graph import OnnxView, attr, load_clean
+from hwgen.frontend.refusals import BEFORE_INPUT, fmt_bits, unsupported
 from hwgen.frontend.shortcut_conv import ShortcutConv
 from hwgen.frontend.shortcut_path import ShortcutPath
 from hwgen.frontend.weights import WeightReader
@@ -30,11 +31,6 @@ from hwgen.ops.padding import Window
 
 _ARITH = ("Mul", "Add", "Sub", "Div")
 _SHAPE = ("Reshape", "Flatten")
-_SUPPORTED = (
-    "MatMul/Gemm, Conv, MaxPool, BipolarQuant, Quant, "
-    "BatchNormalization, Mul, Add, Sub, Div, Reshape, Flatten, and a per-scalar function "
-    "Unsqueeze(-1) [MatMul, Add, Mul, Relu, Tanh]* Squeeze(-1) before a quantizer"
-)
 #: ops of a learned per-scalar function (the MLP binarizer), between Unsqueeze and Squeeze
 _SCALAR_FN = ("MatMul", "Relu", "Tanh")
 
@@ -61,9 +57,7 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
                 f"{len(g.output)}"
             )
         t = g.input[0].name
-        steps, quant, t = self.collect_steps(
-            t, allow_shape=True, where="before the first quantizer", first=True
-        )
+        steps, quant, t = self.collect_steps(t, allow_shape=True, where=BEFORE_INPUT, first=True)
         if quant is None:
             raise HwgenError(
                 f"model '{name}': no quantizer on the input; hwgen compiles quantized nets only"
@@ -110,7 +104,7 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
                 )
             )
             steps, quant, t = self.collect_steps(
-                mm.output[0], allow_shape=False, where="between a MatMul/Conv and its quantizer"
+                mm.output[0], False, f"between {mm.name} and its quantizer", layer=mm.name
             )
             if conv:
                 steps = per_channel_steps(steps, weights.shape[0])
@@ -182,7 +176,7 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
         b = float(bits.ravel()[0])
         if not b.is_integer() or not 2 <= b <= 8:
             raise UnsupportedError(
-                q.name, f"{_fmt_bits(b)}-bit input quantizer; 2 to 8 bits are supported"
+                q.name, f"{fmt_bits(b)}-bit input quantizer; 2 to 8 bits are supported"
             )
         iq = IntQuant(
             name=q.name,
@@ -226,7 +220,7 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
             elif n.op_type == "Identity":
                 pass
             else:
-                raise self.unsupported(n, "after a quantizer")
+                raise unsupported(n, "after a quantizer")
             t, after = n.output[0], n.name
 
     def maxpool(self, n: onnx.NodeProto, t: str, in_bits: int, in_signed: bool) -> None:
@@ -270,8 +264,11 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
             ),
         ]
 
-    def collect_steps(self, t: str, allow_shape: bool, where: str, first: bool = False):
-        """Follow `t` through host steps until a quantizer (returned) or the graph output.
+    def collect_steps(
+        self, t: str, allow_shape: bool, where: str, first: bool = False, layer: str | None = None
+    ):
+        """Follow `t` through host steps until a quantizer (returned) or the graph output;
+        `layer` names the layer whose output `t` is (for the refusal of a second layer).
 
         After the last MatMul (no quantizer follows) shape steps are allowed too; a
         quantizer found after a shape step is refused, since thresholds need channelwise steps.
@@ -289,7 +286,7 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
                 return steps, None, t
             if n.op_type == "BipolarQuant" or (n.op_type == "Quant" and first):
                 if shape_seen and not allow_shape:
-                    raise self.unsupported(shape_seen, where)
+                    raise unsupported(shape_seen, where)
                 if scalar_fn is not None:
                     raise UnsupportedError(
                         scalar_fn.name, "an Unsqueeze without its Squeeze before a quantizer"
@@ -318,7 +315,7 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
             if n.op_type in _SHAPE:
                 shape_seen = n
             if n.op_type not in _ARITH + _SHAPE + ("BatchNormalization",):
-                raise self.unsupported(n, where)
+                raise unsupported(n, where, layer)
             steps.append(self.host_step(n, t))
             t = n.output[0]
 
@@ -382,23 +379,3 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
             )
         self.check_scale(q, "activation", s)
         return float(s.ravel()[0])
-
-    def unsupported(self, n: onnx.NodeProto, where: str) -> UnsupportedError:
-        if n.op_type in ("MatMul", "Gemm", "Conv") and where == "before the first quantizer":
-            # a plain (float) PyTorch model: its layers are supported, its lack of quantizers not
-            return UnsupportedError(
-                n.name,
-                f"a {n.op_type} layer before any quantizer: hwgen compiles "
-                "quantized nets (Brevitas, exported with export_qonnx), whose input "
-                "is quantized (BipolarQuant or Quant) before the first layer",
-            )
-        return UnsupportedError(
-            n.name, f"op '{n.op_type}' is not supported {where} (supported: {_SUPPORTED})"
-        )
-
-
-def _fmt_bits(bits) -> str:
-    if bits is None:
-        return "?"
-    v = float(np.asarray(bits).ravel()[0])
-    return str(int(v)) if v.is_integer() else str(v)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -64,12 +65,15 @@ def simulate_accelerator(
     trace_window: tuple[int, int] | None = None,
     sources: list[str] | None = None,
     reset_at: list[int] = (),
+    progress: Callable[[int, int, float], None] | None = None,
 ) -> tuple[np.ndarray, AccelSim]:
     """Stream accelerator inputs (B, ...) through the build's Verilog; returns (the last
     layer's integer outputs (B, elements), AccelSim). `sources` replaces the build's Verilog
     (tests use it to simulate a wrapped, faulty top). `reset_at`: cycles at which ap_rst_n
     is asserted mid-run, on either testbench; the frames not done by then are sent again, so
-    the outputs are still every frame's, once (`AccelSim.resets` counts those applied)."""
+    the outputs are still every frame's, once (`AccelSim.resets` counts those applied).
+    `progress(frames done, frames, seconds)` is called while a cocotb run goes (Icarus runs
+    take minutes; the native testbench runs at Verilator's speed and calls nothing)."""
 
     testbench = testbench or default_testbench(sim)
     if testbench not in TESTBENCHES:
@@ -108,6 +112,7 @@ def simulate_accelerator(
         trace,
         trace_window,
         sorted(int(c) for c in reset_at),
+        progress,
     )
 
 
@@ -132,7 +137,7 @@ def cycle_limits(g: Graph, frames: int, in_pause: float, out_pause: float) -> tu
 
 
 def _native(
-    g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window, reset_at
+    g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window, reset_at, _p
 ):
 
     fmt = stream_format(g)
@@ -184,7 +189,18 @@ def _native(
 
 
 def _cocotb(
-    g, build, sources, values, sim, in_pause, out_pause, seed, trace, trace_window, reset_at
+    g,
+    build,
+    sources,
+    values,
+    sim,
+    in_pause,
+    out_pause,
+    seed,
+    trace,
+    trace_window,
+    reset_at,
+    progress,
 ):
 
     if trace is not None:
@@ -207,6 +223,7 @@ def _cocotb(
         seed,
         workdir=build / "rtl",
         reset_at=reset_at,
+        progress=progress,
     )
     seconds = time.perf_counter() - t0 - res.build_seconds
     short = [k for k, f in enumerate(res.frames) if len(f) != fmt.out_beats]

@@ -14,9 +14,11 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from hwgen.errors import HwgenError
 from hwgen.paths import SHARE
@@ -48,8 +50,37 @@ def steady_cycles_per_frame(done_cycles: list[int]) -> float:
     return (c[-1] - c[1]) / (len(c) - 2)
 
 
+#: characters iverilog copies unescaped into its .vvp file (which vvp then cannot parse)
+_VVP_UNSAFE = ('"', "\\")
+
+
+def _vvp_safe(sources: list[str]) -> list[str]:
+    """Icarus writes each source's path into the .vvp unescaped, so a build folder named
+    `we"ird` breaks vvp's parser. Sources under such a folder are compiled from copies in the
+    temporary folder (named by their contents' hash; links would not do, cocotb resolves
+    them). Only the Verilog moves: ROM images are read from the build's rtl/ at run time."""
+    if not any(c in str(Path(s).resolve()) for s in sources for c in _VVP_UNSAFE):
+        return sources
+    h = hashlib.sha256()
+    for s in sources:
+        h.update(Path(s).name.encode() + b"\0" + Path(s).read_bytes())
+    folder = Path(tempfile.gettempdir()) / f"hwgen-vvp-{h.hexdigest()[:16]}"
+    if not folder.is_dir():
+        tmp = Path(tempfile.mkdtemp(prefix="hwgen-vvp-"))
+        for s in sources:
+            shutil.copyfile(s, tmp / Path(s).name)
+        try:
+            os.rename(tmp, folder)  # atomic: a parallel build finds all of it or none
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)  # another build made it first
+    return [str(folder / Path(s).name) for s in sources]
+
+
 def _build_key(sim: str, top: str, sources: list[str], parameters: dict) -> str:
-    h = hashlib.sha256(f"{sim}|{top}|{sorted(parameters.items())}|{tool_path(sim)}".encode())
+    # "vvp-safe": Icarus builds before the links of _vvp_safe may hold an unreadable .vvp
+    h = hashlib.sha256(
+        f"{sim}|{top}|{sorted(parameters.items())}|{tool_path(sim)}|vvp-safe".encode()
+    )
     for s in sources:
         h.update(Path(s).read_bytes())
     return h.hexdigest()[:16]
@@ -73,6 +104,8 @@ def build(
     t0 = time.perf_counter()
     runner = get_runner(sim)
     args = ["-Wno-fatal"] if sim == "verilator" else []
+    if sim == "icarus":
+        sources = _vvp_safe(sources)
     with (
         _no_exit(f"{sim} build of '{top}' failed (log: {bdir / 'build.log'})"),
         _verilator_make_fix(sim),
@@ -106,11 +139,13 @@ def simulate(
     out_frames: int | None = None,
     workdir: Path | None = None,
     reset_at: list[int] = (),
+    progress: Callable[[int, int, float], None] | None = None,
 ) -> SimResult:
     """Stream `frames` (lists of beat integers) through `top`; returns the `out_frames`
     (default: as many as sent) output frames that came out. The simulator runs in `workdir`
     (a build's rtl/, where its ROM images are) when given. `reset_at`: cycles at which the
-    reset is asserted mid-run; the frames not done by then are sent again."""
+    reset is asserted mid-run; the frames not done by then are sent again. `progress` is
+    called with (frames done, frames, seconds) while the simulator runs."""
     bdir, seconds = build(sim, top, sources, cache_dir, parameters)
     out = run_test(
         sim,
@@ -129,6 +164,7 @@ def simulate(
         },
         seed,
         workdir,
+        progress=progress and (lambda done, s: progress(done, out_frames or len(frames), s)),
     )
     return SimResult(out["frames"], out["done_cycles"], seconds, out.get("resets", 0))
 
@@ -169,10 +205,12 @@ def run_test(
     job: dict,
     seed: int = 1,
     workdir: Path | None = None,
+    progress: Callable[[int, float], None] | None = None,
 ) -> dict:
     """Run one of hwgen's cocotb tests on a built model: the job goes in as JSON through
     HWGEN_SIM_JOB, the test's JSON result comes back. The simulator's working folder is
-    `workdir` when given ($readmemh names resolve there), else a fresh folder in the build."""
+    `workdir` when given ($readmemh names resolve there), else a fresh folder in the build.
+    `progress(frames done, seconds)` is called from a watcher thread as the test reports."""
     # deferred: cocotb is only for its testbenches
     from cocotb_tools.runner import get_runner
 
@@ -184,10 +222,12 @@ def run_test(
         "HWGEN_SIM_JOB": str(job_file),
         "HWGEN_SIM_RESULT": str(res),
         "COCOTB_RANDOM_SEED": str(seed),
+        "HWGEN_SIM_PROGRESS": str(Path(tmp) / "progress"),
     }
     with (
         _no_exit(f"{sim} simulation of '{top}' failed (log: {tmp}/sim.log)"),
         _testbenches_on_path(),
+        _watch_progress(Path(tmp) / "progress", progress),
     ):
         runner.test(
             test_module=test_module,
@@ -209,6 +249,36 @@ def run_test(
     out = json.loads(res.read_text())
     shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+@contextlib.contextmanager
+def _watch_progress(path: Path, progress: Callable[[int, float], None] | None):
+    """While the simulator runs, a thread reads the frame count the testbench rewrites in
+    `path` and passes each new one to `progress` (the simulator is another process's Python,
+    so a callback cannot cross)."""
+    if progress is None:
+        yield
+        return
+    stop, t0 = threading.Event(), time.perf_counter()
+
+    def watch():
+        seen = -1
+        while not stop.wait(0.5):
+            try:
+                done = int(path.read_text())
+            except (OSError, ValueError):
+                continue
+            if done != seen:
+                seen = done
+                progress(done, time.perf_counter() - t0)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @contextlib.contextmanager

@@ -44,11 +44,13 @@ def verify_rtl(
     trace: Path | None = None,
     jobs: int | None = None,
     address: str | None = None,
+    progress=None,
 ) -> RtlCheck:
     """Random (or given) input bit vectors through RTL and golden; count differing frames.
     On the native testbench a mismatch also writes a waveform around the first differing
     frame (`build/waves/mismatch_frameK.vcd`). With `jobs` or `address` the frames run in
-    shards (`hwgen.sim.shards`; the waveform then comes from a run of the frames up to it)."""
+    shards (`hwgen.sim.shards`; the waveform then comes from a run of the frames up to it).
+    `progress(done, total, seconds)` is called as a cocotb run goes."""
 
     hw = g.hw_nodes()
     if bits is None:
@@ -71,7 +73,9 @@ def verify_rtl(
         )
         res = None
     else:
-        got, res = simulate_hw(g, build, bits, sim, pause, pause, seed, testbench, trace=trace)
+        got, res = simulate_hw(
+            g, build, bits, sim, pause, pause, seed, testbench, trace=trace, progress=progress
+        )
         seconds = time.perf_counter() - t0
         cpf = res.steady_cycles_per_frame() if len(bits) >= 3 else float("nan")
         check = RtlCheck(

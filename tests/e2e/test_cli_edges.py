@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from hwgen import __version__
+from hwgen import __version__, api
 from tests.e2e.test_cli import run_cli
 from tests.helpers import need_tool, random_mlp
 
@@ -35,7 +35,7 @@ def test_board_defaults_follow_the_build(tmp_path, capsys):
     code, out, err = run_cli(capsys, "synth", tmp_path / "ice", "--no-pnr")
     assert code == 0, err
     assert (
-        out.startswith("icebreaker (")
+        any(line.startswith("icebreaker (") for line in out.splitlines())
         and (tmp_path / "ice" / "synth" / "icebreaker" / "yosys.log").is_file()
     )
     log = (tmp_path / "ice" / "synth" / "icebreaker" / "yosys.log").read_text()
@@ -70,3 +70,18 @@ def test_help_shows_defaults(capsys):
         run_cli(capsys, "sim", "--help")
     out = " ".join(capsys.readouterr().out.split())
     assert "(default: 100)" in out and "(default: verilator)" in out
+
+
+def test_icarus_runs_under_a_folder_with_a_double_quote(tmp_path):
+    """iverilog writes source paths unescaped into its .vvp; a build folder named `we"ird dir`
+    must still simulate (sources compiled from copies), and the run reports frames done."""
+    need_tool("iverilog")
+    folder = tmp_path / 'we"ird dir'
+    folder.mkdir()
+    _, onnx = random_mlp(folder / "m.onnx", [20, 12, 5], seed=3)
+    b = api.compile(onnx, folder / "b")
+    seen = []
+    r = b.simulate(frames=150, sim="icarus", progress=lambda *a: seen.append(a))
+    assert r.mismatches == 0 and r.frames == 150
+    assert seen and all(total == 150 for _, total, _ in seen)
+    assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen) and seen[-1][0] <= 150
