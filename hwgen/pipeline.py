@@ -232,8 +232,12 @@ def _check_writable(out: Path) -> None:
 
 def layer_table(g: Graph) -> list[dict]:
     """One row per hardware instance (each op's `table_row`): kind, sizes, folding, output
-    type and cycles per frame."""
-    return [n.table_row() for n in instance_nodes(g)]
+    type and cycles per frame; `module`, the PyTorch module, where the model file names it."""
+    rows = [n.table_row() for n in instance_nodes(g)]
+    for r in rows:
+        if r["layer"] in g.modules:
+            r["module"] = g.modules[r["layer"]]
+    return rows
 
 
 def write_report(g: Graph, out: Path, board: str = "pynq-z2") -> dict:

@@ -13,7 +13,7 @@ def print_layers(con, report: dict) -> None:
     t = Table(
         title=f"{report['graph']}: hardware layers (estimate for {report['board']['family']})"
     )
-    longest = max((len(r["layer"]) for r in report["layers"]), default=5)
+    longest = max((len(_name(r)) for r in report["layers"]), default=5)
     # packed logic cells where the family is calibrated for them (iCE40, ECP5)
     cells = bool(report["estimate"]["total"].get("lc"))
     cols = ["layer", "kind", "shape", "PE", "SIMD", "output", "cycles/frame", "LUT", "FF"]
@@ -29,7 +29,7 @@ def print_layers(con, report: dict) -> None:
     for r in report["layers"]:
         e = est.get(r["layer"], {})
         t.add_row(
-            r["layer"],
+            _name(r),
             r["kind"],
             r["shape"],
             str(r["pe"]),
@@ -47,6 +47,11 @@ def print_layers(con, report: dict) -> None:
         f"folding bound: {report['bound_cycles']} cycles/frame (slowest layer) = "
         f"{report['fps_at_clock']:,.0f} frames/s at {b['clock_mhz']} MHz ({b['name']})"
     )
+
+
+def _name(row: dict) -> str:
+    """`Gemm_0 (fc)`: the layer (what --fold takes) and its PyTorch module (also taken)."""
+    return f"{row['layer']} ({row['module']})" if row.get("module") else row["layer"]
 
 
 def print_fit(con, report: dict) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import numpy as np
@@ -86,3 +87,23 @@ def attr(node: onnx.NodeProto, name: str, default=None):
             v = onnx.helper.get_attribute_value(a)
             return v.decode() if isinstance(v, bytes) else v
     return default
+
+
+#: the metadata torch.onnx's exporter gives each node: the module scopes it was traced in
+NAME_SCOPES = "pkg.torch.onnx.name_scopes"
+
+
+def module_of(node: onnx.NodeProto) -> str | None:
+    """The PyTorch module path a layer node was exported from (`fc`, `features.2`), read from
+    torch.onnx's name scopes (['', 'features', 'features.2', 'linear']: the scope before the
+    op's own); None when the file has no such metadata or the layer is the top module."""
+    for p in node.metadata_props:
+        if p.key != NAME_SCOPES:
+            continue
+        try:
+            scopes = ast.literal_eval(p.value)
+        except (ValueError, SyntaxError):
+            return None
+        if isinstance(scopes, list) and len(scopes) >= 2 and isinstance(scopes[-2], str):
+            return scopes[-2] or None
+    return None

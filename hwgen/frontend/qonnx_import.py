@@ -20,8 +20,8 @@ import onnx
 
 from hwgen.errors import HwgenError, UnsupportedError
 from hwgen.frontend.channel_steps import per_channel_steps
-from hwgen.frontend.onnx_graph import OnnxView, attr, load_clean
-from hwgen.frontend.refusals import BEFORE_INPUT, fmt_bits, unsupported
+from hwgen.frontend.onnx_graph import OnnxView, attr, load_clean, module_of
+from hwgen.frontend.refusals import BEFORE_INPUT, LAYERS, fmt_bits, unsupported
 from hwgen.frontend.shortcut_conv import ShortcutConv
 from hwgen.frontend.shortcut_path import ShortcutPath
 from hwgen.frontend.weights import WeightReader
@@ -154,9 +154,21 @@ class _Walker(ShortcutPath, ShortcutConv, WeightReader):
             self.nodes,
             self.edges,
             self.warnings,
+            self.modules(),
         )
         graph.validate()
         return graph
+
+    def modules(self) -> dict[str, str]:
+        """Each layer's PyTorch module path (from the exporter's metadata), by IR node name."""
+        names = {n.name for n in self.nodes}
+        return {
+            n.name: m
+            for n in self.v.graph.node
+            if n.name in names and n.op_type in LAYERS
+            for m in [module_of(n)]
+            if m
+        }
 
     # -- pieces of the chain ------------------------------------------------------------
     def input_quant(self, q: onnx.NodeProto):

@@ -66,6 +66,8 @@ class Graph:
     edges: dict = dataclasses.field(default_factory=dict)
     #: what the importer warns about (e.g. a scale that puts exactness at ties at risk)
     warnings: list = dataclasses.field(default_factory=list)
+    #: layer name -> the PyTorch module it came from (`Gemm_0` -> `fc`), where the file says
+    modules: dict = dataclasses.field(default_factory=dict)
 
     def copy(self) -> "Graph":
         """A new graph of copies of the nodes (their arrays shared: passes replace fields, they
@@ -77,7 +79,13 @@ class Graph:
             [copy.copy(n) for n in self.nodes],
             {k: list(v) for k, v in self.edges.items()},
             list(self.warnings),
+            dict(self.modules),
         )
+
+    def label(self, name: str) -> str:
+        """A layer's name for tables: `Gemm_0 (fc)` when its PyTorch module is known."""
+        module = self.modules.get(name)
+        return f"{name} ({module})" if module else name
 
     def input_names(self, node: Node | str) -> list[str]:
         """Names of the nodes `node` reads, in operand order (none for the first node)."""
@@ -216,6 +224,8 @@ class Graph:
             doc["edges"] = {k: list(v) for k, v in self.edges.items()}
         if self.warnings:
             doc["warnings"] = list(self.warnings)
+        if self.modules:
+            doc["modules"] = dict(self.modules)
         return doc, arrays
 
     @staticmethod
@@ -262,6 +272,7 @@ class Graph:
                 nodes,
                 {k: list(v) for k, v in doc.get("edges", {}).items()},
                 list(doc.get("warnings", [])),
+                dict(doc.get("modules", {})),
             )
         except (KeyError, ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile) as e:
             raise HwgenError(f"{folder}: corrupt graph files ({type(e).__name__}: {e})") from None

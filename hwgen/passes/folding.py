@@ -53,7 +53,8 @@ def read_fold_config(graph: Graph, config: dict[str, dict] | None) -> FoldPlan:
     mvus = {n.name for n in graph.nodes if getattr(n, "foldable", False)}
     adds = {n.name: n for n in graph.nodes if getattr(n, "joins_lanes", False)}
     plan = FoldPlan()
-    for name, entry in (config or {}).items():
+    for key, entry in (config or {}).items():
+        name = _layer_named(graph, key, mvus)
         if name in adds:
             keys = adds[name].fifo_fields
             unknown = set(entry) - set(keys)
@@ -66,8 +67,10 @@ def read_fold_config(graph: Graph, config: dict[str, dict] | None) -> FoldPlan:
                     plan.pinned[(name, j)] = _count(name, key, entry[key])
             continue
         if name not in mvus:
-            known = ", ".join([n for n in mvus_in_order(graph)] + list(adds))
+            known = ", ".join([graph.label(n) for n in mvus_in_order(graph)] + list(adds))
             raise HwgenError(f"folding: no MVU layer named '{name}' (layers and adds: {known})")
+        if name in plan.layers:
+            raise HwgenError(f"folding: layer '{graph.label(name)}' is named twice ('{key}')")
         unknown = set(entry) - LAYER_KEYS
         if unknown:
             raise HwgenError(f"folding: layer '{name}': unknown keys {sorted(unknown)}")
@@ -78,6 +81,15 @@ def read_fold_config(graph: Graph, config: dict[str, dict] | None) -> FoldPlan:
             )
         plan.layers[name] = entry
     return plan
+
+
+def _layer_named(graph: Graph, key: str, mvus: set[str]) -> str:
+    """A folding file's key as a layer name: the layer's own (`Gemm_0`) or the PyTorch module
+    it came from (`fc`), which the user wrote."""
+    if key in mvus:
+        return key
+    named = [n for n in mvus if graph.modules.get(n) == key]
+    return named[0] if len(named) == 1 else key
 
 
 def mvus_in_order(graph: Graph) -> list[str]:

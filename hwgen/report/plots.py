@@ -95,23 +95,33 @@ def write_plots(report: dict, board: dict, sweep: list[dict], out: Path) -> list
     layers = report["estimate"]["layers"]
     names = [x["name"] for x in layers]
     xs = list(range(len(names)))
-    fig, (ax, ax_b) = plt.subplots(
-        1, 2, figsize=(11, 4), dpi=100, gridspec_kw={"width_ratios": [2, 1]}
-    )
+    brams = [x["bram"] for x in layers]
+    # no block RAM at all (weights in LUTs): one panel, not an empty second one
+    if sum(brams):
+        fig, (ax, ax_b) = plt.subplots(
+            1, 2, figsize=(11, 4), dpi=100, gridspec_kw={"width_ratios": [2, 1]}
+        )
+    else:
+        fig, ax = plt.subplots(figsize=(8, 4), dpi=100)
     ax.bar([x - 0.2 for x in xs], [x["lut"] for x in layers], width=0.4, label="LUT (estimate)")
     ax.bar([x + 0.2 for x in xs], [x["ff"] for x in layers], width=0.4, label="FF (estimate)")
     ax.set_xticks(xs, names, rotation=30, ha="right")
     ax.set_ylabel("cells")
-    ax.set_title(f"{report['graph']}: logic per layer ({report['board']['family']})")
+    ax.set_title(
+        f"{report['graph']}: logic per layer ({report['board']['family']})"
+        + ("" if sum(brams) else "; no block RAM")
+    )
     ax.legend()
-    bram_name = "EBR" if report["board"]["family"] == "ice40" else "BRAM18"
-    brams = [x["bram"] for x in layers]
-    ax_b.bar(xs, brams, color="C2", label=f"{bram_name} (estimate)")
-    ax_b.set_ylim(0, max(1.0, 1.1 * max(brams, default=0)))
-    have = board.get("bram18", board.get("ebr"))
-    ax_b.set_title(f"block RAM: {sum(brams):g} of {have} {bram_name}" if have else "block RAM")
-    ax_b.set_xticks(xs, names, rotation=30, ha="right")
-    ax_b.set_ylabel(f"{bram_name} blocks")
+    if sum(brams):
+        bram_name = "EBR" if report["board"]["family"] == "ice40" else "BRAM18"
+        ax_b.bar(xs, brams, color="C2", label=f"{bram_name} (estimate)")
+        ax_b.set_ylim(0, 1.1 * max(brams))
+        have = board.get("bram18", board.get("ebr"))
+        ax_b.set_title(
+            f"block RAM: {sum(brams):g} of {have} {bram_name}" if have else "block RAM"
+        )
+        ax_b.set_xticks(xs, names, rotation=30, ha="right")
+        ax_b.set_ylabel(f"{bram_name} blocks")
     fig.tight_layout()
     fig.savefig(out / "resources.png")
     plt.close(fig)

@@ -61,7 +61,7 @@ def tables(
         e = est.get(r["layer"], {})
         rows.append(
             [
-                r["layer"],
+                f"{r['layer']} ({r['module']})" if r.get("module") else r["layer"],
                 r["kind"],
                 r["shape"],
                 r["pe"],

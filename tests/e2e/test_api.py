@@ -103,3 +103,46 @@ def test_module_errors(module_build, tmp_path):
         hwgen.load(tmp_path / "nothing")
     with pytest.raises(HwgenError, match="lies in the build folder"):
         hwgen.compile(build.path / "model.onnx", build.path)
+
+
+class NamedNet(torch.nn.Module):
+    """A net written as a user would: named layers, not a Sequential."""
+
+    def __init__(self):
+        from hwgen.train.models import binary_act, binary_linear
+
+        super().__init__()
+        self.inp = binary_act()
+        self.fc1 = binary_linear(16, 12)
+        self.bn1 = torch.nn.BatchNorm1d(12)
+        self.act1 = binary_act()
+        self.head = binary_linear(12, 4)
+
+    def forward(self, x):
+        return self.head(self.act1(self.bn1(self.fc1(self.inp(x)))))
+
+
+def test_a_user_module_keeps_its_names_and_mode(tmp_path):
+    """Layers carry the module names the user wrote (tables, fold files); compile leaves the
+    module in the mode it found it; predict takes a torch tensor as the module does."""
+    torch.manual_seed(1)
+    net = NamedNet()
+    randomize_bn(net, np.random.default_rng(1))
+    net.train()
+    b = hwgen.compile(net, tmp_path / "b", input_shape=(16,), fold={"fc1": {"PE": 4, "SIMD": 8}})
+    assert net.training  # not left in eval mode
+    mods = {r["layer"]: r.get("module") for r in b.layers if r["kind"] == "MVU"}
+    assert sorted(mods.values()) == ["fc1", "head"]
+    assert [r["pe"] for r in b.layers if r.get("module") == "fc1"] == [4]
+    x = torch.randn(8, 16)
+    net.eval()
+    with torch.no_grad():
+        want = net(x).numpy()
+    assert_outputs_match(b.predict(x), want)  # a tensor in, as the module takes
+    fc1 = next(k for k, v in mods.items() if v == "fc1")
+    with pytest.raises(HwgenError, match="named twice"):
+        hwgen.compile(
+            net, tmp_path / "c", input_shape=(16,), fold={"fc1": {"PE": 2}, fc1: {"PE": 4}}
+        )
+    with pytest.raises(HwgenError, match=r"no MVU layer named 'fc2' \(layers and adds: .*\(fc1\)"):
+        hwgen.compile(net, tmp_path / "d", input_shape=(16,), fold={"fc2": {"PE": 2}})

@@ -179,14 +179,26 @@ class UnknownOpNet(nn.Module):
         return self.f(x)
 
 
+class NoActivationNet(nn.Module):
+    """Two layers with no activation quantizer between them (a forgotten QuantIdentity)."""
+
+    def __init__(self):
+        super().__init__()
+        self.f = nn.Sequential(binary_act(), binary_linear(8, 6), binary_linear(6, 3))
+
+    def forward(self, x):
+        return self.f(x)
+
+
 @pytest.mark.parametrize(
     "net,needles",
     [
         (FloatLayerNet, ["Gemm_0", "float (non-quantized) weight"]),
         (EightBitWeightNet, ["8-bit weight", "1 (bipolar) to 4 bits"]),
         (UnknownOpNet, ["op 'Elu' is not supported"]),
+        (NoActivationNet, ["follows layer", "no activation quantizer", "add one after"]),
     ],
-    ids=["float-layer", "8-bit-weight", "unknown-op"],
+    ids=["float-layer", "8-bit-weight", "unknown-op", "no-activation"],
 )
 def test_unsupported_models_name_the_node(net, needles, capsys, tmp_path):
     torch.manual_seed(0)

@@ -103,3 +103,23 @@ def test_report_gives_the_rate_at_the_achieved_fmax(tmp_path):
         f"{fps:,.0f} frames/s at the achieved fmax {bit['fmax_mhz']:.1f} MHz (nextpnr, icebreaker)"
         in md
     )
+
+
+def _png_width(path) -> int:
+    return int.from_bytes(path.read_bytes()[16:20], "big")  # IHDR: width, then height
+
+
+def test_no_block_ram_draws_no_empty_plot(tmp_path):
+    """A build with no block RAM gets the logic plot alone; one with block RAM gets both."""
+    from tests.helpers import random_mlp
+
+    _, onnx = random_mlp(tmp_path / "m.onnx", [20, 12, 5], seed=6)
+    small = hwgen.compile(onnx, tmp_path / "b", pe=4, simd=4)
+    assert small.estimate["total"]["bram"] == 0
+    small.report()
+    assert _png_width(small.path / "report" / "resources.png") == 800
+    fold = {"Gemm_0": {"PE": 1, "SIMD": 1, "ram_style": "block"}}
+    big = hwgen.compile(onnx, tmp_path / "c", fold=fold)
+    assert big.estimate["total"]["bram"] > 0
+    big.report()
+    assert _png_width(big.path / "report" / "resources.png") == 1100
