@@ -11,6 +11,7 @@ from rich.table import Table
 from hwgen.errors import HwgenError
 from hwgen.execution import run_golden, simulate_hw
 from hwgen.passes.folding import folding_bound
+from hwgen.paths import hwgen_command
 from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.train.data import load_dataset
 from hwgen.train.models import build_model
@@ -29,8 +30,9 @@ def demo(out: Path, sim: str = "verilator", console=None) -> dict:
     split = load_dataset("digits")
     torch.manual_seed(0)
     model = build_model("mlp", split.x_train.shape[1:], split.num_classes)
-    with con.status("training a W1A1 MLP on scikit-learn's digits"):
-        tr = train(model, split, progress=False)
+    # a bar on a terminal; a line per epoch in a log (`make demo > log`), never silence
+    con.print("training a W1A1 MLP on scikit-learn's digits")
+    tr = train(model, split, progress="bar" if con.is_terminal else "lines")
     con.print(f"trained: PyTorch test accuracy {tr.accuracy:.2%} in {tr.seconds:.1f} s")
     onnx_path = export(model, split.x_train.shape[1:], out / "mlp.onnx")
 
@@ -80,7 +82,10 @@ def demo(out: Path, sim: str = "verilator", console=None) -> dict:
         f"{sim_s:.1f} s" + (f" (build {res.build_seconds:.1f} s)" if res.build_seconds else ""),
     )
     con.print(t)
-    con.print(f"build folder: {out / 'build'}; try `hwgen sim {out / 'build'} --backpressure`")
+    con.print(
+        f"build folder: {out / 'build'}; try `{hwgen_command()} sim {out / 'build'} "
+        "--backpressure 0.3`"
+    )
     if figures["bit_mismatches"]:
         raise HwgenError(
             f"RTL differs from the golden model in {figures['bit_mismatches']} outputs"

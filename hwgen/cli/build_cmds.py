@@ -13,7 +13,7 @@ from hwgen.driver.deploy_test import deploy_test
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
 from hwgen.flows.vitis_hls import run_vitis_hls
-from hwgen.flows.vivado import run_vivado
+from hwgen.flows.vivado import run_vivado, vivado_command
 
 
 def cmd_compile(a) -> None:
@@ -106,9 +106,10 @@ def cmd_package(a) -> None:
         return
     if shutil.which("vivado") is None:
         con.print(
-            f"[yellow]vivado is not on PATH: no bitstream yet.[/] On a machine with Vivado run "
-            f"`vivado -mode batch -source {paths['tcl']}`; it writes hwgen.bit and hwgen.hwh into "
-            f"{paths['deploy']}/."
+            "[yellow]vivado is not on PATH: no bitstream yet.[/] On a machine with Vivado, in "
+            f"the build folder (copied there as it is), run "
+            f"`{vivado_command(build.path, paths['tcl'])}`; it writes hwgen.bit and hwgen.hwh "
+            f"into {paths['deploy'].relative_to(build.path.resolve())}/."
         )
         return
     with step_status(con, "Vivado: packaging, block design, implementation (tens of minutes)"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -118,17 +119,34 @@ def cmd_sweep(a) -> None:
     check(points, a.address)
     model_files(Path(a.model))  # a missing model: one line before any progress bar
     con = console()
-    cols = [
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    ]
-    with Progress(*cols, console=con, transient=True) as prog:
-        task = prog.add_task("sweep", total=len(points))
+    title = f"sweep of {Path(a.model).name}: {len(points)} points on {a.board}"
+    if con.is_terminal:
+        cols = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+        with Progress(*cols, TimeElapsedColumn(), console=con, transient=True) as prog:
+            task = prog.add_task("sweep", total=len(points))
 
-        def progress(done, total, label):
-            prog.update(task, completed=done, description=f"sweep: {label}")
+            def progress(done, total, label):
+                prog.update(task, completed=done, description=f"sweep: {label}")
+
+            table, files = sweep(
+                Path(a.model),
+                Path(a.output),
+                points,
+                address=a.address,
+                timeout=a.timeout,
+                progress=progress,
+                cache=not a.no_cache,
+            )
+    else:  # a log: each point's row as it finishes, so a long sweep is never silent
+        con.print(title)
+        t0, seen = time.monotonic(), []
+
+        def row_line(r):
+            seen.append(r)
+            con.print(
+                f"  {time.monotonic() - t0:7.1f} s  {len(seen)}/{len(points)}  " + row_text(r),
+                soft_wrap=True,
+            )
 
         table, files = sweep(
             Path(a.model),
@@ -136,10 +154,10 @@ def cmd_sweep(a) -> None:
             points,
             address=a.address,
             timeout=a.timeout,
-            progress=progress,
             cache=not a.no_cache,
+            on_row=row_line,
         )
-    print_sweep(con, table)
+    print_sweep(con, table, title)
     failed = [r for r in table if r["status"] != "ok"]
     cached = sum(1 for r in table if r["cached"])
     con.print(
@@ -149,17 +167,40 @@ def cmd_sweep(a) -> None:
     )
 
 
-def print_sweep(con, table: list[dict]) -> None:
-    """The sweep's table: one row a point, the synthesized and simulated figures when run."""
-    t = Table(show_edge=False)
-    cols = ["point", "cycles", "fps", "LUT est", "FF est", "BRAM est", "fits"]
-    extra = [
-        ("lut_syn", "LUT Yosys"),
-        ("ff_syn", "FF Yosys"),
-        ("fmax_mhz", "fmax MHz"),
-        ("sim_cycles_per_frame", "sim cyc/frame"),
+def row_text(r: dict) -> str:
+    """One point's row as a log line: its label, figures and status."""
+    if r["status"] != "ok":
+        return f"{r['label']}: failed after {r['seconds']:.1f} s: {r['error']}"
+    figs = [
+        f"{r['cycles']:,} cycles",
+        f"{r['fps']:,.0f} frames/s",
+        f"LUT est {r['lut']:,}",
+        f"FF est {r['ff']:,}",
+        f"BRAM est {r['bram']:g}",
+        "fits" if r["fits"] else "does not fit",
     ]
-    extra = [(k, h) for k, h in extra if any(r.get(k) is not None for r in table)]
+    figs += [
+        f"{h} {r[k]:,.1f}" if isinstance(r[k], float) else f"{h} {r[k]:,}"
+        for k, h in EXTRA
+        if r.get(k) is not None
+    ]
+    return f"{r['label']}: " + ", ".join(figs) + (" (cached)" if r["cached"] else "")
+
+
+#: the sweep table's optional columns: (row key, heading), shown when any point has them
+EXTRA = [
+    ("lut_syn", "LUT Yosys"),
+    ("ff_syn", "FF Yosys"),
+    ("fmax_mhz", "fmax MHz"),
+    ("sim_cycles_per_frame", "sim cyc/frame"),
+]
+
+
+def print_sweep(con, table: list[dict], title: str | None = None) -> None:
+    """The sweep's table: one row a point, the synthesized and simulated figures when run."""
+    t = Table(title=title, show_edge=False)
+    cols = ["point", "cycles", "fps", "LUT est", "FF est", "BRAM est", "fits"]
+    extra = [(k, h) for k, h in EXTRA if any(r.get(k) is not None for r in table)]
     for c in cols + [h for _, h in extra] + ["s", "status"]:
         t.add_column(
             c, justify="left" if c in ("point", "status") else "right", no_wrap=c == "point"

@@ -134,13 +134,21 @@ def write_package(build: Path, board: str) -> dict[str, Path]:
     return {"package": pkg, "tcl": pkg / "package.tcl", "deploy": deploy}
 
 
+def vivado_command(build: Path, tcl: Path) -> str:
+    """The command to run Vivado on a package script, from the build folder: the script finds
+    its files beside itself, so the build may be copied to the Vivado machine first."""
+    rel = Path(tcl).resolve().parent.relative_to(Path(build).resolve())
+    return f"cd {rel} && vivado -mode batch -source {Path(tcl).name}"
+
+
 def run_vivado(tcl: Path) -> Path:
     """Run the package script in Vivado batch mode; a clear error when Vivado is absent."""
     exe = shutil.which("vivado")
     if exe is None:
         raise HwgenError(
             f"vivado not found on PATH: source Vivado's settings64.sh and run "
-            f"`vivado -mode batch -source {tcl}` (deploy/ has everything else)"
+            f"`vivado -mode batch -source {tcl.name}` in {tcl.parent} (deploy/ has everything "
+            "else)"
         )
     log = tcl.parent / "vivado.log"
     with open(log, "w") as f:

@@ -117,9 +117,7 @@ def write_plots(report: dict, board: dict, sweep: list[dict], out: Path) -> list
         ax_b.bar(xs, brams, color="C2", label=f"{bram_name} (estimate)")
         ax_b.set_ylim(0, 1.1 * max(brams))
         have = board.get("bram18", board.get("ebr"))
-        ax_b.set_title(
-            f"block RAM: {sum(brams):g} of {have} {bram_name}" if have else "block RAM"
-        )
+        ax_b.set_title(f"block RAM: {sum(brams):g} of {have} {bram_name}" if have else "block RAM")
         ax_b.set_xticks(xs, names, rotation=30, ha="right")
         ax_b.set_ylabel(f"{bram_name} blocks")
     fig.tight_layout()

@@ -38,9 +38,11 @@ def sweep(
     timeout: float | None = None,
     progress=None,
     cache: bool = True,
+    on_row=None,
 ) -> tuple[list[dict], dict]:
     """Run `points` of `model`; returns (one row per point, the files written). A failed point
-    (tool error, timeout, infeasible fit) is a row with its error; the others complete."""
+    (tool error, timeout, infeasible fit) is a row with its error; the others complete.
+    `on_row(row)` is called with each point's row as it finishes."""
 
     check(points, address)
     boards = {p.board for p in points}
@@ -58,6 +60,7 @@ def sweep(
         cache_dir=out / "cache" if cache else None,
         timeout=timeout,
         progress=progress,
+        on_result=on_row and (lambda r: on_row(rows([r])[0])),
     )
     for p, r in zip(points, results):
         data = (r.get("result") or {}).pop("archive_b64", None)

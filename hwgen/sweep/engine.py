@@ -59,9 +59,11 @@ def run_jobs(
     cache_dir: Path | None = None,
     timeout: float | None = None,
     progress=None,
+    on_result=None,
 ) -> list[dict]:
     """Run every job; returns per job {"label", "ok", "result" or "error", "seconds",
-    "cached"} in the jobs' order. `progress(done, total, label)` is called as jobs finish."""
+    "cached"} in the jobs' order. `progress(done, total, label)` is called as jobs finish, and
+    `on_result(that job's entry)` too (cached ones first)."""
     results: list[dict | None] = [None] * len(jobs)
     todo = []
     for k, job in enumerate(jobs):
@@ -74,6 +76,8 @@ def run_jobs(
                 "seconds": 0.0,
                 "cached": True,
             }
+            if on_result:
+                on_result(results[k])
         else:
             todo.append(k)
     done = len(jobs) - len(todo)
@@ -100,6 +104,8 @@ def run_jobs(
                 if out["ok"]:
                     _cache_put(cache_dir, jobs[k].key, out["result"])
                 done += 1
+                if on_result:
+                    on_result(results[k])
                 if progress:
                     progress(done, len(jobs), jobs[k].label)
             if timeout:
@@ -114,6 +120,8 @@ def run_jobs(
                         "error": f"timed out after {timeout:g} s (cancelled)",
                     }
                     done += 1
+                    if on_result:
+                        on_result(results[k])
                     if progress:
                         progress(done, len(jobs), jobs[k].label)
     return results

@@ -85,3 +85,17 @@ def test_icarus_runs_under_a_folder_with_a_double_quote(tmp_path):
     assert r.mismatches == 0 and r.frames == 150
     assert seen and all(total == 150 for _, total, _ in seen)
     assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen) and seen[-1][0] <= 150
+
+
+def test_package_without_vivado_prints_a_command_that_travels(tmp_path, capsys, monkeypatch):
+    """No Vivado here: `package` says what to run, relative to the build folder (the script is
+    relocatable), never this machine's absolute path."""
+    _, onnx = random_mlp(tmp_path / "m.onnx", [20, 12, 5], seed=3)
+    assert run_cli(capsys, "compile", onnx, "-o", tmp_path / "b")[0] == 0
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no vivado, whatever this machine has
+    code, out, err = run_cli(capsys, "package", tmp_path / "b")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "cd package/pynq-z2 && vivado -mode batch -source package.tcl" in flat, out
+    hint = flat.split("vivado is not on PATH", 1)[1]
+    assert str(tmp_path) not in hint.replace(" ", ""), hint

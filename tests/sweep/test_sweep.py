@@ -124,6 +124,10 @@ def test_same_figures_on_a_ray_head_by_address(local_sweep, digits_mlp, tmp_path
         )
         assert run.returncode == 0, run.stdout + run.stderr
         assert "1 points (0 from the cache, 0 failed)" in run.stdout, run.stdout
+        # not a terminal: the title, then the point's row as a line when it finished
+        lines = run.stdout.splitlines()
+        assert lines[0].startswith("sweep of ") and "1 points on pynq-z2" in lines[0], lines
+        assert any(" 1/1  " in x and "LUT Yosys" in x for x in lines[1:3]), lines
         got = json.loads((out / "sweep.json").read_text())
         assert got["address"] == f"127.0.0.1:{port}"
         key = lambda r: (r["pe"], r["simd"])  # noqa: E731
