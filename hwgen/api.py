@@ -32,7 +32,7 @@ from hwgen.errors import HwgenError, HwgenWarning
 from hwgen.execution import run_csim_model, run_golden, run_rtl, run_rtl_sharded
 from hwgen.flows.boards import load_board
 from hwgen.flows.icestorm import build_bitstream, check_estimate_fits
-from hwgen.flows.pack import pack_synthesized
+from hwgen.flows.pack import does_not_fit, pack_synthesized
 from hwgen.flows.vivado import run_vivado, write_package
 from hwgen.flows.yosys import NETLIST_FAMILIES, SYNTH_COMMANDS, run_yosys
 from hwgen.flows.yosys_layers import synth_layers
@@ -274,7 +274,12 @@ class Build:
         progress(f"Yosys {SYNTH_COMMANDS[b['family']].split()[0]} (the accelerator)")
         res = {"yosys": run_yosys(self.path, board), "bitstream": None, "layers": None}
         progress(f"nextpnr packing (Yosys took {time.perf_counter() - t0:.1f} s)")
-        res["packed"] = pack_synthesized(self.path, board)
+        res["packed"] = packed = pack_synthesized(self.path, board)
+        if b["flow"] == "icestorm" and pnr and packed and packed["used"] > packed["available"]:
+            # the accelerator alone is over the part: no placement (and no second Yosys run)
+            raise does_not_fit(
+                board, b["family"], packed["used"], packed["available"], "nextpnr packing"
+            )
         if per_layer:
             res["layers"] = synth_layers(self.path, board, progress)
         if b["flow"] == "icestorm" and pnr:

@@ -146,3 +146,33 @@ def test_a_user_module_keeps_its_names_and_mode(tmp_path):
         )
     with pytest.raises(HwgenError, match=r"no MVU layer named 'fc2' \(layers and adds: .*\(fc1\)"):
         hwgen.compile(net, tmp_path / "d", input_shape=(16,), fold={"fc2": {"PE": 2}})
+
+
+def test_a_stock_scale_warns_once_naming_the_quantizer(tmp_path, capsys):
+    """Brevitas' stock binary weight quantizer has scale 0.1: compile warns (once per
+    quantizer, naming it), keeps the warning in the build, and the CLI prints it; scale-1
+    nets (hwgen's models) compile without one."""
+    from brevitas.nn import QuantLinear
+    from brevitas.quant import SignedBinaryWeightPerTensorConst
+
+    from hwgen.errors import HwgenWarning
+    from hwgen.train.models import binary_act
+    from tests.e2e.test_cli import run_cli
+    from tests.helpers import export, random_mlp
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        binary_act(),
+        QuantLinear(8, 6, bias=False, weight_quant=SignedBinaryWeightPerTensorConst),
+        torch.nn.BatchNorm1d(6),
+        binary_act(),
+        QuantLinear(6, 3, bias=False, weight_quant=SignedBinaryWeightPerTensorConst),
+    ).eval()
+    with pytest.warns(HwgenWarning, match=r"quantizer '.+' \(weight .+ of 'Gemm_0'\): scale 0.1 is not a power"):
+        b = hwgen.compile(net, tmp_path / "b", input_shape=(8,))
+    assert len(b.warnings) == 2 and all("scale 0.1" in w for w in b.warnings)
+    onnx_path = export(net, (8,), tmp_path / "stock.onnx")
+    code, out, _err = run_cli(capsys, "compile", onnx_path, "-o", tmp_path / "c")
+    assert code == 0 and out.count("is not a power of two") == 2, out
+    _, plain = random_mlp(tmp_path / "m.onnx", [8, 6, 3], seed=2)  # scale 1: no warning
+    assert hwgen.compile(plain, tmp_path / "p").warnings == []
