@@ -168,7 +168,8 @@ def test_a_stock_scale_warns_once_naming_the_quantizer(tmp_path, capsys):
         binary_act(),
         QuantLinear(6, 3, bias=False, weight_quant=SignedBinaryWeightPerTensorConst),
     ).eval()
-    with pytest.warns(HwgenWarning, match=r"quantizer '.+' \(weight .+ of 'Gemm_0'\): scale 0.1 is not a power"):
+    warned = r"quantizer '.+' \(weight .+ of 'Gemm_0'\): scale 0.1 is not a power"
+    with pytest.warns(HwgenWarning, match=warned):
         b = hwgen.compile(net, tmp_path / "b", input_shape=(8,))
     assert len(b.warnings) == 2 and all("scale 0.1" in w for w in b.warnings)
     onnx_path = export(net, (8,), tmp_path / "stock.onnx")
