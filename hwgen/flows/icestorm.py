@@ -26,6 +26,7 @@ from hwgen.errors import HwgenError
 from hwgen.estimate import board_fit, estimate_graph
 from hwgen.flows.boards import load_board
 from hwgen.flows.pack import CELL_WORDS, device_flags, does_not_fit, overflow_from_log, pack
+from hwgen.flows.watched import run_watched
 from hwgen.flows.yosys import relative_paths, run_logged, summarize, tool_failed
 from hwgen.ir import Graph
 from hwgen.manifest import check_build
@@ -149,6 +150,7 @@ def build_bitstream(
         ],
         work,
         board,
+        progress,
     )
     seconds["nextpnr"] = time.perf_counter() - t0
 
@@ -181,19 +183,19 @@ def build_bitstream(
     return result
 
 
-def _place_and_route(cmd: list[str], work: Path, board: str) -> None:
-    """nextpnr; a failure because something did not fit says what, used and available."""
+def _place_and_route(cmd: list[str], work: Path, board: str, progress) -> None:
+    """nextpnr, watched (its stages as progress, a time limit); a failure because something
+    did not fit says what, used and available."""
     log = work / "nextpnr.log"
-    with open(log, "w") as f:
-        p = subprocess.run(cmd, cwd=work, stdout=f, stderr=subprocess.STDOUT)
-    if p.returncode:
+    code = run_watched(cmd, work, log, "nextpnr-ice40", progress)
+    if code:
         over = overflow_from_log(log.read_text(errors="replace"))
         if over:
             cell, used, avail = over[0]
             raise HwgenError(
                 f"does not fit {board}: {used:,} of {avail:,} {cell} (nextpnr; log: {log})"
             )
-        raise tool_failed("nextpnr-ice40", p.returncode, log)
+        raise tool_failed("nextpnr-ice40", code, log)
 
 
 def fmax_from_log(text: str) -> float | None:

@@ -20,6 +20,7 @@ from hwgen.estimate.features import PARTS
 from hwgen.ir import Graph
 from hwgen.ops import XnorMVU
 from hwgen.passes.folding import apply_folding, lane_source
+from hwgen.passes.memory_placement import place_weight_memories
 
 
 def _divisors(n: int) -> list[int]:
@@ -159,7 +160,9 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
         if cfg is None:
             return None, None
         g = apply_folding(graph, config=cfg, fifo_depths=False)  # depths for the chosen one only
-        return cfg, g
+        # the memories as compile will place them: an "auto" ROM the placement puts in LUTs
+        # costs its LUTs and output register, which the search must see
+        return cfg, place_weight_memories(g, board)
 
     def fastest_fitting():
         # candidate budgets: every cycle count some layer can take; the smallest that fits

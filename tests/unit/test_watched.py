@@ -1,0 +1,60 @@
+"""A watched place-and-route: stages from the log as progress, and a wall-clock limit that
+stops a placer which never gives up (nextpnr 0.4 on a design it cannot legalise)."""
+
+import sys
+
+import pytest
+
+from hwgen.errors import HwgenError
+from hwgen.flows.watched import PNR_TIMEOUT_S, pnr_timeout, run_watched, stage_of
+
+STUCK = (
+    "import sys, time\n"
+    "print('Info: Running main analytical placer.', flush=True)\n"
+    "print('Info:     at iteration #3, type ALL: wirelen solved = 1', flush=True)\n"
+    "time.sleep(60)\n"
+)
+
+
+def test_stage_of_a_log():
+    assert stage_of("Info: Packing constants..\n") is None
+    log = "Info: Running main analytical placer.\nInfo:     at iteration #2, type ALL\n"
+    assert stage_of(log) == "placing (analytic iteration 2)"
+    assert stage_of(log + "Info: Routing..\n") == "routing"
+
+
+def test_a_placer_that_never_finishes_is_stopped_in_one_line(tmp_path):
+    seen = []
+    with pytest.raises(HwgenError) as e:
+        run_watched(
+            [sys.executable, "-c", STUCK],
+            tmp_path,
+            tmp_path / "p.log",
+            "nextpnr-ice40",
+            seen.append,
+            timeout=3,
+        )
+    msg = str(e.value)
+    assert "nextpnr-ice40 stopped after 3 s still placing (analytic iteration 3)" in msg
+    assert "HWGEN_PNR_TIMEOUT" in msg and "\n" not in msg
+    assert any("placing (analytic iteration 3)" in s for s in seen)
+
+
+def test_a_finished_run_returns_its_status(tmp_path):
+    code = run_watched(
+        [sys.executable, "-c", "print('Info: Routing..'); raise SystemExit(3)"],
+        tmp_path,
+        tmp_path / "p.log",
+        "tool",
+        timeout=30,
+    )
+    assert code == 3 and "Routing" in (tmp_path / "p.log").read_text()
+
+
+def test_the_limit_comes_from_the_environment(monkeypatch):
+    assert pnr_timeout() == PNR_TIMEOUT_S
+    monkeypatch.setenv("HWGEN_PNR_TIMEOUT", "90")
+    assert pnr_timeout() == 90.0
+    monkeypatch.setenv("HWGEN_PNR_TIMEOUT", "soon")
+    with pytest.raises(HwgenError, match="HWGEN_PNR_TIMEOUT: a positive number"):
+        pnr_timeout()
