@@ -31,7 +31,8 @@ import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.errors import HwgenError, HwgenWarning
 from hwgen.execution import run_csim_model, run_golden, run_rtl, run_rtl_sharded
 from hwgen.flows.boards import load_board
-from hwgen.flows.icestorm import build_bitstream, check_estimate_fits
+from hwgen.flows.lattice import FLOWS as OPEN_FLOWS
+from hwgen.flows.lattice import build_bitstream, check_estimate_fits
 from hwgen.flows.pack import does_not_fit, pack_synthesized
 from hwgen.flows.vivado import run_vivado, write_package
 from hwgen.flows.yosys import NETLIST_FAMILIES, SYNTH_COMMANDS, run_yosys
@@ -261,8 +262,9 @@ class Build:
         force: bool = False,
     ) -> dict:
         """Yosys synthesis for `board` (default: the build's); on iCE40 and ECP5 boards the
-        netlist packed by nextpnr (the part's real logic cells); on iCE40 boards also nextpnr
-        and icepack unless `pnr` is False; with `per_layer`, every layer synthesized alone too.
+        netlist packed by nextpnr (the part's real logic cells), then nextpnr and icepack or
+        ecppack to a bitstream unless `pnr` is False; with `per_layer`, every layer
+        synthesized alone too.
         A build whose estimate exceeds the part stops before Yosys unless `force`.
         Returns {"yosys": ..., "packed": ... or None, "bitstream": ... or None,
         "layers": [...] or None}."""
@@ -275,14 +277,14 @@ class Build:
         res = {"yosys": run_yosys(self.path, board), "bitstream": None, "layers": None}
         progress(f"nextpnr packing (Yosys took {time.perf_counter() - t0:.1f} s)")
         res["packed"] = packed = pack_synthesized(self.path, board)
-        if b["flow"] == "icestorm" and pnr and packed and packed["used"] > packed["available"]:
+        if b["family"] in OPEN_FLOWS and pnr and packed and packed["used"] > packed["available"]:
             # the accelerator alone is over the part: no placement (and no second Yosys run)
             raise does_not_fit(
                 board, b["family"], packed["used"], packed["available"], "nextpnr packing"
             )
         if per_layer:
             res["layers"] = synth_layers(self.path, board, progress)
-        if b["flow"] == "icestorm" and pnr:
+        if b["family"] in OPEN_FLOWS and pnr:
             res["bitstream"] = build_bitstream(self.path, board, progress=progress, force=True)
         return res
 

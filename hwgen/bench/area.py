@@ -14,7 +14,7 @@ from rich.table import Table
 
 from hwgen.estimate.calibrate import errors, leave_one_out, load_samples, sweep_builds
 from hwgen.estimate.popcount import popcount_luts
-from hwgen.flows.icestorm import build_bitstream
+from hwgen.flows.lattice import build_bitstream
 from hwgen.paths import SHARE
 from hwgen.pipeline import CompileOptions, compile_model
 

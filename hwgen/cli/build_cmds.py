@@ -81,7 +81,7 @@ def cmd_synth(a) -> None:
         con.print(layer_synth_table(res["layers"], est))
     bit = res["bitstream"]
     if bit:
-        lc = bit["utilization"].get("ICESTORM_LC", {})
+        lc = bit["utilization"].get(bit.get("cell", "ICESTORM_LC"), {})
         ok = "meets" if bit["fmax_mhz"] and bit["fmax_mhz"] >= bit["target_mhz"] else "MISSES"
         con.print(
             f"bitstream {bit['bitstream']} ({bit['bitstream_bytes']:,} bytes): fmax "
@@ -183,14 +183,16 @@ def add_parsers(sub) -> None:
     y = command(
         sub,
         "synth",
-        "Yosys synthesis for a board's family; on iCE40 boards also nextpnr-ice40 + "
-        "icepack to a bitstream",
+        "Yosys synthesis for a board's family; on iCE40 and ECP5 boards also nextpnr + "
+        "icepack/ecppack to a bitstream",
         cmd_synth,
     )
     y.add_argument("build")
     y.add_argument("--board", help=BUILD_BOARD)
     y.add_argument(
-        "--no-pnr", action="store_true", help="iCE40 boards: stop after Yosys (no bitstream)"
+        "--no-pnr",
+        action="store_true",
+        help="iCE40/ECP5: stop after Yosys and packing",
     )
     y.add_argument(
         "--force",

@@ -74,9 +74,11 @@ def device_flags(family: str, part: str) -> list[str]:
     return list(table[part])
 
 
-def pack(netlist: Path, family: str, part: str, work: Path) -> dict:
+def pack(netlist: Path, family: str, part: str, work: Path, limit: int | None = None) -> dict:
     """Pack a Yosys JSON netlist (no placement): {"cell", "used", "available", "utilization"}
-    from nextpnr's report, written beside it as pack.json (log: pack.log)."""
+    from nextpnr's report, written beside it as pack.json (log: pack.log). `limit` caps
+    "available" at the part's data-sheet count (nextpnr models an LFE5U-12F as the 25F die
+    it is cut from, with 24,288 cells where Lattice sells 12,096)."""
     exe = nextpnr_exe(family)
     cmd = [exe, *device_flags(family, part), "--json", Path(netlist).name, "--pack-only"]
     cmd += ["--report", "pack_report.json"]
@@ -90,7 +92,7 @@ def pack(netlist: Path, family: str, part: str, work: Path) -> dict:
     out = {
         "cell": cell,
         "used": util.get(cell, {}).get("used", 0),
-        "available": util.get(cell, {}).get("available", 0),
+        "available": min(util.get(cell, {}).get("available", 0), limit or float("inf")),
         "utilization": {k: v for k, v in util.items() if v.get("used")},
     }
     (work / "pack.json").write_text(json.dumps(out, indent=1))
@@ -120,7 +122,7 @@ def pack_synthesized(build: Path, board: str) -> dict | None:
     work = Path(build).resolve() / "synth" / board
     if not (work / NETLIST).is_file():
         raise HwgenError(f"{work}: no {NETLIST} (run Yosys first: `hwgen synth`)")
-    packed = pack(work / NETLIST, b["family"], b["part"], work)
+    packed = pack(work / NETLIST, b["family"], b["part"], work, b.get("logic_cells"))
     util = work / "utilization.json"
     doc = json.loads(util.read_text())
     doc["packed"] = packed

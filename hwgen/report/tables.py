@@ -14,7 +14,7 @@ def verification(build: Path) -> list[dict]:
 
 
 def bitstreams(build: Path) -> list[dict]:
-    """The iCE40 flow's results in build/bitstream/ (`hwgen synth` on an iCE40 board)."""
+    """The open flow's results in build/bitstream/ (`hwgen synth` on an iCE40 or ECP5 board)."""
     return [
         json.loads(f.read_text()) for f in sorted((Path(build) / "bitstream").glob("*/result.json"))
     ]
@@ -159,7 +159,7 @@ def tables(
         )
     bit = []
     for r in bits:
-        lc = r["utilization"].get("ICESTORM_LC", {})
+        lc = r["utilization"].get(r.get("cell", "ICESTORM_LC"), {})
         fps = f"{r['fmax_mhz'] * 1e6 / report['bound_cycles']:,.0f}" if r.get("fmax_mhz") else ""
         bit.append(
             [
@@ -175,7 +175,7 @@ def tables(
     if bit:
         out.append(
             (
-                "Bitstream (nextpnr-ice40 + icepack)",
+                "Bitstream (nextpnr + icepack/ecppack)",
                 [
                     "board",
                     "part",

@@ -15,7 +15,7 @@ from pathlib import Path
 from hwgen.errors import HwgenError
 from hwgen.estimate import board_fit, estimate_graph, fits
 from hwgen.flows.boards import load_board
-from hwgen.flows.icestorm import build_bitstream
+from hwgen.flows.lattice import build_bitstream
 from hwgen.flows.pack import pack_synthesized
 from hwgen.flows.yosys import run_yosys, slice_luts
 from hwgen.pipeline import CompileOptions, compile_model

