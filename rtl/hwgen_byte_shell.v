@@ -1,7 +1,8 @@
 // hwgen_byte_shell: the generated accelerator (hwgen_top) behind byte-wide AXI-Streams, for
 // parts with few pins (iCE40UP5K-SG48 has 39 I/O) or byte-oriented links (UART, SPI, FIFO
-// bridges). Each accelerator beat travels as ceil(width/8) bytes, lowest first, zero-padded;
-// m_last marks the last byte of a frame.
+// bridges). Each accelerator beat travels as ceil(width/8) bytes, lowest first, zero-padded
+// (a beat narrower than a byte is the low bits of one byte); m_last marks the last byte of a
+// frame.
 `default_nettype none
 
 module hwgen_byte_shell #(
@@ -24,11 +25,24 @@ module hwgen_byte_shell #(
     wire             out_tvalid, out_tready, out_tlast;
     wire             unused_in_last;
 
-    hwgen_width_convert #(.IN_W(8), .OUT_W(IN_W)) u_in (
-        .clk(clk), .rst_n(rst_n),
-        .s_tdata(s_tdata), .s_tvalid(s_tvalid), .s_tready(s_tready), .s_tlast(1'b0),
-        .m_tdata(in_tdata), .m_tvalid(in_tvalid), .m_tready(in_tready), .m_tlast(unused_in_last)
-    );
+    generate
+        if (IN_W < 8) begin : g_in_byte
+            // a beat narrower than a byte is one byte's low bits (a converter would split each
+            // byte into several beats, which is not ceil(width/8) bytes per beat)
+            wire [7-IN_W:0] unused_high = s_tdata[7:IN_W];
+            assign in_tdata = s_tdata[IN_W-1:0];
+            assign in_tvalid = s_tvalid;
+            assign s_tready = in_tready;
+            assign unused_in_last = 1'b0;
+        end else begin : g_in_convert
+            hwgen_width_convert #(.IN_W(8), .OUT_W(IN_W)) u_in (
+                .clk(clk), .rst_n(rst_n),
+                .s_tdata(s_tdata), .s_tvalid(s_tvalid), .s_tready(s_tready), .s_tlast(1'b0),
+                .m_tdata(in_tdata), .m_tvalid(in_tvalid), .m_tready(in_tready),
+                .m_tlast(unused_in_last)
+            );
+        end
+    endgenerate
 
     hwgen_top u_top (
         .ap_clk(clk), .ap_rst_n(rst_n),

@@ -58,7 +58,12 @@ RTL_LIBRARY = [
     "rtl/hwgen_window_sum.v",
 ]
 #: the shells around the top (AXI-Lite + DMA widths for Zynq, bytes for iCE40), copied too
-SHELL_LIBRARY = ["rtl/hwgen_axi_shell.v", "rtl/hwgen_byte_shell.v"]
+SHELL_LIBRARY = [
+    "rtl/hwgen_axi_shell.v",
+    "rtl/hwgen_byte_shell.v",
+    "rtl/hwgen_uart.v",
+    "rtl/hwgen_uart_shell.v",
+]
 
 
 def _hex_lines(words: list[int], bits: int) -> str:
@@ -296,7 +301,12 @@ def rtl_sources(build_rtl_dir) -> list[str]:
     return [str(d / Path(p).name) for p in RTL_LIBRARY] + [str(d / f"{TOP_NAME}.v")]
 
 
+#: what each shell is built on, below it (the UART shell wraps the byte shell)
+SHELL_PARTS = {"hwgen_uart_shell": ["hwgen_byte_shell", "hwgen_uart"]}
+
+
 def shell_sources(build_rtl_dir, shell: str) -> list[str]:
-    """The accelerator's sources plus `shell` (a file of SHELL_LIBRARY)."""
+    """The accelerator's sources plus `shell` (a file of SHELL_LIBRARY) and what it wraps."""
     d = Path(build_rtl_dir)
-    return rtl_sources(d) + [str(d / f"{shell}.v")]
+    parts = SHELL_PARTS.get(shell, []) + [shell]
+    return rtl_sources(d) + [str(d / f"{p}.v") for p in parts]
