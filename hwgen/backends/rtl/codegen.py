@@ -61,7 +61,8 @@ RTL_LIBRARY = [
 SHELL_LIBRARY = [
     "rtl/hwgen_axi_shell.v",
     "rtl/hwgen_byte_shell.v",
-    "rtl/hwgen_uart.v",
+    "rtl/hwgen_uart_rx.v",
+    "rtl/hwgen_uart_tx.v",
     "rtl/hwgen_uart_shell.v",
 ]
 
@@ -302,7 +303,7 @@ def rtl_sources(build_rtl_dir) -> list[str]:
 
 
 #: what each shell is built on, below it (the UART shell wraps the byte shell)
-SHELL_PARTS = {"hwgen_uart_shell": ["hwgen_byte_shell", "hwgen_uart"]}
+SHELL_PARTS = {"hwgen_uart_shell": ["hwgen_byte_shell", "hwgen_uart_rx", "hwgen_uart_tx"]}
 
 
 def shell_sources(build_rtl_dir, shell: str) -> list[str]:

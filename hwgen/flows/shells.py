@@ -1,0 +1,70 @@
+"""Which shell a Lattice bitstream puts around the accelerator, with its parameters and pins.
+
+A board with a `uart` section (boards/*.yaml: the USB serial bridge's two pins and a baud rate
+the board clock divides) gets `rtl/hwgen_uart_shell.v`: every top-level port is pinned, so the
+bitstream is one a host can talk to. Other boards get the byte shell with only the clock
+pinned (area and timing figures; nextpnr places its other ports)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from hwgen.driver.uart_protocol import beat_bytes, digest64
+from hwgen.errors import HwgenError
+from hwgen.manifest import read_manifest
+
+BYTE_SHELL, UART_SHELL = "hwgen_byte_shell", "hwgen_uart_shell"
+#: bit times of silence after which the UART shell abandons a command (about 1.4 ms at 3 Mbaud)
+TIMEOUT_BITS = 4096
+
+
+@dataclass(frozen=True)
+class ShellPlan:
+    """The bitstream's top: its module, its parameters, its pins (port -> pin) and whether
+    those are all of its ports."""
+
+    top: str
+    params: dict
+    pins: dict
+    complete: bool
+
+
+def clks_per_bit(board: dict) -> int:
+    """The board clock's cycles per UART bit: an integer, at least 4 (the receiver samples each
+    bit in its middle), or one error naming the board file's fields."""
+    uart = board["uart"]
+    hz, baud = board["clock_mhz"] * 1e6, uart.get("baud")
+    if not isinstance(baud, int) or baud <= 0 or hz % baud or hz // baud < 4:
+        raise HwgenError(
+            f"boards/{board['name']}.yaml: uart.baud {baud!r} must divide the "
+            f"{board['clock_mhz']:g} MHz clock into at least 4 cycles per bit"
+        )
+    return int(hz // baud)
+
+
+def shell_plan(build: Path, board: dict) -> ShellPlan:
+    """The shell for `board` around the compiled `build`."""
+    stream = json.loads((Path(build) / "report.json").read_text())["stream"]
+    in_w, out_w = stream["in_width"], stream["out_width"]
+    clock = {"clk": str(board["clock_pin"])} if board.get("clock_pin") else {}
+    if not board.get("uart"):
+        return ShellPlan(BYTE_SHELL, {"IN_W": in_w, "OUT_W": out_w}, clock, False)
+    uart = board["uart"]
+    for key in ("rx_pin", "tx_pin"):
+        if not uart.get(key):
+            raise HwgenError(f"boards/{board['name']}.yaml: uart needs '{key}'")
+    if not clock:
+        raise HwgenError(f"boards/{board['name']}.yaml: a board with a uart needs 'clock_pin'")
+    params = {
+        "IN_W": in_w,
+        "OUT_W": out_w,
+        "IN_BYTES": stream["in_beats"] * beat_bytes(in_w),
+        "OUT_BYTES": stream["out_beats"] * beat_bytes(out_w),
+        "CLKS_PER_BIT": clks_per_bit(board),
+        "TIMEOUT_BITS": TIMEOUT_BITS,
+        "DIGEST": f"64'h{digest64(read_manifest(Path(build))['graph']):016x}",
+    }
+    pins = {**clock, "uart_rx": str(uart["rx_pin"]), "uart_tx": str(uart["tx_pin"])}
+    return ShellPlan(UART_SHELL, params, pins, True)
