@@ -28,6 +28,7 @@ from typing import Callable
 import numpy as np
 
 import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
+from hwgen.driver.serial_link import run_over_serial
 from hwgen.errors import HwgenError, HwgenWarning
 from hwgen.execution import run_csim_model, run_golden, run_rtl, run_rtl_sharded
 from hwgen.flows.boards import load_board
@@ -42,9 +43,10 @@ from hwgen.manifest import read_manifest
 from hwgen.passes.folding import load_fold_config
 from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.report import write_report
+from hwgen.sim.uart_board import run_simulated_board
 from hwgen.sim.verify import verify_rtl
 
-BACKENDS = ("golden", "rtl", "csim")
+BACKENDS = ("golden", "rtl", "csim", "board", "uart", "netlist")
 SIMULATORS = ("verilator", "icarus")
 
 
@@ -169,18 +171,33 @@ class Build:
         resume: bool = False,
         shards: Path | None = None,
         progress=None,
+        port: str | None = None,
+        board: str | None = None,
     ) -> np.ndarray:
         """The model's outputs for inputs `x` (float32, the model's input shape, any batch), as
         `hwgen run`: the golden model, the simulated Verilog (`backend="rtl"`, on `sim`), or
         the HLS C++ compiled with g++ (`backend="csim"`). With `jobs` or `address`, the RTL
         frames run in shards over `jobs` native testbench processes or as Ray tasks at
         `address` (`hwgen.sim.shards`), written to `shards` (default BUILD/shards) as they
-        finish; `resume` runs only the missing ones; `progress(done, total, seconds)`."""
+        finish; `resume` runs only the missing ones; `progress(done, total, seconds)`.
+        `backend="board"`: a board behind the UART shell at serial `port` (at the baud rate of
+        `board`'s file, default the build's); "uart" and "netlist": that board simulated (its
+        RTL, or the netlist Yosys makes for its family) behind a pseudo-terminal, through the
+        same serial driver."""
         if backend not in BACKENDS:
             raise HwgenError(f"backend: one of {', '.join(BACKENDS)}, not {backend!r}")
         x = _as_array(x)
         if backend == "golden":
             y = run_golden(self.graph, x)
+        elif backend == "board":
+            if not port:
+                raise HwgenError("backend 'board': give the serial port (--port /dev/ttyUSB1)")
+            uart = load_board(board or self.board).get("uart") or {}
+            y = run_over_serial(self.graph, self.path, x, port, uart.get("baud", 115200), progress)
+        elif backend in ("uart", "netlist"):
+            y = run_simulated_board(
+                self.graph, self.path, x, board or self.board, backend, progress
+            )
         elif backend == "csim":
             y, _ = run_csim_model(self.graph, self.path, x)
         elif jobs is not None or address is not None:

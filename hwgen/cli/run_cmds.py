@@ -15,6 +15,7 @@ from hwgen.cli.io import command, fps_text, load_npy, positive, save_npy
 from hwgen.errors import HwgenError
 from hwgen.execution import run_csim_model, run_golden, run_rtl
 from hwgen.sim.shards import default_jobs
+from hwgen.sim.uart_board import golden_mismatches
 
 SIMS = ("verilator", "icarus")
 
@@ -79,11 +80,26 @@ def cmd_run(a) -> None:
         raise HwgenError(
             f"{a.labels_in}: {labels.shape} labels for {len(x)} inputs; one label each"
         )
+    differs = None  # a board backend's disagreement with golden, raised once outputs are saved
     if a.backend == "golden":
         y = build.predict(x)
     elif a.backend == "csim":
         y, res = run_csim_model(build.graph, build.path, x)
         print(f"csim: {len(x)} frames, kernel trips {res.trips}")
+    elif a.backend in ("board", "uart", "netlist"):
+        where = a.port if a.backend == "board" else f"{a.backend} simulation"
+        with FramesProgress(f"{a.board or build.board} ({where})") as bar:
+            y = build.predict(x, a.backend, port=a.port, board=a.board, progress=bar)
+        bad, first = golden_mismatches(build.graph, x, y)
+        print(
+            f"{a.board or build.board} over the UART link ({where}): {len(x)} frames, "
+            f"{len(x) - bad} equal golden bit for bit"
+        )
+        if bad:
+            differs = (
+                f"{a.backend} differs from the golden model on {bad} of {len(x)} frames; "
+                f"first at frame {first}"
+            )
     elif _sharded(a):
         jobs = a.jobs or (None if a.address else default_jobs())
         with FramesProgress("RTL (native testbench)") as bar:
@@ -135,6 +151,8 @@ def cmd_run(a) -> None:
             f"({same} of {len(x)} top-1 labels equal)"
         )
     print(f"wrote {a.output}" + (f" and {a.labels}" if a.labels else ""))
+    if differs:
+        raise HwgenError(differs)
 
 
 def _top1(y: np.ndarray) -> np.ndarray:
@@ -220,7 +238,15 @@ def add_parsers(sub) -> None:
         "--labels-in", help=".npy of true labels: print the backend's and golden's accuracy"
     )
     r.add_argument(
-        "--backend", choices=("golden", "rtl", "csim"), default="golden", help="what computes"
+        "--backend",
+        choices=("golden", "rtl", "csim", "board", "uart", "netlist"),
+        default="golden",
+        help="what computes: board (a board behind the UART shell at --port); uart or netlist "
+        "(that board simulated: its RTL, or its synthesized netlist, over a pseudo-terminal)",
+    )
+    r.add_argument("--port", help="--backend board: the board's serial port, e.g. /dev/ttyUSB1")
+    r.add_argument(
+        "--board", help="--backend board/uart/netlist: the board file (default: the build's)"
     )
     _sim_flags(r)
     r.add_argument(

@@ -1,0 +1,153 @@
+"""The host link end to end (issue 28): the pyserial driver over a pseudo-terminal to the
+UART shell simulated in Icarus, as its RTL and as the very netlist Yosys makes for the board's
+family on Yosys' own cell models. Frames equal golden bit for bit; a frame of the wrong length
+and a garbage byte get their status and the frames after them are exact; a driver talking to
+another build is refused in one line; a ROM image left out of synthesis is caught."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from hwgen import api
+from hwgen.cli import main
+from hwgen.driver.serial_link import SerialBoard, run_over_serial
+from hwgen.driver.uart_protocol import digest64, frame_request, frame_sizes, outputs, payloads
+from hwgen.errors import HwgenError
+from hwgen.manifest import read_manifest
+from hwgen.sim import uart_board
+from hwgen.sim.uart_board import golden_mismatches, simulated_board
+from hwgen.sim.verify import random_inputs
+from tests.helpers import need_tool, random_mlp
+
+pytestmark = pytest.mark.rtlsim
+
+
+def _net(tmp, board, seed=4, sizes=(20, 12, 5)):
+    _, onnx = random_mlp(tmp / f"m{seed}.onnx", list(sizes), seed=seed)
+    return api.compile(onnx, tmp / f"b-{board}-{seed}", pe=4, simd=4, board=board)
+
+
+def _inputs(b, n, seed=3):
+    return (
+        np.random.default_rng(seed)
+        .standard_normal((n, *b.graph.input_shape[1:]))
+        .astype(np.float32)
+    )
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A 20-12-5 MLP compiled for each open board family."""
+    need_tool("iverilog")
+    need_tool("yosys")
+    tmp = tmp_path_factory.mktemp("link")
+    return {board: _net(tmp, board) for board in ("icebreaker", "ulx3s-12f")}
+
+
+@pytest.mark.parametrize("board", ["icebreaker", "ulx3s-12f"])
+def test_netlist_through_the_driver_equals_golden(small, board):
+    """The family's synthesized netlist behind a pty: model outputs equal golden's."""
+    b = small[board]
+    x = _inputs(b, 12)
+    y = b.predict(x, "netlist", board=board)
+    assert golden_mismatches(b.graph, x, y) == (0, None)
+    np.testing.assert_array_equal(y, b.predict(x))
+
+
+def test_faults_get_their_status_and_the_frames_after_are_exact(small):
+    """Wrong length (01) and a garbage byte (02) over the pty; the shell resynchronizes."""
+    b = small["icebreaker"]
+    g = b.graph
+    n_in, n_out = frame_sizes(g)
+    bits = random_inputs(g, 6, np.random.default_rng(9))
+    data = payloads(g, bits)
+    with simulated_board(b.path, "icebreaker", "netlist") as port:
+        link = SerialBoard(port, 115200, timeout=60.0)
+        try:
+            link.check(digest64(read_manifest(b.path)["graph"]), n_in, n_out)
+            first = link.frames(data[:2], n_out)
+            link.link.write(frame_request(data[2][:-1]))  # one byte short
+            assert link.link.read(1) == b"\x01"
+            link.link.write(b"\x7e")  # neither 'I' nor 'F'
+            assert link.link.read(1) == b"\x02"
+            rest = link.frames(data[2:], n_out)
+        finally:
+            link.close()
+    got = outputs(g, first + rest)
+    want = g.execute(bits, g.split()[1])
+    np.testing.assert_array_equal(got, want.reshape(got.shape))
+
+
+def test_another_builds_board_is_refused_in_one_line(small, tmp_path):
+    """The driver identifies the board first: another build's digest is named, with ours."""
+    ours = small["icebreaker"]
+    theirs = _net(tmp_path, "icebreaker", seed=11)
+    x = _inputs(ours, 2)
+    with simulated_board(theirs.path, "icebreaker", "uart") as port:
+        with pytest.raises(HwgenError) as e:
+            run_over_serial(ours.graph, ours.path, x, port, 115200, timeout=60.0)
+    msg = str(e.value)
+    assert "\n" not in msg
+    want = [f"{digest64(read_manifest(p)['graph']):016x}" for p in (theirs.path, ours.path)]
+    assert re.search(f"runs build {want[0]}, not this build {want[1]}", msg), msg
+
+
+def test_a_rom_left_out_of_synthesis_is_caught_at_the_first_frame(
+    small, monkeypatch, tmp_path, capsys
+):
+    """A test-only fault: the MVU's weight ROM loads no image in the netlist; `hwgen run
+    --backend netlist` fails in one line naming the first differing frame."""
+    b = small["icebreaker"]
+    real = uart_board.shell_sources
+    # beside the original: Yosys reads the other ROM images relative to the source's folder
+    faulty = b.path / "rtl" / "faulty_hwgen_mvu.v"
+
+    def without_weights(rtl_dir, shell):
+        out = []
+        for src in real(rtl_dir, shell):
+            if src.endswith("hwgen_mvu.v"):
+                text = open(src).read().replace("initial $readmemh(WEIGHT_FILE, wrom);", "")
+                faulty.write_text(text)
+                src = str(faulty)
+            out.append(src)
+        return out
+
+    monkeypatch.setattr(uart_board, "shell_sources", without_weights)
+    x = _inputs(b, 6)
+    np.save(tmp_path / "x.npy", x)
+    try:
+        code, out, err = _cli(capsys, b, tmp_path, "icebreaker")
+    finally:
+        faulty.unlink()
+    y = np.load(tmp_path / "y.npy")  # the outputs are saved before the verdict
+    bad, first = golden_mismatches(b.graph, x, y)
+    assert bad > 0
+    *progress, verdict = err.strip().splitlines()  # progress lines, then the error
+    assert code == 1 and "Traceback" not in err, err
+    assert all("frames" in line for line in progress)
+    assert verdict == (
+        f"hwgen: error: netlist differs from the golden model on {bad} of 6 frames; "
+        f"first at frame {first}"
+    )
+
+
+def _cli(capsys, b, tmp, board):
+    args = ["run", b.path, "-i", tmp / "x.npy", "-o", tmp / "y.npy"]
+    code = main([str(a) for a in args + ["--backend", "netlist", "--board", board]])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_run_backend_netlist_on_ecp5(small, tmp_path, capsys):
+    """`hwgen run --backend netlist --board ulx3s-12f` prints the frames equal to golden."""
+    b = small["ulx3s-12f"]
+    np.save(tmp_path / "x.npy", _inputs(b, 4))
+    code, out, err = _cli(capsys, b, tmp_path, "ulx3s-12f")
+    assert code == 0, err
+    assert "4 frames, 4 equal golden bit for bit" in out
+    np.testing.assert_array_equal(
+        np.load(tmp_path / "y.npy"), b.predict(np.load(tmp_path / "x.npy"))
+    )
