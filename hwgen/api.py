@@ -35,6 +35,7 @@ from hwgen.flows.boards import load_board
 from hwgen.flows.lattice import FLOWS as OPEN_FLOWS
 from hwgen.flows.lattice import build_bitstream, check_estimate_fits
 from hwgen.flows.pack import does_not_fit, pack_synthesized
+from hwgen.flows.rates import bitstream_rates, bitstream_results
 from hwgen.flows.vivado import run_vivado, write_package
 from hwgen.flows.yosys import NETLIST_FAMILIES, SYNTH_COMMANDS, run_yosys
 from hwgen.flows.yosys_layers import synth_layers
@@ -149,15 +150,17 @@ class Build:
 
     @property
     def estimate(self) -> dict:
-        """Estimated resources per layer and in total, the board fit, cycles and frames/s."""
-        est = self._report["estimate"]
+        """Resources per layer and in total, fit, cycles, frames/s; `bitstreams`: each one's
+        frames/s at its clock, at its routed fmax and over its link (`flows.rates`)."""
+        est, cycles = self._report["estimate"], self._report["bound_cycles"]
         return {
             "board": dict(self._report["board"]),
             "layers": est["layers"],
             "total": est["total"],
             "fit": self._report["fit"],
-            "cycles": self._report["bound_cycles"],
+            "cycles": cycles,
             "fps": self._report["fps_at_clock"],
+            "bitstreams": [bitstream_rates(cycles, r) for r in bitstream_results(self.path)],
         }
 
     def predict(

@@ -154,3 +154,10 @@ def bnn_pynq_cnv(path: Path, seed: int):
     randomize_bn(m, np.random.default_rng(seed), ties=False)
     m.eval()
     return m, export(m, (3, 32, 32), path)
+
+
+# The digits CNN fixture (seed 0, 60 epochs) lands anywhere in about 91-96 %: its trajectory
+# follows the CPU's float kernels (91.8 % on this machine kind's AMD EPYC, 94.4 +- 1.0 % over
+# three seeds in README's compare table). 90 % still fails a broken binarizer or lowering,
+# which land far below it.
+CNN_MIN_ACCURACY = 0.90

@@ -37,7 +37,8 @@ from hwgen.flows.pack import (
     overflow_from_log,
     pack,
 )
-from hwgen.flows.shells import BYTE_SHELL, shell_plan
+from hwgen.flows.rates import link_bound
+from hwgen.flows.shells import BYTE_SHELL, UART_SHELL, shell_plan
 from hwgen.flows.watched import run_watched
 from hwgen.flows.yosys import relative_paths, run_logged, summarize, tool_failed, yosys_exe
 from hwgen.ir import Graph
@@ -244,12 +245,27 @@ def build_bitstream(
         "cell": CELL[family],
         "shell": top,
         "pins": plan.pins,
+        "link": _link(plan, b),
         "utilization": util,
         "synth": summarize(cells),
         "seconds": seconds,
     }
     (work / "result.json").write_text(json.dumps(result, indent=1))
     return result
+
+
+def _link(plan, board: dict) -> dict | None:
+    """The UART link of a bitstream behind the UART shell: its baud rate, frame sizes and the
+    frames/s it carries."""
+    if plan.top != UART_SHELL:
+        return None
+    baud, n_in, n_out = board["uart"]["baud"], plan.params["IN_BYTES"], plan.params["OUT_BYTES"]
+    return {
+        "baud": baud,
+        "in_bytes": n_in,
+        "out_bytes": n_out,
+        "fps": link_bound(baud, n_in, n_out),
+    }
 
 
 def _place_and_route(cmd: list[str], work: Path, board: str, tool: str, progress) -> None:

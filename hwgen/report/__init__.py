@@ -14,9 +14,10 @@ from pathlib import Path
 import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
+from hwgen.flows.rates import bitstream_results
 from hwgen.ir import Graph
 from hwgen.report.plots import folding_sweep, pareto, per_layer_front, write_plots
-from hwgen.report.tables import bitstreams, headline, tables, verification
+from hwgen.report.tables import headline, tables, verification
 
 __all__ = ["write_report", "folding_sweep", "per_layer_front", "pareto"]
 
@@ -37,7 +38,7 @@ def write_report(build: Path) -> dict[str, Path]:
     sweep = folding_sweep(graph, board) + per_layer_front(graph, board)
     (out / "sweep.json").write_text(json.dumps(sweep, indent=1))
     images = write_plots(report, board, sweep, out)
-    checks, bits = verification(build), bitstreams(build)
+    checks, bits = verification(build), bitstream_results(build)
     tabs = tables(report, build, checks, bits)
     head = headline(report, checks, bits)
 

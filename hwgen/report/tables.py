@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hwgen.flows.rates import bitstream_rates, rates_line
 from hwgen.flows.yosys import slice_luts
 
 
@@ -13,16 +14,9 @@ def verification(build: Path) -> list[dict]:
     return [json.loads(f.read_text()) for f in sorted((Path(build) / "verify").glob("*.json"))]
 
 
-def bitstreams(build: Path) -> list[dict]:
-    """The open flow's results in build/bitstream/ (`hwgen synth` on an iCE40 or ECP5 board)."""
-    return [
-        json.loads(f.read_text()) for f in sorted((Path(build) / "bitstream").glob("*/result.json"))
-    ]
-
-
 def headline(report: dict, checks: list[dict], bits: list[dict]) -> list[str]:
     """The report's first lines: the rate at the board clock and at the achieved fmax, and
-    whether (and how) the build was verified (`verification`, `bitstreams`)."""
+    whether (and how) the build was verified (`verification`, `bitstream_results`)."""
     b = report["board"]
     lines = [
         f"{report['bound_cycles']} cycles/frame = {report['fps_at_clock']:,.0f} frames/s at the "
@@ -30,12 +24,7 @@ def headline(report: dict, checks: list[dict], bits: list[dict]) -> list[str]:
         f"clock ({b['clock_mhz']} MHz on {b['name']})"
     ]
     for r in bits:
-        if r.get("fmax_mhz"):
-            lines.append(
-                f"{r['fmax_mhz'] * 1e6 / report['bound_cycles']:,.0f} frames/s at the achieved "
-                "fmax "
-                f"{r['fmax_mhz']:.1f} MHz (nextpnr, {r['board']})"
-            )
+        lines.append(rates_line(bitstream_rates(report["bound_cycles"], r)))
     if not checks:
         lines.append(
             "verification: not simulated yet (run `hwgen sim BUILD` to check RTL against the "
@@ -160,14 +149,16 @@ def tables(
     bit = []
     for r in bits:
         lc = r["utilization"].get(r.get("cell", "ICESTORM_LC"), {})
-        fps = f"{r['fmax_mhz'] * 1e6 / report['bound_cycles']:,.0f}" if r.get("fmax_mhz") else ""
+        rates = bitstream_rates(report["bound_cycles"], r)
         bit.append(
             [
                 r["board"],
                 r["part"],
                 f"{r['fmax_mhz']:.1f}",
                 r["target_mhz"],
-                fps,
+                f"{rates['fps_at_fmax']:,.0f}" if rates["fps_at_fmax"] else "",
+                f"{rates['fps_link']:,.0f}" if rates["fps_link"] is not None else "",
+                f"{rates['fps']:,.0f} ({rates['limit']})",
                 f"{lc.get('used', 0)}/{lc.get('available', 0)}",
                 r["bitstream_bytes"],
             ]
@@ -182,6 +173,8 @@ def tables(
                     "fmax MHz",
                     "target MHz",
                     "frames/s at fmax",
+                    "link frames/s",
+                    "frames/s (limit)",
                     "logic cells",
                     "bytes",
                 ],

@@ -16,6 +16,7 @@ from hwgen.sim.verify import verify_rtl
 from tests.conftest import ROOT
 from tests.e2e.test_cli import assert_one_line_error, run_cli
 from tests.helpers import (
+    CNN_MIN_ACCURACY,
     assert_outputs_match,
     bnn_pynq_cnv,
     export,
@@ -44,7 +45,7 @@ def test_digits_cnn_golden_equals_pytorch_and_accuracy(digits_cnn):
     got = run_golden(g, split.x_test)
     assert_outputs_match(got, torch_outputs(model, split.x_test))
     acc = float((got.argmax(1) == split.y_test).mean())
-    assert acc >= 0.93, f"digits CNN golden accuracy {acc:.2%} < 93%"
+    assert acc >= CNN_MIN_ACCURACY, f"digits CNN golden accuracy {acc:.2%}"
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -110,7 +111,7 @@ def test_digits_cnn_rtl_accuracy_whole_test_split(digits_cnn):
     g, _ = compile_model(CompileOptions(path, out, 8, 8))
     rtl, _res = run_rtl(g, out, split.x_test, sim="verilator")
     np.testing.assert_array_equal(rtl, run_golden(g, split.x_test))
-    assert float((rtl.argmax(1) == split.y_test).mean()) >= 0.93
+    assert float((rtl.argmax(1) == split.y_test).mean()) >= CNN_MIN_ACCURACY
 
 
 @pytest.mark.rtlsim

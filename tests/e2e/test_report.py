@@ -88,8 +88,9 @@ def test_browser_check_sees_a_broken_image(reported, tmp_path):
 
 
 def test_report_gives_the_rate_at_the_achieved_fmax(tmp_path):
-    """A small net on the iCEBreaker through Yosys, nextpnr and icepack: the report gives the
-    frame rate at the fmax nextpnr achieved, beside the board clock's."""
+    """A small net on the iCEBreaker through Yosys, nextpnr and icepack: the report and the
+    estimate give the frame rate at the board clock, at the fmax nextpnr achieved and over the
+    UART link (bytes per frame over the baud rate), and say which limits."""
     for tool in ("yosys", "nextpnr-ice40", "icepack"):
         need_tool(tool)
     from tests.helpers import random_mlp
@@ -98,10 +99,20 @@ def test_report_gives_the_rate_at_the_achieved_fmax(tmp_path):
     build = hwgen.compile(onnx, tmp_path / "b", pe=4, simd=4, board="icebreaker")
     bit = build.synth()["bitstream"]
     md = build.report()["md"].read_text()
-    fps = bit["fmax_mhz"] * 1e6 / build.estimate["cycles"]
+    cycles = build.estimate["cycles"]
+    (rates,) = build.estimate["bitstreams"]
+    link = bit["link"]
+    # SIMD 4: 5 input beats of 4 bits, a byte each; PE 4: 2 output beats of 4 lanes x 5 bits,
+    # 3 bytes each; around them 'F', the length (2 bytes) and the status byte
+    assert (link["in_bytes"], link["out_bytes"], link["baud"]) == (5, 6, 3_000_000)
+    assert rates["fps_link"] == 3_000_000 / 10 / (5 + 6 + 4)
+    assert rates["fps_at_fmax"] == bit["fmax_mhz"] * 1e6 / cycles
+    assert rates["fps_at_clock"] == 12e6 / cycles
+    assert rates["limit"] == "link" and rates["fps"] == rates["fps_link"]
     assert (
-        f"{fps:,.0f} frames/s at the achieved fmax {bit['fmax_mhz']:.1f} MHz (nextpnr, icebreaker)"
-        in md
+        f"{rates['fps_at_fmax']:,.0f} at the routed fmax {bit['fmax_mhz']:.1f} MHz; "
+        f"the UART link carries {rates['fps_link']:,.0f}: {rates['fps_link']:,.0f} frames/s "
+        "(the link limits)" in md
     )
 
 

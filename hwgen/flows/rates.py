@@ -1,0 +1,74 @@
+"""Frames/s of a bitstream as the tools confirm it: the nominal rate at the board clock, the
+rate at the routed fmax, what the bitstream really runs at (its clock, or the fmax when the
+router could not meet the clock), and the host link's own bound, so a user sees which limits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hwgen.flows.shells import UART_SHELL
+
+#: bits on the line per byte: 8N1 (a start bit, eight data bits, a stop bit)
+LINE_BITS_PER_BYTE = 10
+#: bytes on the line around a frame besides its data: 'F' and LEN(2) out, the status back
+FRAME_OVERHEAD_BYTES = 4
+
+
+def bitstream_results(build: Path) -> list[dict]:
+    """The open flow's results in build/bitstream/ (`hwgen synth` on an iCE40 or ECP5 board)."""
+    return [
+        json.loads(f.read_text()) for f in sorted((Path(build) / "bitstream").glob("*/result.json"))
+    ]
+
+
+def link_bound(baud: int, in_bytes: int, out_bytes: int) -> float:
+    """Frames/s a UART at `baud` carries, one frame in flight (the host waits for each reply):
+    the request and the reply, 8N1."""
+    return baud / LINE_BITS_PER_BYTE / (in_bytes + out_bytes + FRAME_OVERHEAD_BYTES)
+
+
+def link_of(result: dict) -> dict | None:
+    """The UART link of a bitstream's result.json (`lattice.synthesize`), None without one."""
+    return result.get("link") if result.get("shell") == UART_SHELL else None
+
+
+def bitstream_rates(bound_cycles: int, result: dict) -> dict:
+    """For one bitstream's result.json: frames/s at the board clock, at the routed fmax, at
+    the clock the bitstream meets (min of the two), the link's bound, the rate a host sees
+    (the least of those) and which of them limits ("clock", "fmax" or "link")."""
+    target, fmax = result["target_mhz"], result.get("fmax_mhz")
+    nominal = target * 1e6 / bound_cycles
+    routed = fmax * 1e6 / bound_cycles if fmax else None
+    met = min(nominal, routed) if routed else nominal
+    limits = {"fmax" if routed is not None and routed < nominal else "clock": met}
+    link = link_of(result)
+    if link:
+        limits["link"] = link["fps"]
+    limit = min(limits, key=limits.get)
+    return {
+        "board": result["board"],
+        "clock_mhz": target,
+        "fmax_mhz": fmax,
+        "fps_at_clock": nominal,
+        "fps_at_fmax": routed,
+        "fps_met": met,
+        "fps_link": link["fps"] if link else None,
+        "fps": limits[limit],
+        "limit": limit,
+    }
+
+
+def rates_line(r: dict) -> str:
+    """One line of `bitstream_rates`: the figures and what limits."""
+    parts = [f"{r['board']}: {r['fps_at_clock']:,.0f} frames/s at its {r['clock_mhz']:g} MHz clock"]
+    if r["fmax_mhz"]:
+        parts.append(f"{r['fps_at_fmax']:,.0f} at the routed fmax {r['fmax_mhz']:.1f} MHz")
+    if r["fps_link"] is not None:
+        parts.append(f"the UART link carries {r['fps_link']:,.0f}")
+    why = {
+        "clock": "the board clock limits",
+        "fmax": "timing is not met at the board clock: the routed fmax limits",
+        "link": "the link limits",
+    }[r["limit"]]
+    return "; ".join(parts) + f": {r['fps']:,.0f} frames/s ({why})"
