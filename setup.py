@@ -9,7 +9,7 @@ SHARED = {
     "hls": ["*.h", "*.cpp", "shim/*.h"],
     "templates": ["*/*.j2"],
     "boards": ["*.yaml"],
-    "sim": ["*.cpp", "*.py"],
+    "sim": ["*.cpp", "*.py", "*.v"],
 }
 
 setup(

@@ -176,6 +176,7 @@ class Build:
         progress=None,
         port: str | None = None,
         board: str | None = None,
+        clock_mhz: float | None = None,
     ) -> np.ndarray:
         """The model's outputs for inputs `x` (float32, the model's input shape, any batch), as
         `hwgen run`: the golden model, the simulated Verilog (`backend="rtl"`, on `sim`), or
@@ -185,8 +186,8 @@ class Build:
         finish; `resume` runs only the missing ones; `progress(done, total, seconds)`.
         `backend="board"`: a board behind the UART shell at serial `port` (at the baud rate of
         `board`'s file, default the build's); "uart" and "netlist": that board simulated (its
-        RTL, or the netlist Yosys makes for its family) behind a pseudo-terminal, through the
-        same serial driver."""
+        RTL, or the netlist Yosys makes for its family, with its PLL at `clock_mhz`) behind a
+        pseudo-terminal, through the same serial driver."""
         if backend not in BACKENDS:
             raise HwgenError(f"backend: one of {', '.join(BACKENDS)}, not {backend!r}")
         x = _as_array(x)
@@ -198,9 +199,8 @@ class Build:
             uart = load_board(board or self.board).get("uart") or {}
             y = run_over_serial(self.graph, self.path, x, port, uart.get("baud", 115200), progress)
         elif backend in ("uart", "netlist"):
-            y = run_simulated_board(
-                self.graph, self.path, x, board or self.board, backend, progress
-            )
+            b = board or self.board
+            y = run_simulated_board(self.graph, self.path, x, b, backend, progress, clock_mhz)
         elif backend == "csim":
             y, _ = run_csim_model(self.graph, self.path, x)
         elif jobs is not None or address is not None:
@@ -280,11 +280,12 @@ class Build:
         progress: Callable[[str], None] = lambda s: None,
         per_layer: bool = False,
         force: bool = False,
+        clock_mhz: float | None = None,
     ) -> dict:
         """Yosys synthesis for `board` (default: the build's); on iCE40 and ECP5 boards the
         netlist packed by nextpnr (the part's real logic cells), then nextpnr and icepack or
-        ecppack to a bitstream unless `pnr` is False; with `per_layer`, every layer
-        synthesized alone too.
+        ecppack to a bitstream unless `pnr` is False (with `clock_mhz`, on a PLL's clock:
+        `flows.lattice.build_bitstream`); with `per_layer`, every layer synthesized alone too.
         A build whose estimate exceeds the part stops before Yosys unless `force`.
         Returns {"yosys": ..., "packed": ... or None, "bitstream": ... or None,
         "layers": [...] or None}."""
@@ -305,7 +306,7 @@ class Build:
         if per_layer:
             res["layers"] = synth_layers(self.path, board, progress)
         if b["family"] in OPEN_FLOWS and pnr:
-            res["bitstream"] = build_bitstream(self.path, board, progress=progress, force=True)
+            res["bitstream"] = build_bitstream(self.path, board, progress, True, clock_mhz)
         return res
 
     def package(self, board: str | None = None, vivado: bool = False) -> dict[str, Path]:

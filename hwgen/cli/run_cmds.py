@@ -89,7 +89,9 @@ def cmd_run(a) -> None:
     elif a.backend in ("board", "uart", "netlist"):
         where = a.port if a.backend == "board" else f"{a.backend} simulation"
         with FramesProgress(f"{a.board or build.board} ({where})") as bar:
-            y = build.predict(x, a.backend, port=a.port, board=a.board, progress=bar)
+            y = build.predict(
+                x, a.backend, port=a.port, board=a.board, progress=bar, clock_mhz=a.clock_mhz
+            )
         bad, first = golden_mismatches(build.graph, x, y)
         print(
             f"{a.board or build.board} over the UART link ({where}): {len(x)} frames, "
@@ -247,6 +249,11 @@ def add_parsers(sub) -> None:
     r.add_argument("--port", help="--backend board: the board's serial port, e.g. /dev/ttyUSB1")
     r.add_argument(
         "--board", help="--backend board/uart/netlist: the board file (default: the build's)"
+    )
+    r.add_argument(
+        "--clock-mhz",
+        type=float,
+        help="--backend netlist: the netlist with its PLL, as `hwgen synth --clock-mhz` builds it",
     )
     _sim_flags(r)
     r.add_argument(

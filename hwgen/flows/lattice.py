@@ -37,8 +37,9 @@ from hwgen.flows.pack import (
     overflow_from_log,
     pack,
 )
+from hwgen.flows.pll import fastest_clock
 from hwgen.flows.rates import link_bound
-from hwgen.flows.shells import BYTE_SHELL, UART_SHELL, shell_plan
+from hwgen.flows.shells import BYTE_SHELL, UART_TOPS, shell_plan
 from hwgen.flows.watched import run_watched
 from hwgen.flows.yosys import relative_paths, run_logged, summarize, tool_failed, yosys_exe
 from hwgen.ir import Graph
@@ -142,11 +143,14 @@ def build_bitstream(
     board: str = "icebreaker",
     progress: Callable[[str], None] = lambda s: None,
     force: bool = False,
+    clock_mhz: float | None = None,
 ) -> dict:
     """Synthesize, place, route and pack a compiled build for an iCE40 or ECP5 board. Returns
     (and writes to build/bitstream/<board>/result.json) the bitstream path, fmax,
     utilization and each tool's seconds. A build the estimate puts over the part stops before
-    Yosys unless `force`; one nextpnr's packing puts over it stops before placement."""
+    Yosys unless `force`; one nextpnr's packing puts over it stops before placement. With
+    `clock_mhz` (a UART board's), the accelerator runs on a PLL's clock as near it as the PLL
+    gets; a route that misses that clock is one error (its result.json is kept)."""
     b = load_board(board)
     family = b["family"]
     if family not in FLOWS:
@@ -166,7 +170,7 @@ def build_bitstream(
     check_build(build, ("graph", "rtl", "report"))
     if not force:
         check_estimate_fits(build, b)
-    plan = shell_plan(build, b)
+    plan = shell_plan(build, b, clock_mhz)
     top = plan.top
     work = build / "bitstream" / board
     work.mkdir(parents=True, exist_ok=True)
@@ -187,13 +191,14 @@ def build_bitstream(
 
     progress(f"{tool} packing (Yosys took {seconds['yosys']:.1f} s)")
     t0 = time.perf_counter()
-    packed = pack(work / f"{top}.json", family, b["part"], work, b.get("logic_cells"))
+    (work / flow.constraints).write_text(flow.constraint_text(plan.pins, b["clock_mhz"]))
+    limit, pins = b.get("logic_cells"), flow.flags(plan.complete)
+    packed = pack(work / f"{top}.json", family, b["part"], work, limit, pins)
     seconds["pack"] = time.perf_counter() - t0
     if packed["used"] > packed["available"]:
         raise does_not_fit(board, family, packed["used"], packed["available"], "nextpnr packing")
 
     progress(f"{tool} place and route ({packed['used']:,} of {packed['available']:,} cells)")
-    (work / flow.constraints).write_text(flow.constraint_text(plan.pins, b["clock_mhz"]))
     layout = f"{top}{flow.layout_suffix}"
     t0 = time.perf_counter()
     _place_and_route(
@@ -202,9 +207,10 @@ def build_bitstream(
             *device,
             "--json",
             f"{top}.json",
-            *flow.flags(plan.complete),
+            *pins,
             "--freq",
-            str(b["clock_mhz"]),
+            f"{plan.clock_mhz:g}",
+            "--timing-allow-fail",  # judged below, with the figures in the error
             flow.layout,
             layout,
             "--report",
@@ -241,7 +247,10 @@ def build_bitstream(
         "bitstream_bytes": (work / bit).stat().st_size,
         "fmax_mhz": min(fmax.values()) if fmax else None,
         "fmax_by_clock": fmax,
-        "target_mhz": b["clock_mhz"],
+        "target_mhz": plan.clock_mhz,
+        "board_clock_mhz": b["clock_mhz"],
+        "pll": plan.pll,
+        "timing_met": bool(fmax) and min(fmax.values()) >= plan.clock_mhz,
         "cell": CELL[family],
         "shell": top,
         "pins": plan.pins,
@@ -251,13 +260,21 @@ def build_bitstream(
         "seconds": seconds,
     }
     (work / "result.json").write_text(json.dumps(result, indent=1))
+    if result["pll"] and not result["timing_met"]:
+        fmax_mhz = result["fmax_mhz"] or 0.0
+        raise HwgenError(
+            f"timing not met on {board}: routed fmax {fmax_mhz:.1f} MHz under the PLL's "
+            f"{plan.clock_mhz:g} MHz (a bitstream that would compute wrong; "
+            f"{work / 'result.json'}): ask for --clock-mhz "
+            f"{fastest_clock(fmax_mhz, b['uart']['baud']):g} or less"
+        )
     return result
 
 
 def _link(plan, board: dict) -> dict | None:
     """The UART link of a bitstream behind the UART shell: its baud rate, frame sizes and the
     frames/s it carries."""
-    if plan.top != UART_SHELL:
+    if plan.top not in UART_TOPS:
         return None
     baud, n_in, n_out = board["uart"]["baud"], plan.params["IN_BYTES"], plan.params["OUT_BYTES"]
     return {

@@ -74,13 +74,22 @@ def device_flags(family: str, part: str) -> list[str]:
     return list(table[part])
 
 
-def pack(netlist: Path, family: str, part: str, work: Path, limit: int | None = None) -> dict:
+def pack(
+    netlist: Path,
+    family: str,
+    part: str,
+    work: Path,
+    limit: int | None = None,
+    constraints: tuple[str, ...] = (),
+) -> dict:
     """Pack a Yosys JSON netlist (no placement): {"cell", "used", "available", "utilization"}
     from nextpnr's report, written beside it as pack.json (log: pack.log). `limit` caps
     "available" at the part's data-sheet count (nextpnr models an LFE5U-12F as the 25F die
-    it is cut from, with 24,288 cells where Lattice sells 12,096)."""
+    it is cut from, with 24,288 cells where Lattice sells 12,096). `constraints`: nextpnr's
+    constraint flags (a PLL on a pad needs its pin placed even to pack)."""
     exe = nextpnr_exe(family)
     cmd = [exe, *device_flags(family, part), "--json", Path(netlist).name, "--pack-only"]
+    cmd += list(constraints)
     cmd += ["--report", "pack_report.json"]
     log = work / "pack.log"
     with open(log, "w") as f:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hwgen.flows.shells import UART_SHELL
-
 #: bits on the line per byte: 8N1 (a start bit, eight data bits, a stop bit)
 LINE_BITS_PER_BYTE = 10
 #: bytes on the line around a frame besides its data: 'F' and LEN(2) out, the status back
@@ -29,14 +27,15 @@ def link_bound(baud: int, in_bytes: int, out_bytes: int) -> float:
 
 
 def link_of(result: dict) -> dict | None:
-    """The UART link of a bitstream's result.json (`lattice.synthesize`), None without one."""
-    return result.get("link") if result.get("shell") == UART_SHELL else None
+    """The UART link of a bitstream's result.json (`lattice.build_bitstream`), None without
+    one."""
+    return result.get("link")
 
 
 def bitstream_rates(bound_cycles: int, result: dict) -> dict:
-    """For one bitstream's result.json: frames/s at the board clock, at the routed fmax, at
-    the clock the bitstream meets (min of the two), the link's bound, the rate a host sees
-    (the least of those) and which of them limits ("clock", "fmax" or "link")."""
+    """For one bitstream's result.json: frames/s at its clock (the board's, or its PLL's), at
+    the routed fmax, at the clock the bitstream meets (min of the two), the link's bound, the
+    rate a host sees (the least of those) and which of them limits ("clock", "fmax" or "link")."""
     target, fmax = result["target_mhz"], result.get("fmax_mhz")
     nominal = target * 1e6 / bound_cycles
     routed = fmax * 1e6 / bound_cycles if fmax else None
@@ -67,8 +66,8 @@ def rates_line(r: dict) -> str:
     if r["fps_link"] is not None:
         parts.append(f"the UART link carries {r['fps_link']:,.0f}")
     why = {
-        "clock": "the board clock limits",
-        "fmax": "timing is not met at the board clock: the routed fmax limits",
+        "clock": "the clock limits",
+        "fmax": "timing is not met at the clock: the routed fmax limits",
         "link": "the link limits",
     }[r["limit"]]
     return "; ".join(parts) + f": {r['fps']:,.0f} frames/s ({why})"

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from hwgen.driver.uart_protocol import beat_bytes, digest64
 from hwgen.errors import HwgenError
+from hwgen.flows.pll import PLL_TOPS, plan_pll, uart_divider
 from hwgen.manifest import read_manifest
 
 BYTE_SHELL, UART_SHELL = "hwgen_byte_shell", "hwgen_uart_shell"
+#: the tops with the UART link: the shell on the board clock, and the PLL tops
+UART_TOPS = (UART_SHELL, *PLL_TOPS.values())
 #: bit times of silence after which the UART shell abandons a command (about 1.4 ms at 3 Mbaud)
 TIMEOUT_BITS = 4096
 
@@ -29,6 +32,8 @@ class ShellPlan:
     params: dict
     pins: dict
     complete: bool
+    clock_mhz: float  # the clock the accelerator runs on: the board's, or its PLL's
+    pll: dict | None = None  # the PLL's divider settings, when there is one
 
 
 def clks_per_bit(board: dict) -> int:
@@ -44,13 +49,21 @@ def clks_per_bit(board: dict) -> int:
     return int(hz // baud)
 
 
-def shell_plan(build: Path, board: dict) -> ShellPlan:
-    """The shell for `board` around the compiled `build`."""
+def shell_plan(build: Path, board: dict, clock_mhz: float | None = None) -> ShellPlan:
+    """The shell for `board` around the compiled `build`; with `clock_mhz` other than the
+    board's, on a PLL's clock (the UART shell's boards only), as near it as the PLL gets."""
     stream = json.loads((Path(build) / "report.json").read_text())["stream"]
     in_w, out_w = stream["in_width"], stream["out_width"]
     clock = {"clk": str(board["clock_pin"])} if board.get("clock_pin") else {}
+    mhz = board["clock_mhz"]
+    pll = clock_mhz is not None and clock_mhz != mhz
     if not board.get("uart"):
-        return ShellPlan(BYTE_SHELL, {"IN_W": in_w, "OUT_W": out_w}, clock, False)
+        if pll:
+            raise HwgenError(
+                f"--clock-mhz: {board['name']} has no uart section, so no PLL shell (its "
+                "bitstream runs on the board clock)"
+            )
+        return ShellPlan(BYTE_SHELL, {"IN_W": in_w, "OUT_W": out_w}, clock, False, mhz)
     uart = board["uart"]
     for key in ("rx_pin", "tx_pin"):
         if not uart.get(key):
@@ -67,4 +80,12 @@ def shell_plan(build: Path, board: dict) -> ShellPlan:
         "DIGEST": f"64'h{digest64(read_manifest(Path(build))['graph']):016x}",
     }
     pins = {**clock, "uart_rx": str(uart["rx_pin"]), "uart_tx": str(uart["tx_pin"])}
-    return ShellPlan(UART_SHELL, params, pins, True)
+    if not pll:
+        return ShellPlan(UART_SHELL, params, pins, True, mhz)
+    if clock_mhz <= 0:
+        raise HwgenError(f"--clock-mhz: {clock_mhz:g} is not a frequency")
+    family = board["family"]
+    setting = plan_pll(family, mhz, clock_mhz)
+    params["CLKS_PER_BIT"] = uart_divider(setting.mhz, uart["baud"], board["name"])
+    top = PLL_TOPS[family]
+    return ShellPlan(top, {**params, **setting.params}, pins, True, setting.mhz, setting.params)

@@ -3,7 +3,10 @@
 `synth_ice40`/`synth_ecp5` output, ROM contents included, on Yosys' own cell models) runs in
 Icarus with a pseudo-terminal bridged to its UART lines (sim/hwgen_cocotb_uart_pty.py), so the
 host's serial driver talks to it as to a board. The UART runs at 4 clock cycles per bit in
-simulation (the board's bitstream uses its board's divider)."""
+simulation (the board's bitstream uses its board's divider). With a PLL clock (`clock_mhz`)
+the netlist has the family's PLL cell, simulated by sim/hwgen_pll_models.v: the clock passes
+through and LOCK rises after a few cycles, so the link's clock and its reset until lock are
+what is checked, not the PLL's analogue behaviour."""
 
 from __future__ import annotations
 
@@ -20,10 +23,11 @@ from hwgen.backends.rtl.codegen import shell_sources
 from hwgen.driver.serial_link import run_over_serial
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
-from hwgen.flows.shells import UART_SHELL, shell_plan
+from hwgen.flows.shells import UART_TOPS, shell_plan
 from hwgen.flows.yosys import relative_paths, run_logged, yosys_exe
 from hwgen.framing import run_golden
 from hwgen.manifest import check_build
+from hwgen.paths import SHARE
 from hwgen.sim.runner import build as build_sim
 from hwgen.sim.runner import run_test
 from hwgen.sim.tools import require_simulator
@@ -32,18 +36,22 @@ SIM_CLKS_PER_BIT = 4
 #: Yosys' simulation models of each family's cells (relative to `yosys-config --datdir`)
 CELL_MODELS = {"ice40": "ice40/cells_sim.v", "ecp5": "ecp5/cells_sim.v"}
 SYNTH = {"ice40": "synth_ice40", "ecp5": "synth_ecp5"}
+#: each family's PLL cell, and the simulation model it is renamed to (sim/hwgen_pll_models.v)
+PLL_CELLS = {"ice40": "SB_PLL40_PAD", "ecp5": "EHXPLLL"}
 LEVELS = ("uart", "netlist")
 
 
-def _params(build: Path, board: dict) -> dict:
-    plan = shell_plan(build, board)
-    if plan.top != UART_SHELL:
+def _plan(build: Path, board: dict, clock_mhz: float | None) -> tuple[str, dict]:
+    """The top and its parameters at the simulation's UART divider (DIGEST as 64'h...)."""
+    plan = shell_plan(build, board, clock_mhz)
+    if plan.top not in UART_TOPS:
         raise HwgenError(f"--board {board['name']}: no uart in its board file (no UART shell)")
-    return dict(plan.params, CLKS_PER_BIT=SIM_CLKS_PER_BIT)  # DIGEST as 64'h... (Yosys)
+    return plan.top, dict(plan.params, CLKS_PER_BIT=SIM_CLKS_PER_BIT)
 
 
-def _netlist(build: Path, board: dict, params: dict, work: Path) -> list[str]:
-    """Synthesize the UART shell for the board's family and write it as Verilog."""
+def _netlist(build: Path, board: dict, top: str, params: dict, work: Path) -> list[str]:
+    """Synthesize `top` for the board's family and write it as Verilog (a PLL cell renamed to
+    its simulation model)."""
     fam = board["family"]
     if fam not in SYNTH:
         raise HwgenError(f"--backend netlist: Lattice boards only (iCE40, ECP5), not {fam}")
@@ -54,9 +62,10 @@ def _netlist(build: Path, board: dict, params: dict, work: Path) -> list[str]:
         raise HwgenError(f"{models}: Yosys' {fam} cell models not found")
     chparams = " ".join(f"-chparam {k} {v}" for k, v in params.items())
     (work / "netlist.ys").write_text(
-        f"read_verilog -defer {relative_paths(shell_sources(build / 'rtl', UART_SHELL), work)}\n"
-        f"hierarchy -top {UART_SHELL} {chparams}\n"
-        f"{SYNTH[fam]} -top {UART_SHELL}\n"
+        f"read_verilog -defer {relative_paths(shell_sources(build / 'rtl', top), work)}\n"
+        f"hierarchy -top {top} {chparams}\n"
+        f"{SYNTH[fam]} -top {top}\n"
+        f"chtype -map {PLL_CELLS[fam]} hwgen_sim_{PLL_CELLS[fam]}\n"
         "write_verilog -noattr netlist.v\n"
     )
     run_logged(yosys, "netlist.ys", work)
@@ -70,29 +79,39 @@ def _netlist(build: Path, board: dict, params: dict, work: Path) -> list[str]:
         flags=re.M,
     )
     (work / "cell_models.v").write_text("`define NO_ICE40_DEFAULT_ASSIGNMENTS\n" + text)
-    return [str(work / "cell_models.v"), str(work / "netlist.v")]
+    models = [str(work / "cell_models.v"), str(SHARE / "sim" / "hwgen_pll_models.v")]
+    return [*models, str(work / "netlist.v")]
 
 
 @contextlib.contextmanager
-def simulated_board(build: Path, board: str, level: str = "uart", timeout: float = 120.0):
+def simulated_board(
+    build: Path,
+    board: str,
+    level: str = "uart",
+    timeout: float = 120.0,
+    clock_mhz: float | None = None,
+):
     """Yield the device name of a pseudo-terminal behind which `build` runs on `board`'s UART
-    shell (`level`: "uart" for the RTL, "netlist" for the synthesized netlist)."""
+    shell (`level`: "uart" for the RTL, "netlist" for the synthesized netlist; `clock_mhz`:
+    the netlist with the bitstream's PLL, as `hwgen synth --clock-mhz` builds it)."""
     if level not in LEVELS:
         raise HwgenError(f"level: one of {', '.join(LEVELS)}, not {level!r}")
+    if clock_mhz is not None and level != "netlist":
+        raise HwgenError("--clock-mhz: the PLL is a cell of the netlist: use --backend netlist")
     require_simulator("icarus")
     b = load_board(board)
     build = Path(build).resolve()
     check_build(build, ("graph", "rtl", "report"))  # never a stale or foreign build's files
-    params = _params(build, b)
+    top, params = _plan(build, b, clock_mhz)
     work = build / "sim_build" / f"{level}-{board}"
     work.mkdir(parents=True, exist_ok=True)
     if level == "netlist":
-        sources, parameters = _netlist(build, b, params, work), {}
+        sources, parameters = _netlist(build, b, top, params, work), {}
     else:
-        sources = shell_sources(build / "rtl", UART_SHELL)
+        sources = shell_sources(build / "rtl", top)
         # Icarus takes the digest as a number
         parameters = dict(params, DIGEST=int(params["DIGEST"].split("'h")[1], 16))
-    bdir, _ = build_sim("icarus", UART_SHELL, sources, work, parameters)
+    bdir, _ = build_sim("icarus", top, sources, work, parameters)
     tmp = Path(tempfile.mkdtemp(prefix="pty-", dir=work))
     pty_file, stop_file = tmp / "pty", tmp / "stop"
     job = {"clks_per_bit": SIM_CLKS_PER_BIT, "pty_file": str(pty_file), "stop_file": str(stop_file)}
@@ -100,7 +119,7 @@ def simulated_board(build: Path, board: str, level: str = "uart", timeout: float
 
     def simulate():
         try:
-            run_test("icarus", UART_SHELL, bdir, "hwgen_cocotb_uart_pty", job, 1, build / "rtl")
+            run_test("icarus", top, bdir, "hwgen_cocotb_uart_pty", job, 1, build / "rtl")
         except BaseException as e:  # reported when the host is done
             failure.append(e)
 
@@ -122,10 +141,13 @@ def simulated_board(build: Path, board: str, level: str = "uart", timeout: float
         raise failure[0]
 
 
-def run_simulated_board(g, build: Path, x, board: str, level: str = "uart", progress=None):
+def run_simulated_board(
+    g, build: Path, x, board: str, level: str = "uart", progress=None, clock_mhz=None
+):
     """Model inputs through the host steps and the simulated board (`level` "uart": the RTL,
-    "netlist": the synthesized netlist) over the same serial driver a board gets."""
-    with simulated_board(build, board, level) as port:
+    "netlist": the synthesized netlist, with its PLL at `clock_mhz`) over the same serial
+    driver a board gets."""
+    with simulated_board(build, board, level, clock_mhz=clock_mhz) as port:
         # the pseudo-terminal ignores the baud rate; a slow simulation needs a long read
         return run_over_serial(g, build, x, port, 115200, progress, timeout=60.0)
 

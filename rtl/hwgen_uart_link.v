@@ -1,0 +1,189 @@
+// hwgen_uart_link: the accelerator (through hwgen_byte_shell) behind a UART, with the framed
+// protocol, on a clock and a reset from outside: hwgen_uart_shell gives it the board clock and
+// a power-on reset, hwgen_uart_pll_<family> a PLL's clock, in reset until the PLL locks.
+//
+// Protocol (host -> board; every reply starts with a status byte; DESIGN.md has it all):
+//   'I' (0x49)              -> 00, DIGEST (8 bytes, lowest first), IN_BYTES (2), OUT_BYTES (2)
+//   'F' (0x46) LEN(2) data  -> 00 then OUT_BYTES output bytes, when LEN == IN_BYTES;
+//                              01 (wrong length) once LEN bytes are skipped, otherwise
+//   any other byte          -> 02 (unknown command)
+//   a gap of TIMEOUT_BITS bit times inside a command -> 03; the partial frame is dropped.
+// A frame goes to the accelerator only once all of it has arrived (it waits in a FIFO), so a
+// frame cut short never reaches it, and the shell is back in sync without a reset.
+`default_nettype none
+
+module hwgen_uart_link #(
+    parameter integer IN_W = 8,           // hwgen_top's input beat width
+    parameter integer OUT_W = 8,          // hwgen_top's output beat width
+    parameter integer IN_BYTES = 1,       // bytes of one input frame (beats x ceil(IN_W/8))
+    parameter integer OUT_BYTES = 1,      // bytes of one output frame
+    parameter integer CLKS_PER_BIT = 4,   // clock cycles per UART bit
+    parameter integer TIMEOUT_BITS = 4096, // bit times of silence that abandon a command
+    parameter [63:0] DIGEST = 64'd0       // the build's digest (manifest), for 'I'
+) (
+    input  wire clk,
+    input  wire rst_n,                    // synchronous, active low
+    input  wire uart_rx,
+    output wire uart_tx
+);
+    // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
+    generate
+        if (IN_BYTES < 1 || IN_BYTES > 65535 || OUT_BYTES < 1 || OUT_BYTES > 65535) begin : g_contract0
+`ifdef __ICARUS__
+            initial $fatal(1, "%m: hwgen_uart_link: IN_BYTES and OUT_BYTES must be 1 to 65535 (IN_BYTES=%0d OUT_BYTES=%0d)", IN_BYTES, OUT_BYTES);
+`else
+            $error("hwgen_uart_link: IN_BYTES and OUT_BYTES must be 1 to 65535");
+`endif
+        end
+    endgenerate
+
+    localparam [7:0] CMD_ID = 8'h49, CMD_FRAME = 8'h46;
+    localparam [7:0] ST_OK = 8'h00, ST_LENGTH = 8'h01, ST_UNKNOWN = 8'h02, ST_TIMEOUT = 8'h03;
+    localparam [2:0] S_IDLE = 3'd0, S_LEN0 = 3'd1, S_LEN1 = 3'd2, S_DATA = 3'd3,
+                     S_SKIP = 3'd4, S_REPLY = 3'd5, S_RUN = 3'd6;
+    localparam integer TW = $clog2(TIMEOUT_BITS * CLKS_PER_BIT + 1);
+    localparam integer TIMEOUT_I = TIMEOUT_BITS * CLKS_PER_BIT;
+    localparam [TW-1:0] TIMEOUT = TIMEOUT_I[TW-1:0];
+    localparam [15:0] IN_N = IN_BYTES[15:0], OUT_N = OUT_BYTES[15:0];
+
+    wire [7:0] rx_data;
+    wire rx_valid;
+    hwgen_uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_rx (
+        .clk(clk), .rst_n(rst_n), .rx(uart_rx), .data(rx_data), .valid(rx_valid)
+    );
+
+    reg [2:0] state;
+    reg [15:0] len, count;
+    reg [TW-1:0] quiet;        // cycles since the last byte inside a command
+    reg [7:0] status;          // the reply's status byte
+    reg reply_id;              // the reply is the identify record (13 bytes), not a status byte
+    reg [3:0] idx;             // the reply byte being sent
+    reg run_sent;              // S_RUN: the status byte has gone; output bytes follow
+    reg flush;
+
+    // the frame waits here until complete, then streams to the accelerator
+    wire [7:0] q_tdata;
+    wire q_tvalid, q_tready;
+    wire q_push = (state == S_DATA) && rx_valid;
+    wire unused_q_ready;
+    hwgen_axis_fifo #(.DATA_W(8), .DEPTH(IN_BYTES < 2 ? 2 : IN_BYTES)) u_frame (
+        .clk(clk), .rst_n(rst_n && !flush),
+        .s_tdata(rx_data), .s_tvalid(q_push), .s_tready(unused_q_ready),
+        .m_tdata(q_tdata), .m_tvalid(q_tvalid), .m_tready(q_tready)
+    );
+
+    wire [7:0] acc_tdata;
+    wire acc_tvalid, acc_tready, acc_tlast, acc_in_ready;
+    hwgen_byte_shell #(.IN_W(IN_W), .OUT_W(OUT_W)) u_acc (
+        .clk(clk), .rst_n(rst_n),
+        .s_tdata(q_tdata), .s_tvalid(q_tvalid && state == S_RUN), .s_tready(acc_in_ready),
+        .m_tdata(acc_tdata), .m_tvalid(acc_tvalid), .m_tready(acc_tready), .m_tlast(acc_tlast)
+    );
+    assign q_tready = acc_in_ready && state == S_RUN;
+
+    // the identify record, byte by byte
+    reg [7:0] id_byte;
+    always @(*) begin
+        case (idx)
+            4'd0: id_byte = ST_OK;
+            4'd1, 4'd2, 4'd3, 4'd4, 4'd5, 4'd6, 4'd7, 4'd8: id_byte = DIGEST[8 * (idx - 1) +: 8];
+            4'd9: id_byte = IN_N[7:0];
+            4'd10: id_byte = IN_N[15:8];
+            4'd11: id_byte = OUT_N[7:0];
+            default: id_byte = OUT_N[15:8];
+        endcase
+    end
+
+    // what goes out: the reply's bytes, or in S_RUN the status then the accelerator's bytes
+    wire from_acc = (state == S_RUN) && run_sent;
+    wire [7:0] tx_data = from_acc ? acc_tdata : (state == S_REPLY && reply_id) ? id_byte : status;
+    wire tx_valid = from_acc ? acc_tvalid : (state == S_REPLY) || (state == S_RUN && !run_sent);
+    wire tx_ready;
+    assign acc_tready = from_acc && tx_ready;
+    hwgen_uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_tx (
+        .clk(clk), .rst_n(rst_n), .data(tx_data), .valid(tx_valid), .ready(tx_ready),
+        .tx(uart_tx)
+    );
+    wire tx_take = tx_valid && tx_ready;
+    wire waiting = (state == S_LEN0) || (state == S_LEN1) || (state == S_DATA) || (state == S_SKIP);
+
+    always @(posedge clk) begin
+        flush <= 1'b0;
+        if (!rst_n) begin
+            state <= S_IDLE;
+            quiet <= {TW{1'b0}};
+            run_sent <= 1'b0;
+            reply_id <= 1'b0;
+            idx <= 4'd0;
+            status <= ST_OK;
+        end else begin
+            quiet <= (waiting && !rx_valid) ? quiet + 1'b1 : {TW{1'b0}};
+            if (waiting && !rx_valid && quiet == TIMEOUT) begin
+                flush <= 1'b1;             // a partial frame never reaches the accelerator
+                status <= ST_TIMEOUT;
+                reply_id <= 1'b0;
+                idx <= 4'd0;
+                state <= S_REPLY;
+            end else begin
+                case (state)
+                    S_IDLE: if (rx_valid) begin
+                        idx <= 4'd0;
+                        if (rx_data == CMD_ID) begin
+                            reply_id <= 1'b1;
+                            state <= S_REPLY;
+                        end else if (rx_data == CMD_FRAME) begin
+                            state <= S_LEN0;
+                        end else begin
+                            reply_id <= 1'b0;
+                            status <= ST_UNKNOWN;
+                            state <= S_REPLY;
+                        end
+                    end
+                    S_LEN0: if (rx_valid) begin
+                        len[7:0] <= rx_data;
+                        state <= S_LEN1;
+                    end
+                    S_LEN1: if (rx_valid) begin
+                        len[15:8] <= rx_data;
+                        count <= 16'd0;
+                        reply_id <= 1'b0;
+                        if ({rx_data, len[7:0]} == IN_N) begin
+                            state <= S_DATA;
+                        end else if ({rx_data, len[7:0]} == 16'd0) begin
+                            status <= ST_LENGTH;
+                            state <= S_REPLY;
+                        end else begin
+                            state <= S_SKIP;
+                        end
+                    end
+                    S_DATA: if (rx_valid) begin
+                        count <= count + 1'b1;
+                        if (count + 1'b1 == IN_N) begin
+                            run_sent <= 1'b0;
+                            status <= ST_OK;
+                            state <= S_RUN;
+                        end
+                    end
+                    S_SKIP: if (rx_valid) begin
+                        count <= count + 1'b1;
+                        if (count + 1'b1 == len) begin
+                            status <= ST_LENGTH;
+                            state <= S_REPLY;
+                        end
+                    end
+                    S_REPLY: if (tx_take) begin
+                        idx <= idx + 1'b1;
+                        if (!reply_id || idx == 4'd12) state <= S_IDLE;
+                    end
+                    S_RUN: begin
+                        if (tx_take && !run_sent) run_sent <= 1'b1;
+                        if (acc_tready && acc_tvalid && acc_tlast) state <= S_IDLE;
+                    end
+                    default: state <= S_IDLE;
+                endcase
+            end
+        end
+    end
+endmodule
+
+`default_nettype wire
