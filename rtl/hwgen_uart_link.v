@@ -2,7 +2,7 @@
 // protocol, on a clock and a reset from outside: hwgen_uart_shell gives it the board clock and
 // a power-on reset, hwgen_uart_pll_<family> a PLL's clock, in reset until the PLL locks.
 //
-// Protocol (host -> board; every reply starts with a status byte; DESIGN.md has it all):
+// Protocol (host -> board; every reply starts with a status byte; rtl/README.md has it all):
 //   'I' (0x49)              -> 00, DIGEST (8 bytes, lowest first), IN_BYTES (2), OUT_BYTES (2)
 //   'F' (0x46) LEN(2) data  -> 00 then OUT_BYTES output bytes, when LEN == IN_BYTES;
 //                              01 (wrong length) once LEN bytes are skipped, otherwise

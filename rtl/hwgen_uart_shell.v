@@ -1,6 +1,7 @@
-// hwgen_uart_shell: the accelerator behind a UART (hwgen_uart_link: the framed protocol, DESIGN.md)
-// for boards whose only host link is a USB serial bridge (iCEBreaker, ULX3S), on the board's
-// clock. Its I/O is the clock and the two UART lines; reset comes from a power-on counter.
+// hwgen_uart_shell: the accelerator behind a UART (hwgen_uart_link; its framed protocol is in
+// rtl/README.md) for boards whose only host link is a USB serial bridge (iCEBreaker, ULX3S),
+// on the board's clock. Its I/O is the clock and the two UART lines; reset comes from a
+// power-on counter.
 `default_nettype none
 
 module hwgen_uart_shell #(

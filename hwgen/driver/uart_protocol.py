@@ -1,4 +1,4 @@
-"""The host's side of the UART shell's framed protocol (rtl/hwgen_uart_shell.v; DESIGN.md):
+"""The host's side of the UART shell's framed protocol (rtl/hwgen_uart_link.v; rtl/README.md):
 requests as bytes, replies parsed, and accelerator frames as the byte shell's bytes.
 
     'I'                      -> status 00, digest (8 bytes), IN_BYTES (2), OUT_BYTES (2)
