@@ -3,13 +3,16 @@
 // a power-on reset, hwgen_uart_pll_<family> a PLL's clock, in reset until the PLL locks.
 //
 // Protocol (host -> board; every reply starts with a status byte; rtl/README.md has it all):
-//   'I' (0x49)              -> 00, DIGEST (8 bytes, lowest first), IN_BYTES (2), OUT_BYTES (2)
+//   'I' (0x49)              -> 00, DIGEST (8 bytes, lowest first), IN_BYTES (2), OUT_BYTES (2),
+//                              QUEUE_BYTES (2)
 //   'F' (0x46) LEN(2) data  -> 00 then OUT_BYTES output bytes, when LEN == IN_BYTES;
 //                              01 (wrong length) once LEN bytes are skipped, otherwise
 //   any other byte          -> 02 (unknown command)
 //   a gap of TIMEOUT_BITS bit times inside a command -> 03; the partial frame is dropped.
 // A frame goes to the accelerator only once all of it has arrived (it waits in a FIFO), so a
-// frame cut short never reaches it, and the shell is back in sync without a reset.
+// frame cut short never reaches it, and the shell is back in sync without a reset. With
+// QUEUE_BYTES > 0 the bytes of the next command wait in a queue while a reply goes out, so a
+// host may send a frame before the previous one's reply is back (two in flight).
 `default_nettype none
 
 module hwgen_uart_link #(
@@ -19,7 +22,8 @@ module hwgen_uart_link #(
     parameter integer OUT_BYTES = 1,      // bytes of one output frame
     parameter integer CLKS_PER_BIT = 4,   // clock cycles per UART bit
     parameter integer TIMEOUT_BITS = 4096, // bit times of silence that abandon a command
-    parameter [63:0] DIGEST = 64'd0       // the build's digest (manifest), for 'I'
+    parameter [63:0] DIGEST = 64'd0,      // the build's digest (manifest), for 'I'
+    parameter integer QUEUE_BYTES = 0     // bytes of the next command held during a reply (0: none)
 ) (
     input  wire clk,
     input  wire rst_n,                    // synchronous, active low
@@ -44,22 +48,44 @@ module hwgen_uart_link #(
     localparam integer TW = $clog2(TIMEOUT_BITS * CLKS_PER_BIT + 1);
     localparam integer TIMEOUT_I = TIMEOUT_BITS * CLKS_PER_BIT;
     localparam [TW-1:0] TIMEOUT = TIMEOUT_I[TW-1:0];
-    localparam [15:0] IN_N = IN_BYTES[15:0], OUT_N = OUT_BYTES[15:0];
+    localparam [15:0] IN_N = IN_BYTES[15:0], OUT_N = OUT_BYTES[15:0], QUEUE_N = QUEUE_BYTES[15:0];
 
-    wire [7:0] rx_data;
-    wire rx_valid;
+    wire [7:0] line_data;
+    wire line_valid;
     hwgen_uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_rx (
-        .clk(clk), .rst_n(rst_n), .rx(uart_rx), .data(rx_data), .valid(rx_valid)
+        .clk(clk), .rst_n(rst_n), .rx(uart_rx), .data(line_data), .valid(line_valid)
     );
 
     reg [2:0] state;
     reg [15:0] len, count;
     reg [TW-1:0] quiet;        // cycles since the last byte inside a command
     reg [7:0] status;          // the reply's status byte
-    reg reply_id;              // the reply is the identify record (13 bytes), not a status byte
+    reg reply_id;              // the reply is the identify record (15 bytes), not a status byte
     reg [3:0] idx;             // the reply byte being sent
     reg run_sent;              // S_RUN: the status byte has gone; output bytes follow
     reg flush;
+
+    // the bytes the command parser takes: straight from the line, or from the queue, which
+    // holds the next command's bytes while the parser is busy with a reply (a host keeps at
+    // most one command ahead, so the queue never overflows)
+    wire [7:0] rx_data;
+    wire rx_valid;
+    generate
+        if (QUEUE_BYTES > 0) begin : g_queue
+            wire parsing = (state == S_IDLE) || (state == S_LEN0) || (state == S_LEN1)
+                           || (state == S_DATA) || (state == S_SKIP);
+            wire q_valid, unused_q_room;
+            hwgen_axis_fifo #(.DATA_W(8), .DEPTH(QUEUE_BYTES < 2 ? 2 : QUEUE_BYTES)) u_queue (
+                .clk(clk), .rst_n(rst_n),
+                .s_tdata(line_data), .s_tvalid(line_valid), .s_tready(unused_q_room),
+                .m_tdata(rx_data), .m_tvalid(q_valid), .m_tready(parsing)
+            );
+            assign rx_valid = q_valid && parsing;
+        end else begin : g_direct
+            assign rx_data = line_data;
+            assign rx_valid = line_valid;
+        end
+    endgenerate
 
     // the frame waits here until complete, then streams to the accelerator
     wire [7:0] q_tdata;
@@ -90,7 +116,9 @@ module hwgen_uart_link #(
             4'd9: id_byte = IN_N[7:0];
             4'd10: id_byte = IN_N[15:8];
             4'd11: id_byte = OUT_N[7:0];
-            default: id_byte = OUT_N[15:8];
+            4'd12: id_byte = OUT_N[15:8];
+            4'd13: id_byte = QUEUE_N[7:0];
+            default: id_byte = QUEUE_N[15:8];
         endcase
     end
 
@@ -173,7 +201,7 @@ module hwgen_uart_link #(
                     end
                     S_REPLY: if (tx_take) begin
                         idx <= idx + 1'b1;
-                        if (!reply_id || idx == 4'd12) state <= S_IDLE;
+                        if (!reply_id || idx == 4'd14) state <= S_IDLE;
                     end
                     S_RUN: begin
                         if (tx_take && !run_sent) run_sent <= 1'b1;

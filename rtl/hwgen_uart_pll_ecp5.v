@@ -13,6 +13,7 @@ module hwgen_uart_pll_ecp5 #(
     parameter integer CLKS_PER_BIT = 4,   // PLL clock cycles per UART bit
     parameter integer TIMEOUT_BITS = 4096, // bit times of silence that abandon a command
     parameter [63:0] DIGEST = 64'd0,      // the build's digest (manifest), for 'I'
+    parameter integer QUEUE_BYTES = 0,    // bytes of the next command held during a reply (0: none)
     parameter integer CLKI_DIV = 1,       // reference divider (ecppll)
     parameter integer CLKFB_DIV = 1,      // feedback divider (ecppll)
     parameter integer CLKOP_DIV = 1,      // VCO to output divider (ecppll)
@@ -44,7 +45,8 @@ module hwgen_uart_pll_ecp5 #(
 
     hwgen_uart_link #(
         .IN_W(IN_W), .OUT_W(OUT_W), .IN_BYTES(IN_BYTES), .OUT_BYTES(OUT_BYTES),
-        .CLKS_PER_BIT(CLKS_PER_BIT), .TIMEOUT_BITS(TIMEOUT_BITS), .DIGEST(DIGEST)
+        .CLKS_PER_BIT(CLKS_PER_BIT), .TIMEOUT_BITS(TIMEOUT_BITS), .DIGEST(DIGEST),
+        .QUEUE_BYTES(QUEUE_BYTES)
     ) u_link (
         .clk(pll_clk), .rst_n(por[4]), .uart_rx(uart_rx), .uart_tx(uart_tx)
     );

@@ -13,6 +13,7 @@ module hwgen_uart_pll_ice40 #(
     parameter integer CLKS_PER_BIT = 4,   // PLL clock cycles per UART bit
     parameter integer TIMEOUT_BITS = 4096, // bit times of silence that abandon a command
     parameter [63:0] DIGEST = 64'd0,      // the build's digest (manifest), for 'I'
+    parameter integer QUEUE_BYTES = 0,    // bytes of the next command held during a reply (0: none)
     parameter [3:0] DIVR = 4'd0,          // reference divider - 1 (icepll)
     parameter [6:0] DIVF = 7'd0,          // feedback divider - 1 (icepll)
     parameter [2:0] DIVQ = 3'd0,          // VCO output divider, log2 (icepll)
@@ -38,7 +39,8 @@ module hwgen_uart_pll_ice40 #(
 
     hwgen_uart_link #(
         .IN_W(IN_W), .OUT_W(OUT_W), .IN_BYTES(IN_BYTES), .OUT_BYTES(OUT_BYTES),
-        .CLKS_PER_BIT(CLKS_PER_BIT), .TIMEOUT_BITS(TIMEOUT_BITS), .DIGEST(DIGEST)
+        .CLKS_PER_BIT(CLKS_PER_BIT), .TIMEOUT_BITS(TIMEOUT_BITS), .DIGEST(DIGEST),
+        .QUEUE_BYTES(QUEUE_BYTES)
     ) u_link (
         .clk(pll_clk), .rst_n(por[4]), .uart_rx(uart_rx), .uart_tx(uart_tx)
     );

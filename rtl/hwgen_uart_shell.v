@@ -11,7 +11,8 @@ module hwgen_uart_shell #(
     parameter integer OUT_BYTES = 1,      // bytes of one output frame
     parameter integer CLKS_PER_BIT = 4,   // clock cycles per UART bit
     parameter integer TIMEOUT_BITS = 4096, // bit times of silence that abandon a command
-    parameter [63:0] DIGEST = 64'd0       // the build's digest (manifest), for 'I'
+    parameter [63:0] DIGEST = 64'd0,      // the build's digest (manifest), for 'I'
+    parameter integer QUEUE_BYTES = 0     // bytes of the next command held during a reply (0: none)
 ) (
     input  wire clk,
     input  wire uart_rx,
@@ -24,7 +25,8 @@ module hwgen_uart_shell #(
 
     hwgen_uart_link #(
         .IN_W(IN_W), .OUT_W(OUT_W), .IN_BYTES(IN_BYTES), .OUT_BYTES(OUT_BYTES),
-        .CLKS_PER_BIT(CLKS_PER_BIT), .TIMEOUT_BITS(TIMEOUT_BITS), .DIGEST(DIGEST)
+        .CLKS_PER_BIT(CLKS_PER_BIT), .TIMEOUT_BITS(TIMEOUT_BITS), .DIGEST(DIGEST),
+        .QUEUE_BYTES(QUEUE_BYTES)
     ) u_link (
         .clk(clk), .rst_n(por[4]), .uart_rx(uart_rx), .uart_tx(uart_tx)
     );

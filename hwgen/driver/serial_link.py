@@ -1,6 +1,7 @@
 """The host driver of a board behind the UART shell, over pyserial: identify the board (a
-board running another build's bitstream is refused), then frames, one at a time, each reply's
-status checked; a reply that does not come is one error naming the frame."""
+board running another build's bitstream is refused), then frames, two in flight where the
+board's link queues a request (one at a time otherwise), each reply's status checked; a reply
+that does not come is one error naming the frame."""
 
 from __future__ import annotations
 
@@ -63,8 +64,9 @@ class SerialBoard:
         except ValueError as e:
             raise HwgenError(f"{self.port}: identify: {e}") from None
 
-    def check(self, digest: int, in_bytes: int, out_bytes: int) -> None:
-        """Refuse a board running another build: one line naming both digests."""
+    def check(self, digest: int, in_bytes: int, out_bytes: int) -> Identity:
+        """Refuse a board running another build: one line naming both digests. Returns what
+        the board said."""
         ident = self.identify()
         if ident.digest != digest:
             raise HwgenError(
@@ -76,17 +78,23 @@ class SerialBoard:
                 f"{self.port}: the board's frames are {ident.in_bytes}/{ident.out_bytes} bytes, "
                 f"this build's {in_bytes}/{out_bytes}"
             )
+        return ident
 
     def frames(
         self,
         payloads: list[bytes],
         out_bytes: int,
         progress: Callable[[int, int, float], None] = lambda done, total, s: None,
+        in_flight: int = 1,
     ) -> list[bytes]:
-        """Each payload as a frame; returns each frame's output bytes."""
+        """Each payload as a frame, with up to `in_flight` sent before their replies (the
+        board's `Identity.in_flight`); returns each frame's output bytes."""
         out, t0 = [], time.perf_counter()
-        for k, p in enumerate(payloads):
+        for p in payloads[: in_flight - 1]:
             self.link.write(frame_request(p))
+        for k in range(len(payloads)):
+            if k + in_flight - 1 < len(payloads):
+                self.link.write(frame_request(payloads[k + in_flight - 1]))
             status = self._read(1, f"frame {k}")[0]
             if status:
                 raise HwgenError(
@@ -109,8 +117,10 @@ def run_over_serial(
     def accelerator(values: np.ndarray) -> np.ndarray:
         link = SerialBoard(port, baud, timeout)
         try:
-            link.check(digest, n_in, n_out)
-            replies = link.frames(payloads(g, values), n_out, progress or (lambda *a: None))
+            ident = link.check(digest, n_in, n_out)
+            replies = link.frames(
+                payloads(g, values), n_out, progress or (lambda *a: None), ident.in_flight
+            )
         finally:
             link.close()
         return outputs(g, replies)

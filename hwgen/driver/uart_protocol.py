@@ -1,7 +1,8 @@
 """The host's side of the UART shell's framed protocol (rtl/hwgen_uart_link.v; rtl/README.md):
 requests as bytes, replies parsed, and accelerator frames as the byte shell's bytes.
 
-    'I'                      -> status 00, digest (8 bytes), IN_BYTES (2), OUT_BYTES (2)
+    'I'                      -> status 00, digest (8 bytes), IN_BYTES (2), OUT_BYTES (2),
+                                QUEUE_BYTES (2)
     'F' LEN(2, little-endian) data -> status, then OUT_BYTES bytes when the status is 00
 
 numpy only: the board's runtime and the simulations share it."""
@@ -24,16 +25,24 @@ STATUS = {
     0x02: "unknown command",
     0x03: "timed out inside a command",
 }
-ID_BYTES = 13  # status, digest (8), IN_BYTES (2), OUT_BYTES (2)
+ID_BYTES = 15  # status, digest (8), IN_BYTES (2), OUT_BYTES (2), QUEUE_BYTES (2)
 
 
 @dataclass(frozen=True)
 class Identity:
-    """What a board's identify reply says: the build's digest and its frame sizes."""
+    """What a board's identify reply says: the build's digest, its frame sizes and the bytes
+    of the next command its link holds while it replies."""
 
     digest: int
     in_bytes: int
     out_bytes: int
+    queue_bytes: int
+
+    @property
+    def in_flight(self) -> int:
+        """Frames a host may have sent and not yet had answered: two when the queue holds a
+        whole frame request ('F', LEN, the data), else one."""
+        return 2 if self.queue_bytes >= self.in_bytes + 3 else 1
 
 
 def identify_request() -> bytes:
@@ -42,13 +51,14 @@ def identify_request() -> bytes:
 
 
 def parse_identity(reply: bytes) -> Identity:
-    """An identify reply (13 bytes) as an `Identity`; ValueError when it is not one."""
+    """An identify reply (ID_BYTES) as an `Identity`; ValueError when it is not one."""
     if len(reply) != ID_BYTES or reply[0] != 0:
         raise ValueError(f"not an identify reply: {bytes(reply).hex()}")
     return Identity(
         int.from_bytes(reply[1:9], "little"),
         int.from_bytes(reply[9:11], "little"),
         int.from_bytes(reply[11:13], "little"),
+        int.from_bytes(reply[13:15], "little"),
     )
 
 

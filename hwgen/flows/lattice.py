@@ -277,11 +277,13 @@ def _link(plan, board: dict) -> dict | None:
     if plan.top not in UART_TOPS:
         return None
     baud, n_in, n_out = board["uart"]["baud"], plan.params["IN_BYTES"], plan.params["OUT_BYTES"]
+    queue = plan.params["QUEUE_BYTES"]
     return {
         "baud": baud,
         "in_bytes": n_in,
         "out_bytes": n_out,
-        "fps": link_bound(baud, n_in, n_out),
+        "queue_bytes": queue,
+        "fps": link_bound(baud, n_in, n_out, queued=queue >= n_in + 3),
     }
 
 

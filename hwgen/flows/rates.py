@@ -20,10 +20,14 @@ def bitstream_results(build: Path) -> list[dict]:
     ]
 
 
-def link_bound(baud: int, in_bytes: int, out_bytes: int) -> float:
-    """Frames/s a UART at `baud` carries, one frame in flight (the host waits for each reply):
-    the request and the reply, 8N1."""
-    return baud / LINE_BITS_PER_BYTE / (in_bytes + out_bytes + FRAME_OVERHEAD_BYTES)
+def link_bound(baud: int, in_bytes: int, out_bytes: int, queued: bool = False) -> float:
+    """Frames/s a UART at `baud` carries, 8N1: one frame in flight (the host waits for each
+    reply), the request and the reply one after the other; `queued` (the link holds the next
+    request while it replies: two in flight), the longer of the two, as the line is full
+    duplex."""
+    request, reply = in_bytes + FRAME_OVERHEAD_BYTES - 1, out_bytes + 1
+    per_frame = max(request, reply) if queued else request + reply
+    return baud / LINE_BITS_PER_BYTE / per_frame
 
 
 def link_of(result: dict) -> dict | None:

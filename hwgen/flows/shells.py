@@ -21,6 +21,9 @@ BYTE_SHELL, UART_SHELL = "hwgen_byte_shell", "hwgen_uart_shell"
 UART_TOPS = (UART_SHELL, *PLL_TOPS.values())
 #: bit times of silence after which the UART shell abandons a command (about 1.4 ms at 3 Mbaud)
 TIMEOUT_BITS = 4096
+#: the largest command the link queues while a reply goes out (frames of up to 61 bytes): the
+#: queue is flip-flops on an iCE40 (no LUT RAM), about a logic cell a bit
+MAX_QUEUE_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,12 @@ def clks_per_bit(board: dict) -> int:
     return int(hz // baud)
 
 
+def queue_bytes(in_bytes: int) -> int:
+    """The link's queue for a frame of `in_bytes`: one whole request ('F', LEN and the data), or
+    none when that is over MAX_QUEUE_BYTES (the host then waits for each reply)."""
+    return in_bytes + 3 if in_bytes + 3 <= MAX_QUEUE_BYTES else 0
+
+
 def shell_plan(build: Path, board: dict, clock_mhz: float | None = None) -> ShellPlan:
     """The shell for `board` around the compiled `build`; with `clock_mhz` other than the
     board's, on a PLL's clock (the UART shell's boards only), as near it as the PLL gets."""
@@ -70,11 +79,13 @@ def shell_plan(build: Path, board: dict, clock_mhz: float | None = None) -> Shel
             raise HwgenError(f"boards/{board['name']}.yaml: uart needs '{key}'")
     if not clock:
         raise HwgenError(f"boards/{board['name']}.yaml: a board with a uart needs 'clock_pin'")
+    in_bytes = stream["in_beats"] * beat_bytes(in_w)
     params = {
         "IN_W": in_w,
         "OUT_W": out_w,
-        "IN_BYTES": stream["in_beats"] * beat_bytes(in_w),
+        "IN_BYTES": in_bytes,
         "OUT_BYTES": stream["out_beats"] * beat_bytes(out_w),
+        "QUEUE_BYTES": queue_bytes(in_bytes),
         "CLKS_PER_BIT": clks_per_bit(board),
         "TIMEOUT_BITS": TIMEOUT_BITS,
         "DIGEST": f"64'h{digest64(read_manifest(Path(build))['graph']):016x}",

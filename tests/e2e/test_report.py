@@ -103,9 +103,11 @@ def test_report_gives_the_rate_at_the_achieved_fmax(tmp_path):
     (rates,) = build.estimate["bitstreams"]
     link = bit["link"]
     # SIMD 4: 5 input beats of 4 bits, a byte each; PE 4: 2 output beats of 4 lanes x 5 bits,
-    # 3 bytes each; around them 'F', the length (2 bytes) and the status byte
+    # 3 bytes each. The link queues one request ('F', LEN(2), data: 8 bytes), so the request
+    # and the reply (status + 6 bytes) share the line's time: the longer one bounds it
     assert (link["in_bytes"], link["out_bytes"], link["baud"]) == (5, 6, 3_000_000)
-    assert rates["fps_link"] == 3_000_000 / 10 / (5 + 6 + 4)
+    assert link["queue_bytes"] == 8
+    assert rates["fps_link"] == 3_000_000 / 10 / max(5 + 3, 6 + 1)
     assert rates["fps_at_fmax"] == bit["fmax_mhz"] * 1e6 / cycles
     assert rates["fps_at_clock"] == 12e6 / cycles
     assert rates["limit"] == "link" and rates["fps"] == rates["fps_link"]

@@ -151,10 +151,10 @@ def test_multibit_mvu_top_lints_clean(case):
     assert rc == 0 and "%Warning" not in text, text
 
 
-@pytest.mark.parametrize("simd", [4, 8, 16])
-def test_uart_shell_lints_clean(simd, tmp_path):
+@pytest.mark.parametrize("simd,queue", [(4, 0), (8, 10), (16, 0), (16, 10)])
+def test_uart_shell_lints_clean(simd, queue, tmp_path):
     """The UART shell around a real top whose input beat is narrower than, as wide as and
-    wider than a byte (the byte shell's three cases), every parameter set."""
+    wider than a byte (the byte shell's three cases), with and without its request queue."""
     need_tool("verilator")
     from hwgen.backends.common import stream_format
     from hwgen.backends.rtl.codegen import shell_sources
@@ -164,6 +164,6 @@ def test_uart_shell_lints_clean(simd, tmp_path):
     fmt = stream_format(g)
     params = [f"-GIN_W={fmt.in_width}", f"-GOUT_W={fmt.out_width}", "-GIN_BYTES=7"]
     params += ["-GOUT_BYTES=4", "-GCLKS_PER_BIT=25", "-GTIMEOUT_BITS=4096"]
-    params += ["-GDIGEST=64'h0123456789abcdef"]
+    params += ["-GDIGEST=64'h0123456789abcdef", f"-GQUEUE_BYTES={queue}"]
     rc, text = _lint(shell_sources(out / "rtl", "hwgen_uart_shell"), "hwgen_uart_shell", params)
     assert rc == 0 and "%Warning" not in text, text

@@ -29,9 +29,11 @@ CPB = 4  # clock cycles per bit: 12 MHz at 3 Mbaud
 QUIET = 64  # bit times of silence that abandon a command (the shell's TIMEOUT_BITS here)
 
 
-@pytest.fixture(scope="module")
-def shell_run(tmp_path_factory):
-    """A small MLP behind the UART shell on Icarus, driven through one scripted session."""
+@pytest.fixture(scope="module", params=[False, True], ids=["no-queue", "queue"])
+def shell_run(tmp_path_factory, request):
+    """A small MLP behind the UART shell on Icarus, driven through one scripted session: with
+    a queue (QUEUE_BYTES = one request) it ends with two frames sent back to back, as the
+    driver sends them."""
     need_tool("iverilog")
     tmp = tmp_path_factory.mktemp("uart")
     _, onnx = random_mlp(tmp / "m.onnx", [20, 12, 5], seed=4)
@@ -48,8 +50,13 @@ def shell_run(tmp_path_factory):
         + [{"send": list(frame_request(data[3][:-1])), "expect": 1}]  # one byte short
         + [{"send": [0x7E], "expect": 1}]  # garbage
         + [{"send": list(frame_request(data[4]))[: 3 + n_in // 2], "expect": 1}]  # cut short
-        + frame[3:]
+        + frame[3:6]
     )
+    queue = n_in + 3 if request.param else 0
+    if queue:  # frame 7's request arrives while frame 6's reply goes out
+        steps.append({"send": frame[6]["send"] + frame[7]["send"], "expect": 2 * (1 + n_out)})
+    else:
+        steps += frame[6:]
     fmt = stream_format(g)
     params = {
         "IN_W": fmt.in_width,
@@ -59,18 +66,23 @@ def shell_run(tmp_path_factory):
         "CLKS_PER_BIT": CPB,
         "TIMEOUT_BITS": QUIET,
         "DIGEST": digest,
+        "QUEUE_BYTES": queue,
     }
     sources = shell_sources(b.path / "rtl", "hwgen_uart_shell")
     bdir, _ = build("icarus", "hwgen_uart_shell", sources, tmp / "sim", params)
     job = {"clks_per_bit": CPB, "max_cycles": 200_000, "steps": steps}
     out = run_test("icarus", "hwgen_uart_shell", bdir, "hwgen_cocotb_uart", job, 1, b.path / "rtl")
-    return g, bits, digest, (n_in, n_out), [bytes(r) for r in out["replies"]]
+    replies = [bytes(r) for r in out["replies"]]
+    if queue:  # the last step's two replies, one after the other
+        replies[-1:] = [replies[-1][: 1 + n_out], replies[-1][1 + n_out :]]
+    return g, bits, digest, (n_in, n_out, queue), replies
 
 
 def test_identify_names_the_build(shell_run):
-    _g, _bits, digest, (n_in, n_out), replies = shell_run
+    _g, _bits, digest, (n_in, n_out, queue), replies = shell_run
     ident = parse_identity(replies[0])
     assert (ident.digest, ident.in_bytes, ident.out_bytes) == (digest, n_in, n_out)
+    assert ident.queue_bytes == queue and ident.in_flight == (2 if queue else 1)
 
 
 def test_frames_equal_golden_before_and_after_each_fault(shell_run):
