@@ -167,7 +167,7 @@ class Build:
         self,
         x: np.ndarray,
         backend: str = "golden",
-        sim: str = "verilator",
+        sim: str | None = None,
         testbench: str | None = None,
         jobs: int | None = None,
         address: str | None = None,
@@ -179,18 +179,18 @@ class Build:
         clock_mhz: float | None = None,
     ) -> np.ndarray:
         """The model's outputs for inputs `x` (float32, the model's input shape, any batch), as
-        `hwgen run`: the golden model, the simulated Verilog (`backend="rtl"`, on `sim`), or
-        the HLS C++ compiled with g++ (`backend="csim"`). With `jobs` or `address`, the RTL
-        frames run in shards over `jobs` native testbench processes or as Ray tasks at
-        `address` (`hwgen.sim.shards`), written to `shards` (default BUILD/shards) as they
-        finish; `resume` runs only the missing ones; `progress(done, total, seconds)`.
+        `hwgen run`: the golden model, the simulated Verilog (`backend="rtl"`, on `sim`,
+        default verilator), or the HLS C++ under g++ (`backend="csim"`). With `jobs` or
+        `address`, the RTL frames run in shards over `jobs` native testbench processes or as
+        Ray tasks at `address` (`hwgen.sim.shards`), written to `shards` (default BUILD/shards)
+        as they finish; `resume` runs only the missing ones; `progress(done, total, seconds)`.
         `backend="board"`: a board behind the UART shell at serial `port` (at the baud rate of
         `board`'s file, default the build's); "uart" and "netlist": that board simulated (its
         RTL, or the netlist Yosys makes for its family, with its PLL at `clock_mhz`) behind a
-        pseudo-terminal, through the same serial driver."""
+        pseudo-terminal, through the same serial driver, on `sim` (default icarus)."""
         if backend not in BACKENDS:
             raise HwgenError(f"backend: one of {', '.join(BACKENDS)}, not {backend!r}")
-        x = _as_array(x)
+        x, sim = _as_array(x), sim or ("icarus" if backend in ("uart", "netlist") else "verilator")
         if backend == "golden":
             y = run_golden(self.graph, x)
         elif backend == "board":
@@ -200,7 +200,7 @@ class Build:
             y = run_over_serial(self.graph, self.path, x, port, uart.get("baud", 115200), progress)
         elif backend in ("uart", "netlist"):
             b = board or self.board
-            y = run_simulated_board(self.graph, self.path, x, b, backend, progress, clock_mhz)
+            y = run_simulated_board(self.graph, self.path, x, b, backend, progress, clock_mhz, sim)
         elif backend == "csim":
             y, _ = run_csim_model(self.graph, self.path, x)
         elif jobs is not None or address is not None:

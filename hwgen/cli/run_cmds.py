@@ -72,7 +72,12 @@ def _sharded(a) -> bool:
     return possible
 
 
+#: backends that simulate a board behind its UART link (Icarus unless --sim says otherwise)
+LINK_SIMULATED = ("uart", "netlist")
+
+
 def cmd_run(a) -> None:
+    a.sim = a.sim or ("icarus" if a.backend in LINK_SIMULATED else "verilator")
     build = api.load(a.build)
     x = load_npy(a.input, "input")
     labels = load_npy(a.labels_in, "labels") if a.labels_in else None
@@ -90,7 +95,7 @@ def cmd_run(a) -> None:
         where = a.port if a.backend == "board" else f"{a.backend} simulation"
         with FramesProgress(f"{a.board or build.board} ({where})") as bar:
             y = build.predict(
-                x, a.backend, port=a.port, board=a.board, progress=bar, clock_mhz=a.clock_mhz
+                x, a.backend, a.sim, port=a.port, board=a.board, progress=bar, clock_mhz=a.clock_mhz
             )
         bad, first = golden_mismatches(build.graph, x, y)
         print(
@@ -162,6 +167,7 @@ def _top1(y: np.ndarray) -> np.ndarray:
 
 
 def cmd_sim(a) -> None:
+    a.sim = a.sim or "verilator"
     build = api.load(a.build)
     pause = a.backpressure or 0.0
     # one process unless asked: a mismatch's waveform comes from the run that saw it
@@ -197,7 +203,12 @@ def cmd_sim(a) -> None:
 
 
 def _sim_flags(p) -> None:
-    p.add_argument("--sim", choices=SIMS, default="verilator", help="simulator")
+    p.add_argument(
+        "--sim",
+        choices=SIMS,
+        help="simulator (default: verilator; icarus for --backend uart/netlist, which builds "
+        "a netlist in seconds where Verilator takes minutes, and runs it slower)",
+    )
     p.add_argument(
         "--testbench",
         choices=("native", "cocotb"),

@@ -90,15 +90,17 @@ def simulated_board(
     level: str = "uart",
     timeout: float = 120.0,
     clock_mhz: float | None = None,
+    sim: str = "icarus",
 ):
     """Yield the device name of a pseudo-terminal behind which `build` runs on `board`'s UART
     shell (`level`: "uart" for the RTL, "netlist" for the synthesized netlist; `clock_mhz`:
-    the netlist with the bitstream's PLL, as `hwgen synth --clock-mhz` builds it)."""
+    the netlist with the bitstream's PLL, as `hwgen synth --clock-mhz` builds it; `sim`:
+    icarus, or verilator for long runs: minutes to build a netlist, then a few times faster)."""
     if level not in LEVELS:
         raise HwgenError(f"level: one of {', '.join(LEVELS)}, not {level!r}")
     if clock_mhz is not None and level != "netlist":
         raise HwgenError("--clock-mhz: the PLL is a cell of the netlist: use --backend netlist")
-    require_simulator("icarus")
+    require_simulator(sim)
     b = load_board(board)
     build = Path(build).resolve()
     check_build(build, ("graph", "rtl", "report"))  # never a stale or foreign build's files
@@ -111,7 +113,7 @@ def simulated_board(
         sources = shell_sources(build / "rtl", top)
         # Icarus takes the digest as a number
         parameters = dict(params, DIGEST=int(params["DIGEST"].split("'h")[1], 16))
-    bdir, _ = build_sim("icarus", top, sources, work, parameters)
+    bdir, _ = build_sim(sim, top, sources, work, parameters)
     tmp = Path(tempfile.mkdtemp(prefix="pty-", dir=work))
     pty_file, stop_file = tmp / "pty", tmp / "stop"
     job = {"clks_per_bit": SIM_CLKS_PER_BIT, "pty_file": str(pty_file), "stop_file": str(stop_file)}
@@ -119,7 +121,7 @@ def simulated_board(
 
     def simulate():
         try:
-            run_test("icarus", top, bdir, "hwgen_cocotb_uart_pty", job, 1, build / "rtl")
+            run_test(sim, top, bdir, "hwgen_cocotb_uart_pty", job, 1, build / "rtl")
         except BaseException as e:  # reported when the host is done
             failure.append(e)
 
@@ -142,12 +144,12 @@ def simulated_board(
 
 
 def run_simulated_board(
-    g, build: Path, x, board: str, level: str = "uart", progress=None, clock_mhz=None
+    g, build: Path, x, board: str, level: str = "uart", progress=None, clock_mhz=None, sim="icarus"
 ):
     """Model inputs through the host steps and the simulated board (`level` "uart": the RTL,
     "netlist": the synthesized netlist, with its PLL at `clock_mhz`) over the same serial
     driver a board gets."""
-    with simulated_board(build, board, level, clock_mhz=clock_mhz) as port:
+    with simulated_board(build, board, level, clock_mhz=clock_mhz, sim=sim) as port:
         # the pseudo-terminal ignores the baud rate; a slow simulation needs a long read
         return run_over_serial(g, build, x, port, 115200, progress, timeout=60.0)
 
