@@ -62,8 +62,11 @@ def print_fit(con, report: dict) -> None:
         for r in report["fit"]
     ]
     ok = all(r["fits"] for r in report["fit"])
+    link = any(r.get("shell") for r in report["fit"])
     con.print(
-        f"estimate on {report['board']['name']}: "
+        f"estimate on {report['board']['name']}"
+        + (" (with the UART link)" if link else "")
+        + ": "
         + ", ".join(parts)
         + ("" if ok else "  [bold red]DOES NOT FIT[/]")
     )

@@ -23,6 +23,7 @@ from hwgen.backends.common import input_fifos, instance_nodes, stream_format
 from hwgen.errors import HwgenError
 from hwgen.estimate.features import PARTS, Parts, fifo_parts
 from hwgen.estimate.memory import place
+from hwgen.estimate.shell import link_cost
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
 RESOURCES = ("lut", "ff", "lc", "lutram", "bram", "dsp")
@@ -67,6 +68,8 @@ class Estimate:
     layers: list[LayerEstimate]
     #: whether packed cells (`lc`) are priced: the family has a cell calibration
     cells: bool = False
+    #: bytes of one input frame through the byte shell (what a UART link buffers)
+    in_bytes: int = 0
 
     @property
     def total(self) -> dict[str, int]:
@@ -192,7 +195,9 @@ def estimate_graph(graph, family: str) -> Estimate:
         layers[-1].res["ff"] += cal["ff"].get("top", 0)
         if "lc" in cal:
             layers[-1].res["lc"] += cal["lc"].get("lut.top", 0) + cal["lc"].get("ff.top", 0)
-    return Estimate(family, layers, cells="lc" in cal)
+    fmt = stream_format(graph) if layers else None
+    in_bytes = fmt.in_beats * -(-fmt.in_width // 8) if fmt else 0
+    return Estimate(family, layers, cells="lc" in cal, in_bytes=in_bytes)
 
 
 #: what the fit line calls a resource (packed cells by the family's own cell)
@@ -210,7 +215,9 @@ def board_fit(est: Estimate, board: dict) -> list[dict]:
     """Used against available per resource for a board (boards/*.yaml), with headroom. Packed
     cells are checked where the board gives `logic_cells` and the family is calibrated for
     them; a board that gives them for a family without that calibration is an error, since
-    its LUT count alone would say a design fits that the device cannot hold."""
+    its LUT count alone would say a design fits that the device cannot hold. On a board with
+    a `uart` section the UART link's cells and block RAM count too (`estimate.shell`; each
+    row's "shell")."""
     if board.get("logic_cells") and not est.cells:
         raise HwgenError(
             f"estimate: {board['name']} is limited by packed logic cells, and the calibration "
@@ -223,11 +230,13 @@ def board_fit(est: Estimate, board: dict) -> list[dict]:
         "dsp": board.get("dsps"),
         "bram": board.get("bram18", board.get("ebr")),
     }
+    # a board with a host UART gets the bitstream's link around the accelerator
+    shell = link_cost(est.in_bytes, est.family) if board.get("uart") else {}
     rows = []
     for r, have in avail.items():
         if have is None:
             continue
-        used = est.total[r]
+        used = est.total[r] + shell.get(r, 0)
         rows.append(
             {
                 "resource": r,
@@ -236,6 +245,7 @@ def board_fit(est: Estimate, board: dict) -> list[dict]:
                 "available": have,
                 "percent": 100.0 * used / have if have else 0.0,
                 "fits": used <= have,
+                "shell": shell.get(r, 0),
             }
         )
     return rows

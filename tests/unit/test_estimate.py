@@ -44,6 +44,21 @@ def test_board_fit_and_headroom(digits_graph):
     assert fits(estimate_graph(g, "zynq7"), load_board("zcu104"))
 
 
+def test_a_uart_board_counts_the_link(digits_graph):
+    """On the iCEBreaker the fit adds the UART link's cells and frame FIFO block to the
+    accelerator's; a board without a uart section does not."""
+    g = apply_folding(digits_graph, pe=4, simd=8)
+    ice = load_board("icebreaker")
+    est = estimate_graph(g, "ice40")
+    rows = {r["resource"]: r for r in board_fit(est, ice)}
+    assert est.in_bytes == 8  # 64 inputs at SIMD 8: 8 beats of a byte
+    assert rows["lc"]["shell"] == 600 and rows["lc"]["used"] == est.total["lc"] + 600
+    assert rows["bram"]["shell"] == 1 and rows["bram"]["used"] == est.total["bram"] + 1
+    bare = dict(ice)
+    bare.pop("uart")
+    assert all(r["shell"] == 0 for r in board_fit(est, bare))
+
+
 def test_memory_placement_follows_yosys():
     # AMD: block RAM from 512 words and 4 kbit; Lattice EBR from 128 words (wider than a bit)
     assert in_block_ram(Memory("w", 512, 32, True), "zynq7")
