@@ -39,6 +39,7 @@ from hwgen.flows.rates import bitstream_rates, bitstream_results
 from hwgen.flows.vivado import run_vivado, write_package
 from hwgen.flows.yosys import NETLIST_FAMILIES, SYNTH_COMMANDS, run_yosys
 from hwgen.flows.yosys_layers import synth_layers
+from hwgen.framing import as_array
 from hwgen.ir import Graph
 from hwgen.manifest import read_manifest
 from hwgen.passes.folding import load_fold_config
@@ -190,17 +191,17 @@ class Build:
         pseudo-terminal, through the same serial driver, on `sim` (default icarus)."""
         if backend not in BACKENDS:
             raise HwgenError(f"backend: one of {', '.join(BACKENDS)}, not {backend!r}")
-        x, sim = _as_array(x), sim or ("icarus" if backend in ("uart", "netlist") else "verilator")
+        x, sim = as_array(x), sim or ("icarus" if backend in ("uart", "netlist") else "verilator")
+        board, g = board or self.board, self.graph
         if backend == "golden":
             y = run_golden(self.graph, x)
         elif backend == "board":
             if not port:
                 raise HwgenError("backend 'board': give the serial port (--port /dev/ttyUSB1)")
-            uart = load_board(board or self.board).get("uart") or {}
+            uart = load_board(board).get("uart") or {}
             y = run_over_serial(self.graph, self.path, x, port, uart.get("baud", 115200), progress)
         elif backend in ("uart", "netlist"):
-            b = board or self.board
-            y = run_simulated_board(self.graph, self.path, x, b, backend, progress, clock_mhz, sim)
+            y = run_simulated_board(g, self.path, x, board, backend, progress, clock_mhz, sim)
         elif backend == "csim":
             y, _ = run_csim_model(self.graph, self.path, x)
         elif jobs is not None or address is not None:
@@ -349,13 +350,6 @@ def _check_sharded(sim: str, testbench: str | None) -> None:
             f"jobs/address: shards run the native testbench on Verilator, not {sim} "
             f"({testbench or 'its default'} testbench)"
         )
-
-
-def _as_array(x) -> np.ndarray:
-    """Inputs as numpy: an array, or a torch tensor (taken off its graph and device)."""
-    if hasattr(x, "detach") and hasattr(x, "cpu"):  # a torch.Tensor, without importing torch
-        x = x.detach().cpu().numpy()
-    return np.asarray(x)
 
 
 def _model_file(model, input_shape, tmp: Path) -> Path:

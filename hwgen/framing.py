@@ -42,3 +42,10 @@ def around_accelerator(g: Graph, x: np.ndarray, accelerator: Callable):
 def run_golden(g: Graph, x: np.ndarray) -> np.ndarray:
     """The whole model in the golden model: inputs and outputs as the PyTorch model's."""
     return g.execute(g.check_input(x))
+
+
+def as_array(x) -> np.ndarray:
+    """Inputs as numpy: an array, or a torch tensor (taken off its graph and device)."""
+    if hasattr(x, "detach") and hasattr(x, "cpu"):  # a torch.Tensor, without importing torch
+        x = x.detach().cpu().numpy()
+    return np.asarray(x)

@@ -167,7 +167,6 @@ def _top1(y: np.ndarray) -> np.ndarray:
 
 
 def cmd_sim(a) -> None:
-    a.sim = a.sim or "verilator"
     build = api.load(a.build)
     pause = a.backpressure or 0.0
     # one process unless asked: a mismatch's waveform comes from the run that saw it
@@ -202,13 +201,16 @@ def cmd_sim(a) -> None:
         )
 
 
-def _sim_flags(p) -> None:
-    p.add_argument(
-        "--sim",
-        choices=SIMS,
-        help="simulator (default: verilator; icarus for --backend uart/netlist, which builds "
-        "a netlist in seconds where Verilator takes minutes, and runs it slower)",
-    )
+def _sim_flags(p, link_backends: bool = False) -> None:
+    if link_backends:  # the default follows --backend
+        p.add_argument(
+            "--sim",
+            choices=SIMS,
+            help="simulator (default: verilator; icarus for --backend uart/netlist, which builds "
+            "a netlist in seconds where Verilator takes minutes, and runs it slower)",
+        )
+    else:
+        p.add_argument("--sim", choices=SIMS, default="verilator", help="simulator")
     p.add_argument(
         "--testbench",
         choices=("native", "cocotb"),
@@ -266,7 +268,7 @@ def add_parsers(sub) -> None:
         type=float,
         help="--backend netlist: the netlist with its PLL, as `hwgen synth --clock-mhz` builds it",
     )
-    _sim_flags(r)
+    _sim_flags(r, link_backends=True)
     r.add_argument(
         "--resume",
         action="store_true",
