@@ -45,7 +45,7 @@ from hwgen.manifest import read_manifest
 from hwgen.passes.folding import load_fold_config
 from hwgen.pipeline import CompileOptions, compile_model
 from hwgen.report import write_report
-from hwgen.sim.uart_board import run_simulated_board
+from hwgen.sim.uart_board import default_sim, run_simulated_board
 from hwgen.sim.verify import verify_rtl
 
 BACKENDS = ("golden", "rtl", "csim", "board", "uart", "netlist")
@@ -191,7 +191,7 @@ class Build:
         pseudo-terminal, through the same serial driver, on `sim` (default icarus)."""
         if backend not in BACKENDS:
             raise HwgenError(f"backend: one of {', '.join(BACKENDS)}, not {backend!r}")
-        x, sim = as_array(x), sim or ("icarus" if backend in ("uart", "netlist") else "verilator")
+        x, sim = as_array(x), sim or default_sim(backend)
         board, g = board or self.board, self.graph
         if backend == "golden":
             y = run_golden(self.graph, x)

@@ -22,6 +22,16 @@ def need_tool(name: str) -> None:
         pytest.skip(msg)
 
 
+def need_pll_calculator(family: str) -> None:
+    """icepll (Debian) or ecppll (PyPI's yowasp build, beside this Python), as hwgen finds it."""
+    from hwgen.flows.pack import find_tool
+    from hwgen.flows.pll import CALCULATORS
+
+    names, _how = CALCULATORS[family]
+    if find_tool(names) is None:
+        need_tool(names[0])
+
+
 def randomize_bn(model: torch.nn.Module, rng: np.random.Generator, ties: bool = True) -> None:
     """Random running stats and affine on every BatchNorm: some gamma < 0, some gamma = 0,
     and (with `ties`) channels whose threshold lands exactly on a reachable dot product,

@@ -15,7 +15,7 @@ from hwgen.cli.io import command, fps_text, load_npy, positive, save_npy
 from hwgen.errors import HwgenError
 from hwgen.execution import run_csim_model, run_golden, run_rtl
 from hwgen.sim.shards import default_jobs
-from hwgen.sim.uart_board import golden_mismatches
+from hwgen.sim.uart_board import default_sim, golden_mismatches
 
 SIMS = ("verilator", "icarus")
 
@@ -72,12 +72,8 @@ def _sharded(a) -> bool:
     return possible
 
 
-#: backends that simulate a board behind its UART link (Icarus unless --sim says otherwise)
-LINK_SIMULATED = ("uart", "netlist")
-
-
 def cmd_run(a) -> None:
-    a.sim = a.sim or ("icarus" if a.backend in LINK_SIMULATED else "verilator")
+    a.sim = a.sim or default_sim(a.backend)
     build = api.load(a.build)
     x = load_npy(a.input, "input")
     labels = load_npy(a.labels_in, "labels") if a.labels_in else None

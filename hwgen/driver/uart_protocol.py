@@ -25,6 +25,8 @@ STATUS = {
     0x02: "unknown command",
     0x03: "timed out inside a command",
 }
+#: bytes of a frame request around its data: 'F' and LEN (2)
+REQUEST_HEADER_BYTES = 3
 ID_BYTES = 15  # status, digest (8), IN_BYTES (2), OUT_BYTES (2), QUEUE_BYTES (2)
 
 
@@ -42,7 +44,13 @@ class Identity:
     def in_flight(self) -> int:
         """Frames a host may have sent and not yet had answered: two when the queue holds a
         whole frame request ('F', LEN, the data), else one."""
-        return 2 if self.queue_bytes >= self.in_bytes + 3 else 1
+        return frames_in_flight(self.queue_bytes, self.in_bytes)
+
+
+def frames_in_flight(queue_bytes: int, in_bytes: int) -> int:
+    """Two frames in flight when a link's queue holds a whole request of `in_bytes` data, else
+    one."""
+    return 2 if queue_bytes >= in_bytes + REQUEST_HEADER_BYTES else 1
 
 
 def identify_request() -> bytes:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hwgen.backends.common import input_fifos, instance_nodes, stream_format
+from hwgen.driver.uart_protocol import frame_sizes
 from hwgen.errors import HwgenError
 from hwgen.estimate.features import PARTS, Parts, fifo_parts
 from hwgen.estimate.memory import place
@@ -195,8 +196,7 @@ def estimate_graph(graph, family: str) -> Estimate:
         layers[-1].res["ff"] += cal["ff"].get("top", 0)
         if "lc" in cal:
             layers[-1].res["lc"] += cal["lc"].get("lut.top", 0) + cal["lc"].get("ff.top", 0)
-    fmt = stream_format(graph) if layers else None
-    in_bytes = fmt.in_beats * -(-fmt.in_width // 8) if fmt else 0
+    in_bytes = frame_sizes(graph)[0] if layers else 0
     return Estimate(family, layers, cells="lc" in cal, in_bytes=in_bytes)
 
 

@@ -24,6 +24,7 @@ from typing import Callable
 
 import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.backends.rtl.codegen import shell_sources as rtl_shell_sources
+from hwgen.driver.uart_protocol import frames_in_flight
 from hwgen.errors import HwgenError
 from hwgen.estimate import board_fit, estimate_graph
 from hwgen.flows.boards import load_board
@@ -32,10 +33,10 @@ from hwgen.flows.pack import (
     CELL_WORDS,
     device_flags,
     does_not_fit,
-    find_tool,
     nextpnr_exe,
     overflow_from_log,
     pack,
+    require_tool,
 )
 from hwgen.flows.pll import fastest_clock
 from hwgen.flows.rates import link_bound
@@ -160,9 +161,7 @@ def build_bitstream(
     flow = FLOWS[family]
     device = device_flags(family, b["part"])
     yosys, nextpnr = yosys_exe(), nextpnr_exe(family)
-    packer = find_tool(flow.packer)
-    if packer is None:
-        raise HwgenError(f"{flow.packer[0]} not found: {flow.packer_hint}")
+    packer = require_tool(flow.packer, flow.packer_hint)
     tool = Path(nextpnr).name.removeprefix("yowasp-")
     build = Path(build).resolve()
     if not (build / "report.json").is_file():
@@ -283,7 +282,7 @@ def _link(plan, board: dict) -> dict | None:
         "in_bytes": n_in,
         "out_bytes": n_out,
         "queue_bytes": queue,
-        "fps": link_bound(baud, n_in, n_out, queued=queue >= n_in + 3),
+        "fps": link_bound(baud, n_in, n_out, queued=frames_in_flight(queue, n_in) == 2),
     }
 
 

@@ -55,15 +55,19 @@ def find_tool(names: tuple[str, ...]) -> str | None:
     return None
 
 
-def nextpnr_exe(family: str) -> str:
-    """nextpnr for a family, or one error saying how to install it."""
-    if family not in NEXTPNR:
-        raise HwgenError(f"nextpnr: no open place-and-route for device family '{family}'")
-    names, how = NEXTPNR[family]
+def require_tool(names: tuple[str, ...], how: str) -> str:
+    """The first of `names` found (`find_tool`), or one error naming it and how to install it."""
     exe = find_tool(names)
     if exe is None:
         raise HwgenError(f"{names[0]} not found: {how}")
     return exe
+
+
+def nextpnr_exe(family: str) -> str:
+    """nextpnr for a family, or one error saying how to install it."""
+    if family not in NEXTPNR:
+        raise HwgenError(f"nextpnr: no open place-and-route for device family '{family}'")
+    return require_tool(*NEXTPNR[family])
 
 
 def device_flags(family: str, part: str) -> list[str]:

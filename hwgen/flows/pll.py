@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hwgen.errors import HwgenError
-from hwgen.flows.pack import find_tool
+from hwgen.flows.pack import require_tool
 
 #: the top each family's PLL goes in (rtl/hwgen_uart_pll_<family>.v)
 PLL_TOPS = {"ice40": "hwgen_uart_pll_ice40", "ecp5": "hwgen_uart_pll_ecp5"}
@@ -47,9 +47,7 @@ def plan_pll(family: str, board_mhz: float, want_mhz: float) -> Pll:
     if family not in CALCULATORS:
         raise HwgenError(f"--clock-mhz: no PLL for device family '{family}' (iCE40, ECP5)")
     names, how = CALCULATORS[family]
-    exe = find_tool(names)
-    if exe is None:
-        raise HwgenError(f"{names[0]} not found (for --clock-mhz): {how}")
+    exe = require_tool(names, f"{how} (for --clock-mhz)")
     with tempfile.TemporaryDirectory(prefix="hwgen-pll-") as tmp:
         # ecppll's WebAssembly build sees only its working folder: the file goes there
         cmd = [exe, "-i", f"{board_mhz:g}", "-o", f"{want_mhz:g}", "-f", "pll.v"]

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hwgen.driver.uart_protocol import REQUEST_HEADER_BYTES
+
 #: bits on the line per byte: 8N1 (a start bit, eight data bits, a stop bit)
 LINE_BITS_PER_BYTE = 10
-#: bytes on the line around a frame besides its data: 'F' and LEN(2) out, the status back
-FRAME_OVERHEAD_BYTES = 4
 
 
 def bitstream_results(build: Path) -> list[dict]:
@@ -25,15 +25,9 @@ def link_bound(baud: int, in_bytes: int, out_bytes: int, queued: bool = False) -
     reply), the request and the reply one after the other; `queued` (the link holds the next
     request while it replies: two in flight), the longer of the two, as the line is full
     duplex."""
-    request, reply = in_bytes + FRAME_OVERHEAD_BYTES - 1, out_bytes + 1
+    request, reply = in_bytes + REQUEST_HEADER_BYTES, out_bytes + 1  # the reply: status + data
     per_frame = max(request, reply) if queued else request + reply
     return baud / LINE_BITS_PER_BYTE / per_frame
-
-
-def link_of(result: dict) -> dict | None:
-    """The UART link of a bitstream's result.json (`lattice.build_bitstream`), None without
-    one."""
-    return result.get("link")
 
 
 def bitstream_rates(bound_cycles: int, result: dict) -> dict:
@@ -45,7 +39,7 @@ def bitstream_rates(bound_cycles: int, result: dict) -> dict:
     routed = fmax * 1e6 / bound_cycles if fmax else None
     met = min(nominal, routed) if routed else nominal
     limits = {"fmax" if routed is not None and routed < nominal else "clock": met}
-    link = link_of(result)
+    link = result.get("link")  # None without a UART link
     if link:
         limits["link"] = link["fps"]
     limit = min(limits, key=limits.get)

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from hwgen.driver.uart_protocol import beat_bytes, digest64
+from hwgen.driver.uart_protocol import REQUEST_HEADER_BYTES, beat_bytes, digest64
 from hwgen.errors import HwgenError
 from hwgen.flows.pll import PLL_TOPS, plan_pll, uart_divider
 from hwgen.manifest import read_manifest
@@ -55,7 +55,8 @@ def clks_per_bit(board: dict) -> int:
 def queue_bytes(in_bytes: int) -> int:
     """The link's queue for a frame of `in_bytes`: one whole request ('F', LEN and the data), or
     none when that is over MAX_QUEUE_BYTES (the host then waits for each reply)."""
-    return in_bytes + 3 if in_bytes + 3 <= MAX_QUEUE_BYTES else 0
+    request = in_bytes + REQUEST_HEADER_BYTES
+    return request if request <= MAX_QUEUE_BYTES else 0
 
 
 def shell_plan(build: Path, board: dict, clock_mhz: float | None = None) -> ShellPlan:

@@ -41,6 +41,12 @@ PLL_CELLS = {"ice40": "SB_PLL40_PAD", "ecp5": "EHXPLLL"}
 LEVELS = ("uart", "netlist")
 
 
+def default_sim(backend: str) -> str:
+    """The simulator a backend runs on unless told: Icarus for a board behind its UART link
+    (`LEVELS`: a netlist builds in seconds), Verilator for the RTL."""
+    return "icarus" if backend in LEVELS else "verilator"
+
+
 def _plan(build: Path, board: dict, clock_mhz: float | None) -> tuple[str, dict]:
     """The top and its parameters at the simulation's UART divider (DIGEST as 64'h...)."""
     plan = shell_plan(build, board, clock_mhz)

@@ -12,18 +12,11 @@ import pytest
 from hwgen import api
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
-from hwgen.flows.pack import find_tool
-from hwgen.flows.pll import CALCULATORS, fastest_clock, plan_pll, uart_divider
+from hwgen.flows.pll import fastest_clock, plan_pll, uart_divider
 from hwgen.flows.rates import bitstream_rates
 from hwgen.flows.shells import shell_plan
 from tests.e2e.test_cli import assert_one_line_error, run_cli
-from tests.helpers import need_tool, random_mlp
-
-
-def _need(family):
-    names, _ = CALCULATORS[family]
-    if find_tool(names) is None:
-        need_tool(names[0])
+from tests.helpers import need_pll_calculator, need_tool, random_mlp
 
 
 def test_uart_divider_and_the_clock_to_ask_for():
@@ -43,7 +36,7 @@ def test_uart_divider_and_the_clock_to_ask_for():
 )
 def test_the_calculators_settings(family, board_mhz, want, got):
     """icepll's and ecppll's dividers, and the clock they make (as achieved, not as asked)."""
-    _need(family)
+    need_pll_calculator(family)
     pll = plan_pll(family, board_mhz, want)
     assert pll.mhz == pytest.approx(got)
     if family == "ice40":  # F_OUT = F_IN * (DIVF + 1) / ((DIVR + 1) * 2 ** DIVQ)
@@ -54,7 +47,7 @@ def test_the_calculators_settings(family, board_mhz, want, got):
 
 
 def test_a_clock_out_of_the_pll_range_is_one_error():
-    _need("ice40")
+    need_pll_calculator("ice40")
     with pytest.raises(HwgenError, match="icepll found no PLL setting from 12 MHz"):
         plan_pll("ice40", 12, 2000)
 
@@ -80,7 +73,7 @@ def test_icebreaker_on_a_pll_clock(net, capsys):
     one line with a clock to ask for."""
     for tool in ("yosys", "nextpnr-ice40", "icepack"):
         need_tool(tool)
-    _need("ice40")
+    need_pll_calculator("ice40")
     b = net
     code, out, err = run_cli(capsys, "synth", b.path, "--clock-mhz", 24)
     assert code == 0, err
@@ -107,6 +100,6 @@ def test_icebreaker_on_a_pll_clock(net, capsys):
 
 
 def test_a_clock_the_baud_rate_does_not_divide_stops_before_the_tools(net, capsys):
-    _need("ice40")
+    need_pll_calculator("ice40")
     code, _out, err = run_cli(capsys, "synth", net.path, "--clock-mhz", 50)
     assert_one_line_error(code, err, "50.25 MHz clock makes icebreaker's 3,000,000 baud")

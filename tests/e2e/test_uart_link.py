@@ -17,13 +17,11 @@ from hwgen.driver.serial_link import SerialBoard, run_over_serial
 from hwgen.driver.uart_protocol import digest64, frame_request, frame_sizes, outputs, payloads
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
-from hwgen.flows.pack import find_tool
-from hwgen.flows.pll import CALCULATORS
 from hwgen.manifest import read_manifest
 from hwgen.sim import uart_board
 from hwgen.sim.uart_board import golden_mismatches, simulated_board
 from hwgen.sim.verify import random_inputs
-from tests.helpers import need_tool, random_mlp
+from tests.helpers import need_pll_calculator, need_tool, random_mlp
 
 pytestmark = pytest.mark.rtlsim
 
@@ -39,13 +37,6 @@ def _inputs(b, n, seed=3):
         .standard_normal((n, *b.graph.input_shape[1:]))
         .astype(np.float32)
     )
-
-
-def _need_pll_calculator(board):
-    """icepll (Debian) or ecppll (PyPI's yowasp build, beside this Python), as hwgen finds it."""
-    names, _how = CALCULATORS[load_board(board)["family"]]
-    if find_tool(names) is None:
-        need_tool(names[0])
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +56,7 @@ def test_netlist_through_the_driver_equals_golden(small, board, clock):
     """The family's synthesized netlist behind a pty (with a clock: on the family's PLL cell,
     the link held in reset until it locks): model outputs equal golden's."""
     if clock:
-        _need_pll_calculator(board)
+        need_pll_calculator(load_board(board)["family"])
     b = small[board]
     x = _inputs(b, 12)
     y = b.predict(x, "netlist", board=board, clock_mhz=clock)
