@@ -61,6 +61,9 @@ module hwgen_axis_fifo #(
             else if (pop && !push) count <= count - 1'b1;
         end
     end
+`ifdef FORMAL_HWGEN_AXIS_FIFO
+`include "hwgen_axis_fifo.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

@@ -1,0 +1,130 @@
+"""Layer proofs: each matrix layer of a build, as the build instantiates it (its parameters,
+its ROM images), equals golden's function of an arbitrary input vector under arbitrary
+stalls, by bounded model checking over the vector's input beats, SF*NF cycles and the
+pipeline's latency (`templates/formal/layer_check.v.j2`, the reference from
+`hwgen.formal.layer_reference`).
+
+Ops answer through a registry (op type -> how to check it), the way the backends keep theirs:
+an op without an entry gets a row saying it has no layer proof, never a silent pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hwgen.backends.rtl.codegen import rtl_instances
+from hwgen.backends.templates import render
+from hwgen.formal.layer_reference import reference_module
+from hwgen.formal.sby import SbyTask
+from hwgen.ir import Graph
+from hwgen.ops import XnorMVU
+from hwgen.paths import SHARE, VERSION
+
+#: cycles past the input beats and SF*NF: the reset and the idle cycle after it, the read
+#: buffer's load, the ROM stage, the output register and the count of the last beat taken
+#: (the cover of the whole output shows the depth is enough)
+MVU_LATENCY = 6
+#: a layer the BMC is asked to unroll beyond this many steps is skipped with its reason
+MAX_DEPTH = 400
+MVU_SOURCES = ["rtl/hwgen_mvu.v", "rtl/formal/hwgen_popcount_model.v", "rtl/hwgen_lane_dot.v"]
+CHECKER = "rtl/formal/hwgen_fv_axis.v"
+
+
+@dataclass
+class LayerCheck:
+    """One layer's proof, written out: its BMC task and its cover task, or why there is none."""
+
+    layer: str
+    weight_bits: int
+    depth: int
+    tasks: list[SbyTask]
+    skipped: str = ""
+
+
+def _mvu_check(n: XnorMVU, inst: dict, files: dict, folder: Path) -> LayerCheck:
+    weight_bits = n.mw * n.mh * n.weight_bits
+    depth = n.in_beats + n.sf * n.nf + MVU_LATENCY
+    if n.window:
+        return LayerCheck(n.name, weight_bits, depth, [], "zero-padded convolution (border classes)")
+    if depth > MAX_DEPTH:
+        return LayerCheck(
+            n.name, weight_bits, depth, [],
+            f"needs {depth} BMC steps (> {MAX_DEPTH}); proven in simulation only",
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    ref = f"hwgen_fv_ref_{inst['id']}"
+    (folder / f"{ref}.v").write_text(reference_module(n, ref))
+    roms = []
+    for _name, value in inst["params"]:
+        if isinstance(value, str) and value.startswith('"') and value.strip('"'):
+            rom = folder / value.strip('"')
+            rom.write_text(files[value.strip('"')])
+            roms.append(rom)
+    out_w = n.pe * n.out_lane_bits
+    last_lanes = n.mh - (n.nf - 1) * n.pe
+    last_mask = (1 << (last_lanes * n.out_lane_bits)) - 1
+    (folder / "hwgen_fv_layer.v").write_text(
+        render(
+            "formal/layer_check.v.j2",
+            layer=n.name,
+            module=inst["module"],
+            ref=ref,
+            version=VERSION,
+            params=inst["params"],
+            in_w=n.in_width,
+            in_beats=n.in_beats,
+            nf=n.nf,
+            pe=n.pe,
+            mh=n.mh,
+            mw=n.mw,
+            elem_w=n.in_bits,
+            lane_w=n.out_lane_bits,
+            out_w=out_w,
+            beat_bits=max(n.in_beats, n.nf).bit_length() + 1,
+            last_mask=f"{last_mask:x}",
+        )
+    )
+    sources = [SHARE / p for p in MVU_SOURCES + [CHECKER]] + [folder / f"{ref}.v", folder / "hwgen_fv_layer.v"]
+    script = [
+        "read_verilog -defer -formal " + " ".join(p.name for p in sources),
+        # gates before the hierarchy is flattened: the popcounts of the MVU and of the
+        # reference are then one gate netlist, and the reference's constant weights fold
+        # into it only after flattening, gate by gate, so the solver sees equal structures
+        "hierarchy -top hwgen_fv_layer",
+        "proc",
+        "memory -nomap",
+        "memory_map",
+        "techmap",
+        "opt_clean",
+        "setundef -anyseq",  # an x (a ROM read past its words) is any value: no proof leans on it
+    ]
+    files_all = sources + roms
+    return LayerCheck(
+        n.name,
+        weight_bits,
+        depth,
+        [
+            SbyTask(f"{inst['id']}_bmc", "bmc", depth, script, files_all),
+            SbyTask(f"{inst['id']}_cover", "cover", depth, script, files_all),
+        ],
+    )
+
+
+#: op type -> its layer proof; ops not here have none (their kernels' stream proofs still run)
+LAYER_CHECKS = {XnorMVU: _mvu_check}
+
+
+def layer_checks(graph: Graph, folder: Path) -> list[LayerCheck]:
+    """The layer proofs of `graph`'s hardware nodes, written under `folder/<layer id>`."""
+    files: dict = {}
+    checks = []
+    for inst in rtl_instances(graph, files):
+        node = graph.node(inst["name"])
+        make = LAYER_CHECKS.get(type(node))
+        if make is None:
+            checks.append(LayerCheck(node.name, 0, 0, [], f"no layer proof for {inst['kind']}"))
+            continue
+        checks.append(make(node, inst, files, folder / inst["id"]))
+    return checks
+
