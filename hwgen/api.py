@@ -124,10 +124,8 @@ class Build:
     def _report(self) -> dict:
         report = self.path / "report.json"
         if not report.is_file():
-            raise HwgenError(
-                f"{report}: missing (not a whole build: run `hwgen compile` again, or name the "
-                "board)"
-            )
+            msg = "missing (not a whole build: run `hwgen compile` again, or name the board)"
+            raise HwgenError(f"{report}: {msg}")
         return json.loads(report.read_text())
 
     def __repr__(self) -> str:
@@ -321,6 +319,12 @@ class Build:
     def report(self) -> dict[str, Path]:
         """Write report/report.md and report.html with plots; returns their paths."""
         return write_report(self.path)
+
+    def prove(self, layers: bool = True, progress=None) -> list:
+        """Run the formal proofs that apply (`hwgen prove`) into formal/; returns the rows."""
+        from hwgen.formal.prove import prove_graph  # deferred: the hwgen[formal] extra (dd)
+
+        return prove_graph(self.graph, self.path / "formal", layers=layers, progress=progress)
 
 
 def _target(target_fps):

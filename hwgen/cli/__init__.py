@@ -15,7 +15,7 @@ import os
 import sys
 import warnings
 
-from hwgen.cli import build_cmds, run_cmds, sweep, tool_cmds, train_cmds
+from hwgen.cli import build_cmds, prove_cmds, run_cmds, sweep, tool_cmds, train_cmds
 from hwgen.cli.io import HelpFormatter, OneLineParser
 from hwgen.errors import HwgenError
 from hwgen.paths import VERSION
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmds.add_parsers(sub)
     run_cmds.add_parsers(sub)
     tool_cmds.add_parsers(sub)
+    prove_cmds.add_parsers(sub)
     sweep.add_sweep_parser(sub)
     return p
 

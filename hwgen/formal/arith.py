@@ -197,13 +197,20 @@ def prove_lane_dot(simd: int, elem_w: int, signed: bool, weight_w: int) -> Arith
     """hwgen_lane_dot equals the direct sum of x_l * w_l for every x and w."""
     t0 = time.perf_counter()
     cnt_w = lane_dot_width(simd, elem_w, signed, weight_w)
-    params = {"SIMD": simd, "ELEM_W": elem_w, "SIGNED": int(signed), "WEIGHT_W": weight_w,
-              "CNT_W": cnt_w}
+    params = {
+        "SIMD": simd,
+        "ELEM_W": elem_w,
+        "SIGNED": int(signed),
+        "WEIGHT_W": weight_w,
+        "CNT_W": cnt_w,
+    }
     net = _netlist("hwgen_lane_dot", "rtl/hwgen_lane_dot.v", params)
     bdd = cudd.BDD()
     bdd.configure(reordering=False)  # the interleaved order is the good one: keep it
     xs, ws = _lanes(bdd, simd, elem_w, weight_w)
-    got = _evaluate(net, bdd, {"x": [b for x in xs for b in x], "w": [b for w in ws for b in w]})["dot"]
+    got = _evaluate(net, bdd, {"x": [b for x in xs for b in x], "w": [b for w in ws for b in w]})[
+        "dot"
+    ]
     x_kind = "bipolar" if elem_w == 1 else ("signed" if signed else "unsigned")
     w_kind = "bipolar" if weight_w == 1 else "signed"
     total = [bdd.false] * cnt_w

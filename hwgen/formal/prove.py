@@ -15,13 +15,10 @@ from typing import Callable
 
 from hwgen.formal.arith import prove_popcount
 from hwgen.formal.kernels import build_kernel_params, kernel_tasks
-from hwgen.formal.layers import layer_checks
+from hwgen.formal.layers import layer_checks, run_layer_bmc
 from hwgen.formal.sby import SbyResult, SbyTask, require_tools, run_sby
 from hwgen.ir import Graph
 from hwgen.ops import XnorMVU
-
-#: the layer proofs' engine: ABC's BMC over the AIG folds the stall-free schedule's constants
-LAYER_ENGINE = "abc bmc3"
 
 
 @dataclass
@@ -80,20 +77,28 @@ def prove_graph(
         r = prove_popcount(lanes)
         rows.append(
             ProofRow(
-                "= direct sum", f"hwgen_popcount LANES={lanes}", "BDD (dd/CUDD)", "-",
-                "PASS" if r.equal else "FAIL", r.seconds,
+                "= direct sum",
+                f"hwgen_popcount LANES={lanes}",
+                "BDD (dd/CUDD)",
+                "-",
+                "PASS" if r.equal else "FAIL",
+                r.seconds,
                 "" if r.equal else f"differs at {r.witness}",
             )
         )
     if layers:
         for chk in layer_checks(graph, folder / "layers"):
             if chk.skipped:
-                rows.append(ProofRow("= golden", chk.layer, "-", chk.depth, "SKIP", 0.0, chk.skipped))
+                rows.append(
+                    ProofRow("= golden", chk.layer, "-", chk.depth, "SKIP", 0.0, chk.skipped)
+                )
                 continue
             for task in chk.tasks:
-                task.engine = LAYER_ENGINE if task.mode == "bmc" else task.engine
                 note(f"{task.mode}: layer {chk.layer}")
-                res = run_sby(task, folder / "layers")
+                run = run_layer_bmc if task.mode == "bmc" else run_sby
+                res = run(task, folder / "layers")
                 prop = "= golden" if task.mode == "bmc" else "cover: its output passes"
-                rows.append(_sby_row(prop, f"{chk.layer} ({chk.weight_bits} weight bits)", task, res))
+                rows.append(
+                    _sby_row(prop, f"{chk.layer} ({chk.weight_bits} weight bits)", task, res)
+                )
     return rows

@@ -79,8 +79,20 @@ class SbyTask:
         if self.timeout_s:
             opts.append(f"timeout {self.timeout_s}")
         return "\n".join(
-            ["[options]", *opts, "", "[engines]", self.engine, "", "[script]", *self.script, "",
-             "[files]", *(str(f) for f in self.files), ""]
+            [
+                "[options]",
+                *opts,
+                "",
+                "[engines]",
+                self.engine,
+                "",
+                "[script]",
+                *self.script,
+                "",
+                "[files]",
+                *(str(f) for f in self.files),
+                "",
+            ]
         )
 
 

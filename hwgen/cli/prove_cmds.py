@@ -1,0 +1,43 @@
+"""`hwgen prove BUILD`: the formal proofs that apply to a build, as a table."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from hwgen import api
+from hwgen.cli.io import command, console, step_status
+from hwgen.errors import HwgenError
+
+
+def cmd_prove(a) -> None:
+    """Prove, print the table, fail (exit 1) naming the first failed proof's trace."""
+    build = api.load(a.build)
+    con = console()
+    with step_status(con, "proving") as st:
+        rows = build.prove(layers=not a.no_layers, progress=st)
+    t = Table(title=f"hwgen prove: {build.path} (work folders in {build.path / 'formal'})")
+    for col in ("property", "kernel or layer", "engine", "depth", "result", "seconds", "detail"):
+        t.add_column(col, justify="right" if col in ("depth", "seconds") else "left")
+    for r in rows:
+        t.add_row(r.prop, r.target, r.engine, str(r.depth), r.result, f"{r.seconds:.1f}", r.detail)
+    con.print(t)
+    failed = [r for r in rows if not r.ok]
+    if failed:
+        f = failed[0]
+        raise HwgenError(
+            f"{len(failed)} proof(s) failed; first: {f.prop} of {f.target}: {f.result}"
+            + (f" ({f.detail})" if f.detail else "")
+        )
+
+
+def add_parsers(sub) -> None:
+    """prove."""
+    p = command(
+        sub,
+        "prove",
+        "formal proofs of a build: the stream rules of its kernels (k-induction, with covers), "
+        "its popcount widths (BDD), each matrix layer against golden (BMC)",
+        cmd_prove,
+    )
+    p.add_argument("build")
+    p.add_argument("--no-layers", action="store_true", help="skip the layer proofs (the slow part)")
