@@ -84,6 +84,9 @@ module hwgen_label_select #(
             end
         end
     end
+`ifdef FORMAL_HWGEN_LABEL_SELECT
+`include "hwgen_label_select.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

@@ -80,6 +80,9 @@ module hwgen_window_max #(
             end
         end
     end
+`ifdef FORMAL_HWGEN_WINDOW_MAX
+`include "hwgen_window_max.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

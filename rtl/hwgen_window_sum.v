@@ -71,6 +71,9 @@ module hwgen_window_sum #(
             end
         end
     end
+`ifdef FORMAL_HWGEN_WINDOW_SUM
+`include "hwgen_window_sum.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

@@ -32,6 +32,9 @@ class KernelSpec:
 #: the kernels with stream properties so far (the others: see rtl/formal/README.md)
 KERNELS = {
     "hwgen_axis_fifo": KernelSpec("hwgen_axis_fifo", ("rtl/hwgen_axis_fifo.v",), 4, 16),
+    "hwgen_window_max": KernelSpec("hwgen_window_max", ("rtl/hwgen_window_max.v",), 4, 24),
+    "hwgen_window_sum": KernelSpec("hwgen_window_sum", ("rtl/hwgen_window_sum.v",), 4, 24),
+    "hwgen_label_select": KernelSpec("hwgen_label_select", ("rtl/hwgen_label_select.v",), 4, 24),
 }
 
 #: the parameter sets the suite proves: DEPTH at its minimum, odd and a power of two
@@ -40,6 +43,23 @@ LIBRARY = {
         {"DATA_W": 1, "DEPTH": 2},
         {"DATA_W": 8, "DEPTH": 3},
         {"DATA_W": 5, "DEPTH": 8},
+    ],
+    # one pixel a window, a bipolar OR, a signed max over a 3x3 window
+    "hwgen_window_max": [
+        {"C": 1, "KK": 1, "ELEM_W": 1, "SIGNED": 0},
+        {"C": 3, "KK": 4, "ELEM_W": 1, "SIGNED": 0},
+        {"C": 2, "KK": 9, "ELEM_W": 4, "SIGNED": 1},
+    ],
+    "hwgen_window_sum": [
+        {"C": 1, "KK": 1, "ELEM_W": 2, "OUT_ELEM_W": 2},
+        {"C": 2, "KK": 4, "ELEM_W": 3, "OUT_ELEM_W": 5},
+        {"C": 3, "KK": 9, "ELEM_W": 2, "OUT_ELEM_W": 6},
+    ],
+    # one score, PE not dividing NUM, all scores in one beat
+    "hwgen_label_select": [
+        {"NUM": 1, "PE": 1, "IN_W": 4, "OUT_W": 1},
+        {"NUM": 10, "PE": 3, "IN_W": 5, "OUT_W": 4},
+        {"NUM": 10, "PE": 10, "IN_W": 8, "OUT_W": 4},
     ],
 }
 
@@ -66,11 +86,17 @@ def kernel_tasks(module: str, params: dict) -> tuple[SbyTask, SbyTask]:
 
 def build_kernel_params(graph: Graph) -> dict[str, list[dict]]:
     """The parameter sets of the kernels with stream properties that `graph` instantiates:
-    the FIFO in front of every operand, at its width and depth."""
+    the FIFO in front of every operand, at its width and depth, and each instance of a kernel
+    in KERNELS at its own parameters."""
     found: dict[str, list[dict]] = {m: [] for m in KERNELS}
+
+    def add(module: str, params: dict) -> None:
+        if params not in found[module]:
+            found[module].append(params)
+
     for inst in rtl_instances(graph):
         for port in inst["inputs"]:
-            p = {"DATA_W": port["width"], "DEPTH": port["depth"]}
-            if p not in found["hwgen_axis_fifo"]:
-                found["hwgen_axis_fifo"].append(p)
+            add("hwgen_axis_fifo", {"DATA_W": port["width"], "DEPTH": port["depth"]})
+        if inst["module"] in KERNELS:
+            add(inst["module"], dict(inst["params"]))
     return found

@@ -14,7 +14,7 @@ from hwgen import api
 from hwgen.errors import HwgenError
 from hwgen.formal import layers as layer_mod
 from hwgen.formal.arith import prove_lane_dot, prove_popcount
-from hwgen.formal.kernels import LIBRARY, kernel_tasks
+from hwgen.formal.kernels import KERNELS, LIBRARY, kernel_tasks
 from hwgen.formal.layers import layer_checks, run_layer_bmc
 from hwgen.formal.sby import SbyTask, require_tools, run_sby
 from hwgen.paths import SHARE
@@ -49,9 +49,17 @@ def _vcd_signals(path: Path) -> set[str]:
     return set(re.findall(r"\$var \S+ \d+ \S+ (\S+)", text))
 
 
-@pytest.mark.parametrize("params", LIBRARY["hwgen_axis_fifo"], ids=str)
-def test_fifo_stream_rules_proven_and_a_frame_passes(tmp_path, params):
-    prove, cover = kernel_tasks("hwgen_axis_fifo", params)
+LIBRARY_SETS = [(m, p) for m, sets in LIBRARY.items() for p in sets]
+
+
+def test_every_kernel_with_properties_has_three_parameter_sets():
+    assert set(LIBRARY) == set(KERNELS)
+    assert all(len(sets) >= 3 for sets in LIBRARY.values())
+
+
+@pytest.mark.parametrize("module,params", LIBRARY_SETS, ids=lambda v: str(v))
+def test_kernel_stream_rules_proven_and_a_frame_passes(tmp_path, module, params):
+    prove, cover = kernel_tasks(module, params)
     res = run_sby(prove, tmp_path)
     assert res.status == "PASS", res.log[-2000:]
     assert "successful proof by k-induction" in res.log
