@@ -45,6 +45,9 @@ module hwgen_add_streams #(
         end
     endgenerate
     wire unused_clk = &{1'b0, clk, rst_n};
+`ifdef FORMAL_HWGEN_ADD_STREAMS
+`include "hwgen_add_streams.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

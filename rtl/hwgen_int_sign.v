@@ -46,6 +46,9 @@ module hwgen_int_sign #(
     assign m_tvalid = s_tvalid;
     assign s_tready = m_tready;
     wire unused_clk = &{1'b0, clk, rst_n};
+`ifdef FORMAL_HWGEN_INT_SIGN
+`include "hwgen_int_sign.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

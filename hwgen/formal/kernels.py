@@ -35,6 +35,8 @@ KERNELS = {
     "hwgen_window_max": KernelSpec("hwgen_window_max", ("rtl/hwgen_window_max.v",), 4, 24),
     "hwgen_window_sum": KernelSpec("hwgen_window_sum", ("rtl/hwgen_window_sum.v",), 4, 24),
     "hwgen_label_select": KernelSpec("hwgen_label_select", ("rtl/hwgen_label_select.v",), 4, 24),
+    "hwgen_int_sign": KernelSpec("hwgen_int_sign", ("rtl/hwgen_int_sign.v",), 2, 8),
+    "hwgen_add_streams": KernelSpec("hwgen_add_streams", ("rtl/hwgen_add_streams.v",), 2, 8),
 }
 
 #: the parameter sets the suite proves: DEPTH at its minimum, odd and a power of two
@@ -60,6 +62,17 @@ LIBRARY = {
         {"NUM": 1, "PE": 1, "IN_W": 4, "OUT_W": 1},
         {"NUM": 10, "PE": 3, "IN_W": 5, "OUT_W": 4},
         {"NUM": 10, "PE": 10, "IN_W": 8, "OUT_W": 4},
+    ],
+    "hwgen_int_sign": [
+        {"LANES": 1, "ELEM_W": 2},
+        {"LANES": 3, "ELEM_W": 4},
+        {"LANES": 16, "ELEM_W": 5},
+    ],
+    # equal operands, a wider shortcut operand, many lanes
+    "hwgen_add_streams": [
+        {"LANES": 1, "A_ELEM_W": 2, "B_ELEM_W": 2, "OUT_ELEM_W": 3},
+        {"LANES": 3, "A_ELEM_W": 4, "B_ELEM_W": 2, "OUT_ELEM_W": 5},
+        {"LANES": 16, "A_ELEM_W": 3, "B_ELEM_W": 3, "OUT_ELEM_W": 4},
     ],
 }
 
