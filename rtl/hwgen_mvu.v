@@ -77,7 +77,6 @@ module hwgen_mvu #(
 `endif
         end
     endgenerate
-
     localparam integer SF = (MW + SIMD - 1) / SIMD;
     localparam integer NF = (MH + PE - 1) / PE;
     localparam integer XNOR = (ELEM_W == 1 && WEIGHT_W == 1) ? 1 : 0;  // bits times bits: XNOR-popcount
@@ -111,7 +110,6 @@ module hwgen_mvu #(
     wire            at_sf_last = (sf_cnt == SF_LAST);
     wire            at_last = at_sf_last && (nf_cnt == NF_LAST);
     wire            w_fire = s_tvalid && s_tready;
-
     always @(posedge clk) begin
         if (!rst_n) begin
             sf_cnt <= {SW{1'b0}};
@@ -123,7 +121,6 @@ module hwgen_mvu #(
             addr <= at_last ? {AW{1'b0}} : addr + 1'b1;
         end
     end
-
     generate
         if (INBUF_MEM != 0) begin : g_inmem
             // ------------------------------------------------------------ input: a memory
@@ -395,6 +392,9 @@ module hwgen_mvu #(
             if (v1 && last1) m_tdata <= lanes;
         end
     end
+`ifdef FORMAL_HWGEN_MVU
+`include "hwgen_mvu.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

@@ -8,7 +8,10 @@ instances' parameter sets (`build_kernel_checks`).
 
 from __future__ import annotations
 
+import math
+import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from hwgen.backends.rtl.codegen import rtl_instances
 from hwgen.formal.sby import SbyTask
@@ -27,6 +30,7 @@ class KernelSpec:
     sources: tuple[str, ...]
     depth: int
     cover_depth: int
+    roms: bool = False  # it reads ROM images (weights.mem, thresholds.mem): made up here
 
 
 #: the kernels with stream properties so far (the others: see rtl/formal/README.md)
@@ -37,6 +41,13 @@ KERNELS = {
     "hwgen_label_select": KernelSpec("hwgen_label_select", ("rtl/hwgen_label_select.v",), 4, 24),
     "hwgen_int_sign": KernelSpec("hwgen_int_sign", ("rtl/hwgen_int_sign.v",), 2, 8),
     "hwgen_add_streams": KernelSpec("hwgen_add_streams", ("rtl/hwgen_add_streams.v",), 2, 8),
+    "hwgen_mvu": KernelSpec(
+        "hwgen_mvu",
+        ("rtl/hwgen_mvu.v", "rtl/hwgen_popcount.v", "rtl/hwgen_lane_dot.v"),
+        4,
+        40,
+        roms=True,
+    ),
 }
 
 #: the parameter sets the suite proves: DEPTH at its minimum, odd and a power of two
@@ -63,6 +74,27 @@ LIBRARY = {
         {"NUM": 10, "PE": 3, "IN_W": 5, "OUT_W": 4},
         {"NUM": 10, "PE": 10, "IN_W": 8, "OUT_W": 4},
     ],
+    # SIMD and PE 1; neither dividing (with pad lanes), narrow input beats; full (one cycle
+    # a vector) with the input in a two-bank memory; integer lanes with 2-bit weights
+    "hwgen_mvu": [
+        {"MW": 4, "MH": 2, "PE": 1, "SIMD": 1, "IN_W": 1, "CNT_W": 3, "THR_W": 3},
+        {"MW": 12, "MH": 6, "PE": 4, "SIMD": 5, "IN_W": 3, "CNT_W": 4, "THR_W": 5},
+        {"MW": 8, "MH": 4, "PE": 4, "SIMD": 4, "IN_W": 4, "CNT_W": 4, "THR_W": 4, "INBUF_MEM": 1},
+        {
+            "MW": 6,
+            "MH": 3,
+            "PE": 1,
+            "SIMD": 3,
+            "IN_W": 6,
+            "ELEM_W": 2,
+            "IN_SIGNED": 1,
+            "WEIGHT_W": 2,
+            "USE_THR": 0,
+            "CNT_W": 6,
+            "THR_W": 6,
+            "OUT_LANE_W": 6,
+        },
+    ],
     "hwgen_int_sign": [
         {"LANES": 1, "ELEM_W": 2},
         {"LANES": 3, "ELEM_W": 4},
@@ -77,8 +109,29 @@ LIBRARY = {
 }
 
 
-def kernel_tasks(module: str, params: dict) -> tuple[SbyTask, SbyTask]:
-    """The prove task and the cover task of `module` at `params`."""
+def _mvu_roms(params: dict, folder: Path) -> list[Path]:
+    """Made-up ROM images of the sizes `params` asks for (the stream rules do not depend on
+    what the ROMs hold): weights.mem and thresholds.mem, the kernel's default names."""
+    p = {"ELEM_W": 1, "WEIGHT_W": 1, "N_THR": 1, "THR_W": 7, **params}
+    sf, nf = math.ceil(p["MW"] / p["SIMD"]), math.ceil(p["MH"] / p["PE"])
+    rng = random.Random(0)
+    sizes = {
+        "weights.mem": (sf * nf, p["PE"] * p["SIMD"] * p["WEIGHT_W"]),
+        "thresholds.mem": (nf, p["PE"] * p["N_THR"] * p["THR_W"]),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, (words, bits) in sizes.items():
+        digits = math.ceil(bits / 4)
+        f = folder / name
+        f.write_text("".join(f"{rng.getrandbits(bits):0{digits}x}\n" for _ in range(words)))
+        out.append(f)
+    return out
+
+
+def kernel_tasks(module: str, params: dict, folder: Path | None = None) -> tuple[SbyTask, SbyTask]:
+    """The prove task and the cover task of `module` at `params` (ROM images, where the
+    kernel reads them, are written under `folder`)."""
     spec = KERNELS[module]
     label = "_".join(f"{k}{v}" for k, v in params.items())
     sources = [SHARE / CHECKER] + [SHARE / s for s in spec.sources]
@@ -88,12 +141,16 @@ def kernel_tasks(module: str, params: dict) -> tuple[SbyTask, SbyTask]:
         f"read_verilog -defer -formal -DFORMAL_{module.upper()} "
         + " ".join(p.name for p in sources),
         f"chparam {chparam} {module}",
-        f"prep -top {module}",
+        f"prep -flatten -top {module}",
     ]
     name = f"{module}_{label}"
+    files = sources + [props]
+    if spec.roms:
+        base = Path(folder) if folder is not None else Path.cwd()
+        files += _mvu_roms(params, base / f"{name}_roms")
     return (
-        SbyTask(f"{name}_prove", "prove", spec.depth, script, sources + [props]),
-        SbyTask(f"{name}_cover", "cover", spec.cover_depth, script, sources + [props]),
+        SbyTask(f"{name}_prove", "prove", spec.depth, script, files),
+        SbyTask(f"{name}_cover", "cover", spec.cover_depth, script, files),
     )
 
 
@@ -110,6 +167,9 @@ def build_kernel_params(graph: Graph) -> dict[str, list[dict]]:
     for inst in rtl_instances(graph):
         for port in inst["inputs"]:
             add("hwgen_axis_fifo", {"DATA_W": port["width"], "DEPTH": port["depth"]})
-        if inst["module"] in KERNELS:
-            add(inst["module"], dict(inst["params"]))
+        params = {k: v for k, v in inst["params"] if not isinstance(v, str)}
+        if inst["module"] in KERNELS and params.get("N_CLS", 1) == 1:
+            # ROM file names are the kernel's own (made up for the proof); a padded conv's
+            # class ROMs are not (yet)
+            add(inst["module"], params)
     return found

@@ -66,7 +66,7 @@ def prove_graph(
     for module, sets in build_kernel_params(graph).items():
         for params in sets:
             target = f"{module} " + " ".join(f"{k}={v}" for k, v in params.items())
-            for task in kernel_tasks(module, params):
+            for task in kernel_tasks(module, params, folder / "kernels"):
                 note(f"{task.mode}: {target}")
                 res = run_sby(task, folder / "kernels")
                 prop = "stream rules" if task.mode == "prove" else "cover: a frame passes"

@@ -59,7 +59,7 @@ def test_every_kernel_with_properties_has_three_parameter_sets():
 
 @pytest.mark.parametrize("module,params", LIBRARY_SETS, ids=lambda v: str(v))
 def test_kernel_stream_rules_proven_and_a_frame_passes(tmp_path, module, params):
-    prove, cover = kernel_tasks(module, params)
+    prove, cover = kernel_tasks(module, params, tmp_path)
     res = run_sby(prove, tmp_path)
     assert res.status == "PASS", res.log[-2000:]
     assert "successful proof by k-induction" in res.log
