@@ -320,11 +320,12 @@ class Build:
         """Write report/report.md and report.html with plots; returns their paths."""
         return write_report(self.path)
 
-    def prove(self, layers: bool = True, progress=None) -> list:
+    def prove(self, layers: bool = True, layer_timeout_s: int | None = 600, progress=None):
         """Run the formal proofs that apply (`hwgen prove`) into formal/; returns the rows."""
         from hwgen.formal.prove import prove_graph  # deferred: the hwgen[formal] extra (dd)
 
-        return prove_graph(self.graph, self.path / "formal", layers=layers, progress=progress)
+        out, limit = self.path / "formal", layer_timeout_s
+        return prove_graph(self.graph, out, layers=layers, layer_timeout_s=limit, progress=progress)
 
 
 def _target(target_fps):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from hwgen import api
-from hwgen.cli.io import command, console, step_status
+from hwgen.cli.io import command, console, positive, step_status
 from hwgen.errors import HwgenError
 
 
@@ -14,7 +14,7 @@ def cmd_prove(a) -> None:
     build = api.load(a.build)
     con = console()
     with step_status(con, "proving") as st:
-        rows = build.prove(layers=not a.no_layers, progress=st)
+        rows = build.prove(layers=not a.no_layers, layer_timeout_s=a.layer_timeout, progress=st)
     t = Table(title=f"hwgen prove: {build.path} (work folders in {build.path / 'formal'})")
     for col in ("property", "kernel or layer", "engine", "depth", "result", "seconds", "detail"):
         t.add_column(col, justify="right" if col in ("depth", "seconds") else "left")
@@ -41,3 +41,9 @@ def add_parsers(sub) -> None:
     )
     p.add_argument("build")
     p.add_argument("--no-layers", action="store_true", help="skip the layer proofs (the slow part)")
+    p.add_argument(
+        "--layer-timeout",
+        type=positive,
+        default=600,
+        help="seconds a layer's BMC may run before it is stopped (its row says TIMEOUT)",
+    )

@@ -42,7 +42,9 @@ class LayerCheck:
     skipped: str = ""
 
 
-def _mvu_check(n: XnorMVU, inst: dict, files: dict, folder: Path) -> LayerCheck:
+def _mvu_check(
+    n: XnorMVU, inst: dict, files: dict, folder: Path, timeout_s: int | None
+) -> LayerCheck:
     weight_bits = n.mw * n.mh * n.weight_bits
     depth = n.in_beats + n.sf * n.nf + MVU_LATENCY
     if n.window:
@@ -113,8 +115,8 @@ def _mvu_check(n: XnorMVU, inst: dict, files: dict, folder: Path) -> LayerCheck:
         weight_bits,
         depth,
         [
-            SbyTask(f"{inst['id']}_bmc", "bmc", depth, script, files_all),
-            SbyTask(f"{inst['id']}_cover", "cover", depth, script, files_all),
+            SbyTask(f"{inst['id']}_bmc", "bmc", depth, script, files_all, timeout_s),
+            SbyTask(f"{inst['id']}_cover", "cover", depth, script, files_all, timeout_s),
         ],
     )
 
@@ -141,8 +143,9 @@ def run_layer_bmc(task: SbyTask, folder: Path) -> SbyResult:
 LAYER_CHECKS = {XnorMVU: _mvu_check}
 
 
-def layer_checks(graph: Graph, folder: Path) -> list[LayerCheck]:
-    """The layer proofs of `graph`'s hardware nodes, written under `folder/<layer id>`."""
+def layer_checks(graph: Graph, folder: Path, timeout_s: int | None = None) -> list[LayerCheck]:
+    """The layer proofs of `graph`'s hardware nodes, written under `folder/<layer id>`, each
+    task stopped after `timeout_s` seconds (None: no limit)."""
     files: dict = {}
     checks = []
     for inst in rtl_instances(graph, files):
@@ -151,5 +154,5 @@ def layer_checks(graph: Graph, folder: Path) -> list[LayerCheck]:
         if make is None:
             checks.append(LayerCheck(node.name, 0, 0, [], f"no layer proof for {inst['kind']}"))
             continue
-        checks.append(make(node, inst, files, folder / inst["id"]))
+        checks.append(make(node, inst, files, folder / inst["id"], timeout_s))
     return checks

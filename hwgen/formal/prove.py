@@ -57,9 +57,11 @@ def prove_graph(
     folder: Path,
     *,
     layers: bool = True,
+    layer_timeout_s: int | None = 600,
     progress: Callable[[str], None] | None = None,
 ) -> list[ProofRow]:
-    """Run the proofs for `graph`'s hardware into `folder`; returns the rows."""
+    """Run the proofs for `graph`'s hardware into `folder`; returns the rows. A layer task
+    still running after `layer_timeout_s` seconds is stopped: its row says TIMEOUT."""
     require_tools()
     note = progress or (lambda _text: None)
     rows: list[ProofRow] = []
@@ -87,7 +89,7 @@ def prove_graph(
             )
         )
     if layers:
-        for chk in layer_checks(graph, folder / "layers"):
+        for chk in layer_checks(graph, folder / "layers", layer_timeout_s):
             if chk.skipped:
                 rows.append(
                     ProofRow("= golden", chk.layer, "-", chk.depth, "SKIP", 0.0, chk.skipped)

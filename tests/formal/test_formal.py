@@ -166,3 +166,9 @@ def test_cli_prove_prints_the_table(capsys, small_build):
 def test_cli_prove_of_no_build_is_one_line(capsys, tmp_path):
     code, _, err = run_cli(capsys, "prove", tmp_path / "nothing")
     assert_one_line_error(code, err, "nothing")
+
+
+def test_a_layer_over_its_time_limit_says_timeout(small_build):
+    rows = small_build.prove(layer_timeout_s=1)
+    layer = [r for r in rows if r.prop == "= golden"]
+    assert layer and all(r.result == "TIMEOUT" and not r.ok for r in layer)
