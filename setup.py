@@ -5,7 +5,7 @@ hwgen finds them without a checkout (`hwgen.SHARE`)."""
 from setuptools import find_packages, setup
 
 SHARED = {
-    "rtl": ["*.v"],
+    "rtl": ["*.v", "formal/*.v", "formal/*.vh"],  # formal/: the proofs' checker and properties
     "hls": ["*.h", "*.cpp", "shim/*.h"],
     "templates": ["*/*.j2"],
     "boards": ["*.yaml"],
