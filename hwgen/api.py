@@ -320,12 +320,12 @@ class Build:
         """Write report/report.md and report.html with plots; returns their paths."""
         return write_report(self.path)
 
-    def prove(self, layers: bool = True, layer_timeout_s: int | None = 600, progress=None):
-        """Run the formal proofs that apply (`hwgen prove`) into formal/; returns the rows."""
+    def prove(self, **options) -> list:
+        """Run the formal proofs that apply (`hwgen prove`) into formal/; returns the rows.
+        `options`: layers, layer_timeout_s, progress, as `hwgen.formal.prove.prove_graph`."""
         from hwgen.formal.prove import prove_graph  # deferred: the hwgen[formal] extra (dd)
 
-        out, limit = self.path / "formal", layer_timeout_s
-        return prove_graph(self.graph, out, layers=layers, layer_timeout_s=limit, progress=progress)
+        return prove_graph(self.graph, self.path / "formal", **options)
 
 
 def _target(target_fps):

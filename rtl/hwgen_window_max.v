@@ -81,7 +81,7 @@ module hwgen_window_max #(
         end
     end
 `ifdef FORMAL_HWGEN_WINDOW_MAX
-`include "hwgen_window_max.fv.vh"
+`include "hwgen_window_reduce.fv.vh"
 `endif
 endmodule
 

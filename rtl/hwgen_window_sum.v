@@ -72,7 +72,7 @@ module hwgen_window_sum #(
         end
     end
 `ifdef FORMAL_HWGEN_WINDOW_SUM
-`include "hwgen_window_sum.fv.vh"
+`include "hwgen_window_reduce.fv.vh"
 `endif
 endmodule
 

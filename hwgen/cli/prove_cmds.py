@@ -7,6 +7,7 @@ from rich.table import Table
 from hwgen import api
 from hwgen.cli.io import command, console, positive, step_status
 from hwgen.errors import HwgenError
+from hwgen.formal.layers import LAYER_TIMEOUT_S
 
 
 def cmd_prove(a) -> None:
@@ -44,6 +45,6 @@ def add_parsers(sub) -> None:
     p.add_argument(
         "--layer-timeout",
         type=positive,
-        default=600,
+        default=LAYER_TIMEOUT_S,
         help="seconds a layer's BMC may run before it is stopped (its row says TIMEOUT)",
     )

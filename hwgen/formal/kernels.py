@@ -13,12 +13,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from hwgen.backends.rtl.codegen import rtl_instances
-from hwgen.formal.sby import SbyTask
+from hwgen.backends.rtl.codegen import hex_lines, rtl_instances
+from hwgen.formal.sby import CHECKER, SbyTask
 from hwgen.ir import Graph
 from hwgen.paths import SHARE
-
-CHECKER = "rtl/formal/hwgen_fv_axis.v"
 
 
 @dataclass(frozen=True)
@@ -31,13 +29,18 @@ class KernelSpec:
     depth: int
     cover_depth: int
     roms: bool = False  # it reads ROM images (weights.mem, thresholds.mem): made up here
+    props: str = ""  # its property file in rtl/formal/, if not <module>.fv.vh (a shared one)
 
 
 #: the kernels with stream properties so far (the others: see rtl/formal/README.md)
 KERNELS = {
     "hwgen_axis_fifo": KernelSpec("hwgen_axis_fifo", ("rtl/hwgen_axis_fifo.v",), 4, 16),
-    "hwgen_window_max": KernelSpec("hwgen_window_max", ("rtl/hwgen_window_max.v",), 4, 24),
-    "hwgen_window_sum": KernelSpec("hwgen_window_sum", ("rtl/hwgen_window_sum.v",), 4, 24),
+    "hwgen_window_max": KernelSpec(
+        "hwgen_window_max", ("rtl/hwgen_window_max.v",), 4, 24, props="hwgen_window_reduce.fv.vh"
+    ),
+    "hwgen_window_sum": KernelSpec(
+        "hwgen_window_sum", ("rtl/hwgen_window_sum.v",), 4, 24, props="hwgen_window_reduce.fv.vh"
+    ),
     "hwgen_label_select": KernelSpec("hwgen_label_select", ("rtl/hwgen_label_select.v",), 4, 24),
     "hwgen_int_sign": KernelSpec("hwgen_int_sign", ("rtl/hwgen_int_sign.v",), 2, 8),
     "hwgen_add_streams": KernelSpec("hwgen_add_streams", ("rtl/hwgen_add_streams.v",), 2, 8),
@@ -122,9 +125,8 @@ def _mvu_roms(params: dict, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, (words, bits) in sizes.items():
-        digits = math.ceil(bits / 4)
         f = folder / name
-        f.write_text("".join(f"{rng.getrandbits(bits):0{digits}x}\n" for _ in range(words)))
+        f.write_text(hex_lines([rng.getrandbits(bits) for _ in range(words)], bits))
         out.append(f)
     return out
 
@@ -135,7 +137,7 @@ def kernel_tasks(module: str, params: dict, folder: Path | None = None) -> tuple
     spec = KERNELS[module]
     label = "_".join(f"{k}{v}" for k, v in params.items())
     sources = [SHARE / CHECKER] + [SHARE / s for s in spec.sources]
-    props = SHARE / "rtl" / "formal" / f"{module}.fv.vh"  # included by the kernel
+    props = SHARE / "rtl" / "formal" / (spec.props or f"{module}.fv.vh")  # the kernel includes it
     chparam = " ".join(f"-set {k} {v}" for k, v in params.items())
     script = [
         f"read_verilog -defer -formal -DFORMAL_{module.upper()} "

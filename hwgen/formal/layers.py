@@ -16,7 +16,7 @@ from pathlib import Path
 from hwgen.backends.rtl.codegen import rtl_instances
 from hwgen.backends.templates import render
 from hwgen.formal.layer_reference import reference_module
-from hwgen.formal.sby import ENGINE, SbyResult, SbyTask, run_sby
+from hwgen.formal.sby import CHECKER, ENGINE, SbyResult, SbyTask, run_sby
 from hwgen.ir import Graph
 from hwgen.ops import XnorMVU
 from hwgen.paths import SHARE, VERSION
@@ -25,10 +25,11 @@ from hwgen.paths import SHARE, VERSION
 #: buffer's load, the ROM stage, the output register and the count of the last beat taken
 #: (the cover of the whole output shows the depth is enough)
 MVU_LATENCY = 6
+#: seconds a layer's BMC task may run before SymbiYosys stops it (`hwgen prove --layer-timeout`)
+LAYER_TIMEOUT_S = 600
 #: a layer the BMC is asked to unroll beyond this many steps is skipped with its reason
 MAX_DEPTH = 400
 MVU_SOURCES = ["rtl/hwgen_mvu.v", "rtl/formal/hwgen_popcount_model.v", "rtl/hwgen_lane_dot.v"]
-CHECKER = "rtl/formal/hwgen_fv_axis.v"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Callable
 
 from hwgen.formal.arith import prove_popcount
 from hwgen.formal.kernels import build_kernel_params, kernel_tasks
-from hwgen.formal.layers import layer_checks, run_layer_bmc
+from hwgen.formal.layers import LAYER_TIMEOUT_S, layer_checks, run_layer_bmc
 from hwgen.formal.sby import SbyResult, SbyTask, require_tools, run_sby
 from hwgen.ir import Graph
 from hwgen.ops import XnorMVU
@@ -57,7 +57,7 @@ def prove_graph(
     folder: Path,
     *,
     layers: bool = True,
-    layer_timeout_s: int | None = 600,
+    layer_timeout_s: int | None = LAYER_TIMEOUT_S,
     progress: Callable[[str], None] | None = None,
 ) -> list[ProofRow]:
     """Run the proofs for `graph`'s hardware into `folder`; returns the rows. A layer task

@@ -70,16 +70,17 @@ SHELL_LIBRARY = [
 ]
 
 
-def _hex_lines(words: list[int], bits: int) -> str:
+def hex_lines(words: list[int], bits: int) -> str:
+    """A $readmemh image: one word a line, hex digits enough for `bits`."""
     digits = max(1, math.ceil(bits / 4))
     return "".join(f"{w:0{digits}x}\n" for w in words)
 
 
 def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
     wfile, tfile = f"{lid}_weights.mem", f"{lid}_thresholds.mem"
-    files[wfile] = _hex_lines(n.weight_words(), n.weight_word_bits)
+    files[wfile] = hex_lines(n.weight_words(), n.weight_word_bits)
     if n.has_thresholds:
-        files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
+        files[tfile] = hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
     params = [
         ("MW", n.mw),
         ("MH", n.mh),
@@ -105,8 +106,8 @@ def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
         rows, cols = n.class_bases()
         rfile, cfile = f"{lid}_row_base.mem", f"{lid}_col_base.mem"
         files[rfile], files[cfile] = (
-            _hex_lines(rows, n.class_base_bits),
-            _hex_lines(cols, n.class_base_bits),
+            hex_lines(rows, n.class_base_bits),
+            hex_lines(cols, n.class_base_bits),
         )
         win = n.pad_window
         params += [
@@ -126,8 +127,8 @@ def _residual(n: ResidualBlock, lid: str, files: dict) -> tuple[str, list, int]:
             f"{n.h_bits} bits; a residual block needs its producer's PE"
         )
     wfile, tfile = f"{lid}_weights.mem", f"{lid}_thresholds.mem"
-    files[wfile] = _hex_lines(n.weight_words(), n.pe * n.simd)
-    files[tfile] = _hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
+    files[wfile] = hex_lines(n.weight_words(), n.pe * n.simd)
+    files[tfile] = hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
     params = [
         ("MW", n.mw),
         ("PE", n.pe),

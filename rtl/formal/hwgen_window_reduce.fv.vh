@@ -1,10 +1,12 @@
-// Formal properties of hwgen_window_sum, included at its end under `ifdef FORMAL_HWGEN_WINDOW_SUM
-// (rtl/formal/README.md). The stream rules on both sides; exactly one output beat per KK
-// input beats: f_pending (windows whole but not yet given out) is 0 or 1 and is m_tvalid, and
-// the window's beat count is cnt. Two windows pass (cover).
-    hwgen_fv_axis #(.DATA_W(C*ELEM_W), .IS_INPUT(1)) f_s (
+// Formal properties of hwgen_window_max and hwgen_window_sum (the same counter and output
+// register; only the lane arithmetic differs), included at the end of each under
+// `ifdef FORMAL_HWGEN_WINDOW_MAX / FORMAL_HWGEN_WINDOW_SUM (rtl/formal/README.md). The stream
+// rules on both sides; exactly one output beat per KK input beats: f_pending (windows whole
+// but not yet given out) is 0 or 1 and is m_tvalid, and the window's beat count is cnt. Two
+// windows pass (cover).
+    hwgen_fv_axis #(.DATA_W($bits(s_tdata)), .IS_INPUT(1)) f_s (
         .clk(clk), .rst_n(rst_n), .tdata(s_tdata), .tvalid(s_tvalid), .tready(s_tready), .tlast(1'b0));
-    hwgen_fv_axis #(.DATA_W(C*OUT_ELEM_W), .IS_INPUT(0)) f_m (
+    hwgen_fv_axis #(.DATA_W($bits(m_tdata)), .IS_INPUT(0)) f_m (
         .clk(clk), .rst_n(rst_n), .tdata(m_tdata), .tvalid(m_tvalid), .tready(m_tready), .tlast(1'b0));
     reg f_past = 1'b0;
     reg [CW:0] f_part;    // beats of the window coming in
