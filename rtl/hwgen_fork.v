@@ -1,6 +1,9 @@
-// hwgen_fork: one AXI-Stream to two consumers. A beat passes on to both at once, when both
-// can take it (no state: the FIFOs in front of the consumers hold what one side has taken
-// while the other is still busy; their depths come from the schedules).
+// hwgen_fork: one AXI-Stream to two consumers. Each input beat is offered to both outputs and
+// taken from the input once both have taken it; a flag per output remembers that it already
+// has, so an output that takes the beat first is not offered it again, and a beat once offered
+// stays offered until taken: each output keeps the AXI-Stream rules whatever the other's
+// consumer does (two flip-flops; the FIFOs in front of the consumers, sized from the
+// schedules, absorb the difference in their rates).
 `default_nettype none
 
 module hwgen_fork #(
@@ -29,12 +32,24 @@ module hwgen_fork #(
         end
     endgenerate
 
-    assign s_tready = m0_tready && m1_tready;
-    assign m0_tvalid = s_tvalid && m1_tready;
-    assign m1_tvalid = s_tvalid && m0_tready;
+    reg done0, done1;  // output k has taken the beat now on the input
+    assign m0_tvalid = s_tvalid && !done0;
+    assign m1_tvalid = s_tvalid && !done1;
+    assign s_tready = (done0 || m0_tready) && (done1 || m1_tready);
     assign m0_tdata = s_tdata;
     assign m1_tdata = s_tdata;
-    wire unused_clk = &{1'b0, clk, rst_n};
+    always @(posedge clk) begin
+        if (!rst_n || (s_tvalid && s_tready)) begin
+            done0 <= 1'b0;
+            done1 <= 1'b0;
+        end else begin
+            if (m0_tvalid && m0_tready) done0 <= 1'b1;
+            if (m1_tvalid && m1_tready) done1 <= 1'b1;
+        end
+    end
+`ifdef FORMAL_HWGEN_FORK
+`include "hwgen_fork.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

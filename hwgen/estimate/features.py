@@ -254,9 +254,10 @@ def pixel_pack_parts(n: Flatten) -> Parts:
 
 
 def fork_parts(n: Fork) -> Parts:
-    """rtl/hwgen_fork.v: two AND gates of handshake."""
+    """rtl/hwgen_fork.v: a done flag per output and the handshake around them."""
     p = Parts("fork", cycles=n.cycles)
-    p.add(control=1)
+    p.regs(state=2)
+    p.add(control=2)
     return p
 
 

@@ -43,6 +43,7 @@ KERNELS = {
     ),
     "hwgen_label_select": KernelSpec("hwgen_label_select", ("rtl/hwgen_label_select.v",), 4, 24),
     "hwgen_int_sign": KernelSpec("hwgen_int_sign", ("rtl/hwgen_int_sign.v",), 2, 8),
+    "hwgen_fork": KernelSpec("hwgen_fork", ("rtl/hwgen_fork.v",), 2, 12),
     "hwgen_add_streams": KernelSpec("hwgen_add_streams", ("rtl/hwgen_add_streams.v",), 2, 8),
     "hwgen_mvu": KernelSpec(
         "hwgen_mvu",
@@ -103,6 +104,7 @@ LIBRARY = {
         {"LANES": 3, "ELEM_W": 4},
         {"LANES": 16, "ELEM_W": 5},
     ],
+    "hwgen_fork": [{"DATA_W": 1}, {"DATA_W": 4}, {"DATA_W": 24}],
     # equal operands, a wider shortcut operand, many lanes
     "hwgen_add_streams": [
         {"LANES": 1, "A_ELEM_W": 2, "B_ELEM_W": 2, "OUT_ELEM_W": 3},

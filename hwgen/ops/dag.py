@@ -1,11 +1,12 @@
 """The nodes that make the IR a graph: `Fork` (one stream to two consumers) and `AddStreams`
 (the lane-by-lane sum of two integer streams: a Bi-Real shortcut's add).
 
-Both are plain handshakes in hardware (rtl/hwgen_fork.v, rtl/hwgen_add_streams.v): a fork
-passes a beat on once both consumers can take it, an add takes one beat of each operand at
-once. The FIFOs in front of an add's operands hold what one branch has produced while the
-other is still computing; their depths are computed from the ops' schedules
-(`passes.fifo_depths`), and an add needs both operands' beats to line up lane for lane.
+Both are small handshakes in hardware (rtl/hwgen_fork.v, rtl/hwgen_add_streams.v): a fork
+offers each beat to both consumers and takes it once both have (a flag per consumer), an add
+takes one beat of each operand at once. The FIFOs in front of an add's operands hold what
+one branch has produced while the other is still computing; their depths are computed from
+the ops' schedules (`passes.fifo_depths`), and an add needs both operands' beats to line
+up lane for lane.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from hwgen.errors import HwgenError
 from hwgen.ir.dtypes import Int, signed_bits_for
 from hwgen.ir.graph import register_op
 from hwgen.ops.stream_op import StreamIn, StreamOp, require_int_lanes
-from hwgen.sim.handshake import Wires
+from hwgen.sim.handshake import Broadcast, Wires
 
 
 @register_op
@@ -46,8 +47,8 @@ class Fork(StreamOp):
     def hls_trips(self, frames: int) -> int:
         return frames * self.beats
 
-    def handshake(self) -> Wires:
-        return Wires()
+    def handshake(self) -> Broadcast:
+        return Broadcast()
 
     def table_row(self) -> dict:
         return self.row("fork", f"{self.beats} beats")

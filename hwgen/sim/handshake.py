@@ -64,6 +64,27 @@ class Wires(Kernel):
         return {}
 
 
+class Broadcast(Kernel):
+    """rtl/hwgen_fork.v: the input beat is offered to every output; an output that takes it is
+    flagged done and not offered it again; the input beat is taken once every output has."""
+
+    def __init__(self):
+        super().__init__()
+        self.done: tuple = ()
+
+    def step(self):
+        if not self.ins[0].valid:
+            return {}
+        done = list(self.done or (False,) * len(self.outs))
+        for k, f in enumerate(self.outs):
+            if not done[k] and f.ready:
+                f.push = done[k] = True
+        if all(done):
+            self.ins[0].pop = True
+            done = [False] * len(done)
+        return {"done": tuple(done)}
+
+
 class Accumulate(Kernel):
     """Window max/sum and pixel pack: `n` beats in, one out, through an output register."""
 
