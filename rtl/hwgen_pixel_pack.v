@@ -39,6 +39,9 @@ module hwgen_pixel_pack #(
         .s_tdata(s_tdata), .s_tvalid(s_tvalid), .s_tready(s_tready), .s_tlast(1'b0),
         .m_tdata(m_tdata), .m_tvalid(m_tvalid), .m_tready(m_tready), .m_tlast(unused_last)
     );
+`ifdef FORMAL_HWGEN_PIXEL_PACK
+`include "hwgen_pixel_pack.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

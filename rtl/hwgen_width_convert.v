@@ -114,6 +114,9 @@ module hwgen_width_convert #(
             end
         end
     endgenerate
+`ifdef FORMAL_HWGEN_WIDTH_CONVERT
+`include "hwgen_width_convert.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

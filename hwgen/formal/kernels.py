@@ -30,6 +30,7 @@ class KernelSpec:
     cover_depth: int
     roms: bool = False  # it reads ROM images (weights.mem, thresholds.mem): made up here
     props: str = ""  # its property file in rtl/formal/, if not <module>.fv.vh (a shared one)
+    inner: tuple[str, ...] = ()  # kernels inside it whose properties are proven with its own
 
 
 #: the kernels with stream properties so far (the others: see rtl/formal/README.md)
@@ -44,6 +45,16 @@ KERNELS = {
     "hwgen_label_select": KernelSpec("hwgen_label_select", ("rtl/hwgen_label_select.v",), 4, 24),
     "hwgen_int_sign": KernelSpec("hwgen_int_sign", ("rtl/hwgen_int_sign.v",), 2, 8),
     "hwgen_fork": KernelSpec("hwgen_fork", ("rtl/hwgen_fork.v",), 2, 12),
+    "hwgen_width_convert": KernelSpec(
+        "hwgen_width_convert", ("rtl/hwgen_width_convert.v",), 4, 24
+    ),
+    "hwgen_pixel_pack": KernelSpec(
+        "hwgen_pixel_pack",
+        ("rtl/hwgen_pixel_pack.v", "rtl/hwgen_width_convert.v"),
+        4,
+        24,
+        inner=("hwgen_width_convert",),
+    ),
     "hwgen_add_streams": KernelSpec("hwgen_add_streams", ("rtl/hwgen_add_streams.v",), 2, 8),
     "hwgen_mvu": KernelSpec(
         "hwgen_mvu",
@@ -105,6 +116,20 @@ LIBRARY = {
         {"LANES": 16, "ELEM_W": 5},
     ],
     "hwgen_fork": [{"DATA_W": 1}, {"DATA_W": 4}, {"DATA_W": 24}],
+    # equal widths (a register stage); gathering and splitting, dividing and not (pad bits)
+    "hwgen_width_convert": [
+        {"IN_W": 3, "OUT_W": 3},
+        {"IN_W": 1, "OUT_W": 4},
+        {"IN_W": 3, "OUT_W": 8},
+        {"IN_W": 8, "OUT_W": 2},
+        {"IN_W": 7, "OUT_W": 3},
+    ],
+    # one beat a pixel, beats dividing the pixel, a last beat with pad lanes
+    "hwgen_pixel_pack": [
+        {"IN_W": 4, "OUT_W": 4},
+        {"IN_W": 2, "OUT_W": 6},
+        {"IN_W": 4, "OUT_W": 10},
+    ],
     # equal operands, a wider shortcut operand, many lanes
     "hwgen_add_streams": [
         {"LANES": 1, "A_ELEM_W": 2, "B_ELEM_W": 2, "OUT_ELEM_W": 3},
@@ -139,16 +164,18 @@ def kernel_tasks(module: str, params: dict, folder: Path | None = None) -> tuple
     spec = KERNELS[module]
     label = "_".join(f"{k}{v}" for k, v in params.items())
     sources = [SHARE / CHECKER] + [SHARE / s for s in spec.sources]
-    props = SHARE / "rtl" / "formal" / (spec.props or f"{module}.fv.vh")  # the kernel includes it
+    formal = SHARE / "rtl" / "formal"
+    props = [formal / (spec.props or f"{module}.fv.vh")]  # the kernel includes it
+    props += [formal / (KERNELS[m].props or f"{m}.fv.vh") for m in spec.inner]
+    defines = " ".join(f"-DFORMAL_{m.upper()}" for m in (module, *spec.inner))
     chparam = " ".join(f"-set {k} {v}" for k, v in params.items())
     script = [
-        f"read_verilog -defer -formal -DFORMAL_{module.upper()} "
-        + " ".join(p.name for p in sources),
+        f"read_verilog -defer -formal {defines} " + " ".join(p.name for p in sources),
         f"chparam {chparam} {module}",
         f"prep -flatten -top {module}",
     ]
     name = f"{module}_{label}"
-    files = sources + [props]
+    files = sources + props
     if spec.roms:
         base = Path(folder) if folder is not None else Path.cwd()
         files += _mvu_roms(params, base / f"{name}_roms")
