@@ -34,7 +34,7 @@ module hwgen_pixel_pack #(
 
     wire unused_last;
 
-    hwgen_width_convert #(.IN_W(IN_W), .OUT_W(OUT_W)) pack (
+    hwgen_width_convert #(.IN_W(IN_W), .OUT_W(OUT_W)) u_pack (
         .clk(clk), .rst_n(rst_n),
         .s_tdata(s_tdata), .s_tvalid(s_tvalid), .s_tready(s_tready), .s_tlast(1'b0),
         .m_tdata(m_tdata), .m_tvalid(m_tvalid), .m_tready(m_tready), .m_tlast(unused_last)

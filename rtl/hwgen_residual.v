@@ -5,8 +5,9 @@
 // (hwgen_int_sign) into an XNOR-popcount MVU with level thresholds (q, LEVEL_W bits, PE lanes
 // per beat, NF = ceil(MW/PE) beats per vector, MW = MH), the other waits in the shortcut
 // FIFO. The MVU's beat j holds the same channels as input beat j, so the adder pairs them
-// lane by lane into OUT_ELEM_W-bit sums. A beat forks only when both sides can take it; the
-// FIFO holds SC_DEPTH beats (two vectors and the MVU's pipeline), so it never throttles.
+// lane by lane into OUT_ELEM_W-bit sums. The fork (rtl/hwgen_fork.v) offers each beat to both
+// sides and lets it go once both have taken it; the FIFO holds SC_DEPTH beats (two vectors and
+// the MVU's pipeline), so it never throttles.
 `default_nettype none
 
 module hwgen_residual #(
@@ -53,16 +54,21 @@ module hwgen_residual #(
     endgenerate
 
     // ---------------------------------------------------------------- fork
-    wire mvu_in_ready, sc_in_ready;
-    assign s_tready = mvu_in_ready && sc_in_ready;
+    wire [PE*IN_ELEM_W-1:0] f0_tdata, f1_tdata;
+    wire f0_tvalid, f0_tready, f1_tvalid, sc_in_ready, mvu_in_ready;
+    hwgen_fork #(.DATA_W(PE*IN_ELEM_W)) u_fork (
+        .clk(clk), .rst_n(rst_n),
+        .s_tdata(s_tdata), .s_tvalid(s_tvalid), .s_tready(s_tready),
+        .m0_tdata(f0_tdata), .m0_tvalid(f0_tvalid), .m0_tready(f0_tready),
+        .m1_tdata(f1_tdata), .m1_tvalid(f1_tvalid), .m1_tready(sc_in_ready)
+    );
     wire [PE-1:0] bits;
-    wire bits_valid, bits_ready;
+    wire bits_valid;
     hwgen_int_sign #(.LANES(PE), .ELEM_W(IN_ELEM_W)) u_sign (
         .clk(clk), .rst_n(rst_n),
-        .s_tdata(s_tdata), .s_tvalid(s_tvalid && sc_in_ready), .s_tready(bits_ready),
+        .s_tdata(f0_tdata), .s_tvalid(f0_tvalid), .s_tready(f0_tready),
         .m_tdata(bits), .m_tvalid(bits_valid), .m_tready(mvu_in_ready)
     );
-    wire unused_bits_ready = bits_ready;
 
     // ---------------------------------------------------------------- binary layer: q
     wire [PE*LEVEL_W-1:0] q_tdata;
@@ -83,7 +89,7 @@ module hwgen_residual #(
     wire h_tvalid, h_tready;
     hwgen_axis_fifo #(.DATA_W(PE*IN_ELEM_W), .DEPTH(SC_DEPTH)) u_shortcut (
         .clk(clk), .rst_n(rst_n),
-        .s_tdata(s_tdata), .s_tvalid(s_tvalid && mvu_in_ready), .s_tready(sc_in_ready),
+        .s_tdata(f1_tdata), .s_tvalid(f1_tvalid), .s_tready(sc_in_ready),
         .m_tdata(h_tdata), .m_tvalid(h_tvalid), .m_tready(h_tready)
     );
 
@@ -99,6 +105,9 @@ module hwgen_residual #(
             assign m_tdata[p*OUT_ELEM_W +: OUT_ELEM_W] = h_ext + q_ext;
         end
     endgenerate
+`ifdef FORMAL_HWGEN_RESIDUAL
+`include "hwgen_residual.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

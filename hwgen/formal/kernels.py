@@ -30,7 +30,11 @@ class KernelSpec:
     cover_depth: int
     roms: bool = False  # it reads ROM images (weights.mem, thresholds.mem): made up here
     props: str = ""  # its property file in rtl/formal/, if not <module>.fv.vh (a shared one)
-    inner: tuple[str, ...] = ()  # kernels inside it whose properties are proven with its own
+    # kernels inside it (instances named u_*) whose properties are proven with its own
+    inner: tuple[str, ...] = ()
+    # (wire of its properties, an inner kernel's signal): connected after flattening, since
+    # Yosys reads no hierarchical names in Verilog
+    probes: tuple[tuple[str, str], ...] = ()
 
 
 #: the kernels with stream properties so far (the others: see rtl/formal/README.md)
@@ -45,9 +49,30 @@ KERNELS = {
     "hwgen_label_select": KernelSpec("hwgen_label_select", ("rtl/hwgen_label_select.v",), 4, 24),
     "hwgen_int_sign": KernelSpec("hwgen_int_sign", ("rtl/hwgen_int_sign.v",), 2, 8),
     "hwgen_fork": KernelSpec("hwgen_fork", ("rtl/hwgen_fork.v",), 2, 12),
-    "hwgen_width_convert": KernelSpec(
-        "hwgen_width_convert", ("rtl/hwgen_width_convert.v",), 4, 24
+    "hwgen_residual": KernelSpec(
+        "hwgen_residual",
+        (
+            "rtl/hwgen_residual.v",
+            "rtl/hwgen_fork.v",
+            "rtl/hwgen_int_sign.v",
+            "rtl/hwgen_axis_fifo.v",
+            "rtl/hwgen_mvu.v",
+            "rtl/hwgen_popcount.v",
+            "rtl/hwgen_lane_dot.v",
+        ),
+        6,
+        40,
+        roms=True,
+        inner=("hwgen_fork", "hwgen_int_sign", "hwgen_axis_fifo", "hwgen_mvu"),
+        probes=(
+            ("f_probe_sc", "u_shortcut.f_count32"),
+            ("f_probe_part", "u_mvu.f_part"),
+            ("f_probe_owed", "u_mvu.f_owed32"),
+            ("f_probe_done0", "u_fork.done0"),
+            ("f_probe_done1", "u_fork.done1"),
+        ),
     ),
+    "hwgen_width_convert": KernelSpec("hwgen_width_convert", ("rtl/hwgen_width_convert.v",), 4, 24),
     "hwgen_pixel_pack": KernelSpec(
         "hwgen_pixel_pack",
         ("rtl/hwgen_pixel_pack.v", "rtl/hwgen_width_convert.v"),
@@ -63,6 +88,16 @@ KERNELS = {
         40,
         roms=True,
     ),
+}
+
+#: a residual block's element widths and levels, small enough to prove quickly
+_RESIDUAL = {
+    "IN_ELEM_W": 2,
+    "OUT_ELEM_W": 3,
+    "LEVEL_W": 2,
+    "N_THR": 3,
+    "LEVEL_OFF": -2,
+    "SC_DEPTH": 4,
 }
 
 #: the parameter sets the suite proves: DEPTH at its minimum, odd and a power of two
@@ -116,6 +151,13 @@ LIBRARY = {
         {"LANES": 16, "ELEM_W": 5},
     ],
     "hwgen_fork": [{"DATA_W": 1}, {"DATA_W": 4}, {"DATA_W": 24}],
+    # one lane; PE not dividing MW (a pad lane) with the whole vector in one MVU cycle; the
+    # input vector in the MVU's memory (PE == SIMD)
+    "hwgen_residual": [
+        {**_RESIDUAL, "MW": 2, "PE": 1, "SIMD": 1, "CNT_W": 2, "THR_W": 2},
+        {**_RESIDUAL, "MW": 3, "PE": 2, "SIMD": 3, "CNT_W": 2, "THR_W": 2},
+        {**_RESIDUAL, "MW": 4, "PE": 2, "SIMD": 2, "CNT_W": 3, "THR_W": 3, "INBUF_MEM": 1},
+    ],
     # equal widths (a register stage); gathering and splitting, dividing and not (pad bits)
     "hwgen_width_convert": [
         {"IN_W": 3, "OUT_W": 3},
@@ -143,6 +185,7 @@ def _mvu_roms(params: dict, folder: Path) -> list[Path]:
     """Made-up ROM images of the sizes `params` asks for (the stream rules do not depend on
     what the ROMs hold): weights.mem and thresholds.mem, the kernel's default names."""
     p = {"ELEM_W": 1, "WEIGHT_W": 1, "N_THR": 1, "THR_W": 7, **params}
+    p.setdefault("MH", p["MW"])  # a residual block is MW x MW
     sf, nf = math.ceil(p["MW"] / p["SIMD"]), math.ceil(p["MH"] / p["PE"])
     rng = random.Random(0)
     sizes = {
@@ -158,6 +201,11 @@ def _mvu_roms(params: dict, folder: Path) -> list[Path]:
     return out
 
 
+def _verilog_int(value: int) -> str:
+    """A parameter value as chparam reads it (it takes no minus sign: two's complement)."""
+    return str(value) if value >= 0 else f"32'h{value & 0xFFFFFFFF:08x}"
+
+
 def kernel_tasks(module: str, params: dict, folder: Path | None = None) -> tuple[SbyTask, SbyTask]:
     """The prove task and the cover task of `module` at `params` (ROM images, where the
     kernel reads them, are written under `folder`)."""
@@ -168,12 +216,20 @@ def kernel_tasks(module: str, params: dict, folder: Path | None = None) -> tuple
     props = [formal / (spec.props or f"{module}.fv.vh")]  # the kernel includes it
     props += [formal / (KERNELS[m].props or f"{m}.fv.vh") for m in spec.inner]
     defines = " ".join(f"-DFORMAL_{m.upper()}" for m in (module, *spec.inner))
-    chparam = " ".join(f"-set {k} {v}" for k, v in params.items())
+    chparam = " ".join(f"-set {k} {_verilog_int(v)}" for k, v in params.items())
     script = [
         f"read_verilog -defer -formal {defines} " + " ".join(p.name for p in sources),
         f"chparam {chparam} {module}",
         f"prep -flatten -top {module}",
     ]
+    if spec.inner:
+        # an inner kernel's input is driven by a sibling, not by a neighbour the rules may be
+        # assumed of: its assumptions become assertions (instances are named u_*), so a
+        # wiring fault between two inner kernels fails instead of being assumed away
+        script.append("chformal -assume2assert c:$flatten?u_*")
+    if spec.probes:
+        connects = [f"connect -set {wire} {inner}" for wire, inner in spec.probes]
+        script += [f"cd {module}", *connects, "cd .."]
     name = f"{module}_{label}"
     files = sources + props
     if spec.roms:

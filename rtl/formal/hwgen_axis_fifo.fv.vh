@@ -8,6 +8,7 @@
     reg f_past = 1'b0;
     reg [AW+1:0] f_inside;  // beats taken in and not yet given out
     reg [3:0] f_out;        // beats given out since the reset, saturating
+    wire [31:0] f_count32 = {{(31 - AW){1'b0}}, count};  // read by an outer kernel's proof
     always @(posedge clk) begin
         f_past <= 1'b1;
         if (!rst_n) begin

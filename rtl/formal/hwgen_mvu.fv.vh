@@ -3,7 +3,8 @@
 // leaves the datapath as it was (the counters, both pipeline stages, the accumulator, the
 // output), so a run with stalls computes what the stall-free run computes, cycle for cycle
 // with the stalled cycles left out; that is what lets a layer proof (hwgen/formal/layers.py)
-// run the stall-free schedule only. A whole vector's output passes (cover).
+// run the stall-free schedule only. No output beat is created or lost (NF owed per vector in,
+// counted against what the unit holds). A whole vector's output passes (cover).
     hwgen_fv_axis #(.DATA_W(IN_W), .IS_INPUT(1)) f_s (
         .clk(clk), .rst_n(rst_n), .tdata(s_tdata), .tvalid(s_tvalid), .tready(s_tready), .tlast(1'b0));
     hwgen_fv_axis #(.DATA_W(PE*OUT_LANE_W), .IS_INPUT(0)) f_m (
@@ -24,3 +25,45 @@
         end
     end
     always @* cover(f_past && rst_n && f_out == NF);
+    // No output beat is created or lost: NF beats are owed for every vector taken in, and
+    // what is owed is what the unit still holds (a waiting vector, the rest of the one being
+    // read, the beat in stage 1 and the one in the output register).
+    reg [NW+3:0] f_owed;
+    wire f_vec_in;  // a vector's last beat is taken
+    wire [31:0] f_part;  // beats of the vector coming in (read by an outer kernel's proof)
+    wire [31:0] f_owed32 = {{(28 - NW){1'b0}}, f_owed};
+    localparam [NW+3:0] F_NF = NF;
+    wire [NW+3:0] f_nf = {4'b0000, nf_cnt};
+    wire [NW+3:0] f_flight = {{(NW+3){1'b0}}, v1 && last1} + {{(NW+3){1'b0}}, m_tvalid};
+    always @(posedge clk) begin
+        if (!rst_n) f_owed <= 0;
+        else f_owed <= f_owed + (f_vec_in ? F_NF : 0) - (m_tvalid && m_tready);
+    end
+    always @* if (f_past && rst_n) begin
+        assert(sf_cnt <= SF_LAST && nf_cnt <= NF_LAST);
+        assert(addr == nf_cnt * SF + sf_cnt);
+        if (!rvalid) assert(sf_cnt == 0 && nf_cnt == 0);
+    end
+    generate
+        if (INBUF_MEM != 0) begin : g_f_mem
+            wire [1:0] f_full = g_inmem.full;
+            wire f_rb = g_inmem.rbank, f_wb = g_inmem.wbank;
+            assign f_vec_in = w_fire && g_inmem.w_last;
+            assign f_part = {{(32 - $bits(g_inmem.wcnt)){1'b0}}, g_inmem.wcnt};
+            always @* if (f_past && rst_n) begin
+                assert(g_inmem.wcnt <= SF_LAST);
+                if (!f_full[f_rb]) assert(!f_full[!f_rb] && f_wb == f_rb);
+                if (f_full[f_rb] && !f_full[!f_rb]) assert(f_wb != f_rb);
+                if (f_full[f_rb] && f_full[!f_rb]) assert(f_wb == f_rb && g_inmem.wcnt == 0);
+                assert(f_owed == (f_full[!f_rb] ? F_NF : 0) + (f_full[f_rb] ? F_NF - f_nf : 0) + f_flight);
+            end
+        end else begin : g_f_reg
+            assign f_vec_in = w_fire && g_inreg.w_last;
+            assign f_part = {{(32 - $bits(g_inreg.wcnt)){1'b0}}, g_inreg.wcnt};
+            always @* if (f_past && rst_n) begin
+                assert(g_inreg.wcnt <= BEAT_LAST);
+                if (g_inreg.wfull) assert(g_inreg.wcnt == 0);
+                assert(f_owed == (g_inreg.wfull ? F_NF : 0) + (g_inreg.rvalid_r ? F_NF - f_nf : 0) + f_flight);
+            end
+        end
+    endgenerate

@@ -92,6 +92,54 @@ def test_fifo_mutant_dropping_a_beat_is_caught_with_a_trace(tmp_path):
     assert {"s_tvalid", "m_tready", "count"} <= names
 
 
+def _mutant_residual(tmp_path: Path, old: str, new: str) -> Path:
+    src = (SHARE / "rtl" / "hwgen_residual.v").read_text()
+    bad = src.replace(old, new)
+    assert bad != src
+    out = tmp_path / "mutant_src" / "hwgen_residual.v"
+    out.parent.mkdir()
+    out.write_text(bad)
+    return out
+
+
+def _residual_task(tmp_path: Path, mutant: Path, params: dict, depth: int) -> SbyTask:
+    prove, _ = kernel_tasks("hwgen_residual", params, tmp_path)
+    files = [mutant if f.name == mutant.name else f for f in prove.files]
+    return SbyTask("mutant", prove.mode, depth, prove.script, files, engine=prove.engine)
+
+
+def test_residual_mutant_copying_a_beat_twice_is_caught_with_a_trace(tmp_path):
+    """The shortcut FIFO fed from the block's input instead of the fork's output: while the
+    MVU path stalls the fork, the FIFO takes the same beat again. No stream rule breaks; the
+    beat count across the block (the inner kernels' state, probed) does."""
+    mutant = _mutant_residual(
+        tmp_path,
+        ".s_tdata(f1_tdata), .s_tvalid(f1_tvalid)",
+        ".s_tdata(f1_tdata), .s_tvalid(s_tvalid)",
+    )
+    # a FIFO deeper than the MVU path holds, so the MVU stalls while the FIFO has room
+    params = {**LIBRARY["hwgen_residual"][0], "SC_DEPTH": 8}
+    res = run_sby(_residual_task(tmp_path, mutant, params, 16), tmp_path)
+    assert res.status == "FAIL", res.log[-1500:]
+    assert "hwgen_residual.fv.vh" in res.log and res.traces[0].name == "trace.vcd"
+    assert {"s_tvalid", "f_owed", "f_probe_sc"} <= _vcd_signals(res.traces[0])
+
+
+def test_inner_kernels_input_rules_are_asserted_not_assumed(tmp_path):
+    """The sign fed in lockstep with the FIFO (the fork hwgen had before): its input beat is
+    withdrawn if the FIFO's TREADY falls. In the composite proof the sign's input rule is an
+    assertion (a sibling drives it), and it is the one that fails."""
+    mutant = _mutant_residual(
+        tmp_path,
+        ".s_tdata(f0_tdata), .s_tvalid(f0_tvalid)",
+        ".s_tdata(s_tdata), .s_tvalid(s_tvalid && sc_in_ready)",
+    )
+    res = run_sby(_residual_task(tmp_path, mutant, LIBRARY["hwgen_residual"][0], 6), tmp_path)
+    assert res.status != "PASS"
+    failed = [line for line in res.log.splitlines() if "failed assertion" in line]
+    assert any("u_sign__f_s__assume" in line for line in failed), failed
+
+
 @pytest.mark.parametrize("lanes", [1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 17, 33])
 def test_popcount_equals_the_direct_sum(lanes):
     r = prove_popcount(lanes)
