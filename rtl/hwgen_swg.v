@@ -308,6 +308,9 @@ module hwgen_swg #(
             end
         end
     end
+`ifdef FORMAL_HWGEN_SWG
+`include "hwgen_swg.fv.vh"
+`endif
 endmodule
 
 `default_nettype wire

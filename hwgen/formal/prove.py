@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from hwgen.formal.arith import prove_popcount
-from hwgen.formal.kernels import build_kernel_params, kernel_tasks
+from hwgen.formal.kernels import MAX_COVER_DEPTH, build_kernel_params, kernel_tasks
 from hwgen.formal.layers import LAYER_TIMEOUT_S, layer_checks, run_layer_bmc
 from hwgen.formal.sby import SbyResult, SbyTask, require_tools, run_sby
 from hwgen.ir import Graph
@@ -69,9 +69,13 @@ def prove_graph(
         for params in sets:
             target = f"{module} " + " ".join(f"{k}={v}" for k, v in params.items())
             for task in kernel_tasks(module, params, folder / "kernels"):
+                prop = "stream rules" if task.mode == "prove" else "cover: a frame passes"
+                if task.mode == "cover" and task.depth > MAX_COVER_DEPTH:
+                    why = f"a frame takes {task.depth} steps (> {MAX_COVER_DEPTH}): see the suite"
+                    rows.append(ProofRow(prop, target, task.engine, task.depth, "SKIP", 0.0, why))
+                    continue
                 note(f"{task.mode}: {target}")
                 res = run_sby(task, folder / "kernels")
-                prop = "stream rules" if task.mode == "prove" else "cover: a frame passes"
                 rows.append(_sby_row(prop, target, task, res))
     widths = sorted({n.simd for n in graph.nodes if isinstance(n, XnorMVU) and n.xnor})
     for lanes in widths:

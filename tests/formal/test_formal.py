@@ -92,6 +92,26 @@ def test_fifo_mutant_dropping_a_beat_is_caught_with_a_trace(tmp_path):
     assert {"s_tvalid", "m_tready", "count"} <= names
 
 
+def test_swg_mutant_replacing_a_stalled_pad_beat_is_caught_with_a_trace(tmp_path):
+    """The window generator moving on while a pad beat waits (a beat dropped only when a
+    stall meets a pad position) breaks the stream rules and the count of window beats."""
+    src = (SHARE / "rtl" / "hwgen_swg.v").read_text()
+    bad = src.replace(
+        "wire           en = !m_tvalid || m_tready;", "wire en = !m_tvalid || m_tready || pad_q;"
+    )
+    assert bad != src
+    mutant = tmp_path / "mutant_src" / "hwgen_swg.v"
+    mutant.parent.mkdir()
+    mutant.write_text(bad)
+    prove, _ = kernel_tasks("hwgen_swg", LIBRARY["hwgen_swg"][1], tmp_path)
+    files = [mutant if f.name == mutant.name else f for f in prove.files]
+    task = SbyTask("mutant", prove.mode, 12, prove.script, files, engine=prove.engine)
+    res = run_sby(task, tmp_path)
+    assert res.status == "FAIL", res.log[-1500:]
+    assert res.traces[0].name == "trace.vcd"
+    assert {"m_tvalid", "m_tready", "pad_q"} <= _vcd_signals(res.traces[0])
+
+
 def _mutant_residual(tmp_path: Path, old: str, new: str) -> Path:
     src = (SHARE / "rtl" / "hwgen_residual.v").read_text()
     bad = src.replace(old, new)

@@ -1,0 +1,40 @@
+// Formal properties of hwgen_swg, included at its end under `ifdef FORMAL_HWGEN_SWG
+// (rtl/formal/README.md). The stream rules on both sides, and the beats counted per frame:
+// the input beats of a frame are wpos pixels of IN_BEATS beats plus bcnt; the window beats
+// given out (plus the one presented) are the reader's position (oy, ox, ky, kx) in the
+// OH*OW*K*K beats of a frame, so a frame gives out exactly its windows, in order; the reader's
+// coordinates agree with each other (window origin, row offset, linear index). A frame of
+// windows passes (cover).
+    hwgen_fv_axis #(.DATA_W(IN_W), .IS_INPUT(1)) f_s (
+        .clk(clk), .rst_n(rst_n), .tdata(s_tdata), .tvalid(s_tvalid), .tready(s_tready), .tlast(1'b0));
+    hwgen_fv_axis #(.DATA_W(PIXEL_W), .IS_INPUT(0)) f_m (
+        .clk(clk), .rst_n(rst_n), .tdata(m_tdata), .tvalid(m_tvalid), .tready(m_tready), .tlast(1'b0));
+    localparam integer F_FB = OH * OW * K * K;  // window beats a frame
+    localparam integer F_IB = HW * IN_BEATS;    // input beats a frame
+    reg f_past = 1'b0;
+    reg [31:0] f_in, f_out;  // beats of the current frame taken in / given out
+    reg [1:0] f_frames;      // frames of windows given out, saturating
+    wire f_take = m_tvalid && m_tready;
+    always @(posedge clk) begin
+        f_past <= 1'b1;
+        if (!rst_n) begin
+            f_in <= 0;
+            f_out <= 0;
+            f_frames <= 0;
+        end else begin
+            if (w_fire) f_in <= (f_in == F_IB - 1) ? 0 : f_in + 1;
+            if (f_take) f_out <= (f_out == F_FB - 1) ? 0 : f_out + 1;
+            if (f_take && f_out == F_FB - 1 && f_frames != 2'd3) f_frames <= f_frames + 1'b1;
+        end
+    end
+    wire [31:0] f_pos = ((oy * OW + ox) * K + ky) * K + kx;  // the reader's next beat
+    wire [31:0] f_next = (f_out == F_FB - 1) ? 0 : f_out + 1;
+    always @* if (f_past && rst_n) begin
+        assert(bcnt <= BEAT_MAX_I && wpos <= HW_MAX_I);
+        assert(f_in == wpos * IN_BEATS + bcnt);
+        assert(kx <= K_MAX_I && ky <= K_MAX_I && ox <= OW_MAX_I && oy <= OH_MAX_I);
+        assert(f_pos == (m_tvalid ? f_next : f_out));
+        assert(ry0 == oy * S && cx0 == ox * S);
+        assert(koff == ky * IMG_W + kx && rw == ry0 * IMG_W && qtop == rw + cx0);
+    end
+    always @* cover(f_past && rst_n && f_frames == 2'd1);
