@@ -238,5 +238,8 @@ def test_cli_prove_of_no_build_is_one_line(capsys, tmp_path):
 
 def test_a_layer_over_its_time_limit_says_timeout(small_build):
     rows = small_build.prove(layer_timeout_s=1)
-    layer = [r for r in rows if r.prop == "= golden"]
-    assert layer and all(r.result == "TIMEOUT" and not r.ok for r in layer)
+    layer = {r.target.split()[0]: r for r in rows if r.prop == "= golden"}
+    # Gemm_0 (18 BMC steps over 24 inputs) takes several seconds; the small Gemm_1 may
+    # finish within the second on a fast machine
+    assert layer["Gemm_0"].result == "TIMEOUT" and not layer["Gemm_0"].ok
+    assert all(r.result in ("TIMEOUT", "PASS") for r in layer.values())
