@@ -58,7 +58,7 @@ def _netlist(module: str, source: str, params: dict) -> dict:
         return json.loads(out.read_text())["modules"][module]
 
 
-def _xor(a, b):
+def bdd_xor(a, b):
     """a XOR b of two BDDs (dd's cudd functions have no ^)."""
     return a.bdd.apply("xor", a, b)
 
@@ -66,13 +66,31 @@ def _xor(a, b):
 _GATES = {
     "$_AND_": lambda a, b: a & b,
     "$_OR_": lambda a, b: a | b,
-    "$_XOR_": _xor,
-    "$_XNOR_": lambda a, b: ~_xor(a, b),
+    "$_XOR_": bdd_xor,
+    "$_XNOR_": lambda a, b: ~bdd_xor(a, b),
     "$_NAND_": lambda a, b: ~(a & b),
     "$_NOR_": lambda a, b: ~(a | b),
     "$_ANDNOT_": lambda a, b: a & ~b,
     "$_ORNOT_": lambda a, b: a | ~b,
 }
+
+
+#: the one-output gates `gate_value` evaluates (Yosys' internal cells after techmap)
+GATE_TYPES = frozenset(_GATES) | {"$_NOT_", "$_BUF_", "$_MUX_"}
+
+
+def gate_value(kind: str, conn: dict, sig: dict):
+    """The BDD of gate `kind`'s output Y from its inputs' BDDs (`sig`: bit -> BDD)."""
+    if kind == "$_NOT_":
+        return ~sig[conn["A"][0]]
+    if kind == "$_BUF_":
+        return sig[conn["A"][0]]
+    if kind == "$_MUX_":
+        a, b, s = (sig[conn[p][0]] for p in ("A", "B", "S"))
+        return (s & b) | (~s & a)
+    if kind in _GATES:
+        return _GATES[kind](sig[conn["A"][0]], sig[conn["B"][0]])
+    raise HwgenError(f"unexpected gate {kind} in the netlist")
 
 
 def _evaluate(net: dict, bdd, inputs: dict[str, list]) -> dict[str, list]:
@@ -93,19 +111,7 @@ def _evaluate(net: dict, bdd, inputs: dict[str, list]) -> dict[str, list]:
             if not all(i in sig for i in ins):
                 left.append(c)
                 continue
-            t = c["type"]
-            if t == "$_NOT_":
-                v = ~sig[ins[0]]
-            elif t == "$_BUF_":
-                v = sig[ins[0]]
-            elif t == "$_MUX_":
-                a, b, s = (sig[conn[p][0]] for p in ("A", "B", "S"))
-                v = (s & b) | (~s & a)
-            elif t in _GATES:
-                v = _GATES[t](sig[ins[0]], sig[ins[1]])
-            else:
-                raise HwgenError(f"unexpected gate {t} in the netlist")
-            sig[conn["Y"][0]] = v
+            sig[conn["Y"][0]] = gate_value(c["type"], conn, sig)
         if len(left) == len(pending):
             raise HwgenError("the netlist has a combinational loop or an undriven gate input")
         pending = left
@@ -116,14 +122,14 @@ def _evaluate(net: dict, bdd, inputs: dict[str, list]) -> dict[str, list]:
     }
 
 
-def _add(bdd, a: list, b: list, width: int, carry=None) -> list:
+def add_bits(bdd, a: list, b: list, width: int, carry=None) -> list:
     """a + b (+ carry), ripple carry, two's complement bit lists (LSB first) sign-extended."""
     a = a + [a[-1]] * (width - len(a))
     b = b + [b[-1]] * (width - len(b))
     out, carry = [], bdd.false if carry is None else carry
     for x, y in zip(a[:width], b[:width]):
-        xy = _xor(x, y)
-        out.append(_xor(xy, carry))
+        xy = bdd_xor(x, y)
+        out.append(bdd_xor(xy, carry))
         carry = (x & y) | (carry & xy)
     return out
 
@@ -143,22 +149,19 @@ def _mul(bdd, a: list, b: list, width: int) -> list:
     for i, bi in enumerate(b):
         term = [bi & s for s in ([bdd.false] * i + a)[:width]]
         if i == len(b) - 1:  # weighs -2^i: acc - term = acc + ~term + 1
-            acc = _add(bdd, acc, [~t for t in term], width, bdd.true)
+            acc = add_bits(bdd, acc, [~t for t in term], width, bdd.true)
         else:
-            acc = _add(bdd, acc, term, width)
+            acc = add_bits(bdd, acc, term, width)
     return acc
 
 
-def _lanes(bdd, lanes: int, x_w: int, w_w: int) -> tuple[list, list]:
-    """BDD variables for x and w, lane by lane interleaved (x_l's bits, then w_l's)."""
-    xs, ws = [], []
-    for lane in range(lanes):
-        for i in range(x_w):
-            bdd.declare(f"x{lane}_{i}")
-        for i in range(w_w):
-            bdd.declare(f"w{lane}_{i}")
-        xs.append([bdd.var(f"x{lane}_{i}") for i in range(x_w)])
-        ws.append([bdd.var(f"w{lane}_{i}") for i in range(w_w)])
+def _lanes(bdd, order: list[int], x_w: int, w_w: int) -> tuple[list, list]:
+    """BDD variables for x and w, declared lane by lane in `order` (x_l's bits, then w_l's);
+    returned in lane index order."""
+    for lane in order:
+        bdd.declare(*[f"x{lane}_{i}" for i in range(x_w)], *[f"w{lane}_{i}" for i in range(w_w)])
+    xs = [[bdd.var(f"x{lane}_{i}") for i in range(x_w)] for lane in range(len(order))]
+    ws = [[bdd.var(f"w{lane}_{i}") for i in range(w_w)] for lane in range(len(order))]
     return xs, ws
 
 
@@ -166,23 +169,24 @@ def _compare(bdd, unit: str, params: dict, got: list, want: list, t0: float) -> 
     equal = all(g == w for g, w in zip(got, want))
     witness = None
     if not equal:
-        diff = next(_xor(g, w) for g, w in zip(got, want) if g != w)
+        diff = next(bdd_xor(g, w) for g, w in zip(got, want) if g != w)
         witness = bdd.pick(diff)
     return ArithResult(unit, params, equal, time.perf_counter() - t0, witness)
 
 
-def netlist_lane_order(net: dict, lanes: int) -> list[int]:
-    """The lanes in the order a depth-first walk from the output bits back through the gates
-    first meets their x or w bit (then any lane it never meets)."""
+def netlist_lane_order(net: dict, lanes: int, out: str = "count") -> list[int]:
+    """The lanes in the order a depth-first walk from output port `out`'s bits back through
+    the gates first meets one of their x or w bits (then any lane it never meets)."""
     driver = {c["connections"]["Y"][0]: c for c in net["cells"].values()}
     lane_of = {}
     for port in ("x", "w"):
-        for lane, bit in enumerate(net["ports"][port]["bits"]):
-            lane_of[bit] = lane
+        bits = net["ports"][port]["bits"]
+        for i, bit in enumerate(bits):
+            lane_of[bit] = i // (len(bits) // lanes)
     order: list[int] = []
     met: set = set()
     visited: set = set()
-    for out in net["ports"]["count"]["bits"]:
+    for out in net["ports"][out]["bits"]:
         stack = [out]
         while stack:
             bit = stack.pop()
@@ -216,7 +220,7 @@ def prove_popcount(lanes: int, source: str = "rtl/hwgen_popcount.v") -> ArithRes
     got = _evaluate(net, bdd, {"x": xs, "w": ws})["count"]
     want = [bdd.false] * (cnt_w + 1)  # a sign bit to spare: the sum is never negative
     for lane in order:
-        want = _add(bdd, want, [~_xor(xs[lane], ws[lane]), bdd.false], cnt_w + 1)
+        want = add_bits(bdd, want, [~bdd_xor(xs[lane], ws[lane]), bdd.false], cnt_w + 1)
     want = want[:cnt_w]
     return _compare(bdd, "hwgen_popcount", params, got, want, t0)
 
@@ -241,15 +245,17 @@ def prove_lane_dot(simd: int, elem_w: int, signed: bool, weight_w: int) -> Arith
     }
     net = _netlist("hwgen_lane_dot", "rtl/hwgen_lane_dot.v", params)
     bdd = cudd.BDD()
-    bdd.configure(reordering=False)  # the interleaved order is the good one: keep it
-    xs, ws = _lanes(bdd, simd, elem_w, weight_w)
+    bdd.configure(reordering=False)  # the netlist's lane order is the good one: keep it
+    order = netlist_lane_order(net, simd, "dot")
+    xs, ws = _lanes(bdd, order, elem_w, weight_w)
     got = _evaluate(net, bdd, {"x": [b for x in xs for b in x], "w": [b for w in ws for b in w]})[
         "dot"
     ]
     x_kind = "bipolar" if elem_w == 1 else ("signed" if signed else "unsigned")
     w_kind = "bipolar" if weight_w == 1 else "signed"
     total = [bdd.false] * cnt_w
-    for x, w in zip(xs, ws):
+    for lane in order:
+        x, w = xs[lane], ws[lane]
         prod = _mul(bdd, _value(bdd, x, x_kind), _value(bdd, w, w_kind), cnt_w)
-        total = _add(bdd, total, prod, cnt_w)
+        total = add_bits(bdd, total, prod, cnt_w)
     return _compare(bdd, "hwgen_lane_dot", params, got, total, t0)

@@ -69,7 +69,7 @@ def _swg_steps(p: dict) -> int:
 
 #: a build's kernel instance whose frame takes more steps than this has its cover skipped (with
 #: the reason in its row): the suite's parameter sets show that a frame passes
-MAX_COVER_DEPTH = 300
+MAX_COVER_DEPTH = 100
 
 #: the kernels with stream properties so far (the others: see rtl/formal/README.md)
 KERNELS = {

@@ -11,10 +11,13 @@ an op without an entry gets a row saying it has no layer proof, never a silent p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from hwgen.backends.rtl.codegen import rtl_instances
 from hwgen.backends.templates import render
+from hwgen.formal import layer_bdd
 from hwgen.formal.layer_reference import reference_module
 from hwgen.formal.sby import CHECKER, ENGINE, SbyResult, SbyTask, run_sby
 from hwgen.ir import Graph
@@ -29,6 +32,10 @@ MVU_LATENCY = 6
 LAYER_TIMEOUT_S = 600
 #: a layer the BMC is asked to unroll beyond this many steps is skipped with its reason
 MAX_DEPTH = 400
+#: an XNOR layer with more weight bits than this (or past MAX_DEPTH) is proven by symbolic
+#: simulation with its accumulator abstracted (`hwgen.formal.layer_bdd`), which scales with
+#: MW; smaller ones by SymbiYosys' BMC, whose failures come with a VCD
+BMC_MAX_WEIGHT_BITS = 1024
 MVU_SOURCES = ["rtl/hwgen_mvu.v", "rtl/formal/hwgen_popcount_model.v", "rtl/hwgen_lane_dot.v"]
 
 
@@ -41,6 +48,7 @@ class LayerCheck:
     depth: int
     tasks: list[SbyTask]
     skipped: str = ""
+    symbolic: Callable[[], layer_bdd.SymbolicResult] | None = None  # the symbolic proof
 
 
 def _mvu_check(
@@ -52,23 +60,25 @@ def _mvu_check(
         return LayerCheck(
             n.name, weight_bits, depth, [], "zero-padded convolution (border classes)"
         )
-    if depth > MAX_DEPTH:
-        return LayerCheck(
-            n.name,
-            weight_bits,
-            depth,
-            [],
-            f"needs {depth} BMC steps (> {MAX_DEPTH}); proven in simulation only",
-        )
+    big = depth > MAX_DEPTH or weight_bits > BMC_MAX_WEIGHT_BITS
+    if big and not layer_bdd.applies(n):
+        if depth <= MAX_DEPTH:
+            big = False  # integer lanes: the BMC, however long it takes
+        else:
+            why = f"needs {depth} BMC steps (> {MAX_DEPTH}); proven in simulation only"
+            return LayerCheck(n.name, weight_bits, depth, [], why)
     folder.mkdir(parents=True, exist_ok=True)
-    ref = f"hwgen_fv_ref_{inst['id']}"
-    (folder / f"{ref}.v").write_text(reference_module(n, ref))
     roms = []
     for _name, value in inst["params"]:
         if isinstance(value, str) and value.startswith('"') and value.strip('"'):
             rom = folder / value.strip('"')
             rom.write_text(files[value.strip('"')])
             roms.append(rom)
+    if big:
+        run = partial(layer_bdd.prove_layer, n, inst, folder)
+        return LayerCheck(n.name, weight_bits, depth, [], symbolic=run)
+    ref = f"hwgen_fv_ref_{inst['id']}"
+    (folder / f"{ref}.v").write_text(reference_module(n, ref))
     out_w = n.pe * n.out_lane_bits
     last_lanes = n.mh - (n.nf - 1) * n.pe
     last_mask = (1 << (last_lanes * n.out_lane_bits)) - 1
