@@ -71,7 +71,7 @@ def _swg_steps(p: dict) -> int:
 #: the reason in its row): the suite's parameter sets show that a frame passes
 MAX_COVER_DEPTH = 100
 
-#: the kernels with stream properties so far (the others: see rtl/formal/README.md)
+#: the stream kernels, each with its properties (rtl/formal/README.md)
 KERNELS = {
     "hwgen_axis_fifo": KernelSpec(
         "hwgen_axis_fifo", ("rtl/hwgen_axis_fifo.v",), 4, lambda p: 2 * p["DEPTH"] + 8

@@ -166,6 +166,22 @@ def test_popcount_equals_the_direct_sum(lanes):
     assert r.equal, r.witness
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("lanes", range(1, 129))
+def test_popcount_every_width_up_to_128(lanes):
+    r = prove_popcount(lanes)
+    assert r.equal, r.witness
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("weight_w", [1, 2])
+@pytest.mark.parametrize("lanes", range(1, 129))
+def test_lane_dot_every_width_up_to_128(lanes, weight_w):
+    """The zoo's lane dot products: 2-bit signed activations, 1- and 2-bit weights."""
+    r = prove_lane_dot(lanes, 2, True, weight_w)
+    assert r.equal, r.witness
+
+
 def test_popcount_mutant_with_a_carry_cut_is_caught(tmp_path):
     """A count whose bit 2 is cut at 5 lanes only (a carry lost at one width): 4 and 5
     matches come out as 0 and 1."""
