@@ -246,8 +246,8 @@ class _LayerRun:
             sent += int(valid and ready == bdd.true)
             if out_valid == bdd.true:
                 fired += 1
-                if fired > self.loads:
-                    raise _Mismatch(f"cycle {t}: an output beat that no sum was loaded into")
+                if fired != self.loads:  # each beat out is the one load before it
+                    raise _Mismatch(f"cycle {t}: output beat {fired} is not load {fired}")
                 if fired == n.nf:
                     return t
             self._step()
@@ -283,6 +283,8 @@ class _LayerRun:
             c = self.loads * n.pe + p
             if c >= n.mh:
                 continue
+            if len(self.terms[p]) * n.simd >= 1 << cnt_w:  # the sum could have wrapped
+                raise _Mismatch(f"channel {c}: {len(self.terms[p])} chunks overflow CNT_W")
             k_const = _chunk_literals(bdd, n, c, self.terms[p], self.index)
             want = _decide(bdd, n, c, sums[p], k_const, lane_w)
             if d_out[p * lane_w : (p + 1) * lane_w] != want:
