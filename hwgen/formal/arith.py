@@ -253,9 +253,15 @@ def prove_lane_dot(simd: int, elem_w: int, signed: bool, weight_w: int) -> Arith
     ]
     x_kind = "bipolar" if elem_w == 1 else ("signed" if signed else "unsigned")
     w_kind = "bipolar" if weight_w == 1 else "signed"
-    total = [bdd.false] * cnt_w
-    for lane in order:
-        x, w = xs[lane], ws[lane]
-        prod = _mul(bdd, _value(bdd, x, x_kind), _value(bdd, w, w_kind), cnt_w)
-        total = add_bits(bdd, total, prod, cnt_w)
+    terms = [
+        _mul(bdd, _value(bdd, xs[lane], x_kind), _value(bdd, ws[lane], w_kind), cnt_w)
+        for lane in order
+    ]
+    # summed pairwise, neighbours in the variable order first: each partial sum spans a
+    # run of the order, so it stays small until the last additions (a running total did
+    # three times the work at 48 lanes)
+    while len(terms) > 1:
+        pairs = [add_bits(bdd, a, b, cnt_w) for a, b in zip(terms[::2], terms[1::2])]
+        terms = pairs + ([terms[-1]] if len(terms) % 2 else [])
+    total = terms[0] if terms else [bdd.false] * cnt_w
     return _compare(bdd, "hwgen_lane_dot", params, got, total, t0)
