@@ -235,8 +235,18 @@ def test_layer_mutant_threshold_off_by_one_is_caught(small_build, tmp_path):
     assert "m_tdata" in _vcd_signals(res.traces[0])
 
 
-def test_layer_above_the_bmc_limit_is_skipped_with_its_reason(small_build, tmp_path, monkeypatch):
+def test_layer_above_the_bmc_limit_goes_to_symbolic_simulation(small_build, tmp_path, monkeypatch):
     monkeypatch.setattr(layer_mod, "MAX_DEPTH", 10)
+    checks = {c.layer: c for c in layer_checks(small_build.graph, tmp_path)}
+    assert not checks["Gemm_0"].tasks and checks["Gemm_0"].symbolic is not None
+    assert checks["Gemm_0"].symbolic().status == "PASS"
+
+
+def test_integer_layer_above_the_bmc_limit_is_skipped_with_its_reason(
+    small_build, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(layer_mod, "MAX_DEPTH", 10)
+    monkeypatch.setattr(layer_mod.layer_bdd, "applies", lambda n: False)  # as for integer lanes
     checks = {c.layer: c for c in layer_checks(small_build.graph, tmp_path)}
     assert not checks["Gemm_0"].tasks and "BMC steps" in checks["Gemm_0"].skipped
 
