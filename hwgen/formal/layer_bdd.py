@@ -13,6 +13,9 @@ the lane must be golden's decision (`weights`, `thresholds`, `out_offset` from t
 total, for every total, and the chunks must have met every element of the vector once, each
 against golden's weight for that channel. Stalls do not change what the MVU computes (its
 kernel proof), so this schedule stands for all of them.
+
+It reads hwgen_mvu by name: the `acc` and `m_tdata` registers and the popcount of each
+`g_pe[p]` lane; a rename fails the proof with one line, never silently.
 """
 
 from __future__ import annotations
@@ -206,7 +209,10 @@ class _LayerRun:
         return lanes
 
     def _popcount(self, name: str, params: dict, ins: dict) -> dict:
-        lane = int(re.search(r"g_pe\[(\d+)\]", name).group(1))
+        found = re.search(r"g_pe\[(\d+)\]", name)
+        if found is None:
+            raise HwgenError(f"symbolic simulation: popcount {name} is in no g_pe[p] lane")
+        lane = int(found.group(1))
         if lane not in self.pcs:
             width = int(params["CNT_W"], 2) if isinstance(params["CNT_W"], str) else params["CNT_W"]
             self.pcs[lane] = [self._var(f"pc{lane}_{b}") for b in range(width)]

@@ -240,4 +240,6 @@ class SymbolicSim:
 
     def q_bit(self, name: str) -> list:
         """The Q bit ids of register `name` (its net's bits)."""
+        if name not in self.names:
+            raise HwgenError(f"symbolic simulation: the netlist has no register '{name}'")
         return self.names[name]
