@@ -28,11 +28,12 @@ from pathlib import Path
 import numpy as np
 from dd import cudd
 
+from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.formal.arith import add_bits, bdd_xor
 from hwgen.formal.symbolic import SymbolicSim, netlist
 from hwgen.ops import XnorMVU
-from hwgen.paths import SHARE
+from hwgen.paths import SHARE, VERSION
 
 #: cycles past the input beats and SF*NF (reset, the read buffer, the pipeline, the output)
 LATENCY = 8
@@ -123,16 +124,14 @@ def _chunk_literals(bdd, n: XnorMVU, c: int, terms: list, index: dict) -> int:
 
 
 def _sim_top(n: XnorMVU, inst: dict) -> str:
-    params = ",\n".join(f"        .{k}({v})" for k, v in inst["params"])
-    out_w = n.pe * n.out_lane_bits
-    return (
-        "module hwgen_fv_sim_top (input wire clk, input wire rst_n,\n"
-        f"    input wire [{n.in_width - 1}:0] s_tdata, input wire s_tvalid, output wire s_tready,\n"
-        f"    output wire [{out_w - 1}:0] m_tdata, output wire m_tvalid, input wire m_tready);\n"
-        f"    {inst['module']} #(\n{params}\n    ) dut (.clk(clk), .rst_n(rst_n),\n"
-        "        .s_tdata(s_tdata), .s_tvalid(s_tvalid), .s_tready(s_tready),\n"
-        "        .m_tdata(m_tdata), .m_tvalid(m_tvalid), .m_tready(m_tready));\n"
-        "endmodule\n"
+    return render(
+        "formal/layer_sim_top.v.j2",
+        layer=n.name,
+        module=inst["module"],
+        version=VERSION,
+        params=inst["params"],
+        in_w=n.in_width,
+        out_w=n.pe * n.out_lane_bits,
     )
 
 
