@@ -31,7 +31,7 @@ from dd import cudd
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.formal.arith import add_bits, bdd_xor
-from hwgen.formal.symbolic import SymbolicSim, netlist
+from hwgen.formal.symbolic import SymbolicSim, netlist, param_int
 from hwgen.ops import XnorMVU
 from hwgen.paths import SHARE, VERSION
 
@@ -213,7 +213,7 @@ class _LayerRun:
             raise HwgenError(f"symbolic simulation: popcount {name} is in no g_pe[p] lane")
         lane = int(found.group(1))
         if lane not in self.pcs:
-            width = int(params["CNT_W"], 2) if isinstance(params["CNT_W"], str) else params["CNT_W"]
+            width = param_int(params["CNT_W"])
             self.pcs[lane] = [self._var(f"pc{lane}_{b}") for b in range(width)]
             self.abstract_names |= {v.var for v in self.pcs[lane]}
         self.calls[lane] = (ins["x"], ins["w"])

@@ -47,7 +47,7 @@ def netlist(top_file: Path, top: str, sources: list[Path], boxes: list[Path], cw
         return json.loads(out.read_text())["modules"][top]
 
 
-def _int(param: str) -> int:
+def param_int(param) -> int:
     """A Yosys JSON parameter (a binary string, or a number) as an int."""
     return param if isinstance(param, int) else int(param, 2)
 
@@ -79,7 +79,7 @@ class SymbolicSim:
                 self.dffs.append((c["connections"]["D"][0], c["connections"]["Q"][0]))
             elif t == "$mem_v2":
                 self.mems.append(self._memory(c))
-                comb.append((name, c))
+                comb.append((name, self.mems[-1]))
             elif t in GATE_TYPES or t in boxes:
                 comb.append((name, c))
             elif t != "$scopeinfo":
@@ -103,7 +103,13 @@ class SymbolicSim:
 
     def _memory(self, c: dict) -> _Memory:
         p = c["parameters"]
-        m = _Memory(c, _int(p["SIZE"]), _int(p["WIDTH"]), _int(p["ABITS"]), _int(p["OFFSET"]))
+        m = _Memory(
+            c,
+            param_int(p["SIZE"]),
+            param_int(p["WIDTH"]),
+            param_int(p["ABITS"]),
+            param_int(p["OFFSET"]),
+        )
         if any(ch == "1" for ch in str(p.get("RD_CLK_ENABLE", "0"))):
             raise HwgenError(f"memory {p.get('MEMID')}: a clocked read port (expected none)")
         init = str(p.get("INIT", "x"))
@@ -122,13 +128,14 @@ class SymbolicSim:
     def _topological(self, cells: list) -> list:
         """The combinational cells in an order where each one's inputs come first."""
         driver = {}
-        for i, (_n, c) in enumerate(cells):
+        cells_of = [c.cell if isinstance(c, _Memory) else c for _n, c in cells]
+        for i, c in enumerate(cells_of):
             for port, bits in c["connections"].items():
                 if c.get("port_directions", {}).get(port) == "output":
                     for b in bits:
                         driver[b] = i
         deps = []
-        for _n, c in cells:
+        for c in cells_of:
             ins = [
                 b
                 for port, bits in c["connections"].items()
@@ -172,11 +179,12 @@ class SymbolicSim:
             for b, v in zip(self.ports[name]["bits"], bits):
                 sig[b] = v
         for name, c in self.order:
+            if isinstance(c, _Memory):
+                self._read(c)
+                continue
             t, conn = c["type"], c["connections"]
             if t in GATE_TYPES:
                 sig[conn["Y"][0]] = gate_value(t, conn, sig)
-            elif t == "$mem_v2":
-                self._read(next(m for m in self.mems if m.cell is c))
             else:
                 ins = {
                     p: [self.value(b) for b in bits]
@@ -204,7 +212,7 @@ class SymbolicSim:
         return self._oob[key]
 
     def _read(self, m: _Memory) -> None:
-        conn, n = m.cell["connections"], _int(m.cell["parameters"]["RD_PORTS"])
+        conn, n = m.cell["connections"], param_int(m.cell["parameters"]["RD_PORTS"])
         for k in range(n):
             addr = self._address(conn["RD_ADDR"][k * m.abits : (k + 1) * m.abits])
             if isinstance(addr, int):
@@ -214,11 +222,10 @@ class SymbolicSim:
             for i, b in enumerate(conn["RD_DATA"][k * m.width : (k + 1) * m.width]):
                 self.sig[b] = word[i]
 
-    def clock(self, override: dict | None = None) -> None:
-        """The clock edge: every flip-flop takes its D (or `override`'s value for its Q bit),
-        every memory write port writes."""
+    def clock(self) -> None:
+        """The clock edge: every flip-flop takes its D, every memory write port writes."""
         for m in self.mems:
-            conn, n = m.cell["connections"], _int(m.cell["parameters"]["WR_PORTS"])
+            conn, n = m.cell["connections"], param_int(m.cell["parameters"]["WR_PORTS"])
             for k in range(n):
                 en = [self.value(b) for b in conn["WR_EN"][k * m.width : (k + 1) * m.width]]
                 if all(e == self.bdd.false for e in en):
@@ -234,9 +241,7 @@ class SymbolicSim:
                 a = addr - m.offset
                 if 0 <= a < m.size:
                     m.words[a] = [(e & d) | (~e & o) for e, d, o in zip(en, data, m.words[a])]
-        nxt = {q: self.value(d) for d, q in self.dffs}
-        nxt.update(override or {})
-        self.state = nxt
+        self.state = {q: self.value(d) for d, q in self.dffs}
 
     def q_bit(self, name: str) -> list:
         """The Q bit ids of register `name` (its net's bits)."""

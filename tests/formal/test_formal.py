@@ -4,34 +4,20 @@ and mutants caught with a counterexample that is read back."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from hwgen import api
-from hwgen.errors import HwgenError
 from hwgen.formal import layers as layer_mod
 from hwgen.formal.arith import prove_lane_dot, prove_popcount
 from hwgen.formal.kernels import KERNELS, LIBRARY, kernel_tasks
 from hwgen.formal.layers import layer_checks, run_layer_bmc
-from hwgen.formal.sby import SbyTask, require_tools, run_sby
+from hwgen.formal.sby import SbyTask, run_sby
 from hwgen.paths import SHARE
 from tests.e2e.test_cli import assert_one_line_error, run_cli
-from tests.helpers import need_tool, random_mlp
-
-
-@pytest.fixture(autouse=True)
-def _tools():
-    try:
-        require_tools()
-    except HwgenError as e:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {e}")
-        pytest.skip(str(e))
-    need_tool("yosys")
-    need_tool("yosys-abc")
+from tests.helpers import random_mlp
 
 
 @pytest.fixture(scope="module")

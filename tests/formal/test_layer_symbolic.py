@@ -5,28 +5,13 @@ PE=SIMD=4, every layer, are `slow`."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from hwgen import api
-from hwgen.errors import HwgenError
 from hwgen.formal.layers import BMC_MAX_WEIGHT_BITS, layer_checks
-from hwgen.formal.sby import require_tools
-from tests.helpers import bnn_pynq_fc, need_tool, random_mlp
-
-
-@pytest.fixture(autouse=True)
-def _tools():
-    try:
-        require_tools()
-    except HwgenError as e:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {e}")
-        pytest.skip(str(e))
-    need_tool("yosys")
-    need_tool("yosys-abc")
+from tests.helpers import bnn_pynq_fc, random_mlp
 
 
 @pytest.fixture(scope="module")
