@@ -11,9 +11,9 @@
 //   USE_THR = 1: lane p = (acc_c >= T_c), T_c signed;  USE_THR = 0: lane p = acc_c.
 // N_THR > 1: lane p is the parity of how many of its sorted thresholds the count reaches
 // (interval thresholds), or with LEVELS = 1 LEVEL_OFF plus that many (a k-bit quantizer).
-// N_CLS > 1 (a zero-padded convolution, OH x OW output pixels a frame): the thresholds come in
-// N_CLS sets, one per border class; output pixel (oy, ox) uses the set at word offset
-// ROW_BASE[oy] + COL_BASE[ox] (two small ROMs), since its pad positions stream bit 0.
+// N_CLS > 1 (a zero-padded convolution): a threshold set per border class of the output pixel
+// (rtl/hwgen_mvu_thresholds.v). ROM_REG, PC_REG, THR_REG add pipeline stages for a faster
+// clock (latency, not throughput: see "the datapath's stages").
 // One vector costs SF*NF cycles (SF = ceil(MW/SIMD)); while it is computed, the next one is
 // shifted into a second buffer, so back-to-back vectors run at that bound.
 //
@@ -46,6 +46,10 @@ module hwgen_mvu #(
     parameter integer N_CLS = 1,           // threshold sets (border classes of a padded convolution)
     parameter integer OH = 1,              // N_CLS > 1: output rows a frame
     parameter integer OW = 1,              // N_CLS > 1: output columns a frame
+    parameter integer ROM_REG = 0,         // 1: the ROM word and elements registered again
+    parameter integer PC_REG = 0,          // 1: each lane's popcount/dot registered before the sum
+    parameter integer THR_REG = 0,         // 1: the finished sum registered before the compare
+    parameter integer PC_GROUPS = 1,       // XNOR: popcounts of ceil(SIMD/PC_GROUPS) lanes, summed
     parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the weight ROM (word nf*SF + sf)
     parameter THR_FILE = "thresholds.mem", // $readmemh image of the threshold ROM (USE_THR)
     parameter ROW_BASE_FILE = "",          // N_CLS > 1: threshold word offset per output row
@@ -62,11 +66,12 @@ module hwgen_mvu #(
 );
     // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
     generate
-        if (PE < 1 || PE > MH || SIMD < 1 || SIMD > MW) begin : g_contract0
+        if (PE < 1 || PE > MH || SIMD < 1 || SIMD > MW || PC_GROUPS < 1
+            || (PC_GROUPS - 1) * ((SIMD + PC_GROUPS - 1) / PC_GROUPS) >= SIMD) begin : g_contract0
 `ifdef __ICARUS__
-            initial $fatal(1, "%m: hwgen_mvu: needs 1 <= PE <= MH and 1 <= SIMD <= MW (PE=%0d MH=%0d SIMD=%0d MW=%0d)", PE, MH, SIMD, MW);
+            initial $fatal(1, "%m: hwgen_mvu: needs 1 <= PE <= MH, 1 <= SIMD <= MW, PC_GROUPS groups of SIMD lanes (PE=%0d MH=%0d SIMD=%0d MW=%0d PC_GROUPS=%0d)", PE, MH, SIMD, MW, PC_GROUPS);
 `else
-            $error("hwgen_mvu: needs 1 <= PE <= MH and 1 <= SIMD <= MW");
+            $error("hwgen_mvu: needs 1 <= PE <= MH, 1 <= SIMD <= MW, PC_GROUPS groups of SIMD lanes");
 `endif
         end
         if (INBUF_MEM != 0 && IN_W != SIMD * ELEM_W) begin : g_contract1
@@ -90,7 +95,6 @@ module hwgen_mvu #(
     localparam integer SW = (SF > 1) ? $clog2(SF) : 1;
     localparam integer NW = (NF > 1) ? $clog2(NF) : 1;
     localparam integer AW = (DEPTH > 1) ? $clog2(DEPTH) : 1;
-    localparam integer PC_W = $clog2(SIMD + 1);  // one cycle's popcount
     // sized copies of the integer bounds (select, not truncation, keeps the lint clean)
     localparam integer BEAT_MAX = IN_BEATS - 1;
     localparam integer SF_MAX = SF - 1;
@@ -224,7 +228,17 @@ module hwgen_mvu #(
         end
     endgenerate
 
-    // ---------------------------------------------------------------- stage 1: ROM reads
+    // ---------------------------------------------------------------- the datapath's stages
+    // Every stage advances on `en`, so a full output register holds the whole pipeline: the
+    // stream contract needs no skid buffer, whatever the stages. An issue reaches
+    //   stage 1      the weight ROM word and the SIMD elements (x1, w1);
+    //   ROM_REG      both registered again (a block RAM's output, a long route);
+    //   PC_REG       each lane's popcount or dot product registered (`part`);
+    //   accumulate   acc = (first ? 0 : acc) + part, a carry chain of CNT_W bits;
+    //   THR_REG      the finished sum registered (`fin`) before the threshold compare;
+    //   output       m_tdata, one beat per SF issues.
+    // The threshold word is read (its address delayed) to meet the sum at the compare.
+    localparam integer TD = ROM_REG + PC_REG + THR_REG;  // stages added after stage 1
     reg               v1, first1, last1;
     reg [SIMD*ELEM_W-1:0] x1;
     reg [WL-1:0]      w1;
@@ -255,122 +269,87 @@ module hwgen_mvu #(
         end
     end
 
-    // ---------------------------------------------------------------- stage 2: accumulate
+    // the popcounts' operands and the control travelling with them
+    wire [SIMD*ELEM_W-1:0] x_op;
+    wire [WL-1:0]          w_op;
+    wire                   v_op, first_op, last_op;
+    generate
+        if (ROM_REG != 0) begin : g_rom_reg
+            reg [SIMD*ELEM_W-1:0] x2;
+            reg [WL-1:0]          w2;
+            reg                   v2, first2, last2;
+            always @(posedge clk) begin
+                if (!rst_n) v2 <= 1'b0;
+                else if (en) v2 <= v1;
+                if (en) {x2, w2, first2, last2} <= {x1, w1, first1, last1};
+            end
+            assign {x_op, w_op, v_op, first_op, last_op} = {x2, w2, v2, first2, last2};
+        end else begin : g_rom_wire
+            assign {x_op, w_op, v_op, first_op, last_op} = {x1, w1, v1, first1, last1};
+        end
+    endgenerate
+    // ---------------------------------------------------------------- accumulate
     reg  [PE*CNT_W-1:0]      acc;
     wire [PE*CNT_W-1:0]      sum;
+    wire [PE*CNT_W-1:0]      dec_in;   // the sum the output is decided on
     wire [PE*OUT_LANE_W-1:0] lanes;
-
+    wire                     v_a, first_a, last_a;  // control at the accumulator
+    wire                     out_v;                 // dec_in is a finished sum
     genvar p;
     generate
-        for (p = 0; p < PE; p = p + 1) begin : g_pe
-            wire [CNT_W-1:0] part;
-            if (XNOR != 0) begin : g_xnor
-                // a compressor tree with the XNOR in its first level (rtl/hwgen_popcount.v)
-                wire [PC_W-1:0] pc;
-                hwgen_popcount #(.LANES(SIMD), .CNT_W(PC_W)) u_pc (.x(x1), .w(w1[p*SIMD +: SIMD]), .count(pc));
-                if (CNT_W > PC_W) begin : g_ext
-                    assign part = {{(CNT_W - PC_W){1'b0}}, pc};
-                end else begin : g_noext
-                    assign part = pc;
-                end
-            end else begin : g_int
-                hwgen_lane_dot #(.SIMD(SIMD), .ELEM_W(ELEM_W), .SIGNED(IN_SIGNED), .WEIGHT_W(WEIGHT_W), .CNT_W(CNT_W))
-                    u_dot (.x(x1), .w(w1[p*SIMD*WEIGHT_W +: SIMD*WEIGHT_W]), .dot(part));
+        if (PC_REG != 0) begin : g_pc_ctl
+            reg va, fa, la;
+            always @(posedge clk) begin
+                if (!rst_n) va <= 1'b0;
+                else if (en) va <= v_op;
+                if (en) {fa, la} <= {first_op, last_op};
             end
-            assign sum[p*CNT_W +: CNT_W] = (first1 ? {CNT_W{1'b0}} : acc[p*CNT_W +: CNT_W]) + part;
+            assign {v_a, first_a, last_a} = {va, fa, la};
+        end else begin : g_pc_ctl_wire
+            assign {v_a, first_a, last_a} = {v_op, first_op, last_op};
+        end
+        for (p = 0; p < PE; p = p + 1) begin : g_pe
+            // this lane's popcount or dot product of the cycle (PC_REG: registered)
+            wire [CNT_W-1:0] part;
+            hwgen_mvu_lane #(
+                .SIMD(SIMD), .ELEM_W(ELEM_W), .IN_SIGNED(IN_SIGNED), .WEIGHT_W(WEIGHT_W),
+                .CNT_W(CNT_W), .PC_REG(PC_REG), .PC_GROUPS(PC_GROUPS)
+            ) u_lane (
+                .clk(clk), .en(en), .x(x_op), .w(w_op[p*SIMD*WEIGHT_W +: SIMD*WEIGHT_W]), .part(part)
+            );
+            assign sum[p*CNT_W +: CNT_W] = (first_a ? {CNT_W{1'b0}} : acc[p*CNT_W +: CNT_W]) + part;
+        end
+        if (THR_REG != 0) begin : g_fin
+            reg [PE*CNT_W-1:0] fin;
+            reg                fin_v;
+            always @(posedge clk) begin
+                if (!rst_n) fin_v <= 1'b0;
+                else if (en) fin_v <= v_a && last_a;
+                if (en && v_a && last_a) fin <= sum;
+            end
+            assign dec_in = fin;
+            assign out_v = fin_v;
+        end else begin : g_fin_wire
+            assign dec_in = sum;
+            assign out_v = v_a && last_a;
         end
 
         if (USE_THR != 0) begin : g_thr
-            // word nf: lane p's threshold k at bits [(p*N_THR + k)*THR_W, +THR_W)
-            localparam integer TL_W = N_THR * THR_W;
-            localparam integer TDEPTH = NF * N_CLS;
-            reg [PE*TL_W-1:0] trom [0:TDEPTH-1];
-            reg [PE*TL_W-1:0] t1;
-            initial $readmemh(THR_FILE, trom);
-            if (N_CLS > 1) begin : g_classes
-                // the output pixel of the vector being read: its border class picks the set
-                localparam integer TAW = $clog2(TDEPTH);
-                localparam integer OYW = (OH > 1) ? $clog2(OH) : 1;
-                localparam integer OXW = (OW > 1) ? $clog2(OW) : 1;
-                localparam integer OH_MAX_I = OH - 1;
-                localparam integer OW_MAX_I = OW - 1;
-                localparam [OYW-1:0] OH_LAST = OH_MAX_I[OYW-1:0];
-                localparam [OXW-1:0] OW_LAST = OW_MAX_I[OXW-1:0];
-                reg [TAW-1:0] row_base [0:OH-1];
-                reg [TAW-1:0] col_base [0:OW-1];
-                initial $readmemh(ROW_BASE_FILE, row_base);
-                initial $readmemh(COL_BASE_FILE, col_base);
-                reg  [OYW-1:0] oy;
-                reg  [OXW-1:0] ox;
-                wire [TAW-1:0] nf_ext;
-                if (TAW > NW) begin : g_ext
-                    assign nf_ext = {{(TAW-NW){1'b0}}, nf_cnt};
-                end else begin : g_same
-                    assign nf_ext = nf_cnt;
-                end
-                wire [TAW-1:0] taddr = row_base[oy] + col_base[ox] + nf_ext;
-                always @(posedge clk) begin
-                    if (!rst_n) begin
-                        oy <= {OYW{1'b0}};
-                        ox <= {OXW{1'b0}};
-                    end else if (issue && at_last) begin
-                        ox <= (ox == OW_LAST) ? {OXW{1'b0}} : ox + 1'b1;
-                        if (ox == OW_LAST) oy <= (oy == OH_LAST) ? {OYW{1'b0}} : oy + 1'b1;
-                    end
-                    if (en) t1 <= trom[taddr];
-                end
-            end else begin : g_one_set
-                always @(posedge clk) if (en) t1 <= trom[nf_cnt];
-            end
-            if (N_THR == 1 && LEVELS == 0) begin : g_one
-                // one threshold per channel: lane p = (count >= T)
-                for (p = 0; p < PE; p = p + 1) begin : g_cmp
-                    if (XNOR != 0) begin : g_ucmp
-                        // popcount and threshold widths differ by at most one bit: zero-extend both
-                        wire [CNT_W:0] s_ext = {1'b0, sum[p*CNT_W +: CNT_W]};
-                        wire [THR_W:0] t_ext = {1'b0, t1[p*THR_W +: THR_W]};
-                        assign lanes[p] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
-                    end else begin : g_scmp
-                        // THR_W == CNT_W for an integer accumulator: a signed compare
-                        assign lanes[p] = ($signed(sum[p*CNT_W +: CNT_W]) >= $signed(t1[p*THR_W +: THR_W]));
-                    end
-                end
-            end else begin : g_multi
-                genvar k;
-                for (p = 0; p < PE; p = p + 1) begin : g_cmp
-                    wire [N_THR-1:0] ge;
-                    for (k = 0; k < N_THR; k = k + 1) begin : g_k
-                        wire [THR_W-1:0] t = t1[(p*N_THR + k)*THR_W +: THR_W];
-                        if (XNOR != 0) begin : g_ucmp
-                            // popcount and threshold widths differ by at most one bit: zero-extend both
-                            wire [CNT_W:0] s_ext = {1'b0, sum[p*CNT_W +: CNT_W]};
-                            wire [THR_W:0] t_ext = {1'b0, t};
-                            assign ge[k] = ({{(THR_W + 1){1'b0}}, s_ext} >= {{(CNT_W + 1){1'b0}}, t_ext});
-                        end else begin : g_scmp
-                            // THR_W == CNT_W for an integer accumulator: a signed compare
-                            assign ge[k] = ($signed(sum[p*CNT_W +: CNT_W]) >= $signed(t));
-                        end
-                    end
-                    if (LEVELS != 0) begin : g_levels
-                        // running count of the thresholds reached, from LEVEL_OFF up (no priority logic)
-                        localparam [OUT_LANE_W-1:0] OFF = LEVEL_OFF[OUT_LANE_W-1:0];
-                        wire [(N_THR+1)*OUT_LANE_W-1:0] run;
-                        assign run[OUT_LANE_W-1:0] = OFF;
-                        for (k = 0; k < N_THR; k = k + 1) begin : g_cnt
-                            assign run[(k+1)*OUT_LANE_W +: OUT_LANE_W] = run[k*OUT_LANE_W +: OUT_LANE_W]
-                                                                         + {{(OUT_LANE_W-1){1'b0}}, ge[k]};
-                        end
-                        assign lanes[p*OUT_LANE_W +: OUT_LANE_W] = run[N_THR*OUT_LANE_W +: OUT_LANE_W];
-                    end else begin : g_parity
-                        assign lanes[p] = ^ge;  // interval thresholds: parity of those reached
-                    end
-                end
-            end
+            // the threshold ROM, read (its address delayed TD stages) to meet the sum
+            hwgen_mvu_thresholds #(
+                .PE(PE), .NF(NF), .NW(NW), .N_CLS(N_CLS), .OH(OH), .OW(OW), .DELAY(TD),
+                .CNT_W(CNT_W), .THR_W(THR_W), .N_THR(N_THR), .LEVELS(LEVELS),
+                .LEVEL_OFF(LEVEL_OFF), .OUT_LANE_W(OUT_LANE_W), .UNSIGNED(XNOR),
+                .THR_FILE(THR_FILE), .ROW_BASE_FILE(ROW_BASE_FILE), .COL_BASE_FILE(COL_BASE_FILE)
+            ) u_thr (
+                .clk(clk), .rst_n(rst_n), .en(en), .pixel_done(issue && at_last), .nf(nf_cnt),
+                .count(dec_in), .lanes(lanes)
+            );
         end else if (XNOR != 0) begin : g_dot
             localparam integer DOT_OFF_I = MW + 2 * PAD;
             localparam [CNT_W+1:0] DOT_OFF = DOT_OFF_I[CNT_W+1:0];
             for (p = 0; p < PE; p = p + 1) begin : g_lane
-                wire [CNT_W+1:0] dot = {1'b0, sum[p*CNT_W +: CNT_W], 1'b0} - DOT_OFF;
+                wire [CNT_W+1:0] dot = {1'b0, dec_in[p*CNT_W +: CNT_W], 1'b0} - DOT_OFF;
                 assign lanes[p*OUT_LANE_W +: OUT_LANE_W] = dot[OUT_LANE_W-1:0];
                 if (OUT_LANE_W < CNT_W + 2) begin : g_trunc
                     // the dot product lies in [-MW, MW]: the top bits are sign copies
@@ -379,7 +358,7 @@ module hwgen_mvu #(
             end
         end else begin : g_acc
             // OUT_LANE_W == CNT_W: the accumulator is the output
-            assign lanes = sum;
+            assign lanes = dec_in;
         end
     endgenerate
 
@@ -387,9 +366,9 @@ module hwgen_mvu #(
         if (!rst_n) begin
             m_tvalid <= 1'b0;
         end else if (en) begin
-            if (v1) acc <= sum;
-            m_tvalid <= v1 && last1;
-            if (v1 && last1) m_tdata <= lanes;
+            if (v_a) acc <= sum;
+            m_tvalid <= out_v;
+            if (out_v) m_tdata <= lanes;
         end
     end
 `ifdef FORMAL_HWGEN_MVU

@@ -23,6 +23,10 @@ module hwgen_residual #(
     parameter integer THR_W = 7,           // stored threshold bits
     parameter integer SC_DEPTH = 4,        // shortcut FIFO entries; at least 2
     parameter integer INBUF_MEM = 0,       // the MVU's input vector in a memory (needs PE == SIMD)
+    parameter integer ROM_REG = 0,         // the MVU's pipeline stages (rtl/hwgen_mvu.v)
+    parameter integer PC_REG = 0,          // 1: the MVU's popcounts registered
+    parameter integer THR_REG = 0,         // 1: the MVU's sum registered before the compare
+    parameter integer PC_GROUPS = 1,       // the MVU's popcount groups
     parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the MVU's weight ROM
     parameter THR_FILE = "thresholds.mem"  // $readmemh image of its level thresholds
 ) (
@@ -77,7 +81,8 @@ module hwgen_residual #(
         .MW(MW), .MH(MW), .PE(PE), .SIMD(SIMD), .IN_W(PE), .ELEM_W(1), .IN_SIGNED(0),
         .USE_THR(1), .N_THR(N_THR), .LEVELS(1), .LEVEL_OFF(LEVEL_OFF),
         .CNT_W(CNT_W), .THR_W(THR_W), .OUT_LANE_W(LEVEL_W), .INBUF_MEM(INBUF_MEM),
-        .WEIGHT_FILE(WEIGHT_FILE), .THR_FILE(THR_FILE)
+        .ROM_REG(ROM_REG), .PC_REG(PC_REG), .THR_REG(THR_REG),
+        .PC_GROUPS(PC_GROUPS), .WEIGHT_FILE(WEIGHT_FILE), .THR_FILE(THR_FILE)
     ) u_mvu (
         .clk(clk), .rst_n(rst_n),
         .s_tdata(bits), .s_tvalid(bits_valid), .s_tready(mvu_in_ready),

@@ -48,9 +48,11 @@ def _steps(n: int) -> Callable[[dict], int]:
 
 
 def _mvu_steps(p: dict) -> int:
-    """A vector in (its beats), SF*NF cycles, the pipeline and the reset."""
+    """A vector in (its beats), SF*NF cycles, the pipeline (with its added stages) and the
+    reset."""
     in_beats = _ceil(p["MW"] * p.get("ELEM_W", 1), p.get("IN_W", 1))
-    return in_beats + _ceil(p["MW"], p["SIMD"]) * _ceil(p.get("MH", p["MW"]), p["PE"]) + 12
+    stages = sum(p.get(k, 0) for k in ("ROM_REG", "PC_REG", "THR_REG"))
+    return in_beats + _ceil(p["MW"], p["SIMD"]) * _ceil(p.get("MH", p["MW"]), p["PE"]) + 12 + stages
 
 
 def _residual_steps(p: dict) -> int:
@@ -106,6 +108,8 @@ KERNELS = {
             "rtl/hwgen_int_sign.v",
             "rtl/hwgen_axis_fifo.v",
             "rtl/hwgen_mvu.v",
+            "rtl/hwgen_mvu_thresholds.v",
+            "rtl/hwgen_mvu_lane.v",
             "rtl/hwgen_popcount.v",
             "rtl/hwgen_lane_dot.v",
         ),
@@ -137,7 +141,13 @@ KERNELS = {
     "hwgen_swg": KernelSpec("hwgen_swg", ("rtl/hwgen_swg.v",), 4, _swg_steps),
     "hwgen_mvu": KernelSpec(
         "hwgen_mvu",
-        ("rtl/hwgen_mvu.v", "rtl/hwgen_popcount.v", "rtl/hwgen_lane_dot.v"),
+        (
+            "rtl/hwgen_mvu.v",
+            "rtl/hwgen_mvu_thresholds.v",
+            "rtl/hwgen_mvu_lane.v",
+            "rtl/hwgen_popcount.v",
+            "rtl/hwgen_lane_dot.v",
+        ),
         4,
         _mvu_steps,
         roms=True,
@@ -184,6 +194,20 @@ LIBRARY = {
         {"MW": 4, "MH": 2, "PE": 1, "SIMD": 1, "IN_W": 1, "CNT_W": 3, "THR_W": 3},
         {"MW": 12, "MH": 6, "PE": 4, "SIMD": 5, "IN_W": 3, "CNT_W": 4, "THR_W": 5},
         {"MW": 8, "MH": 4, "PE": 4, "SIMD": 4, "IN_W": 4, "CNT_W": 4, "THR_W": 4, "INBUF_MEM": 1},
+        # every pipeline stage, the popcount in two groups
+        {
+            "MW": 6,
+            "MH": 4,
+            "PE": 2,
+            "SIMD": 3,
+            "IN_W": 3,
+            "CNT_W": 3,
+            "THR_W": 3,
+            "ROM_REG": 1,
+            "PC_REG": 1,
+            "THR_REG": 1,
+            "PC_GROUPS": 2,
+        },
         {
             "MW": 6,
             "MH": 3,
@@ -211,6 +235,16 @@ LIBRARY = {
         {**_RESIDUAL, "MW": 2, "PE": 1, "SIMD": 1, "CNT_W": 2, "THR_W": 2},
         {**_RESIDUAL, "MW": 3, "PE": 2, "SIMD": 3, "CNT_W": 2, "THR_W": 2},
         {**_RESIDUAL, "MW": 4, "PE": 2, "SIMD": 2, "CNT_W": 3, "THR_W": 3, "INBUF_MEM": 1},
+        {
+            **_RESIDUAL,
+            "MW": 2,
+            "PE": 1,
+            "SIMD": 2,
+            "CNT_W": 2,
+            "THR_W": 2,
+            "PC_REG": 1,
+            "THR_REG": 1,
+        },
     ],
     # equal widths (a register stage); gathering and splitting, dividing and not (pad bits)
     "hwgen_width_convert": [

@@ -162,7 +162,17 @@ class _LayerRun:
         top = folder / "hwgen_fv_sim_top.v"
         top.write_text(_sim_top(n, inst))
         boxes = [SHARE / "rtl" / "hwgen_popcount.v", SHARE / "rtl" / "hwgen_lane_dot.v"]
-        net = netlist(top, "hwgen_fv_sim_top", [SHARE / "rtl" / "hwgen_mvu.v"], boxes, folder)
+        net = netlist(
+            top,
+            "hwgen_fv_sim_top",
+            [
+                SHARE / "rtl" / "hwgen_mvu.v",
+                SHARE / "rtl" / "hwgen_mvu_thresholds.v",
+                SHARE / "rtl" / "hwgen_mvu_lane.v",
+            ],
+            boxes,
+            folder,
+        )
         self.cnt_w, self.lane_w = int(dict(inst["params"])["CNT_W"]), n.out_lane_bits
         if n.sf * n.simd >= 1 << self.cnt_w:
             raise _Mismatch(f"CNT_W={self.cnt_w} cannot hold a sum of {n.sf * n.simd} matches")

@@ -36,7 +36,13 @@ MAX_DEPTH = 400
 #: simulation with its accumulator abstracted (`hwgen.formal.layer_bdd`), which scales with
 #: MW; smaller ones by SymbiYosys' BMC, whose failures come with a VCD
 BMC_MAX_WEIGHT_BITS = 1024
-MVU_SOURCES = ["rtl/hwgen_mvu.v", "rtl/formal/hwgen_popcount_model.v", "rtl/hwgen_lane_dot.v"]
+MVU_SOURCES = [
+    "rtl/hwgen_mvu.v",
+    "rtl/hwgen_mvu_thresholds.v",
+    "rtl/hwgen_mvu_lane.v",
+    "rtl/formal/hwgen_popcount_model.v",
+    "rtl/hwgen_lane_dot.v",
+]
 
 
 @dataclass

@@ -34,16 +34,20 @@ from hwgen.golden import threshold_bits, xnor_popcount
 from hwgen.ir.dtypes import Bipolar, Int, signed_bits_for, unsigned_bits_for
 from hwgen.ir.graph import register_op
 from hwgen.ops.matrix import BinaryMatrixShape
+from hwgen.ops.mvu_roms import MvuRoms
 from hwgen.ops.stream_op import StreamIn, StreamOp, host_width
 from hwgen.sim.handshake import Mvu
 
 #: where a weight memory may be asked to go (FINN's ram_style, in hwgen's words)
 RAM_STYLES = ("auto", "block", "lut")
+#: the pipeline stages rtl/hwgen_mvu.v can add (its parameter for each), in the order the
+#: timing pass adds them: the popcount's result, the ROM word, the finished sum
+PIPE_STAGES = {"popcount": "PC_REG", "rom": "ROM_REG", "threshold": "THR_REG"}
 
 
 @register_op
 @dataclasses.dataclass
-class XnorMVU(BinaryMatrixShape, StreamOp):
+class XnorMVU(MvuRoms, BinaryMatrixShape, StreamOp):
     """Weight matrix (MH x MW: bits, or integers) times a bipolar or integer vector,
     thresholded or not."""
 
@@ -73,6 +77,10 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
     input_style: str = (
         "auto"  # input vector: "memory", "registers", or "auto" (the rule in input_memory)
     )
+    stages: list = dataclasses.field(
+        default_factory=list
+    )  # added pipeline stages, names of PIPE_STAGES (passes.timing picks them for a clock)
+    pc_groups: int = 1  # XNOR: popcounts of ceil(SIMD / pc_groups) lanes each, then summed
 
     foldable = True
 
@@ -104,7 +112,25 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
         return frames * self.pixels * self.sf * self.nf
 
     def handshake(self) -> Mvu:
-        return Mvu(self.in_beats, self.sf, self.nf, self.input_memory)
+        return Mvu(self.in_beats, self.sf, self.nf, self.input_memory, self.added_latency)
+
+    @property
+    def added_latency(self) -> int:
+        """Cycles its pipeline stages add between an input vector and its output beats."""
+        return len(self.stages)
+
+    def stage_params(self) -> list[tuple[str, int]]:
+        """rtl/hwgen_mvu.v's stage parameters (ROM_REG, PC_REG, THR_REG) for its stages."""
+        return [(param, int(name in self.stages)) for name, param in PIPE_STAGES.items()] + [
+            ("PC_GROUPS", self.pc_groups)
+        ]
+
+    @property
+    def pc_group_lanes(self) -> list[int]:
+        """Lanes of each popcount group (rtl/hwgen_mvu_lane.v: ceil(SIMD/groups), the last the
+        rest)."""
+        size = math.ceil(self.simd / self.pc_groups)
+        return [min(size, self.simd - lo) for lo in range(0, self.simd, size)]
 
     def input_format(self) -> tuple[int, int, int]:
         return self.mw, self.in_bits, math.ceil(self.mw * self.in_bits / self.in_width)
@@ -248,6 +274,20 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
                 )
         elif self.weights.size and int(self.weights.max()) > 1:
             raise self.fail("bipolar weights must be bits (0 for -1, 1 for +1)")
+        if (
+            self.pc_groups < 1
+            or len(self.pc_group_lanes) != self.pc_groups
+            or (self.pc_groups > 1 and not self.xnor)
+        ):
+            raise self.fail(
+                f"pc_groups={self.pc_groups}: an XNOR layer's SIMD={self.simd} lanes must cut "
+                "into that many non-empty groups"
+            )
+        unknown = sorted(set(self.stages) - set(PIPE_STAGES))
+        if unknown or len(set(self.stages)) != len(self.stages):
+            raise self.fail(
+                f"pipeline stages {self.stages}: each at most once, of {', '.join(PIPE_STAGES)}"
+            )
         if self.ram_style not in RAM_STYLES or self.weight_style not in RAM_STYLES:
             raise self.fail(
                 f"ram_style {self.ram_style!r} / {self.weight_style!r}: one of "
@@ -331,51 +371,3 @@ class XnorMVU(BinaryMatrixShape, StreamOp):
         if self.levels:
             return self.out_offset + (acc[:, :, None] >= self.thresholds[None, :, :]).sum(axis=-1)
         return threshold_bits(acc, self.thresholds)
-
-    @property
-    def weight_word_bits(self) -> int:
-        """Bits of a weight ROM word: PE x SIMD weights of weight_bits each."""
-        return self.pe * self.simd * self.weight_bits
-
-    def weight_words(self) -> list[int]:
-        """Weight ROM contents: word nf*SF + sf holds PE x SIMD weights, lane p*SIMD + l (at
-        bits [(p*SIMD + l)*WB, +WB), two's complement) being w[nf*PE + p][sf*SIMD + l], 0 where
-        past MH or MW."""
-        bits = self._weight_rom_bits()
-        return [_bits_to_int(row.reshape(-1)) for row in bits]
-
-    def weight_varying_bits(self) -> int:
-        """Weight ROM output bits that differ between words (a bit equal in every word is a
-        constant in logic). Numpy over the weights, not the words: the folding search prices
-        every candidate folding."""
-        bits = self._weight_rom_bits()
-        return int(np.any(bits != bits[:1], axis=0).sum())
-
-    def _weight_rom_bits(self) -> np.ndarray:
-        """The weight ROM as bits (words, PE*SIMD lanes, WB), weight_words' layout."""
-        w = np.zeros((self.nf * self.pe, self.sf * self.simd), dtype=np.int64)
-        w[: self.mh, : self.mw] = self.weights
-        w = w.reshape(self.nf, self.pe, self.sf, self.simd).transpose(0, 2, 1, 3)
-        flat = w.reshape(self.nf * self.sf, self.pe * self.simd)
-        return ((flat[:, :, None] >> np.arange(self.weight_bits)) & 1).astype(
-            np.uint8
-        )  # two's complement
-
-    def threshold_words(self) -> list[int]:
-        """Threshold ROM contents: word nf holds PE x N_THR thresholds (bipolar: pad lanes
-        added), lane p's k-th at bits [(p*N_THR + k)*TW, +TW); a padded layer's border class j
-        has words j*NF .. j*NF + NF - 1."""
-        k, nc = self.n_thr, self.n_classes
-        t = np.zeros((nc, self.nf * self.pe, k), dtype=np.int64)
-        t[:, : self.mh] = self.thresholds.reshape(nc, self.mh, k) + (
-            self.pad_lanes if self.xnor else 0
-        )
-        flat = t.reshape(nc * self.nf, self.pe * k)
-        tw = self.thr_bits
-        mask = (1 << tw) - 1  # integer thresholds are stored in two's complement
-        return [sum((int(v) & mask) << (j * tw) for j, v in enumerate(row)) for row in flat]
-
-
-def _bits_to_int(bits: np.ndarray) -> int:
-    """Little-endian bit vector to a Python int (bit i of the int is element i)."""
-    return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")

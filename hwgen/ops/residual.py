@@ -68,7 +68,7 @@ class ResidualBlock(XnorMVU):
     def shortcut_depth(self) -> int:
         """Shortcut FIFO entries: two vectors of beats (the MVU takes the next vector while it
         computes one) and the MVU's pipeline, so the shortcut never stalls the block."""
-        return 2 * self.nf + 4
+        return 2 * self.nf + 4 + self.added_latency
 
     def inner_mvu(self) -> XnorMVU:
         """The block's binary layer alone, as the XnorMVU it instantiates (bits of PE lanes in)."""
@@ -82,6 +82,8 @@ class ResidualBlock(XnorMVU):
             out_bits=self.out_bits,
             out_offset=self.out_offset,
             input_style="registers",
+            stages=list(self.stages),
+            pc_groups=self.pc_groups,
         )  # the block's own MVU keeps the rotating register
 
     def validate(self) -> None:

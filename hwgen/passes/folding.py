@@ -15,12 +15,12 @@ from pathlib import Path
 
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops.mvu import RAM_STYLES
+from hwgen.ops.mvu import PIPE_STAGES, RAM_STYLES
 from hwgen.ops.stream_op import StreamIn, folding_bound  # noqa: F401  (folding_bound: its home before)
 from hwgen.passes.fifo_depths import set_fifo_depths
 
 #: what a folding file may set on an MVU layer
-LAYER_KEYS = {"pe", "simd", "PE", "SIMD", "fifo_depth", "ram_style"}
+LAYER_KEYS = {"pe", "simd", "PE", "SIMD", "fifo_depth", "ram_style", "stages"}
 
 
 def load_fold_config(path: Path) -> dict[str, dict]:
@@ -79,6 +79,16 @@ def read_fold_config(graph: Graph, config: dict[str, dict] | None) -> FoldPlan:
                 f"folding: layer '{name}': ram_style must be one of {', '.join(RAM_STYLES)}, "
                 f"not {entry['ram_style']!r}"
             )
+        stages = entry.get("stages", [])
+        if (
+            not isinstance(stages, list)
+            or set(stages) - set(PIPE_STAGES)
+            or len(set(stages)) != len(stages)
+        ):
+            raise HwgenError(
+                f"folding: layer '{name}': stages must be a list of distinct names of "
+                f"{', '.join(PIPE_STAGES)}, not {stages!r}"
+            )
         plan.layers[name] = entry
     return plan
 
@@ -115,6 +125,7 @@ def fold_layers(graph: Graph, pe: int | None, simd: int | None, plan: FoldPlan) 
         n.simd = _count(n.name, "simd", entry.get("simd", entry.get("SIMD", n.simd)))
         n.fifo_depth = _count(n.name, "fifo_depth", entry.get("fifo_depth", n.fifo_depth))
         n.ram_style = entry.get("ram_style", n.ram_style)
+        n.stages = list(entry.get("stages", n.stages))
         if not (1 <= n.pe <= n.mh and 1 <= n.simd <= n.mw):
             raise HwgenError(
                 f"folding: layer '{n.name}' ({n.mh}x{n.mw}): PE={n.pe} must be in "

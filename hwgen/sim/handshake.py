@@ -109,14 +109,17 @@ class Accumulate(Kernel):
 class Mvu(Kernel):
     """rtl/hwgen_mvu.v: an input vector of `in_beats` beats into a write buffer (registers) or a
     two-bank memory; SF*NF issues per vector, one per cycle; an output beat every SF issues,
-    two stages later; the whole pipeline holds while the output register is full and not taken."""
+    2 + `stages` cycles later (its added pipeline stages: ROM_REG, PC_REG, THR_REG); the whole
+    pipeline holds while the output register is full and not taken."""
 
-    def __init__(self, in_beats: int, sf: int, nf: int, memory: bool):
+    def __init__(self, in_beats: int, sf: int, nf: int, memory: bool, stages: int = 0):
         super().__init__()
         self.ib, self.sf, self.trips, self.memory = in_beats, sf, sf * nf, memory
         self.wcnt, self.wfull, self.rvalid_r, self.it = 0, False, False, 0
         self.full, self.wbank, self.rbank = [False, False], 0, 0
-        self.v1 = self.last1 = self.mvalid = False
+        # per stage from 1 on: an issue that ends a PE group's SF cycles is in it
+        self.pipe = (False,) * (1 + stages)
+        self.mvalid = False
 
     def step(self):
         en = not self.mvalid or self.out_ready()
@@ -151,11 +154,8 @@ class Mvu(Kernel):
         if en:
             if self.mvalid:
                 self.emit()
-            upd.update(
-                v1=issue,
-                last1=issue and self.it % self.sf == self.sf - 1,
-                mvalid=self.v1 and self.last1,
-            )
+            ends_group = issue and self.it % self.sf == self.sf - 1
+            upd.update(pipe=(ends_group, *self.pipe[:-1]), mvalid=self.pipe[-1])
         return upd
 
 

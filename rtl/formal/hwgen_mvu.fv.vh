@@ -9,6 +9,10 @@
         .clk(clk), .rst_n(rst_n), .tdata(s_tdata), .tvalid(s_tvalid), .tready(s_tready), .tlast(1'b0));
     hwgen_fv_axis #(.DATA_W(PE*OUT_LANE_W), .IS_INPUT(0)) f_m (
         .clk(clk), .rst_n(rst_n), .tdata(m_tdata), .tvalid(m_tvalid), .tready(m_tready), .tlast(1'b0));
+    // what the added stages hold (the operands, the control, the sum decided on): a stalled
+    // cycle must leave it unchanged
+    wire [SIMD*ELEM_W+WL+6+PE*CNT_W-1:0] f_stages =
+        {x_op, w_op, v_op, first_op, last_op, v_a, first_a, last_a, dec_in};
     reg f_past = 1'b0;
     reg [NW+1:0] f_out;  // output beats since the reset, saturating past NF
     always @(posedge clk) begin
@@ -22,6 +26,7 @@
             assert(v1 == $past(v1) && first1 == $past(first1) && last1 == $past(last1));
             assert(x1 == $past(x1) && w1 == $past(w1));
             assert(acc == $past(acc) && m_tdata == $past(m_tdata) && m_tvalid == $past(m_tvalid));
+            assert(f_stages == $past(f_stages));
         end
     end
     always @* cover(f_past && rst_n && f_out == NF);
@@ -34,7 +39,25 @@
     wire [31:0] f_owed32 = {{(28 - NW){1'b0}}, f_owed};
     localparam [NW+3:0] F_NF = NF;
     wire [NW+3:0] f_nf = {4'b0000, nf_cnt};
-    wire [NW+3:0] f_flight = {{(NW+3){1'b0}}, v1 && last1} + {{(NW+3){1'b0}}, m_tvalid};
+    // the added stages (ROM_REG, PC_REG, THR_REG): each holds at most the beat of one PE group
+    wire [2:0] f_ends;  // a stage holds the last issue of a PE group
+    if (ROM_REG != 0) begin : g_f_rom
+        assign f_ends[0] = g_rom_reg.v2 && g_rom_reg.last2;
+    end else begin : g_f_norom
+        assign f_ends[0] = 1'b0;
+    end
+    if (PC_REG != 0) begin : g_f_pc
+        assign f_ends[1] = g_pc_ctl.va && g_pc_ctl.la;
+    end else begin : g_f_nopc
+        assign f_ends[1] = 1'b0;
+    end
+    if (THR_REG != 0) begin : g_f_fin
+        assign f_ends[2] = g_fin.fin_v;
+    end else begin : g_f_nofin
+        assign f_ends[2] = 1'b0;
+    end
+    wire [NW+3:0] f_flight = {{(NW+3){1'b0}}, v1 && last1} + {{(NW+3){1'b0}}, m_tvalid}
+        + {{(NW+3){1'b0}}, f_ends[0]} + {{(NW+3){1'b0}}, f_ends[1]} + {{(NW+3){1'b0}}, f_ends[2]};
     always @(posedge clk) begin
         if (!rst_n) f_owed <= 0;
         else f_owed <= f_owed + (f_vec_in ? F_NF : 0) - (m_tvalid && m_tready);

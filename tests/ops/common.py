@@ -12,11 +12,31 @@ from hwgen.ops import XnorMVU
 from hwgen.passes.folding import set_stream_widths
 
 
-def single_mvu_graph(rng, mw, mh, pe, simd, thresholds: bool, fifo_depth: int = 2) -> Graph:
-    """A graph holding one random XnorMVU (thresholds drawn over the whole legal range)."""
+def single_mvu_graph(
+    rng,
+    mw,
+    mh,
+    pe,
+    simd,
+    thresholds: bool,
+    fifo_depth: int = 2,
+    stages: tuple = (),
+    pc_groups: int = 1,
+) -> Graph:
+    """A graph holding one random XnorMVU (thresholds drawn over the whole legal range), with
+    the pipeline `stages` added (ops.mvu.PIPE_STAGES' names)."""
     w = rng.integers(0, 2, (mh, mw), dtype=np.uint8)
     t = rng.integers(0, mw + 2, mh) if thresholds else None
-    n = XnorMVU(name="mvu", weights=w, thresholds=t, pe=pe, simd=simd, fifo_depth=fifo_depth)
+    n = XnorMVU(
+        name="mvu",
+        weights=w,
+        thresholds=t,
+        pe=pe,
+        simd=simd,
+        fifo_depth=fifo_depth,
+        stages=list(stages),
+        pc_groups=pc_groups,
+    )
     return set_stream_widths(Graph("mvu_alone", [1, mw], [1, mh], [n]))
 
 

@@ -45,6 +45,8 @@ TOP_NAME = "hwgen_top"
 RTL_LIBRARY = [
     "rtl/hwgen_axis_fifo.v",
     "rtl/hwgen_mvu.v",
+    "rtl/hwgen_mvu_thresholds.v",
+    "rtl/hwgen_mvu_lane.v",
     "rtl/hwgen_popcount.v",
     "rtl/hwgen_lane_dot.v",
     "rtl/hwgen_swg.v",
@@ -99,6 +101,7 @@ def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
         ("OUT_LANE_W", n.out_lane_bits),
         ("INBUF_MEM", int(n.input_memory)),
         ("WEIGHT_STYLE", {"auto": 0, "block": 1, "lut": 2}[n.weight_style]),
+        *n.stage_params(),
         ("WEIGHT_FILE", f'"{wfile}"'),
         ("THR_FILE", f'"{tfile}"' if n.has_thresholds else '""'),
     ]
@@ -142,6 +145,7 @@ def _residual(n: ResidualBlock, lid: str, files: dict) -> tuple[str, list, int]:
         ("THR_W", n.thr_bits),
         ("SC_DEPTH", n.shortcut_depth),
         ("INBUF_MEM", int(n.inner_mvu().input_memory)),
+        *n.stage_params(),
         ("WEIGHT_FILE", f'"{wfile}"'),
         ("THR_FILE", f'"{tfile}"'),
     ]
