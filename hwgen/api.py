@@ -31,11 +31,11 @@ import hwgen.ops  # noqa: F401  (registers the op types a saved graph names)
 from hwgen.driver.serial_link import run_over_serial
 from hwgen.errors import HwgenError, HwgenWarning
 from hwgen.execution import run_csim_model, run_golden, run_rtl, run_rtl_sharded
+from hwgen.flows import rates
 from hwgen.flows.boards import load_board
 from hwgen.flows.lattice import FLOWS as OPEN_FLOWS
 from hwgen.flows.lattice import build_bitstream, check_estimate_fits
 from hwgen.flows.pack import does_not_fit, pack_synthesized
-from hwgen.flows.rates import bitstream_rates, bitstream_results
 from hwgen.flows.vivado import run_vivado, write_package
 from hwgen.flows.yosys import NETLIST_FAMILIES, SYNTH_COMMANDS, run_yosys
 from hwgen.flows.yosys_layers import synth_layers
@@ -62,6 +62,7 @@ def compile(
     fold: dict | str | Path | None = None,
     target_fps=None,
     board: str = "pynq-z2",
+    clock_mhz: float | None = None,
     from_step: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Build:
@@ -71,8 +72,9 @@ def compile(
     `torch.nn.Module`, exported here with `input_shape` (one input, without the batch).
     Folding: `pe`/`simd` for every layer (clipped to its size), or `fold` (FINN's layout,
     `{"Gemm_0": {"PE": 16, "SIMD": 49}}`, a dict or a JSON file), or `target_fps` (frames/s
-    at the board's clock, or "max": the folding is searched for `board`). `progress` is
-    called with each step's name."""
+    at the clock, or "max": the folding is searched for `board`). `clock_mhz`: the clock the
+    design is for (default the board's); each MVU gets the pipeline stages the timing model
+    says it needs. `progress` is called with each step's name."""
 
     if fold is not None and (pe or simd):
         raise HwgenError("--fold cannot be combined with --pe/--simd")
@@ -83,13 +85,16 @@ def compile(
     for flag, v in (("--pe", pe), ("--simd", simd)):
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1):
             raise HwgenError(f"{flag}: a positive integer, not {v!r}")
-    target_fps = _target(target_fps)
+    target_fps = rates.check_target_fps(target_fps)
+    rates.check_clock(clock_mhz)
     if isinstance(fold, (str, Path)):
         fold = load_fold_config(Path(fold))
     out = Path(output)
     with tempfile.TemporaryDirectory(prefix="hwgen-export-") as tmp:
         path = _model_file(model, input_shape, Path(tmp))
-        opts = CompileOptions(path, out, pe, simd, fold, board=board, target_fps=target_fps)
+        opts = CompileOptions(
+            path, out, pe, simd, fold, board=board, target_fps=target_fps, clock_mhz=clock_mhz
+        )
         _, log = compile_model(opts, from_step=from_step, progress=progress or (lambda s: None))
         if path.parent == Path(tmp):  # keep the exported model with the build it made
             for f in path.parent.iterdir():
@@ -148,6 +153,12 @@ class Build:
         return [dict(r) for r in self._report["layers"]]
 
     @property
+    def clock(self) -> dict:
+        """Its target clock, the timing model's fmax, routed fmax and frames/s at each
+        (`flows.rates.clock_summary`)."""
+        return rates.clock_summary(self._report, rates.bitstream_results(self.path))
+
+    @property
     def estimate(self) -> dict:
         """Resources per layer and in total, fit, cycles, frames/s; `bitstreams`: each one's
         frames/s at its clock, at its routed fmax and over its link (`flows.rates`)."""
@@ -159,7 +170,10 @@ class Build:
             "fit": self._report["fit"],
             "cycles": cycles,
             "fps": self._report["fps_at_clock"],
-            "bitstreams": [bitstream_rates(cycles, r) for r in bitstream_results(self.path)],
+            "clock": self.clock,
+            "bitstreams": [
+                rates.bitstream_rates(cycles, r) for r in rates.bitstream_results(self.path)
+            ],
         }
 
     def predict(
@@ -326,20 +340,6 @@ class Build:
         from hwgen.formal.prove import prove_graph  # deferred: the hwgen[formal] extra (dd)
 
         return prove_graph(self.graph, self.path / "formal", **options)
-
-
-def _target(target_fps):
-    if target_fps is None or target_fps == "max":
-        return target_fps
-    try:
-        fps = float(target_fps)
-    except (TypeError, ValueError):
-        raise HwgenError(
-            f"--target-fps must be a number of frames/s or 'max', not '{target_fps}'"
-        ) from None
-    if not fps > 0 or fps == float("inf"):
-        raise HwgenError(f"--target-fps must be a positive number of frames/s, not '{target_fps}'")
-    return fps
 
 
 def _check_sim(sim: str) -> None:

@@ -22,6 +22,7 @@ from hwgen.backends.hls import generate_hls
 from hwgen.backends.rtl import generate_rtl
 from hwgen.errors import HwgenError
 from hwgen.estimate import board_fit, estimate_graph
+from hwgen.estimate.timing import predicted_fmax
 from hwgen.flows.boards import load_board
 from hwgen.flows.vitis_hls import copy_library, write_tcl
 from hwgen.frontend import import_qonnx
@@ -29,8 +30,11 @@ from hwgen.ir import Graph
 from hwgen.manifest import MANIFEST, write_manifest
 from hwgen.ops.stream_op import folding_bound
 from hwgen.passes import apply_folding, lower
+from hwgen.passes.fifo_depths import set_fifo_depths
 from hwgen.passes.fold_search import search_folding
+from hwgen.passes.folding import read_fold_config
 from hwgen.passes.memory_placement import place_weight_memories
+from hwgen.passes.pipeline_stages import add_pipeline_stages
 
 
 @dataclass
@@ -44,6 +48,13 @@ class CompileOptions:
     fold: dict | None = None
     board: str = "pynq-z2"  # part and clock for generated tool scripts (boards/*.yaml)
     target_fps: float | str | None = None  # a frame rate, or "max": folding searched for the board
+    clock_mhz: float | None = (
+        None  # the clock the pipeline stages are chosen for (None: the board's)
+    )
+
+    def clock(self) -> float:
+        """The target clock (MHz): the one asked for, or the board's."""
+        return self.clock_mhz or load_board(self.board)["clock_mhz"]
 
 
 @dataclass
@@ -62,15 +73,23 @@ def _step_lower(_opts: CompileOptions, g: Graph) -> Graph:
 
 
 def _step_fold(opts: CompileOptions, g: Graph) -> Graph:
+    board, clock = load_board(opts.board), opts.clock()
+    config = opts.fold
     if opts.target_fps is not None:
-        config, summary = search_folding(g, load_board(opts.board), opts.target_fps)
+        config, summary = search_folding(g, board, opts.target_fps, clock)
         opts.out.mkdir(parents=True, exist_ok=True)
         (opts.out / "folding.json").write_text(json.dumps(config, indent=1) + "\n")
         (opts.out / "folding_search.json").write_text(json.dumps(summary, indent=1) + "\n")
-        g = apply_folding(g, config=config)
+        folded = apply_folding(g, config=config, fifo_depths=False)
     else:
-        g = apply_folding(g, pe=opts.pe, simd=opts.simd, config=opts.fold)
-    return place_weight_memories(g, load_board(opts.board))
+        folded = apply_folding(g, pe=opts.pe, simd=opts.simd, config=config, fifo_depths=False)
+    plan = read_fold_config(g, config)
+    folded = place_weight_memories(folded, board)
+    # stages for the clock, then the FIFO depths, which follow the stages' latency
+    pinned = {name for name, entry in plan.layers.items() if "stages" in entry}
+    folded, warnings = add_pipeline_stages(folded, board["family"], clock, pinned)
+    folded.warnings = list(folded.warnings) + warnings
+    return set_fifo_depths(folded, set(plan.pinned))
 
 
 def _step_codegen(opts: CompileOptions, g: Graph) -> Graph:
@@ -133,7 +152,7 @@ def compile_model(
         g.save(_checkpoint(out, k, name))
         log.seconds[name] = time.perf_counter() - t0
     g.save(out)
-    write_report(g, out, opts.board)
+    write_report(g, out, opts.board, opts.clock())
     write_manifest(
         out,
         g,
@@ -144,6 +163,7 @@ def compile_model(
             "fold": opts.fold,
             "board": opts.board,
             "target_fps": opts.target_fps,
+            "clock_mhz": opts.clock_mhz,
             "from": from_step,
         },
     )
@@ -240,11 +260,15 @@ def layer_table(g: Graph) -> list[dict]:
     return rows
 
 
-def write_report(g: Graph, out: Path, board: str = "pynq-z2") -> dict:
-    """build/report.json: the layer table, the folding bound, and the resource estimate for
-    the board's family with the board fit."""
+def write_report(
+    g: Graph, out: Path, board: str = "pynq-z2", clock_mhz: float | None = None
+) -> dict:
+    """build/report.json: the layer table, the folding bound, the resource estimate for the
+    board's family with the board fit, and the clock: the target (`clock_mhz`, default the
+    board's) with the timing model's fmax."""
     fmt = stream_format(g)
     b = load_board(board)
+    clock = clock_mhz or b["clock_mhz"]
     est = estimate_graph(g, b["family"])
     bound = folding_bound(g)
     report = {
@@ -253,7 +277,8 @@ def write_report(g: Graph, out: Path, board: str = "pynq-z2") -> dict:
         "bound_cycles": bound,
         "stream": fmt.__dict__ | {"out_width": fmt.out_width},
         "board": {k: b[k] for k in ("name", "part", "family", "clock_mhz")},
-        "fps_at_clock": b["clock_mhz"] * 1e6 / bound,
+        "clock": {"target_mhz": clock, "model": predicted_fmax(g, b["family"])},
+        "fps_at_clock": clock * 1e6 / bound,
         "estimate": est.to_json(),
         "fit": board_fit(est, b),
         "warnings": list(g.warnings),

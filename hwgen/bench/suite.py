@@ -6,6 +6,7 @@ Timings are wall-clock and noisy on shared machines: they are reported, never as
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ from hwgen.bench import area
 from hwgen.bench.golden import golden_section
 from hwgen.bench.image_cnn import image_cnn_onnx, measure
 from hwgen.bench.sim import sim_section
+from hwgen.bench.timing import run_points, timing_table
 from hwgen.driver.deploy_test import deploy_test
 from hwgen.estimate.calibrate import bireal_onnx, precision_onnx
 from hwgen.execution import simulate_csim
@@ -189,6 +191,16 @@ def _area_section(models: dict, out: Path, console) -> str:
     return area.print_area(console, pop, est, targets, ice, out)
 
 
+def _timing_section(models: dict, out: Path, console) -> str:
+    """Issue 29's table: routed fmax before and after the stages (CNV with HWGEN_BENCH_SLOW=1)."""
+    slow = os.environ.get("HWGEN_BENCH_SLOW") == "1"
+    with console.status("timing: nextpnr before and after the stages") as st:
+        results = run_points(models, out / "timing", st.update, slow=slow)
+    table, md = timing_table(results)
+    console.print(table)
+    return "\n## Timing closure\n\n" + md
+
+
 def _image_cnn_section(out: Path, console) -> str:
     """Issue 15's figures: the 128x128 binary CNN's block RAM (Yosys) and rate (Verilator),
     unpadded and with padding 1, beside what whole-frame window buffers would hold."""
@@ -221,16 +233,23 @@ def _image_cnn_section(out: Path, console) -> str:
     return "\n".join(lines) + "\n"
 
 
-def bench(out: Path, console) -> list[dict]:
-    """Run the benchmark cases and print one table; returns the rows."""
-
+def bench_models(out: Path) -> dict[str, Path]:
+    """The bench's nets as QONNX files in `out`: the digits MLP and CNN (trained), TFC and CNV
+    (random init)."""
     out.mkdir(parents=True, exist_ok=True)
-    models = {
+    return {
         "digits-mlp": digits_onnx(out, "mlp"),
         "digits-cnn": digits_onnx(out, "cnn"),
         "TFC-W1A1": tfc_onnx(out),
         "CNV-W1A1": cnv_onnx(out),
     }
+
+
+def bench(out: Path, console) -> list[dict]:
+    """Run the benchmark cases and print one table; returns the rows."""
+
+    out.mkdir(parents=True, exist_ok=True)
+    models = bench_models(out)
     rows = []
     for net, fname, pe, simd, cfg, frames in CASES:
         bdir = out / f"{net}-{fname.replace('/', 'x')}"
@@ -324,6 +343,7 @@ def bench(out: Path, console) -> list[dict]:
     md += _area_section(models, out, console)
     md += _driver_section(out, console)
     md += _image_cnn_section(out, console)
+    md += _timing_section(models, out, console)
     md += golden_section(
         {
             "TFC-W1A1": (tfc_module(), models["TFC-W1A1"]),

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from hwgen import api
-from hwgen.cli.io import command, console, positive, step_status
+from hwgen.cli.io import command, console, positive, positive_float, step_status
 from hwgen.cli.tables import layer_synth_table, print_fit, print_layers
 from hwgen.driver.deploy_test import deploy_test
 from hwgen.errors import HwgenError
@@ -28,6 +28,7 @@ def cmd_compile(a) -> None:
             fold=a.fold,
             target_fps=a.target_fps,
             board=a.board,
+            clock_mhz=a.clock_mhz,
             from_step=a.from_step,
             progress=lambda step: status(f"compiling: {step}"),
         )
@@ -171,7 +172,13 @@ def add_parsers(sub) -> None:
         "--board", default="pynq-z2", help="board of boards/*.yaml: part, clock, resources to fit"
     )
     c.add_argument(
-        "--target-fps", help="frames/s to reach at the board clock (folding searched), or 'max'"
+        "--target-fps", help="frames/s to reach at the clock (folding searched), or 'max'"
+    )
+    c.add_argument(
+        "--clock-mhz",
+        type=positive_float,
+        help="the clock the design is for (default: the board's); each layer gets the pipeline "
+        "stages the timing model says it needs to meet it",
     )
 
     h = command(

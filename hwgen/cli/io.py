@@ -83,6 +83,17 @@ def positive(text: str) -> int:
     return _int_at_least(text, 1)
 
 
+def positive_float(text: str) -> float:
+    """A number > 0 (argparse type), e.g. a clock in MHz."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not v > 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return v
+
+
 def non_negative(text: str) -> int:
     """An integer >= 0 (argparse type)."""
     return _int_at_least(text, 0)

@@ -16,7 +16,18 @@ def print_layers(con, report: dict) -> None:
     longest = max((len(_name(r)) for r in report["layers"]), default=5)
     # packed logic cells where the family is calibrated for them (iCE40, ECP5)
     cells = bool(report["estimate"]["total"].get("lc"))
-    cols = ["layer", "kind", "shape", "PE", "SIMD", "output", "cycles/frame", "LUT", "FF"]
+    cols = [
+        "layer",
+        "kind",
+        "shape",
+        "PE",
+        "SIMD",
+        "output",
+        "cycles/frame",
+        "latency",
+        "LUT",
+        "FF",
+    ]
     for col in cols + ["cells"] * cells + ["BRAM"]:
         # the layer names are what --fold needs: never cut or wrapped, whatever the width
         t.add_column(
@@ -36,6 +47,7 @@ def print_layers(con, report: dict) -> None:
             str(r["simd"]),
             r["out"],
             str(r["cycles"]),
+            _latency(r),
             str(e.get("lut", "")),
             str(e.get("ff", "")),
             *([str(e.get("lc", ""))] if cells else []),
@@ -43,10 +55,40 @@ def print_layers(con, report: dict) -> None:
         )
     con.print(t)
     b = report["board"]
+    clock = report.get("clock", {"target_mhz": b["clock_mhz"]})
     con.print(
         f"folding bound: {report['bound_cycles']} cycles/frame (slowest layer) = "
-        f"{report['fps_at_clock']:,.0f} frames/s at {b['clock_mhz']} MHz ({b['name']})"
+        f"{report['fps_at_clock']:,.0f} frames/s at {clock['target_mhz']:g} MHz ({b['name']})"
     )
+    model = clock.get("model")
+    if model:
+        con.print(clock_line(clock["target_mhz"], model, b["family"]))
+
+
+def clock_line(target_mhz: float, model: dict, family: str) -> str:
+    """The target clock against the timing model's fmax, and what sets it."""
+    where = (
+        f"layer {model['layer']}'s {model['path']} path"
+        if model["layer"] != "other"
+        else "the rest of the design"
+    )
+    how = (
+        "a model fitted to nextpnr"
+        if model["source"] == "nextpnr"
+        else "a model from data sheet figures: no router here confirms it (Vivado does)"
+    )
+    verdict = "meets" if model["mhz"] >= target_mhz else "[bold red]MISSES[/]"
+    return (
+        f"clock: target {target_mhz:g} MHz; modelled fmax on {family} {model['mhz']:.0f} MHz "
+        f"({verdict} it; set by {where}; {how})"
+    )
+
+
+def _latency(row: dict) -> str:
+    """The cycles a layer's pipeline stages add, with their names."""
+    if not row.get("stages"):
+        return ""
+    return f"+{row['latency']} ({', '.join(row['stages'])})"
 
 
 def _name(row: dict) -> str:

@@ -1,4 +1,5 @@
-"""`hwgen demo`, `hwgen bench`, `hwgen bench-finn` and `hwgen calibrate`."""
+"""`hwgen demo`, `hwgen bench`, `hwgen bench-finn`, `hwgen calibrate` and
+`hwgen calibrate-timing`."""
 
 from __future__ import annotations
 
@@ -31,6 +32,34 @@ def cmd_bench_finn(a) -> None:
     from hwgen.bench.finn import bench_finn
 
     bench_finn(Path(a.output), console())
+
+
+def cmd_calibrate_timing(a) -> None:
+    # deferred: torch (the hwgen[train] extra) trains the digits net
+    from hwgen.bench.suite import bench_models
+    from hwgen.bench.timing import fit_timing, run_points, timing_table, write_timing
+
+    out = Path(a.output)
+    out.mkdir(parents=True, exist_ok=True)
+    con = console()
+    with step_status(con, "timing points: compile, Yosys, nextpnr") as st:
+        results = run_points(bench_models(out), out / "timing", st, slow=a.slow)
+    table, _ = timing_table(results)
+    con.print(table)
+    coefs = {}
+    for fam in sorted({r["family"] for r in results}):
+        c, rows = fit_timing(results, fam)
+        coefs[fam] = c
+        worst = max(abs(r["error"]) for r in rows)
+        con.print(f"{fam}: {len(rows)} routed designs, model within {worst:.1%} of nextpnr")
+        for r in rows:
+            con.print(
+                f"  {r['label']}: routed {r['routed_mhz']:.1f} MHz, model {r['model_mhz']:.1f} "
+                f"({r['error']:+.1%})"
+            )
+    if a.write:
+        write_timing(coefs)
+        con.print("wrote hwgen/estimate/timing.json")
 
 
 def cmd_calibrate(a) -> None:
@@ -109,3 +138,18 @@ def add_parsers(sub) -> None:
         "-o", "--output", default="build/calibrate", help="sweep folder (its builds are reused)"
     )
     add_ray_flags(ca)
+
+    ct = command(
+        sub,
+        "calibrate-timing",
+        "route the timing points (iCE40, ECP5) before and after the stages, refit the timing "
+        "model to nextpnr's fmax (tens of minutes)",
+        cmd_calibrate_timing,
+    )
+    ct.add_argument(
+        "-o", "--output", default="build/bench", help="folder (its points' results are reused)"
+    )
+    ct.add_argument("--slow", action="store_true", help="CNV-W1A1 too (about 40 minutes more)")
+    ct.add_argument(
+        "--write", action="store_true", help="write the fitted coefficients to timing.json"
+    )

@@ -110,6 +110,7 @@ def mvu_parts(n: XnorMVU) -> Parts:
         lanes=simd * ew + pe * cnt_w + pe * out_w,
         rom_out=pe * simd * wb + (pe * n.n_thr * thr_w if n.has_thresholds else 0),
     )
+    p.regs(lanes=n.stage_register_bits())  # the added pipeline stages (rtl/hwgen_mvu.v)
     if n.input_memory:  # two banks of SF words, their counters and flags
         sw = clog2(sf)
         p.regs(state=counters - clog2(n.in_beats) + sw + 2 + 2 + 6)
@@ -118,8 +119,9 @@ def mvu_parts(n: XnorMVU) -> Parts:
     else:
         p.regs(buffers=wb_w + rb_w, state=counters + 6)
         p.add(control=1, rotate=rb_w if sf > 1 else 0, load=rb_w if sf == 1 else 0)
-    if n.xnor:
-        p.add(popcount=pe * popcount_luts(simd))
+    if n.xnor:  # a popcount per group, and the groups' adder tree
+        p.add(popcount=pe * sum(popcount_luts(g) for g in n.pc_group_lanes))
+        p.add(addsub=pe * cnt_w * (n.pc_groups - 1))
     else:
         ev = 2 if ew == 1 else ew + (0 if n.in_signed else 1)  # an element as a signed value
         pw = ev + wb if wb > 1 else ev + 1  # a lane's product

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from hwgen.driver.uart_protocol import REQUEST_HEADER_BYTES
+from hwgen.errors import HwgenError
 
 #: bits on the line per byte: 8N1 (a start bit, eight data bits, a stop bit)
 LINE_BITS_PER_BYTE = 10
@@ -69,3 +70,40 @@ def rates_line(r: dict) -> str:
         "link": "the link limits",
     }[r["limit"]]
     return "; ".join(parts) + f": {r['fps']:,.0f} frames/s ({why})"
+
+
+def check_clock(clock_mhz) -> None:
+    """A target clock is a positive number of MHz (or None: the board's), else one error."""
+    if clock_mhz is not None and (
+        isinstance(clock_mhz, bool) or not isinstance(clock_mhz, (int, float)) or clock_mhz <= 0
+    ):
+        raise HwgenError(f"--clock-mhz: a positive number of MHz, not {clock_mhz!r}")
+
+
+def clock_summary(report: dict, results: list[dict]) -> dict:
+    """A build's clock (report.json's): the target, the timing model's fmax, frames/s at the
+    target (`fps_nominal`) and, where bitstreams were routed, the lowest routed fmax with the
+    frames/s at min(routed fmax, target) (`fps_met`)."""
+    clock = dict(report.get("clock", {"target_mhz": report["board"]["clock_mhz"]}))
+    cycles = report["bound_cycles"]
+    clock["fps_nominal"] = clock["target_mhz"] * 1e6 / cycles
+    routed = [r["fmax_mhz"] for r in results if r.get("fmax_mhz")]
+    if routed:
+        clock["routed_mhz"] = min(routed)
+        clock["fps_met"] = min(clock["target_mhz"], min(routed)) * 1e6 / cycles
+    return clock
+
+
+def check_target_fps(target_fps):
+    """--target-fps: a positive number of frames/s, "max" or None; else one error."""
+    if target_fps is None or target_fps == "max":
+        return target_fps
+    try:
+        fps = float(target_fps)
+    except (TypeError, ValueError):
+        raise HwgenError(
+            f"--target-fps must be a number of frames/s or 'max', not '{target_fps}'"
+        ) from None
+    if not fps > 0 or fps == float("inf"):
+        raise HwgenError(f"--target-fps must be a positive number of frames/s, not '{target_fps}'")
+    return fps

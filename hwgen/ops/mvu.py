@@ -35,19 +35,17 @@ from hwgen.ir.dtypes import Bipolar, Int, signed_bits_for, unsigned_bits_for
 from hwgen.ir.graph import register_op
 from hwgen.ops.matrix import BinaryMatrixShape
 from hwgen.ops.mvu_roms import MvuRoms
+from hwgen.ops.mvu_stages import PIPE_STAGES, MvuStages
 from hwgen.ops.stream_op import StreamIn, StreamOp, host_width
 from hwgen.sim.handshake import Mvu
 
 #: where a weight memory may be asked to go (FINN's ram_style, in hwgen's words)
 RAM_STYLES = ("auto", "block", "lut")
-#: the pipeline stages rtl/hwgen_mvu.v can add (its parameter for each), in the order the
-#: timing pass adds them: the popcount's result, the ROM word, the finished sum
-PIPE_STAGES = {"popcount": "PC_REG", "rom": "ROM_REG", "threshold": "THR_REG"}
 
 
 @register_op
 @dataclasses.dataclass
-class XnorMVU(MvuRoms, BinaryMatrixShape, StreamOp):
+class XnorMVU(MvuStages, MvuRoms, BinaryMatrixShape, StreamOp):
     """Weight matrix (MH x MW: bits, or integers) times a bipolar or integer vector,
     thresholded or not."""
 
@@ -83,6 +81,7 @@ class XnorMVU(MvuRoms, BinaryMatrixShape, StreamOp):
     pc_groups: int = 1  # XNOR: popcounts of ceil(SIMD / pc_groups) lanes each, then summed
 
     foldable = True
+    pipelined = True
 
     # ---- what passes, backends and the schedule ask of it (ops.stream_op)
     @property
@@ -114,24 +113,6 @@ class XnorMVU(MvuRoms, BinaryMatrixShape, StreamOp):
     def handshake(self) -> Mvu:
         return Mvu(self.in_beats, self.sf, self.nf, self.input_memory, self.added_latency)
 
-    @property
-    def added_latency(self) -> int:
-        """Cycles its pipeline stages add between an input vector and its output beats."""
-        return len(self.stages)
-
-    def stage_params(self) -> list[tuple[str, int]]:
-        """rtl/hwgen_mvu.v's stage parameters (ROM_REG, PC_REG, THR_REG) for its stages."""
-        return [(param, int(name in self.stages)) for name, param in PIPE_STAGES.items()] + [
-            ("PC_GROUPS", self.pc_groups)
-        ]
-
-    @property
-    def pc_group_lanes(self) -> list[int]:
-        """Lanes of each popcount group (rtl/hwgen_mvu_lane.v: ceil(SIMD/groups), the last the
-        rest)."""
-        size = math.ceil(self.simd / self.pc_groups)
-        return [min(size, self.simd - lo) for lo in range(0, self.simd, size)]
-
     def input_format(self) -> tuple[int, int, int]:
         return self.mw, self.in_bits, math.ceil(self.mw * self.in_bits / self.in_width)
 
@@ -144,7 +125,13 @@ class XnorMVU(MvuRoms, BinaryMatrixShape, StreamOp):
             elem = Bipolar() if self.in_bits == 1 else Int(self.in_bits, self.in_signed)
             weight = Bipolar() if self.weight_bits == 1 else Int(self.weight_bits, True)
             kind += f" ({elem} x {weight})"
-        return self.row(kind, f"{self.mh} x {self.mw}", str(self.out_dtype), self.pe, self.simd)
+        row = self.row(kind, f"{self.mh} x {self.mw}", str(self.out_dtype), self.pe, self.simd)
+        if self.stages or self.pc_groups > 1:
+            row["latency"] = self.added_latency
+            row["stages"] = list(self.stages) + (
+                [f"{self.pc_groups} popcount groups"] if self.pc_groups > 1 else []
+            )
+        return row
 
     @property
     def levels(self) -> bool:

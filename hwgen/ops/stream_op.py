@@ -47,6 +47,8 @@ class StreamOp(Node):
     view_only: ClassVar[bool] = False
     #: the fields holding the depths of the FIFOs in front of its operands, in operand order
     fifo_fields: ClassVar[tuple[str, ...]] = ("fifo_depth",)
+    #: has pipeline stages (`stages`, `pc_groups`) that the timing pass picks for a clock
+    pipelined: ClassVar[bool] = False
 
     def lacks(self, fact: str) -> HwgenError:
         """The error for a fact this op does not define (a new op half-written)."""
@@ -107,6 +109,16 @@ class StreamOp(Node):
     def handshake(self):
         """Its cycle-by-cycle handshake model (a `hwgen.sim.handshake.Kernel`)."""
         raise self.lacks("a handshake model for the schedule")
+
+    def logic_paths(self) -> list:
+        """Its register-to-register paths for the timing model (`hwgen.ops.logic_paths.Part`);
+        none for a kernel whose logic is shallow (priced with the rest of the design)."""
+        return []
+
+    @property
+    def added_latency(self) -> int:
+        """Cycles its pipeline stages add (a kernel without any: 0)."""
+        return 0
 
     def input_format(self) -> tuple[int, int, int] | None:
         """As the accelerator's first node: (elements, bits per element, beats) of a frame

@@ -148,10 +148,13 @@ def min_cycles(graph: Graph) -> int:
     return max(mvu, _fixed_cycles(graph)[0])
 
 
-def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[dict, dict]:
-    """The folding config for `target_fps` (a number, or "max") on `board`, and a summary
-    (budget, cycles, fps, estimate totals). Clear errors when the target cannot be reached."""
-    clock = board["clock_mhz"] * 1e6
+def search_folding(
+    graph: Graph, board: dict, target_fps: float | str, clock_mhz: float | None = None
+) -> tuple[dict, dict]:
+    """The folding config for `target_fps` (a number, or "max") on `board` at `clock_mhz`
+    (default the board's clock), and a summary (budget, cycles, fps, estimate totals). Clear
+    errors when the target cannot be reached."""
+    clock = (clock_mhz or board["clock_mhz"]) * 1e6
     family = board["family"]
     fastest = min_cycles(graph)
 
@@ -218,7 +221,7 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
                 else "every MVU fully parallel"
             )
             raise HwgenError(
-                f"--target-fps {fps:g}: infeasible on {board['name']} at {board['clock_mhz']} MHz "
+                f"--target-fps {fps:g}: infeasible on {board['name']} at {clock / 1e6:g} MHz "
                 f"(budget {budget} cycles/frame; no folding goes below {fastest} cycles/frame, "
                 f"{why}); {reachable()}"
             )
@@ -240,6 +243,6 @@ def search_folding(graph: Graph, board: dict, target_fps: float | str) -> tuple[
         "target_fps": target_fps,
         "cycles_per_frame": cycles,
         "fps": clock / cycles,
-        "clock_mhz": board["clock_mhz"],
+        "clock_mhz": clock / 1e6,
         "estimate": est.total,
     }

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from hwgen.backends.hls.codegen import kernel_trips
 from hwgen.execution import run_csim_model, run_golden, run_rtl
+from hwgen.ops.mvu import PIPE_STAGES
 from hwgen.pipeline import CompileOptions, compile_model
 from tests.helpers import need_tool
 from tests.property.nets import build_net, export_fast, net_specs
@@ -40,7 +41,9 @@ def check_backends(
         from hwgen.frontend import import_qonnx
         from hwgen.passes import lower
 
-        fold = random_folding(data, lower(import_qonnx(path)))
+        graph = lower(import_qonnx(path))
+        fold = random_folding(data, graph)
+        add_random_stages(data, graph, fold)
     g, _ = compile_model(CompileOptions(path, tmp / "build", fold=fold))
     x = model.inputs(FRAMES)
     gold = run_golden(g, x)
@@ -51,6 +54,23 @@ def check_backends(
     np.testing.assert_array_equal(rtl_out, gold, err_msg=f"RTL != golden at folding {fold}")
     np.testing.assert_array_equal(csim_out, gold, err_msg=f"C-sim != golden at folding {fold}")
     assert res.trips == kernel_trips(g, FRAMES)
+
+
+def add_random_stages(data, graph, fold: dict) -> None:
+    """Pipeline stages and popcount groups for each folded MVU, drawn by hypothesis (pinned in
+    the folding file, as a user may): the nets then run under back-pressure with them in."""
+    for n in graph.nodes:
+        if n.name not in fold:
+            continue
+        entry = fold[n.name]
+        entry["stages"] = data.draw(
+            st.lists(st.sampled_from(sorted(PIPE_STAGES)), unique=True), label=f"{n.name} stages"
+        )
+        simd = entry["simd"]
+        if n.xnor and simd >= 2:
+            groups = data.draw(st.integers(1, min(4, simd)), label=f"{n.name} pc_groups")
+            size = -(-simd // groups)
+            entry["pc_groups"] = -(-simd // size)  # the groups that size makes (none empty)
 
 
 @settings(

@@ -1,0 +1,216 @@
+"""Timing closure, measured: each point compiled twice for one clock, without added stages
+(every layer pinned to none) and with the stages the timing model picks, both routed by
+nextpnr toward that clock; the table gives fmax before and after, LUT and FF (Yosys), the
+added latency, frames/s at min(routed fmax, clock) and the model's prediction. The same
+results refit the model (`hwgen calibrate-timing`: `timing.json`).
+
+A point's result is kept in its folder with the digest of hwgen's code: a rerun of `make bench`
+reuses it unless hwgen changed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from rich.table import Table
+from scipy.optimize import minimize
+
+from hwgen.api import compile as compile_build
+from hwgen.estimate.timing import TIMING, Coefficients, load_timing, node_period
+from hwgen.flows.boards import load_board
+from hwgen.ir import Graph
+from hwgen.sweep.points import code_digest
+
+
+@dataclass(frozen=True)
+class TimingPoint:
+    """A net at a folding on a board, for a target clock."""
+
+    net: str  # a key of the bench's models
+    folding: str  # its label
+    fold: dict  # FINN's per-layer layout, {"Gemm_0": {"pe": 16, "simd": 49}}
+    board: str
+    clock_mhz: float
+    slow: bool = False  # minutes of place and route: left out unless asked for
+
+    def label(self, staged: bool) -> str:
+        what = "staged" if staged else "unstaged"
+        return f"{self.net}-{self.folding.replace('/', 'x')}-{self.board}-{self.clock_mhz:g}-{what}"
+
+
+def _every(layers: list[str], pe: int, simd: int) -> dict:
+    return {name: {"pe": pe, "simd": simd} for name in layers}
+
+
+DIGITS = ["Gemm_0", "Gemm_1", "Gemm_2"]
+TFC_FOLD = {
+    "Gemm_0": {"pe": 16, "simd": 49},
+    "Gemm_1": {"pe": 8, "simd": 8},
+    "Gemm_2": {"pe": 8, "simd": 8},
+    "Gemm_3": {"pe": 10, "simd": 8},
+}
+CNV_FOLD = {
+    "Conv_0": {"pe": 16, "simd": 3},
+    "Conv_1": {"pe": 32, "simd": 32},
+    "Conv_2": {"pe": 16, "simd": 32},
+    "Conv_3": {"pe": 16, "simd": 32},
+    "Conv_4": {"pe": 4, "simd": 32},
+    "Conv_5": {"pe": 1, "simd": 32},
+    "Gemm_0": {"pe": 1, "simd": 4},
+    "Gemm_1": {"pe": 1, "simd": 8},
+    "Gemm_2": {"pe": 5, "simd": 1},
+}
+POINTS = [
+    TimingPoint("TFC-W1A1", "finn-examples", TFC_FOLD, "ulx3s-85f", 125),
+    TimingPoint("digits-mlp", "16/16", _every(DIGITS, 16, 16), "ulx3s-85f", 125),
+    TimingPoint("digits-mlp", "4/8", _every(DIGITS, 4, 8), "icebreaker", 50),
+    TimingPoint("digits-mlp", "16/16", _every(DIGITS, 16, 16), "icebreaker", 50),
+    TimingPoint("CNV-W1A1", "finn-examples", CNV_FOLD, "ulx3s-85f", 100, slow=True),
+]
+
+
+def run_point(p: TimingPoint, model: Path, staged: bool, out: Path, progress) -> dict:
+    """Compile, synthesize, place and route one point (or reuse its result for this code)."""
+    folder = out / p.label(staged)
+    done = folder / "timing.json"
+    digest = code_digest()
+    if done.is_file():
+        res = json.loads(done.read_text())
+        if res.get("code") == digest:
+            return res
+    fold = {k: dict(v) for k, v in p.fold.items()}
+    if not staged:  # the old design: every layer pinned to no stages
+        for entry in fold.values():
+            entry["stages"] = []
+    t0 = time.perf_counter()
+    build = compile_build(model, folder / "build", fold=fold, board=p.board, clock_mhz=p.clock_mhz)
+    syn = build.synth(p.board, progress=lambda s: progress(f"{p.label(staged)}: {s}"), force=True)
+    bit, summ = syn["bitstream"], syn["yosys"]["summary"]
+    clock = build.clock
+    res = {
+        "label": p.label(staged),
+        "net": p.net,
+        "folding": p.folding,
+        "board": p.board,
+        "family": load_board(p.board)["family"],
+        "clock_mhz": p.clock_mhz,
+        "staged": staged,
+        "fmax_mhz": bit["fmax_mhz"],
+        "model_mhz": clock["model"]["mhz"],
+        "model_path": f"{clock['model']['layer']} {clock['model']['path']}".strip(),
+        "lut": summ["lut"],
+        "ff": summ["ff"],
+        "cells": bit["utilization"].get(bit["cell"], {}).get("used"),
+        "latency": sum(r.get("latency", 0) for r in build.layers),
+        "cycles": build.estimate["cycles"],
+        "fps_met": clock.get("fps_met"),
+        "seed": 1,
+        "seconds": time.perf_counter() - t0,
+        "build": str(folder / "build"),
+        "code": digest,
+    }
+    done.write_text(json.dumps(res, indent=1))
+    return res
+
+
+def run_points(models: dict[str, Path], out: Path, progress, slow: bool = False) -> list[dict]:
+    """Every point (the slow ones with `slow`), unstaged and staged."""
+    return [
+        run_point(p, models[p.net], staged, out, progress)
+        for p in POINTS
+        if slow or not p.slow
+        for staged in (False, True)
+    ]
+
+
+def timing_table(results: list[dict]) -> tuple[Table, str]:
+    """Before and after per point: the table for the console and its Markdown."""
+    cols = ["net", "folding", "board", "clock", "fmax before", "fmax after", "model", "LUT",
+            "LUT after", "FF", "FF after", "latency", "frames/s after"]  # fmt: skip
+    t = Table(title="timing closure: routed fmax (nextpnr, seed 1) before and after the stages")
+    for c in cols:
+        t.add_column(c, justify="left" if c in ("net", "folding", "board") else "right")
+    pairs = {}
+    for r in results:
+        pairs.setdefault((r["net"], r["folding"], r["board"], r["clock_mhz"]), {})[r["staged"]] = r
+    rows = []
+    for (net, folding, board, clock), pr in pairs.items():
+        a, b = pr.get(False), pr.get(True)
+        if not (a and b):
+            continue
+        rows.append(
+            [
+                net,
+                folding,
+                board,
+                f"{clock:g}",
+                f"{a['fmax_mhz']:.1f}",
+                f"{b['fmax_mhz']:.1f}",
+                f"{b['model_mhz']:.0f}",
+                str(a["lut"]),
+                f"{b['lut']} ({b['lut'] / a['lut'] - 1:+.1%})",
+                str(a["ff"]),
+                str(b["ff"]),
+                f"+{b['latency']}",
+                f"{b['fps_met']:,.0f}" if b.get("fps_met") else "",
+            ]  # fmt: skip
+        )
+    for row in rows:
+        t.add_row(*row)
+    md = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
+    md += "".join("| " + " | ".join(row) + " |\n" for row in rows)
+    return t, md
+
+
+def _predicted_period(graph: Graph, c: Coefficients) -> float:
+    return max([1000.0 / c.other_mhz] + [node_period(n, c)[0] for n in graph.hw_nodes()])
+
+
+FITTED = ("clk", "level", "carry", "bram", "fanout", "other_mhz")
+
+
+def fit_timing(results: list[dict], family: str) -> tuple[Coefficients, list[dict]]:
+    """Coefficients for `family` minimizing the squared relative error of the modelled period
+    against the routed one over `results`, and each point's error with them."""
+    mine = [r for r in results if r["family"] == family and r.get("fmax_mhz")]
+    if not mine:
+        raise ValueError(f"no routed points for {family}")
+    graphs = [Graph.load(Path(r["build"])) for r in mine]
+    start = load_timing(family)
+    x0 = np.array([getattr(start, k) for k in FITTED])
+
+    def coef(x) -> Coefficients:
+        return Coefficients(*np.abs(x), source="nextpnr")
+
+    def loss(x) -> float:
+        c = coef(x)
+        errs = [
+            _predicted_period(g, c) * r["fmax_mhz"] / 1000.0 - 1.0 for g, r in zip(graphs, mine)
+        ]
+        return float(np.sum(np.square(errs)))
+
+    best = minimize(loss, x0, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-4})
+    c = coef(best.x)
+    table = [
+        {
+            "label": r["label"],
+            "routed_mhz": r["fmax_mhz"],
+            "model_mhz": 1000.0 / _predicted_period(g, c),
+        }
+        for g, r in zip(graphs, mine)
+    ]
+    for row in table:
+        row["error"] = row["model_mhz"] / row["routed_mhz"] - 1.0
+    return c, table
+
+
+def write_timing(coefs: dict[str, Coefficients]) -> None:
+    """Replace the fitted families' coefficients in timing.json (the others stay)."""
+    table = json.loads(TIMING.read_text())
+    for fam, c in coefs.items():
+        table[fam] = {k: round(float(getattr(c, k)), 4) for k in FITTED} | {"source": c.source}
+    TIMING.write_text(json.dumps(table, indent=1) + "\n")

@@ -1,0 +1,56 @@
+"""An XnorMVU's pipeline stages (rtl/hwgen_mvu.v's ROM_REG, PC_REG, THR_REG) and popcount
+groups (PC_GROUPS): their parameters, latency, registers and the logic paths they leave for
+the timing model."""
+
+from __future__ import annotations
+
+import math
+
+from hwgen.ops.logic_paths import mvu_paths
+
+#: the pipeline stages rtl/hwgen_mvu.v can add (its parameter for each), in the order the
+#: timing pass adds them: the popcount's result, the ROM word, the finished sum
+PIPE_STAGES = {"popcount": "PC_REG", "rom": "ROM_REG", "threshold": "THR_REG"}
+
+
+class MvuStages:
+    """Mixed into `XnorMVU`: what its `stages` and `pc_groups` fields make of it."""
+
+    def logic_paths(self) -> list:
+        return mvu_paths(self)
+
+    def stage_register_bits(self) -> int:
+        """Flip-flops its added stages hold (the estimate counts them; the timing pass weighs
+        candidates by them)."""
+        bits = 0
+        if "rom" in self.stages:
+            bits += self.simd * self.in_bits + self.weight_word_bits + 3
+        if "popcount" in self.stages:
+            per_lane = (
+                sum((g).bit_length() for g in self.pc_group_lanes) if self.xnor else self.count_bits
+            )
+            bits += self.pe * per_lane + 3
+        if "threshold" in self.stages:
+            bits += self.pe * self.count_bits + 1
+        if self.has_thresholds:  # the threshold ROM's address, delayed a cycle a stage
+            taw = max(1, (self.nf * self.n_classes - 1).bit_length())
+            bits += taw * len(self.stages)
+        return bits
+
+    @property
+    def added_latency(self) -> int:
+        """Cycles its pipeline stages add between an input vector and its output beats."""
+        return len(self.stages)
+
+    def stage_params(self) -> list[tuple[str, int]]:
+        """rtl/hwgen_mvu.v's stage parameters (ROM_REG, PC_REG, THR_REG) for its stages."""
+        return [(param, int(name in self.stages)) for name, param in PIPE_STAGES.items()] + [
+            ("PC_GROUPS", self.pc_groups)
+        ]
+
+    @property
+    def pc_group_lanes(self) -> list[int]:
+        """Lanes of each popcount group (rtl/hwgen_mvu_lane.v: ceil(SIMD/groups), the last the
+        rest)."""
+        size = math.ceil(self.simd / self.pc_groups)
+        return [min(size, self.simd - lo) for lo in range(0, self.simd, size)]

@@ -1,0 +1,75 @@
+"""Pipeline stages for a target clock: each pipelined op (an MVU) gets the fewest added
+registers whose modelled paths (`hwgen.estimate.timing`) all meet the clock.
+
+The candidates of a layer are every set of its stages (`ops.mvu.PIPE_STAGES`) with the
+popcount in 1..G groups; among those the model says meet `clock_mhz`, the one with the fewest
+added flip-flops wins (then the fewest stages). A layer no candidate serves gets the fastest
+one and a warning naming it and its modelled fmax: fold it further (a smaller SIMD). Layers a
+folding file gave `stages` keep them. Stages add latency, never cycles per frame; the FIFO
+depths that depend on latency are computed after this pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from itertools import combinations
+
+from hwgen.estimate.timing import Coefficients, load_timing, node_period
+from hwgen.ir import Graph
+from hwgen.ops.mvu import PIPE_STAGES
+
+#: popcount groups are tried down to this many lanes each
+MIN_GROUP_LANES = 6
+
+
+def _candidates(n) -> list:
+    """Copies of `n` with each stage set and popcount grouping it can take."""
+    names = list(PIPE_STAGES)
+    sets = [list(c) for k in range(len(names) + 1) for c in combinations(names, k)]
+    groups = [1]
+    if n.xnor:
+        groups += [g for g in range(2, n.simd // MIN_GROUP_LANES + 1)]
+    out = []
+    for stages in sets:
+        for g in groups:
+            m = dataclasses.replace(n, stages=stages, pc_groups=g)
+            if len(m.pc_group_lanes) == g:
+                out.append(m)
+    return out
+
+
+def choose_stages(n, c: Coefficients, clock_mhz: float):
+    """The layer `n` with the cheapest stages that meet `clock_mhz` on the model, and whether
+    any did."""
+    period = 1000.0 / clock_mhz
+    cands = _candidates(n)
+    timed = [(node_period(m, c)[0], m) for m in cands]
+    meeting = [
+        (m.stage_register_bits(), len(m.stages), m.pc_groups, m) for ns, m in timed if ns <= period
+    ]
+    if meeting:
+        return min(meeting, key=lambda t: t[:3])[3], True
+    return min(timed, key=lambda t: (t[0], t[1].stage_register_bits()))[1], False
+
+
+def add_pipeline_stages(
+    graph: Graph, family: str, clock_mhz: float, pinned: set = frozenset()
+) -> tuple[Graph, list[str]]:
+    """A new graph whose pipelined layers (but the `pinned` ones) have the stages for
+    `clock_mhz` on `family`, and the warnings for layers the model says cannot meet it."""
+    c = load_timing(family)
+    g = graph.copy()
+    warnings = []
+    for k, n in enumerate(g.nodes):
+        if not getattr(n, "pipelined", False) or n.name in pinned:
+            continue
+        best, met = choose_stages(n, c, clock_mhz)
+        n.stages, n.pc_groups = list(best.stages), best.pc_groups
+        if not met:
+            ns, path = node_period(best, c)
+            warnings.append(
+                f"layer '{n.name}': modelled at {1000.0 / ns:.0f} MHz on {family} with every "
+                f"stage ({path}), under the {clock_mhz:g} MHz asked; fold it further (a "
+                "smaller SIMD) to reach it"
+            )
+    return g, warnings

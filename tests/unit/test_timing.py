@@ -1,0 +1,129 @@
+"""The pipeline stages as the model and the passes see them: the timing model's paths
+(`hwgen.estimate.timing`, `hwgen.ops.logic_paths`), the stage choice for a clock
+(`hwgen.passes.pipeline_stages`), the stages' latency in the handshake model and the FIFO
+depths computed from it, and the compile options that carry a clock."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from hwgen.errors import HwgenError
+from hwgen.estimate import estimate_graph
+from hwgen.estimate.timing import load_timing, node_period, predicted_fmax
+from hwgen.ir import Graph
+from hwgen.ops import XnorMVU
+from hwgen.passes.fifo_depths import set_fifo_depths
+from hwgen.passes.folding import apply_folding, folding_bound
+from hwgen.passes.pipeline_stages import add_pipeline_stages, choose_stages
+from hwgen.sim.schedule import simulate_schedule
+from tests.unit.test_schedule import two_branch_graph
+
+
+def _tfc_first_layer(**kw) -> XnorMVU:
+    """TFC-W1A1's first layer at FINN's folding: 784 x 64, PE=16, SIMD=49."""
+    rng = np.random.default_rng(0)
+    return XnorMVU(
+        name="Gemm_0",
+        weights=rng.integers(0, 2, (64, 784)).astype(np.uint8),
+        thresholds=rng.integers(0, 785, 64),
+        pe=16,
+        simd=49,
+        **kw,
+    )
+
+
+def test_each_stage_cuts_the_longest_path():
+    c = load_timing("ecp5")
+    bare = node_period(_tfc_first_layer(), c)[0]
+    pc = node_period(_tfc_first_layer(stages=["popcount"]), c)[0]
+    every = node_period(_tfc_first_layer(stages=["popcount", "rom", "threshold"]), c)[0]
+    grouped = node_period(
+        _tfc_first_layer(stages=["popcount", "rom", "threshold"], pc_groups=4), c
+    )[0]
+    assert bare > pc >= every > grouped > 0
+    # the accumulator's own loop is always a path: no stage shortens it
+    paths = {p.name for p in _tfc_first_layer(stages=["popcount", "threshold"]).logic_paths()}
+    assert "acc" in paths and "compare" in paths
+
+
+def test_no_stages_at_the_boards_clock_and_stages_for_a_fast_one():
+    n = _tfc_first_layer()
+    c = load_timing("ecp5")
+    slow, met = choose_stages(n, c, 25.0)
+    assert met and slow.stages == [] and slow.pc_groups == 1
+    fast, met = choose_stages(n, c, 125.0)
+    assert met and fast.stages and 1000.0 / node_period(fast, c)[0] >= 125.0
+    # the cheapest that meets it: no candidate meeting it adds fewer flip-flops
+    cheaper = [
+        m
+        for s in ([], ["popcount"], ["rom"], ["threshold"])
+        for g in (1, 2, 3, 4)
+        for m in [dataclasses.replace(n, stages=s, pc_groups=g)]
+        if 1000.0 / node_period(m, c)[0] >= 125.0
+        and m.stage_register_bits() < fast.stage_register_bits()
+    ]
+    assert not cheaper
+
+
+def test_a_clock_no_stage_reaches_is_a_warning_naming_the_layer():
+    g = Graph("one", [1, 784], [1, 64], [_tfc_first_layer()])
+    staged, warnings = add_pipeline_stages(g, "ecp5", 2000.0)
+    assert len(warnings) == 1 and "Gemm_0" in warnings[0] and "2000 MHz" in warnings[0]
+    assert staged.nodes[0].stages  # the fastest it has, all the same
+
+
+def test_pinned_layers_keep_their_stages():
+    g = Graph("one", [1, 784], [1, 64], [_tfc_first_layer(stages=["rom"])])
+    staged, _ = add_pipeline_stages(g, "ecp5", 125.0, pinned={"Gemm_0"})
+    assert staged.nodes[0].stages == ["rom"]
+
+
+def test_the_model_names_what_sets_the_clock():
+    g = Graph("one", [1, 784], [1, 64], [_tfc_first_layer()])
+    m = predicted_fmax(g, "ecp5")
+    assert m["layer"] == "Gemm_0" and "popcount" in m["path"] and m["source"] == "nextpnr"
+    assert predicted_fmax(g, "zynq7")["source"] == "datasheet"
+    with pytest.raises(HwgenError, match="no model for device family 'gowin'"):
+        predicted_fmax(g, "gowin")
+
+
+def test_stages_add_latency_not_cycles_per_frame():
+    rng = np.random.default_rng(1)
+    w = rng.integers(0, 2, (6, 12)).astype(np.uint8)
+    done = {}
+    for stages in ([], ["popcount", "rom", "threshold"]):
+        m = XnorMVU(name="m", weights=w, stages=stages)
+        g = apply_folding(Graph("one", [1, 12], [1, 6], [m]), pe=2, simd=4)  # SF=3, NF=3
+        done[len(stages)] = simulate_schedule(g, 5).done_cycles
+    assert [b - a for a, b in zip(done[3][1:], done[3][2:])] == [9, 9, 9]
+    assert [b - a for a, b in zip(done[0], done[3])] == [3] * 5  # every frame 3 cycles later
+
+
+def test_fifo_depths_follow_the_stages():
+    g = two_branch_graph()
+    for name in ("m0", "m1"):
+        g.node(name).stages = ["popcount", "rom", "threshold"]
+    deeper = set_fifo_depths(g)
+    assert deeper.node("a").fifo_depth >= two_branch_graph().node("a").fifo_depth
+    run = simulate_schedule(deeper, 4)
+    assert max(b - a for a, b in zip(run.done_cycles[1:], run.done_cycles[2:])) == folding_bound(g)
+
+
+def test_the_estimate_counts_the_stage_registers():
+    bare = Graph("one", [1, 784], [1, 64], [_tfc_first_layer()])
+    staged = Graph(
+        "one",
+        [1, 784],
+        [1, 64],
+        [_tfc_first_layer(stages=["popcount", "rom", "threshold"], pc_groups=4)],
+    )
+    a, b = estimate_graph(bare, "ecp5").total, estimate_graph(staged, "ecp5").total
+    assert b["ff"] > a["ff"] + 16 * 7  # at least the finished sums of 16 lanes
+
+
+def test_a_bad_stage_name_or_grouping_is_one_error():
+    with pytest.raises(HwgenError, match="pipeline stages"):
+        _tfc_first_layer(stages=["adder"]).validate()
+    with pytest.raises(HwgenError, match="pc_groups=48"):
+        _tfc_first_layer(pc_groups=48).validate()  # groups of 2 lanes make 25, not 48
