@@ -50,6 +50,7 @@ module hwgen_mvu #(
     parameter integer PC_REG = 0,          // 1: each lane's popcount/dot registered before the sum
     parameter integer THR_REG = 0,         // 1: the finished sum registered before the compare
     parameter integer PC_GROUPS = 1,       // XNOR: popcounts of ceil(SIMD/PC_GROUPS) lanes, summed
+    parameter integer SUM_REG = 0,         // 1: the groups' sum registered too (PC_GROUPS > 1)
     parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the weight ROM (word nf*SF + sf)
     parameter THR_FILE = "thresholds.mem", // $readmemh image of the threshold ROM (USE_THR)
     parameter ROW_BASE_FILE = "",          // N_CLS > 1: threshold word offset per output row
@@ -233,12 +234,14 @@ module hwgen_mvu #(
     // stream contract needs no skid buffer, whatever the stages. An issue reaches
     //   stage 1      the weight ROM word and the SIMD elements (x1, w1);
     //   ROM_REG      both registered again (a block RAM's output, a long route);
-    //   PC_REG       each lane's popcount or dot product registered (`part`);
+    //   PC_REG       each lane's popcount (each group's) or dot product registered;
+    //   SUM_REG      the groups' sum registered (`part`);
     //   accumulate   acc = (first ? 0 : acc) + part, a carry chain of CNT_W bits;
     //   THR_REG      the finished sum registered (`fin`) before the threshold compare;
     //   output       m_tdata, one beat per SF issues.
     // The threshold word is read (its address delayed) to meet the sum at the compare.
-    localparam integer TD = ROM_REG + PC_REG + THR_REG;  // stages added after stage 1
+    localparam integer LANE_LAT = PC_REG + SUM_REG;  // registers inside a lane
+    localparam integer TD = ROM_REG + LANE_LAT + THR_REG;  // stages added after stage 1
     reg               v1, first1, last1;
     reg [SIMD*ELEM_W-1:0] x1;
     reg [WL-1:0]      w1;
@@ -297,14 +300,17 @@ module hwgen_mvu #(
     wire                     out_v;                 // dec_in is a finished sum
     genvar p;
     generate
-        if (PC_REG != 0) begin : g_pc_ctl
-            reg va, fa, la;
+        if (LANE_LAT != 0) begin : g_pc_ctl
+            // the control through the lane's registers (PC_REG, SUM_REG)
+            reg  [LANE_LAT-1:0] vs, fs, ls;
+            wire [LANE_LAT:0] vn = {vs, v_op}, fn = {fs, first_op}, ln = {ls, last_op};
             always @(posedge clk) begin
-                if (!rst_n) va <= 1'b0;
-                else if (en) va <= v_op;
-                if (en) {fa, la} <= {first_op, last_op};
+                if (!rst_n) vs <= {LANE_LAT{1'b0}};
+                else if (en) vs <= vn[LANE_LAT-1:0];
+                if (en) {fs, ls} <= {fn[LANE_LAT-1:0], ln[LANE_LAT-1:0]};
             end
-            assign {v_a, first_a, last_a} = {va, fa, la};
+            assign {v_a, first_a, last_a} = {vs[LANE_LAT-1], fs[LANE_LAT-1], ls[LANE_LAT-1]};
+            wire unused_ctl = &{1'b0, vn[LANE_LAT], fn[LANE_LAT], ln[LANE_LAT]};
         end else begin : g_pc_ctl_wire
             assign {v_a, first_a, last_a} = {v_op, first_op, last_op};
         end
@@ -313,7 +319,7 @@ module hwgen_mvu #(
             wire [CNT_W-1:0] part;
             hwgen_mvu_lane #(
                 .SIMD(SIMD), .ELEM_W(ELEM_W), .IN_SIGNED(IN_SIGNED), .WEIGHT_W(WEIGHT_W),
-                .CNT_W(CNT_W), .PC_REG(PC_REG), .PC_GROUPS(PC_GROUPS)
+                .CNT_W(CNT_W), .PC_REG(PC_REG), .SUM_REG(SUM_REG), .PC_GROUPS(PC_GROUPS)
             ) u_lane (
                 .clk(clk), .en(en), .x(x_op), .w(w_op[p*SIMD*WEIGHT_W +: SIMD*WEIGHT_W]), .part(part)
             );

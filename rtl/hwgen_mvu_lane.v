@@ -4,7 +4,8 @@
 //       summed after (a shallower tree, for a faster clock);
 //   otherwise: part = the sum of x_l * w_l (rtl/hwgen_lane_dot.v), signed CNT_W bits.
 // PC_REG = 1 registers the popcounts (each group's) or the dot product on `en`: one cycle of
-// latency, the adder tree and the accumulator's add in the next cycle.
+// latency, the adder tree and the accumulator's add in the next cycle. SUM_REG = 1 registers
+// `part` as well (the groups' sum): another cycle, the accumulator's add alone after it.
 `default_nettype none
 
 module hwgen_mvu_lane #(
@@ -14,7 +15,8 @@ module hwgen_mvu_lane #(
     parameter integer WEIGHT_W = 1,        // bits per weight: 1 bipolar
     parameter integer CNT_W = 7,           // bits of part (the accumulator's)
     parameter integer PC_REG = 0,          // 1: the popcounts / dot registered
-    parameter integer PC_GROUPS = 1        // XNOR: popcount groups, summed after
+    parameter integer PC_GROUPS = 1,       // XNOR: popcount groups, summed after
+    parameter integer SUM_REG = 0          // 1: part (the groups' sum) registered
 ) (
     input  wire                     clk,
     input  wire                     en,
@@ -26,8 +28,16 @@ module hwgen_mvu_lane #(
     localparam integer PC_W = $clog2(SIMD + 1);  // one cycle's popcount
     genvar g;
     generate
-        if (PC_REG == 0) begin : g_comb
+        if (PC_REG == 0 && SUM_REG == 0) begin : g_comb
             wire unused_clk = &{1'b0, clk, en};
+        end
+        wire [CNT_W-1:0] part_d;  // part before SUM_REG
+        if (SUM_REG != 0) begin : g_sum_reg
+            reg [CNT_W-1:0] part_q;
+            always @(posedge clk) if (en) part_q <= part_d;
+            assign part = part_q;
+        end else begin : g_sum_wire
+            assign part = part_d;
         end
         if (XNOR != 0 && PC_GROUPS > 1) begin : g_xgrp
             localparam integer GL = (SIMD + PC_GROUPS - 1) / PC_GROUPS;
@@ -51,7 +61,7 @@ module hwgen_mvu_lane #(
             for (g = 0; g < PC_GROUPS - 1; g = g + 1) begin : g_add
                 assign tree[g] = tree[2*g+1] + tree[2*g+2];
             end
-            assign part = tree[0];
+            assign part_d = tree[0];
         end else if (XNOR != 0) begin : g_xnor
             // a compressor tree with the XNOR in its first level
             wire [PC_W-1:0] pc, pc_a;
@@ -64,9 +74,9 @@ module hwgen_mvu_lane #(
                 assign pc_a = pc;
             end
             if (CNT_W > PC_W) begin : g_ext
-                assign part = {{(CNT_W - PC_W){1'b0}}, pc_a};
+                assign part_d = {{(CNT_W - PC_W){1'b0}}, pc_a};
             end else begin : g_noext
-                assign part = pc_a;
+                assign part_d = pc_a;
             end
         end else begin : g_int
             wire [CNT_W-1:0] dot;
@@ -75,9 +85,9 @@ module hwgen_mvu_lane #(
             if (PC_REG != 0) begin : g_reg
                 reg [CNT_W-1:0] dot_q;
                 always @(posedge clk) if (en) dot_q <= dot;
-                assign part = dot_q;
+                assign part_d = dot_q;
             end else begin : g_wire
-                assign part = dot;
+                assign part_d = dot;
             end
         end
     endgenerate

@@ -57,7 +57,9 @@ module hwgen_uart_link #(
     );
 
     reg [2:0] state;
-    reg [15:0] len, count;
+    reg [7:0] len_lo;          // the length's low byte
+    reg [15:0] left;           // bytes of the frame still to come (a down-count: its last byte
+                               // is `left == 1`, no adder before the compare, for the clock)
     reg [TW-1:0] quiet;        // cycles since the last byte inside a command
     reg [7:0] status;          // the reply's status byte
     reg reply_id;              // the reply is the identify record (15 bytes), not a status byte
@@ -168,16 +170,15 @@ module hwgen_uart_link #(
                         end
                     end
                     S_LEN0: if (rx_valid) begin
-                        len[7:0] <= rx_data;
+                        len_lo <= rx_data;
                         state <= S_LEN1;
                     end
                     S_LEN1: if (rx_valid) begin
-                        len[15:8] <= rx_data;
-                        count <= 16'd0;
+                        left <= {rx_data, len_lo};
                         reply_id <= 1'b0;
-                        if ({rx_data, len[7:0]} == IN_N) begin
+                        if ({rx_data, len_lo} == IN_N) begin
                             state <= S_DATA;
-                        end else if ({rx_data, len[7:0]} == 16'd0) begin
+                        end else if ({rx_data, len_lo} == 16'd0) begin
                             status <= ST_LENGTH;
                             state <= S_REPLY;
                         end else begin
@@ -185,16 +186,16 @@ module hwgen_uart_link #(
                         end
                     end
                     S_DATA: if (rx_valid) begin
-                        count <= count + 1'b1;
-                        if (count + 1'b1 == IN_N) begin
+                        left <= left - 1'b1;
+                        if (left == 16'd1) begin
                             run_sent <= 1'b0;
                             status <= ST_OK;
                             state <= S_RUN;
                         end
                     end
                     S_SKIP: if (rx_valid) begin
-                        count <= count + 1'b1;
-                        if (count + 1'b1 == len) begin
+                        left <= left - 1'b1;
+                        if (left == 16'd1) begin
                             status <= ST_LENGTH;
                             state <= S_REPLY;
                         end

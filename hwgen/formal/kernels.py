@@ -51,7 +51,7 @@ def _mvu_steps(p: dict) -> int:
     """A vector in (its beats), SF*NF cycles, the pipeline (with its added stages) and the
     reset."""
     in_beats = _ceil(p["MW"] * p.get("ELEM_W", 1), p.get("IN_W", 1))
-    stages = sum(p.get(k, 0) for k in ("ROM_REG", "PC_REG", "THR_REG"))
+    stages = sum(p.get(k, 0) for k in ("ROM_REG", "PC_REG", "SUM_REG", "THR_REG"))
     return in_beats + _ceil(p["MW"], p["SIMD"]) * _ceil(p.get("MH", p["MW"]), p["PE"]) + 12 + stages
 
 
@@ -207,6 +207,7 @@ LIBRARY = {
             "PC_REG": 1,
             "THR_REG": 1,
             "PC_GROUPS": 2,
+            "SUM_REG": 1,
         },
         {
             "MW": 6,

@@ -136,8 +136,9 @@ def _sim_top(n: XnorMVU, inst: dict) -> str:
 
 
 def applies(n: XnorMVU) -> bool:
-    """An XNOR layer (bipolar inputs and weights) without border classes."""
-    return n.xnor and n.in_bits == 1 and not n.window
+    """An XNOR layer (bipolar inputs and weights) without border classes or pipeline stages
+    (a registered popcount or sum is a register the abstraction does not model)."""
+    return n.xnor and n.in_bits == 1 and not n.window and not n.stages and n.pc_groups == 1
 
 
 def prove_layer(n: XnorMVU, inst: dict, folder: Path) -> SymbolicResult:

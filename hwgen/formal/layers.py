@@ -61,7 +61,7 @@ def _mvu_check(
     n: XnorMVU, inst: dict, files: dict, folder: Path, timeout_s: int | None
 ) -> LayerCheck:
     weight_bits = n.mw * n.mh * n.weight_bits
-    depth = n.in_beats + n.sf * n.nf + MVU_LATENCY
+    depth = n.in_beats + n.sf * n.nf + MVU_LATENCY + n.added_latency
     if n.window:
         return LayerCheck(
             n.name, weight_bits, depth, [], "zero-padded convolution (border classes)"
@@ -72,6 +72,8 @@ def _mvu_check(
             big = False  # integer lanes: the BMC, however long it takes
         else:
             why = f"needs {depth} BMC steps (> {MAX_DEPTH}); proven in simulation only"
+            if n.stages or n.pc_groups > 1:
+                why += " (its pipeline stages are beyond the symbolic engine)"
             return LayerCheck(n.name, weight_bits, depth, [], why)
     folder.mkdir(parents=True, exist_ok=True)
     roms = []

@@ -63,6 +63,8 @@ def mvu_paths(n) -> list[Part]:
     paths.append(acc)  # the accumulator's own loop
     chain = [rom, lane] + ([group_sum] if group_sum else []) + [acc]
     cuts = {0: "rom" in n.stages, 1: "popcount" in n.stages}  # register after chain[k]
+    if group_sum:
+        cuts[2] = "group_sum" in n.stages
     if n.has_thresholds:
         chain.append(Part("compare", 1 + math.ceil(math.log2(n.n_thr)), n.thr_bits + 1))
         cuts[len(chain) - 2] = "threshold" in n.stages  # after acc

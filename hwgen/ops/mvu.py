@@ -271,6 +271,8 @@ class XnorMVU(MvuStages, MvuRoms, BinaryMatrixShape, StreamOp):
                 "into that many non-empty groups"
             )
         unknown = sorted(set(self.stages) - set(PIPE_STAGES))
+        if "group_sum" in self.stages and self.pc_groups == 1:
+            raise self.fail("the group_sum stage needs the popcount in groups (pc_groups > 1)")
         if unknown or len(set(self.stages)) != len(self.stages):
             raise self.fail(
                 f"pipeline stages {self.stages}: each at most once, of {', '.join(PIPE_STAGES)}"

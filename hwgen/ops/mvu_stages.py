@@ -8,9 +8,14 @@ import math
 
 from hwgen.ops.logic_paths import mvu_paths
 
-#: the pipeline stages rtl/hwgen_mvu.v can add (its parameter for each), in the order the
-#: timing pass adds them: the popcount's result, the ROM word, the finished sum
-PIPE_STAGES = {"popcount": "PC_REG", "rom": "ROM_REG", "threshold": "THR_REG"}
+#: the pipeline stages rtl/hwgen_mvu.v can add (its parameter for each): the popcount's
+#: result, the groups' sum, the ROM word, the finished sum before the compare
+PIPE_STAGES = {
+    "popcount": "PC_REG",
+    "group_sum": "SUM_REG",  # with pc_groups > 1: the groups' sum registered
+    "rom": "ROM_REG",
+    "threshold": "THR_REG",
+}
 
 
 class MvuStages:
@@ -30,6 +35,8 @@ class MvuStages:
                 sum((g).bit_length() for g in self.pc_group_lanes) if self.xnor else self.count_bits
             )
             bits += self.pe * per_lane + 3
+        if "group_sum" in self.stages:
+            bits += self.pe * self.count_bits + 3
         if "threshold" in self.stages:
             bits += self.pe * self.count_bits + 1
         if self.has_thresholds:  # the threshold ROM's address, delayed a cycle a stage

@@ -32,6 +32,8 @@ def _candidates(n) -> list:
     out = []
     for stages in sets:
         for g in groups:
+            if "group_sum" in stages and g == 1:
+                continue
             m = dataclasses.replace(n, stages=stages, pc_groups=g)
             if len(m.pc_group_lanes) == g:
                 out.append(m)

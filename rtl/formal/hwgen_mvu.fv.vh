@@ -39,25 +39,32 @@
     wire [31:0] f_owed32 = {{(28 - NW){1'b0}}, f_owed};
     localparam [NW+3:0] F_NF = NF;
     wire [NW+3:0] f_nf = {4'b0000, nf_cnt};
-    // the added stages (ROM_REG, PC_REG, THR_REG): each holds at most the beat of one PE group
-    wire [2:0] f_ends;  // a stage holds the last issue of a PE group
+    // the added stages (ROM_REG, PC_REG, SUM_REG, THR_REG): each holds at most the beat of one
+    // PE group
+    wire [3:0] f_ends;  // a stage holds the last issue of a PE group
     if (ROM_REG != 0) begin : g_f_rom
         assign f_ends[0] = g_rom_reg.v2 && g_rom_reg.last2;
     end else begin : g_f_norom
         assign f_ends[0] = 1'b0;
     end
-    if (PC_REG != 0) begin : g_f_pc
-        assign f_ends[1] = g_pc_ctl.va && g_pc_ctl.la;
+    if (LANE_LAT != 0) begin : g_f_pc
+        assign f_ends[1] = g_pc_ctl.vs[0] && g_pc_ctl.ls[0];
     end else begin : g_f_nopc
         assign f_ends[1] = 1'b0;
     end
-    if (THR_REG != 0) begin : g_f_fin
-        assign f_ends[2] = g_fin.fin_v;
-    end else begin : g_f_nofin
+    if (LANE_LAT > 1) begin : g_f_sum
+        assign f_ends[2] = g_pc_ctl.vs[1] && g_pc_ctl.ls[1];
+    end else begin : g_f_nosum
         assign f_ends[2] = 1'b0;
     end
+    if (THR_REG != 0) begin : g_f_fin
+        assign f_ends[3] = g_fin.fin_v;
+    end else begin : g_f_nofin
+        assign f_ends[3] = 1'b0;
+    end
     wire [NW+3:0] f_flight = {{(NW+3){1'b0}}, v1 && last1} + {{(NW+3){1'b0}}, m_tvalid}
-        + {{(NW+3){1'b0}}, f_ends[0]} + {{(NW+3){1'b0}}, f_ends[1]} + {{(NW+3){1'b0}}, f_ends[2]};
+        + {{(NW+3){1'b0}}, f_ends[0]} + {{(NW+3){1'b0}}, f_ends[1]} + {{(NW+3){1'b0}}, f_ends[2]}
+        + {{(NW+3){1'b0}}, f_ends[3]};
     always @(posedge clk) begin
         if (!rst_n) f_owed <= 0;
         else f_owed <= f_owed + (f_vec_in ? F_NF : 0) - (m_tvalid && m_tready);

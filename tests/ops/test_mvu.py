@@ -83,6 +83,8 @@ def test_pipelined_mvu_icarus(case, stages):
     [
         (CASES[4], 3, ("popcount",)),
         (CASES[2], 4, ("popcount", "rom", "threshold")),
+        (CASES[4], 2, ("popcount", "group_sum", "rom", "threshold")),
+        (CASES[5], 2, ("group_sum",)),
         (CASES[9], 5, ()),
         (CASES[1], 2, ("popcount",)),
     ],
