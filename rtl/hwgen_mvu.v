@@ -99,10 +99,8 @@ module hwgen_mvu #(
     // sized copies of the integer bounds (select, not truncation, keeps the lint clean)
     localparam integer BEAT_MAX = IN_BEATS - 1;
     localparam integer SF_MAX = SF - 1;
-    localparam integer NF_MAX = NF - 1;
     localparam [BW-1:0] BEAT_LAST = BEAT_MAX[BW-1:0];
     localparam [SW-1:0] SF_LAST = SF_MAX[SW-1:0];
-    localparam [NW-1:0] NF_LAST = NF_MAX[NW-1:0];
 
     // ---------------------------------------------------------------- counters
     wire            rvalid;               // a whole vector is in the read buffer
@@ -112,16 +110,26 @@ module hwgen_mvu #(
     reg  [AW-1:0]   addr;
     wire            en = !m_tvalid || m_tready;  // the whole pipeline advances together
     wire            issue = en && rvalid;
-    wire            at_sf_last = (sf_cnt == SF_LAST);
-    wire            at_last = at_sf_last && (nf_cnt == NF_LAST);
+    // sf_cnt == SF_LAST and nf_cnt == NF_LAST kept as flags, set a count early: the issue and
+    // load logic waits on no compare (a faster clock)
+    localparam integer SF_PRE_I = (SF > 1) ? SF - 2 : 0, NF_PRE_I = (NF > 1) ? NF - 2 : 0;
+    localparam [SW-1:0] SF_PRE = SF_PRE_I[SW-1:0];
+    localparam [NW-1:0] NF_PRE = NF_PRE_I[NW-1:0];
+    localparam SF_ONE = (SF == 1) ? 1'b1 : 1'b0, NF_ONE = (NF == 1) ? 1'b1 : 1'b0;
+    reg             sf_at, nf_at;
+    wire            at_sf_last = sf_at;
+    wire            at_last = sf_at && nf_at;
     wire            w_fire = s_tvalid && s_tready;
     always @(posedge clk) begin
         if (!rst_n) begin
             sf_cnt <= {SW{1'b0}};
             nf_cnt <= {NW{1'b0}};
             addr <= {AW{1'b0}};
+            {sf_at, nf_at} <= {SF_ONE, NF_ONE};
         end else if (issue) begin
             sf_cnt <= at_sf_last ? {SW{1'b0}} : sf_cnt + 1'b1;
+            sf_at <= at_sf_last ? SF_ONE : (sf_cnt == SF_PRE);
+            if (at_sf_last) nf_at <= at_last ? NF_ONE : (nf_cnt == NF_PRE);
             if (at_sf_last) nf_cnt <= at_last ? {NW{1'b0}} : nf_cnt + 1'b1;
             addr <= at_last ? {AW{1'b0}} : addr + 1'b1;
         end

@@ -13,6 +13,8 @@
     // cycle must leave it unchanged
     wire [SIMD*ELEM_W+WL+6+PE*CNT_W-1:0] f_stages =
         {x_op, w_op, v_op, first_op, last_op, v_a, first_a, last_a, dec_in};
+    localparam integer NF_MAX = NF - 1;
+    localparam [NW-1:0] NF_LAST = NF_MAX[NW-1:0];
     reg f_past = 1'b0;
     reg [NW+1:0] f_out;  // output beats since the reset, saturating past NF
     always @(posedge clk) begin
@@ -71,6 +73,7 @@
     end
     always @* if (f_past && rst_n) begin
         assert(sf_cnt <= SF_LAST && nf_cnt <= NF_LAST);
+        assert(sf_at == (sf_cnt == SF_LAST) && nf_at == (nf_cnt == NF_LAST));
         assert(addr == nf_cnt * SF + sf_cnt);
         if (!rvalid) assert(sf_cnt == 0 && nf_cnt == 0);
     end
