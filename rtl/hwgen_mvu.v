@@ -51,6 +51,7 @@ module hwgen_mvu #(
     parameter integer THR_REG = 0,         // 1: the finished sum registered before the compare
     parameter integer PC_GROUPS = 1,       // XNOR: popcounts of ceil(SIMD/PC_GROUPS) lanes, summed
     parameter integer SUM_REG = 0,         // 1: the groups' sum registered too (PC_GROUPS > 1)
+    parameter integer PC_MID = 0,          // 1: each popcount tree registered in its middle
     parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the weight ROM (word nf*SF + sf)
     parameter THR_FILE = "thresholds.mem", // $readmemh image of the threshold ROM (USE_THR)
     parameter ROW_BASE_FILE = "",          // N_CLS > 1: threshold word offset per output row
@@ -242,13 +243,14 @@ module hwgen_mvu #(
     // stream contract needs no skid buffer, whatever the stages. An issue reaches
     //   stage 1      the weight ROM word and the SIMD elements (x1, w1);
     //   ROM_REG      both registered again (a block RAM's output, a long route);
+    //   PC_MID       each popcount tree registered in its middle;
     //   PC_REG       each lane's popcount (each group's) or dot product registered;
     //   SUM_REG      the groups' sum registered (`part`);
     //   accumulate   acc = (first ? 0 : acc) + part, a carry chain of CNT_W bits;
     //   THR_REG      the finished sum registered (`fin`) before the threshold compare;
     //   output       m_tdata, one beat per SF issues.
     // The threshold word is read (its address delayed) to meet the sum at the compare.
-    localparam integer LANE_LAT = PC_REG + SUM_REG;  // registers inside a lane
+    localparam integer LANE_LAT = PC_MID + PC_REG + SUM_REG;  // registers inside a lane
     localparam integer TD = ROM_REG + LANE_LAT + THR_REG;  // stages added after stage 1
     reg               v1, first1, last1;
     reg [SIMD*ELEM_W-1:0] x1;
@@ -327,7 +329,8 @@ module hwgen_mvu #(
             wire [CNT_W-1:0] part;
             hwgen_mvu_lane #(
                 .SIMD(SIMD), .ELEM_W(ELEM_W), .IN_SIGNED(IN_SIGNED), .WEIGHT_W(WEIGHT_W),
-                .CNT_W(CNT_W), .PC_REG(PC_REG), .SUM_REG(SUM_REG), .PC_GROUPS(PC_GROUPS)
+                .CNT_W(CNT_W), .PC_REG(PC_REG), .SUM_REG(SUM_REG), .PC_GROUPS(PC_GROUPS),
+                .PC_MID(PC_MID)
             ) u_lane (
                 .clk(clk), .en(en), .x(x_op), .w(w_op[p*SIMD*WEIGHT_W +: SIMD*WEIGHT_W]), .part(part)
             );

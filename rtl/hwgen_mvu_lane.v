@@ -6,6 +6,8 @@
 // PC_REG = 1 registers the popcounts (each group's) or the dot product on `en`: one cycle of
 // latency, the adder tree and the accumulator's add in the next cycle. SUM_REG = 1 registers
 // `part` as well (the groups' sum): another cycle, the accumulator's add alone after it.
+// PC_MID = 1 registers each popcount tree in its middle (rtl/hwgen_popcount.v's MID_REG):
+// half the tree's depth a cycle, no LUT more.
 `default_nettype none
 
 module hwgen_mvu_lane #(
@@ -16,7 +18,8 @@ module hwgen_mvu_lane #(
     parameter integer CNT_W = 7,           // bits of part (the accumulator's)
     parameter integer PC_REG = 0,          // 1: the popcounts / dot registered
     parameter integer PC_GROUPS = 1,       // XNOR: popcount groups, summed after
-    parameter integer SUM_REG = 0          // 1: part (the groups' sum) registered
+    parameter integer SUM_REG = 0,         // 1: part (the groups' sum) registered
+    parameter integer PC_MID = 0           // 1: each popcount's tree registered in its middle
 ) (
     input  wire                     clk,
     input  wire                     en,
@@ -28,7 +31,7 @@ module hwgen_mvu_lane #(
     localparam integer PC_W = $clog2(SIMD + 1);  // one cycle's popcount
     genvar g;
     generate
-        if (PC_REG == 0 && SUM_REG == 0) begin : g_comb
+        if (PC_REG == 0 && SUM_REG == 0 && PC_MID == 0) begin : g_comb
             wire unused_clk = &{1'b0, clk, en};
         end
         wire [CNT_W-1:0] part_d;  // part before SUM_REG
@@ -47,8 +50,8 @@ module hwgen_mvu_lane #(
                 localparam integer LO = g * GL;
                 localparam integer N = (SIMD - LO < GL) ? SIMD - LO : GL;
                 wire [GW-1:0] cnt, cnt_a;
-                hwgen_popcount #(.LANES(N), .CNT_W(GW)) u_pc (
-                    .x(x[LO +: N]), .w(w[LO +: N]), .count(cnt));
+                hwgen_popcount #(.LANES(N), .CNT_W(GW), .MID_REG(PC_MID)) u_pc (
+                    .x(x[LO +: N]), .w(w[LO +: N]), .count(cnt), .clk(clk), .en(en));
                 if (PC_REG != 0) begin : g_reg
                     reg [GW-1:0] cnt_q;
                     always @(posedge clk) if (en) cnt_q <= cnt;
@@ -65,7 +68,8 @@ module hwgen_mvu_lane #(
         end else if (XNOR != 0) begin : g_xnor
             // a compressor tree with the XNOR in its first level
             wire [PC_W-1:0] pc, pc_a;
-            hwgen_popcount #(.LANES(SIMD), .CNT_W(PC_W)) u_pc (.x(x), .w(w), .count(pc));
+            hwgen_popcount #(.LANES(SIMD), .CNT_W(PC_W), .MID_REG(PC_MID)) u_pc (
+                .x(x), .w(w), .count(pc), .clk(clk), .en(en));
             if (PC_REG != 0) begin : g_reg
                 reg [PC_W-1:0] pc_q;
                 always @(posedge clk) if (en) pc_q <= pc;
@@ -79,9 +83,17 @@ module hwgen_mvu_lane #(
                 assign part_d = pc_a;
             end
         end else begin : g_int
-            wire [CNT_W-1:0] dot;
+            wire [CNT_W-1:0] dot, dot_comb;
             hwgen_lane_dot #(.SIMD(SIMD), .ELEM_W(ELEM_W), .SIGNED(IN_SIGNED), .WEIGHT_W(WEIGHT_W), .CNT_W(CNT_W))
-                u_dot (.x(x), .w(w), .dot(dot));
+                u_dot (.x(x), .w(w), .dot(dot_comb));
+            if (PC_MID != 0) begin : g_mid
+                // no tree to cut: the cycle of latency at the product sum's output
+                reg [CNT_W-1:0] dot_m;
+                always @(posedge clk) if (en) dot_m <= dot_comb;
+                assign dot = dot_m;
+            end else begin : g_nomid
+                assign dot = dot_comb;
+            end
             if (PC_REG != 0) begin : g_reg
                 reg [CNT_W-1:0] dot_q;
                 always @(posedge clk) if (en) dot_q <= dot;

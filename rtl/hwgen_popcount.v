@@ -15,11 +15,14 @@
 
 module hwgen_popcount #(
     parameter integer LANES = 64, // lanes of x and w
-    parameter integer CNT_W = 7   // bits of the count; at least clog2(LANES + 1)
+    parameter integer CNT_W = 7,  // bits of the count; at least clog2(LANES + 1)
+    parameter integer MID_REG = 0 // 1: the tree's middle stage registered on `en` (one cycle)
 ) (
     input  wire [LANES-1:0] x,
     input  wire [LANES-1:0] w,
-    output wire [CNT_W-1:0] count
+    output wire [CNT_W-1:0] count,
+    input  wire             clk,   // MID_REG only
+    input  wire             en     // MID_REG only: the register loads
 );
     // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
     generate
@@ -113,6 +116,14 @@ module hwgen_popcount #(
     endfunction
 
     localparam integer NST = info(0, 0, 7);  // compressor stages after stage 0
+    // MID_REG: the inputs of stage MID are registered: stage 0's 3:2 counters and MID
+    // compressor stages before the register, the other NST - MID and the adder after it
+    localparam integer MID = (NST + 1) / 2;
+    generate
+        if (MID_REG == 0) begin : g_no_mid
+            wire unused_clk = &{1'b0, clk, en};
+        end
+    endgenerate
 
     // Each column of each stage is its own vector `b` (one spare bit, so none is empty). The
     // counters of a column work side by side on vectors: input i of counter j is bit
@@ -145,16 +156,24 @@ module hwgen_popcount #(
         for (s = 0; s <= NST; s = s + 1) begin : g_st
             for (c = 0; c < CNT_W; c = c + 1) begin : g_col
                 localparam integer H = info(s, c, 0);
-                wire [H:0] b;  // b[H] is the spare
-                assign b[H] = 1'b0;
+                wire [H:0] b;   // b[H] is the spare
+                wire [H:0] bg;  // b before the middle register (MID_REG, stage MID)
+                assign bg[H] = 1'b0;
                 wire unused_spare = &{1'b0, b[H]};
+                if (MID_REG != 0 && s == MID) begin : g_mid
+                    reg [H:0] bq;
+                    always @(posedge clk) if (en) bq <= bg;
+                    assign b = bq;
+                end else begin : g_now
+                    assign b = bg;
+                end
 
                 // ---------------------------------------------------- gather from stage s-1
                 if (s == 0) begin : g_from_l0
                     if (c == 0) begin : g_c0
-                        assign b[H-1:0] = l0_sum;
+                        assign bg[H-1:0] = l0_sum;
                     end else if (c == 1) begin : g_c1
-                        assign b[H-1:0] = l0_carry;
+                        assign bg[H-1:0] = l0_carry;
                     end
                 end else begin : g_from_prev
                     localparam integer PS = info(s - 1, c, 3);
@@ -163,32 +182,32 @@ module hwgen_popcount #(
                     localparam integer B1 = info(s - 1, c, 5);
                     localparam integer B2 = info(s - 1, c, 6);
                     if (PS > 0) begin : g_pass
-                        assign b[0 +: PS] = g_st[s-1].g_col[c].b[6*N6 + SR +: PS];
+                        assign bg[0 +: PS] = g_st[s-1].g_col[c].b[6*N6 + SR +: PS];
                     end
                     if (N6 > 0) begin : g_sum6
-                        assign b[PS +: N6] = g_st[s-1].g_col[c].g_count.g_c6.sum;
+                        assign bg[PS +: N6] = g_st[s-1].g_col[c].g_count.g_c6.sum;
                     end
                     if (SR > 0) begin : g_sum_r
-                        assign b[PS + N6] = g_st[s-1].g_col[c].g_count.g_cr.o[0];
+                        assign bg[PS + N6] = g_st[s-1].g_col[c].g_count.g_cr.o[0];
                     end
                     if (c >= 1) begin : g_from_c1
                         localparam integer N6A = info(s - 1, c - 1, 1);
                         localparam integer SRA = info(s - 1, c - 1, 2);
                         if (N6A > 0) begin : g_c6
-                            assign b[B1 +: N6A] = g_st[s-1].g_col[c-1].g_count.g_c6.carry1;
+                            assign bg[B1 +: N6A] = g_st[s-1].g_col[c-1].g_count.g_c6.carry1;
                         end
                         if (SRA > 0) begin : g_cr
-                            assign b[B1 + N6A] = g_st[s-1].g_col[c-1].g_count.g_cr.o[1];
+                            assign bg[B1 + N6A] = g_st[s-1].g_col[c-1].g_count.g_cr.o[1];
                         end
                     end
                     if (c >= 2) begin : g_from_c2
                         localparam integer N6B = info(s - 1, c - 2, 1);
                         localparam integer SRB = info(s - 1, c - 2, 2);
                         if (N6B > 0) begin : g_c6
-                            assign b[B2 +: N6B] = g_st[s-1].g_col[c-2].g_count.g_c6.carry2;
+                            assign bg[B2 +: N6B] = g_st[s-1].g_col[c-2].g_count.g_c6.carry2;
                         end
                         if (SRB >= 4) begin : g_cr
-                            assign b[B2 + N6B] = g_st[s-1].g_col[c-2].g_count.g_cr.o[2];
+                            assign bg[B2 + N6B] = g_st[s-1].g_col[c-2].g_count.g_cr.o[2];
                         end
                     end
                 end

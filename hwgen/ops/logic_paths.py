@@ -35,48 +35,55 @@ class Part:
         )
 
 
-def _lane_parts(n) -> tuple[Part, Part | None]:
-    """A lane's compute as (before PC_REG, after it: the groups' adder tree or None)."""
+def _lane_parts(n) -> list[tuple[Part, bool]]:
+    """A lane's compute as links, each with whether a register follows it: the popcount
+    (cut in its middle with `popcount_mid`) or the lane dot product, then the groups' sum."""
     if not n.xnor:  # rtl/hwgen_lane_dot.v: products, then a balanced adder tree
         depth = max(1, math.ceil(math.log2(max(n.simd, 2))))
-        return Part("dot", depth + n.weight_bits, n.count_bits + depth, fanout=n.pe), None
+        dot = Part("dot", depth + n.weight_bits, n.count_bits + depth, fanout=n.pe)
+        return [(dot, "popcount" in n.stages or "popcount_mid" in n.stages)]
     groups = n.pc_group_lanes
     tree = popcount_tree(max(groups))
-    pc = Part("popcount", 1 + tree["stages"], tree["width"], fanout=n.pe)
-    if len(groups) == 1:
-        return pc, None
-    depth = math.ceil(math.log2(len(groups)))
-    return pc, Part("group_sum", depth, n.count_bits)
+    stages, width = tree["stages"], tree["width"]
+    if "popcount_mid" in n.stages:
+        mid = (stages + 1) // 2
+        links = [
+            (Part("popcount_front", 1 + mid, 0, fanout=n.pe), True),
+            (Part("popcount", stages - mid, width), "popcount" in n.stages),
+        ]
+    else:
+        links = [(Part("popcount", 1 + stages, width, fanout=n.pe), "popcount" in n.stages)]
+    if len(groups) > 1:
+        depth = math.ceil(math.log2(len(groups)))
+        links.append((Part("group_sum", depth, n.count_bits), "group_sum" in n.stages))
+    return links
 
 
 def mvu_paths(n) -> list[Part]:
     """The register-to-register paths of an MVU with its stages and popcount groups."""
     depth = n.sf * n.nf
+    paths = []
     if n.weight_style == "block":
         rom = Part("rom", 0, 0, bram=True)
-        paths = []
     else:  # a ROM in logic: an address decode of 2 bits a level, read into w1
         rom = Part("rom")
-        paths = [Part("rom_read", 1 + math.ceil(max(1, depth - 1).bit_length() / 2))]
-    lane, group_sum = _lane_parts(n)
+        paths.append(Part("rom_read", 1 + math.ceil(max(1, depth - 1).bit_length() / 2)))
     acc = Part("acc", 1, n.count_bits)
     paths.append(acc)  # the accumulator's own loop
-    chain = [rom, lane] + ([group_sum] if group_sum else []) + [acc]
-    cuts = {0: "rom" in n.stages, 1: "popcount" in n.stages}  # register after chain[k]
-    if group_sum:
-        cuts[2] = "group_sum" in n.stages
     if n.has_thresholds:
-        chain.append(Part("compare", 1 + math.ceil(math.log2(n.n_thr)), n.thr_bits + 1))
-        cuts[len(chain) - 2] = "threshold" in n.stages  # after acc
+        last = Part("compare", 1 + math.ceil(math.log2(n.n_thr)), n.thr_bits + 1)
     else:  # the output lane: a subtract (XNOR) or the sum itself
-        chain.append(Part("out", 1, n.count_bits + 2 if n.xnor else 0))
-        cuts[len(chain) - 2] = "threshold" in n.stages
+        last = Part("out", 1, n.count_bits + 2 if n.xnor else 0)
+    chain = [
+        (rom, "rom" in n.stages),
+        *_lane_parts(n),
+        (acc, "threshold" in n.stages),
+        (last, True),
+    ]
     run = None
-    for k, part in enumerate(chain):
+    for part, cut in chain:
         run = part if run is None else run + part
-        if cuts.get(k):
+        if cut:
             paths.append(run)
             run = None
-    if run is not None:
-        paths.append(run)
     return paths

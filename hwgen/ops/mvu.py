@@ -273,6 +273,8 @@ class XnorMVU(MvuStages, MvuRoms, BinaryMatrixShape, StreamOp):
         unknown = sorted(set(self.stages) - set(PIPE_STAGES))
         if "group_sum" in self.stages and self.pc_groups == 1:
             raise self.fail("the group_sum stage needs the popcount in groups (pc_groups > 1)")
+        if "popcount_mid" in self.stages and not self.xnor:
+            raise self.fail("the popcount_mid stage needs an XNOR layer (a popcount tree)")
         if unknown or len(set(self.stages)) != len(self.stages):
             raise self.fail(
                 f"pipeline stages {self.stages}: each at most once, of {', '.join(PIPE_STAGES)}"

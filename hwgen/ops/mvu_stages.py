@@ -7,10 +7,12 @@ from __future__ import annotations
 import math
 
 from hwgen.ops.logic_paths import mvu_paths
+from hwgen.ops.popcount_shape import mid_register_bits
 
 #: the pipeline stages rtl/hwgen_mvu.v can add (its parameter for each): the popcount's
 #: result, the groups' sum, the ROM word, the finished sum before the compare
 PIPE_STAGES = {
+    "popcount_mid": "PC_MID",  # each popcount tree registered in its middle (XNOR)
     "popcount": "PC_REG",
     "group_sum": "SUM_REG",  # with pc_groups > 1: the groups' sum registered
     "rom": "ROM_REG",
@@ -35,6 +37,8 @@ class MvuStages:
                 sum((g).bit_length() for g in self.pc_group_lanes) if self.xnor else self.count_bits
             )
             bits += self.pe * per_lane + 3
+        if "popcount_mid" in self.stages:
+            bits += self.pe * sum(mid_register_bits(g) for g in self.pc_group_lanes) + 3
         if "group_sum" in self.stages:
             bits += self.pe * self.count_bits + 3
         if "threshold" in self.stages:

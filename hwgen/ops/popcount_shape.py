@@ -25,7 +25,8 @@ def _plan(h: int) -> tuple[int, int, int]:
 def popcount_tree(lanes: int) -> dict[str, int]:
     """Counters and stages of the popcount of `lanes` XNOR lanes: `first` three-lane groups
     (two output bits each), `c63` 6:3 counters, `c53`/`c32` remainder counters, `stages`
-    after the first, `width` of the final adder."""
+    after the first, `width` of the final adder, `bits`: the bits entering each stage (the
+    last: the adder's two rows)."""
     width = max(1, lanes.bit_length())
     g0 = (lanes + 2) // 3
     h = [0] * width
@@ -33,6 +34,7 @@ def popcount_tree(lanes: int) -> dict[str, int]:
     if width > 1:
         h[1] = g0
     out = {"first": g0, "c63": 0, "c53": 0, "c32": 0, "stages": 0, "width": width}
+    bits = [sum(h)]
     while max(h) > 2:
         nxt = [0] * (width + 2)
         for c, hh in enumerate(h):
@@ -47,4 +49,16 @@ def popcount_tree(lanes: int) -> dict[str, int]:
             nxt[c + 2] += n6 + (1 if sr >= 4 else 0)
         h = nxt[:width]
         out["stages"] += 1
+        bits.append(sum(h))
+    out["bits"] = tuple(bits)
     return out
+
+
+def mid_stage(lanes: int) -> int:
+    """The stage rtl/hwgen_popcount.v's MID_REG registers: (stages + 1) // 2."""
+    return (popcount_tree(lanes)["stages"] + 1) // 2
+
+
+def mid_register_bits(lanes: int) -> int:
+    """Flip-flops of MID_REG: the bits entering the middle stage."""
+    return popcount_tree(lanes)["bits"][mid_stage(lanes)]

@@ -49,16 +49,18 @@
     end else begin : g_f_norom
         assign f_ends[0] = 1'b0;
     end
-    if (LANE_LAT != 0) begin : g_f_pc
-        assign f_ends[1] = g_pc_ctl.vs[0] && g_pc_ctl.ls[0];
-    end else begin : g_f_nopc
-        assign f_ends[1] = 1'b0;
+    // the lane's registers (PC_MID, PC_REG, SUM_REG: up to three), each a stage
+    wire [2:0] f_lane;
+    genvar f_k;
+    for (f_k = 0; f_k < 3; f_k = f_k + 1) begin : g_f_lane
+        if (f_k < LANE_LAT) begin : g_in
+            assign f_lane[f_k] = g_pc_ctl.vs[f_k] && g_pc_ctl.ls[f_k];
+        end else begin : g_out
+            assign f_lane[f_k] = 1'b0;
+        end
     end
-    if (LANE_LAT > 1) begin : g_f_sum
-        assign f_ends[2] = g_pc_ctl.vs[1] && g_pc_ctl.ls[1];
-    end else begin : g_f_nosum
-        assign f_ends[2] = 1'b0;
-    end
+    assign f_ends[1] = f_lane[0];
+    assign f_ends[2] = f_lane[1];
     if (THR_REG != 0) begin : g_f_fin
         assign f_ends[3] = g_fin.fin_v;
     end else begin : g_f_nofin
@@ -66,7 +68,7 @@
     end
     wire [NW+3:0] f_flight = {{(NW+3){1'b0}}, v1 && last1} + {{(NW+3){1'b0}}, m_tvalid}
         + {{(NW+3){1'b0}}, f_ends[0]} + {{(NW+3){1'b0}}, f_ends[1]} + {{(NW+3){1'b0}}, f_ends[2]}
-        + {{(NW+3){1'b0}}, f_ends[3]};
+        + {{(NW+3){1'b0}}, f_ends[3]} + {{(NW+3){1'b0}}, f_lane[2]};
     always @(posedge clk) begin
         if (!rst_n) f_owed <= 0;
         else f_owed <= f_owed + (f_vec_in ? F_NF : 0) - (m_tvalid && m_tready);

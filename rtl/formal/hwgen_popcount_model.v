@@ -6,13 +6,26 @@
 
 module hwgen_popcount #(
     parameter integer LANES = 64, // lanes of x and w
-    parameter integer CNT_W = 7   // bits of the count; at least clog2(LANES + 1)
+    parameter integer CNT_W = 7,  // bits of the count; at least clog2(LANES + 1)
+    parameter integer MID_REG = 0 // 1: one cycle of latency (the tree's middle register)
 ) (
     input  wire [LANES-1:0] x,
     input  wire [LANES-1:0] w,
-    output wire [CNT_W-1:0] count
+    output wire [CNT_W-1:0] count,
+    input  wire             clk,
+    input  wire             en
 );
-    assign count = $countones(~(x ^ w));
+    wire [CNT_W-1:0] now = $countones(~(x ^ w));
+    generate
+        if (MID_REG != 0) begin : g_mid
+            reg [CNT_W-1:0] q;
+            always @(posedge clk) if (en) q <= now;
+            assign count = q;
+        end else begin : g_now
+            assign count = now;
+            wire unused_clk = &{1'b0, clk, en};
+        end
+    endgenerate
 endmodule
 
 `default_nettype wire

@@ -68,7 +68,13 @@ def test_mvu_verilator(case):
 
 # every stage alone, and all three: the output under back-pressure equals golden and one layer
 # still streams at its folding bound (the stages add latency, not cycles per frame)
-STAGE_SETS = [("popcount",), ("rom",), ("threshold",), ("popcount", "rom", "threshold")]
+STAGE_SETS = [
+    ("popcount",),
+    ("rom",),
+    ("threshold",),
+    ("popcount_mid",),
+    ("popcount_mid", "popcount", "rom", "threshold"),
+]
 
 
 @pytest.mark.parametrize("stages", STAGE_SETS, ids="+".join)
@@ -85,6 +91,7 @@ def test_pipelined_mvu_icarus(case, stages):
         (CASES[2], 4, ("popcount", "rom", "threshold")),
         (CASES[4], 2, ("popcount", "group_sum", "rom", "threshold")),
         (CASES[5], 2, ("group_sum",)),
+        (CASES[4], 2, ("popcount_mid", "popcount", "group_sum", "rom", "threshold")),
         (CASES[9], 5, ()),
         (CASES[1], 2, ("popcount",)),
     ],
