@@ -65,6 +65,8 @@ module hwgen_uart_link #(
     reg reply_id;              // the reply is the identify record (15 bytes), not a status byte
     reg [3:0] idx;             // the reply byte being sent
     reg run_sent;              // S_RUN: the status byte has gone; output bytes follow
+    reg run;                   // state == S_RUN, as a flag: the frame's handshake into the
+                               // accelerator (a wide register's enable) is one LUT deep
     reg flush;
 
     // the bytes the command parser takes: straight from the line, or from the queue, which
@@ -104,10 +106,10 @@ module hwgen_uart_link #(
     wire acc_tvalid, acc_tready, acc_tlast, acc_in_ready;
     hwgen_byte_shell #(.IN_W(IN_W), .OUT_W(OUT_W)) u_acc (
         .clk(clk), .rst_n(rst_n),
-        .s_tdata(q_tdata), .s_tvalid(q_tvalid && state == S_RUN), .s_tready(acc_in_ready),
+        .s_tdata(q_tdata), .s_tvalid(q_tvalid && run), .s_tready(acc_in_ready),
         .m_tdata(acc_tdata), .m_tvalid(acc_tvalid), .m_tready(acc_tready), .m_tlast(acc_tlast)
     );
-    assign q_tready = acc_in_ready && state == S_RUN;
+    assign q_tready = acc_in_ready && run;
 
     // the identify record, byte by byte
     reg [7:0] id_byte;
@@ -125,9 +127,9 @@ module hwgen_uart_link #(
     end
 
     // what goes out: the reply's bytes, or in S_RUN the status then the accelerator's bytes
-    wire from_acc = (state == S_RUN) && run_sent;
+    wire from_acc = run && run_sent;
     wire [7:0] tx_data = from_acc ? acc_tdata : (state == S_REPLY && reply_id) ? id_byte : status;
-    wire tx_valid = from_acc ? acc_tvalid : (state == S_REPLY) || (state == S_RUN && !run_sent);
+    wire tx_valid = from_acc ? acc_tvalid : (state == S_REPLY) || (run && !run_sent);
     wire tx_ready;
     assign acc_tready = from_acc && tx_ready;
     hwgen_uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_tx (
@@ -143,6 +145,7 @@ module hwgen_uart_link #(
             state <= S_IDLE;
             quiet <= {TW{1'b0}};
             run_sent <= 1'b0;
+            run <= 1'b0;
             reply_id <= 1'b0;
             idx <= 4'd0;
             status <= ST_OK;
@@ -191,6 +194,7 @@ module hwgen_uart_link #(
                             run_sent <= 1'b0;
                             status <= ST_OK;
                             state <= S_RUN;
+                            run <= 1'b1;
                         end
                     end
                     S_SKIP: if (rx_valid) begin
@@ -206,9 +210,15 @@ module hwgen_uart_link #(
                     end
                     S_RUN: begin
                         if (tx_take && !run_sent) run_sent <= 1'b1;
-                        if (acc_tready && acc_tvalid && acc_tlast) state <= S_IDLE;
+                        if (acc_tready && acc_tvalid && acc_tlast) begin
+                            state <= S_IDLE;
+                            run <= 1'b0;
+                        end
                     end
-                    default: state <= S_IDLE;
+                    default: begin
+                        state <= S_IDLE;
+                        run <= 1'b0;
+                    end
                 endcase
             end
         end

@@ -20,6 +20,14 @@ from hwgen.ops.mvu import PIPE_STAGES
 
 #: popcount groups are tried down to this many lanes each
 MIN_GROUP_LANES = 6
+#: what a LUT weighs against a flip-flop when candidates are compared (flip-flops are the
+#: plentiful part: a stage's registers sit beside logic whose own flip-flops go unused)
+LUT_WEIGHT = 4
+
+
+def stage_cost(m) -> int:
+    """What a candidate's stages cost: their flip-flops, and the LUTs of the groups' adders."""
+    return m.stage_register_bits() + LUT_WEIGHT * m.pe * m.count_bits * (m.pc_groups - 1)
 
 
 def _candidates(n) -> list:
@@ -32,7 +40,7 @@ def _candidates(n) -> list:
     out = []
     for stages in sets:
         for g in groups:
-            if "group_sum" in stages and g == 1:
+            if ("group_sum" in stages and g == 1) or ("popcount_mid" in stages and not n.xnor):
                 continue
             m = dataclasses.replace(n, stages=stages, pc_groups=g)
             if len(m.pc_group_lanes) == g:
@@ -47,11 +55,11 @@ def choose_stages(n, c: Coefficients, clock_mhz: float):
     cands = _candidates(n)
     timed = [(node_period(m, c)[0], m) for m in cands]
     meeting = [
-        (m.stage_register_bits(), len(m.stages), m.pc_groups, m) for ns, m in timed if ns <= period
+        (stage_cost(m), len(m.stages), m.pc_groups, m) for ns, m in timed if ns <= period
     ]
     if meeting:
         return min(meeting, key=lambda t: t[:3])[3], True
-    return min(timed, key=lambda t: (t[0], t[1].stage_register_bits()))[1], False
+    return min(timed, key=lambda t: (t[0], stage_cost(t[1])))[1], False
 
 
 def add_pipeline_stages(
