@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hwgen.flows.rates import bitstream_rates, rates_line
+from hwgen.flows.rates import bitstream_rates, clock_summary, rates_line
 from hwgen.flows.yosys import slice_luts
 
 
@@ -18,11 +18,22 @@ def headline(report: dict, checks: list[dict], bits: list[dict]) -> list[str]:
     """The report's first lines: the rate at the board clock and at the achieved fmax, and
     whether (and how) the build was verified (`verification`, `bitstream_results`)."""
     b = report["board"]
+    clock = clock_summary(report, bits)
     lines = [
-        f"{report['bound_cycles']} cycles/frame = {report['fps_at_clock']:,.0f} frames/s at the "
-        "board "
-        f"clock ({b['clock_mhz']} MHz on {b['name']})"
+        f"{report['bound_cycles']} cycles/frame = {clock['fps_nominal']:,.0f} frames/s at the "
+        f"target clock ({clock['target_mhz']:g} MHz on {b['name']})"
     ]
+    if clock.get("model"):
+        m = clock["model"]
+        lines.append(
+            f"timing model ({m['source']}): fmax {m['mhz']:.0f} MHz, set by "
+            + (f"{m['layer']}'s {m['path']} path" if m["layer"] != "other" else "the rest")
+        )
+    if "routed_mhz" in clock:
+        lines.append(
+            f"routed fmax {clock['routed_mhz']:.1f} MHz: {clock['fps_met']:,.0f} frames/s at "
+            f"min(routed fmax, target) (nominal {clock['fps_nominal']:,.0f})"
+        )
     for r in bits:
         lines.append(rates_line(bitstream_rates(report["bound_cycles"], r)))
     if not checks:

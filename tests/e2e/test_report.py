@@ -27,7 +27,7 @@ def test_report_says_what_verified_it(reported):
         "verification: PASSED: 12 random frames on verilator (native testbench, 20% stalls)" in md
     )
     assert "## Verification (RTL simulation against the golden model)" in md
-    assert "frames/s at the board clock" in md
+    assert "frames/s at the target clock (100 MHz on pynq-z2)" in md
 
 
 def test_unverified_build_says_so(digits_mlp, tmp_path):
@@ -116,6 +116,27 @@ def test_report_gives_the_rate_at_the_achieved_fmax(tmp_path):
         f"the UART link carries {rates['fps_link']:,.0f}: {rates['fps_link']:,.0f} frames/s "
         "(the link limits)" in md
     )
+
+
+def test_a_clock_target_is_routed_for_and_reported(tmp_path):
+    """A build for a clock: nextpnr routes toward it (its --freq and the pin's frequency), and
+    the report, `build.clock` and `build.estimate` give frames/s at min(routed fmax, target)
+    beside the nominal rate at the target; the compile table shows each layer's latency."""
+    for tool in ("yosys", "nextpnr-ice40", "icepack"):
+        need_tool(tool)
+    from tests.helpers import random_mlp
+
+    _, onnx = random_mlp(tmp_path / "m.onnx", [20, 12, 5], seed=6)
+    build = hwgen.compile(onnx, tmp_path / "b", pe=4, simd=4, board="icebreaker", clock_mhz=40)
+    assert build.clock["target_mhz"] == 40 and build.clock["model"]["source"] == "nextpnr"
+    bit = build.synth()["bitstream"]
+    assert bit["routed_for_mhz"] == 40 and bit["design_clock_mhz"] == 40
+    clock, cycles = build.estimate["clock"], build.estimate["cycles"]
+    assert clock["routed_mhz"] == bit["fmax_mhz"]
+    assert clock["fps_nominal"] == 40e6 / cycles
+    assert clock["fps_met"] == min(40.0, bit["fmax_mhz"]) * 1e6 / cycles
+    md = build.report()["md"].read_text()
+    assert f"routed fmax {bit['fmax_mhz']:.1f} MHz: {clock['fps_met']:,.0f} frames/s" in md
 
 
 def _png_width(path) -> int:
