@@ -54,9 +54,7 @@ def choose_stages(n, c: Coefficients, clock_mhz: float):
     period = 1000.0 / clock_mhz
     cands = _candidates(n)
     timed = [(node_period(m, c)[0], m) for m in cands]
-    meeting = [
-        (stage_cost(m), len(m.stages), m.pc_groups, m) for ns, m in timed if ns <= period
-    ]
+    meeting = [(stage_cost(m), len(m.stages), m.pc_groups, m) for ns, m in timed if ns <= period]
     if meeting:
         return min(meeting, key=lambda t: t[:3])[3], True
     return min(timed, key=lambda t: (t[0], stage_cost(t[1])))[1], False

@@ -99,3 +99,27 @@ def test_package_without_vivado_prints_a_command_that_travels(tmp_path, capsys, 
     assert "cd package/pynq-z2 && vivado -mode batch -source package.tcl" in flat, out
     hint = flat.split("vivado is not on PATH", 1)[1]
     assert str(tmp_path) not in hint.replace(" ", ""), hint
+
+
+def test_clock_target_on_the_command_line(tmp_path, capsys):
+    """--clock-mhz: the compile table's latency column and the clock line; a layer the model
+    says no stage can bring to the clock is a warning naming it; a bad value is one line."""
+    _, onnx = random_mlp(tmp_path / "m.onnx", [40, 24, 5], seed=3)
+    code, out, err = run_cli(
+        capsys, "compile", onnx, "-o", tmp_path / "b", "--pe", "4", "--simd", "40",
+        "--board", "ulx3s-85f", "--clock-mhz", "150",
+    )  # fmt: skip
+    assert code == 0, err
+    layers = json.loads((tmp_path / "b" / "report.json").read_text())["layers"]
+    assert any(r.get("latency") for r in layers)
+    assert "latency" in out and "clock: target 150 MHz; modelled fmax on ecp5" in out
+    code, out, err = run_cli(
+        capsys, "compile", onnx, "-o", tmp_path / "c", "--board", "ulx3s-85f", "--clock-mhz", "5000"
+    )
+    assert code == 0 and "fold it further" in out and "5000 MHz" in out
+    with pytest.raises(SystemExit) as e:  # argparse's own exit, status 1 and one line
+        run_cli(capsys, "compile", onnx, "-o", tmp_path / "d", "--clock-mhz", "-5")
+    err = capsys.readouterr().err
+    assert e.value.code == 1 and "--clock-mhz: must be a positive number" in err
+    with pytest.raises(api.HwgenError, match="--clock-mhz"):
+        api.compile(onnx, tmp_path / "e", clock_mhz="fast")

@@ -60,8 +60,7 @@ def test_no_stages_at_the_boards_clock_and_stages_for_a_fast_one():
         for s in ([], ["popcount"], ["rom"], ["threshold"])
         for g in (1, 2, 3, 4)
         for m in [dataclasses.replace(n, stages=s, pc_groups=g)]
-        if 1000.0 / node_period(m, c)[0] >= 125.0
-        and stage_cost(m) < stage_cost(fast)
+        if 1000.0 / node_period(m, c)[0] >= 125.0 and stage_cost(m) < stage_cost(fast)
     ]
     assert not cheaper
 
