@@ -65,12 +65,16 @@ def test_dag_graph_saves_and_loads(tmp_path):
 
 
 def _build(tmp, name):
-    m, onnx, shape = _net(tmp, name)
-    g, _ = compile_model(CompileOptions(onnx, tmp / "build", pe=4, simd=8))
+    staged = name.endswith("-staged")  # every layer with the stages the model picks at 400 MHz
+    m, onnx, shape = _net(tmp, name.removesuffix("-staged"))
+    clock = {"board": "ulx3s-85f", "clock_mhz": 400.0} if staged else {}
+    g, _ = compile_model(CompileOptions(onnx, tmp / "build", pe=4, simd=8, **clock))
+    if staged:
+        assert all(n.stages for n in g.hw_nodes() if getattr(n, "pipelined", False))
     return name, m, g, tmp / "build", shape, onnx
 
 
-@pytest.fixture(scope="module", params=["8x8-3", "16x16-2"])
+@pytest.fixture(scope="module", params=["8x8-3", "16x16-2", "8x8-3-staged"])
 def built(request, tmp_path_factory):
     return _build(tmp_path_factory.mktemp("bireal_cnn"), request.param)
 
@@ -120,6 +124,7 @@ def _one_less(built, which: int, tmp, monkeypatch):
     others as computed: (computed depth, done cycles or None on a deadlock, the computed
     design's done cycles)."""
     import hwgen.passes.folding as folding
+    import hwgen.pipeline as pipeline
 
     name, _m, g, build, shape, onnx = built
     deep = [
@@ -140,7 +145,7 @@ def _one_less(built, which: int, tmp, monkeypatch):
         setattr(graph.node(add), key, d - 1)
         return graph
 
-    monkeypatch.setattr(folding, "set_fifo_depths", one_less)  # where apply_folding calls it
+    monkeypatch.setattr(pipeline, "set_fifo_depths", one_less)  # where the fold step calls it
     g2, _ = compile_model(CompileOptions(onnx, tmp / "less", pe=4, simd=8))
     x = np.random.default_rng(5).random((4,) + shape).astype(np.float32)
     _got, full = run_rtl(g, build, x)
