@@ -36,16 +36,19 @@ module hwgen_axis_fifo #(
     localparam integer AW = (DEPTH > 1) ? $clog2(DEPTH) : 1;
     localparam integer DEPTH_M1 = DEPTH - 1;
     localparam [AW-1:0] PTR_LAST = DEPTH_M1[AW-1:0];
-    localparam [AW:0] FULL = DEPTH[AW:0];
+    localparam [AW:0] FULL_M1 = DEPTH_M1[AW:0];
 
     reg [DATA_W-1:0]  mem [0:DEPTH-1];
     reg [AW-1:0] rptr, wptr;
     reg [AW:0]   count;
+    // count == DEPTH and count != 0 as flags kept with the count: ready and valid come
+    // straight from a flip-flop, so a kernel's handshake logic waits on no compare
+    reg          full, nonempty;
     wire push = s_tvalid && s_tready;
     wire pop = m_tvalid && m_tready;
 
-    assign s_tready = (count != FULL);
-    assign m_tvalid = (count != {(AW + 1){1'b0}});
+    assign s_tready = !full;
+    assign m_tvalid = nonempty;
     assign m_tdata = mem[rptr];
 
     always @(posedge clk) begin
@@ -54,11 +57,20 @@ module hwgen_axis_fifo #(
             rptr <= {AW{1'b0}};
             wptr <= {AW{1'b0}};
             count <= {(AW + 1){1'b0}};
+            full <= 1'b0;
+            nonempty <= 1'b0;
         end else begin
             if (push) wptr <= (wptr == PTR_LAST) ? {AW{1'b0}} : wptr + 1'b1;
             if (pop) rptr <= (rptr == PTR_LAST) ? {AW{1'b0}} : rptr + 1'b1;
-            if (push && !pop) count <= count + 1'b1;
-            else if (pop && !push) count <= count - 1'b1;
+            if (push && !pop) begin
+                count <= count + 1'b1;
+                full <= (count == FULL_M1);
+                nonempty <= 1'b1;
+            end else if (pop && !push) begin
+                count <= count - 1'b1;
+                full <= 1'b0;
+                nonempty <= (count != {{AW{1'b0}}, 1'b1});
+            end
         end
     end
 `ifdef FORMAL_HWGEN_AXIS_FIFO

@@ -5,6 +5,7 @@
         .clk(clk), .rst_n(rst_n), .tdata(s_tdata), .tvalid(s_tvalid), .tready(s_tready), .tlast(1'b0));
     hwgen_fv_axis #(.DATA_W(DATA_W), .IS_INPUT(0)) f_m (
         .clk(clk), .rst_n(rst_n), .tdata(m_tdata), .tvalid(m_tvalid), .tready(m_tready), .tlast(1'b0));
+    localparam [AW:0] FULL = DEPTH[AW:0];
     reg f_past = 1'b0;
     reg [AW+1:0] f_inside;  // beats taken in and not yet given out
     reg [3:0] f_out;        // beats given out since the reset, saturating
@@ -22,6 +23,7 @@
     always @* if (f_past) begin
         assert(f_inside == count);  // nothing created, nothing lost
         assert(count <= FULL);
+        assert(full == (count == FULL) && nonempty == (count != 0));  // the flags are the count's
         assert(wptr == ((rptr + count) % DEPTH));
         assert(rptr <= PTR_LAST && wptr <= PTR_LAST);
     end
