@@ -52,6 +52,7 @@ module hwgen_mvu #(
     parameter integer PC_GROUPS = 1,       // XNOR: popcounts of ceil(SIMD/PC_GROUPS) lanes, summed
     parameter integer SUM_REG = 0,         // 1: the groups' sum registered too (PC_GROUPS > 1)
     parameter integer PC_MID = 0,          // 1: each popcount tree registered in its middle
+    parameter integer CREDIT = 0,          // 1: the enable a register, the output a 3-entry FIFO
     parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the weight ROM (word nf*SF + sf)
     parameter THR_FILE = "thresholds.mem", // $readmemh image of the threshold ROM (USE_THR)
     parameter ROW_BASE_FILE = "",          // N_CLS > 1: threshold word offset per output row
@@ -62,8 +63,8 @@ module hwgen_mvu #(
     input  wire [IN_W-1:0]          s_tdata,
     input  wire                     s_tvalid,
     output wire                     s_tready,
-    output reg  [PE*OUT_LANE_W-1:0] m_tdata,
-    output reg                      m_tvalid,
+    output wire [PE*OUT_LANE_W-1:0] m_tdata,
+    output wire                     m_tvalid,
     input  wire                     m_tready
 );
     // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
@@ -109,7 +110,7 @@ module hwgen_mvu #(
     reg  [SW-1:0]   sf_cnt;
     reg  [NW-1:0]   nf_cnt;
     reg  [AW-1:0]   addr;
-    wire            en = !m_tvalid || m_tready;  // the whole pipeline advances together
+    wire            en;                   // the whole pipeline advances together (hwgen_mvu_output)
     wire            issue = en && rvalid;
     // sf_cnt == SF_LAST and nf_cnt == NF_LAST kept as flags, set a count early: the issue and
     // load logic waits on no compare (a faster clock)
@@ -239,7 +240,8 @@ module hwgen_mvu #(
     endgenerate
 
     // ---------------------------------------------------------------- the datapath's stages
-    // Every stage advances on `en`, so a full output register holds the whole pipeline: the
+    // Every stage advances on `en` (rtl/hwgen_mvu_output.v: the output register empty or taken,
+    // or with CREDIT room in its FIFO), so a full output holds the whole pipeline: the
     // stream contract needs no skid buffer, whatever the stages. An issue reaches
     //   stage 1      the weight ROM word and the SIMD elements (x1, w1);
     //   ROM_REG      both registered again (a block RAM's output, a long route);
@@ -379,15 +381,13 @@ module hwgen_mvu #(
         end
     endgenerate
 
-    always @(posedge clk) begin
-        if (!rst_n) begin
-            m_tvalid <= 1'b0;
-        end else if (en) begin
-            if (v_a) acc <= sum;
-            m_tvalid <= out_v;
-            if (out_v) m_tdata <= lanes;
-        end
-    end
+    always @(posedge clk) if (rst_n && en && v_a) acc <= sum;
+    wire [1:0] out_held;  // beats in the output stage (read by the formal properties)
+    wire unused_held = &{1'b0, out_held};
+    hwgen_mvu_output #(.W(PE*OUT_LANE_W), .CREDIT(CREDIT)) u_out (
+        .clk(clk), .rst_n(rst_n), .lanes(lanes), .out_v(out_v), .en(en),
+        .m_tdata(m_tdata), .m_tvalid(m_tvalid), .m_tready(m_tready), .held(out_held)
+    );
 `ifdef FORMAL_HWGEN_MVU
 `include "hwgen_mvu.fv.vh"
 `endif

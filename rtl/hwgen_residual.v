@@ -29,6 +29,7 @@ module hwgen_residual #(
     parameter integer PC_GROUPS = 1,       // the MVU's popcount groups
     parameter integer SUM_REG = 0,         // 1: the MVU's popcount groups' sum registered
     parameter integer PC_MID = 0,          // 1: the MVU's popcount trees registered in the middle
+    parameter integer CREDIT = 0,          // 1: the MVU's enable registered, its output a FIFO
     parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the MVU's weight ROM
     parameter THR_FILE = "thresholds.mem"  // $readmemh image of its level thresholds
 ) (
@@ -84,7 +85,8 @@ module hwgen_residual #(
         .USE_THR(1), .N_THR(N_THR), .LEVELS(1), .LEVEL_OFF(LEVEL_OFF),
         .CNT_W(CNT_W), .THR_W(THR_W), .OUT_LANE_W(LEVEL_W), .INBUF_MEM(INBUF_MEM),
         .ROM_REG(ROM_REG), .PC_REG(PC_REG), .THR_REG(THR_REG),
-        .PC_GROUPS(PC_GROUPS), .SUM_REG(SUM_REG), .PC_MID(PC_MID), .WEIGHT_FILE(WEIGHT_FILE), .THR_FILE(THR_FILE)
+        .PC_GROUPS(PC_GROUPS), .SUM_REG(SUM_REG), .PC_MID(PC_MID),
+        .CREDIT(CREDIT), .WEIGHT_FILE(WEIGHT_FILE), .THR_FILE(THR_FILE)
     ) u_mvu (
         .clk(clk), .rst_n(rst_n),
         .s_tdata(bits), .s_tvalid(bits_valid), .s_tready(mvu_in_ready),

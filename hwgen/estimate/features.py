@@ -111,6 +111,8 @@ def mvu_parts(n: XnorMVU) -> Parts:
         rom_out=pe * simd * wb + (pe * n.n_thr * thr_w if n.has_thresholds else 0),
     )
     p.regs(lanes=n.stage_register_bits())  # the added pipeline stages (rtl/hwgen_mvu.v)
+    if "credit" in n.stages:  # the output FIFO's read multiplexer
+        p.add(fifo_mux=pe * out_w)
     if n.input_memory:  # two banks of SF words, their counters and flags
         sw = clog2(sf)
         p.regs(state=counters - clog2(n.in_beats) + sw + 2 + 2 + 6)

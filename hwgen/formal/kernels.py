@@ -51,7 +51,7 @@ def _mvu_steps(p: dict) -> int:
     """A vector in (its beats), SF*NF cycles, the pipeline (with its added stages) and the
     reset."""
     in_beats = _ceil(p["MW"] * p.get("ELEM_W", 1), p.get("IN_W", 1))
-    stages = sum(p.get(k, 0) for k in ("ROM_REG", "PC_REG", "SUM_REG", "THR_REG"))
+    stages = sum(p.get(k, 0) for k in ("ROM_REG", "PC_MID", "PC_REG", "SUM_REG", "THR_REG"))
     return in_beats + _ceil(p["MW"], p["SIMD"]) * _ceil(p.get("MH", p["MW"]), p["PE"]) + 12 + stages
 
 
@@ -110,6 +110,7 @@ KERNELS = {
             "rtl/hwgen_mvu.v",
             "rtl/hwgen_mvu_thresholds.v",
             "rtl/hwgen_mvu_lane.v",
+            "rtl/hwgen_mvu_output.v",
             "rtl/hwgen_popcount.v",
             "rtl/hwgen_lane_dot.v",
         ),
@@ -145,6 +146,7 @@ KERNELS = {
             "rtl/hwgen_mvu.v",
             "rtl/hwgen_mvu_thresholds.v",
             "rtl/hwgen_mvu_lane.v",
+            "rtl/hwgen_mvu_output.v",
             "rtl/hwgen_popcount.v",
             "rtl/hwgen_lane_dot.v",
         ),
@@ -208,6 +210,8 @@ LIBRARY = {
             "THR_REG": 1,
             "PC_GROUPS": 2,
             "SUM_REG": 1,
+            "PC_MID": 1,
+            "CREDIT": 1,
         },
         {
             "MW": 6,

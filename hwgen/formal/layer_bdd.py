@@ -170,6 +170,7 @@ class _LayerRun:
                 SHARE / "rtl" / "hwgen_mvu.v",
                 SHARE / "rtl" / "hwgen_mvu_thresholds.v",
                 SHARE / "rtl" / "hwgen_mvu_lane.v",
+                SHARE / "rtl" / "hwgen_mvu_output.v",
             ],
             boxes,
             folder,

@@ -40,6 +40,7 @@ MVU_SOURCES = [
     "rtl/hwgen_mvu.v",
     "rtl/hwgen_mvu_thresholds.v",
     "rtl/hwgen_mvu_lane.v",
+    "rtl/hwgen_mvu_output.v",
     "rtl/formal/hwgen_popcount_model.v",
     "rtl/hwgen_lane_dot.v",
 ]

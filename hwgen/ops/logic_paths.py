@@ -70,6 +70,11 @@ def mvu_paths(n) -> list[Part]:
         paths.append(Part("rom_read", 1 + math.ceil(max(1, depth - 1).bit_length() / 2)))
     acc = Part("acc", 1, n.count_bits)
     paths.append(acc)  # the accumulator's own loop
+    # the enable every stage advances on, into the clock enables of the widest registers (the
+    # read buffer, the ROM word): from the consumer's ready through a LUT, or (credit) from a
+    # flip-flop
+    regs = n.sf * n.simd * n.in_bits + n.weight_word_bits
+    paths.append(Part("enable", 1 if "credit" in n.stages else 2, 0, fanout=regs))
     if n.has_thresholds:
         last = Part("compare", 1 + math.ceil(math.log2(n.n_thr)), n.thr_bits + 1)
     else:  # the output lane: a subtract (XNOR) or the sum itself

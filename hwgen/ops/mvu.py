@@ -111,7 +111,14 @@ class XnorMVU(MvuStages, MvuRoms, BinaryMatrixShape, StreamOp):
         return frames * self.pixels * self.sf * self.nf
 
     def handshake(self) -> Mvu:
-        return Mvu(self.in_beats, self.sf, self.nf, self.input_memory, self.added_latency)
+        return Mvu(
+            self.in_beats,
+            self.sf,
+            self.nf,
+            self.input_memory,
+            self.added_latency,
+            "credit" in self.stages,
+        )
 
     def input_format(self) -> tuple[int, int, int]:
         return self.mw, self.in_bits, math.ceil(self.mw * self.in_bits / self.in_width)

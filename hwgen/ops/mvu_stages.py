@@ -17,6 +17,7 @@ PIPE_STAGES = {
     "group_sum": "SUM_REG",  # with pc_groups > 1: the groups' sum registered
     "rom": "ROM_REG",
     "threshold": "THR_REG",
+    "credit": "CREDIT",  # the pipeline's enable a register, the output a three-entry FIFO
 }
 
 
@@ -41,6 +42,8 @@ class MvuStages:
             bits += self.pe * sum(mid_register_bits(g) for g in self.pc_group_lanes) + 3
         if "group_sum" in self.stages:
             bits += self.pe * self.count_bits + 3
+        if "credit" in self.stages:  # two more entries, their pointers and the occupancy
+            bits += 2 * self.pe * self.out_lane_bits + 10
         if "threshold" in self.stages:
             bits += self.pe * self.count_bits + 1
         if self.has_thresholds:  # the threshold ROM's address, delayed a cycle a stage
@@ -50,8 +53,9 @@ class MvuStages:
 
     @property
     def added_latency(self) -> int:
-        """Cycles its pipeline stages add between an input vector and its output beats."""
-        return len(self.stages)
+        """Cycles its pipeline stages add between an input vector and its output beats (the
+        credit FIFO adds none: a beat is on its output the cycle after it is decided)."""
+        return len([s for s in self.stages if s != "credit"])
 
     def stage_params(self) -> list[tuple[str, int]]:
         """rtl/hwgen_mvu.v's stage parameters (ROM_REG, PC_REG, THR_REG) for its stages."""

@@ -112,7 +112,9 @@ class Mvu(Kernel):
     2 + `stages` cycles later (its added pipeline stages: ROM_REG, PC_REG, THR_REG); the whole
     pipeline holds while the output register is full and not taken."""
 
-    def __init__(self, in_beats: int, sf: int, nf: int, memory: bool, stages: int = 0):
+    def __init__(
+        self, in_beats: int, sf: int, nf: int, memory: bool, stages: int = 0, credit: bool = False
+    ):
         super().__init__()
         self.ib, self.sf, self.trips, self.memory = in_beats, sf, sf * nf, memory
         self.wcnt, self.wfull, self.rvalid_r, self.it = 0, False, False, 0
@@ -120,13 +122,23 @@ class Mvu(Kernel):
         # per stage from 1 on: an issue that ends a PE group's SF cycles is in it
         self.pipe = (False,) * (1 + stages)
         self.mvalid = False
+        # rtl/hwgen_mvu_output.v's CREDIT: beats in its 3-entry FIFO, and the registered room
+        self.credit, self.occ, self.room = credit, 0, True
 
     def step(self):
-        en = not self.mvalid or self.out_ready()
+        upd = {}
+        if self.credit:  # the FIFO gives out a beat whatever the pipeline does
+            en = self.room
+            pop = self.occ > 0 and self.out_ready()
+            if pop:
+                self.emit()
+            occ = self.occ + int(en and self.pipe[-1]) - int(pop)
+            upd.update(occ=occ, room=occ <= 1)
+        else:
+            en = not self.mvalid or self.out_ready()
         rvalid = self.full[self.rbank] if self.memory else self.rvalid_r
         issue = en and rvalid
         at_last = self.it == self.trips - 1
-        upd = {}
         if self.memory:
             s_ready = not self.full[self.wbank]
         else:
@@ -152,7 +164,7 @@ class Mvu(Kernel):
         if issue:
             upd["it"] = 0 if at_last else self.it + 1
         if en:
-            if self.mvalid:
+            if self.mvalid and not self.credit:
                 self.emit()
             ends_group = issue and self.it % self.sf == self.sf - 1
             upd.update(pipe=(ends_group, *self.pipe[:-1]), mvalid=self.pipe[-1])

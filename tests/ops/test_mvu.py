@@ -74,6 +74,8 @@ STAGE_SETS = [
     ("threshold",),
     ("popcount_mid",),
     ("popcount_mid", "popcount", "rom", "threshold"),
+    ("credit",),
+    ("credit", "popcount", "rom"),
 ]
 
 

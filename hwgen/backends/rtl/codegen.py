@@ -47,6 +47,7 @@ RTL_LIBRARY = [
     "rtl/hwgen_mvu.v",
     "rtl/hwgen_mvu_thresholds.v",
     "rtl/hwgen_mvu_lane.v",
+    "rtl/hwgen_mvu_output.v",
     "rtl/hwgen_popcount.v",
     "rtl/hwgen_lane_dot.v",
     "rtl/hwgen_swg.v",
