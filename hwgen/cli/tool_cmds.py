@@ -43,7 +43,9 @@ def cmd_calibrate_timing(a) -> None:
     out.mkdir(parents=True, exist_ok=True)
     con = console()
     with step_status(con, "timing points: compile, Yosys, nextpnr") as st:
-        results = run_points(bench_models(out), out / "timing", st, slow=a.slow)
+        results = run_points(
+            bench_models(out), out / "timing", st, slow=a.slow, nets=tuple(a.net or ())
+        )
     table, _ = timing_table(results)
     con.print(table)
     coefs = {}
@@ -150,6 +152,9 @@ def add_parsers(sub) -> None:
         "-o", "--output", default="build/bench", help="folder (its points' results are reused)"
     )
     ct.add_argument("--slow", action="store_true", help="CNV-W1A1 too (about 40 minutes more)")
+    ct.add_argument(
+        "--net", action="append", help="only this net's points (repeatable), e.g. TFC-W1A1"
+    )
     ct.add_argument(
         "--write", action="store_true", help="write the fitted coefficients to timing.json"
     )

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 from hwgen.ops.popcount_shape import popcount_tree
 
+#: the data bits of a block RAM the model counts a deep ROM's blocks in (ECP5 DP16KD, iCE40 4k
+#: EBR hold 16 and 4 kbit: the 16 kbit of the larger ones, since only ECP5 ROMs run that deep)
+BRAM_BITS = 16384
+
 
 @dataclass(frozen=True)
 class Part:
@@ -63,8 +67,9 @@ def mvu_paths(n) -> list[Part]:
     """The register-to-register paths of an MVU with its stages and popcount groups."""
     depth = n.sf * n.nf
     paths = []
-    if n.weight_style == "block":
-        rom = Part("rom", 0, 0, bram=True)
+    if n.weight_style == "block":  # deep ROMs span several blocks, a multiplexer after them
+        blocks = math.ceil(depth * min(n.weight_word_bits, 36) / BRAM_BITS)
+        rom = Part("rom", math.ceil(math.log2(blocks) / 2) if blocks > 1 else 0, 0, bram=True)
     else:  # a ROM in logic: an address decode of 2 bits a level, read into w1
         rom = Part("rom")
         paths.append(Part("rom_read", 1 + math.ceil(max(1, depth - 1).bit_length() / 2)))
