@@ -22,6 +22,7 @@ from rich.table import Table
 from scipy.optimize import minimize
 
 from hwgen.api import compile as compile_build
+from hwgen.estimate import estimate_graph
 from hwgen.estimate.timing import TIMING, Coefficients, load_timing, node_period
 from hwgen.flows.boards import load_board
 from hwgen.ir import Graph
@@ -151,8 +152,9 @@ def run_points(
 
 def timing_table(results: list[dict]) -> tuple[Table, str]:
     """Before and after per point: the table for the console and its Markdown."""
-    cols = ["net", "folding", "board", "clock", "fmax before", "fmax after", "model", "LUT",
-            "LUT after", "FF", "FF after", "latency", "frames/s after"]  # fmt: skip
+    cols = ["net", "folding", "board", "clock", "fmax before", "fmax after", "model after",
+            "LUT", "LUT after", "FF", "FF after", "estimate LUT/FF after", "latency",
+            "frames/s after"]  # fmt: skip
     t = Table(title="timing closure: routed fmax (nextpnr, seed 1) before and after the stages")
     for c in cols:
         t.add_column(c, justify="left" if c in ("net", "folding", "board") else "right")
@@ -164,6 +166,9 @@ def timing_table(results: list[dict]) -> tuple[Table, str]:
         a, b = pr.get(False), pr.get(True)
         if not (a and b):
             continue
+        g = Graph.load(Path(b["build"]))
+        c = load_timing(b["family"])
+        est = estimate_graph(g, b["family"]).total
         rows.append(
             [
                 net,
@@ -172,11 +177,12 @@ def timing_table(results: list[dict]) -> tuple[Table, str]:
                 f"{clock:g}",
                 f"{a['fmax_mhz']:.1f}",
                 f"{b['fmax_mhz']:.1f}",
-                f"{b['model_mhz']:.0f}",
+                f"{1000.0 / _predicted_period(g, c):.0f}",
                 str(a["lut"]),
                 f"{b['lut']} ({b['lut'] / a['lut'] - 1:+.1%})",
                 str(a["ff"]),
                 str(b["ff"]),
+                f"{est['lut'] / b['lut'] - 1:+.1%} / {est['ff'] / b['ff'] - 1:+.1%}",
                 f"+{b['latency']}",
                 f"{b['fps_met']:,.0f}" if b.get("fps_met") else "",
             ]  # fmt: skip

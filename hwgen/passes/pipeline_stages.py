@@ -1,11 +1,11 @@
-"""Pipeline stages for a target clock: each pipelined op (an MVU) gets the fewest added
-registers whose modelled paths (`hwgen.estimate.timing`) all meet the clock.
+"""Pipeline stages for a target clock: each pipelined op (an MVU) gets the cheapest stages
+whose modelled paths (`hwgen.estimate.timing`) all meet the clock.
 
 The candidates of a layer are every set of its stages (`ops.mvu.PIPE_STAGES`) with the
-popcount in 1..G groups; among those the model says meet `clock_mhz`, the one with the fewest
-added flip-flops wins (then the fewest stages). A layer no candidate serves gets the fastest
-one and a warning naming it and its modelled fmax: fold it further (a smaller SIMD). Layers a
-folding file gave `stages` keep them. Stages add latency, never cycles per frame; the FIFO
+popcount in 1..G groups; among those the model says meet `clock_mhz`, the cheapest wins
+(`stage_cost`, then the fewest stages). A layer no candidate serves gets the fastest one and a
+warning naming it, its modelled fmax and the path that limits it. Layers a folding file gave
+`stages` keep them. Stages add latency, never cycles per frame; the FIFO
 depths that depend on latency are computed after this pass.
 """
 
@@ -76,8 +76,8 @@ def add_pipeline_stages(
         if not met:
             ns, path = node_period(best, c)
             warnings.append(
-                f"layer '{n.name}': modelled at {1000.0 / ns:.0f} MHz on {family} with every "
-                f"stage ({path}), under the {clock_mhz:g} MHz asked; fold it further (a "
-                "smaller SIMD) to reach it"
+                f"layer '{n.name}': modelled at {1000.0 / ns:.0f} MHz on {family} at best (its "
+                f"{path} path), under the {clock_mhz:g} MHz asked; fold it further (a smaller "
+                "SIMD or PE) or ask for a slower clock"
             )
     return g, warnings

@@ -130,3 +130,30 @@ def test_a_bad_stage_name_or_grouping_is_one_error():
         _tfc_first_layer(stages=["adder"]).validate()
     with pytest.raises(HwgenError, match="pc_groups=48"):
         _tfc_first_layer(pc_groups=48).validate()  # groups of 2 lanes make 25, not 48
+
+
+def test_the_fit_reproduces_routed_figures_the_model_can_express(tmp_path):
+    """Routed fmax made up from known coefficients over a few designs: the fit's model gives
+    them back (the calibration's arithmetic, without a router)."""
+    from hwgen.bench.timing import _predicted_period, fit_timing
+
+    truth = dataclasses.replace(load_timing("ecp5"), clk=1.2, level=1.1, carry=0.1, fanout=0.4)
+    results = []
+    for k, (stages, simd) in enumerate(
+        [
+            ([], 49),
+            (["popcount"], 49),
+            (["popcount_mid", "popcount"], 49),
+            ([], 8),
+            (["credit"], 16),
+        ]
+    ):
+        n = dataclasses.replace(_tfc_first_layer(), simd=simd, stages=stages)
+        g = Graph("one", [1, 784], [1, 64], [n])
+        g.save(tmp_path / str(k))
+        mhz = 1000.0 / _predicted_period(g, truth)
+        results.append(
+            {"label": str(k), "family": "ecp5", "fmax_mhz": mhz, "build": str(tmp_path / str(k))}
+        )
+    _, rows = fit_timing(results, "ecp5")
+    assert max(abs(r["error"]) for r in rows) < 0.02
