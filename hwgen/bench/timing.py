@@ -44,11 +44,15 @@ class TimingPoint:
         return f"{self.net}-{self.folding.replace('/', 'x')}-{self.board}-{self.clock_mhz:g}-{what}"
 
 
-def _every(layers: list[str], pe: int, simd: int) -> dict:
-    return {name: {"pe": pe, "simd": simd} for name in layers}
+def _digits(pe: int, simd: int) -> dict:
+    """The digits MLP (64-256-128-10) at one PE/SIMD, clipped to its last layer's 10 channels."""
+    return {
+        "Gemm_0": {"pe": pe, "simd": simd},
+        "Gemm_1": {"pe": pe, "simd": simd},
+        "Gemm_2": {"pe": min(pe, 10), "simd": simd},
+    }
 
 
-DIGITS = ["Gemm_0", "Gemm_1", "Gemm_2"]
 TFC_FOLD = {
     "Gemm_0": {"pe": 16, "simd": 49},
     "Gemm_1": {"pe": 8, "simd": 8},
@@ -68,10 +72,10 @@ CNV_FOLD = {
 }
 POINTS = [
     TimingPoint("TFC-W1A1", "finn-examples", TFC_FOLD, "ulx3s-85f", 125),
-    TimingPoint("digits-mlp", "16/16", _every(DIGITS, 16, 16), "ulx3s-85f", 125),
-    TimingPoint("digits-mlp", "4/8", _every(DIGITS, 4, 8), "icebreaker", 50),
+    TimingPoint("digits-mlp", "16/16", _digits(16, 16), "ulx3s-85f", 125),
+    TimingPoint("digits-mlp", "4/8", _digits(4, 8), "icebreaker", 50),
     # the digits MLP at 16/16 does not fit the UP5K (6,456 of 5,280 cells packed): 8/8 does
-    TimingPoint("digits-mlp", "8/8", _every(DIGITS, 8, 8), "icebreaker", 50),
+    TimingPoint("digits-mlp", "8/8", _digits(8, 8), "icebreaker", 50),
     TimingPoint("CNV-W1A1", "finn-examples", CNV_FOLD, "ulx3s-85f", 100, slow=True),
 ]
 

@@ -73,7 +73,7 @@ def mvu_paths(n) -> list[Part]:
     else:  # a ROM in logic: an address decode of 2 bits a level, read into w1
         rom = Part("rom")
         paths.append(Part("rom_read", 1 + math.ceil(max(1, depth - 1).bit_length() / 2)))
-    acc = Part("acc", 1, n.count_bits)
+    acc = Part("acc", 1, n.count_bits, fanout=n.pe * n.count_bits)  # `first` reaches every lane
     paths.append(acc)  # the accumulator's own loop
     # the enable every stage advances on, into the clock enables of the widest registers (the
     # read buffer, the ROM word): from the consumer's ready through a LUT, or (credit) from a
