@@ -384,7 +384,7 @@ module hwgen_mvu #(
     always @(posedge clk) if (rst_n && en && v_a) acc <= sum;
     wire [1:0] out_held;  // beats in the output stage (read by the formal properties)
     wire unused_held = &{1'b0, out_held};
-    hwgen_mvu_output #(.W(PE*OUT_LANE_W), .CREDIT(CREDIT)) u_out (
+    hwgen_mvu_output #(.DATA_W(PE*OUT_LANE_W), .CREDIT(CREDIT)) u_out (
         .clk(clk), .rst_n(rst_n), .lanes(lanes), .out_v(out_v), .en(en),
         .m_tdata(m_tdata), .m_tvalid(m_tvalid), .m_tready(m_tready), .held(out_held)
     );

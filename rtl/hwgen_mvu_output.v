@@ -11,22 +11,22 @@
 `default_nettype none
 
 module hwgen_mvu_output #(
-    parameter integer W = 1,      // bits per output beat
+    parameter integer DATA_W = 1, // bits per output beat
     parameter integer CREDIT = 0  // 1: the FIFO and a registered enable
 ) (
     input  wire         clk,
     input  wire         rst_n,
-    input  wire [W-1:0] lanes,    // the beat decided this cycle, when out_v
+    input  wire [DATA_W-1:0] lanes,    // the beat decided this cycle, when out_v
     input  wire         out_v,
     output wire         en,       // the pipeline advances this cycle
-    output wire [W-1:0] m_tdata,
+    output wire [DATA_W-1:0] m_tdata,
     output wire         m_tvalid,
     input  wire         m_tready,
     output wire [1:0]   held      // beats held (for the formal properties' count)
 );
     generate
         if (CREDIT == 0) begin : g_reg
-            reg [W-1:0] q;
+            reg [DATA_W-1:0] q;
             reg         v;
             assign en = !v || m_tready;
             always @(posedge clk) begin
@@ -38,7 +38,7 @@ module hwgen_mvu_output #(
             assign m_tvalid = v;
             assign held = {1'b0, v};
         end else begin : g_credit
-            reg  [W-1:0] mem [0:2];
+            reg  [DATA_W-1:0] mem [0:2];
             reg  [1:0]   rptr, wptr, occ;
             reg          room, nonempty;
             wire         push = room && out_v;
