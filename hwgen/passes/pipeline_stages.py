@@ -3,9 +3,10 @@ whose modelled paths (`hwgen.estimate.timing`) all meet the clock.
 
 The candidates of a layer are every set of its stages (`ops.mvu.PIPE_STAGES`) with the
 popcount in 1..G groups; among those the model says meet `clock_mhz`, the cheapest wins
-(`stage_cost`, then the fewest stages). A layer no candidate serves gets the fastest one and a
-warning naming it, its modelled fmax and the path that limits it. Layers a folding file gave
-`stages` keep them. Stages add latency, never cycles per frame; the FIFO
+(`stage_cost`, then the fewest stages). A layer no candidate serves below the clock asked gets
+a warning naming it, its modelled fmax and the path that limits it. Layers a folding file gave
+`stages` keep them. A layer the model puts out of the clock's reach gets every stage it can
+take (the model does not see what a stage buys in placement: a register near its consumers). Stages add latency, never cycles per frame; the FIFO
 depths that depend on latency are computed after this pass.
 """
 
@@ -60,7 +61,13 @@ def choose_stages(n, c: Coefficients, clock_mhz: float):
     meeting = [(stage_cost(m), len(m.stages), m.pc_groups, m) for ns, m in timed if ns <= period]
     if meeting:
         return min(meeting, key=lambda t: t[:3])[3], True
-    return min(timed, key=lambda t: (t[0], stage_cost(t[1])))[1], False
+    # out of the model's reach: every stage the layer can take (the model does not see what a
+    # stage buys in placement, and flip-flops are cheap), the grouping that is fastest
+    most = max(len(m.stages) for _ns, m in timed)
+    return min(
+        ((ns, m) for ns, m in timed if len(m.stages) == most),
+        key=lambda t: (t[0], stage_cost(t[1])),
+    )[1], False
 
 
 def add_pipeline_stages(
