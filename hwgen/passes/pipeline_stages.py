@@ -52,14 +52,15 @@ def _candidates(n) -> list:
     return out
 
 
-def choose_stages(n, c: Coefficients, clock_mhz: float):
+def choose_stages(n, c: Coefficients, clock_mhz: float, reach: bool = True):
     """The layer `n` with the cheapest stages that meet `clock_mhz` on the model, and whether
-    any did."""
+    any did; with `reach` False (the rest of the design is out of the clock's reach), every
+    stage it can take."""
     period = 1000.0 / (clock_mhz * (1.0 + MARGIN))
     cands = _candidates(n)
     timed = [(node_period(m, c)[0], m) for m in cands]
     meeting = [(stage_cost(m), len(m.stages), m.pc_groups, m) for ns, m in timed if ns <= period]
-    if meeting:
+    if meeting and reach:
         return min(meeting, key=lambda t: t[:3])[3], True
     # out of the model's reach: every stage the layer can take (the model does not see what a
     # stage buys in placement, and flip-flops are cheap), the grouping that is fastest
@@ -78,10 +79,13 @@ def add_pipeline_stages(
     c = load_timing(family)
     g = graph.copy()
     warnings = []
+    # the rest of the design (FIFOs, windows, shells) modelled below the clock: the MVUs are
+    # pushed as far as they go, each with every stage it can take
+    reach = c.other_mhz >= clock_mhz * (1.0 + MARGIN)
     for k, n in enumerate(g.nodes):
         if not getattr(n, "pipelined", False) or n.name in pinned:
             continue
-        best, met = choose_stages(n, c, clock_mhz)
+        best, met = choose_stages(n, c, clock_mhz, reach)
         n.stages, n.pc_groups = list(best.stages), best.pc_groups
         ns, path = node_period(best, c)
         if not met and 1000.0 / ns < clock_mhz:  # within the margin only: no warning
@@ -90,4 +94,10 @@ def add_pipeline_stages(
                 f"{path} path), under the {clock_mhz:g} MHz asked; fold it further (a smaller "
                 "SIMD or PE) or ask for a slower clock"
             )
+    if c.other_mhz < clock_mhz:
+        warnings.append(
+            f"clock {clock_mhz:g} MHz: the rest of the design (FIFOs, windows, the shell) is "
+            f"modelled at {c.other_mhz:.0f} MHz on {family}; every layer has every stage it can "
+            "take"
+        )
     return g, warnings

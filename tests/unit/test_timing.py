@@ -80,7 +80,7 @@ def test_no_stages_at_the_boards_clock_and_stages_for_a_fast_one():
 def test_a_clock_no_stage_reaches_is_a_warning_naming_the_layer():
     g = Graph("one", [1, 784], [1, 64], [_tfc_first_layer()])
     staged, warnings = add_pipeline_stages(g, "ecp5", 2000.0)
-    assert len(warnings) == 1 and "Gemm_0" in warnings[0] and "2000 MHz" in warnings[0]
+    assert any("layer 'Gemm_0'" in w and "2000 MHz" in w for w in warnings)
     assert staged.nodes[0].stages  # the fastest it has, all the same
 
 
