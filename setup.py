@@ -16,7 +16,7 @@ setup(
     packages=find_packages(include=["hwgen", "hwgen.*"]) + [f"hwgen._share.{d}" for d in SHARED],
     package_dir={f"hwgen._share.{d}": d for d in SHARED},
     package_data={
-        "hwgen.estimate": ["calibration.json"],
+        "hwgen.estimate": ["calibration.json", "timing.json"],
         **{f"hwgen._share.{d}": p for d, p in SHARED.items()},
     },
     include_package_data=False,

@@ -22,7 +22,7 @@ from hwgen.backends.hls import generate_hls
 from hwgen.backends.rtl import generate_rtl
 from hwgen.errors import HwgenError
 from hwgen.estimate import board_fit, estimate_graph
-from hwgen.estimate.timing import predicted_fmax
+from hwgen.estimate.timing import load_timing, predicted_fmax
 from hwgen.flows.boards import load_board
 from hwgen.flows.vitis_hls import copy_library, write_tcl
 from hwgen.frontend import import_qonnx
@@ -87,8 +87,11 @@ def _step_fold(opts: CompileOptions, g: Graph) -> Graph:
     folded = place_weight_memories(folded, board)
     # stages for the clock, then the FIFO depths, which follow the stages' latency
     pinned = {name for name, entry in plan.layers.items() if "stages" in entry}
-    folded, warnings = add_pipeline_stages(folded, board["family"], clock, pinned)
-    folded.warnings = list(folded.warnings) + warnings
+    # a family no router here calibrates (Zynq: data sheet figures) gets stages only for a
+    # clock asked for: its board's default designs stay as Vivado has seen them
+    if opts.clock_mhz is not None or load_timing(board["family"]).source == "nextpnr":
+        folded, warnings = add_pipeline_stages(folded, board["family"], clock, pinned)
+        folded.warnings = list(folded.warnings) + warnings
     return set_fifo_depths(folded, set(plan.pinned))
 
 

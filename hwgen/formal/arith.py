@@ -97,8 +97,10 @@ def _evaluate(net: dict, bdd, inputs: dict[str, list]) -> dict[str, list]:
     """Each output port's bits as BDDs, from the input ports' BDD bits."""
     sig: dict = {}
     for name, port in net["ports"].items():
+        # an input not given (hwgen_popcount's clk and en, unused without MID_REG) stays
+        # undriven: a gate that read it would fail below as undriven
         if port["direction"] == "input":
-            for bit, node in zip(port["bits"], inputs[name]):
+            for bit, node in zip(port["bits"], inputs.get(name, [])):
                 sig[bit] = node
     sig["0"], sig["1"] = bdd.false, bdd.true
     cells = list(net["cells"].values())

@@ -6,8 +6,9 @@ popcount in 1..G groups; among those the model says meet `clock_mhz`, the cheape
 (`stage_cost`, then the fewest stages). A layer no candidate serves below the clock asked gets
 a warning naming it, its modelled fmax and the path that limits it. Layers a folding file gave
 `stages` keep them. A layer the model puts out of the clock's reach gets every stage it can
-take (the model does not see what a stage buys in placement: a register near its consumers). Stages add latency, never cycles per frame; the FIFO
-depths that depend on latency are computed after this pass.
+take (the model does not see what a stage buys in placement: a register near its consumers).
+Stages add latency, never cycles per frame; the FIFO depths that depend on latency are
+computed after this pass.
 """
 
 from __future__ import annotations

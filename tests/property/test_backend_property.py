@@ -63,14 +63,21 @@ def add_random_stages(data, graph, fold: dict) -> None:
         if n.name not in fold:
             continue
         entry = fold[n.name]
-        entry["stages"] = data.draw(
-            st.lists(st.sampled_from(sorted(PIPE_STAGES)), unique=True), label=f"{n.name} stages"
-        )
-        simd = entry["simd"]
+        simd, groups = entry["simd"], 1
         if n.xnor and simd >= 2:
             groups = data.draw(st.integers(1, min(4, simd)), label=f"{n.name} pc_groups")
             size = -(-simd // groups)
-            entry["pc_groups"] = -(-simd // size)  # the groups that size makes (none empty)
+            groups = -(-simd // size)  # the groups that size makes (none empty)
+            entry["pc_groups"] = groups
+        # popcount_mid needs a popcount tree, group_sum groups
+        allowed = [
+            s
+            for s in sorted(PIPE_STAGES)
+            if (n.xnor or s != "popcount_mid") and (groups > 1 or s != "group_sum")
+        ]
+        entry["stages"] = data.draw(
+            st.lists(st.sampled_from(allowed), unique=True), label=f"{n.name} stages"
+        )
 
 
 @settings(
