@@ -78,10 +78,18 @@ module hwgen_uart_link #(
         if (QUEUE_BYTES > 0) begin : g_queue
             wire parsing = (state == S_IDLE) || (state == S_LEN0) || (state == S_LEN1)
                            || (state == S_DATA) || (state == S_SKIP);
-            wire q_valid, unused_q_room;
+            wire q_valid, unused_q_room, s_valid, s_ready;
+            wire [7:0] s_data;
             hwgen_axis_fifo #(.DATA_W(8), .DEPTH(QUEUE_BYTES < 2 ? 2 : QUEUE_BYTES)) u_queue (
                 .clk(clk), .rst_n(rst_n),
                 .s_tdata(line_data), .s_tvalid(line_valid), .s_tready(unused_q_room),
+                .m_tdata(s_data), .m_tvalid(s_valid), .m_tready(s_ready)
+            );
+            // two registers between the queue's block RAM and the parser: its read is not in
+            // the parser's compare and enables (a faster clock)
+            hwgen_axis_fifo #(.DATA_W(8), .DEPTH(2)) u_slice (
+                .clk(clk), .rst_n(rst_n),
+                .s_tdata(s_data), .s_tvalid(s_valid), .s_tready(s_ready),
                 .m_tdata(rx_data), .m_tvalid(q_valid), .m_tready(parsing)
             );
             assign rx_valid = q_valid && parsing;
