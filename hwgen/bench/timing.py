@@ -81,7 +81,7 @@ POINTS = [
 
 
 def run_point(p: TimingPoint, model: Path, staged: bool, out: Path, progress) -> dict:
-    """Compile, synthesize, place and route one point (or reuse its result for this code)."""
+    """Compile, synthesize, place and route one point (or reuse its result: same design)."""
     folder = out / p.label(staged)
     done = folder / "timing.json"
     fold = {k: dict(v) for k, v in p.fold.items()}
