@@ -181,7 +181,7 @@ def timing_table(results: list[dict]) -> tuple[Table, str]:
                 f"{clock:g}",
                 f"{a['fmax_mhz']:.1f}",
                 f"{b['fmax_mhz']:.1f}",
-                f"{1000.0 / _predicted_period(g, c):.0f}",
+                f"{1000.0 / predicted_period(g, c):.0f}",
                 str(a["lut"]),
                 f"{b['lut']} ({b['lut'] / a['lut'] - 1:+.1%})",
                 str(a["ff"]),
@@ -198,7 +198,8 @@ def timing_table(results: list[dict]) -> tuple[Table, str]:
     return t, md
 
 
-def _predicted_period(graph: Graph, c: Coefficients) -> float:
+def predicted_period(graph: Graph, c: Coefficients) -> float:
+    """The modelled period (ns) of a folded graph: its longest path, or the rest's."""
     return max([1000.0 / c.other_mhz] + [node_period(n, c)[0] for n in graph.hw_nodes()])
 
 
@@ -220,9 +221,7 @@ def fit_timing(results: list[dict], family: str) -> tuple[Coefficients, list[dic
 
     def loss(x) -> float:
         c = coef(x)
-        errs = [
-            _predicted_period(g, c) * r["fmax_mhz"] / 1000.0 - 1.0 for g, r in zip(graphs, mine)
-        ]
+        errs = [predicted_period(g, c) * r["fmax_mhz"] / 1000.0 - 1.0 for g, r in zip(graphs, mine)]
         return float(np.sum(np.square(errs)))
 
     best = minimize(loss, x0, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-4})
@@ -231,7 +230,7 @@ def fit_timing(results: list[dict], family: str) -> tuple[Coefficients, list[dic
         {
             "label": r["label"],
             "routed_mhz": r["fmax_mhz"],
-            "model_mhz": 1000.0 / _predicted_period(g, c),
+            "model_mhz": 1000.0 / predicted_period(g, c),
         }
         for g, r in zip(graphs, mine)
     ]

@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from hwgen.bench.timing import fit_timing, predicted_period
 from hwgen.errors import HwgenError
 from hwgen.estimate import estimate_graph
 from hwgen.estimate.timing import Coefficients, load_timing, node_period, predicted_fmax
@@ -143,8 +144,6 @@ def test_a_bad_stage_name_or_grouping_is_one_error():
 def test_the_fit_reproduces_routed_figures_the_model_can_express(tmp_path):
     """Routed fmax made up from known coefficients over a few designs: the fit's model gives
     them back (the calibration's arithmetic, without a router)."""
-    from hwgen.bench.timing import _predicted_period, fit_timing
-
     truth = dataclasses.replace(load_timing("ecp5"), clk=1.2, level=1.1, carry=0.1, fanout=0.4)
     results = []
     for k, (stages, simd) in enumerate(
@@ -159,7 +158,7 @@ def test_the_fit_reproduces_routed_figures_the_model_can_express(tmp_path):
         n = dataclasses.replace(_tfc_first_layer(), simd=simd, stages=stages)
         g = Graph("one", [1, 784], [1, 64], [n])
         g.save(tmp_path / str(k))
-        mhz = 1000.0 / _predicted_period(g, truth)
+        mhz = 1000.0 / predicted_period(g, truth)
         results.append(
             {"label": str(k), "family": "ecp5", "fmax_mhz": mhz, "build": str(tmp_path / str(k))}
         )
