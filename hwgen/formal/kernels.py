@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from hwgen.backends.rtl.codegen import hex_lines, rtl_instances
+from hwgen.backends.rtl.codegen import MVU_RTL, hex_lines, rtl_instances
 from hwgen.formal.sby import CHECKER, SbyTask
 from hwgen.ir import Graph
 from hwgen.paths import SHARE
@@ -107,12 +107,7 @@ KERNELS = {
             "rtl/hwgen_fork.v",
             "rtl/hwgen_int_sign.v",
             "rtl/hwgen_axis_fifo.v",
-            "rtl/hwgen_mvu.v",
-            "rtl/hwgen_mvu_thresholds.v",
-            "rtl/hwgen_mvu_lane.v",
-            "rtl/hwgen_mvu_output.v",
-            "rtl/hwgen_popcount.v",
-            "rtl/hwgen_lane_dot.v",
+            *MVU_RTL,
         ),
         6,
         _residual_steps,
@@ -142,14 +137,7 @@ KERNELS = {
     "hwgen_swg": KernelSpec("hwgen_swg", ("rtl/hwgen_swg.v",), 4, _swg_steps),
     "hwgen_mvu": KernelSpec(
         "hwgen_mvu",
-        (
-            "rtl/hwgen_mvu.v",
-            "rtl/hwgen_mvu_thresholds.v",
-            "rtl/hwgen_mvu_lane.v",
-            "rtl/hwgen_mvu_output.v",
-            "rtl/hwgen_popcount.v",
-            "rtl/hwgen_lane_dot.v",
-        ),
+        MVU_RTL,
         4,
         _mvu_steps,
         roms=True,

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from dd import cudd
 
+from hwgen.backends.rtl.codegen import MVU_RTL
 from hwgen.backends.templates import render
 from hwgen.errors import HwgenError
 from hwgen.formal.arith import add_bits, bdd_xor
@@ -162,19 +163,11 @@ class _LayerRun:
         self.n, self.t = n, 0
         top = folder / "hwgen_fv_sim_top.v"
         top.write_text(_sim_top(n, inst))
-        boxes = [SHARE / "rtl" / "hwgen_popcount.v", SHARE / "rtl" / "hwgen_lane_dot.v"]
-        net = netlist(
-            top,
-            "hwgen_fv_sim_top",
-            [
-                SHARE / "rtl" / "hwgen_mvu.v",
-                SHARE / "rtl" / "hwgen_mvu_thresholds.v",
-                SHARE / "rtl" / "hwgen_mvu_lane.v",
-                SHARE / "rtl" / "hwgen_mvu_output.v",
-            ],
-            boxes,
-            folder,
-        )
+        # the arithmetic units are black boxes (their outputs become variables)
+        boxed = ("rtl/hwgen_popcount.v", "rtl/hwgen_lane_dot.v")
+        boxes = [SHARE / s for s in boxed]
+        sources = [SHARE / s for s in MVU_RTL if s not in boxed]
+        net = netlist(top, "hwgen_fv_sim_top", sources, boxes, folder)
         self.cnt_w, self.lane_w = int(dict(inst["params"])["CNT_W"]), n.out_lane_bits
         if n.sf * n.simd >= 1 << self.cnt_w:
             raise _Mismatch(f"CNT_W={self.cnt_w} cannot hold a sum of {n.sf * n.simd} matches")

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from hwgen.backends.rtl.codegen import rtl_instances
+from hwgen.backends.rtl.codegen import MVU_RTL, rtl_instances
 from hwgen.backends.templates import render
 from hwgen.formal import layer_bdd
 from hwgen.formal.layer_reference import reference_module
@@ -37,12 +37,7 @@ MAX_DEPTH = 400
 #: MW; smaller ones by SymbiYosys' BMC, whose failures come with a VCD
 BMC_MAX_WEIGHT_BITS = 1024
 MVU_SOURCES = [
-    "rtl/hwgen_mvu.v",
-    "rtl/hwgen_mvu_thresholds.v",
-    "rtl/hwgen_mvu_lane.v",
-    "rtl/hwgen_mvu_output.v",
-    "rtl/formal/hwgen_popcount_model.v",
-    "rtl/hwgen_lane_dot.v",
+    "rtl/formal/hwgen_popcount_model.v" if s == "rtl/hwgen_popcount.v" else s for s in MVU_RTL
 ]
 
 

@@ -41,15 +41,19 @@ from hwgen.ops import (
 from hwgen.paths import SHARE, VERSION
 
 TOP_NAME = "hwgen_top"
-#: hand-written kernels the generated top may instantiate (paths relative to the repository)
-RTL_LIBRARY = [
-    "rtl/hwgen_axis_fifo.v",
+#: hwgen_mvu and the modules it instantiates (the formal proofs read the same list)
+MVU_RTL = (
     "rtl/hwgen_mvu.v",
     "rtl/hwgen_mvu_thresholds.v",
     "rtl/hwgen_mvu_lane.v",
     "rtl/hwgen_mvu_output.v",
     "rtl/hwgen_popcount.v",
     "rtl/hwgen_lane_dot.v",
+)
+#: hand-written kernels the generated top may instantiate (paths relative to the repository)
+RTL_LIBRARY = [
+    "rtl/hwgen_axis_fifo.v",
+    *MVU_RTL,
     "rtl/hwgen_swg.v",
     "rtl/hwgen_window_max.v",
     "rtl/hwgen_int_sign.v",
