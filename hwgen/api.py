@@ -163,6 +163,7 @@ class Build:
         """Resources per layer and in total, fit, cycles, frames/s; `bitstreams`: each one's
         frames/s at its clock, at its routed fmax and over its link (`flows.rates`)."""
         est, cycles = self._report["estimate"], self._report["bound_cycles"]
+        results = rates.bitstream_results(self.path)
         return {
             "board": dict(self._report["board"]),
             "layers": est["layers"],
@@ -170,10 +171,8 @@ class Build:
             "fit": self._report["fit"],
             "cycles": cycles,
             "fps": self._report["fps_at_clock"],
-            "clock": self.clock,
-            "bitstreams": [
-                rates.bitstream_rates(cycles, r) for r in rates.bitstream_results(self.path)
-            ],
+            "clock": rates.clock_summary(self._report, results),
+            "bitstreams": [rates.bitstream_rates(cycles, r) for r in results],
         }
 
     def predict(

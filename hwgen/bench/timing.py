@@ -4,14 +4,16 @@ nextpnr toward that clock; the table gives fmax before and after, LUT and FF (Yo
 added latency, frames/s at min(routed fmax, clock) and the model's prediction. The same
 results refit the model (`hwgen calibrate-timing`: `timing.json`).
 
-A point's result is kept in its folder with the digest of hwgen's code: a rerun of `make bench`
-reuses it unless hwgen changed.
+A point's result is kept in its folder with a digest of its design (Verilog, ROM images,
+clock): a rerun of `make bench` compiles each point and reuses the result while the design is
+the same.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from rich.table import Table
 from scipy.optimize import minimize
 
 from hwgen.api import compile as compile_build
+from hwgen.api import load as load_build
 from hwgen.estimate import estimate_graph
 from hwgen.estimate.timing import TIMING, Coefficients, load_timing, node_period
 from hwgen.flows.boards import load_board
@@ -90,17 +93,22 @@ def run_point(p: TimingPoint, model: Path, staged: bool, out: Path, progress) ->
             entry["stages"] = []
     t0 = time.perf_counter()
     # a result is reused while the design is the same: its Verilog, ROM images and clock (a
-    # refit of the model that picks the same stages keeps its points)
-    with tempfile.TemporaryDirectory(prefix="hwgen-timing-") as tmp:
+    # refit of the model that picks the same stages keeps its points). The compile goes to a
+    # scratch folder and moves in (builds are relocatable) only when it is a new design, so
+    # the kept one's bitstream stays
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="hwgen-timing-", dir=folder) as tmp:
         trial = compile_build(
-            model, Path(tmp) / "b", fold=fold, board=p.board, clock_mhz=p.clock_mhz
+            model, Path(tmp) / "build", fold=fold, board=p.board, clock_mhz=p.clock_mhz
         )
         digest = _design_digest(trial.path)
-    if done.is_file():
-        res = json.loads(done.read_text())
-        if res.get("design") == digest:
-            return res
-    build = compile_build(model, folder / "build", fold=fold, board=p.board, clock_mhz=p.clock_mhz)
+        if done.is_file():
+            res = json.loads(done.read_text())
+            if res.get("design") == digest:
+                return res
+        shutil.rmtree(folder / "build", ignore_errors=True)
+        shutil.move(trial.path, folder / "build")
+    build = load_build(folder / "build")
     syn = build.synth(p.board, progress=lambda s: progress(f"{p.label(staged)}: {s}"), force=True)
     bit, summ = syn["bitstream"], syn["yosys"]["summary"]
     clock = build.clock
