@@ -32,21 +32,38 @@ RESOURCES = ("lut", "ff", "lc", "lutram", "bram", "dsp")
 _BORROW = {"zynquplus": "zynq7", "ecp5": "ice40"}
 
 
+def family_entry(
+    path: Path, family: str, borrow: dict, what: str, missing: str, listed: str
+) -> tuple:
+    """(the family found, its entry) in the JSON table at `path`, keyed by device family:
+    `family`'s own, or the one it borrows. Otherwise one error naming the file (`what` it
+    holds), or the family (`missing`, e.g. "estimate: no calibration") with the families
+    there are (`listed`, e.g. "calibrated")."""
+    try:
+        table = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise HwgenError(f"{path}: cannot read {what} ({e})") from None
+    fam = family if family in table else borrow.get(family)
+    if fam not in table:
+        raise HwgenError(
+            f"{missing} for device family '{family}' ({listed}: {', '.join(sorted(table))})"
+        )
+    return fam, table[fam]
+
+
 def load_calibration(family: str) -> dict:
     """The coefficients for `family` (or the family whose LUTs have the same size)."""
-    try:
-        cal = json.loads(CALIBRATION.read_text())
-    except (OSError, json.JSONDecodeError) as e:
-        raise HwgenError(f"{CALIBRATION}: cannot read the estimator's calibration ({e})") from None
-    fam = family if family in cal else _BORROW.get(family)
-    if fam not in cal:
-        raise HwgenError(
-            f"estimate: no calibration for device family '{family}' "
-            f"(calibrated: {', '.join(sorted(cal))})"
-        )
+    fam, cal = family_entry(
+        CALIBRATION,
+        family,
+        _BORROW,
+        "the estimator's calibration",
+        "estimate: no calibration",
+        "calibrated",
+    )
     if fam != family:  # packed cells are the family's own (an iCE40 cell is no ECP5 cell)
-        return {k: v for k, v in cal[fam].items() if k != "lc"}
-    return cal[fam]
+        return {k: v for k, v in cal.items() if k != "lc"}
+    return cal
 
 
 @dataclass

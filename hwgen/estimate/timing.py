@@ -18,12 +18,11 @@ figures, marked `"source": "datasheet"`: a guide for the stages, never a routed 
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from hwgen.errors import HwgenError
+from hwgen.estimate import family_entry
 from hwgen.ir import Graph
 from hwgen.ops.logic_paths import Part
 
@@ -46,16 +45,9 @@ class Coefficients:
 
 def load_timing(family: str) -> Coefficients:
     """The timing coefficients of `family` (or of the family it borrows from)."""
-    try:
-        table = json.loads(TIMING.read_text())
-    except (OSError, json.JSONDecodeError) as e:
-        raise HwgenError(f"{TIMING}: cannot read the timing model ({e})") from None
-    fam = family if family in table else _BORROW.get(family)
-    if fam not in table:
-        raise HwgenError(
-            f"timing: no model for device family '{family}' (modelled: {', '.join(sorted(table))})"
-        )
-    c = table[fam]
+    _fam, c = family_entry(
+        TIMING, family, _BORROW, "the timing model", "timing: no model", "modelled"
+    )
     return Coefficients(**{k: c[k] for k in Coefficients.__dataclass_fields__})
 
 
