@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-from rich.table import Table
 
 from hwgen.bench import area
 from hwgen.bench.golden import golden_section
 from hwgen.bench.image_cnn import image_cnn_onnx, measure
 from hwgen.bench.sim import sim_section
+from hwgen.bench.tables import table_and_markdown
 from hwgen.bench.timing import run_points, timing_table
 from hwgen.driver.deploy_test import deploy_test
 from hwgen.estimate.calibrate import bireal_onnx, precision_onnx
@@ -281,7 +281,6 @@ def bench(out: Path, console) -> list[dict]:
                 "csim_build_s": cres.compile_seconds,
             }
         )
-    t = Table(title="hwgen bench (Verilator, random frames, no back-pressure)")
     cols = (
         "net",
         "folding",
@@ -301,8 +300,6 @@ def bench(out: Path, console) -> list[dict]:
         "ratio",
         "mismatches",
     )
-    for col in cols:
-        t.add_column(col, justify="left" if col in ("net", "folding") else "right")
     table_rows = [
         (
             r["net"],
@@ -325,12 +322,11 @@ def bench(out: Path, console) -> list[dict]:
         )
         for r in rows
     ]
-    for tr in table_rows:
-        t.add_row(*tr)
+    t, md = table_and_markdown(
+        "hwgen bench (Verilator, random frames, no back-pressure)", cols, table_rows
+    )
     console.width = max(console.width, 180)  # a table for logs and terminals alike: never truncated
     console.print(t)
-    md = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
-    md += "".join("| " + " | ".join(tr) + " |\n" for tr in table_rows)
     md += sim_section(
         {
             "TFC-W1A1": out / "TFC-W1A1-finn-examples",

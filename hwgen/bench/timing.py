@@ -25,6 +25,7 @@ from scipy.optimize import minimize
 
 from hwgen.api import compile as compile_build
 from hwgen.api import load as load_build
+from hwgen.bench.tables import table_and_markdown
 from hwgen.estimate import estimate_graph
 from hwgen.estimate.timing import TIMING, Coefficients, load_timing, node_period
 from hwgen.flows.boards import load_board
@@ -167,9 +168,6 @@ def timing_table(results: list[dict]) -> tuple[Table, str]:
     cols = ["net", "folding", "board", "clock", "fmax before", "fmax after", "model after",
             "LUT", "LUT after", "FF", "FF after", "estimate LUT/FF after", "latency",
             "frames/s after"]  # fmt: skip
-    t = Table(title="timing closure: routed fmax (nextpnr, seed 1) before and after the stages")
-    for c in cols:
-        t.add_column(c, justify="left" if c in ("net", "folding", "board") else "right")
     pairs = {}
     for r in results:
         pairs.setdefault((r["net"], r["folding"], r["board"], r["clock_mhz"]), {})[r["staged"]] = r
@@ -199,11 +197,9 @@ def timing_table(results: list[dict]) -> tuple[Table, str]:
                 f"{b['fps_met']:,.0f}" if b.get("fps_met") else "",
             ]  # fmt: skip
         )
-    for row in rows:
-        t.add_row(*row)
-    md = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
-    md += "".join("| " + " | ".join(row) + " |\n" for row in rows)
-    return t, md
+    return table_and_markdown(
+        "timing closure: routed fmax (nextpnr, seed 1) before and after the stages", cols, rows
+    )
 
 
 def predicted_period(graph: Graph, c: Coefficients) -> float:
