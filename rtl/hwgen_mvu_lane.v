@@ -31,17 +31,8 @@ module hwgen_mvu_lane #(
     localparam integer PC_W = $clog2(SIMD + 1);  // one cycle's popcount
     genvar g;
     generate
-        if (PC_REG == 0 && SUM_REG == 0 && PC_MID == 0) begin : g_comb
-            wire unused_clk = &{1'b0, clk, en};
-        end
         wire [CNT_W-1:0] part_d;  // part before SUM_REG
-        if (SUM_REG != 0) begin : g_sum_reg
-            reg [CNT_W-1:0] part_q;
-            always @(posedge clk) if (en) part_q <= part_d;
-            assign part = part_q;
-        end else begin : g_sum_wire
-            assign part = part_d;
-        end
+        hwgen_delay #(.DATA_W(CNT_W), .CYCLES(SUM_REG)) u_sum (.clk(clk), .en(en), .d(part_d), .q(part));
         if (XNOR != 0 && PC_GROUPS > 1) begin : g_xgrp
             localparam integer GL = (SIMD + PC_GROUPS - 1) / PC_GROUPS;
             localparam integer GW = $clog2(GL + 1);
@@ -52,13 +43,7 @@ module hwgen_mvu_lane #(
                 wire [GW-1:0] cnt, cnt_a;
                 hwgen_popcount #(.LANES(N), .CNT_W(GW), .MID_REG(PC_MID)) u_pc (
                     .x(x[LO +: N]), .w(w[LO +: N]), .count(cnt), .clk(clk), .en(en));
-                if (PC_REG != 0) begin : g_reg
-                    reg [GW-1:0] cnt_q;
-                    always @(posedge clk) if (en) cnt_q <= cnt;
-                    assign cnt_a = cnt_q;
-                end else begin : g_wire
-                    assign cnt_a = cnt;
-                end
+                hwgen_delay #(.DATA_W(GW), .CYCLES(PC_REG)) u_reg (.clk(clk), .en(en), .d(cnt), .q(cnt_a));
                 assign tree[PC_GROUPS - 1 + g] = {{(CNT_W - GW){1'b0}}, cnt_a};
             end
             for (g = 0; g < PC_GROUPS - 1; g = g + 1) begin : g_add
@@ -70,37 +55,19 @@ module hwgen_mvu_lane #(
             wire [PC_W-1:0] pc, pc_a;
             hwgen_popcount #(.LANES(SIMD), .CNT_W(PC_W), .MID_REG(PC_MID)) u_pc (
                 .x(x), .w(w), .count(pc), .clk(clk), .en(en));
-            if (PC_REG != 0) begin : g_reg
-                reg [PC_W-1:0] pc_q;
-                always @(posedge clk) if (en) pc_q <= pc;
-                assign pc_a = pc_q;
-            end else begin : g_wire
-                assign pc_a = pc;
-            end
+            hwgen_delay #(.DATA_W(PC_W), .CYCLES(PC_REG)) u_reg (.clk(clk), .en(en), .d(pc), .q(pc_a));
             if (CNT_W > PC_W) begin : g_ext
                 assign part_d = {{(CNT_W - PC_W){1'b0}}, pc_a};
             end else begin : g_noext
                 assign part_d = pc_a;
             end
         end else begin : g_int
-            wire [CNT_W-1:0] dot, dot_comb;
+            // no tree to cut: PC_MID's cycle of latency at the product sum's output, with PC_REG's
+            wire [CNT_W-1:0] dot;
             hwgen_lane_dot #(.SIMD(SIMD), .ELEM_W(ELEM_W), .SIGNED(IN_SIGNED), .WEIGHT_W(WEIGHT_W), .CNT_W(CNT_W))
-                u_dot (.x(x), .w(w), .dot(dot_comb));
-            if (PC_MID != 0) begin : g_mid
-                // no tree to cut: the cycle of latency at the product sum's output
-                reg [CNT_W-1:0] dot_m;
-                always @(posedge clk) if (en) dot_m <= dot_comb;
-                assign dot = dot_m;
-            end else begin : g_nomid
-                assign dot = dot_comb;
-            end
-            if (PC_REG != 0) begin : g_reg
-                reg [CNT_W-1:0] dot_q;
-                always @(posedge clk) if (en) dot_q <= dot;
-                assign part_d = dot_q;
-            end else begin : g_wire
-                assign part_d = dot;
-            end
+                u_dot (.x(x), .w(w), .dot(dot));
+            hwgen_delay #(.DATA_W(CNT_W), .CYCLES(PC_MID + PC_REG)) u_reg (
+                .clk(clk), .en(en), .d(dot), .q(part_d));
         end
     endgenerate
 endmodule

@@ -87,18 +87,8 @@ module hwgen_mvu_thresholds #(
             assign taddr = nf_ext;
             wire unused_pixel = &{1'b0, pixel_done, rst_n};
         end
-        if (DELAY > 0) begin : g_delay
-            reg [DELAY*TAW-1:0] tpipe;
-            if (DELAY > 1) begin : g_shift
-                always @(posedge clk) if (en) tpipe <= {tpipe[(DELAY-1)*TAW-1:0], taddr};
-            end else begin : g_one
-                always @(posedge clk) if (en) tpipe <= taddr;
-            end
-            assign taddr_d = tpipe[DELAY*TAW-1 -: TAW];
-        end else begin : g_now
-            assign taddr_d = taddr;
-        end
     endgenerate
+    hwgen_delay #(.DATA_W(TAW), .CYCLES(DELAY)) u_addr (.clk(clk), .en(en), .d(taddr), .q(taddr_d));
     always @(posedge clk) if (en) t1 <= trom[taddr_d];
 
     generate

@@ -16,16 +16,7 @@ module hwgen_popcount #(
     input  wire             en
 );
     wire [CNT_W-1:0] now = $countones(~(x ^ w));
-    generate
-        if (MID_REG != 0) begin : g_mid
-            reg [CNT_W-1:0] q;
-            always @(posedge clk) if (en) q <= now;
-            assign count = q;
-        end else begin : g_now
-            assign count = now;
-            wire unused_clk = &{1'b0, clk, en};
-        end
-    endgenerate
+    hwgen_delay #(.DATA_W(CNT_W), .CYCLES(MID_REG)) u_mid (.clk(clk), .en(en), .d(now), .q(count));
 endmodule
 
 `default_nettype wire

@@ -47,6 +47,7 @@ MVU_RTL = (
     "rtl/hwgen_mvu_thresholds.v",
     "rtl/hwgen_mvu_lane.v",
     "rtl/hwgen_mvu_output.v",
+    "rtl/hwgen_delay.v",
     "rtl/hwgen_popcount.v",
     "rtl/hwgen_lane_dot.v",
 )
