@@ -12,8 +12,8 @@
 // N_THR > 1: lane p is the parity of how many of its sorted thresholds the count reaches
 // (interval thresholds), or with LEVELS = 1 LEVEL_OFF plus that many (a k-bit quantizer).
 // N_CLS > 1 (a zero-padded convolution): a threshold set per border class of the output pixel
-// (rtl/hwgen_mvu_thresholds.v). ROM_REG, PC_REG, THR_REG add pipeline stages for a faster
-// clock (latency, not throughput: see "the datapath's stages").
+// (rtl/hwgen_mvu_thresholds.v). ROM_REG, PC_MID, PC_REG, SUM_REG, THR_REG and CREDIT add
+// pipeline stages for a faster clock (latency, not throughput: see "the datapath's stages").
 // One vector costs SF*NF cycles (SF = ceil(MW/SIMD)); while it is computed, the next one is
 // shifted into a second buffer, so back-to-back vectors run at that bound.
 //

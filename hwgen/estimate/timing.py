@@ -3,15 +3,15 @@
 An MVU's datapath (rtl/hwgen_mvu.v) is a chain of parts between registers: the weight ROM's
 read, the popcount tree (or the lane dot product), the accumulator's add, the threshold
 compare. Each part is some levels of 6-input logic and some carry-chain bits; a block RAM's
-output adds its own delay. The added stages (`XnorMVU.stages`: ROM_REG, PC_REG, THR_REG) and
-popcount groups (`pc_groups`) cut the chain into shorter paths. A path's delay is
+output adds its own delay. The added stages (`XnorMVU.stages`, `ops.mvu_stages.PIPE_STAGES`)
+and popcount groups (`pc_groups`) cut the chain into shorter paths. A path's delay is
 
     clk + level * levels + carry * carry bits + fanout * log2(sinks of its widest input)
         (+ bram, when it starts at a block RAM)
 
 with the five coefficients per family in `timing.json`, fitted to nextpnr's routed fmax of
 the timing sweep (`hwgen.bench.timing`; iCE40 and ECP5). The rest of a design (FIFOs, sliding
-windows, the shells) is summed up as `other_mhz`, the fastest the sweep saw it route.
+windows, the shells) is summed up as `other_mhz`, fitted with the rest.
 Families no router here serves (Zynq) carry coefficients from the vendor's data sheet
 figures, marked `"source": "datasheet"`: a guide for the stages, never a routed figure.
 """

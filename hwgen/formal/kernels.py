@@ -17,6 +17,7 @@ from typing import Callable
 from hwgen.backends.rtl.codegen import MVU_RTL, hex_lines, rtl_instances
 from hwgen.formal.sby import CHECKER, SbyTask
 from hwgen.ir import Graph
+from hwgen.ops.mvu_stages import PIPE_STAGES
 from hwgen.paths import SHARE
 
 
@@ -51,7 +52,7 @@ def _mvu_steps(p: dict) -> int:
     """A vector in (its beats), SF*NF cycles, the pipeline (with its added stages) and the
     reset."""
     in_beats = _ceil(p["MW"] * p.get("ELEM_W", 1), p.get("IN_W", 1))
-    stages = sum(p.get(k, 0) for k in ("ROM_REG", "PC_MID", "PC_REG", "SUM_REG", "THR_REG"))
+    stages = sum(p.get(param, 0) for name, param in PIPE_STAGES.items() if name != "credit")
     return in_beats + _ceil(p["MW"], p["SIMD"]) * _ceil(p.get("MH", p["MW"]), p["PE"]) + 12 + stages
 
 

@@ -1,6 +1,6 @@
-"""An XnorMVU's pipeline stages (rtl/hwgen_mvu.v's ROM_REG, PC_REG, THR_REG) and popcount
-groups (PC_GROUPS): their parameters, latency, registers and the logic paths they leave for
-the timing model."""
+"""An XnorMVU's pipeline stages (rtl/hwgen_mvu.v's PC_MID, PC_REG, SUM_REG, ROM_REG, THR_REG,
+CREDIT) and popcount groups (PC_GROUPS): their parameters, latency, registers and the logic
+paths they leave for the timing model."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import math
 from hwgen.ops.logic_paths import mvu_paths
 from hwgen.ops.popcount_shape import mid_register_bits
 
-#: the pipeline stages rtl/hwgen_mvu.v can add (its parameter for each): the popcount's
-#: result, the groups' sum, the ROM word, the finished sum before the compare
+#: the pipeline stages rtl/hwgen_mvu.v can add (its parameter for each): the popcount tree's
+#: middle, its result, the groups' sum, the ROM word, the finished sum before the compare, and
+#: the credit output (a registered enable: no latency)
 PIPE_STAGES = {
     "popcount_mid": "PC_MID",  # each popcount tree registered in its middle (XNOR)
     "popcount": "PC_REG",
@@ -58,7 +59,7 @@ class MvuStages:
         return len([s for s in self.stages if s != "credit"])
 
     def stage_params(self) -> list[tuple[str, int]]:
-        """rtl/hwgen_mvu.v's stage parameters (ROM_REG, PC_REG, THR_REG) for its stages."""
+        """rtl/hwgen_mvu.v's stage parameters (those of PIPE_STAGES, and PC_GROUPS)."""
         return [(param, int(name in self.stages)) for name, param in PIPE_STAGES.items()] + [
             ("PC_GROUPS", self.pc_groups)
         ]
