@@ -12,8 +12,9 @@
 // N_THR > 1: lane p is the parity of how many of its sorted thresholds the count reaches
 // (interval thresholds), or with LEVELS = 1 LEVEL_OFF plus that many (a k-bit quantizer).
 // N_CLS > 1 (a zero-padded convolution): a threshold set per border class of the output pixel
-// (rtl/hwgen_mvu_thresholds.v). ROM_REG, PC_MID, PC_REG, SUM_REG, THR_REG and CREDIT add
-// pipeline stages for a faster clock (latency, not throughput: see "the datapath's stages").
+// (rtl/hwgen_mvu_thresholds.v). ROM_BANK, ROM_REG, PC_MID, PC_REG, SUM_REG, THR_REG and
+// CREDIT add pipeline stages for a faster clock (latency, not throughput: "the datapath's
+// stages"); the weight ROM is rtl/hwgen_mvu_rom.v.
 // One vector costs SF*NF cycles (SF = ceil(MW/SIMD)); while it is computed, the next one is
 // shifted into a second buffer, so back-to-back vectors run at that bound.
 //
@@ -47,6 +48,8 @@ module hwgen_mvu #(
     parameter integer OH = 1,              // N_CLS > 1: output rows a frame
     parameter integer OW = 1,              // N_CLS > 1: output columns a frame
     parameter integer ROM_REG = 0,         // 1: the ROM word and elements registered again
+    parameter integer ROM_BANK = 0,        // 1: the weight ROM in banks of BANK_DEPTH words
+    parameter integer BANK_DEPTH = 1,      // ROM_BANK: words a bank (rtl/hwgen_mvu_rom.v)
     parameter integer PC_REG = 0,          // 1: each lane's popcount/dot registered before the sum
     parameter integer THR_REG = 0,         // 1: the finished sum registered before the compare
     parameter integer PC_GROUPS = 1,       // XNOR: popcounts of ceil(SIMD/PC_GROUPS) lanes, summed
@@ -54,6 +57,7 @@ module hwgen_mvu #(
     parameter integer PC_MID = 0,          // 1: each popcount tree registered in its middle
     parameter integer CREDIT = 0,          // 1: the enable a register, the output a 3-entry FIFO
     parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the weight ROM (word nf*SF + sf)
+    parameter WEIGHT_BANK_STEM = "weights_b", // ROM_BANK: bank b's image: stem, b, ".mem"
     parameter THR_FILE = "thresholds.mem", // $readmemh image of the threshold ROM (USE_THR)
     parameter ROW_BASE_FILE = "",          // N_CLS > 1: threshold word offset per output row
     parameter COL_BASE_FILE = ""           // N_CLS > 1: threshold word offset per output column
@@ -244,6 +248,8 @@ module hwgen_mvu #(
     // or with CREDIT room in its FIFO), so a full output holds the whole pipeline: the
     // stream contract needs no skid buffer, whatever the stages. An issue reaches
     //   stage 1      the weight ROM word and the SIMD elements (x1, w1);
+    //   ROM_BANK     a banked ROM's words registered beside their blocks, then picked
+    //                (rtl/hwgen_mvu_rom.v), the elements waiting beside them;
     //   ROM_REG      both registered again (a block RAM's output, a long route);
     //   PC_MID       each popcount tree registered in its middle;
     //   PC_REG       each lane's popcount (each group's) or dot product registered;
@@ -253,26 +259,14 @@ module hwgen_mvu #(
     //   output       m_tdata, one beat per SF issues.
     // The threshold word is read (its address delayed) to meet the sum at the compare.
     localparam integer LANE_LAT = PC_MID + PC_REG + SUM_REG;  // registers inside a lane
-    localparam integer TD = ROM_REG + LANE_LAT + THR_REG;  // stages added after stage 1
+    localparam integer TD = ROM_BANK + ROM_REG + LANE_LAT + THR_REG;  // stages after stage 1
     reg               v1, first1, last1;
     reg [SIMD*ELEM_W-1:0] x1;
-    reg [WL-1:0]      w1;
-    // the weight ROM where WEIGHT_STYLE puts it (an attribute cannot take a parameter's value)
-    generate
-        if (WEIGHT_STYLE == 1) begin : g_wblock
-            (* rom_style = "block" *) reg [WL-1:0] wrom [0:DEPTH-1];
-            initial $readmemh(WEIGHT_FILE, wrom);
-            always @(posedge clk) if (en) w1 <= wrom[addr];
-        end else if (WEIGHT_STYLE == 2) begin : g_wlogic
-            (* rom_style = "logic" *) reg [WL-1:0] wrom [0:DEPTH-1];
-            initial $readmemh(WEIGHT_FILE, wrom);
-            always @(posedge clk) if (en) w1 <= wrom[addr];
-        end else begin : g_wauto
-            reg [WL-1:0] wrom [0:DEPTH-1];
-            initial $readmemh(WEIGHT_FILE, wrom);
-            always @(posedge clk) if (en) w1 <= wrom[addr];
-        end
-    endgenerate
+    wire [WL-1:0]     w1;  // ROM_BANK: a cycle behind x1, met by the bank stage below
+    hwgen_mvu_rom #(
+        .WL(WL), .DEPTH(DEPTH), .AW(AW), .STYLE(WEIGHT_STYLE), .BANKED(ROM_BANK),
+        .BANK_DEPTH(BANK_DEPTH), .FILE(WEIGHT_FILE), .BANK_STEM(WEIGHT_BANK_STEM)
+    ) u_wrom (.clk(clk), .en(en), .addr(addr), .q(w1));
     always @(posedge clk) begin
         if (!rst_n) begin
             v1 <= 1'b0;
@@ -283,6 +277,23 @@ module hwgen_mvu #(
             x1 <= x_cur;
         end
     end
+    // ROM_BANK: the elements and control wait a cycle for the banked word
+    wire [SIMD*ELEM_W-1:0] x_b;
+    wire                   v_b, first_b, last_b;
+    generate
+        if (ROM_BANK != 0) begin : g_bank
+            reg [SIMD*ELEM_W-1:0] xb;
+            reg                   vb, fb, lb;
+            always @(posedge clk) begin
+                if (!rst_n) vb <= 1'b0;
+                else if (en) vb <= v1;
+                if (en) {xb, fb, lb} <= {x1, first1, last1};
+            end
+            assign {x_b, v_b, first_b, last_b} = {xb, vb, fb, lb};
+        end else begin : g_nobank
+            assign {x_b, v_b, first_b, last_b} = {x1, v1, first1, last1};
+        end
+    endgenerate
 
     // the popcounts' operands and the control travelling with them
     wire [SIMD*ELEM_W-1:0] x_op;
@@ -295,12 +306,12 @@ module hwgen_mvu #(
             reg                   v2, first2, last2;
             always @(posedge clk) begin
                 if (!rst_n) v2 <= 1'b0;
-                else if (en) v2 <= v1;
-                if (en) {x2, w2, first2, last2} <= {x1, w1, first1, last1};
+                else if (en) v2 <= v_b;
+                if (en) {x2, w2, first2, last2} <= {x_b, w1, first_b, last_b};
             end
             assign {x_op, w_op, v_op, first_op, last_op} = {x2, w2, v2, first2, last2};
         end else begin : g_rom_wire
-            assign {x_op, w_op, v_op, first_op, last_op} = {x1, w1, v1, first1, last1};
+            assign {x_op, w_op, v_op, first_op, last_op} = {x_b, w1, v_b, first_b, last_b};
         end
     endgenerate
     // ---------------------------------------------------------------- accumulate

@@ -23,7 +23,9 @@ module hwgen_residual #(
     parameter integer THR_W = 7,           // stored threshold bits
     parameter integer SC_DEPTH = 4,        // shortcut FIFO entries; at least 2
     parameter integer INBUF_MEM = 0,       // the MVU's input vector in a memory (needs PE == SIMD)
-    parameter integer ROM_REG = 0,         // the MVU's pipeline stages (rtl/hwgen_mvu.v)
+    parameter integer ROM_BANK = 0,        // the MVU's pipeline stages (rtl/hwgen_mvu.v)
+    parameter integer BANK_DEPTH = 1,      // ROM_BANK: the MVU's weight ROM words a bank
+    parameter integer ROM_REG = 0,         // 1: the MVU's ROM word registered again
     parameter integer PC_REG = 0,          // 1: the MVU's popcounts registered
     parameter integer THR_REG = 0,         // 1: the MVU's sum registered before the compare
     parameter integer PC_GROUPS = 1,       // the MVU's popcount groups
@@ -31,6 +33,7 @@ module hwgen_residual #(
     parameter integer PC_MID = 0,          // 1: the MVU's popcount trees registered in the middle
     parameter integer CREDIT = 0,          // 1: the MVU's enable registered, its output a FIFO
     parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the MVU's weight ROM
+    parameter WEIGHT_BANK_STEM = "weights_b", // ROM_BANK: the MVU's bank images
     parameter THR_FILE = "thresholds.mem"  // $readmemh image of its level thresholds
 ) (
     input  wire                 clk,
@@ -84,6 +87,7 @@ module hwgen_residual #(
         .MW(MW), .MH(MW), .PE(PE), .SIMD(SIMD), .IN_W(PE), .ELEM_W(1), .IN_SIGNED(0),
         .USE_THR(1), .N_THR(N_THR), .LEVELS(1), .LEVEL_OFF(LEVEL_OFF),
         .CNT_W(CNT_W), .THR_W(THR_W), .OUT_LANE_W(LEVEL_W), .INBUF_MEM(INBUF_MEM),
+        .ROM_BANK(ROM_BANK), .BANK_DEPTH(BANK_DEPTH), .WEIGHT_BANK_STEM(WEIGHT_BANK_STEM),
         .ROM_REG(ROM_REG), .PC_REG(PC_REG), .THR_REG(THR_REG),
         .PC_GROUPS(PC_GROUPS), .SUM_REG(SUM_REG), .PC_MID(PC_MID),
         .CREDIT(CREDIT), .WEIGHT_FILE(WEIGHT_FILE), .THR_FILE(THR_FILE)

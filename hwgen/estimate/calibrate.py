@@ -271,6 +271,39 @@ SWEEP = (
     ("q2mlp", Q2MLP_FOLDINGS),
     ("q2cnn", Q2CNN_FOLDINGS),
 )
+#: pipelined designs: nets compiled for a fast clock on a routed family, so the timing pass
+#: (passes/pipeline_stages.py) adds its stages and popcount groups; synthesized for every
+#: family like the rest. (net, board compiled for, clock MHz, foldings)
+STAGED_SWEEP = (
+    ("mlp", "ulx3s", 125, [(4, 8), (8, 8), (16, 16), (8, 32), (32, 32), (16, 4)]),
+    ("mlp", "icebreaker", 50, [(4, 8), (8, 8), (16, 16)]),
+    ("cnn", "ulx3s", 125, [(4, 4), (8, 8), (16, 16)]),
+    ("pcnn", "ulx3s", 125, [(4, 8), (8, 8)]),
+    ("bireal", "ulx3s", 125, [(4, 8), (8, 8)]),
+    ("q2mlp", "ulx3s", 125, [(8, 8), (16, 16)]),
+    ("q2cnn", "ulx3s", 125, [(4, 4), (8, 8)]),
+)
+
+
+def sweep_points() -> list[tuple[str, str, Point]]:
+    """(net, build folder name, point) of every calibration design: the SWEEP compiled for the
+    first board (no stages), then the STAGED_SWEEP; each synthesized for every family."""
+    boards = tuple(FAMILY_BOARD.values())
+    out = [
+        (net, f"{net}-{pe}x{simd}", Point(boards[0], pe, simd, synth_boards=boards, archive=True))
+        for net, foldings in SWEEP
+        for pe, simd in foldings
+    ]
+    out += [
+        (
+            net,
+            f"{net}-{pe}x{simd}-{board}-{clock}mhz",
+            Point(board, pe, simd, clock_mhz=clock, synth_boards=boards, archive=True),
+        )
+        for net, board, clock, foldings in STAGED_SWEEP
+        for pe, simd in foldings
+    ]
+    return out
 
 
 def sweep_builds(
@@ -287,16 +320,14 @@ def sweep_builds(
     with its error."""
     boards = tuple(FAMILY_BOARD.values())
     builds, jobs = [], []
-    for net, foldings in SWEEP:
+    files = {net: model_files(path) for net, path in models.items()}
+    for net, name, point in sweep_points():
         if net not in models:
             continue
-        files = model_files(models[net])
-        for pe, simd in foldings:
-            b = Path(out) / f"{net}-{pe}x{simd}"
-            builds.append(b)
-            if not _reusable(b, boards, files):
-                point = Point(boards[0], pe, simd, synth_boards=boards, archive=True)
-                jobs.append((b, Job(b.name, run_point, (files, Path(models[net]).name, point))))
+        b = Path(out) / name
+        builds.append(b)
+        if not _reusable(b, boards, files[net]):
+            jobs.append((b, Job(b.name, run_point, (files[net], Path(models[net]).name, point))))
     if jobs:
         results = run_jobs(
             [j for _, j in jobs],

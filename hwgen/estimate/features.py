@@ -137,16 +137,22 @@ def mvu_parts(n: XnorMVU) -> Parts:
     elif n.has_thresholds:
         # interval thresholds: N_THR compares and an N_THR-input XOR per lane
         p.add(compare=pe * n.n_thr * thr_w + (pe * (n.n_thr - 1) if n.n_thr > 1 else 0))
-    p.memories.append(
-        Memory(
-            "weights",
-            sf * nf,
-            pe * simd * wb,
-            rom=True,
-            style=n.weight_style,
-            varying=n.weight_varying_bits(),
+    if "rom_bank" in n.stages:  # rtl/hwgen_mvu_rom.v: a block memory a bank
+        p.memories += [
+            Memory("weights", len(words), pe * simd * wb, rom=True, style="block")
+            for words in n.rom_bank_words()
+        ]
+    else:
+        p.memories.append(
+            Memory(
+                "weights",
+                sf * nf,
+                pe * simd * wb,
+                rom=True,
+                style=n.weight_style,
+                varying=n.weight_varying_bits(),
+            )
         )
-    )
     if n.has_thresholds:
         p.memories.append(
             Memory(

@@ -58,3 +58,13 @@ def lutram_luts(mem: Memory) -> int:
     if mem.depth <= 32:
         return 4 * -(-mem.width // 6)
     return 4 * -(-mem.width // 3) * -(-mem.depth // 64)
+
+
+def bank_depth(depth: int, width: int, family: str) -> int:
+    """Words a bank of a deep block ROM holds (the rom_bank stage, rtl/hwgen_mvu_rom.v): the
+    depth of the aspect ratio that takes the fewest blocks at `width` bits (the deepest on a
+    tie: fewer banks to pick from), so the banks take no more blocks than the whole ROM; 0
+    where the ROM fits one block's depth (nothing to bank)."""
+    shapes = _RAMB18 if family in ("zynq7", "zynquplus") else _EBR.get(family, _EBR["ice40"])
+    fewest = min(shapes, key=lambda s: (math.ceil(depth / s[0]) * math.ceil(width / s[1]), -s[0]))
+    return fewest[0] if depth > fewest[0] else 0

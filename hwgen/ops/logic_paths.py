@@ -63,13 +63,25 @@ def _lane_parts(n) -> list[tuple[Part, bool]]:
     return links
 
 
+def _mux_levels(inputs: int) -> int:
+    """Levels of 6-input logic in a multiplexer of `inputs` words (four data inputs a level,
+    two select bits)."""
+    return math.ceil(math.log2(inputs) / 2) if inputs > 1 else 0
+
+
 def mvu_paths(n) -> list[Part]:
     """The register-to-register paths of an MVU with its stages and popcount groups."""
     depth = n.sf * n.nf
     paths = []
-    if n.weight_style == "block":  # deep ROMs span several blocks, a multiplexer after them
+    if "rom_bank" in n.stages:  # rtl/hwgen_mvu_rom.v: block -> its register, then the banks' mux
+        paths.append(Part("rom_bank", 0, 0, bram=True))
+        # the bank registers sit beside their blocks, spread as wide as the blocks are many:
+        # the multiplexer's inputs come from that far
+        blocks = n.rom_banks * math.ceil(n.weight_word_bits / 36)
+        rom = Part("rom_mux", _mux_levels(n.rom_banks), 0, fanout=blocks)
+    elif n.weight_style == "block":  # deep ROMs span several blocks, a multiplexer after them
         blocks = math.ceil(depth * min(n.weight_word_bits, 36) / BRAM_BITS)
-        rom = Part("rom", math.ceil(math.log2(blocks) / 2) if blocks > 1 else 0, 0, bram=True)
+        rom = Part("rom", _mux_levels(blocks), 0, bram=True)
     else:  # a ROM in logic: an address decode of 2 bits a level, read into w1
         rom = Part("rom")
         paths.append(Part("rom_read", 1 + math.ceil(max(1, depth - 1).bit_length() / 2)))
@@ -85,7 +97,7 @@ def mvu_paths(n) -> list[Part]:
     else:  # the output lane: a subtract (XNOR) or the sum itself
         last = Part("out", 1, n.count_bits + 2 if n.xnor else 0)
     chain = [
-        (rom, "rom" in n.stages),
+        (rom, "rom" in n.stages),  # from the block's output, or (rom_bank) its register
         *_lane_parts(n),
         (acc, "threshold" in n.stages),
         (last, True),

@@ -79,6 +79,9 @@ class XnorMVU(MvuStages, MvuRoms, BinaryMatrixShape, StreamOp):
         default_factory=list
     )  # added pipeline stages, names of PIPE_STAGES (passes.timing picks them for a clock)
     pc_groups: int = 1  # XNOR: popcounts of ceil(SIMD / pc_groups) lanes each, then summed
+    # rom_bank stage: weight ROM words a bank (passes.pipeline_stages: a block RAM's depth at
+    # the word's width on the family; a folding file may pin it)
+    rom_bank_depth: int = 0
 
     foldable = True
     pipelined = True
@@ -280,6 +283,14 @@ class XnorMVU(MvuStages, MvuRoms, BinaryMatrixShape, StreamOp):
         unknown = sorted(set(self.stages) - set(PIPE_STAGES))
         if "group_sum" in self.stages and self.pc_groups == 1:
             raise self.fail("the group_sum stage needs the popcount in groups (pc_groups > 1)")
+        depth = self.sf * self.nf
+        if "rom_bank" in self.stages and not (
+            2 <= self.rom_bank_depth < depth and self.rom_bank_depth & (self.rom_bank_depth - 1) == 0
+        ):
+            raise self.fail(
+                f"the rom_bank stage needs rom_bank_depth a power of two in [2, {depth}) (the "
+                f"weight ROM's {depth} words), not {self.rom_bank_depth}"
+            )
         if "popcount_mid" in self.stages and not self.xnor:
             raise self.fail("the popcount_mid stage needs an XNOR layer (a popcount tree)")
         if unknown or len(set(self.stages)) != len(self.stages):

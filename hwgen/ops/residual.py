@@ -84,6 +84,7 @@ class ResidualBlock(XnorMVU):
             input_style="registers",
             stages=list(self.stages),
             pc_groups=self.pc_groups,
+            rom_bank_depth=self.rom_bank_depth,
         )  # the block's own MVU keeps the rotating register
 
     def validate(self) -> None:

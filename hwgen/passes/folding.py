@@ -20,7 +20,17 @@ from hwgen.ops.stream_op import StreamIn, folding_bound  # noqa: F401  (folding_
 from hwgen.passes.fifo_depths import set_fifo_depths
 
 #: what a folding file may set on an MVU layer
-LAYER_KEYS = {"pe", "simd", "PE", "SIMD", "fifo_depth", "ram_style", "stages", "pc_groups"}
+LAYER_KEYS = {
+    "pe",
+    "simd",
+    "PE",
+    "SIMD",
+    "fifo_depth",
+    "ram_style",
+    "stages",
+    "pc_groups",
+    "rom_bank_depth",
+}
 
 
 def load_fold_config(path: Path) -> dict[str, dict]:
@@ -127,6 +137,8 @@ def fold_layers(graph: Graph, pe: int | None, simd: int | None, plan: FoldPlan) 
         n.ram_style = entry.get("ram_style", n.ram_style)
         n.stages = list(entry.get("stages", n.stages))
         n.pc_groups = _count(n.name, "pc_groups", entry.get("pc_groups", n.pc_groups))
+        if "rom_bank_depth" in entry:
+            n.rom_bank_depth = _count(n.name, "rom_bank_depth", entry["rom_bank_depth"])
         if not (1 <= n.pe <= n.mh and 1 <= n.simd <= n.mw):
             raise HwgenError(
                 f"folding: layer '{n.name}' ({n.mh}x{n.mw}): PE={n.pe} must be in "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from itertools import combinations
 
+from hwgen.estimate.memory import bank_depth
 from hwgen.estimate.timing import Coefficients, load_timing, node_period
 from hwgen.ir import Graph
 from hwgen.ops.mvu import PIPE_STAGES
@@ -45,7 +46,14 @@ def _candidates(n) -> list:
     out = []
     for stages in sets:
         for g in groups:
-            if ("group_sum" in stages and g == 1) or ("popcount_mid" in stages and not n.xnor):
+            if (
+                ("group_sum" in stages and g == 1)
+                or ("popcount_mid" in stages and not n.xnor)
+                or ("rom_bank" in stages and not n.rom_bank_depth)
+                # the banks' multiplexer gathers words from blocks across the die (a route the
+                # model cannot see): its output is registered too
+                or ("rom_bank" in stages and "rom" not in stages)
+            ):
                 continue
             m = dataclasses.replace(n, stages=stages, pc_groups=g)
             if len(m.pc_group_lanes) == g:
@@ -64,10 +72,14 @@ def choose_stages(n, c: Coefficients, clock_mhz: float, reach: bool = True):
     if meeting and reach:
         return min(meeting, key=lambda t: t[:3])[3], True
     # out of the model's reach: every stage the layer can take (the model does not see what a
-    # stage buys in placement, and flip-flops are cheap), the grouping that is fastest
-    most = max(len(m.stages) for _ns, m in timed)
+    # stage buys in placement, and flip-flops are cheap), the grouping that is fastest; the
+    # ROM's banks (a register per block's word) only where they make it faster
+    def taken(m) -> int:
+        return len(set(m.stages) - {"rom_bank"})
+
+    most = max(taken(m) for _ns, m in timed)
     return min(
-        ((ns, m) for ns, m in timed if len(m.stages) == most),
+        ((ns, m) for ns, m in timed if taken(m) == most),
         key=lambda t: (t[0], stage_cost(t[1])),
     )[1], False
 
@@ -83,8 +95,14 @@ def add_pipeline_stages(
     # the rest of the design (FIFOs, windows, shells) modelled below the clock: the MVUs are
     # pushed as far as they go, each with every stage it can take
     reach = c.other_mhz >= clock_mhz * (1.0 + MARGIN)
-    for k, n in enumerate(g.nodes):
-        if not getattr(n, "pipelined", False) or n.name in pinned:
+    for n in g.nodes:
+        if not getattr(n, "pipelined", False):
+            continue
+        # a block ROM deeper than a block: banks of the blocks' depth can take the rom_bank
+        # stage (a depth pinned in the folding file stays)
+        if n.weight_style == "block" and not n.rom_bank_depth:
+            n.rom_bank_depth = bank_depth(n.sf * n.nf, n.weight_word_bits, family)
+        if n.name in pinned:
             continue
         best, met = choose_stages(n, c, clock_mhz, reach)
         n.stages, n.pc_groups = list(best.stages), best.pc_groups

@@ -24,6 +24,7 @@ class Point:
     pe: int | None = None
     simd: int | None = None
     target_fps: float | None = None
+    clock_mhz: float | None = None  # the clock the pipeline stages are chosen for (None: board's)
     synth: bool = False  # Yosys for the board's family
     pnr: bool = False  # nextpnr (iCE40): fmax and the frame rate at it
     sim_frames: int = 0  # native RTL simulation of this many random frames against golden
@@ -37,7 +38,8 @@ class Point:
             if self.target_fps is not None
             else f"pe{self.pe}-simd{self.simd}"
         )
-        return f"{self.board}-{what}"
+        clock = f"-{self.clock_mhz:g}mhz" if self.clock_mhz is not None else ""
+        return f"{self.board}-{what}{clock}"
 
 
 def grid(

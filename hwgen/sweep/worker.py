@@ -42,10 +42,12 @@ def run_point(files: dict[str, bytes], model_name: str, point: Point) -> dict:
                 point.simd,
                 board=point.board,
                 target_fps=point.target_fps,
+                clock_mhz=point.clock_mhz,
             )
         )
         est = estimate_graph(g, board["family"])
-        clock = board["clock_mhz"] * 1e6
+        clock_mhz = point.clock_mhz or board["clock_mhz"]
+        clock = clock_mhz * 1e6
         mvus = [n for n in g.hw_nodes() if hasattr(n, "simd")]
         out = {
             "label": point.label,
@@ -57,7 +59,7 @@ def run_point(files: dict[str, bytes], model_name: str, point: Point) -> dict:
             "folding": {n.name: [n.pe, n.simd] for n in mvus},
             "cycles": est.cycles,
             "fps": clock / est.cycles,
-            "clock_mhz": board["clock_mhz"],
+            "clock_mhz": clock_mhz,
             "lut": est.total["lut"],
             "ff": est.total["ff"],
             "bram": est.total["bram"],

@@ -22,9 +22,11 @@ def single_mvu_graph(
     fifo_depth: int = 2,
     stages: tuple = (),
     pc_groups: int = 1,
+    rom_bank_depth: int = 0,
 ) -> Graph:
     """A graph holding one random XnorMVU (thresholds drawn over the whole legal range), with
-    the pipeline `stages` added (ops.mvu.PIPE_STAGES' names)."""
+    the pipeline `stages` added (ops.mvu.PIPE_STAGES' names; rom_bank with `rom_bank_depth`
+    words a bank)."""
     w = rng.integers(0, 2, (mh, mw), dtype=np.uint8)
     t = rng.integers(0, mw + 2, mh) if thresholds else None
     n = XnorMVU(
@@ -36,6 +38,7 @@ def single_mvu_graph(
         fifo_depth=fifo_depth,
         stages=list(stages),
         pc_groups=pc_groups,
+        rom_bank_depth=rom_bank_depth,
     )
     return set_stream_widths(Graph("mvu_alone", [1, mw], [1, mh], [n]))
 

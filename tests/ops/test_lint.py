@@ -45,6 +45,27 @@ def test_generated_top_lints_clean(cfg):
     assert rc == 0 and "%Warning" not in text, text
 
 
+@pytest.mark.parametrize("depth", [8, 16])
+def test_banked_rom_top_lints_clean(depth):
+    """A banked weight ROM (rtl/hwgen_mvu_rom.v): 30 words in banks of 8 (the last short), and
+    120 in banks of 16, with the ROM register after the banks' multiplexer."""
+    need_tool("verilator")
+    mw, mh, pe, simd = (17, 9, 2, 3) if depth == 8 else (30, 8, 1, 2)
+    g = single_mvu_graph(
+        np.random.default_rng(0),
+        mw,
+        mh,
+        pe,
+        simd,
+        True,
+        stages=("rom_bank", "rom"),
+        rom_bank_depth=depth,
+    )
+    out = write_rtl(g, ROOT / "build" / "tests" / "lint" / f"mvu-banked-{depth}")
+    rc, text = _lint(rtl_sources(out / "rtl"), TOP_NAME)
+    assert rc == 0 and "%Warning" not in text, text
+
+
 def test_whole_net_top_lints_clean(digits_mlp):
     need_tool("verilator")
     from hwgen.pipeline import CompileOptions, compile_model

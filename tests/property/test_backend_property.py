@@ -69,15 +69,23 @@ def add_random_stages(data, graph, fold: dict) -> None:
             size = -(-simd // groups)
             groups = -(-simd // size)  # the groups that size makes (none empty)
             entry["pc_groups"] = groups
-        # popcount_mid needs a popcount tree, group_sum groups
+        # popcount_mid needs a popcount tree, group_sum groups, rom_bank two banks or more
+        words = -(-n.mw // simd) * -(-n.mh // entry["pe"])
         allowed = [
             s
             for s in sorted(PIPE_STAGES)
-            if (n.xnor or s != "popcount_mid") and (groups > 1 or s != "group_sum")
+            if (n.xnor or s != "popcount_mid")
+            and (groups > 1 or s != "group_sum")
+            and (words > 2 or s != "rom_bank")
         ]
         entry["stages"] = data.draw(
             st.lists(st.sampled_from(allowed), unique=True), label=f"{n.name} stages"
         )
+        if "rom_bank" in entry["stages"]:  # banks of 2 .. words/2 rounded to a power of two
+            top = (words - 1).bit_length() - 1
+            entry["rom_bank_depth"] = 2 ** data.draw(
+                st.integers(1, top), label=f"{n.name} rom_bank_depth"
+            )
 
 
 @settings(

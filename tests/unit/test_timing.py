@@ -11,6 +11,8 @@ import pytest
 from hwgen.bench.timing import fit_timing, predicted_period
 from hwgen.errors import HwgenError
 from hwgen.estimate import estimate_graph
+from hwgen.estimate.features import Memory
+from hwgen.estimate.memory import bank_depth, place
 from hwgen.estimate.timing import Coefficients, load_timing, node_period, predicted_fmax
 from hwgen.ir import Graph
 from hwgen.ops import XnorMVU
@@ -139,6 +141,65 @@ def test_a_bad_stage_name_or_grouping_is_one_error():
         _tfc_first_layer(stages=["adder"]).validate()
     with pytest.raises(HwgenError, match="pc_groups=48"):
         _tfc_first_layer(pc_groups=48).validate()  # groups of 2 lanes make 25, not 48
+
+
+def _deep_block_layer(**kw) -> XnorMVU:
+    """CNV's Conv_5 at FINN's folding: 256 x 2304, PE=1, SIMD=32 (18,432 words of 32 bits),
+    its weights in block RAM."""
+    rng = np.random.default_rng(1)
+    return XnorMVU(
+        name="Conv_5",
+        weights=rng.integers(0, 2, (256, 2304)).astype(np.uint8),
+        thresholds=rng.integers(0, 2305, 256),
+        pe=1,
+        simd=32,
+        weight_style="block",
+        **kw,
+    )
+
+
+def test_bank_depth_takes_no_more_blocks_than_the_whole_rom():
+    assert bank_depth(4608, 32, "ecp5") == 512  # 512 x 36: 9 banks of one block each
+    assert bank_depth(4608, 128, "ecp5") == 512  # four 36-bit blocks side by side
+    assert bank_depth(4608, 16, "ecp5") == 1024  # 1024 x 18: 5 banks, not 9
+    assert bank_depth(300, 16, "ecp5") == 0  # one block's depth: nothing to bank
+    assert bank_depth(3000, 16, "ice40") == 1024  # 1024 x 4: three banks of four blocks
+    assert bank_depth(4096, 16, "ice40") == 0  # as few blocks at 4096 x 1: none cascaded
+    assert bank_depth(18432, 32, "ecp5") == 2048  # CNV's Conv_5: nine banks of 2048 x 9 blocks
+    for depth, width, fam in ((4608, 32, "ecp5"), (4608, 9, "ecp5"), (3000, 16, "ice40")):
+        d = bank_depth(depth, width, fam)
+        whole = place(Memory("w", depth, width, rom=True), fam, "block")["bram"]
+        banks = [min(d, depth - k) for k in range(0, depth, d)]
+        split = sum(place(Memory("w", b, width, rom=True), fam, "block")["bram"] for b in banks)
+        assert split == whole
+
+
+def test_a_deep_block_rom_is_banked_for_a_fast_clock():
+    g = Graph("one", [1, 2304], [1, 256], [_deep_block_layer()])
+    slow, _ = add_pipeline_stages(g, "ecp5", 25.0)
+    assert "rom_bank" not in slow.nodes[0].stages
+    fast, _ = add_pipeline_stages(g, "ecp5", 100.0)
+    n = fast.nodes[0]
+    assert n.rom_bank_depth == 2048 and {"rom_bank", "rom"} <= set(n.stages)
+    assert n.rom_banks == 9 and n.added_latency == len(n.stages) - ("credit" in n.stages)
+    # the block's output no longer runs into the multiplexer in one cycle
+    names = {p.name for p in n.logic_paths()}
+    assert "rom_bank" in names and "rom" not in names
+    bare = node_period(dataclasses.replace(n, stages=["rom"]), load_timing("ecp5"))[0]
+    assert node_period(n, load_timing("ecp5"))[0] < bare
+    # a register for each bank's word, the ROM's image split the same way
+    assert n.stage_register_bits() > 9 * 32
+    assert [len(b) for b in n.rom_bank_words()] == [2048] * 9
+    assert sum(n.rom_bank_words(), []) == n.weight_words()
+
+
+def test_a_bad_rom_bank_depth_is_one_error():
+    with pytest.raises(HwgenError, match="rom_bank_depth a power of two in \\[2, 18432\\)"):
+        _deep_block_layer(stages=["rom_bank"]).validate()
+    with pytest.raises(HwgenError, match="not 600"):
+        _deep_block_layer(stages=["rom_bank"], rom_bank_depth=600).validate()
+    with pytest.raises(HwgenError, match="not 32768"):
+        _deep_block_layer(stages=["rom_bank"], rom_bank_depth=32768).validate()
 
 
 def test_the_fit_reproduces_routed_figures_the_model_can_express(tmp_path):

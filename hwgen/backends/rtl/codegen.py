@@ -44,6 +44,7 @@ TOP_NAME = "hwgen_top"
 #: hwgen_mvu and the modules it instantiates (the formal proofs read the same list)
 MVU_RTL = (
     "rtl/hwgen_mvu.v",
+    "rtl/hwgen_mvu_rom.v",
     "rtl/hwgen_mvu_thresholds.v",
     "rtl/hwgen_mvu_lane.v",
     "rtl/hwgen_mvu_output.v",
@@ -84,9 +85,20 @@ def hex_lines(words: list[int], bits: int) -> str:
     return "".join(f"{w:0{digits}x}\n" for w in words)
 
 
+def _weight_rom(n: XnorMVU, lid: str, files: dict) -> list[tuple[str, str]]:
+    """The weight ROM's images and the parameters naming them: one file, or with the rom_bank
+    stage one a bank, `{lid}_weights_b000.mem` on (rtl/hwgen_mvu_rom.v)."""
+    banks = n.rom_bank_words()
+    if len(banks) == 1:
+        files[f"{lid}_weights.mem"] = hex_lines(banks[0], n.weight_word_bits)
+        return [("WEIGHT_FILE", f'"{lid}_weights.mem"')]
+    for b, words in enumerate(banks):
+        files[f"{lid}_weights_b{b:03d}.mem"] = hex_lines(words, n.weight_word_bits)
+    return [("WEIGHT_FILE", '""'), ("WEIGHT_BANK_STEM", f'"{lid}_weights_b"')]
+
+
 def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
-    wfile, tfile = f"{lid}_weights.mem", f"{lid}_thresholds.mem"
-    files[wfile] = hex_lines(n.weight_words(), n.weight_word_bits)
+    tfile = f"{lid}_thresholds.mem"
     if n.has_thresholds:
         files[tfile] = hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
     params = [
@@ -108,7 +120,7 @@ def _mvu(n: XnorMVU, lid: str, files: dict) -> tuple[str, list, int]:
         ("INBUF_MEM", int(n.input_memory)),
         ("WEIGHT_STYLE", {"auto": 0, "block": 1, "lut": 2}[n.weight_style]),
         *n.stage_params(),
-        ("WEIGHT_FILE", f'"{wfile}"'),
+        *_weight_rom(n, lid, files),
         ("THR_FILE", f'"{tfile}"' if n.has_thresholds else '""'),
     ]
     if n.n_classes > 1:  # a padded convolution: its border classes' threshold sets
@@ -135,8 +147,7 @@ def _residual(n: ResidualBlock, lid: str, files: dict) -> tuple[str, list, int]:
             f"node '{n.name}': its input beats ({n.in_width} bits) are not PE={n.pe} lanes of "
             f"{n.h_bits} bits; a residual block needs its producer's PE"
         )
-    wfile, tfile = f"{lid}_weights.mem", f"{lid}_thresholds.mem"
-    files[wfile] = hex_lines(n.weight_words(), n.pe * n.simd)
+    tfile = f"{lid}_thresholds.mem"
     files[tfile] = hex_lines(n.threshold_words(), n.pe * n.n_thr * n.thr_bits)
     params = [
         ("MW", n.mw),
@@ -152,7 +163,7 @@ def _residual(n: ResidualBlock, lid: str, files: dict) -> tuple[str, list, int]:
         ("SC_DEPTH", n.shortcut_depth),
         ("INBUF_MEM", int(n.inner_mvu().input_memory)),
         *n.stage_params(),
-        ("WEIGHT_FILE", f'"{wfile}"'),
+        *_weight_rom(n, lid, files),
         ("THR_FILE", f'"{tfile}"'),
     ]
     return "hwgen_residual", params, n.pe * n.out_lane_bits
