@@ -283,13 +283,11 @@ class XnorMVU(MvuStages, MvuRoms, BinaryMatrixShape, StreamOp):
         unknown = sorted(set(self.stages) - set(PIPE_STAGES))
         if "group_sum" in self.stages and self.pc_groups == 1:
             raise self.fail("the group_sum stage needs the popcount in groups (pc_groups > 1)")
-        depth = self.sf * self.nf
-        if "rom_bank" in self.stages and not (
-            2 <= self.rom_bank_depth < depth and self.rom_bank_depth & (self.rom_bank_depth - 1) == 0
-        ):
+        depth, bank = self.sf * self.nf, self.rom_bank_depth
+        if "rom_bank" in self.stages and not (2 <= bank < depth and bank & (bank - 1) == 0):
             raise self.fail(
                 f"the rom_bank stage needs rom_bank_depth a power of two in [2, {depth}) (the "
-                f"weight ROM's {depth} words), not {self.rom_bank_depth}"
+                f"weight ROM's {depth} words), not {bank}"
             )
         if "popcount_mid" in self.stages and not self.xnor:
             raise self.fail("the popcount_mid stage needs an XNOR layer (a popcount tree)")

@@ -71,6 +71,7 @@ def choose_stages(n, c: Coefficients, clock_mhz: float, reach: bool = True):
     meeting = [(stage_cost(m), len(m.stages), m.pc_groups, m) for ns, m in timed if ns <= period]
     if meeting and reach:
         return min(meeting, key=lambda t: t[:3])[3], True
+
     # out of the model's reach: every stage the layer can take (the model does not see what a
     # stage buys in placement, and flip-flops are cheap), the grouping that is fastest; the
     # ROM's banks (a register per block's word) only where they make it faster
