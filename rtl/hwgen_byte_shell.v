@@ -51,7 +51,9 @@ module hwgen_byte_shell #(
         .m_axis_tlast(out_tlast)
     );
 
-    hwgen_width_convert #(.IN_W(OUT_W), .OUT_W(8)) u_out (
+    // the consumer (a UART) takes a byte in many cycles: the converter's ready is a register,
+    // so the link's ready reaches no further than the converter (a faster clock)
+    hwgen_width_convert #(.IN_W(OUT_W), .OUT_W(8), .READY_REG(1)) u_out (
         .clk(clk), .rst_n(rst_n),
         .s_tdata(out_tdata), .s_tvalid(out_tvalid), .s_tready(out_tready), .s_tlast(out_tlast),
         .m_tdata(m_tdata), .m_tvalid(m_tvalid), .m_tready(m_tready), .m_tlast(m_tlast)

@@ -122,20 +122,23 @@ module hwgen_mvu #(
     localparam [SW-1:0] SF_PRE = SF_PRE_I[SW-1:0];
     localparam [NW-1:0] NF_PRE = NF_PRE_I[NW-1:0];
     localparam SF_ONE = (SF == 1) ? 1'b1 : 1'b0, NF_ONE = (NF == 1) ? 1'b1 : 1'b0;
-    reg             sf_at, nf_at;
+    // and their AND too (`all_at`): the read buffer's load and clock enable take one LUT4 of
+    // flip-flops (en, rvalid, the write buffer's full, all_at) on a four-input part
+    reg             sf_at, nf_at, all_at;
     wire            at_sf_last = sf_at;
-    wire            at_last = sf_at && nf_at;
+    wire            at_last = all_at;
     wire            w_fire = s_tvalid && s_tready;
+    wire            sf_at_next = at_sf_last ? SF_ONE : (sf_cnt == SF_PRE);
+    wire            nf_at_next = !at_sf_last ? nf_at : at_last ? NF_ONE : (nf_cnt == NF_PRE);
     always @(posedge clk) begin
         if (!rst_n) begin
             sf_cnt <= {SW{1'b0}};
             nf_cnt <= {NW{1'b0}};
             addr <= {AW{1'b0}};
-            {sf_at, nf_at} <= {SF_ONE, NF_ONE};
+            {sf_at, nf_at, all_at} <= {SF_ONE, NF_ONE, SF_ONE && NF_ONE};
         end else if (issue) begin
             sf_cnt <= at_sf_last ? {SW{1'b0}} : sf_cnt + 1'b1;
-            sf_at <= at_sf_last ? SF_ONE : (sf_cnt == SF_PRE);
-            if (at_sf_last) nf_at <= at_last ? NF_ONE : (nf_cnt == NF_PRE);
+            {sf_at, nf_at, all_at} <= {sf_at_next, nf_at_next, sf_at_next && nf_at_next};
             if (at_sf_last) nf_cnt <= at_last ? {NW{1'b0}} : nf_cnt + 1'b1;
             addr <= at_last ? {AW{1'b0}} : addr + 1'b1;
         end

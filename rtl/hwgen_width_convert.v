@@ -4,12 +4,16 @@
 // last one zero-padded past WIDE. IN_W < OUT_W: narrow in, wide out (the padding is
 // dropped); otherwise wide in, narrow out (equal widths: a one-beat register stage). TLAST travels with the wide beat: on the wide side it is
 // the beat's own; on the narrow side it marks the last narrow beat of a wide beat with TLAST.
-// One narrow beat per cycle either way, so the narrow side runs at full rate.
+// One narrow beat per cycle either way, so the narrow side runs at full rate (READY_REG = 1:
+// a wide beat every N + 1 cycles, for a slow consumer such as a UART).
 `default_nettype none
 
 module hwgen_width_convert #(
     parameter integer IN_W = 8,  // bits per input beat
-    parameter integer OUT_W = 8  // bits per output beat
+    parameter integer OUT_W = 8,    // bits per output beat
+    parameter integer READY_REG = 0 // 1, wide in: s_tready a register's (!full), no refill in the
+                                    // cycle the last narrow beat leaves (one idle cycle a wide
+                                    // beat; m_tready reaches no s_tready)
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -90,7 +94,7 @@ module hwgen_width_convert #(
                 assign s_ext = s_tdata;
             end
             wire done = m_fire && (cnt == LAST);
-            assign s_tready = !full || done;
+            assign s_tready = (READY_REG != 0) ? !full : (!full || done);
             assign m_tvalid = full;
             assign m_tdata = buffer[NARROW-1:0];
             assign m_tlast = last && (cnt == LAST);

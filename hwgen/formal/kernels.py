@@ -247,6 +247,7 @@ LIBRARY = {
         {"IN_W": 3, "OUT_W": 8},
         {"IN_W": 8, "OUT_W": 2},
         {"IN_W": 7, "OUT_W": 3},
+        {"IN_W": 7, "OUT_W": 3, "READY_REG": 1},  # the byte shell's output (a registered ready)
     ],
     # one beat a pixel, beats dividing the pixel, a last beat with pad lanes
     "hwgen_pixel_pack": [

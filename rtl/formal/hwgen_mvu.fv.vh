@@ -86,6 +86,7 @@
     always @* if (f_past && rst_n) begin
         assert(sf_cnt <= SF_LAST && nf_cnt <= NF_LAST);
         assert(sf_at == (sf_cnt == SF_LAST) && nf_at == (nf_cnt == NF_LAST));
+        assert(all_at == (sf_at && nf_at));
         assert(addr == nf_cnt * SF + sf_cnt);
         if (!rvalid) assert(sf_cnt == 0 && nf_cnt == 0);
     end
