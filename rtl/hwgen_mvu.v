@@ -12,8 +12,8 @@
 // N_THR > 1: lane p is the parity of how many of its sorted thresholds the count reaches
 // (interval thresholds), or with LEVELS = 1 LEVEL_OFF plus that many (a k-bit quantizer).
 // N_CLS > 1 (a zero-padded convolution): a threshold set per border class of the output pixel
-// (rtl/hwgen_mvu_thresholds.v). ROM_BANK, ROM_REG, PC_MID, PC_REG, SUM_REG, THR_REG and
-// CREDIT add pipeline stages for a faster clock (latency, not throughput: "the datapath's
+// (rtl/hwgen_mvu_thresholds.v). ROM_BANK, ROM_REG, PC_MID, PC_REG, SUM_REG, THR_REG, CREDIT
+// and SKID add pipeline stages for a faster clock (latency, not throughput: "the datapath's
 // stages"); the weight ROM is rtl/hwgen_mvu_rom.v.
 // One vector costs SF*NF cycles (SF = ceil(MW/SIMD)); while it is computed, the next one is
 // shifted into a second buffer, so back-to-back vectors run at that bound.
@@ -56,6 +56,8 @@ module hwgen_mvu #(
     parameter integer SUM_REG = 0,         // 1: the groups' sum registered too (PC_GROUPS > 1)
     parameter integer PC_MID = 0,          // 1: each popcount tree registered in its middle
     parameter integer CREDIT = 0,          // 1: the enable a register, the output a 3-entry FIFO
+    parameter integer SKID = 0,            // 1: s_tready a register, a one-beat entry before the
+                                           // write buffer (input registers; no latency)
     parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the weight ROM (word nf*SF + sf)
     parameter WEIGHT_BANK_STEM = "weights_b", // ROM_BANK: bank b's image: stem, b, ".mem"
     parameter THR_FILE = "thresholds.mem", // $readmemh image of the threshold ROM (USE_THR)
@@ -93,20 +95,11 @@ module hwgen_mvu #(
     localparam integer NF = (MH + PE - 1) / PE;
     localparam integer XNOR = (ELEM_W == 1 && WEIGHT_W == 1) ? 1 : 0;  // bits times bits: XNOR-popcount
     localparam integer WL = PE * SIMD * WEIGHT_W;  // a weight ROM word
-    localparam integer IN_BEATS = (MW * ELEM_W + IN_W - 1) / IN_W;
-    localparam integer WB_W = IN_BEATS * IN_W;
-    localparam integer RB_W = SF * SIMD * ELEM_W;
     localparam integer PAD = SF * SIMD - MW;
     localparam integer DEPTH = SF * NF;
-    localparam integer BW = (IN_BEATS > 1) ? $clog2(IN_BEATS) : 1;
     localparam integer SW = (SF > 1) ? $clog2(SF) : 1;
     localparam integer NW = (NF > 1) ? $clog2(NF) : 1;
     localparam integer AW = (DEPTH > 1) ? $clog2(DEPTH) : 1;
-    // sized copies of the integer bounds (select, not truncation, keeps the lint clean)
-    localparam integer BEAT_MAX = IN_BEATS - 1;
-    localparam integer SF_MAX = SF - 1;
-    localparam [BW-1:0] BEAT_LAST = BEAT_MAX[BW-1:0];
-    localparam [SW-1:0] SF_LAST = SF_MAX[SW-1:0];
 
     // ---------------------------------------------------------------- counters
     wire            rvalid;               // a whole vector is in the read buffer
@@ -127,7 +120,6 @@ module hwgen_mvu #(
     reg             sf_at, nf_at, all_at;
     wire            at_sf_last = sf_at;
     wire            at_last = all_at;
-    wire            w_fire = s_tvalid && s_tready;
     wire            sf_at_next = at_sf_last ? SF_ONE : (sf_cnt == SF_PRE);
     wire            nf_at_next = !at_sf_last ? nf_at : at_last ? NF_ONE : (nf_cnt == NF_PRE);
     always @(posedge clk) begin
@@ -143,108 +135,14 @@ module hwgen_mvu #(
             addr <= at_last ? {AW{1'b0}} : addr + 1'b1;
         end
     end
-    generate
-        if (INBUF_MEM != 0) begin : g_inmem
-            // ------------------------------------------------------------ input: a memory
-            // Beats are SIMD elements (IN_W == SIMD*ELEM_W), one word each, written into one of two
-            // banks of SF words while the other is read word by word, NF times over: no
-            // register or multiplexer per input bit (LUT RAM or block RAM instead).
-            localparam integer BANK_W = SW + 1;
-            reg  [SIMD*ELEM_W-1:0] ibuf [0:(1 << BANK_W)-1];
-            reg  [SW-1:0]      wcnt;
-            reg                wbank, rbank;
-            reg  [1:0]         full;
-            wire               w_last = (wcnt == SF_LAST);
-            wire [SIMD*ELEM_W-1:0] wdata;
-            assign s_tready = !full[wbank];
-            assign rvalid = full[rbank];
-            assign x_cur = ibuf[{rbank, sf_cnt}];
-            if (PAD > 0) begin : g_mask
-                // the last beat's lanes past MW are the producer's pad lanes: store zeros
-                localparam integer KEEP = (SIMD - PAD) * ELEM_W;
-                assign wdata = w_last ? {{(PAD*ELEM_W){1'b0}}, s_tdata[KEEP-1:0]} : s_tdata;
-            end else begin : g_nomask
-                assign wdata = s_tdata;
-            end
-            always @(posedge clk) begin
-                if (w_fire) ibuf[{wbank, wcnt}] <= wdata;
-                if (!rst_n) begin
-                    wcnt <= {SW{1'b0}};
-                    wbank <= 1'b0;
-                    rbank <= 1'b0;
-                    full <= 2'b00;
-                end else begin
-                    if (w_fire) begin
-                        wcnt <= w_last ? {SW{1'b0}} : wcnt + 1'b1;
-                        if (w_last) wbank <= !wbank;
-                    end
-                    if (issue && at_last) rbank <= !rbank;
-                    // the writer sets its bank's flag, the reader clears its own: never the same one
-                    full[0] <= (full[0] && !(issue && at_last && !rbank)) || (w_fire && w_last && !wbank);
-                    full[1] <= (full[1] && !(issue && at_last && rbank)) || (w_fire && w_last && wbank);
-                end
-            end
-        end else begin : g_inreg
-            // ------------------------------------------------------------ input: registers
-            // a write buffer (beats of any width shift in) and a read buffer that rotates by
-            // SIMD elements per cycle
-            reg  [WB_W-1:0] wbuf;
-            reg  [BW-1:0]   wcnt;
-            reg             wfull, rvalid_r;
-            reg  [RB_W-1:0] rbuf;
-            wire            w_last = (wcnt == BEAT_LAST);
-            wire [WB_W-1:0] wbuf_next;
-            wire            load = wfull && (!rvalid_r || (issue && at_last));  // wbuf -> rbuf now
-            wire [RB_W-1:0] load_val;
-            wire [RB_W-1:0] rbuf_rot;
-            // a beat may enter in the very cycle the full buffer is handed over: without this, a
-            // layer of one cycle per vector would only reach one vector every two cycles
-            assign s_tready = !wfull || load;
-            assign rvalid = rvalid_r;
-            assign x_cur = rbuf[SIMD*ELEM_W-1:0];
-            if (IN_BEATS > 1) begin : g_wshift
-                // beats arrive lowest elements first: shift in from the top
-                assign wbuf_next = {s_tdata, wbuf[WB_W-1:IN_W]};
-            end else begin : g_wone
-                assign wbuf_next = s_tdata;
-            end
-            if (PAD > 0) begin : g_pad
-                assign load_val = {{(PAD*ELEM_W){1'b0}}, wbuf[MW*ELEM_W-1:0]};
-            end else begin : g_nopad
-                assign load_val = wbuf[MW*ELEM_W-1:0];
-            end
-            if (SF > 1) begin : g_rot
-                // rotate by SIMD elements: after SF steps the vector is back for the next PE group
-                assign rbuf_rot = {rbuf[SIMD*ELEM_W-1:0], rbuf[RB_W-1:SIMD*ELEM_W]};
-            end else begin : g_norot
-                assign rbuf_rot = rbuf;
-            end
-            if (WB_W > MW * ELEM_W) begin : g_wunused
-                // bits past MW elements are the previous layer's pad lanes: never read
-                wire unused_wbuf_pad = &{1'b0, wbuf[WB_W-1:MW*ELEM_W]};
-            end
-            always @(posedge clk) begin
-                if (!rst_n) begin
-                    wcnt <= {BW{1'b0}};
-                    wfull <= 1'b0;
-                    rvalid_r <= 1'b0;
-                end else begin
-                    if (w_fire) begin
-                        wbuf <= wbuf_next;
-                        wcnt <= w_last ? {BW{1'b0}} : wcnt + 1'b1;
-                    end
-                    wfull <= (wfull && !load) || (w_fire && w_last);
-                    if (issue) rbuf <= rbuf_rot;
-                    if (load) begin
-                        rbuf <= load_val;
-                        rvalid_r <= 1'b1;
-                    end else if (issue && at_last) begin
-                        rvalid_r <= 1'b0;
-                    end
-                end
-            end
-        end
-    endgenerate
+    // the input vector's buffers (rtl/hwgen_mvu_input.v)
+    hwgen_mvu_input #(
+        .MW(MW), .SIMD(SIMD), .SF(SF), .IN_W(IN_W), .ELEM_W(ELEM_W), .INBUF_MEM(INBUF_MEM),
+        .SKID(SKID)
+    ) u_in (
+        .clk(clk), .rst_n(rst_n), .s_tdata(s_tdata), .s_tvalid(s_tvalid), .s_tready(s_tready),
+        .issue(issue), .done(issue && at_last), .sf_cnt(sf_cnt), .rvalid(rvalid), .x_cur(x_cur)
+    );
 
     // ---------------------------------------------------------------- the datapath's stages
     // Every stage advances on `en` (rtl/hwgen_mvu_output.v: the output register empty or taken,

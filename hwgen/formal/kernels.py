@@ -39,6 +39,14 @@ class KernelSpec:
     probes: tuple[tuple[str, str], ...] = ()
 
 
+#: what the MVU's proof reads of its input buffers (rtl/hwgen_mvu_input.v, instance u_in)
+MVU_INPUT_PROBES = (
+    ("f_probe_vec_in", "u_in.f_vec_in"),
+    ("f_probe_part", "u_in.f_part"),
+    ("f_probe_wait", "u_in.f_wait"),
+)
+
+
 def _ceil(a: int, b: int) -> int:
     return -(-a // b)
 
@@ -52,7 +60,9 @@ def _mvu_steps(p: dict) -> int:
     """A vector in (its beats), SF*NF cycles, the pipeline (with its added stages) and the
     reset."""
     in_beats = _ceil(p["MW"] * p.get("ELEM_W", 1), p.get("IN_W", 1))
-    stages = sum(p.get(param, 0) for name, param in PIPE_STAGES.items() if name != "credit")
+    stages = sum(
+        p.get(param, 0) for name, param in PIPE_STAGES.items() if name not in ("credit", "skid")
+    )
     return in_beats + _ceil(p["MW"], p["SIMD"]) * _ceil(p.get("MH", p["MW"]), p["PE"]) + 12 + stages
 
 
@@ -115,8 +125,10 @@ KERNELS = {
         roms=True,
         inner=("hwgen_fork", "hwgen_int_sign", "hwgen_axis_fifo", "hwgen_mvu"),
         probes=(
+            # the inner MVU's own probes first: its f_part is its input buffers'
+            *((f"u_mvu.{w}", f"u_mvu.{s}") for w, s in MVU_INPUT_PROBES),
             ("f_probe_sc", "u_shortcut.f_count32"),
-            ("f_probe_part", "u_mvu.f_part"),
+            ("f_probe_part", "u_mvu.u_in.f_part"),
             ("f_probe_owed", "u_mvu.f_owed32"),
             ("f_probe_done0", "u_fork.done0"),
             ("f_probe_done1", "u_fork.done1"),
@@ -142,6 +154,7 @@ KERNELS = {
         4,
         _mvu_steps,
         roms=True,
+        probes=MVU_INPUT_PROBES,
     ),
 }
 
@@ -215,6 +228,21 @@ LIBRARY = {
             "CNT_W": 6,
             "THR_W": 6,
             "OUT_LANE_W": 6,
+        },
+        # the input's skid entry (beats narrower than a vector), the weight ROM in banks of two
+        # words (the last bank one), the ROM register after their multiplexer
+        {
+            "MW": 6,
+            "MH": 5,
+            "PE": 2,
+            "SIMD": 3,
+            "IN_W": 2,
+            "CNT_W": 3,
+            "THR_W": 3,
+            "SKID": 1,
+            "ROM_BANK": 1,
+            "BANK_DEPTH": 2,
+            "ROM_REG": 1,
         },
     ],
     "hwgen_int_sign": [
@@ -296,7 +324,8 @@ LIBRARY = {
 
 def _mvu_roms(params: dict, folder: Path) -> list[Path]:
     """Made-up ROM images of the sizes `params` asks for (the stream rules do not depend on
-    what the ROMs hold): weights.mem and thresholds.mem, the kernel's default names."""
+    what the ROMs hold): weights.mem and thresholds.mem, the kernel's default names (with
+    ROM_BANK, one weights_b<k>.mem a bank of BANK_DEPTH words instead)."""
     p = {"ELEM_W": 1, "WEIGHT_W": 1, "N_THR": 1, "THR_W": 7, **params}
     p.setdefault("MH", p["MW"])  # a residual block is MW x MW
     sf, nf = math.ceil(p["MW"] / p["SIMD"]), math.ceil(p["MH"] / p["PE"])
@@ -305,6 +334,12 @@ def _mvu_roms(params: dict, folder: Path) -> list[Path]:
         "weights.mem": (sf * nf, p["PE"] * p["SIMD"] * p["WEIGHT_W"]),
         "thresholds.mem": (nf, p["PE"] * p["N_THR"] * p["THR_W"]),
     }
+    if p.get("ROM_BANK"):
+        words, bits = sizes.pop("weights.mem")
+        d = p["BANK_DEPTH"]
+        sizes.update(
+            {f"weights_b{k // d:03d}.mem": (min(d, words - k), bits) for k in range(0, words, d)}
+        )
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, (words, bits) in sizes.items():

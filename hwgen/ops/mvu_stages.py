@@ -12,7 +12,8 @@ from hwgen.ops.popcount_shape import mid_register_bits
 #: the pipeline stages rtl/hwgen_mvu.v can add (its parameter for each): the banked weight
 #: ROM's block outputs (rtl/hwgen_mvu_rom.v; `rom_bank_depth` words a bank), the popcount tree's
 #: middle, its result, the groups' sum, the ROM word, the finished sum before the compare, and
-#: the credit output (a registered enable: no latency)
+#: the credit output (a registered enable: no latency), the skid input (a registered ready: no
+#: latency)
 PIPE_STAGES = {
     "rom_bank": "ROM_BANK",  # the weight ROM in banks, each block's word registered beside it
     "popcount_mid": "PC_MID",  # each popcount tree registered in its middle (XNOR)
@@ -21,6 +22,7 @@ PIPE_STAGES = {
     "rom": "ROM_REG",
     "threshold": "THR_REG",
     "credit": "CREDIT",  # the pipeline's enable a register, the output a three-entry FIFO
+    "skid": "SKID",  # the input's ready a register, a one-beat entry before the write buffer
 }
 
 
@@ -52,6 +54,8 @@ class MvuStages:
             bits += 2 * self.pe * self.out_lane_bits + 10
         if "threshold" in self.stages:
             bits += self.pe * self.count_bits + 1
+        if "skid" in self.stages:  # one input beat and its valid
+            bits += self.in_width + 1
         if self.has_thresholds:  # the threshold ROM's address, delayed a cycle a stage
             taw = max(1, (self.nf * self.n_classes - 1).bit_length())
             bits += taw * len(self.stages)
@@ -60,8 +64,9 @@ class MvuStages:
     @property
     def added_latency(self) -> int:
         """Cycles its pipeline stages add between an input vector and its output beats (the
-        credit FIFO adds none: a beat is on its output the cycle after it is decided)."""
-        return len([s for s in self.stages if s != "credit"])
+        credit FIFO adds none: a beat is on its output the cycle after it is decided; nor does the
+        skid entry: a beat passes it the cycle it comes when the buffer takes it)."""
+        return len([s for s in self.stages if s not in ("credit", "skid")])
 
     def stage_params(self) -> list[tuple[str, int]]:
         """rtl/hwgen_mvu.v's stage parameters (those of PIPE_STAGES, PC_GROUPS, and a banked

@@ -50,6 +50,7 @@ def _candidates(n) -> list:
                 ("group_sum" in stages and g == 1)
                 or ("popcount_mid" in stages and not n.xnor)
                 or ("rom_bank" in stages and not n.rom_bank_depth)
+                or ("skid" in stages and n.input_memory)
                 # the banks' multiplexer gathers words from blocks across the die (a route the
                 # model cannot see): its output is registered too
                 or ("rom_bank" in stages and "rom" not in stages)

@@ -110,10 +110,19 @@ class Mvu(Kernel):
     """rtl/hwgen_mvu.v: an input vector of `in_beats` beats into a write buffer (registers) or a
     two-bank memory; SF*NF issues per vector, one per cycle; an output beat every SF issues,
     2 + `stages` cycles later (its added pipeline stages: ROM_REG, PC_REG, THR_REG); the whole
-    pipeline holds while the output register is full and not taken."""
+    pipeline holds while the output register is full and not taken. `skid`
+    (rtl/hwgen_mvu_input.v's SKID): the input's ready is a flip-flop, and a beat that finds the
+    write buffer busy waits in one entry."""
 
     def __init__(
-        self, in_beats: int, sf: int, nf: int, memory: bool, stages: int = 0, credit: bool = False
+        self,
+        in_beats: int,
+        sf: int,
+        nf: int,
+        memory: bool,
+        stages: int = 0,
+        credit: bool = False,
+        skid: bool = False,
     ):
         super().__init__()
         self.ib, self.sf, self.trips, self.memory = in_beats, sf, sf * nf, memory
@@ -124,6 +133,7 @@ class Mvu(Kernel):
         self.mvalid = False
         # rtl/hwgen_mvu_output.v's CREDIT: beats in its 3-entry FIFO, and the registered room
         self.credit, self.occ, self.room = credit, 0, True
+        self.skid, self.held = skid and not memory, False
 
     def step(self):
         upd = {}
@@ -141,13 +151,18 @@ class Mvu(Kernel):
         at_last = self.it == self.trips - 1
         if self.memory:
             s_ready = not self.full[self.wbank]
+            w_fire = self.ins[0].valid and s_ready
         else:
             load = self.wfull and (not self.rvalid_r or (issue and at_last))
-            s_ready = not self.wfull or load
-        w_fire = self.ins[0].valid and s_ready
+            take = not self.wfull or load
+            s_ready = not self.held if self.skid else take
+            w_fire = (self.held or self.ins[0].valid) and take
+            if self.skid:
+                upd["held"] = (not take) and (self.held or self.ins[0].valid)
         w_last = w_fire and self.wcnt == self.ib - 1
-        if w_fire:
+        if self.ins[0].valid and s_ready:
             self.ins[0].pop = True
+        if w_fire:
             upd["wcnt"] = 0 if w_last else self.wcnt + 1
         if self.memory:
             full = list(self.full)

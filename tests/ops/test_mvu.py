@@ -78,6 +78,8 @@ STAGE_SETS = [
     ("popcount_mid", "popcount", "rom", "threshold"),
     ("credit",),
     ("credit", "popcount", "rom"),
+    ("skid",),
+    ("skid", "credit", "popcount", "threshold"),
 ]
 
 

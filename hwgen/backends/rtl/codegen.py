@@ -45,6 +45,7 @@ TOP_NAME = "hwgen_top"
 MVU_RTL = (
     "rtl/hwgen_mvu.v",
     "rtl/hwgen_mvu_rom.v",
+    "rtl/hwgen_mvu_input.v",
     "rtl/hwgen_mvu_thresholds.v",
     "rtl/hwgen_mvu_lane.v",
     "rtl/hwgen_mvu_output.v",
