@@ -12,8 +12,9 @@ import pytest
 from hwgen import api
 from hwgen.formal import layers as layer_mod
 from hwgen.formal.arith import prove_lane_dot, prove_popcount
-from hwgen.formal.kernels import KERNELS, LIBRARY, kernel_tasks
+from hwgen.formal.kernels import KERNELS, kernel_tasks
 from hwgen.formal.layers import layer_checks, run_layer_bmc
+from hwgen.formal.library import LIBRARY
 from hwgen.formal.sby import SbyTask, run_sby
 from hwgen.paths import SHARE
 from tests.e2e.test_cli import assert_one_line_error, run_cli
