@@ -47,7 +47,8 @@ module hwgen_uart_link #(
                      S_SKIP = 3'd4, S_REPLY = 3'd5, S_RUN = 3'd6;
     localparam integer TW = $clog2(TIMEOUT_BITS * CLKS_PER_BIT + 1);
     localparam integer TIMEOUT_I = TIMEOUT_BITS * CLKS_PER_BIT;
-    localparam [TW-1:0] TIMEOUT = TIMEOUT_I[TW-1:0];
+    localparam integer TIMEOUT_PRE_I = TIMEOUT_I - 1;
+    localparam [TW-1:0] TIMEOUT_PRE = TIMEOUT_PRE_I[TW-1:0];
     localparam [15:0] IN_N = IN_BYTES[15:0], OUT_N = OUT_BYTES[15:0], QUEUE_N = QUEUE_BYTES[15:0];
 
     wire [7:0] line_data;
@@ -58,9 +59,11 @@ module hwgen_uart_link #(
 
     reg [2:0] state;
     reg [7:0] len_lo;          // the length's low byte
-    reg [15:0] left;           // bytes of the frame still to come (a down-count: its last byte
-                               // is `left == 1`, no adder before the compare, for the clock)
+    reg [15:0] left;           // bytes of the frame still to come (a down-count, no adder)
+    reg last_one;              // left == 1 as a flag, set a byte early: the state's enables
+                               // wait on no 16-bit compare (a faster clock)
     reg [TW-1:0] quiet;        // cycles since the last byte inside a command
+    reg quiet_out;             // quiet == TIMEOUT as a flag, set a cycle early (the same)
     reg [7:0] status;          // the reply's status byte
     reg reply_id;              // the reply is the identify record (15 bytes), not a status byte
     reg [3:0] idx;             // the reply byte being sent
@@ -152,6 +155,7 @@ module hwgen_uart_link #(
         if (!rst_n) begin
             state <= S_IDLE;
             quiet <= {TW{1'b0}};
+            quiet_out <= 1'b0;
             run_sent <= 1'b0;
             run <= 1'b0;
             reply_id <= 1'b0;
@@ -159,7 +163,8 @@ module hwgen_uart_link #(
             status <= ST_OK;
         end else begin
             quiet <= (waiting && !rx_valid) ? quiet + 1'b1 : {TW{1'b0}};
-            if (waiting && !rx_valid && quiet == TIMEOUT) begin
+            quiet_out <= waiting && !rx_valid && (quiet == TIMEOUT_PRE);
+            if (waiting && !rx_valid && quiet_out) begin
                 flush <= 1'b1;             // a partial frame never reaches the accelerator
                 status <= ST_TIMEOUT;
                 reply_id <= 1'b0;
@@ -186,6 +191,7 @@ module hwgen_uart_link #(
                     end
                     S_LEN1: if (rx_valid) begin
                         left <= {rx_data, len_lo};
+                        last_one <= ({rx_data, len_lo} == 16'd1);
                         reply_id <= 1'b0;
                         if ({rx_data, len_lo} == IN_N) begin
                             state <= S_DATA;
@@ -198,7 +204,8 @@ module hwgen_uart_link #(
                     end
                     S_DATA: if (rx_valid) begin
                         left <= left - 1'b1;
-                        if (left == 16'd1) begin
+                        last_one <= (left == 16'd2);
+                        if (last_one) begin
                             run_sent <= 1'b0;
                             status <= ST_OK;
                             state <= S_RUN;
@@ -207,7 +214,8 @@ module hwgen_uart_link #(
                     end
                     S_SKIP: if (rx_valid) begin
                         left <= left - 1'b1;
-                        if (left == 16'd1) begin
+                        last_one <= (left == 16'd2);
+                        if (last_one) begin
                             status <= ST_LENGTH;
                             state <= S_REPLY;
                         end

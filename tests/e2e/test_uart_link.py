@@ -113,14 +113,15 @@ def test_a_rom_left_out_of_synthesis_is_caught_at_the_first_frame(
     b = small["icebreaker"]
     real = uart_board.shell_sources
     # beside the original: Yosys reads the other ROM images relative to the source's folder
-    faulty = b.path / "rtl" / "faulty_hwgen_mvu.v"
+    faulty = b.path / "rtl" / "faulty_hwgen_mvu_rom.v"
 
     def without_weights(rtl_dir, shell):
         out = []
         for src in real(rtl_dir, shell):
-            if src.endswith("hwgen_mvu.v"):
-                text = open(src).read().replace("initial $readmemh(WEIGHT_FILE, wrom);", "")
-                faulty.write_text(text)
+            if src.endswith("hwgen_mvu_rom.v"):
+                text = open(src).read()
+                assert "initial $readmemh(FILE, rom);" in text
+                faulty.write_text(text.replace("initial $readmemh(FILE, rom);", ""))
                 src = str(faulty)
             out.append(src)
         return out
