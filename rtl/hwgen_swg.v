@@ -110,6 +110,8 @@ module hwgen_swg #(
     localparam [AW-1:0]  DOWN = DOWN_I[AW-1:0];
     localparam [AW-1:0]  FRAME = FRAME_I[AW-1:0];
     localparam [AW-1:0]  ORIGIN = ORIGIN_I[AW-1:0];
+    localparam integer NEXT_I = (FRAME_I + ORIGIN_I) % D;  // the second frame's (0, 0) slot
+    localparam [AW-1:0]  NEXT = NEXT_I[AW-1:0];
     localparam [NW-1:0]  HW_N = HW[NW-1:0];
     localparam [NW-1:0]  HW_MAX = HW_MAX_I[NW-1:0];
     localparam [NW-1:0]  D_N = D[NW-1:0];
@@ -184,7 +186,9 @@ module hwgen_swg #(
     reg  [AW-1:0]  koff;                   // ky*IMG_W + kx < D
     reg  [NW-1:0]  rw;                     // ry0 * IMG_W
     reg  [NW-1:0]  qtop;                   // ry0 * IMG_W + cx0
-    reg  [AW-1:0]  a_frame, a_row, a_top;  // slots of the frame's pixel 0, padded (ry0, 0), (ry0, cx0)
+    reg  [AW-1:0]  a_row, a_top;          // slots of padded (ry0, 0) and (ry0, cx0)
+    reg  [AW-1:0]  a_next;                // the slot of the next frame's padded (0, 0): one
+                                          // modular add a frame (not two in a row, for the clock)
     reg            pad_q;
     reg  [PIXEL_W-1:0] rdata;
     wire [RYW-1:0] ry = ry0 + {{(RYW-KW_){1'b0}}, ky};
@@ -269,7 +273,7 @@ module hwgen_swg #(
             koff <= {AW{1'b0}};
             rw <= {NW{1'b0}};
             qtop <= {NW{1'b0}};
-            a_frame <= {AW{1'b0}};
+            a_next <= NEXT;
             a_row <= ORIGIN;
             a_top <= ORIGIN;
             rfr <= 2'd0;
@@ -287,9 +291,9 @@ module hwgen_swg #(
                         cx0 <= {CXW{1'b0}};
                         rw <= {NW{1'b0}};
                         qtop <= {NW{1'b0}};
-                        a_frame <= wrap(a_frame, FRAME);
-                        a_row <= wrap(wrap(a_frame, FRAME), ORIGIN);
-                        a_top <= wrap(wrap(a_frame, FRAME), ORIGIN);
+                        a_next <= wrap(a_next, FRAME);
+                        a_row <= a_next;
+                        a_top <= a_next;
                         rfr <= rfr + 1'b1;
                     end else if (ox_last) begin
                         oy <= oy + 1'b1;
