@@ -1,6 +1,6 @@
-"""The register-to-register logic of an MVU (rtl/hwgen_mvu.v), as its ops report it to the
-timing model (`hwgen.estimate.timing`): each path's levels of 6-input logic, carry-chain bits,
-and whether it starts at a block RAM's output.
+"""The register-to-register logic of an MVU (rtl/hwgen_mvu.v) and a sliding window
+(rtl/hwgen_swg.v), as their ops report it to the timing model (`hwgen.estimate.timing`): each
+path's levels of 6-input logic, carry-chain bits, and whether it starts at a block RAM's output.
 
 The datapath is a chain: the weight ROM's read, the popcount tree (or the lane dot product;
 with popcount groups, their adder tree), the accumulator's add, the threshold compare (or the
@@ -109,3 +109,26 @@ def mvu_paths(n) -> list[Part]:
             paths.append(run)
             run = None
     return paths
+
+
+def _clog2(n: int) -> int:
+    """The Verilog's $clog2."""
+    return max(0, (n - 1).bit_length())
+
+
+def window_paths(n) -> list[Part]:
+    """rtl/hwgen_swg.v's address arithmetic, each chained add or compare a level and its
+    carry bits: the writer's room (the lowest pixel still needed, from the window's row and
+    column, against the writer's position) into the producer's ready; whether the window's
+    next pixel is written, into every read register's enable; the ring's read address (a
+    modular add) into its memory; the next row's or frame's slot (a modular add)."""
+    hp, wp = n.h + n.pads[0] + n.pads[2], n.w + n.pads[1] + n.pads[3]
+    d, hw = n.buffer_pixels, n.h * n.w
+    nw = _clog2(2 * (hp * n.w + wp + 2 * hw + d) + 2)
+    aw = max(1, _clog2(d))
+    return [
+        Part("room", 4 + 2, 4 * nw),
+        Part("written", 3 + 1, 2 * nw, fanout=n.pixel_bits),
+        Part("read_address", 3 + 1, 3 * aw),
+        Part("next_slot", 3, 2 * aw),
+    ]

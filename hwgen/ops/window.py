@@ -21,6 +21,7 @@ import numpy as np
 from hwgen.errors import HwgenError
 from hwgen.ir.dtypes import Bipolar, Int
 from hwgen.ir.graph import OP_TYPES, register_op
+from hwgen.ops.logic_paths import window_paths
 from hwgen.ops.padding import Window
 from hwgen.ops.stream_op import StreamIn, StreamOp, host_width
 from hwgen.sim import handshake
@@ -58,6 +59,9 @@ class SlidingWindow(StreamOp):
 
     def hls_trips(self, frames: int) -> int:
         return frames * self.frame_beats()
+
+    def logic_paths(self) -> list:
+        return window_paths(self)
 
     def handshake(self) -> handshake.Window:
         return handshake.Window(self)

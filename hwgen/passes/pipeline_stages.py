@@ -7,6 +7,9 @@ popcount in 1..G groups; among those the model says meet `clock_mhz`, the cheape
 a warning naming it, its modelled fmax and the path that limits it. Layers a folding file gave
 `stages` keep them. A layer the model puts out of the clock's reach gets every stage it can
 take (the model does not see what a stage buys in placement: a register near its consumers).
+A deep block ROM may take `rom_bank` (banks of a block's depth, each word registered beside its
+block; always with `rom` after the banks' multiplexer). A kernel with modelled paths but no
+stages (a sliding window's address arithmetic) that misses the clock gets a warning too.
 Stages add latency, never cycles per frame; the FIFO depths that depend on latency are
 computed after this pass.
 """
@@ -99,6 +102,12 @@ def add_pipeline_stages(
     reach = c.other_mhz >= clock_mhz * (1.0 + MARGIN)
     for n in g.nodes:
         if not getattr(n, "pipelined", False):
+            ns, path = node_period(n, c) if hasattr(n, "logic_paths") else (0.0, "")
+            if ns and 1000.0 / ns < clock_mhz:  # a kernel with paths but no stages
+                warnings.append(
+                    f"node '{n.name}': modelled at {1000.0 / ns:.0f} MHz on {family} (its {path} "
+                    f"path), under the {clock_mhz:g} MHz asked; it has no stages to add"
+                )
             continue
         # a block ROM deeper than a block: banks of the blocks' depth can take the rom_bank
         # stage (a depth pinned in the folding file stays)

@@ -15,7 +15,7 @@ from hwgen.estimate.features import Memory
 from hwgen.estimate.memory import bank_depth, place
 from hwgen.estimate.timing import Coefficients, load_timing, node_period, predicted_fmax
 from hwgen.ir import Graph
-from hwgen.ops import XnorMVU
+from hwgen.ops import SlidingWindow, XnorMVU
 from hwgen.passes.fifo_depths import set_fifo_depths
 from hwgen.passes.folding import apply_folding, folding_bound
 from hwgen.passes.pipeline_stages import MARGIN, add_pipeline_stages, choose_stages, stage_cost
@@ -200,6 +200,21 @@ def test_a_bad_rom_bank_depth_is_one_error():
         _deep_block_layer(stages=["rom_bank"], rom_bank_depth=600).validate()
     with pytest.raises(HwgenError, match="not 32768"):
         _deep_block_layer(stages=["rom_bank"], rom_bank_depth=32768).validate()
+
+
+def test_a_window_reports_its_address_arithmetic_and_a_slow_one_is_warned_of():
+    """CNV's first sliding window (32x32x3, 3x3): its paths price in the model, and a clock
+    they miss is a warning naming it (it has no stages to add)."""
+    win = SlidingWindow(name="Conv_0_window", h=32, w=32, c=3, k=3, elem_bits=8)
+    names = {p.name for p in win.logic_paths()}
+    assert names == {"room", "written", "read_address", "next_slot"}
+    ns, path = node_period(win, FIXED)
+    assert ns > 0 and path == "room"  # four chained adds and compares
+    g = Graph("one", [1, 32, 32, 3], [1, 30, 30, 27], [win])
+    _, warnings = add_pipeline_stages(g, "ecp5", 1000.0)
+    assert any("node 'Conv_0_window'" in w and "no stages to add" in w for w in warnings)
+    _, warnings = add_pipeline_stages(g, "ecp5", 25.0)
+    assert not warnings
 
 
 def test_the_fit_reproduces_routed_figures_the_model_can_express(tmp_path):
