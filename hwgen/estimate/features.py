@@ -122,7 +122,10 @@ def mvu_parts(n: XnorMVU) -> Parts:
         p.regs(buffers=wb_w + rb_w, state=counters + 6)
         p.add(control=1, rotate=rb_w if sf > 1 else 0, load=rb_w if sf == 1 else 0)
     if n.xnor:  # a popcount per group, and the groups' adder tree
-        p.add(popcount=pe * sum(popcount_luts(g) for g in n.pc_group_lanes))
+        # a tree registered in its middle is two shallow cones, which Yosys' ABC maps with
+        # fewer LUTs than one deep cone (it duplicates logic for depth): its own price
+        tree = "popcount_cut" if "popcount_mid" in n.stages else "popcount"
+        p.add(**{tree: pe * sum(popcount_luts(g) for g in n.pc_group_lanes)})
         p.add(addsub=pe * cnt_w * (n.pc_groups - 1))
     else:
         ev = 2 if ew == 1 else ew + (0 if n.in_signed else 1)  # an element as a signed value
