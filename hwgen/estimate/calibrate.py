@@ -275,13 +275,10 @@ SWEEP = (
 #: (passes/pipeline_stages.py) adds its stages and popcount groups; synthesized for every
 #: family like the rest. (net, board compiled for, clock MHz, foldings)
 STAGED_SWEEP = (
-    ("mlp", "ulx3s", 125, [(4, 8), (8, 8), (16, 16), (8, 32), (32, 32), (16, 4)]),
-    ("mlp", "icebreaker", 50, [(4, 8), (8, 8), (16, 16)]),
-    ("cnn", "ulx3s", 125, [(4, 4), (8, 8), (16, 16)]),
-    ("pcnn", "ulx3s", 125, [(4, 8), (8, 8)]),
-    ("bireal", "ulx3s", 125, [(4, 8), (8, 8)]),
-    ("q2mlp", "ulx3s", 125, [(8, 8), (16, 16)]),
-    ("q2cnn", "ulx3s", 125, [(4, 4), (8, 8)]),
+    ("mlp", "ulx3s", 125, [(4, 8), (8, 8), (16, 16), (32, 32)]),
+    ("mlp", "icebreaker", 50, [(8, 8)]),
+    ("cnn", "ulx3s", 125, [(8, 8)]),
+    ("q2mlp", "ulx3s", 125, [(8, 8)]),
 )
 
 
