@@ -290,10 +290,6 @@ class XnorMVU(MvuStages, MvuRoms, BinaryMatrixShape, StreamOp):
                 f"the rom_bank stage needs rom_bank_depth a power of two in [2, {depth}) (the "
                 f"weight ROM's {depth} words), not {bank}"
             )
-        if "skid" in self.stages and self.input_memory:
-            raise self.fail(
-                "the skid stage is for an input in registers (its memory's ready is a flag)"
-            )
         if "popcount_mid" in self.stages and not self.xnor:
             raise self.fail("the popcount_mid stage needs an XNOR layer (a popcount tree)")
         if unknown or len(set(self.stages)) != len(self.stages):

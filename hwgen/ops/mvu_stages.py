@@ -23,6 +23,7 @@ PIPE_STAGES = {
     "threshold": "THR_REG",
     "credit": "CREDIT",  # the pipeline's enable a register, the output a three-entry FIFO
     "skid": "SKID",  # the input's ready a register, a one-beat entry before the write buffer
+    # (an input memory's ready is a flag already: there it changes nothing)
 }
 
 
@@ -54,7 +55,7 @@ class MvuStages:
             bits += 2 * self.pe * self.out_lane_bits + 10
         if "threshold" in self.stages:
             bits += self.pe * self.count_bits + 1
-        if "skid" in self.stages:  # one input beat and its valid
+        if "skid" in self.stages and not self.input_memory:  # one input beat and its valid
             bits += self.in_width + 1
         if self.has_thresholds:  # the threshold ROM's address, delayed a cycle a stage
             taw = max(1, (self.nf * self.n_classes - 1).bit_length())

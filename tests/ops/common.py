@@ -39,7 +39,8 @@ def single_mvu_graph(
         stages=list(stages),
         pc_groups=pc_groups,
         rom_bank_depth=rom_bank_depth,
-        # the skid entry stands before a write buffer in registers
+        # the skid entry stands before a write buffer in registers (a memory's ready is a
+        # flag already: there the stage changes nothing)
         input_style="registers" if "skid" in stages else "auto",
     )
     return set_stream_widths(Graph("mvu_alone", [1, mw], [1, mh], [n]))
