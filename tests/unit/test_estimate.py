@@ -30,8 +30,10 @@ def test_more_parallel_costs_more(digits_graph):
     small = estimate_graph(apply_folding(digits_graph, pe=2, simd=4), "zynq7").total
     big = estimate_graph(apply_folding(digits_graph, pe=32, simd=32), "zynq7").total
     # LUTs grow with the lanes; registers hardly do, since the input vectors wait in LUT RAM
-    # (Yosys: 1,009 FF at 2/4, 1,047 at 32/32 in the calibration sweep)
-    assert big["lut"] > 3 * small["lut"] and abs(big["ff"] - small["ff"]) <= 0.15 * small["ff"]
+    # (Yosys: 1,009 FF at 2/4, 1,047 at 32/32 in the calibration sweep). The estimate is
+    # within about 9 % of Yosys either way (`hwgen calibrate`, zynq7 FF), so the two may part
+    # by that twice over beside the 4 % they really differ: far less than the lanes' 16x
+    assert big["lut"] > 3 * small["lut"] and abs(big["ff"] - small["ff"]) <= 0.25 * small["ff"]
 
 
 def test_board_fit_and_headroom(digits_graph):
