@@ -58,8 +58,7 @@ class MvuStages:
         if "skid" in self.stages and not self.input_memory:  # one input beat and its valid
             bits += self.in_width + 1
         if self.has_thresholds:  # the threshold ROM's address, delayed a cycle a stage
-            taw = max(1, (self.nf * self.n_classes - 1).bit_length())
-            bits += taw * len(self.stages)
+            bits += self.class_base_bits * len(self.stages)
         return bits
 
     @property
