@@ -16,6 +16,14 @@
 // Frames follow each other without a gap: the writer may be up to two frames ahead of the
 // reader (a ring longer than the image), or still writing the rows past the last window (a
 // stride that leaves rows unread).
+// FLOW_REG = 1 (the `flow` stage, for a fast clock): the writer checks its room against the
+// reader's frame and lowest pixel (plus D) as they were a cycle ago, held in registers, against
+// its position and that plus one and two frames, held in registers too: the ready is one compare
+// and a select deep. The ring is written a cycle after the pixel completes (the wide write enable
+// and data leave flip-flops), and the reader sees the writer's position and frame a cycle late to
+// match. Either side seeing the other late only makes it wait (the reader's needs shrink, the
+// writer's pixels grow, as time goes on), so neither overruns; a pixel takes a cycle more to
+// reach the output.
 `default_nettype none
 
 module hwgen_swg #(
@@ -29,7 +37,8 @@ module hwgen_swg #(
     parameter integer PAD_L = 0,     // zero columns left of it
     parameter integer PAD_B = 0,     // zero rows below it
     parameter integer PAD_R = 0,     // zero columns right of it
-    parameter integer RAM_STYLE = 0  // the ring: 0 Yosys' choice, 1 block RAM
+    parameter integer RAM_STYLE = 0, // the ring: 0 Yosys' choice, 1 block RAM
+    parameter integer FLOW_REG = 0   // 1: each side sees the other a cycle late (below)
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -135,13 +144,15 @@ module hwgen_swg #(
     reg  [NW-1:0]   wpos;                  // pixel index in the writer's frame
     reg  [AW-1:0]   waddr;                 // its slot
     wire [PB_W-1:0] pbuf_next;
-    // pixel wpos of frame wfr overwrites the one D pixels back: allowed once L is past it
-    wire            room = (dfr == 2'd3) || (dfr == 2'd0 && wpos < lowest + D_N)
-                           || (dfr == 2'd1 && wpos + HW_N < lowest + D_N)
-                           || (dfr == 2'd2 && wpos + HW_N + HW_N < lowest + D_N);
+    wire            room;                  // pixel wpos of frame wfr may overwrite the one D back
     assign s_tready = room;
     wire            w_fire = s_tvalid && s_tready;
     wire            pixel_done = w_fire && (bcnt == BEAT_MAX);
+    wire            mem_we;                // the ring's write: enable, slot, pixel
+    wire [AW-1:0]   mem_wa;
+    wire [PIXEL_W-1:0] mem_wd;
+    wire [1:0]      dfr_r;                 // the writer's frames ahead, as the reader sees them
+    wire [NW-1:0]   wq;                    // wpos + QOFF, as the reader sees it
 
     generate
         if (IN_BEATS > 1) begin : g_shift
@@ -196,7 +207,7 @@ module hwgen_swg #(
     wire           top_ok, left_ok;         // below the top pad rows, right of the left pad columns
     wire           in_image = top_ok && (ry < RY_HI) && left_ok && (cx < CX_HI);
     wire [NW-1:0]  qb = qtop + {{(NW-AW){1'b0}}, koff};
-    wire           written = (dfr == 2'd1) || (dfr == 2'd2) || (dfr == 2'd0 && qb < wpos + QOFF);
+    wire           written = (dfr_r == 2'd1) || (dfr_r == 2'd2) || (dfr_r == 2'd0 && qb < wq);
     wire           en = !m_tvalid || m_tready;
     wire           issue = en && (!in_image || written);
     wire           kx_last = (kx == K_MAX), ky_last = (ky == K_MAX);
@@ -235,16 +246,70 @@ module hwgen_swg #(
     assign lowest = l_row + l_col;
     assign m_tdata = pad_q ? {PIXEL_W{1'b0}} : rdata;
 
+    // how each side sees the other: at once, or (FLOW_REG) through registers a cycle late
+    generate
+        if (FLOW_REG != 0) begin : g_flow
+            reg [1:0]         rfr_v, wfr_v;   // the reader's frame as the writer sees it, and back
+            reg [NW-1:0]      lim;            // L + D as the writer sees it
+            reg [NW-1:0]      wpos1, wpos2;   // wpos + HW, wpos + 2*HW
+            reg [NW-1:0]      wq_v;
+            reg               we_q;
+            reg [AW-1:0]      wa_q;
+            reg [PIXEL_W-1:0] wd_q;
+            wire [1:0]        dfr_w = wfr - rfr_v;
+            wire              unused_dfr = &{1'b0, dfr};  // each side has its own view
+            assign room = (dfr_w == 2'd3) || (dfr_w == 2'd0 && wpos < lim)
+                          || (dfr_w == 2'd1 && wpos1 < lim) || (dfr_w == 2'd2 && wpos2 < lim);
+            assign dfr_r = wfr_v - rfr;
+            assign wq = wq_v;
+            assign mem_we = we_q;
+            assign mem_wa = wa_q;
+            assign mem_wd = wd_q;
+            always @(posedge clk) begin
+                wa_q <= waddr;
+                wd_q <= pbuf_next[PIXEL_W-1:0];
+                if (!rst_n) begin
+                    rfr_v <= 2'd0;
+                    wfr_v <= 2'd0;
+                    lim <= D_N;
+                    wpos1 <= HW_N;
+                    wpos2 <= HW_N + HW_N;
+                    wq_v <= QOFF;
+                    we_q <= 1'b0;
+                end else begin
+                    rfr_v <= rfr;
+                    wfr_v <= wfr;
+                    lim <= lowest + D_N;
+                    wq_v <= wpos + QOFF;
+                    we_q <= pixel_done;
+                    if (pixel_done) begin
+                        wpos1 <= (wpos == HW_MAX) ? HW_N : wpos1 + 1'b1;
+                        wpos2 <= (wpos == HW_MAX) ? HW_N + HW_N : wpos2 + 1'b1;
+                    end
+                end
+            end
+        end else begin : g_direct
+            assign room = (dfr == 2'd3) || (dfr == 2'd0 && wpos < lowest + D_N)
+                          || (dfr == 2'd1 && wpos + HW_N < lowest + D_N)
+                          || (dfr == 2'd2 && wpos + HW_N + HW_N < lowest + D_N);
+            assign dfr_r = dfr;
+            assign wq = wpos + QOFF;
+            assign mem_we = pixel_done;
+            assign mem_wa = waddr;
+            assign mem_wd = pbuf_next[PIXEL_W-1:0];
+        end
+    endgenerate
+
     // the ring, written at the writer's slot and read at the reader's (an attribute cannot
     // take a parameter's value, hence two branches)
     generate
         if (RAM_STYLE == 1) begin : g_block
             (* ram_style = "block" *) reg [PIXEL_W-1:0] mem [0:D-1];
-            always @(posedge clk) if (pixel_done) mem[waddr] <= pbuf_next[PIXEL_W-1:0];
+            always @(posedge clk) if (mem_we) mem[mem_wa] <= mem_wd;
             always @(posedge clk) if (issue) rdata <= mem[raddr];
         end else begin : g_auto
             reg [PIXEL_W-1:0] mem [0:D-1];
-            always @(posedge clk) if (pixel_done) mem[waddr] <= pbuf_next[PIXEL_W-1:0];
+            always @(posedge clk) if (mem_we) mem[mem_wa] <= mem_wd;
             always @(posedge clk) if (issue) rdata <= mem[raddr];
         end
     endgenerate

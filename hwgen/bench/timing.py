@@ -29,7 +29,9 @@ from hwgen.bench.tables import table_and_markdown
 from hwgen.estimate import estimate_graph
 from hwgen.estimate.timing import TIMING, Coefficients, load_timing, node_period
 from hwgen.flows.boards import load_board
+from hwgen.frontend.qonnx_import import import_qonnx
 from hwgen.ir import Graph
+from hwgen.passes import lower
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,9 @@ def run_point(p: TimingPoint, model: Path, staged: bool, out: Path, progress) ->
     folder = out / p.label(staged)
     done = folder / "timing.json"
     fold = {k: dict(v) for k, v in p.fold.items()}
-    if not staged:  # the old design: every layer pinned to no stages
-        for entry in fold.values():
-            entry["stages"] = []
+    if not staged:  # the old design: every layer (and window) pinned to no stages
+        for name in staged_nodes(model):
+            fold.setdefault(name, {})["stages"] = []
     t0 = time.perf_counter()
     # a result is reused while the design is the same: its Verilog, ROM images and clock (a
     # refit of the model that picks the same stages keeps its points). The compile goes to a
@@ -137,6 +139,11 @@ def run_point(p: TimingPoint, model: Path, staged: bool, out: Path, progress) ->
     }
     done.write_text(json.dumps(res, indent=1))
     return res
+
+
+def staged_nodes(model: Path) -> list[str]:
+    """The names of a model's ops that can take stages (its MVUs and sliding windows)."""
+    return [n.name for n in lower(import_qonnx(model)).nodes if getattr(n, "pipelined", False)]
 
 
 def _design_digest(build: Path) -> str:

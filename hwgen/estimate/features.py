@@ -193,6 +193,7 @@ def swg_parts(n: SlidingWindow) -> Parts:
         buffers=(beats - 1) * n.in_width + n.pixel_bits,
         state=clog2(beats) + 2 * nw + 5 * aw + 4 + 2 * kw + ow + oh + ryw + cxw + nw + 2,
     )
+    p.regs(lanes=n.stage_register_bits())  # the flow stage's registers
     # room: three compares and their sums; written: the pixel's index and its compare; L: a
     # subtract and a sum; the read address and the three ring steps (mod-D adds); the window's
     # row/column adders and their image-edge compares; counters

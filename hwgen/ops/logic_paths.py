@@ -119,16 +119,28 @@ def _clog2(n: int) -> int:
 def window_paths(n) -> list[Part]:
     """rtl/hwgen_swg.v's address arithmetic, each chained add or compare a level and its
     carry bits: the writer's room (the lowest pixel still needed, from the window's row and
-    column, against the writer's position) into the producer's ready; whether the window's
-    next pixel is written, into every read register's enable; the ring's read address (a
-    modular add) into its memory; the next row's or frame's slot (a modular add)."""
+    column, against the writer's position) into the producer's ready and the ring's write
+    enable (on every bit of the ring); whether the window's next pixel is written, into every
+    read register's enable; the ring's read address (a modular add) into its memory; the next
+    row's or frame's slot (a modular add). With the `flow` stage the room is one compare
+    against registers (the limit is its own path, into a register), the write enable leaves
+    a flip-flop, and the written check compares against a registered sum."""
     hp, wp = n.h + n.pads[0] + n.pads[2], n.w + n.pads[1] + n.pads[3]
     d, hw = n.buffer_pixels, n.h * n.w
     nw = _clog2(2 * (hp * n.w + wp + 2 * hw + d) + 2)
     aw = max(1, _clog2(d))
-    return [
-        Part("room", 4 + 2, 4 * nw),
-        Part("written", 3 + 1, 2 * nw, fanout=n.pixel_bits),
+    if "flow" in n.stages:
+        head = [
+            Part("room", 1 + 1, nw),
+            Part("limit", 3, 3 * nw),
+            Part("written", 2 + 1, 2 * nw, fanout=n.pixel_bits),
+        ]
+    else:
+        head = [
+            Part("room", 4 + 2, 4 * nw, fanout=n.pixel_bits),
+            Part("written", 3 + 1, 2 * nw, fanout=n.pixel_bits),
+        ]
+    return head + [
         Part("read_address", 3 + 1, 3 * aw),
         Part("next_slot", 3, 2 * aw),
     ]

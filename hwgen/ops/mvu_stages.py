@@ -4,7 +4,9 @@ paths they leave for the timing model."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from itertools import combinations
 
 from hwgen.ops.logic_paths import mvu_paths
 from hwgen.ops.popcount_shape import mid_register_bits
@@ -27,11 +29,60 @@ PIPE_STAGES = {
 }
 
 
+#: popcount groups are tried down to this many lanes each
+MIN_GROUP_LANES = 6
+#: what a LUT weighs against a flip-flop when candidates are compared (flip-flops are the
+#: plentiful part: a stage's registers sit beside logic whose own flip-flops go unused)
+LUT_WEIGHT = 4
+
+
 class MvuStages:
     """Mixed into `XnorMVU`: what its `stages` and `pc_groups` fields make of it."""
 
+    stage_names = tuple(PIPE_STAGES)
+    stage_fields = ("stages", "pc_groups")
+    # the ROM's banks (a register per block's word) only where they make it faster
+    stages_if_faster = frozenset({"rom_bank"})
+    stage_advice = "fold it further (a smaller SIMD or PE) or ask for a slower clock"
+
     def logic_paths(self) -> list:
         return mvu_paths(self)
+
+    def prepare_stages(self, bank_depth) -> None:
+        """A block ROM deeper than a block gets banks of the blocks' depth (`bank_depth(words,
+        width)` on the family), which the rom_bank stage may take (a pinned depth stays)."""
+        if self.weight_style == "block" and not self.rom_bank_depth:
+            self.rom_bank_depth = bank_depth(self.sf * self.nf, self.weight_word_bits)
+
+    def stage_candidates(self) -> list:
+        """Copies of it with each set of stages it can take and each popcount grouping."""
+        names = list(PIPE_STAGES)
+        sets = [list(c) for k in range(len(names) + 1) for c in combinations(names, k)]
+        groups = [1]
+        if self.xnor:
+            groups += [g for g in range(2, self.simd // MIN_GROUP_LANES + 1)]
+        out = []
+        for stages in sets:
+            for g in groups:
+                if (
+                    ("group_sum" in stages and g == 1)
+                    or ("popcount_mid" in stages and not self.xnor)
+                    or ("rom_bank" in stages and not self.rom_bank_depth)
+                    or ("skid" in stages and self.input_memory)
+                    # the banks' multiplexer gathers words from blocks across the die (a route
+                    # the model cannot see): its output is registered too
+                    or ("rom_bank" in stages and "rom" not in stages)
+                ):
+                    continue
+                m = dataclasses.replace(self, stages=stages, pc_groups=g)
+                if len(m.pc_group_lanes) == g:
+                    out.append(m)
+        return out
+
+    def stage_cost(self) -> int:
+        """Its stages' flip-flops, and the LUTs of the popcount groups' adders."""
+        groups = LUT_WEIGHT * self.pe * self.count_bits * (self.pc_groups - 1)
+        return self.stage_register_bits() + groups
 
     def stage_register_bits(self) -> int:
         """Flip-flops its added stages hold (the estimate counts them; the timing pass weighs

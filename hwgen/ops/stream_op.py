@@ -47,8 +47,16 @@ class StreamOp(Node):
     view_only: ClassVar[bool] = False
     #: the fields holding the depths of the FIFOs in front of its operands, in operand order
     fifo_fields: ClassVar[tuple[str, ...]] = ("fifo_depth",)
-    #: has pipeline stages (`stages`, `pc_groups`) that the timing pass picks for a clock
+    #: has pipeline stages that the timing pass picks for a clock (`stage_candidates`)
     pipelined: ClassVar[bool] = False
+    #: the names of the stages it can take (a folding file's `stages` may pin them)
+    stage_names: ClassVar[tuple[str, ...]] = ()
+    #: the fields its stages are set by (the timing pass copies them from the chosen candidate)
+    stage_fields: ClassVar[tuple[str, ...]] = ()
+    #: stages the timing pass adds, out of the model's reach, only where they make it faster
+    stages_if_faster: ClassVar[frozenset] = frozenset()
+    #: what the timing pass tells a user whose layer the model cannot bring to the clock
+    stage_advice: ClassVar[str] = "ask for a slower clock"
 
     def lacks(self, fact: str) -> HwgenError:
         """The error for a fact this op does not define (a new op half-written)."""
@@ -118,6 +126,19 @@ class StreamOp(Node):
     @property
     def added_latency(self) -> int:
         """Cycles its pipeline stages add (a kernel without any: 0)."""
+        return 0
+
+    def prepare_stages(self, bank_depth) -> None:
+        """Set what its stages need on the family before the timing pass picks them (a banked
+        ROM's depth: `bank_depth(words, width)` gives the family's); most ops need nothing."""
+
+    def stage_candidates(self) -> list:
+        """Copies of it with each set of stages it can take (the timing pass picks one)."""
+        return [self]
+
+    def stage_cost(self) -> int:
+        """What its stages cost, as the timing pass weighs candidates (flip-flops, LUTs
+        weighed more)."""
         return 0
 
     def input_format(self) -> tuple[int, int, int] | None:

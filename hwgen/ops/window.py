@@ -26,6 +26,10 @@ from hwgen.ops.padding import Window
 from hwgen.ops.stream_op import StreamIn, StreamOp, host_width
 from hwgen.sim import handshake
 
+#: the stages rtl/hwgen_swg.v can add (its parameter for each): `flow` registers what each side
+#: of the line buffer sees of the other (the writer's room, the ring's write), a cycle late
+WINDOW_STAGES = {"flow": "FLOW_REG"}
+
 
 @register_op
 @dataclasses.dataclass
@@ -44,10 +48,53 @@ class SlidingWindow(StreamOp):
     buffer_style: str = (
         "auto"  # the line buffer: "auto" (Yosys' choice) or "block" (passes.memory_placement)
     )
+    # added stages, names of WINDOW_STAGES (passes.pipeline_stages picks them for a clock)
+    stages: list = dataclasses.field(default_factory=list)
+
+    pipelined = True
+    stage_names = tuple(WINDOW_STAGES)
+    stage_fields = ("stages",)
 
     def connect(self, ins: list[StreamIn]) -> int:
         self.in_width = host_width(ins, self.pixel_bits)
         return self.out_width
+
+    # ---- its stages (passes.pipeline_stages asks)
+    def stage_candidates(self) -> list:
+        """Copies of it with each set of stages it can take."""
+        return [dataclasses.replace(self, stages=[]), dataclasses.replace(self, stages=["flow"])]
+
+    def stage_register_bits(self) -> int:
+        """Flip-flops its stages hold: (flow) the two frame copies, the limit, the writer's
+        position plus one and two frames, its copy for the reader, and the delayed write."""
+        if "flow" not in self.stages:
+            return 0
+        return 4 + 4 * self.index_bits + 1 + self.slot_bits + self.pixel_bits
+
+    def stage_cost(self) -> int:
+        """What its stages cost the timing pass (flip-flops)."""
+        return self.stage_register_bits()
+
+    def stage_params(self) -> list[tuple[str, int]]:
+        """rtl/hwgen_swg.v's stage parameters."""
+        return [(param, int(name in self.stages)) for name, param in WINDOW_STAGES.items()]
+
+    @property
+    def added_latency(self) -> int:
+        """Cycles its stages add: (flow) a pixel reaches the ring, and the reader, a cycle later."""
+        return int("flow" in self.stages)
+
+    @property
+    def index_bits(self) -> int:
+        """Bits of rtl/hwgen_swg.v's linear pixel quantities (its NW)."""
+        hp, wp = self.h + self.pads[0] + self.pads[2], self.w + self.pads[1] + self.pads[3]
+        hw = self.h * self.w
+        return (2 * (hp * self.w + wp + 2 * hw + self.buffer_pixels) + 1).bit_length()
+
+    @property
+    def slot_bits(self) -> int:
+        """Bits of a slot of the ring (its AW)."""
+        return max(1, (self.buffer_pixels - 1).bit_length())
 
     def frame_beats(self) -> int:
         return self.oh * self.ow * self.k * self.k
@@ -70,7 +117,11 @@ class SlidingWindow(StreamOp):
         return self.h * self.w * self.c, self.elem_bits, self.h * self.w * self.in_beats
 
     def table_row(self) -> dict:
-        return self.row(f"window {self.k}x{self.k}/{self.stride}", f"{self.h}x{self.w}x{self.c}")
+        row = self.row(f"window {self.k}x{self.k}/{self.stride}", f"{self.h}x{self.w}x{self.c}")
+        if self.stages:
+            row["latency"] = self.added_latency
+            row["stages"] = list(self.stages)
+        return row
 
     @property
     def window(self) -> Window:
@@ -115,6 +166,10 @@ class SlidingWindow(StreamOp):
     def validate(self) -> None:
         if len(self.pads) != 4:
             raise self.fail(f"pads {self.pads} must be 4 values (top, left, bottom, right)")
+        if set(self.stages) - set(WINDOW_STAGES) or len(set(self.stages)) != len(self.stages):
+            raise self.fail(
+                f"stages {self.stages}: each at most once, of {', '.join(WINDOW_STAGES)}"
+            )
         bad = self.window.check()
         if bad:
             raise self.fail(bad)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hwgen.errors import HwgenError
 from hwgen.ir import Graph
-from hwgen.ops.mvu import PIPE_STAGES, RAM_STYLES
+from hwgen.ops.mvu import RAM_STYLES
 from hwgen.ops.stream_op import StreamIn, folding_bound  # noqa: F401  (folding_bound: its home before)
 from hwgen.passes.fifo_depths import set_fifo_depths
 
@@ -62,9 +62,24 @@ def read_fold_config(graph: Graph, config: dict[str, dict] | None) -> FoldPlan:
     or adds (the depths of their operands' FIFOs), with positive integer values."""
     mvus = {n.name for n in graph.nodes if getattr(n, "foldable", False)}
     adds = {n.name: n for n in graph.nodes if getattr(n, "joins_lanes", False)}
+    # other ops with stages (a sliding window): a folding file may pin them, nothing else
+    staged = {
+        n.name: n
+        for n in graph.nodes
+        if getattr(n, "pipelined", False) and not getattr(n, "foldable", False)
+    }
     plan = FoldPlan()
     for key, entry in (config or {}).items():
         name = _layer_named(graph, key, mvus)
+        if name in staged:
+            unknown = set(entry) - {"stages"}
+            if unknown:
+                raise HwgenError(
+                    f"folding: node '{name}': unknown keys {sorted(unknown)} (stages only)"
+                )
+            _check_stages(f"node '{name}'", entry, staged[name].stage_names)
+            plan.layers[name] = entry
+            continue
         if name in adds:
             keys = adds[name].fifo_fields
             unknown = set(entry) - set(keys)
@@ -77,8 +92,12 @@ def read_fold_config(graph: Graph, config: dict[str, dict] | None) -> FoldPlan:
                     plan.pinned[(name, j)] = _count(name, key, entry[key])
             continue
         if name not in mvus:
-            known = ", ".join([graph.label(n) for n in mvus_in_order(graph)] + list(adds))
-            raise HwgenError(f"folding: no MVU layer named '{name}' (layers and adds: {known})")
+            known = ", ".join(
+                [graph.label(n) for n in mvus_in_order(graph)] + list(adds) + list(staged)
+            )
+            raise HwgenError(
+                f"folding: no MVU layer named '{name}' (layers, adds and windows: {known})"
+            )
         if name in plan.layers:
             raise HwgenError(f"folding: layer '{graph.label(name)}' is named twice ('{key}')")
         unknown = set(entry) - LAYER_KEYS
@@ -89,18 +108,19 @@ def read_fold_config(graph: Graph, config: dict[str, dict] | None) -> FoldPlan:
                 f"folding: layer '{name}': ram_style must be one of {', '.join(RAM_STYLES)}, "
                 f"not {entry['ram_style']!r}"
             )
-        stages = entry.get("stages", [])
-        if (
-            not isinstance(stages, list)
-            or set(stages) - set(PIPE_STAGES)
-            or len(set(stages)) != len(stages)
-        ):
-            raise HwgenError(
-                f"folding: layer '{name}': stages must be a list of distinct names of "
-                f"{', '.join(PIPE_STAGES)}, not {stages!r}"
-            )
+        _check_stages(f"layer '{name}'", entry, graph.node(name).stage_names)
         plan.layers[name] = entry
     return plan
+
+
+def _check_stages(what: str, entry: dict, names: tuple[str, ...]) -> None:
+    """A folding entry's `stages`: a list of distinct names the op knows."""
+    stages = entry.get("stages", [])
+    if not isinstance(stages, list) or set(stages) - set(names) or len(set(stages)) != len(stages):
+        raise HwgenError(
+            f"folding: {what}: stages must be a list of distinct names of "
+            f"{', '.join(names)}, not {stages!r}"
+        )
 
 
 def _layer_named(graph: Graph, key: str, mvus: set[str]) -> str:
@@ -123,6 +143,8 @@ def fold_layers(graph: Graph, pe: int | None, simd: int | None, plan: FoldPlan) 
     g = graph.copy()
     for n in g.nodes:
         if not getattr(n, "foldable", False):
+            if n.name in plan.layers:  # another op with stages: they are all it may pin
+                n.stages = list(plan.layers[n.name].get("stages", n.stages))
             continue
         if pe is not None:
             n.pe = max(1, min(int(pe), n.mh))

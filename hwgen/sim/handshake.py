@@ -189,7 +189,8 @@ class Mvu(Kernel):
 class Window(Kernel):
     """rtl/hwgen_swg.v: a writer of pixels (`in_beats` beats each) into a ring of D pixels, with
     room while its pixel is below the lowest one still needed plus D; a reader of K*K beats per
-    output pixel, one per cycle, each once its pixel is written (pad positions at once)."""
+    output pixel, one per cycle, each once its pixel is written (pad positions at once). With
+    the `flow` stage (FLOW_REG) each side sees the other's position as it was a cycle ago."""
 
     def __init__(self, n):
         super().__init__()
@@ -197,9 +198,13 @@ class Window(Kernel):
         self.pt, self.pl = n.pads[0], n.pads[1]
         self.ib, self.d, self.oh, self.ow = n.in_beats, n.buffer_pixels, n.oh, n.ow
         self.hw, self.qoff = n.h * n.w, n.pads[0] * n.w + n.pads[1]
+        self.flow = "flow" in n.stages
         self.bcnt = self.wpos = self.wfr = self.rfr = 0
         self.kx = self.ky = self.ox = self.oy = self.ry0 = self.cx0 = 0
         self.mvalid = False
+        # what each side saw of the other a cycle ago (the flow stage's registers)
+        self.rfr_v = self.wfr_v = self.wpos_v = 0
+        self.lim_v = self.d
 
     def _lowest(self) -> int:
         l_row = (self.ry0 - self.pt) * self.w if self.ry0 >= self.pt else 0
@@ -208,15 +213,21 @@ class Window(Kernel):
         return l_row + l_col
 
     def step(self):
-        dfr = (self.wfr - self.rfr) % 4
-        low = self._lowest() + self.d
+        low_now = self._lowest() + self.d
+        upd = {}
+        if self.flow:  # each side reads the other's registered copy
+            upd.update(rfr_v=self.rfr, wfr_v=self.wfr, wpos_v=self.wpos, lim_v=low_now)
+            dfr, low = (self.wfr - self.rfr_v) % 4, self.lim_v
+            dfr_r, wpos_r = (self.wfr_v - self.rfr) % 4, self.wpos_v
+        else:
+            dfr, low = (self.wfr - self.rfr) % 4, low_now
+            dfr_r, wpos_r = dfr, self.wpos
         room = (
             dfr == 3
             or (dfr == 0 and self.wpos < low)
             or (dfr == 1 and self.wpos + self.hw < low)
             or (dfr == 2 and self.wpos + 2 * self.hw < low)
         )
-        upd = {}
         if self.ins[0].valid and room:
             self.ins[0].pop = True
             done = self.bcnt == self.ib - 1
@@ -227,7 +238,7 @@ class Window(Kernel):
                 upd["wfr"] = (self.wfr + 1) % 4 if wrap else self.wfr
         ry, cx = self.ry0 + self.ky, self.cx0 + self.kx
         in_image = self.pt <= ry < self.pt + self.h and self.pl <= cx < self.pl + self.w
-        written = dfr in (1, 2) or (dfr == 0 and ry * self.w + cx < self.wpos + self.qoff)
+        written = dfr_r in (1, 2) or (dfr_r == 0 and ry * self.w + cx < wpos_r + self.qoff)
         en = not self.mvalid or self.out_ready()
         if en:
             if self.mvalid:

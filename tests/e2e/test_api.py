@@ -144,7 +144,9 @@ def test_a_user_module_keeps_its_names_and_mode(tmp_path):
         hwgen.compile(
             net, tmp_path / "c", input_shape=(16,), fold={"fc1": {"PE": 2}, fc1: {"PE": 4}}
         )
-    with pytest.raises(HwgenError, match=r"no MVU layer named 'fc2' \(layers and adds: .*\(fc1\)"):
+    with pytest.raises(
+        HwgenError, match=r"no MVU layer named 'fc2' \(layers, adds and windows: .*\(fc1\)"
+    ):
         hwgen.compile(net, tmp_path / "d", input_shape=(16,), fold={"fc2": {"PE": 2}})
 
 

@@ -47,11 +47,20 @@ def _case_id(c) -> str:
     return "h{}w{}c{}k{}s{}e{}iw{}".format(*c[:7]) + pads
 
 
-def _swg_run(sim, case, images=6, pause=0.3, seed=0):
+def _swg_run(sim, case, images=6, pause=0.3, seed=0, stages=()):
     h, w, c, k, s, eb, in_w = case[:7]
     pads = list(case[7]) if len(case) > 7 else [0, 0, 0, 0]
     op = SlidingWindow(
-        name="swg", h=h, w=w, c=c, k=k, stride=s, elem_bits=eb, in_width=in_w, pads=pads
+        name="swg",
+        h=h,
+        w=w,
+        c=c,
+        k=k,
+        stride=s,
+        elem_bits=eb,
+        in_width=in_w,
+        pads=pads,
+        stages=list(stages),
     )
     op.validate()
     rng = np.random.default_rng(seed + h * 7 + w)
@@ -86,6 +95,7 @@ def _swg_run(sim, case, images=6, pause=0.3, seed=0):
             "PAD_L": pads[1],
             "PAD_B": pads[2],
             "PAD_R": pads[3],
+            **dict(op.stage_params()),
         },
         out_frames=images * op.oh * op.ow * k * k,
     )
@@ -97,12 +107,13 @@ def _swg_run(sim, case, images=6, pause=0.3, seed=0):
     return op, res, got_pix, want_pix
 
 
+@pytest.mark.parametrize("stages", [(), ("flow",)], ids=["direct", "flow"])
 @pytest.mark.parametrize("case", SWG_CASES, ids=_case_id)
-def test_sliding_window_icarus(case):
+def test_sliding_window_icarus(case, stages):
     need_tool("icarus")
-    op, res, got, want = _swg_run("icarus", case)
+    op, res, got, want = _swg_run("icarus", case, stages=stages)
     np.testing.assert_array_equal(got, want)
-    op, res, got, want = _swg_run("icarus", case, images=5, pause=0.0)
+    op, res, got, want = _swg_run("icarus", case, images=5, pause=0.0, stages=stages)
     np.testing.assert_array_equal(got, want)
     per_image = op.oh * op.ow * op.k * op.k  # output beats (one "frame" each, no TLAST)
     c = res.done_cycles
@@ -116,6 +127,8 @@ def test_sliding_window_icarus(case):
 def test_sliding_window_verilator(case):
     need_tool("verilator")
     op, res, got, want = _swg_run("verilator", case)
+    np.testing.assert_array_equal(got, want)
+    op, res, got, want = _swg_run("verilator", case, stages=("flow",))
     np.testing.assert_array_equal(got, want)
 
 

@@ -104,6 +104,9 @@ def test_fifo_lints_clean(depth):
         ["-GIMG_H=8", "-GIMG_W=8", "-GPIXEL_W=8", "-GIN_W=8", "-GK=3", "-GS=1"],
         ["-GIMG_H=7", "-GIMG_W=5", "-GPIXEL_W=12", "-GIN_W=5", "-GK=2", "-GS=2"],
         ["-GIMG_H=3", "-GIMG_W=3", "-GPIXEL_W=1", "-GIN_W=1", "-GK=1", "-GS=1"],
+        ["-GIMG_H=8", "-GIMG_W=8", "-GPIXEL_W=8", "-GIN_W=8", "-GK=3", "-GS=1", "-GFLOW_REG=1"],
+        ["-GIMG_H=7", "-GIMG_W=5", "-GPIXEL_W=12", "-GIN_W=5", "-GK=2", "-GS=2", "-GFLOW_REG=1"],
+        ["-GIMG_H=3", "-GIMG_W=3", "-GPIXEL_W=1", "-GIN_W=1", "-GK=1", "-GS=1", "-GFLOW_REG=1"],
     ],
 )
 def test_sliding_window_lints_clean(params):

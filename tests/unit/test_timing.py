@@ -18,7 +18,7 @@ from hwgen.ir import Graph
 from hwgen.ops import SlidingWindow, XnorMVU
 from hwgen.passes.fifo_depths import set_fifo_depths
 from hwgen.passes.folding import apply_folding, folding_bound
-from hwgen.passes.pipeline_stages import MARGIN, add_pipeline_stages, choose_stages, stage_cost
+from hwgen.passes.pipeline_stages import MARGIN, add_pipeline_stages, choose_stages
 from hwgen.sim.schedule import simulate_schedule
 from tests.unit.test_schedule import two_branch_graph
 
@@ -75,7 +75,7 @@ def test_no_stages_at_the_boards_clock_and_stages_for_a_fast_one():
         for g in (1, 2, 3, 4)
         for m in [dataclasses.replace(n, stages=s, pc_groups=g)]
         if 1000.0 / node_period(m, c)[0] >= target * (1 + MARGIN)
-        and stage_cost(m) < stage_cost(fast)
+        and m.stage_cost() < fast.stage_cost()
     ]
     assert not cheaper
 
@@ -202,19 +202,30 @@ def test_a_bad_rom_bank_depth_is_one_error():
         _deep_block_layer(stages=["rom_bank"], rom_bank_depth=32768).validate()
 
 
-def test_a_window_reports_its_address_arithmetic_and_a_slow_one_is_warned_of():
-    """CNV's first sliding window (32x32x3, 3x3): its paths price in the model, and a clock
-    they miss is a warning naming it (it has no stages to add)."""
+def test_a_window_takes_the_flow_stage_where_its_room_check_misses_the_clock():
+    """CNV's first sliding window (32x32x3, 3x3): its paths price in the model; a clock its room
+    check misses gives it the flow stage (the room one compare deep, the ring's write enable
+    from a flip-flop), and a clock even that misses is a warning naming it."""
     win = SlidingWindow(name="Conv_0_window", h=32, w=32, c=3, k=3, elem_bits=8)
     names = {p.name for p in win.logic_paths()}
     assert names == {"room", "written", "read_address", "next_slot"}
     ns, path = node_period(win, FIXED)
     assert ns > 0 and path == "room"  # four chained adds and compares
+    flow = dataclasses.replace(win, stages=["flow"])
+    assert {p.name for p in flow.logic_paths()} == names | {"limit"}
+    flow_ns, flow_path = node_period(flow, FIXED)
+    assert flow_ns < ns and flow_path != "room"
     g = Graph("one", [1, 32, 32, 3], [1, 30, 30, 27], [win])
+    staged, warnings = add_pipeline_stages(g, "ecp5", 25.0)
+    assert not warnings and staged.node("Conv_0_window").stages == []
+    ecp5 = load_timing("ecp5")
+    between = 1000.0 / node_period(flow, ecp5)[0] / (1 + MARGIN) * 0.99
+    assert 1000.0 / node_period(win, ecp5)[0] < between
+    staged, warnings = add_pipeline_stages(g, "ecp5", between)
+    assert staged.node("Conv_0_window").stages == ["flow"]
+    assert staged.node("Conv_0_window").added_latency == 1
     _, warnings = add_pipeline_stages(g, "ecp5", 1000.0)
-    assert any("node 'Conv_0_window'" in w and "no stages to add" in w for w in warnings)
-    _, warnings = add_pipeline_stages(g, "ecp5", 25.0)
-    assert not warnings
+    assert any("layer 'Conv_0_window'" in w and "slower clock" in w for w in warnings)
 
 
 def test_the_fit_reproduces_routed_figures_the_model_can_express(tmp_path):

@@ -187,6 +187,8 @@ def _swg(n: SlidingWindow, lid: str, files: dict) -> tuple[str, list, int]:
         ("PAD_B", n.pads[2]),
         ("PAD_R", n.pads[3]),
         ("RAM_STYLE", int(n.buffer_style == "block")),
+        # only the stages it has: a window without any is the instance it always was
+        *[(k, v) for k, v in n.stage_params() if v],
     ]
     return "hwgen_swg", params, n.out_width
 
