@@ -129,7 +129,7 @@ LIBRARY = {
         {"IN_W": 4, "OUT_W": 10},
     ],
     # a 2x2 window over a 2x2 image; two beats a pixel (a pad lane) over a padded image;
-    # stride 2 with padding on every side; 1x1 windows over a 2x3 image
+    # stride 2 with padding on every side; 1x1 windows over a 2x3 image; the flow stage
     "hwgen_swg": [
         {"IMG_H": 2, "IMG_W": 2, "PIXEL_W": 1, "IN_W": 1, "K": 2, "S": 1},
         {
@@ -157,6 +157,20 @@ LIBRARY = {
             "PAD_R": 1,
         },
         {"IMG_H": 2, "IMG_W": 3, "PIXEL_W": 2, "IN_W": 2, "K": 1, "S": 1},
+        # the flow stage: each side sees the other a cycle late, over a padded image
+        {
+            "IMG_H": 3,
+            "IMG_W": 3,
+            "PIXEL_W": 3,
+            "IN_W": 2,
+            "K": 2,
+            "S": 1,
+            "PAD_T": 1,
+            "PAD_L": 1,
+            "PAD_B": 1,
+            "PAD_R": 1,
+            "FLOW_REG": 1,
+        },
     ],
     # equal operands, a wider shortcut operand, many lanes
     "hwgen_add_streams": [

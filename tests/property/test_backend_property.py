@@ -57,10 +57,18 @@ def check_backends(
 
 
 def add_random_stages(data, graph, fold: dict) -> None:
-    """Pipeline stages and popcount groups for each folded MVU, drawn by hypothesis (pinned in
-    the folding file, as a user may): the nets then run under back-pressure with them in."""
+    """Pipeline stages and popcount groups for each folded MVU, and the stages of each sliding
+    window, drawn by hypothesis (pinned in the folding file, as a user may): the nets then run
+    under back-pressure with them in."""
     for n in graph.nodes:
-        if n.name not in fold:
+        if getattr(n, "pipelined", False) and not getattr(n, "foldable", False):
+            fold[n.name] = {
+                "stages": data.draw(
+                    st.lists(st.sampled_from(n.stage_names), unique=True),
+                    label=f"{n.name} stages",
+                )
+            }
+        if n.name not in fold or not getattr(n, "foldable", False):
             continue
         entry = fold[n.name]
         simd, groups = entry["simd"], 1
