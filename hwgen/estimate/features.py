@@ -121,16 +121,24 @@ def mvu_parts(n: XnorMVU) -> Parts:
     else:
         p.regs(buffers=wb_w + rb_w, state=counters + 6)
         p.add(control=1, rotate=rb_w if sf > 1 else 0, load=rb_w if sf == 1 else 0)
+    # Yosys' ABC maps for depth, duplicating logic along deep cones: a datapath with no
+    # register in it (the ROM's read, the tree, the accumulator and the compare in one cycle)
+    # is one deep cone, and its tree has its own price (`_fused`); so has a tree registered in
+    # its middle (two shallow cones)
+    fused = "_fused" if n.added_latency == 0 else ""
     if n.xnor:  # a popcount per group, and the groups' adder tree
-        # a tree registered in its middle is two shallow cones, which Yosys' ABC maps with
-        # fewer LUTs than one deep cone (it duplicates logic for depth): its own price
-        tree = "popcount_cut" if "popcount_mid" in n.stages else "popcount"
+        tree = "popcount_cut" if "popcount_mid" in n.stages else "popcount" + fused
         p.add(**{tree: pe * sum(popcount_luts(g) for g in n.pc_group_lanes)})
         p.add(addsub=pe * cnt_w * (n.pc_groups - 1))
     else:
         ev = 2 if ew == 1 else ew + (0 if n.in_signed else 1)  # an element as a signed value
         pw = ev + wb if wb > 1 else ev + 1  # a lane's product
-        p.add(addsub=pe * adder_tree_bits(simd, pw, cnt_w), addsub_lanes=pe * simd * ew)
+        p.add(
+            **{
+                "addsub" + fused: pe * adder_tree_bits(simd, pw, cnt_w),
+                "addsub_lanes" + fused: pe * simd * ew,
+            }
+        )
         if wb > 1:  # shift-and-add products, WB - 1 adders of the product's width each
             p.add(product=pe * simd * pw * (wb - 1))
     p.add(acc=pe * cnt_w, counters=counters)

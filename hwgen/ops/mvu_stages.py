@@ -109,7 +109,7 @@ class MvuStages:
         if "skid" in self.stages and not self.input_memory:  # one input beat and its valid
             bits += self.in_width + 1
         if self.has_thresholds:  # the threshold ROM's address, delayed a cycle a stage
-            bits += self.class_base_bits * len(self.stages)
+            bits += self.class_base_bits * self.added_latency
         return bits
 
     @property
