@@ -21,9 +21,10 @@
 // its position and that plus one and two frames, held in registers too: the ready is one compare
 // and a select deep. The ring is written a cycle after the pixel completes (the wide write enable
 // and data leave flip-flops), and the reader sees the writer's position and frame a cycle late to
-// match. Either side seeing the other late only makes it wait (the reader's needs shrink, the
-// writer's pixels grow, as time goes on), so neither overruns; a pixel takes a cycle more to
-// reach the output.
+// match; the reader's next pixel index is a register too, so its written check is one compare.
+// Either side seeing the other late only makes it wait (the reader's needs shrink, the writer's
+// pixels grow, as time goes on), so neither overruns; a pixel takes a cycle more to reach the
+// output.
 `default_nettype none
 
 module hwgen_swg #(
@@ -206,7 +207,7 @@ module hwgen_swg #(
     wire [CXW-1:0] cx = cx0 + {{(CXW-KW_){1'b0}}, kx};
     wire           top_ok, left_ok;         // below the top pad rows, right of the left pad columns
     wire           in_image = top_ok && (ry < RY_HI) && left_ok && (cx < CX_HI);
-    wire [NW-1:0]  qb = qtop + {{(NW-AW){1'b0}}, koff};
+    wire [NW-1:0]  qb;                    // qtop + koff (FLOW_REG: a register kept in step)
     wire           written = (dfr_r == 2'd1) || (dfr_r == 2'd2) || (dfr_r == 2'd0 && qb < wq);
     wire           en = !m_tvalid || m_tready;
     wire           issue = en && (!in_image || written);
@@ -258,6 +259,18 @@ module hwgen_swg #(
             reg [PIXEL_W-1:0] wd_q;
             wire [1:0]        dfr_w = wfr - rfr_v;
             wire              unused_dfr = &{1'b0, dfr};  // each side has its own view
+            // the next window pixel's index, kept in step with koff and qtop (from their next
+            // values), so the written check is one compare of registers
+            reg  [NW-1:0]     qb_r;
+            wire [AW-1:0]     koff_n = win_last ? {AW{1'b0}} : (kx_last ? koff + ROW_STEP : koff + 1'b1);
+            wire [NW-1:0]     qtop_n = !win_last ? qtop
+                                       : (ox_last && oy_last) ? {NW{1'b0}}
+                                       : ox_last ? rw + LINE : qtop + S_N;
+            always @(posedge clk) begin
+                if (!rst_n) qb_r <= {NW{1'b0}};
+                else if (issue) qb_r <= qtop_n + {{(NW-AW){1'b0}}, koff_n};
+            end
+            assign qb = qb_r;
             assign room = (dfr_w == 2'd3) || (dfr_w == 2'd0 && wpos < lim)
                           || (dfr_w == 2'd1 && wpos1 < lim) || (dfr_w == 2'd2 && wpos2 < lim);
             assign dfr_r = wfr_v - rfr;
@@ -293,6 +306,7 @@ module hwgen_swg #(
                           || (dfr == 2'd1 && wpos + HW_N < lowest + D_N)
                           || (dfr == 2'd2 && wpos + HW_N + HW_N < lowest + D_N);
             assign dfr_r = dfr;
+            assign qb = qtop + {{(NW-AW){1'b0}}, koff};
             assign wq = wpos + QOFF;
             assign mem_we = pixel_done;
             assign mem_wa = waddr;

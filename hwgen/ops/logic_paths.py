@@ -124,7 +124,8 @@ def window_paths(n) -> list[Part]:
     read register's enable; the ring's read address (a modular add) into its memory; the next
     row's or frame's slot (a modular add). With the `flow` stage the room is one compare
     against registers (the limit is its own path, into a register), the write enable leaves
-    a flip-flop, and the written check compares against a registered sum."""
+    a flip-flop, and the written check compares two registers (the next pixel's index is its
+    own path, into a register)."""
     hp, wp = n.h + n.pads[0] + n.pads[2], n.w + n.pads[1] + n.pads[3]
     d, hw = n.buffer_pixels, n.h * n.w
     nw = _clog2(2 * (hp * n.w + wp + 2 * hw + d) + 2)
@@ -133,7 +134,8 @@ def window_paths(n) -> list[Part]:
         head = [
             Part("room", 1 + 1, nw),
             Part("limit", 3, 3 * nw),
-            Part("written", 2 + 1, 2 * nw, fanout=n.pixel_bits),
+            Part("written", 1 + 1, nw, fanout=n.pixel_bits),
+            Part("next_index", 3 + 1, 3 * nw),
         ]
     else:
         head = [

@@ -66,10 +66,11 @@ class SlidingWindow(StreamOp):
 
     def stage_register_bits(self) -> int:
         """Flip-flops its stages hold: (flow) the two frame copies, the limit, the writer's
-        position plus one and two frames, its copy for the reader, and the delayed write."""
+        position plus one and two frames, its copy for the reader, the reader's next index,
+        and the delayed write."""
         if "flow" not in self.stages:
             return 0
-        return 4 + 4 * self.index_bits + 1 + self.slot_bits + self.pixel_bits
+        return 4 + 5 * self.index_bits + 1 + self.slot_bits + self.pixel_bits
 
     def stage_cost(self) -> int:
         """What its stages cost the timing pass (flip-flops)."""

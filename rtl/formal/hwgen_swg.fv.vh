@@ -3,8 +3,8 @@
 // the input beats of a frame are wpos pixels of IN_BEATS beats plus bcnt; the window beats
 // given out (plus the one presented) are the reader's position (oy, ox, ky, kx) in the
 // OH*OW*K*K beats of a frame, so a frame gives out exactly its windows, in order; the reader's
-// coordinates agree with each other (window origin, row offset, linear index). A frame of
-// windows passes (cover).
+// coordinates agree with each other (window origin, row offset, linear index, the next
+// pixel's index, a register with FLOW_REG). A frame of windows passes (cover).
     hwgen_fv_axis #(.DATA_W(IN_W), .IS_INPUT(1)) f_s (
         .clk(clk), .rst_n(rst_n), .tdata(s_tdata), .tvalid(s_tvalid), .tready(s_tready), .tlast(1'b0));
     hwgen_fv_axis #(.DATA_W(PIXEL_W), .IS_INPUT(0)) f_m (
@@ -36,5 +36,6 @@
         assert(f_pos == (m_tvalid ? f_next : f_out));
         assert(ry0 == oy * S && cx0 == ox * S);
         assert(koff == ky * IMG_W + kx && rw == ry0 * IMG_W && qtop == rw + cx0);
+        assert(qb == qtop + koff);  // FLOW_REG keeps it as a register
     end
     always @* cover(f_past && rst_n && f_frames == 2'd1);

@@ -17,7 +17,7 @@ from hwgen.estimate.timing import Coefficients, load_timing, node_period, predic
 from hwgen.ir import Graph
 from hwgen.ops import SlidingWindow, XnorMVU
 from hwgen.passes.fifo_depths import set_fifo_depths
-from hwgen.passes.folding import apply_folding, folding_bound
+from hwgen.passes.folding import apply_folding, fold_layers, folding_bound, read_fold_config
 from hwgen.passes.pipeline_stages import MARGIN, add_pipeline_stages, choose_stages
 from hwgen.sim.schedule import simulate_schedule
 from tests.unit.test_schedule import two_branch_graph
@@ -212,7 +212,7 @@ def test_a_window_takes_the_flow_stage_where_its_room_check_misses_the_clock():
     ns, path = node_period(win, FIXED)
     assert ns > 0 and path == "room"  # four chained adds and compares
     flow = dataclasses.replace(win, stages=["flow"])
-    assert {p.name for p in flow.logic_paths()} == names | {"limit"}
+    assert {p.name for p in flow.logic_paths()} == names | {"limit", "next_index"}
     flow_ns, flow_path = node_period(flow, FIXED)
     assert flow_ns < ns and flow_path != "room"
     g = Graph("one", [1, 32, 32, 3], [1, 30, 30, 27], [win])
@@ -251,3 +251,21 @@ def test_the_fit_reproduces_routed_figures_the_model_can_express(tmp_path):
         )
     _, rows = fit_timing(results, "ecp5")
     assert max(abs(r["error"]) for r in rows) < 0.02
+
+
+def test_a_folding_file_pins_a_windows_stages_and_a_bad_entry_is_one_error():
+    """A window's node name in a folding file takes `stages` (its own names) and nothing else;
+    the timing pass keeps a pinned window's stages."""
+    win = SlidingWindow(name="Conv_0_window", h=32, w=32, c=3, k=3, elem_bits=8)
+    g = Graph("one", [1, 32, 32, 3], [1, 30, 30, 27], [win])
+    plan = read_fold_config(g, {"Conv_0_window": {"stages": ["flow"]}})
+    folded = fold_layers(g, None, None, plan)
+    assert folded.node("Conv_0_window").stages == ["flow"]
+    staged, _ = add_pipeline_stages(folded, "ecp5", 25.0, pinned={"Conv_0_window"})
+    assert staged.node("Conv_0_window").stages == ["flow"]  # pinned: kept at a slow clock
+    with pytest.raises(HwgenError, match="node 'Conv_0_window': stages must be a list of .*flow"):
+        read_fold_config(g, {"Conv_0_window": {"stages": ["rom"]}})
+    with pytest.raises(HwgenError, match=r"node 'Conv_0_window': unknown keys \['pe'\]"):
+        read_fold_config(g, {"Conv_0_window": {"pe": 2}})
+    with pytest.raises(HwgenError, match="stages \\['nope'\\]: each at most once, of flow"):
+        dataclasses.replace(win, stages=["nope"]).validate()
