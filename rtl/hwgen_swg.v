@@ -21,7 +21,8 @@
 // its position and that plus one and two frames, held in registers too: the ready is one compare
 // and a select deep. The ring is written a cycle after the pixel completes (the wide write enable
 // and data leave flip-flops), and the reader sees the writer's position and frame a cycle late to
-// match; the reader's next pixel index is a register too, so its written check is one compare.
+// match; the reader's next pixel index, row and column, and whether that pixel is inside the image,
+// are registers too, so its issue decision is one compare deep.
 // Either side seeing the other late only makes it wait (the reader's needs shrink, the writer's
 // pixels grow, as time goes on), so neither overruns; a pixel takes a cycle more to reach the
 // output.
@@ -206,7 +207,10 @@ module hwgen_swg #(
     wire [RYW-1:0] ry = ry0 + {{(RYW-KW_){1'b0}}, ky};
     wire [CXW-1:0] cx = cx0 + {{(CXW-KW_){1'b0}}, kx};
     wire           top_ok, left_ok;         // below the top pad rows, right of the left pad columns
-    wire           in_image = top_ok && (ry < RY_HI) && left_ok && (cx < CX_HI);
+    wire           in_image_now = top_ok && (ry < RY_HI) && left_ok && (cx < CX_HI);
+    wire           in_image;               // in_image_now (FLOW_REG: a register kept in step)
+    wire [RYW-1:0] ry_k;                   // ry and cx (FLOW_REG: registers kept in step)
+    wire [CXW-1:0] cx_k;
     wire [NW-1:0]  qb;                    // qtop + koff (FLOW_REG: a register kept in step)
     wire           written = (dfr_r == 2'd1) || (dfr_r == 2'd2) || (dfr_r == 2'd0 && qb < wq);
     wire           en = !m_tvalid || m_tready;
@@ -243,7 +247,7 @@ module hwgen_swg #(
             assign left0_ok = 1'b1;
         end
     endgenerate
-    wire           unused_adiff = &{1'b0, adiff[AW]};
+    wire           unused_adiff = &{1'b0, adiff[AW], ry_k, cx_k};  // ry_k, cx_k: the proof's
     assign lowest = l_row + l_col;
     assign m_tdata = pad_q ? {PIXEL_W{1'b0}} : rdata;
 
@@ -271,6 +275,41 @@ module hwgen_swg #(
                 else if (issue) qb_r <= qtop_n + {{(NW-AW){1'b0}}, koff_n};
             end
             assign qb = qb_r;
+            // the next window pixel's row and column, and whether it is inside the image, kept
+            // in step with (ry0, ky) and (cx0, kx): the issue decision starts at registers
+            reg               in_r;
+            reg  [RYW-1:0]    ry_r;           // ry0 + ky
+            reg  [CXW-1:0]    cx_r;           // cx0 + kx
+            wire [RYW-1:0]    ry_n = !kx_last ? ry_r : !ky_last ? ry_r + 1'b1 : !ox_last ? ry0
+                                     : !oy_last ? ry0 + S_RY : {RYW{1'b0}};
+            wire [CXW-1:0]    cx_n = !kx_last ? cx_r + 1'b1 : !ky_last ? cx0 : !ox_last ? cx0 + S_CX
+                                     : {CXW{1'b0}};
+            wire              top_n, left_n;
+            if (PAD_T > 0) begin : g_ptn
+                assign top_n = (ry_n >= RY_LO);
+            end else begin : g_noptn
+                assign top_n = 1'b1;
+            end
+            if (PAD_L > 0) begin : g_pln
+                assign left_n = (cx_n >= CX_LO);
+            end else begin : g_nopln
+                assign left_n = 1'b1;
+            end
+            always @(posedge clk) begin
+                if (!rst_n) begin
+                    ry_r <= {RYW{1'b0}};
+                    cx_r <= {CXW{1'b0}};
+                    in_r <= (PAD_T == 0 && PAD_L == 0);
+                end else if (issue) begin
+                    ry_r <= ry_n;
+                    cx_r <= cx_n;
+                    in_r <= top_n && (ry_n < RY_HI) && left_n && (cx_n < CX_HI);
+                end
+            end
+            assign in_image = in_r;
+            assign ry_k = ry_r;
+            assign cx_k = cx_r;
+            wire              unused_now = &{1'b0, in_image_now};  // the proof compares them
             assign room = (dfr_w == 2'd3) || (dfr_w == 2'd0 && wpos < lim)
                           || (dfr_w == 2'd1 && wpos1 < lim) || (dfr_w == 2'd2 && wpos2 < lim);
             assign dfr_r = wfr_v - rfr;
@@ -307,6 +346,9 @@ module hwgen_swg #(
                           || (dfr == 2'd2 && wpos + HW_N + HW_N < lowest + D_N);
             assign dfr_r = dfr;
             assign qb = qtop + {{(NW-AW){1'b0}}, koff};
+            assign in_image = in_image_now;
+            assign ry_k = ry;
+            assign cx_k = cx;
             assign wq = wpos + QOFF;
             assign mem_we = pixel_done;
             assign mem_wa = waddr;

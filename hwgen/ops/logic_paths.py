@@ -124,8 +124,8 @@ def window_paths(n) -> list[Part]:
     read register's enable; the ring's read address (a modular add) into its memory; the next
     row's or frame's slot (a modular add). With the `flow` stage the room is one compare
     against registers (the limit is its own path, into a register), the write enable leaves
-    a flip-flop, and the written check compares two registers (the next pixel's index is its
-    own path, into a register)."""
+    a flip-flop, and the issue decision starts at registers (the next pixel's index, row and
+    column and whether it is inside the image are paths of their own, into registers)."""
     hp, wp = n.h + n.pads[0] + n.pads[2], n.w + n.pads[1] + n.pads[3]
     d, hw = n.buffer_pixels, n.h * n.w
     nw = _clog2(2 * (hp * n.w + wp + 2 * hw + d) + 2)
@@ -136,6 +136,7 @@ def window_paths(n) -> list[Part]:
             Part("limit", 3, 3 * nw),
             Part("written", 1 + 1, nw, fanout=n.pixel_bits),
             Part("next_index", 3 + 1, 3 * nw),
+            Part("next_pixel", 3 + 2, 4 * nw),  # its row and column, inside the image or not
         ]
     else:
         head = [

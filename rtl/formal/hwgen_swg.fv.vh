@@ -37,5 +37,7 @@
         assert(ry0 == oy * S && cx0 == ox * S);
         assert(koff == ky * IMG_W + kx && rw == ry0 * IMG_W && qtop == rw + cx0);
         assert(qb == qtop + koff);  // FLOW_REG keeps it as a register
+        assert(ry_k == ry && cx_k == cx);  // so too the pixel's row and column
+        assert(in_image == in_image_now);  // and whether it is inside the image
     end
     always @* cover(f_past && rst_n && f_frames == 2'd1);

@@ -212,7 +212,7 @@ def test_a_window_takes_the_flow_stage_where_its_room_check_misses_the_clock():
     ns, path = node_period(win, FIXED)
     assert ns > 0 and path == "room"  # four chained adds and compares
     flow = dataclasses.replace(win, stages=["flow"])
-    assert {p.name for p in flow.logic_paths()} == names | {"limit", "next_index"}
+    assert {p.name for p in flow.logic_paths()} == names | {"limit", "next_index", "next_pixel"}
     flow_ns, flow_path = node_period(flow, FIXED)
     assert flow_ns < ns and flow_path != "room"
     g = Graph("one", [1, 32, 32, 3], [1, 30, 30, 27], [win])
