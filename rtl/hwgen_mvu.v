@@ -48,7 +48,8 @@ module hwgen_mvu #(
     parameter integer OH = 1,              // N_CLS > 1: output rows a frame
     parameter integer OW = 1,              // N_CLS > 1: output columns a frame
     parameter integer ROM_REG = 0,         // 1: the ROM word and elements registered again
-    parameter integer ROM_BANK = 0,        // 1: the weight ROM in banks of BANK_DEPTH words
+    parameter integer ROM_BANK = 0,        // 1, 2: the weight ROM in banks of BANK_DEPTH words,
+                                           // each word through that many fabric registers
     parameter integer BANK_DEPTH = 1,      // ROM_BANK: words a bank (rtl/hwgen_mvu_rom.v)
     parameter integer PC_REG = 0,          // 1: each lane's popcount/dot registered before the sum
     parameter integer THR_REG = 0,         // 1: the finished sum registered before the compare
@@ -149,8 +150,9 @@ module hwgen_mvu #(
     // or with CREDIT room in its FIFO), so a full output holds the whole pipeline: the
     // stream contract needs no skid buffer, whatever the stages. An issue reaches
     //   stage 1      the weight ROM word and the SIMD elements (x1, w1);
-    //   ROM_BANK     a banked ROM's words registered beside their blocks, then picked
-    //                (rtl/hwgen_mvu_rom.v), the elements waiting beside them;
+    //   ROM_BANK     a banked ROM's words registered beside their blocks (once more toward
+    //                the multiplexer with ROM_BANK = 2), then picked (rtl/hwgen_mvu_rom.v),
+    //                the elements waiting beside them;
     //   ROM_REG      both registered again (a block RAM's output, a long route);
     //   PC_MID       each popcount tree registered in its middle;
     //   PC_REG       each lane's popcount (each group's) or dot product registered;
@@ -182,7 +184,7 @@ module hwgen_mvu #(
     wire [SIMD*ELEM_W-1:0] x_b;
     wire                   v_b, first_b, last_b;
     generate
-        if (ROM_BANK != 0) begin : g_bank
+        if (ROM_BANK != 0) begin : g_bank  // ROM_BANK cycles: the banks' fabric registers
             reg [SIMD*ELEM_W-1:0] xb;
             reg                   vb, fb, lb;
             always @(posedge clk) begin
@@ -190,7 +192,18 @@ module hwgen_mvu #(
                 else if (en) vb <= v1;
                 if (en) {xb, fb, lb} <= {x1, first1, last1};
             end
-            assign {x_b, v_b, first_b, last_b} = {xb, vb, fb, lb};
+            if (ROM_BANK == 2) begin : g_far
+                reg [SIMD*ELEM_W-1:0] xc;
+                reg                   vc, fc, lc;
+                always @(posedge clk) begin
+                    if (!rst_n) vc <= 1'b0;
+                    else if (en) vc <= vb;
+                    if (en) {xc, fc, lc} <= {xb, fb, lb};
+                end
+                assign {x_b, v_b, first_b, last_b} = {xc, vc, fc, lc};
+            end else begin : g_near
+                assign {x_b, v_b, first_b, last_b} = {xb, vb, fb, lb};
+            end
         end else begin : g_nobank
             assign {x_b, v_b, first_b, last_b} = {x1, v1, first1, last1};
         end

@@ -16,16 +16,12 @@
 // Frames follow each other without a gap: the writer may be up to two frames ahead of the
 // reader (a ring longer than the image), or still writing the rows past the last window (a
 // stride that leaves rows unread).
-// FLOW_REG = 1 (the `flow` stage, for a fast clock): the writer checks its room against the
-// reader's frame and lowest pixel (plus D) as they were a cycle ago, held in registers, against
-// its position and that plus one and two frames, held in registers too: the ready is one compare
-// and a select deep. The ring is written a cycle after the pixel completes (the wide write enable
-// and data leave flip-flops), and the reader sees the writer's position and frame a cycle late to
-// match; the reader's next pixel index, row and column, and whether that pixel is inside the image,
-// are registers too, so its issue decision is one compare deep.
-// Either side seeing the other late only makes it wait (the reader's needs shrink, the writer's
-// pixels grow, as time goes on), so neither overruns; a pixel takes a cycle more to reach the
-// output.
+// FLOW_REG = 1 (the `flow` stage, for a fast clock): each side sees the other through registers,
+// a cycle late: the writer's room is one compare of its position (plus one, two frames) against
+// the reader's L + D; the ring is written a cycle after the pixel completes; the reader's next
+// pixel (index, row, column, inside the image) is kept in registers (rtl/hwgen_swg_next.v).
+// Seeing the other late only makes a side wait (the reader's needs shrink, the writer's pixels
+// grow), so neither overruns; a pixel reaches the output a cycle later.
 `default_nettype none
 
 module hwgen_swg #(
@@ -136,7 +132,6 @@ module hwgen_swg #(
     localparam [CXW-1:0] CX_HI = PAD_L[CXW-1:0] + IMG_W[CXW-1:0];
     localparam [RYW-1:0] S_RY = S[RYW-1:0];
     localparam [CXW-1:0] S_CX = S[CXW-1:0];
-
     reg [1:0]       wfr, rfr;              // frame counters: the writer is dfr frames ahead
     wire [1:0]      dfr = wfr - rfr;       // 0: same frame, 1, 2: ahead, 3: one behind
     wire [NW-1:0]   lowest;                // L: the lowest pixel of the reader's frame still needed
@@ -247,7 +242,7 @@ module hwgen_swg #(
             assign left0_ok = 1'b1;
         end
     endgenerate
-    wire           unused_adiff = &{1'b0, adiff[AW], ry_k, cx_k};  // ry_k, cx_k: the proof's
+    wire           unused_adiff = &{1'b0, adiff[AW], ry_k, cx_k};  // ry_k, cx_k: for the proof
     assign lowest = l_row + l_col;
     assign m_tdata = pad_q ? {PIXEL_W{1'b0}} : rdata;
 
@@ -263,52 +258,16 @@ module hwgen_swg #(
             reg [PIXEL_W-1:0] wd_q;
             wire [1:0]        dfr_w = wfr - rfr_v;
             wire              unused_dfr = &{1'b0, dfr};  // each side has its own view
-            // the next window pixel's index, kept in step with koff and qtop (from their next
-            // values), so the written check is one compare of registers
-            reg  [NW-1:0]     qb_r;
-            wire [AW-1:0]     koff_n = win_last ? {AW{1'b0}} : (kx_last ? koff + ROW_STEP : koff + 1'b1);
-            wire [NW-1:0]     qtop_n = !win_last ? qtop
-                                       : (ox_last && oy_last) ? {NW{1'b0}}
-                                       : ox_last ? rw + LINE : qtop + S_N;
-            always @(posedge clk) begin
-                if (!rst_n) qb_r <= {NW{1'b0}};
-                else if (issue) qb_r <= qtop_n + {{(NW-AW){1'b0}}, koff_n};
-            end
-            assign qb = qb_r;
-            // the next window pixel's row and column, and whether it is inside the image, kept
-            // in step with (ry0, ky) and (cx0, kx): the issue decision starts at registers
-            reg               in_r;
-            reg  [RYW-1:0]    ry_r;           // ry0 + ky
-            reg  [CXW-1:0]    cx_r;           // cx0 + kx
-            wire [RYW-1:0]    ry_n = !kx_last ? ry_r : !ky_last ? ry_r + 1'b1 : !ox_last ? ry0
-                                     : !oy_last ? ry0 + S_RY : {RYW{1'b0}};
-            wire [CXW-1:0]    cx_n = !kx_last ? cx_r + 1'b1 : !ky_last ? cx0 : !ox_last ? cx0 + S_CX
-                                     : {CXW{1'b0}};
-            wire              top_n, left_n;
-            if (PAD_T > 0) begin : g_ptn
-                assign top_n = (ry_n >= RY_LO);
-            end else begin : g_noptn
-                assign top_n = 1'b1;
-            end
-            if (PAD_L > 0) begin : g_pln
-                assign left_n = (cx_n >= CX_LO);
-            end else begin : g_nopln
-                assign left_n = 1'b1;
-            end
-            always @(posedge clk) begin
-                if (!rst_n) begin
-                    ry_r <= {RYW{1'b0}};
-                    cx_r <= {CXW{1'b0}};
-                    in_r <= (PAD_T == 0 && PAD_L == 0);
-                end else if (issue) begin
-                    ry_r <= ry_n;
-                    cx_r <= cx_n;
-                    in_r <= top_n && (ry_n < RY_HI) && left_n && (cx_n < CX_HI);
-                end
-            end
-            assign in_image = in_r;
-            assign ry_k = ry_r;
-            assign cx_k = cx_r;
+            // the next window pixel's index, row and column, and whether it is inside the
+            // image, in registers kept in step with the reader (rtl/hwgen_swg_next.v)
+            hwgen_swg_next #(
+                .IMG_H(IMG_H), .IMG_W(IMG_W), .S(S), .PAD_T(PAD_T), .PAD_L(PAD_L), .K(K),
+                .NW(NW), .AW(AW), .RYW(RYW), .CXW(CXW)
+            ) u_next (
+                .clk(clk), .rst_n(rst_n), .issue(issue), .kx_last(kx_last), .ky_last(ky_last),
+                .ox_last(ox_last), .oy_last(oy_last), .koff(koff), .qtop(qtop), .rw(rw),
+                .ry0(ry0), .cx0(cx0), .qb(qb), .ry(ry_k), .cx(cx_k), .in_image(in_image)
+            );
             wire              unused_now = &{1'b0, in_image_now};  // the proof compares them
             assign room = (dfr_w == 2'd3) || (dfr_w == 2'd0 && wpos < lim)
                           || (dfr_w == 2'd1 && wpos1 < lim) || (dfr_w == 2'd2 && wpos2 < lim);

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from hwgen.backends.rtl.codegen import MVU_RTL, hex_lines, rtl_instances
+from hwgen.backends.rtl.codegen import MVU_RTL, SWG_RTL, hex_lines, rtl_instances
 from hwgen.formal.sby import CHECKER, SbyTask
 from hwgen.ir import Graph
 from hwgen.ops.mvu_stages import PIPE_STAGES
@@ -147,7 +147,7 @@ KERNELS = {
     "hwgen_add_streams": KernelSpec(
         "hwgen_add_streams", ("rtl/hwgen_add_streams.v",), 2, _steps(8)
     ),
-    "hwgen_swg": KernelSpec("hwgen_swg", ("rtl/hwgen_swg.v",), 4, _swg_steps),
+    "hwgen_swg": KernelSpec("hwgen_swg", SWG_RTL, 4, _swg_steps),
     "hwgen_mvu": KernelSpec(
         "hwgen_mvu",
         MVU_RTL,

@@ -85,7 +85,7 @@ LIBRARY = {
             "CNT_W": 3,
             "THR_W": 3,
             "SKID": 1,
-            "ROM_BANK": 1,
+            "ROM_BANK": 2,
             "BANK_DEPTH": 2,
             "ROM_REG": 1,
         },

@@ -29,6 +29,10 @@ PIPE_STAGES = {
 }
 
 
+#: the fabric registers a banked ROM's word passes (rtl/hwgen_mvu_rom.v's BANKED): the first
+#: beside its block (a DP16KD's output, without the output register Yosys does not use, is
+#: 5.6 ns), the second toward the banks' multiplexer
+BANK_REGS = 2
 #: popcount groups are tried down to this many lanes each
 MIN_GROUP_LANES = 6
 #: what a LUT weighs against a flip-flop when candidates are compared (flip-flops are the
@@ -88,9 +92,11 @@ class MvuStages:
         """Flip-flops its added stages hold (the estimate counts them; the timing pass weighs
         candidates by them)."""
         bits = 0
-        if "rom_bank" in self.stages:  # a word a bank, the bank selects, elements and control
-            bits += self.rom_banks * self.weight_word_bits + 2 * self.rom_bank_bits
-            bits += self.simd * self.in_bits + 3
+        if "rom_bank" in self.stages:  # two words a bank, the bank selects, elements, control
+            bits += BANK_REGS * self.rom_banks * self.weight_word_bits
+            bits += (BANK_REGS + 1) * self.rom_bank_bits + BANK_REGS * (
+                self.simd * self.in_bits + 3
+            )
         if "rom" in self.stages:
             bits += self.simd * self.in_bits + self.weight_word_bits + 3
         if "popcount" in self.stages:
@@ -116,14 +122,20 @@ class MvuStages:
     def added_latency(self) -> int:
         """Cycles its pipeline stages add between an input vector and its output beats (the
         credit FIFO adds none: a beat is on its output the cycle after it is decided; nor does the
-        skid entry: a beat passes it the cycle it comes when the buffer takes it)."""
-        return len([s for s in self.stages if s not in ("credit", "skid")])
+        skid entry: a beat passes it the cycle it comes when the buffer takes it; the banked ROM
+        adds its BANK_REGS fabric registers)."""
+        cycles = {"credit": 0, "skid": 0, "rom_bank": BANK_REGS}
+        return sum(cycles.get(s, 1) for s in self.stages)
 
     def stage_params(self) -> list[tuple[str, int]]:
         """rtl/hwgen_mvu.v's stage parameters (those of PIPE_STAGES, PC_GROUPS, and a banked
         ROM's BANK_DEPTH)."""
         bank = [("BANK_DEPTH", self.rom_bank_depth)] if "rom_bank" in self.stages else []
-        return [(param, int(name in self.stages)) for name, param in PIPE_STAGES.items()] + [
+        regs = {"rom_bank": BANK_REGS}
+        return [
+            (param, regs.get(name, 1) if name in self.stages else 0)
+            for name, param in PIPE_STAGES.items()
+        ] + [
             ("PC_GROUPS", self.pc_groups),
             *bank,
         ]

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from hwgen import SHARE as REPO
+from hwgen.backends.rtl.codegen import SWG_RTL
 from hwgen.ops import SlidingWindow, WindowMax
 from hwgen.sim.runner import simulate
 from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
@@ -76,7 +77,7 @@ def _swg_run(sim, case, images=6, pause=0.3, seed=0, stages=()):
     res = simulate(
         sim,
         "hwgen_swg",
-        [str(REPO / "rtl/hwgen_swg.v")],
+        [str(REPO / f) for f in SWG_RTL],
         CACHE,
         beats,
         max_cycles=images * op.cycles * 6 + 500,

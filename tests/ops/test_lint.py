@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hwgen import SHARE as REPO
-from hwgen.backends.rtl.codegen import TOP_NAME, rtl_sources
+from hwgen.backends.rtl.codegen import SWG_RTL, TOP_NAME, rtl_sources
 from hwgen.sim.tools import tool_path
 from tests.conftest import ROOT
 from tests.helpers import need_tool
@@ -111,7 +111,7 @@ def test_fifo_lints_clean(depth):
 )
 def test_sliding_window_lints_clean(params):
     need_tool("verilator")
-    rc, text = _lint([str(REPO / "rtl/hwgen_swg.v")], "hwgen_swg", params)
+    rc, text = _lint([str(REPO / f) for f in SWG_RTL], "hwgen_swg", params)
     assert rc == 0 and "%Warning" not in text, text
 
 

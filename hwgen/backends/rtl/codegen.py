@@ -53,11 +53,13 @@ MVU_RTL = (
     "rtl/hwgen_popcount.v",
     "rtl/hwgen_lane_dot.v",
 )
+#: hwgen_swg and the module it instantiates
+SWG_RTL = ("rtl/hwgen_swg.v", "rtl/hwgen_swg_next.v")
 #: hand-written kernels the generated top may instantiate (paths relative to the repository)
 RTL_LIBRARY = [
     "rtl/hwgen_axis_fifo.v",
     *MVU_RTL,
-    "rtl/hwgen_swg.v",
+    *SWG_RTL,
     "rtl/hwgen_window_max.v",
     "rtl/hwgen_int_sign.v",
     "rtl/hwgen_residual.v",

@@ -1,0 +1,89 @@
+// hwgen_swg_next: the sliding window's next pixel in registers (rtl/hwgen_swg.v, FLOW_REG).
+//
+// The reader of hwgen_swg walks (oy, ox, ky, kx); this keeps, in step with it, what its issue
+// decision needs of the pixel it presents next: its linear index qb = qtop + koff (against the
+// writer's position), its padded row and column (ry0 + ky, cx0 + kx) and whether that is inside
+// the image. Each is computed from the walk's next values when the reader issues, so the issue
+// decision starts at flip-flops instead of behind two adds and four compares.
+`default_nettype none
+
+module hwgen_swg_next #(
+    parameter integer IMG_H = 8,    // image rows
+    parameter integer IMG_W = 8,    // image columns
+    parameter integer S = 1,        // stride
+    parameter integer PAD_T = 0,    // zero rows above the image
+    parameter integer PAD_L = 0,    // zero columns left of it
+    parameter integer K = 3,        // window rows and columns
+    parameter integer NW = 8,       // hwgen_swg's widths: linear indices, ring slots, row, column
+    parameter integer AW = 4,
+    parameter integer RYW = 4,
+    parameter integer CXW = 4
+) (
+    input  wire           clk,
+    input  wire           rst_n,
+    input  wire           issue,     // the reader moves on (the next values below are taken)
+    input  wire           kx_last,
+    input  wire           ky_last,
+    input  wire           ox_last,
+    input  wire           oy_last,
+    input  wire [AW-1:0]  koff,      // the reader's ky*IMG_W + kx
+    input  wire [NW-1:0]  qtop,      // ry0*IMG_W + cx0
+    input  wire [NW-1:0]  rw,        // ry0*IMG_W
+    input  wire [RYW-1:0] ry0,
+    input  wire [CXW-1:0] cx0,
+    output reg  [NW-1:0]  qb,        // qtop + koff
+    output reg  [RYW-1:0] ry,        // ry0 + ky
+    output reg  [CXW-1:0] cx,        // cx0 + kx
+    output reg            in_image   // (ry, cx) inside the image (not a pad position)
+);
+    localparam integer ROW_STEP_I = IMG_W - K + 1;
+    localparam integer LINE_I = S * IMG_W;
+    localparam [AW-1:0]  ROW_STEP = ROW_STEP_I[AW-1:0];
+    localparam [NW-1:0]  LINE = LINE_I[NW-1:0];
+    localparam [NW-1:0]  S_N = S[NW-1:0];
+    localparam [RYW-1:0] S_RY = S[RYW-1:0];
+    localparam [CXW-1:0] S_CX = S[CXW-1:0];
+    localparam [RYW-1:0] RY_LO = PAD_T[RYW-1:0];
+    localparam [RYW-1:0] RY_HI = PAD_T[RYW-1:0] + IMG_H[RYW-1:0];
+    localparam [CXW-1:0] CX_LO = PAD_L[CXW-1:0];
+    localparam [CXW-1:0] CX_HI = PAD_L[CXW-1:0] + IMG_W[CXW-1:0];
+
+    // the walk's next position, as hwgen_swg's reader takes it on an issue
+    wire           win_last = kx_last && ky_last;
+    wire [AW-1:0]  koff_n = win_last ? {AW{1'b0}} : (kx_last ? koff + ROW_STEP : koff + 1'b1);
+    wire [NW-1:0]  qtop_n = !win_last ? qtop : (ox_last && oy_last) ? {NW{1'b0}}
+                            : ox_last ? rw + LINE : qtop + S_N;
+    wire [RYW-1:0] ry_n = !kx_last ? ry : !ky_last ? ry + 1'b1 : !ox_last ? ry0
+                          : !oy_last ? ry0 + S_RY : {RYW{1'b0}};
+    wire [CXW-1:0] cx_n = !kx_last ? cx + 1'b1 : !ky_last ? cx0 : !ox_last ? cx0 + S_CX
+                          : {CXW{1'b0}};
+    wire           top_n, left_n;
+    generate  // an unpadded side needs no compare (and a constant one would not lint)
+        if (PAD_T > 0) begin : g_pt
+            assign top_n = (ry_n >= RY_LO);
+        end else begin : g_nopt
+            assign top_n = 1'b1;
+        end
+        if (PAD_L > 0) begin : g_pl
+            assign left_n = (cx_n >= CX_LO);
+        end else begin : g_nopl
+            assign left_n = 1'b1;
+        end
+    endgenerate
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            qb <= {NW{1'b0}};
+            ry <= {RYW{1'b0}};
+            cx <= {CXW{1'b0}};
+            in_image <= (PAD_T == 0 && PAD_L == 0);
+        end else if (issue) begin
+            qb <= qtop_n + {{(NW-AW){1'b0}}, koff_n};
+            ry <= ry_n;
+            cx <= cx_n;
+            in_image <= top_n && (ry_n < RY_HI) && left_n && (cx_n < CX_HI);
+        end
+    end
+endmodule
+
+`default_nettype wire
