@@ -69,15 +69,20 @@
     end else begin : g_f_nofin
         assign f_ends[3] = 1'b0;
     end
-    // ROM_BANK: the elements waiting for the banked word
-    wire f_bank;
+    // ROM_BANK: the elements waiting for the banked word (in one or two registers)
+    wire f_bank, f_bank2;
     if (ROM_BANK != 0) begin : g_f_bank
         assign f_bank = g_bank.vb && g_bank.lb;
     end else begin : g_f_nobank
         assign f_bank = 1'b0;
     end
+    if (ROM_BANK == 2) begin : g_f_bank2
+        assign f_bank2 = g_bank.g_far.vc && g_bank.g_far.lc;
+    end else begin : g_f_nobank2
+        assign f_bank2 = 1'b0;
+    end
     wire [NW+3:0] f_flight = {{(NW+3){1'b0}}, v1 && last1} + {{(NW+2){1'b0}}, out_held}
-        + {{(NW+3){1'b0}}, f_bank}
+        + {{(NW+3){1'b0}}, f_bank} + {{(NW+3){1'b0}}, f_bank2}
         + {{(NW+3){1'b0}}, f_ends[0]} + {{(NW+3){1'b0}}, f_ends[1]} + {{(NW+3){1'b0}}, f_ends[2]}
         + {{(NW+3){1'b0}}, f_ends[3]} + {{(NW+3){1'b0}}, f_lane[2]};
     always @(posedge clk) begin
