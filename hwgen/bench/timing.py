@@ -1,5 +1,5 @@
 """Timing closure, measured: each point compiled twice for one clock, without added stages
-(every layer pinned to none) and with the stages the timing model picks, both routed by
+(every layer and window pinned to none) and with the stages the timing model picks, both routed by
 nextpnr toward that clock; the table gives fmax before and after, LUT and FF (Yosys), the
 added latency, frames/s at min(routed fmax, clock) and the model's prediction. The same
 results refit the model (`hwgen calibrate-timing`: `timing.json`).
