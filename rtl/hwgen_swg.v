@@ -262,7 +262,7 @@ module hwgen_swg #(
             // image, in registers kept in step with the reader (rtl/hwgen_swg_next.v)
             hwgen_swg_next #(
                 .IMG_H(IMG_H), .IMG_W(IMG_W), .S(S), .PAD_T(PAD_T), .PAD_L(PAD_L), .K(K),
-                .NW(NW), .AW(AW), .RYW(RYW), .CXW(CXW)
+                .IDX_W(NW), .OFF_W(AW), .ROW_W(RYW), .COL_W(CXW)
             ) u_next (
                 .clk(clk), .rst_n(rst_n), .issue(issue), .kx_last(kx_last), .ky_last(ky_last),
                 .ox_last(ox_last), .oy_last(oy_last), .koff(koff), .qtop(qtop), .rw(rw),

@@ -14,10 +14,10 @@ module hwgen_swg_next #(
     parameter integer PAD_T = 0,    // zero rows above the image
     parameter integer PAD_L = 0,    // zero columns left of it
     parameter integer K = 3,        // window rows and columns
-    parameter integer NW = 8,       // hwgen_swg's widths: linear indices, ring slots, row, column
-    parameter integer AW = 4,
-    parameter integer RYW = 4,
-    parameter integer CXW = 4
+    parameter integer IDX_W = 8,    // bits of a linear pixel index (hwgen_swg's NW)
+    parameter integer OFF_W = 4,    // bits of a ring slot, the reader's koff (hwgen_swg's AW)
+    parameter integer ROW_W = 4,    // bits of a padded row (hwgen_swg's RYW)
+    parameter integer COL_W = 4     // bits of a padded column (hwgen_swg's CXW)
 ) (
     input  wire           clk,
     input  wire           rst_n,
@@ -26,37 +26,37 @@ module hwgen_swg_next #(
     input  wire           ky_last,
     input  wire           ox_last,
     input  wire           oy_last,
-    input  wire [AW-1:0]  koff,      // the reader's ky*IMG_W + kx
-    input  wire [NW-1:0]  qtop,      // ry0*IMG_W + cx0
-    input  wire [NW-1:0]  rw,        // ry0*IMG_W
-    input  wire [RYW-1:0] ry0,
-    input  wire [CXW-1:0] cx0,
-    output reg  [NW-1:0]  qb,        // qtop + koff
-    output reg  [RYW-1:0] ry,        // ry0 + ky
-    output reg  [CXW-1:0] cx,        // cx0 + kx
+    input  wire [OFF_W-1:0]  koff,      // the reader's ky*IMG_W + kx
+    input  wire [IDX_W-1:0]  qtop,      // ry0*IMG_W + cx0
+    input  wire [IDX_W-1:0]  rw,        // ry0*IMG_W
+    input  wire [ROW_W-1:0] ry0,
+    input  wire [COL_W-1:0] cx0,
+    output reg  [IDX_W-1:0]  qb,        // qtop + koff
+    output reg  [ROW_W-1:0] ry,        // ry0 + ky
+    output reg  [COL_W-1:0] cx,        // cx0 + kx
     output reg            in_image   // (ry, cx) inside the image (not a pad position)
 );
     localparam integer ROW_STEP_I = IMG_W - K + 1;
     localparam integer LINE_I = S * IMG_W;
-    localparam [AW-1:0]  ROW_STEP = ROW_STEP_I[AW-1:0];
-    localparam [NW-1:0]  LINE = LINE_I[NW-1:0];
-    localparam [NW-1:0]  S_N = S[NW-1:0];
-    localparam [RYW-1:0] S_RY = S[RYW-1:0];
-    localparam [CXW-1:0] S_CX = S[CXW-1:0];
-    localparam [RYW-1:0] RY_LO = PAD_T[RYW-1:0];
-    localparam [RYW-1:0] RY_HI = PAD_T[RYW-1:0] + IMG_H[RYW-1:0];
-    localparam [CXW-1:0] CX_LO = PAD_L[CXW-1:0];
-    localparam [CXW-1:0] CX_HI = PAD_L[CXW-1:0] + IMG_W[CXW-1:0];
+    localparam [OFF_W-1:0]  ROW_STEP = ROW_STEP_I[OFF_W-1:0];
+    localparam [IDX_W-1:0]  LINE = LINE_I[IDX_W-1:0];
+    localparam [IDX_W-1:0]  S_N = S[IDX_W-1:0];
+    localparam [ROW_W-1:0] S_RY = S[ROW_W-1:0];
+    localparam [COL_W-1:0] S_CX = S[COL_W-1:0];
+    localparam [ROW_W-1:0] RY_LO = PAD_T[ROW_W-1:0];
+    localparam [ROW_W-1:0] RY_HI = PAD_T[ROW_W-1:0] + IMG_H[ROW_W-1:0];
+    localparam [COL_W-1:0] CX_LO = PAD_L[COL_W-1:0];
+    localparam [COL_W-1:0] CX_HI = PAD_L[COL_W-1:0] + IMG_W[COL_W-1:0];
 
     // the walk's next position, as hwgen_swg's reader takes it on an issue
     wire           win_last = kx_last && ky_last;
-    wire [AW-1:0]  koff_n = win_last ? {AW{1'b0}} : (kx_last ? koff + ROW_STEP : koff + 1'b1);
-    wire [NW-1:0]  qtop_n = !win_last ? qtop : (ox_last && oy_last) ? {NW{1'b0}}
+    wire [OFF_W-1:0]  koff_n = win_last ? {OFF_W{1'b0}} : (kx_last ? koff + ROW_STEP : koff + 1'b1);
+    wire [IDX_W-1:0]  qtop_n = !win_last ? qtop : (ox_last && oy_last) ? {IDX_W{1'b0}}
                             : ox_last ? rw + LINE : qtop + S_N;
-    wire [RYW-1:0] ry_n = !kx_last ? ry : !ky_last ? ry + 1'b1 : !ox_last ? ry0
-                          : !oy_last ? ry0 + S_RY : {RYW{1'b0}};
-    wire [CXW-1:0] cx_n = !kx_last ? cx + 1'b1 : !ky_last ? cx0 : !ox_last ? cx0 + S_CX
-                          : {CXW{1'b0}};
+    wire [ROW_W-1:0] ry_n = !kx_last ? ry : !ky_last ? ry + 1'b1 : !ox_last ? ry0
+                          : !oy_last ? ry0 + S_RY : {ROW_W{1'b0}};
+    wire [COL_W-1:0] cx_n = !kx_last ? cx + 1'b1 : !ky_last ? cx0 : !ox_last ? cx0 + S_CX
+                          : {COL_W{1'b0}};
     wire           top_n, left_n;
     generate  // an unpadded side needs no compare (and a constant one would not lint)
         if (PAD_T > 0) begin : g_pt
@@ -73,12 +73,12 @@ module hwgen_swg_next #(
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            qb <= {NW{1'b0}};
-            ry <= {RYW{1'b0}};
-            cx <= {CXW{1'b0}};
+            qb <= {IDX_W{1'b0}};
+            ry <= {ROW_W{1'b0}};
+            cx <= {COL_W{1'b0}};
             in_image <= (PAD_T == 0 && PAD_L == 0);
         end else if (issue) begin
-            qb <= qtop_n + {{(NW-AW){1'b0}}, koff_n};
+            qb <= qtop_n + {{(IDX_W-OFF_W){1'b0}}, koff_n};
             ry <= ry_n;
             cx <= cx_n;
             in_image <= top_n && (ry_n < RY_HI) && left_n && (cx_n < CX_HI);
