@@ -214,9 +214,7 @@ module hwgen_swg #(
     wire           ox_last = (ox == OW_MAX), oy_last = (oy == OH_MAX);
     wire           win_last = kx_last && ky_last;
     wire           frame_read = issue && win_last && ox_last && oy_last;
-    wire [AW:0]    asum = {1'b0, a_top} + {1'b0, koff};
-    wire [AW:0]    adiff = asum - D_A;
-    wire [AW-1:0]  raddr = (asum >= D_A) ? adiff[AW-1:0] : asum[AW-1:0];
+    wire [AW-1:0]  raddr;                 // (a_top + koff) mod D (FLOW_REG: a register in step)
     // L: the window's top-left pixel inside the image (rows above it and pixels left of it
     // on its row are needed by no window from this one on), but the whole row while the next
     // row of windows starts on the same image row (top padding covers more than S rows)
@@ -242,7 +240,7 @@ module hwgen_swg #(
             assign left0_ok = 1'b1;
         end
     endgenerate
-    wire           unused_adiff = &{1'b0, adiff[AW], ry_k, cx_k};  // ry_k, cx_k: for the proof
+    wire           unused_k = &{1'b0, ry_k, cx_k};  // ry_k, cx_k: for the proof
     assign lowest = l_row + l_col;
     assign m_tdata = pad_q ? {PIXEL_W{1'b0}} : rdata;
 
@@ -261,12 +259,13 @@ module hwgen_swg #(
             // the next window pixel's index, row and column, and whether it is inside the
             // image, in registers kept in step with the reader (rtl/hwgen_swg_next.v)
             hwgen_swg_next #(
-                .IMG_H(IMG_H), .IMG_W(IMG_W), .S(S), .PAD_T(PAD_T), .PAD_L(PAD_L), .K(K),
+                .IMG_H(IMG_H), .IMG_W(IMG_W), .S(S), .PAD_T(PAD_T), .PAD_L(PAD_L), .K(K), .D(D),
                 .IDX_W(NW), .OFF_W(AW), .ROW_W(RYW), .COL_W(CXW)
             ) u_next (
                 .clk(clk), .rst_n(rst_n), .issue(issue), .kx_last(kx_last), .ky_last(ky_last),
                 .ox_last(ox_last), .oy_last(oy_last), .koff(koff), .qtop(qtop), .rw(rw),
-                .ry0(ry0), .cx0(cx0), .qb(qb), .ry(ry_k), .cx(cx_k), .in_image(in_image)
+                .ry0(ry0), .cx0(cx0), .a_top(a_top), .a_row(a_row), .a_next(a_next), .slot(raddr),
+                .qb(qb), .ry(ry_k), .cx(cx_k), .in_image(in_image)
             );
             wire              unused_now = &{1'b0, in_image_now};  // the proof compares them
             assign room = (dfr_w == 2'd3) || (dfr_w == 2'd0 && wpos < lim)
@@ -305,6 +304,7 @@ module hwgen_swg #(
                           || (dfr == 2'd2 && wpos + HW_N + HW_N < lowest + D_N);
             assign dfr_r = dfr;
             assign qb = qtop + {{(NW-AW){1'b0}}, koff};
+            assign raddr = wrap(a_top, koff);
             assign in_image = in_image_now;
             assign ry_k = ry;
             assign cx_k = cx;

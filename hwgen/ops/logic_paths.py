@@ -116,34 +116,48 @@ def _clog2(n: int) -> int:
     return max(0, (n - 1).bit_length())
 
 
+def _ring_read(n) -> Part:
+    """The ring's read: its address into every slice of the memory (LUT RAM 16 words by 4
+    bits; block RAM 36 bits wide), then (LUT RAM deeper than 16) the slices' multiplexer into
+    the read register. A wide pixel makes the address's fanout, and its route, large."""
+    d = n.buffer_pixels
+    if n.buffer_style == "block":
+        blocks = math.ceil(n.pixel_bits / 36) * math.ceil(d * min(n.pixel_bits, 36) / BRAM_BITS)
+        return Part("read", 0, 0, fanout=blocks)
+    deep = math.ceil(d / 16)
+    return Part("read", 1 + _mux_levels(deep), 0, fanout=math.ceil(n.pixel_bits / 4) * deep)
+
+
 def window_paths(n) -> list[Part]:
     """rtl/hwgen_swg.v's address arithmetic, each chained add or compare a level and its
     carry bits: the writer's room (the lowest pixel still needed, from the window's row and
     column, against the writer's position) into the producer's ready and the ring's write
     enable (on every bit of the ring); whether the window's next pixel is written, into every
-    read register's enable; the ring's read address (a modular add) into its memory; the next
-    row's or frame's slot (a modular add). With the `flow` stage the room is one compare
-    against registers (the limit is its own path, into a register), the write enable leaves
-    a flip-flop, and the issue decision starts at registers (the next pixel's index, row and
-    column and whether it is inside the image are paths of their own, into registers)."""
+    read register's enable; the ring's read address (a modular add) through its memory into
+    the read register; the next row's or frame's slot (a modular add). With the `flow` stage
+    the room is one compare against registers (the limit is its own path, into a register),
+    the write enable leaves a flip-flop, and the issue decision and the ring's read start at
+    registers (the next pixel's index, row and column, whether it is inside the image and its
+    slot are paths of their own, into registers)."""
     hp, wp = n.h + n.pads[0] + n.pads[2], n.w + n.pads[1] + n.pads[3]
     d, hw = n.buffer_pixels, n.h * n.w
     nw = _clog2(2 * (hp * n.w + wp + 2 * hw + d) + 2)
     aw = max(1, _clog2(d))
+    read = _ring_read(n)
     if "flow" in n.stages:
-        head = [
+        return [
             Part("room", 1 + 1, nw),
             Part("limit", 3, 3 * nw),
             Part("written", 1 + 1, nw, fanout=n.pixel_bits),
             Part("next_index", 3 + 1, 3 * nw),
             Part("next_pixel", 3 + 2, 4 * nw),  # its row and column, inside the image or not
+            Part("next_read_slot", 3 + 1, 2 * aw),
+            read,
+            Part("next_slot", 3, 2 * aw),
         ]
-    else:
-        head = [
-            Part("room", 4 + 2, 4 * nw, fanout=n.pixel_bits),
-            Part("written", 3 + 1, 2 * nw, fanout=n.pixel_bits),
-        ]
-    return head + [
-        Part("read_address", 3 + 1, 3 * aw),
+    return [
+        Part("room", 4 + 2, 4 * nw, fanout=n.pixel_bits),
+        Part("written", 3 + 1, 2 * nw, fanout=n.pixel_bits),
+        Part("read_address", 3 + 1, 3 * aw) + read,
         Part("next_slot", 3, 2 * aw),
     ]

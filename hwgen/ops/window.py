@@ -67,12 +67,13 @@ class SlidingWindow(StreamOp):
     def stage_register_bits(self) -> int:
         """Flip-flops its stages hold: (flow) the two frame copies, the limit, the writer's
         position plus one and two frames, its copy for the reader, the reader's next index,
-        row and column and whether that pixel is inside the image, and the delayed write."""
+        row and column, whether that pixel is inside the image and its ring slot, and the
+        delayed write."""
         if "flow" not in self.stages:
             return 0
         hp, wp = self.h + self.pads[0] + self.pads[2], self.w + self.pads[1] + self.pads[3]
         row_col = (hp + self.k).bit_length() + (wp + self.k).bit_length()
-        return 4 + 5 * self.index_bits + row_col + 2 + self.slot_bits + self.pixel_bits
+        return 4 + 5 * self.index_bits + row_col + 2 + 2 * self.slot_bits + self.pixel_bits
 
     def stage_cost(self) -> int:
         """What its stages cost the timing pass (flip-flops)."""

@@ -4,7 +4,7 @@
 // given out (plus the one presented) are the reader's position (oy, ox, ky, kx) in the
 // OH*OW*K*K beats of a frame, so a frame gives out exactly its windows, in order; the reader's
 // coordinates agree with each other (window origin, row offset, linear index, the next
-// pixel's index, a register with FLOW_REG). A frame of windows passes (cover).
+// pixel's index and ring slot, registers with FLOW_REG). A frame of windows passes (cover).
     hwgen_fv_axis #(.DATA_W(IN_W), .IS_INPUT(1)) f_s (
         .clk(clk), .rst_n(rst_n), .tdata(s_tdata), .tvalid(s_tvalid), .tready(s_tready), .tlast(1'b0));
     hwgen_fv_axis #(.DATA_W(PIXEL_W), .IS_INPUT(0)) f_m (
@@ -39,5 +39,7 @@
         assert(qb == qtop + koff);  // FLOW_REG keeps it as a register
         assert(ry_k == ry && cx_k == cx);  // so too the pixel's row and column
         assert(in_image == in_image_now);  // and whether it is inside the image
+        assert(a_top < D && a_row < D && a_next < D && koff < D);  // slots are slots
+        assert(raddr == ({1'b0, a_top} + {1'b0, koff}) % D);  // and the slot it is read from
     end
     always @* cover(f_past && rst_n && f_frames == 2'd1);

@@ -211,11 +211,16 @@ def test_a_window_takes_the_flow_stage_where_its_room_check_misses_the_clock():
     from a flip-flop), and a clock even that misses is a warning naming it."""
     win = SlidingWindow(name="Conv_0_window", h=32, w=32, c=3, k=3, elem_bits=8)
     names = {p.name for p in win.logic_paths()}
-    assert names == {"room", "written", "read_address", "next_slot"}
+    assert names == {"room", "written", "read_address+read", "next_slot"}
     ns, path = node_period(win, FIXED)
     assert ns > 0 and path == "room"  # four chained adds and compares
     flow = dataclasses.replace(win, stages=["flow"])
-    assert {p.name for p in flow.logic_paths()} == names | {"limit", "next_index", "next_pixel"}
+    assert {p.name for p in flow.logic_paths()} == {"room", "written", "next_slot", "read"} | {
+        "limit",
+        "next_index",
+        "next_pixel",
+        "next_read_slot",
+    }
     flow_ns, flow_path = node_period(flow, FIXED)
     assert flow_ns < ns and flow_path != "room"
     g = Graph("one", [1, 32, 32, 3], [1, 30, 30, 27], [win])
@@ -229,6 +234,21 @@ def test_a_window_takes_the_flow_stage_where_its_room_check_misses_the_clock():
     assert staged.node("Conv_0_window").added_latency == 1
     _, warnings = add_pipeline_stages(g, "ecp5", 1000.0)
     assert any("layer 'Conv_0_window'" in w and "slower clock" in w for w in warnings)
+
+
+def test_a_wide_windows_ring_read_is_its_limit_and_the_flow_stage_registers_its_address():
+    """CNV's last window (3x3x256 bits, 3x3): the ring's read address, two adds deep, fans out
+    to every LUT-RAM slice of a 256-bit pixel (routed at 78 MHz on ECP5 behind the adds); the
+    flow stage keeps the slot in a register, so the read is the memory and its route alone."""
+    win = SlidingWindow(name="Conv_5_window", h=3, w=3, c=256, k=3)
+    read = next(p for p in win.logic_paths() if p.name == "read_address+read")
+    assert read.fanout == 64 * 2  # 64 slices of 4 bits, two deep (18 pixels, two frames)
+    flow = dataclasses.replace(win, stages=["flow"])
+    flow_read = next(p for p in flow.logic_paths() if p.name == "read")
+    assert flow_read.levels < read.levels and flow_read.fanout == read.fanout
+    assert node_period(flow, FIXED)[0] < node_period(win, FIXED)[0]
+    narrow = dataclasses.replace(win, c=4)
+    assert next(p for p in narrow.logic_paths() if p.name == "read_address+read").fanout == 2
 
 
 def test_the_fit_reproduces_routed_figures_the_model_can_express(tmp_path):
