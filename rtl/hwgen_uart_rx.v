@@ -34,8 +34,6 @@ module hwgen_uart_rx #(
     reg [CW-1:0] cnt;
     reg [3:0] bitn;
     reg busy;
-    reg tick;  // cnt == 0, as a flag: the next state starts at flip-flops, not at compares
-    reg eight; // bitn == 8, as a flag
     reg [7:0] shift;
     wire line = sync[1];
 
@@ -47,25 +45,18 @@ module hwgen_uart_rx #(
             busy <= 1'b0;
             cnt <= {CW{1'b0}};
             bitn <= 4'd0;
-            tick <= 1'b1;
-            eight <= 1'b0;
         end else if (!busy) begin
             if (!line) begin
                 busy <= 1'b1;
                 cnt <= FIRST;
-                tick <= 1'b0;  // FIRST >= 5
                 bitn <= 4'd0;
-                eight <= 1'b0;
             end
-        end else if (!tick) begin
+        end else if (cnt != {CW{1'b0}}) begin
             cnt <= cnt - 1'b1;
-            tick <= (cnt == {{(CW-1){1'b0}}, 1'b1});
-        end else if (!eight) begin
+        end else if (bitn != 4'd8) begin
             shift <= {line, shift[7:1]};
             bitn <= bitn + 1'b1;
-            eight <= (bitn == 4'd7);
             cnt <= NEXT;
-            tick <= 1'b0;  // NEXT = CLKS_PER_BIT - 1 >= 3
         end else begin // the stop bit's middle
             busy <= 1'b0;
             if (line) begin

@@ -31,35 +31,26 @@ module hwgen_uart_tx #(
     reg [9:0] shift;
     reg [3:0] left; // bit periods still to start: start, 8 data, stop, and the stop's end
     reg [CW-1:0] cnt;
-    reg idle; // left == 0, as a flag: the link's handshake (and its clock) starts at a flip-flop
-    reg tick; // cnt == 0, as a flag
-    assign ready = idle;
+    assign ready = (left == 4'd0);
 
     always @(posedge clk) begin
         if (!rst_n) begin
             tx <= 1'b1;
             left <= 4'd0;
             cnt <= {CW{1'b0}};
-            idle <= 1'b1;
-            tick <= 1'b1;
-        end else if (idle) begin
+        end else if (left == 4'd0) begin
             if (valid) begin
                 shift <= {1'b1, data, 1'b0};
                 left <= 4'd11;
                 cnt <= {CW{1'b0}};
-                idle <= 1'b0;
-                tick <= 1'b1;
             end
-        end else if (!tick) begin
+        end else if (cnt != {CW{1'b0}}) begin
             cnt <= cnt - 1'b1;
-            tick <= (cnt == {{(CW-1){1'b0}}, 1'b1});
         end else begin
             tx <= shift[0];
             shift <= {1'b1, shift[9:1]};
             left <= left - 1'b1;
-            idle <= (left == 4'd1);
             cnt <= NEXT;
-            tick <= 1'b0;  // NEXT = CLKS_PER_BIT - 1 >= 3
         end
     end
 endmodule
