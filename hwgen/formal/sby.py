@@ -140,6 +140,10 @@ def run_sby(task: SbyTask, folder: Path) -> SbyResult:
     log = proc.stdout + proc.stderr
     status_file = work / "status"
     status = status_file.read_text().split()[0] if status_file.exists() else "ERROR"
+    if task.timeout_s and seconds >= task.timeout_s and status not in ("PASS", "FAIL"):
+        # stopped by its limit: SymbiYosys stopped inside a step (on a loaded machine, even
+        # before it writes a status) says ERROR or UNKNOWN for what ran out of time
+        status = "TIMEOUT"
     return SbyResult(
         status=status,
         seconds=seconds,
