@@ -3,6 +3,20 @@ instances' sets instead): the corners of each kernel's parameters."""
 
 from __future__ import annotations
 
+#: a 3x3 image padded on every side, two beats a pixel (a pad lane), 2x2 windows
+_PADDED_SWG = {
+    "IMG_H": 3,
+    "IMG_W": 3,
+    "PIXEL_W": 3,
+    "IN_W": 2,
+    "K": 2,
+    "S": 1,
+    "PAD_T": 1,
+    "PAD_L": 1,
+    "PAD_B": 1,
+    "PAD_R": 1,
+}
+
 #: a residual block's element widths and levels, small enough to prove quickly
 _RESIDUAL = {
     "IN_ELEM_W": 2,
@@ -132,45 +146,10 @@ LIBRARY = {
     # stride 2 with padding on every side; 1x1 windows over a 2x3 image; the flow stage
     "hwgen_swg": [
         {"IMG_H": 2, "IMG_W": 2, "PIXEL_W": 1, "IN_W": 1, "K": 2, "S": 1},
-        {
-            "IMG_H": 3,
-            "IMG_W": 3,
-            "PIXEL_W": 3,
-            "IN_W": 2,
-            "K": 2,
-            "S": 1,
-            "PAD_T": 1,
-            "PAD_L": 1,
-            "PAD_B": 1,
-            "PAD_R": 1,
-        },
-        {
-            "IMG_H": 3,
-            "IMG_W": 3,
-            "PIXEL_W": 2,
-            "IN_W": 2,
-            "K": 3,
-            "S": 2,
-            "PAD_T": 1,
-            "PAD_L": 1,
-            "PAD_B": 1,
-            "PAD_R": 1,
-        },
+        _PADDED_SWG,
+        {**_PADDED_SWG, "PIXEL_W": 2, "K": 3, "S": 2},
         {"IMG_H": 2, "IMG_W": 3, "PIXEL_W": 2, "IN_W": 2, "K": 1, "S": 1},
-        # the flow stage: each side sees the other a cycle late, over a padded image
-        {
-            "IMG_H": 3,
-            "IMG_W": 3,
-            "PIXEL_W": 3,
-            "IN_W": 2,
-            "K": 2,
-            "S": 1,
-            "PAD_T": 1,
-            "PAD_L": 1,
-            "PAD_B": 1,
-            "PAD_R": 1,
-            "FLOW_REG": 1,
-        },
+        {**_PADDED_SWG, "FLOW_REG": 1},  # each side sees the other a cycle late
     ],
     # equal operands, a wider shortcut operand, many lanes
     "hwgen_add_streams": [
