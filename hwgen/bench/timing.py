@@ -132,7 +132,7 @@ def run_point(p: TimingPoint, model: Path, staged: bool, out: Path, progress) ->
         "latency": sum(r.get("latency", 0) for r in build.layers),
         "cycles": build.estimate["cycles"],
         "fps_met": clock.get("fps_met"),
-        "seed": 1,
+        "seed": bit.get("seed", 1),
         "seconds": time.perf_counter() - t0,
         "build": str(folder / "build"),
         "design": digest,
@@ -205,7 +205,10 @@ def timing_table(results: list[dict]) -> tuple[Table, str]:
             ]  # fmt: skip
         )
     return table_and_markdown(
-        "timing closure: routed fmax (nextpnr, seed 1) before and after the stages", cols, rows
+        "timing closure: routed fmax (nextpnr; seed 1, the next where its placer loops) before "
+        "and after the stages",
+        cols,
+        rows,
     )
 
 

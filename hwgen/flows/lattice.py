@@ -41,7 +41,7 @@ from hwgen.flows.pack import (
 from hwgen.flows.pll import fastest_clock
 from hwgen.flows.rates import link_bound
 from hwgen.flows.shells import BYTE_SHELL, UART_TOPS, shell_plan
-from hwgen.flows.watched import run_watched
+from hwgen.flows.watched import PLACER_STALL_S, PlacerStalled, run_watched
 from hwgen.flows.yosys import relative_paths, run_logged, summarize, tool_failed, yosys_exe
 from hwgen.ir import Graph
 from hwgen.manifest import check_build
@@ -206,7 +206,7 @@ def build_bitstream(
     progress(f"{tool} place and route ({packed['used']:,} of {packed['available']:,} cells)")
     layout = f"{top}{flow.layout_suffix}"
     t0 = time.perf_counter()
-    _place_and_route(
+    seed = place_and_route(
         [
             nextpnr,
             *device,
@@ -220,8 +220,6 @@ def build_bitstream(
             layout,
             "--report",
             "nextpnr_report.json",
-            "--seed",
-            "1",
         ],
         work,
         board,
@@ -258,6 +256,7 @@ def build_bitstream(
         "routed_for_mhz": route_mhz,
         "pll": plan.pll,
         "timing_met": bool(fmax) and min(fmax.values()) >= plan.clock_mhz,
+        "seed": seed,
         "cell": CELL[family],
         "shell": top,
         "pins": plan.pins,
@@ -294,11 +293,28 @@ def _link(plan, board: dict) -> dict | None:
     }
 
 
-def _place_and_route(cmd: list[str], work: Path, board: str, tool: str, progress) -> None:
-    """nextpnr, watched (its stages as progress, a time limit); a failure because something
-    did not fit says what, used and available."""
+#: nextpnr's seeds in the order tried: the next only when the placer loops on the last
+SEEDS = (1, 2, 3)
+
+
+def place_and_route(cmd: list[str], work: Path, board: str, tool: str, progress) -> int:
+    """nextpnr, watched (its stages as progress, a time limit), with seed 1, or the next seed
+    when its placer loops (goes silent); a failure because something did not fit says what,
+    used and available. Returns the seed that placed."""
     log = work / "nextpnr.log"
-    code = run_watched(cmd, work, log, tool, progress)
+    for seed in SEEDS:
+        try:
+            code = run_watched(
+                [*cmd, "--seed", str(seed)], work, log, tool, progress, stall=PLACER_STALL_S
+            )
+            break
+        except PlacerStalled as e:
+            if seed == SEEDS[-1]:
+                raise HwgenError(
+                    f"{e} with seeds {', '.join(map(str, SEEDS))} (log: {log}): its placer "
+                    "loops on this design (a nearly full part); fold more"
+                ) from None
+            progress(f"{e} with seed {seed}: its placer loops; seed {seed + 1}")
     if code:
         over = overflow_from_log(log.read_text(errors="replace"))
         if over:
@@ -307,6 +323,7 @@ def _place_and_route(cmd: list[str], work: Path, board: str, tool: str, progress
                 f"does not fit {board}: {used:,} of {avail:,} {cell} (nextpnr; log: {log})"
             )
         raise tool_failed(tool, code, log)
+    return seed
 
 
 def fmax_from_log(text: str) -> float | None:

@@ -17,6 +17,16 @@ from hwgen.errors import HwgenError
 #: seconds a place-and-route may take before it is stopped (HWGEN_PNR_TIMEOUT overrides)
 PNR_TIMEOUT_S = 1800.0
 
+#: seconds nextpnr's analytic placer may go without a line before it counts as looping (its
+#: iterations print every few seconds, CNV's on ECP5 included; a looping legaliser prints
+#: nothing: the UP5K at 83 % full with seed 1 does, and places in a minute with seed 2)
+PLACER_STALL_S = 240.0
+
+
+class PlacerStalled(HwgenError):
+    """nextpnr's placer went silent: its legaliser loops (another seed usually places)."""
+
+
 #: (pattern in nextpnr's log, the stage it starts), in the order they appear
 _STAGES = [
     (re.compile(r"Running main analytical placer|Creating initial placement"), "placing"),
@@ -57,23 +67,34 @@ def run_watched(
     tool: str,
     progress: Callable[[str], None] = lambda s: None,
     timeout: float | None = None,
+    stall: float | None = None,
 ) -> int:
     """Run `cmd` in `work` with its output in `log`; report each new stage with the seconds
     since the start; stop it after `timeout` (default `pnr_timeout()`) with one error naming
-    the stage it was stuck in. Returns the exit status."""
+    the stage it was stuck in, or (`stall`) raise `PlacerStalled` once it has been placing for
+    `stall` seconds without a line. Returns the exit status."""
     limit = pnr_timeout() if timeout is None else timeout
     t0, shown, said = time.monotonic(), None, 0.0
+    size, grew = 0, t0
     with open(log, "w") as f:
         p = subprocess.Popen(cmd, cwd=work, stdout=f, stderr=subprocess.STDOUT)
         try:
             while p.poll() is None:
                 time.sleep(1.0)
-                stage = stage_of(log.read_text(errors="replace"))
+                text = log.read_text(errors="replace")
+                if len(text) != size:
+                    size, grew = len(text), time.monotonic()
+                stage = stage_of(text)
                 # a new stage at once; a new iteration of the same one at most every 15 s
                 new = stage and stage.split(" (")[0] != (shown or "").split(" (")[0]
                 if stage and stage != shown and (new or time.monotonic() - said >= 15):
                     shown, said = stage, time.monotonic()
                     progress(f"{tool}: {stage} ({said - t0:.0f} s)")
+                quiet = time.monotonic() - grew
+                if stall and stage and stage.startswith("placing") and quiet > stall:
+                    p.kill()
+                    p.wait()
+                    raise PlacerStalled(f"{tool}: no line for {quiet:.0f} s, still {stage}")
                 if time.monotonic() - t0 > limit:
                     p.kill()
                     p.wait()

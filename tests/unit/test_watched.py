@@ -6,7 +6,14 @@ import sys
 import pytest
 
 from hwgen.errors import HwgenError
-from hwgen.flows.watched import PNR_TIMEOUT_S, pnr_timeout, run_watched, stage_of
+from hwgen.flows import lattice
+from hwgen.flows.watched import (
+    PNR_TIMEOUT_S,
+    PlacerStalled,
+    pnr_timeout,
+    run_watched,
+    stage_of,
+)
 
 STUCK = (
     "import sys, time\n"
@@ -58,3 +65,40 @@ def test_the_limit_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("HWGEN_PNR_TIMEOUT", "soon")
     with pytest.raises(HwgenError, match="HWGEN_PNR_TIMEOUT: a positive number"):
         pnr_timeout()
+
+
+def test_a_silent_placer_counts_as_stalled(tmp_path):
+    with pytest.raises(PlacerStalled, match="no line for [0-9]+ s, still placing"):
+        run_watched([sys.executable, "-c", STUCK], tmp_path, tmp_path / "p.log", "tool", stall=2)
+
+
+#: a stand-in nextpnr: its placer loops with seed 1, routes with any other
+SEEDED = (
+    "import sys, time\n"
+    "seed = sys.argv[sys.argv.index('--seed') + 1]\n"
+    "print('Info: Running main analytical placer.', flush=True)\n"
+    "if seed == '1':\n"
+    "    time.sleep(60)\n"
+    "print('Info: Routing..', flush=True)\n"
+)
+
+
+def test_a_looping_placer_is_run_again_with_the_next_seed(tmp_path, monkeypatch):
+    monkeypatch.setattr(lattice, "PLACER_STALL_S", 2)
+    seen = []
+    seed = lattice.place_and_route(
+        [sys.executable, "-c", SEEDED], tmp_path, "icebreaker", "nextpnr-ice40", seen.append
+    )
+    assert seed == 2 and "Routing" in (tmp_path / "nextpnr.log").read_text()
+    assert any("with seed 1: its placer loops; seed 2" in s for s in seen)
+
+
+def test_a_placer_looping_with_every_seed_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(lattice, "PLACER_STALL_S", 1)
+    monkeypatch.setattr(lattice, "SEEDS", (1,))
+    with pytest.raises(HwgenError) as e:
+        lattice.place_and_route(
+            [sys.executable, "-c", SEEDED], tmp_path, "icebreaker", "nextpnr-ice40", print
+        )
+    assert "with seeds 1" in str(e.value) and "fold more" in str(e.value)
+    assert "\n" not in str(e.value)
