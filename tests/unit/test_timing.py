@@ -236,7 +236,7 @@ def test_a_window_takes_the_flow_stage_where_its_room_check_misses_the_clock():
     assert any("layer 'Conv_0_window'" in w and "slower clock" in w for w in warnings)
 
 
-def test_a_wide_windows_ring_read_is_its_limit_and_the_flow_stage_registers_its_address():
+def test_a_wide_windows_ring_read_fans_out_and_the_flow_stage_registers_its_address():
     """CNV's last window (3x3x256 bits, 3x3): the ring's read address, two adds deep, fans out
     to every LUT-RAM slice of a 256-bit pixel (routed at 78 MHz on ECP5 behind the adds); the
     flow stage keeps the slot in a register, so the read is the memory and its route alone."""
