@@ -112,6 +112,7 @@ module hwgen_swg #(
     localparam [OXW-1:0] OW_MAX = OW_MAX_I[OXW-1:0];
     localparam [AW:0]    D_A = D[AW:0];
     localparam [AW-1:0]  D_MAX = D_MAX_I[AW-1:0];
+    localparam [AW-1:0]  ONE = 1;
     localparam [AW-1:0]  ROW_STEP = ROW_STEP_I[AW-1:0];
     localparam [AW-1:0]  RIGHT = RIGHT_I[AW-1:0];
     localparam [AW-1:0]  DOWN = DOWN_I[AW-1:0];
@@ -215,6 +216,8 @@ module hwgen_swg #(
     wire           win_last = kx_last && ky_last;
     wire           frame_read = issue && win_last && ox_last && oy_last;
     wire [AW-1:0]  raddr;                 // (a_top + koff) mod D (FLOW_REG: a register in step)
+    wire [AW-1:0]  a_top_n = (ox_last && oy_last) ? a_next   // the next window's a_top
+                           : ox_last ? wrap(a_row, DOWN) : wrap(a_top, RIGHT);
     // L: the window's top-left pixel inside the image (rows above it and pixels left of it
     // on its row are needed by no window from this one on), but the whole row while the next
     // row of windows starts on the same image row (top padding covers more than S rows)
@@ -256,15 +259,17 @@ module hwgen_swg #(
             reg [PIXEL_W-1:0] wd_q;
             wire [1:0]        dfr_w = wfr - rfr_v;
             wire              unused_dfr = &{1'b0, dfr};  // each side has its own view
+            // the slot read next: a step within the window, else the next window's a_top
+            wire [AW-1:0]     slot_n = win_last ? a_top_n : wrap(raddr, kx_last ? ROW_STEP : ONE);
             // the next window pixel's index, row and column, and whether it is inside the
             // image, in registers kept in step with the reader (rtl/hwgen_swg_next.v)
             hwgen_swg_next #(
-                .IMG_H(IMG_H), .IMG_W(IMG_W), .S(S), .PAD_T(PAD_T), .PAD_L(PAD_L), .K(K), .D(D),
-                .IDX_W(NW), .OFF_W(AW), .ROW_W(RYW), .COL_W(CXW)
+                .IMG_H(IMG_H), .IMG_W(IMG_W), .S(S), .PAD_T(PAD_T), .PAD_L(PAD_L), .K(K),
+                .SLOT0(ORIGIN_I), .IDX_W(NW), .OFF_W(AW), .ROW_W(RYW), .COL_W(CXW)
             ) u_next (
                 .clk(clk), .rst_n(rst_n), .issue(issue), .kx_last(kx_last), .ky_last(ky_last),
                 .ox_last(ox_last), .oy_last(oy_last), .koff(koff), .qtop(qtop), .rw(rw),
-                .ry0(ry0), .cx0(cx0), .a_top(a_top), .a_row(a_row), .a_next(a_next), .slot(raddr),
+                .ry0(ry0), .cx0(cx0), .slot_n(slot_n), .slot(raddr),
                 .qb(qb), .ry(ry_k), .cx(cx_k), .in_image(in_image)
             );
             wire              unused_now = &{1'b0, in_image_now};  // the proof compares them
@@ -365,6 +370,8 @@ module hwgen_swg #(
                 koff <= win_last ? {AW{1'b0}} : (kx_last ? koff + ROW_STEP : koff + 1'b1);
                 if (win_last) begin
                     ox <= ox_last ? {OXW{1'b0}} : ox + 1'b1;
+                    a_top <= a_top_n;
+                    if (ox_last) a_row <= a_top_n;  // a row of windows (or a frame) starts
                     if (frame_read) begin
                         oy <= {OYW{1'b0}};
                         ry0 <= {RYW{1'b0}};
@@ -372,8 +379,6 @@ module hwgen_swg #(
                         rw <= {NW{1'b0}};
                         qtop <= {NW{1'b0}};
                         a_next <= wrap(a_next, FRAME);
-                        a_row <= a_next;
-                        a_top <= a_next;
                         rfr <= rfr + 1'b1;
                     end else if (ox_last) begin
                         oy <= oy + 1'b1;
@@ -381,12 +386,9 @@ module hwgen_swg #(
                         cx0 <= {CXW{1'b0}};
                         rw <= rw + LINE;
                         qtop <= rw + LINE;
-                        a_row <= wrap(a_row, DOWN);
-                        a_top <= wrap(a_row, DOWN);
                     end else begin
                         cx0 <= cx0 + S_CX;
                         qtop <= qtop + S_N;
-                        a_top <= wrap(a_top, RIGHT);
                     end
                 end
             end

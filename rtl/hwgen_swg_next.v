@@ -3,8 +3,9 @@
 // The reader of hwgen_swg walks (oy, ox, ky, kx); this keeps, in step with it, what it needs of
 // the pixel it presents next: its linear index qb = qtop + koff (against the writer's position),
 // its padded row and column (ry0 + ky, cx0 + kx), whether that is inside the image, and the
-// ring slot it is read from, (a_top + koff) mod D. Each is computed from the walk's next values
-// when the reader issues, so the issue decision starts at flip-flops instead of behind two adds
+// ring slot it is read from, (a_top + koff) mod D (its next value, slot_n, from hwgen_swg, which
+// has the ring's modular arithmetic). Each is computed from the walk's next values when the
+// reader issues, so the issue decision starts at flip-flops instead of behind two adds
 // and four compares, and the ring's read address (fanned out to every slice of a wide ring:
 // CNV's Conv_5 window, 256 bits a pixel, routed at 78 MHz behind its two adds) is a register.
 `default_nettype none
@@ -16,7 +17,7 @@ module hwgen_swg_next #(
     parameter integer PAD_T = 0,    // zero rows above the image
     parameter integer PAD_L = 0,    // zero columns left of it
     parameter integer K = 3,        // window rows and columns
-    parameter integer D = 16,       // ring slots (hwgen_swg's D)
+    parameter integer SLOT0 = 0,    // the ring slot read first: padded (0, 0)'s (hwgen_swg's ORIGIN)
     parameter integer IDX_W = 8,    // bits of a linear pixel index (hwgen_swg's NW)
     parameter integer OFF_W = 4,    // bits of a ring slot, the reader's koff (hwgen_swg's AW)
     parameter integer ROW_W = 4,    // bits of a padded row (hwgen_swg's RYW)
@@ -34,9 +35,7 @@ module hwgen_swg_next #(
     input  wire [IDX_W-1:0]  rw,        // ry0*IMG_W
     input  wire [ROW_W-1:0] ry0,
     input  wire [COL_W-1:0] cx0,
-    input  wire [OFF_W-1:0] a_top,   // ring slots of the window's top-left pixel, of its row's
-    input  wire [OFF_W-1:0] a_row,   // padded (ry0, 0), and of the next frame's padded (0, 0)
-    input  wire [OFF_W-1:0] a_next,
+    input  wire [OFF_W-1:0] slot_n,  // the slot read after this one
     output reg  [OFF_W-1:0] slot,    // (a_top + koff) mod D
     output reg  [IDX_W-1:0]  qb,        // qtop + koff
     output reg  [ROW_W-1:0] ry,        // ry0 + ky
@@ -54,28 +53,6 @@ module hwgen_swg_next #(
     localparam [ROW_W-1:0] RY_HI = PAD_T[ROW_W-1:0] + IMG_H[ROW_W-1:0];
     localparam [COL_W-1:0] CX_LO = PAD_L[COL_W-1:0];
     localparam [COL_W-1:0] CX_HI = PAD_L[COL_W-1:0] + IMG_W[COL_W-1:0];
-    localparam integer QOFF_I = PAD_T * IMG_W + PAD_L;
-    localparam integer ORIGIN_I = (D - QOFF_I % D) % D;   // hwgen_swg's slot steps, mod D
-    localparam integer SLOT_ROW_I = ROW_STEP_I % D;
-    localparam integer RIGHT_I = S % D;
-    localparam integer DOWN_I = (S * IMG_W) % D;
-    localparam [OFF_W:0]   D_A = D[OFF_W:0];
-    localparam [OFF_W-1:0] ORIGIN = ORIGIN_I[OFF_W-1:0];
-    localparam [OFF_W-1:0] SLOT_ROW = SLOT_ROW_I[OFF_W-1:0];
-    localparam [OFF_W-1:0] SLOT_ONE = (D > 1) ? {{(OFF_W-1){1'b0}}, 1'b1} : {OFF_W{1'b0}};
-    localparam [OFF_W-1:0] RIGHT = RIGHT_I[OFF_W-1:0];
-    localparam [OFF_W-1:0] DOWN = DOWN_I[OFF_W-1:0];
-
-    function [OFF_W-1:0] wrap;  // (a + b) mod D for a, b < D
-        input [OFF_W-1:0] a;
-        input [OFF_W-1:0] b;
-        reg [OFF_W:0] t;
-        begin
-            t = {1'b0, a} + {1'b0, b};
-            if (t >= D_A) t = t - D_A;
-            wrap = t[OFF_W-1:0];
-        end
-    endfunction
 
     // the walk's next position, as hwgen_swg's reader takes it on an issue
     wire           win_last = kx_last && ky_last;
@@ -86,11 +63,6 @@ module hwgen_swg_next #(
                           : !oy_last ? ry0 + S_RY : {ROW_W{1'b0}};
     wire [COL_W-1:0] cx_n = !kx_last ? cx + 1'b1 : !ky_last ? cx0 : !ox_last ? cx0 + S_CX
                           : {COL_W{1'b0}};
-    // the slot: one step within a window, else the next window's top-left slot as the reader
-    // takes it (one modular add, the same as the reader's own)
-    wire [OFF_W-1:0] slot_n = !win_last ? wrap(slot, kx_last ? SLOT_ROW : SLOT_ONE)
-                            : (ox_last && oy_last) ? a_next : ox_last ? wrap(a_row, DOWN)
-                            : wrap(a_top, RIGHT);
     wire           top_n, left_n;
     generate  // an unpadded side needs no compare (and a constant one would not lint)
         if (PAD_T > 0) begin : g_pt
@@ -108,7 +80,7 @@ module hwgen_swg_next #(
     always @(posedge clk) begin
         if (!rst_n) begin
             qb <= {IDX_W{1'b0}};
-            slot <= ORIGIN;
+            slot <= SLOT0[OFF_W-1:0];
             ry <= {ROW_W{1'b0}};
             cx <= {COL_W{1'b0}};
             in_image <= (PAD_T == 0 && PAD_L == 0);
