@@ -111,8 +111,7 @@ module hwgen_swg #(
     localparam [OYW-1:0] OH_MAX = OH_MAX_I[OYW-1:0];
     localparam [OXW-1:0] OW_MAX = OW_MAX_I[OXW-1:0];
     localparam [AW:0]    D_A = D[AW:0];
-    localparam [AW-1:0]  D_MAX = D_MAX_I[AW-1:0];
-    localparam [AW-1:0]  ONE = 1;
+    localparam [AW-1:0]  D_MAX = D_MAX_I[AW-1:0], ONE = 1;
     localparam [AW-1:0]  ROW_STEP = ROW_STEP_I[AW-1:0];
     localparam [AW-1:0]  RIGHT = RIGHT_I[AW-1:0];
     localparam [AW-1:0]  DOWN = DOWN_I[AW-1:0];
@@ -216,8 +215,7 @@ module hwgen_swg #(
     wire           win_last = kx_last && ky_last;
     wire           frame_read = issue && win_last && ox_last && oy_last;
     wire [AW-1:0]  raddr;                 // (a_top + koff) mod D (FLOW_REG: a register in step)
-    wire [AW-1:0]  a_top_n = (ox_last && oy_last) ? a_next   // the next window's a_top
-                           : ox_last ? wrap(a_row, DOWN) : wrap(a_top, RIGHT);
+    wire [AW-1:0]  a_top_n = (ox_last && oy_last) ? a_next : ox_last ? wrap(a_row, DOWN) : wrap(a_top, RIGHT);
     // L: the window's top-left pixel inside the image (rows above it and pixels left of it
     // on its row are needed by no window from this one on), but the whole row while the next
     // row of windows starts on the same image row (top padding covers more than S rows)
@@ -259,10 +257,10 @@ module hwgen_swg #(
             reg [PIXEL_W-1:0] wd_q;
             wire [1:0]        dfr_w = wfr - rfr_v;
             wire              unused_dfr = &{1'b0, dfr};  // each side has its own view
-            // the slot read next: a step within the window, else the next window's a_top
             wire [AW-1:0]     slot_n = win_last ? a_top_n : wrap(raddr, kx_last ? ROW_STEP : ONE);
-            // the next window pixel's index, row and column, and whether it is inside the
-            // image, in registers kept in step with the reader (rtl/hwgen_swg_next.v)
+            // the next window pixel's index, row and column, whether it is inside the image,
+            // and its slot (slot_n: a step within the window, else the next window's a_top,
+            // a_top_n), in registers kept in step with the reader (rtl/hwgen_swg_next.v)
             hwgen_swg_next #(
                 .IMG_H(IMG_H), .IMG_W(IMG_W), .S(S), .PAD_T(PAD_T), .PAD_L(PAD_L), .K(K),
                 .SLOT0(ORIGIN_I), .IDX_W(NW), .OFF_W(AW), .ROW_W(RYW), .COL_W(CXW)
