@@ -19,7 +19,7 @@
 // FLOW_REG = 1 (the `flow` stage, for a fast clock): each side sees the other through registers,
 // a cycle late: the writer's room is one compare of its position (plus one, two frames) against
 // the reader's L + D; the ring is written a cycle after the pixel completes; the reader's next
-// pixel (index, row, column, inside the image) is kept in registers (rtl/hwgen_swg_next.v).
+// pixel (index, row, column, inside the image, written) is in registers (rtl/hwgen_swg_next.v).
 // Seeing the other late only makes a side wait (the reader's needs shrink, the writer's pixels
 // grow), so neither overruns; a pixel reaches the output a cycle later.
 `default_nettype none
@@ -148,8 +148,7 @@ module hwgen_swg #(
     wire            mem_we;                // the ring's write: enable, slot, pixel
     wire [AW-1:0]   mem_wa;
     wire [PIXEL_W-1:0] mem_wd;
-    wire [1:0]      dfr_r;                 // the writer's frames ahead, as the reader sees them
-    wire [NW-1:0]   wq;                    // wpos + QOFF, as the reader sees it
+    wire [NW-1:0]   wq;                    // wpos + QOFF (FLOW_REG: a counter of its own)
 
     generate
         if (IN_BEATS > 1) begin : g_shift
@@ -207,7 +206,7 @@ module hwgen_swg #(
     wire [RYW-1:0] ry_k;                   // ry and cx (FLOW_REG: registers kept in step)
     wire [CXW-1:0] cx_k;
     wire [NW-1:0]  qb;                    // qtop + koff (FLOW_REG: a register kept in step)
-    wire           written = (dfr_r == 2'd1) || (dfr_r == 2'd2) || (dfr_r == 2'd0 && qb < wq);
+    wire           written;                // pixel qb is in the ring (FLOW_REG: a register in step)
     wire           en = !m_tvalid || m_tready;
     wire           issue = en && (!in_image || written);
     wire           kx_last = (kx == K_MAX), ky_last = (ky == K_MAX);
@@ -248,33 +247,31 @@ module hwgen_swg #(
     // how each side sees the other: at once, or (FLOW_REG) through registers a cycle late
     generate
         if (FLOW_REG != 0) begin : g_flow
-            reg [1:0]         rfr_v, wfr_v;   // the reader's frame as the writer sees it, and back
+            reg [1:0]         rfr_v;          // the reader's frame as the writer sees it
             reg [NW-1:0]      lim;            // L + D as the writer sees it
             reg [NW-1:0]      wpos1, wpos2;   // wpos + HW, wpos + 2*HW
-            reg [NW-1:0]      wq_v;
+            reg [NW-1:0]      wq_c;           // wpos + QOFF, counted beside it (no add)
             reg               we_q;
             reg [AW-1:0]      wa_q;
             reg [PIXEL_W-1:0] wd_q;
             wire [1:0]        dfr_w = wfr - rfr_v;
-            wire              unused_dfr = &{1'b0, dfr};  // each side has its own view
+            wire              unused_v = &{1'b0, in_image_now, qb};  // the proof's
             wire [AW-1:0]     slot_n = win_last ? a_top_n : wrap(raddr, kx_last ? ROW_STEP : ONE);
-            // the next window pixel's index, row and column, whether it is inside the image,
-            // and its slot (slot_n: a step within the window, else the next window's a_top,
-            // a_top_n), in registers kept in step with the reader (rtl/hwgen_swg_next.v)
+            // the next window pixel's index, row and column, whether it is inside the image and
+            // written, and its slot (slot_n: a step within the window, else the next window's
+            // a_top, a_top_n), in registers kept in step with the reader (rtl/hwgen_swg_next.v)
             hwgen_swg_next #(
                 .IMG_H(IMG_H), .IMG_W(IMG_W), .S(S), .PAD_T(PAD_T), .PAD_L(PAD_L), .K(K),
                 .SLOT0(ORIGIN_I), .IDX_W(NW), .OFF_W(AW), .ROW_W(RYW), .COL_W(CXW)
             ) u_next (
                 .clk(clk), .rst_n(rst_n), .issue(issue), .kx_last(kx_last), .ky_last(ky_last),
-                .ox_last(ox_last), .oy_last(oy_last), .koff(koff), .qtop(qtop), .rw(rw),
-                .ry0(ry0), .cx0(cx0), .slot_n(slot_n), .slot(raddr),
-                .qb(qb), .ry(ry_k), .cx(cx_k), .in_image(in_image)
+                .ox_last(ox_last), .oy_last(oy_last), .qtop(qtop), .rw(rw), .ry0(ry0),
+                .cx0(cx0), .slot_n(slot_n), .wq(wq), .dfr(dfr), .slot(raddr), .qb(qb),
+                .ry(ry_k), .cx(cx_k), .in_image(in_image), .written(written)
             );
-            wire              unused_now = &{1'b0, in_image_now};  // the proof compares them
             assign room = (dfr_w == 2'd3) || (dfr_w == 2'd0 && wpos < lim)
                           || (dfr_w == 2'd1 && wpos1 < lim) || (dfr_w == 2'd2 && wpos2 < lim);
-            assign dfr_r = wfr_v - rfr;
-            assign wq = wq_v;
+            assign wq = wq_c;
             assign mem_we = we_q;
             assign mem_wa = wa_q;
             assign mem_wd = wd_q;
@@ -283,21 +280,19 @@ module hwgen_swg #(
                 wd_q <= pbuf_next[PIXEL_W-1:0];
                 if (!rst_n) begin
                     rfr_v <= 2'd0;
-                    wfr_v <= 2'd0;
                     lim <= D_N;
                     wpos1 <= HW_N;
                     wpos2 <= HW_N + HW_N;
-                    wq_v <= QOFF;
+                    wq_c <= QOFF;
                     we_q <= 1'b0;
                 end else begin
                     rfr_v <= rfr;
-                    wfr_v <= wfr;
                     lim <= lowest + D_N;
-                    wq_v <= wpos + QOFF;
                     we_q <= pixel_done;
                     if (pixel_done) begin
                         wpos1 <= (wpos == HW_MAX) ? HW_N : wpos1 + 1'b1;
                         wpos2 <= (wpos == HW_MAX) ? HW_N + HW_N : wpos2 + 1'b1;
+                        wq_c <= (wpos == HW_MAX) ? QOFF : wq_c + 1'b1;
                     end
                 end
             end
@@ -305,7 +300,7 @@ module hwgen_swg #(
             assign room = (dfr == 2'd3) || (dfr == 2'd0 && wpos < lowest + D_N)
                           || (dfr == 2'd1 && wpos + HW_N < lowest + D_N)
                           || (dfr == 2'd2 && wpos + HW_N + HW_N < lowest + D_N);
-            assign dfr_r = dfr;
+            assign written = (dfr == 2'd1) || (dfr == 2'd2) || (dfr == 2'd0 && qb < wq);
             assign qb = qtop + {{(NW-AW){1'b0}}, koff};
             assign raddr = wrap(a_top, koff);
             assign in_image = in_image_now;

@@ -2,12 +2,19 @@
 //
 // The reader of hwgen_swg walks (oy, ox, ky, kx); this keeps, in step with it, what it needs of
 // the pixel it presents next: its linear index qb = qtop + koff (against the writer's position),
-// its padded row and column (ry0 + ky, cx0 + kx), whether that is inside the image, and the
-// ring slot it is read from, (a_top + koff) mod D (its next value, slot_n, from hwgen_swg, which
-// has the ring's modular arithmetic). Each is computed from the walk's next values when the
-// reader issues, so the issue decision starts at flip-flops instead of behind two adds
-// and four compares, and the ring's read address (fanned out to every slice of a wide ring:
-// CNV's Conv_5 window, 256 bits a pixel, routed at 78 MHz behind its two adds) is a register.
+// its padded row and column (ry0 + ky, cx0 + kx), whether that is inside the image, the ring
+// slot it is read from, (a_top + koff) mod D (its next value, slot_n, from hwgen_swg, which has
+// the ring's modular arithmetic), and whether it is written. Each is computed when the reader
+// issues from the walk's next values, so the issue decision and the ring's read address (fanned
+// out to every slice of a wide ring: CNV's Conv_5 window, 256 bits a pixel) start at flip-flops.
+// For the clock, no next value has two adds in a row, or an add before a compare:
+// - qb steps by 1 or a row step inside a window, else takes the next window's qtop (one add);
+// - the row and column are tested against the image's edges before the step, as the step's
+//   constants shifted onto the bounds (cx + 1 < CX_HI is cx < CX_HI - 1), one flag for each;
+// - `written` (qb below the writer's wq, or the writer frames ahead) is a register too, for the
+//   pixel presented next, from the writer's registers: the reader sees the writer a cycle late,
+//   which only makes it wait on a writer that only moves on (the pixel was written into the
+//   ring a cycle after it completed, by the time the reader reads it).
 `default_nettype none
 
 module hwgen_swg_next #(
@@ -19,63 +26,73 @@ module hwgen_swg_next #(
     parameter integer K = 3,        // window rows and columns
     parameter integer SLOT0 = 0,    // the ring slot read first: padded (0, 0)'s (hwgen_swg's ORIGIN)
     parameter integer IDX_W = 8,    // bits of a linear pixel index (hwgen_swg's NW)
-    parameter integer OFF_W = 4,    // bits of a ring slot, the reader's koff (hwgen_swg's AW)
+    parameter integer OFF_W = 4,    // bits of a ring slot (hwgen_swg's AW)
     parameter integer ROW_W = 4,    // bits of a padded row (hwgen_swg's RYW)
     parameter integer COL_W = 4     // bits of a padded column (hwgen_swg's CXW)
 ) (
-    input  wire           clk,
-    input  wire           rst_n,
-    input  wire           issue,     // the reader moves on (the next values below are taken)
-    input  wire           kx_last,
-    input  wire           ky_last,
-    input  wire           ox_last,
-    input  wire           oy_last,
-    input  wire [OFF_W-1:0]  koff,      // the reader's ky*IMG_W + kx
-    input  wire [IDX_W-1:0]  qtop,      // ry0*IMG_W + cx0
-    input  wire [IDX_W-1:0]  rw,        // ry0*IMG_W
+    input  wire             clk,
+    input  wire             rst_n,
+    input  wire             issue,     // the reader moves on (the next values below are taken)
+    input  wire             kx_last,
+    input  wire             ky_last,
+    input  wire             ox_last,
+    input  wire             oy_last,
+    input  wire [IDX_W-1:0] qtop,      // ry0*IMG_W + cx0
+    input  wire [IDX_W-1:0] rw,        // ry0*IMG_W
     input  wire [ROW_W-1:0] ry0,
     input  wire [COL_W-1:0] cx0,
-    input  wire [OFF_W-1:0] slot_n,  // the slot read after this one
-    output reg  [OFF_W-1:0] slot,    // (a_top + koff) mod D
-    output reg  [IDX_W-1:0]  qb,        // qtop + koff
+    input  wire [OFF_W-1:0] slot_n,    // the slot read after this one
+    input  wire [IDX_W-1:0] wq,        // the writer's position + QOFF
+    input  wire [1:0]       dfr,       // the writer's frames ahead of the reader
+    output reg  [OFF_W-1:0] slot,      // (a_top + koff) mod D
+    output reg  [IDX_W-1:0] qb,        // qtop + koff
     output reg  [ROW_W-1:0] ry,        // ry0 + ky
     output reg  [COL_W-1:0] cx,        // cx0 + kx
-    output reg            in_image   // (ry, cx) inside the image (not a pad position)
+    output wire             in_image,  // (ry, cx) inside the image (not a pad position)
+    output reg              written    // pixel qb is in the ring, as wq and dfr were a cycle ago
 );
     localparam integer ROW_STEP_I = IMG_W - K + 1;
     localparam integer LINE_I = S * IMG_W;
-    localparam [OFF_W-1:0]  ROW_STEP = ROW_STEP_I[OFF_W-1:0];
-    localparam [IDX_W-1:0]  LINE = LINE_I[IDX_W-1:0];
-    localparam [IDX_W-1:0]  S_N = S[IDX_W-1:0];
+    localparam integer RY_HI = PAD_T + IMG_H, CX_HI = PAD_L + IMG_W;  // the image's edges
+    localparam [IDX_W-1:0] ROW_STEP = ROW_STEP_I[IDX_W-1:0];
+    localparam [IDX_W-1:0] LINE = LINE_I[IDX_W-1:0];
+    localparam [IDX_W-1:0] S_N = S[IDX_W-1:0];
     localparam [ROW_W-1:0] S_RY = S[ROW_W-1:0];
     localparam [COL_W-1:0] S_CX = S[COL_W-1:0];
-    localparam [ROW_W-1:0] RY_LO = PAD_T[ROW_W-1:0];
-    localparam [ROW_W-1:0] RY_HI = PAD_T[ROW_W-1:0] + IMG_H[ROW_W-1:0];
-    localparam [COL_W-1:0] CX_LO = PAD_L[COL_W-1:0];
-    localparam [COL_W-1:0] CX_HI = PAD_L[COL_W-1:0] + IMG_W[COL_W-1:0];
 
     // the walk's next position, as hwgen_swg's reader takes it on an issue
-    wire           win_last = kx_last && ky_last;
-    wire [OFF_W-1:0]  koff_n = win_last ? {OFF_W{1'b0}} : (kx_last ? koff + ROW_STEP : koff + 1'b1);
-    wire [IDX_W-1:0]  qtop_n = !win_last ? qtop : (ox_last && oy_last) ? {IDX_W{1'b0}}
-                            : ox_last ? rw + LINE : qtop + S_N;
+    wire             win_last = kx_last && ky_last;
+    wire             frame_last = win_last && ox_last && oy_last;
+    wire [IDX_W-1:0] qb_n = !win_last ? qb + (kx_last ? ROW_STEP : {{(IDX_W-1){1'b0}}, 1'b1})
+                          : (ox_last && oy_last) ? {IDX_W{1'b0}} : ox_last ? rw + LINE : qtop + S_N;
     wire [ROW_W-1:0] ry_n = !kx_last ? ry : !ky_last ? ry + 1'b1 : !ox_last ? ry0
                           : !oy_last ? ry0 + S_RY : {ROW_W{1'b0}};
     wire [COL_W-1:0] cx_n = !kx_last ? cx + 1'b1 : !ky_last ? cx0 : !ox_last ? cx0 + S_CX
                           : {COL_W{1'b0}};
-    wire           top_n, left_n;
-    generate  // an unpadded side needs no compare (and a constant one would not lint)
-        if (PAD_T > 0) begin : g_pt
-            assign top_n = (ry_n >= RY_LO);
-        end else begin : g_nopt
-            assign top_n = 1'b1;
+    // inside the image's rows and columns next: each case's bounds moved by its step
+    wire [31:0]      ry_x = {{(32-ROW_W){1'b0}}, ry}, ry0_x = {{(32-ROW_W){1'b0}}, ry0};
+    wire [31:0]      cx_x = {{(32-COL_W){1'b0}}, cx}, cx0_x = {{(32-COL_W){1'b0}}, cx0};
+    reg              row_in, col_in;
+    wire             row_in_n = !kx_last ? row_in : !ky_last ? in_bounds(ry_x, 1, PAD_T, RY_HI)
+                              : !ox_last ? in_bounds(ry0_x, 0, PAD_T, RY_HI)
+                              : !oy_last ? in_bounds(ry0_x, S, PAD_T, RY_HI) : (PAD_T == 0);
+    wire             col_in_n = !kx_last ? in_bounds(cx_x, 1, PAD_L, CX_HI)
+                              : !ky_last ? in_bounds(cx0_x, 0, PAD_L, CX_HI)
+                              : !ox_last ? in_bounds(cx0_x, S, PAD_L, CX_HI) : (PAD_L == 0);
+    assign in_image = row_in && col_in;
+    // written as the writer stands now: this pixel, and the next one
+    wire             written_stay = (dfr == 2'd1) || (dfr == 2'd2) || (dfr == 2'd0 && qb < wq);
+    wire [1:0]       dfr_n = frame_last ? dfr - 1'b1 : dfr;  // the reader's next frame
+    wire             written_move = (dfr_n == 2'd1) || (dfr_n == 2'd2) || (dfr_n == 2'd0 && qb_n < wq);
+
+    // x + step inside [lo, hi): x within [lo - step, hi - step), bounds that may be out of range
+    function in_bounds;
+        input [31:0] x;
+        input integer step, lo, hi;
+        begin
+            in_bounds = (lo - step <= 0 || x >= lo - step) && (hi - step > 0 && x < hi - step);
         end
-        if (PAD_L > 0) begin : g_pl
-            assign left_n = (cx_n >= CX_LO);
-        end else begin : g_nopl
-            assign left_n = 1'b1;
-        end
-    endgenerate
+    endfunction
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -83,15 +100,31 @@ module hwgen_swg_next #(
             slot <= SLOT0[OFF_W-1:0];
             ry <= {ROW_W{1'b0}};
             cx <= {COL_W{1'b0}};
-            in_image <= (PAD_T == 0 && PAD_L == 0);
-        end else if (issue) begin
-            qb <= qtop_n + {{(IDX_W-OFF_W){1'b0}}, koff_n};
-            slot <= slot_n;
-            ry <= ry_n;
-            cx <= cx_n;
-            in_image <= top_n && (ry_n < RY_HI) && left_n && (cx_n < CX_HI);
+            row_in <= (PAD_T == 0);
+            col_in <= (PAD_L == 0);
+            written <= 1'b0;
+        end else begin
+            written <= issue ? written_move : written_stay;
+            if (issue) begin
+                qb <= qb_n;
+                slot <= slot_n;
+                ry <= ry_n;
+                cx <= cx_n;
+                row_in <= row_in_n;
+                col_in <= col_in_n;
+            end
         end
     end
+`ifdef FORMAL_HWGEN_SWG
+    // proven with hwgen_swg (rtl/formal/hwgen_swg.fv.vh proves ry, cx and in_image): each
+    // flag is its own bound check, so the pair cannot hide a wrong one behind the other
+    reg f_past = 1'b0;
+    always @(posedge clk) f_past <= 1'b1;
+    always @* if (f_past && rst_n) begin
+        assert(row_in == in_bounds(ry_x, 0, PAD_T, RY_HI));
+        assert(col_in == in_bounds(cx_x, 0, PAD_L, CX_HI));
+    end
+`endif
 endmodule
 
 `default_nettype wire

@@ -59,6 +59,7 @@ module hwgen_uart_link #(
 
     reg [2:0] state;
     reg [7:0] len_lo;          // the length's low byte
+    reg lo_in, lo_zero, lo_one; // it equals IN_BYTES' low byte, 0, 1 (decoded)
     reg [15:0] left;           // bytes of the frame still to come (a down-count, no adder)
     reg last_one;              // left == 1 as a flag, set a byte early: the state's enables
                                // wait on no 16-bit compare (a faster clock)
@@ -74,15 +75,24 @@ module hwgen_uart_link #(
 
     // the bytes the command parser takes: straight from the line, or from the queue, which
     // holds the next command's bytes while the parser is busy with a reply (a host keeps at
-    // most one command ahead, so the queue never overflows)
+    // most one command ahead, so the queue never overflows). Each comes with its compares
+    // against the protocol's constants decoded (below), a register ahead of the parser where
+    // there is a queue: its enables then wait on flags, not on 8-bit compares (a faster clock).
     wire [7:0] rx_data;
     wire rx_valid;
+    wire is_id, is_frame, is_in_lo, is_in_hi, is_zero, is_one;
+    function [5:0] decode;  // {ID, FRAME, IN_BYTES low byte, its high byte, 0, 1}
+        input [7:0] b;
+        decode = {b == CMD_ID, b == CMD_FRAME, b == IN_N[7:0], b == IN_N[15:8], b == 8'd0,
+                  b == 8'd1};
+    endfunction
     generate
         if (QUEUE_BYTES > 0) begin : g_queue
             wire parsing = (state == S_IDLE) || (state == S_LEN0) || (state == S_LEN1)
                            || (state == S_DATA) || (state == S_SKIP);
             wire q_valid, unused_q_room, s_valid, s_ready;
             wire [7:0] s_data;
+            wire [13:0] q_byte;  // the byte and its decoded compares
             hwgen_axis_fifo #(.DATA_W(8), .DEPTH(QUEUE_BYTES < 2 ? 2 : QUEUE_BYTES)) u_queue (
                 .clk(clk), .rst_n(rst_n),
                 .s_tdata(line_data), .s_tvalid(line_valid), .s_tready(unused_q_room),
@@ -90,14 +100,16 @@ module hwgen_uart_link #(
             );
             // two registers between the queue's block RAM and the parser: its read is not in
             // the parser's compare and enables (a faster clock)
-            hwgen_axis_fifo #(.DATA_W(8), .DEPTH(2)) u_slice (
+            hwgen_axis_fifo #(.DATA_W(14), .DEPTH(2)) u_slice (
                 .clk(clk), .rst_n(rst_n),
-                .s_tdata(s_data), .s_tvalid(s_valid), .s_tready(s_ready),
-                .m_tdata(rx_data), .m_tvalid(q_valid), .m_tready(parsing)
+                .s_tdata({decode(s_data), s_data}), .s_tvalid(s_valid), .s_tready(s_ready),
+                .m_tdata(q_byte), .m_tvalid(q_valid), .m_tready(parsing)
             );
+            assign {is_id, is_frame, is_in_lo, is_in_hi, is_zero, is_one, rx_data} = q_byte;
             assign rx_valid = q_valid && parsing;
         end else begin : g_direct
             assign rx_data = line_data;
+            assign {is_id, is_frame, is_in_lo, is_in_hi, is_zero, is_one} = decode(line_data);
             assign rx_valid = line_valid;
         end
     endgenerate
@@ -174,10 +186,10 @@ module hwgen_uart_link #(
                 case (state)
                     S_IDLE: if (rx_valid) begin
                         idx <= 4'd0;
-                        if (rx_data == CMD_ID) begin
+                        if (is_id) begin
                             reply_id <= 1'b1;
                             state <= S_REPLY;
-                        end else if (rx_data == CMD_FRAME) begin
+                        end else if (is_frame) begin
                             state <= S_LEN0;
                         end else begin
                             reply_id <= 1'b0;
@@ -187,15 +199,18 @@ module hwgen_uart_link #(
                     end
                     S_LEN0: if (rx_valid) begin
                         len_lo <= rx_data;
+                        lo_in <= is_in_lo;
+                        lo_zero <= is_zero;
+                        lo_one <= is_one;
                         state <= S_LEN1;
                     end
                     S_LEN1: if (rx_valid) begin
                         left <= {rx_data, len_lo};
-                        last_one <= ({rx_data, len_lo} == 16'd1);
+                        last_one <= is_zero && lo_one;
                         reply_id <= 1'b0;
-                        if ({rx_data, len_lo} == IN_N) begin
+                        if (is_in_hi && lo_in) begin
                             state <= S_DATA;
-                        end else if ({rx_data, len_lo} == 16'd0) begin
+                        end else if (is_zero && lo_zero) begin
                             status <= ST_LENGTH;
                             state <= S_REPLY;
                         end else begin

@@ -137,8 +137,11 @@ def window_paths(n) -> list[Part]:
     the read register; the next row's or frame's slot (a modular add). With the `flow` stage
     the room is one compare against registers (the limit is its own path, into a register),
     the write enable leaves a flip-flop, and the issue decision and the ring's read start at
-    registers (the next pixel's index, row and column, whether it is inside the image and its
-    slot are paths of their own, into registers)."""
+    registers (rtl/hwgen_swg_next.v): the next pixel's index and whether it is written (a step,
+    then the compare against the writer), whether it is inside the image (compares of
+    registers against constants, then the walk's choice) and its slot are paths of their own,
+    each into one register, and what fans out to every read register's enable is the issue
+    decision from those flags."""
     hp, wp = n.h + n.pads[0] + n.pads[2], n.w + n.pads[1] + n.pads[3]
     d, hw = n.buffer_pixels, n.h * n.w
     nw = _clog2(2 * (hp * n.w + wp + 2 * hw + d) + 2)
@@ -148,9 +151,9 @@ def window_paths(n) -> list[Part]:
         return [
             Part("room", 1 + 1, nw),
             Part("limit", 3, 3 * nw),
-            Part("written", 1 + 1, nw, fanout=n.pixel_bits),
-            Part("next_index", 3 + 1, 3 * nw),
-            Part("next_pixel", 3 + 2, 4 * nw),  # its row and column, inside the image or not
+            Part("issue", 1, 0, fanout=n.pixel_bits),
+            Part("next_written", 3 + 1, 2 * nw),
+            Part("next_pixel", 2 + 2, 0),  # inside the image's rows and columns
             Part("next_read_slot", 3 + 1, 2 * aw),
             read,
             Part("next_slot", 3, 2 * aw),

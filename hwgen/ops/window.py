@@ -27,7 +27,8 @@ from hwgen.ops.stream_op import StreamIn, StreamOp, host_width
 from hwgen.sim import handshake
 
 #: the stages rtl/hwgen_swg.v can add (its parameter for each): `flow` registers what each side
-#: of the line buffer sees of the other (the writer's room, the ring's write), a cycle late
+#: of the line buffer sees of the other (the writer's room, the ring's write, the reader's next
+#: pixel and whether it is written), a cycle late
 WINDOW_STAGES = {"flow": "FLOW_REG"}
 
 
@@ -65,15 +66,15 @@ class SlidingWindow(StreamOp):
         return [dataclasses.replace(self, stages=[]), dataclasses.replace(self, stages=["flow"])]
 
     def stage_register_bits(self) -> int:
-        """Flip-flops its stages hold: (flow) the two frame copies, the limit, the writer's
-        position plus one and two frames, its copy for the reader, the reader's next index,
-        row and column, whether that pixel is inside the image and its ring slot, and the
-        delayed write."""
+        """Flip-flops its stages hold: (flow) the reader's frame as the writer sees it, the
+        limit, the writer's position plus one and two frames and plus QOFF (the reader's wq),
+        the reader's next index, row and column, whether that pixel is inside the image's rows,
+        its columns, and written, its ring slot, and the delayed write."""
         if "flow" not in self.stages:
             return 0
         hp, wp = self.h + self.pads[0] + self.pads[2], self.w + self.pads[1] + self.pads[3]
         row_col = (hp + self.k).bit_length() + (wp + self.k).bit_length()
-        return 4 + 5 * self.index_bits + row_col + 2 + 2 * self.slot_bits + self.pixel_bits
+        return 2 + 5 * self.index_bits + row_col + 4 + 2 * self.slot_bits + self.pixel_bits
 
     def stage_cost(self) -> int:
         """What its stages cost the timing pass (flip-flops)."""

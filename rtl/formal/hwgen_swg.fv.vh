@@ -4,7 +4,8 @@
 // given out (plus the one presented) are the reader's position (oy, ox, ky, kx) in the
 // OH*OW*K*K beats of a frame, so a frame gives out exactly its windows, in order; the reader's
 // coordinates agree with each other (window origin, row offset, linear index, the next
-// pixel's index and ring slot, registers with FLOW_REG). A frame of windows passes (cover).
+// pixel's index and ring slot, registers with FLOW_REG), and the written flag is the check of
+// the pixel against the writer (FLOW_REG: as it was a cycle before). A frame passes (cover).
     hwgen_fv_axis #(.DATA_W(IN_W), .IS_INPUT(1)) f_s (
         .clk(clk), .rst_n(rst_n), .tdata(s_tdata), .tvalid(s_tvalid), .tready(s_tready), .tlast(1'b0));
     hwgen_fv_axis #(.DATA_W(PIXEL_W), .IS_INPUT(0)) f_m (
@@ -28,6 +29,19 @@
         end
     end
     wire [31:0] f_pos = ((oy * OW + ox) * K + ky) * K + kx;  // the reader's next beat
+    reg [1:0] f_wfr1;    // the writer's frame and wq, a cycle before
+    reg [NW-1:0] f_wq1;
+    reg f_run1 = 1'b0;   // the cycle before was out of reset
+    always @(posedge clk) begin
+        f_wfr1 <= wfr;
+        f_wq1 <= wq;
+        f_run1 <= rst_n;
+    end
+    function f_written;  // hwgen_swg's direct check: pixel qb is in the ring
+        input [1:0] d;
+        input [NW-1:0] w;
+        f_written = (d == 2'd1) || (d == 2'd2) || (d == 2'd0 && qb < w);
+    endfunction
     wire [31:0] f_next = (f_out == F_FB - 1) ? 0 : f_out + 1;
     always @* if (f_past && rst_n) begin
         assert(bcnt <= BEAT_MAX_I && wpos <= HW_MAX_I);
@@ -39,6 +53,11 @@
         assert(qb == qtop + koff);  // FLOW_REG keeps it as a register
         assert(ry_k == ry && cx_k == cx);  // so too the pixel's row and column
         assert(in_image == in_image_now);  // and whether it is inside the image
+        // whether the pixel presented next is written: the direct check, FLOW_REG's a
+        // register of it against the writer as it was a cycle before (the writer only moves on)
+        if (FLOW_REG == 0) assert(written == f_written(wfr - rfr, wq));
+        else if (f_run1) assert(written == f_written(f_wfr1 - rfr, f_wq1));
+        assert(wq == wpos + QOFF);  // FLOW_REG counts it
         assert(a_top < D && a_row < D && a_next < D && koff < D);  // slots are slots
         assert(raddr == ({1'b0, a_top} + {1'b0, koff}) % D);  // and the slot it is read from
     end

@@ -215,9 +215,9 @@ def test_a_window_takes_the_flow_stage_where_its_room_check_misses_the_clock():
     ns, path = node_period(win, FIXED)
     assert ns > 0 and path == "room"  # four chained adds and compares
     flow = dataclasses.replace(win, stages=["flow"])
-    assert {p.name for p in flow.logic_paths()} == {"room", "written", "next_slot", "read"} | {
+    assert {p.name for p in flow.logic_paths()} == {"room", "issue", "next_slot", "read"} | {
         "limit",
-        "next_index",
+        "next_written",
         "next_pixel",
         "next_read_slot",
     }
