@@ -1,6 +1,7 @@
 """The UART shell (rtl/hwgen_uart_shell.v) in simulation, bit by bit on its two lines: the
 identify record, frames equal to golden, and resynchronization without a reset after a frame
-of the wrong length, a garbage byte and a frame cut short (the frames after them exact)."""
+of the wrong length (one byte short, none, one, 256 more: the length's bytes are decoded one
+at a time), a garbage byte and a frame cut short (the frames after them exact)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,10 @@ def shell_run(tmp_path_factory, request):
         + [{"send": list(frame_request(data[3][:-1])), "expect": 1}]  # one byte short
         + [{"send": [0x7E], "expect": 1}]  # garbage
         + [{"send": list(frame_request(data[4]))[: 3 + n_in // 2], "expect": 1}]  # cut short
+        + [{"send": [0x46, 0, 0], "expect": 1}]  # no bytes
+        + [{"send": [0x46, 1, 0, 0x5A], "expect": 1}]  # one byte
+        # IN_BYTES' low byte, its high byte plus one (each half alone matches)
+        + [{"send": [0x46, n_in & 255, (n_in >> 8) + 1] + [0] * (n_in + 256), "expect": 1}]
         + frame[3:6]
     )
     queue = n_in + 3 if request.param else 0
@@ -87,7 +92,7 @@ def test_identify_names_the_build(shell_run):
 
 def test_frames_equal_golden_before_and_after_each_fault(shell_run):
     g, bits, _digest, _sizes, replies = shell_run
-    frames = replies[1:4] + replies[7:]
+    frames = replies[1:4] + replies[10:]
     assert all(r[0] == 0x00 for r in frames)
     want = g.execute(bits[[0, 1, 2, 3, 4, 5, 6, 7]], g.split()[1])
     np.testing.assert_array_equal(outputs(g, [r[1:] for r in frames]), want)
@@ -95,4 +100,4 @@ def test_frames_equal_golden_before_and_after_each_fault(shell_run):
 
 def test_each_fault_gets_its_status(shell_run):
     *_, replies = shell_run
-    assert [r for r in replies[4:7]] == [b"\x01", b"\x02", b"\x03"]
+    assert [r for r in replies[4:10]] == [b"\x01", b"\x02", b"\x03", b"\x01", b"\x01", b"\x01"]
