@@ -132,6 +132,7 @@ def run_point(p: TimingPoint, model: Path, staged: bool, out: Path, progress) ->
         "latency": sum(r.get("latency", 0) for r in build.layers),
         "cycles": build.estimate["cycles"],
         "fps_met": clock.get("fps_met"),
+        "placer": bit.get("placer", "heap"),
         "seed": bit.get("seed", 1),
         "seconds": time.perf_counter() - t0,
         "build": str(folder / "build"),

@@ -206,7 +206,7 @@ def build_bitstream(
     progress(f"{tool} place and route ({packed['used']:,} of {packed['available']:,} cells)")
     layout = f"{top}{flow.layout_suffix}"
     t0 = time.perf_counter()
-    seed = place_and_route(
+    placer, seed = place_and_route(
         [
             nextpnr,
             *device,
@@ -256,6 +256,7 @@ def build_bitstream(
         "routed_for_mhz": route_mhz,
         "pll": plan.pll,
         "timing_met": bool(fmax) and min(fmax.values()) >= plan.clock_mhz,
+        "placer": placer,
         "seed": seed,
         "cell": CELL[family],
         "shell": top,
@@ -293,28 +294,38 @@ def _link(plan, board: dict) -> dict | None:
     }
 
 
-#: nextpnr's seeds in the order tried: the next only when the placer loops on the last
-SEEDS = (1, 2, 3)
+#: nextpnr's placers and seeds in the order tried, the next only when the placer loops on the
+#: last: its analytic placer (HeAP, the default) with three seeds, then simulated annealing,
+#: which has no legaliser to loop (HeAP's loops on a nearly full UP5K, YosysHQ/nextpnr#1062)
+PLACEMENTS = (("heap", 1), ("heap", 2), ("heap", 3), ("sa", 1))
 
 
-def place_and_route(cmd: list[str], work: Path, board: str, tool: str, progress) -> int:
-    """nextpnr, watched (its stages as progress, a time limit), with seed 1, or the next seed
-    when its placer loops (goes silent); a failure because something did not fit says what,
-    used and available. Returns the seed that placed."""
+def place_and_route(cmd: list[str], work: Path, board: str, tool: str, progress) -> tuple[str, int]:
+    """nextpnr, watched (its stages as progress, a time limit), with the analytic placer and
+    seed 1, or the next of PLACEMENTS when its placer loops (goes silent); a failure because
+    something did not fit says what, used and available. Returns the placer and the seed that
+    placed."""
     log = work / "nextpnr.log"
-    for seed in SEEDS:
+    for i, (placer, seed) in enumerate(PLACEMENTS):
         try:
             code = run_watched(
-                [*cmd, "--seed", str(seed)], work, log, tool, progress, stall=PLACER_STALL_S
+                [*cmd, "--placer", placer, "--seed", str(seed)],
+                work,
+                log,
+                tool,
+                progress,
+                stall=PLACER_STALL_S,
             )
             break
         except PlacerStalled as e:
-            if seed == SEEDS[-1]:
+            if i == len(PLACEMENTS) - 1:
+                tried = ", ".join(f"{p} seed {s}" for p, s in PLACEMENTS)
                 raise HwgenError(
-                    f"{e} with seeds {', '.join(map(str, SEEDS))} (log: {log}): its placer "
-                    "loops on this design (a nearly full part); fold more"
+                    f"{e} with {tried} (log: {log}): its placer loops on this design (a "
+                    "nearly full part); fold more"
                 ) from None
-            progress(f"{e} with seed {seed}: its placer loops; seed {seed + 1}")
+            nxt, nseed = PLACEMENTS[i + 1]
+            progress(f"{e} with {placer} seed {seed}: its placer loops; {nxt} seed {nseed}")
     if code:
         over = overflow_from_log(log.read_text(errors="replace"))
         if over:
@@ -323,7 +334,7 @@ def place_and_route(cmd: list[str], work: Path, board: str, tool: str, progress)
                 f"does not fit {board}: {used:,} of {avail:,} {cell} (nextpnr; log: {log})"
             )
         raise tool_failed(tool, code, log)
-    return seed
+    return placer, seed
 
 
 def fmax_from_log(text: str) -> float | None:

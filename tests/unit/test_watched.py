@@ -72,33 +72,42 @@ def test_a_silent_placer_counts_as_stalled(tmp_path):
         run_watched([sys.executable, "-c", STUCK], tmp_path, tmp_path / "p.log", "tool", stall=2)
 
 
-#: a stand-in nextpnr: its placer loops with seed 1, routes with any other
+#: a stand-in nextpnr: its analytic placer loops with the seeds in LOOPS, routes otherwise
 SEEDED = (
     "import sys, time\n"
+    "placer = sys.argv[sys.argv.index('--placer') + 1]\n"
     "seed = sys.argv[sys.argv.index('--seed') + 1]\n"
     "print('Info: Running main analytical placer.', flush=True)\n"
-    "if seed == '1':\n"
+    "if placer == 'heap' and seed in sys.argv[1]:\n"
     "    time.sleep(60)\n"
     "print('Info: Routing..', flush=True)\n"
 )
 
 
+def _place(tmp_path, loops: str, progress):
+    cmd = [sys.executable, "-c", SEEDED, loops]
+    return lattice.place_and_route(cmd, tmp_path, "icebreaker", "nextpnr-ice40", progress)
+
+
 def test_a_looping_placer_is_run_again_with_the_next_seed(tmp_path, monkeypatch):
     monkeypatch.setattr(lattice, "PLACER_STALL_S", 2)
     seen = []
-    seed = lattice.place_and_route(
-        [sys.executable, "-c", SEEDED], tmp_path, "icebreaker", "nextpnr-ice40", seen.append
-    )
-    assert seed == 2 and "Routing" in (tmp_path / "nextpnr.log").read_text()
-    assert any("with seed 1: its placer loops; seed 2" in s for s in seen)
+    assert _place(tmp_path, "1", seen.append) == ("heap", 2)
+    assert "Routing" in (tmp_path / "nextpnr.log").read_text()
+    assert any("with heap seed 1: its placer loops; heap seed 2" in s for s in seen)
 
 
-def test_a_placer_looping_with_every_seed_is_one_line(tmp_path, monkeypatch):
+def test_a_placer_looping_with_every_seed_is_placed_by_annealing(tmp_path, monkeypatch):
     monkeypatch.setattr(lattice, "PLACER_STALL_S", 1)
-    monkeypatch.setattr(lattice, "SEEDS", (1,))
+    seen = []
+    assert _place(tmp_path, "123", seen.append) == ("sa", 1)
+    assert any("with heap seed 3: its placer loops; sa seed 1" in s for s in seen)
+
+
+def test_a_placer_looping_with_every_placement_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(lattice, "PLACER_STALL_S", 1)
+    monkeypatch.setattr(lattice, "PLACEMENTS", (("heap", 1),))
     with pytest.raises(HwgenError) as e:
-        lattice.place_and_route(
-            [sys.executable, "-c", SEEDED], tmp_path, "icebreaker", "nextpnr-ice40", print
-        )
-    assert "with seeds 1" in str(e.value) and "fold more" in str(e.value)
+        _place(tmp_path, "1", print)
+    assert "with heap seed 1 " in str(e.value) and "fold more" in str(e.value)
     assert "\n" not in str(e.value)
