@@ -7,12 +7,14 @@
 // the ring's modular arithmetic), and whether it is written. Each is computed when the reader
 // issues from the walk's next values, so the issue decision and the ring's read address (fanned
 // out to every slice of a wide ring: CNV's Conv_5 window, 256 bits a pixel) start at flip-flops.
-// For the clock, no next value has two adds in a row, or an add before a compare:
+// For the clock:
 // - qb steps by 1 or a row step inside a window, else takes the next window's qtop (one add);
 // - the row and column are tested against the image's edges before the step, as the step's
-//   constants shifted onto the bounds (cx + 1 < CX_HI is cx < CX_HI - 1), one flag for each;
+//   constants shifted onto the bounds (cx + 1 < CX_HI is cx < CX_HI - 1), one flag for each:
+//   no add before a compare;
 // - `written` (qb below the writer's wq, or the writer frames ahead) is a register too, for the
-//   pixel presented next, from the writer's registers: the reader sees the writer a cycle late,
+//   pixel presented next, from the writer's registers: qb's step and one compare end at this
+//   flip-flop, not at every read register's enable. The reader sees the writer a cycle late,
 //   which only makes it wait on a writer that only moves on (the pixel was written into the
 //   ring a cycle after it completed, by the time the reader reads it).
 `default_nettype none
