@@ -17,14 +17,15 @@ from hwgen.errors import HwgenError
 #: seconds a place-and-route may take before it is stopped (HWGEN_PNR_TIMEOUT overrides)
 PNR_TIMEOUT_S = 1800.0
 
-#: seconds nextpnr's analytic placer may go without a line before it counts as looping (its
-#: iterations print every few seconds, CNV's on ECP5 included; a looping legaliser prints
-#: nothing: the UP5K at 83 % full with seed 1 does, and places in a minute with seed 2)
+#: seconds nextpnr's placer may go without a line before it counts as looping (its iterations
+#: print every few seconds, CNV's on ECP5 included; a looping legaliser prints nothing: the
+#: UP5K at 83 % full does, with one seed and not another, or with every seed)
 PLACER_STALL_S = 240.0
 
 
 class PlacerStalled(HwgenError):
-    """nextpnr's placer went silent: its legaliser loops (another seed usually places)."""
+    """nextpnr's placer went silent: its legaliser loops (lattice.PLACEMENTS says what to try
+    next)."""
 
 
 #: (pattern in nextpnr's log, the stage it starts), in the order they appear

@@ -72,7 +72,8 @@ def test_a_silent_placer_counts_as_stalled(tmp_path):
         run_watched([sys.executable, "-c", STUCK], tmp_path, tmp_path / "p.log", "tool", stall=2)
 
 
-#: a stand-in nextpnr: its analytic placer loops with the seeds in LOOPS, routes otherwise
+#: a stand-in nextpnr: its analytic placer loops with the seeds named in its first argument,
+#: and routes otherwise
 SEEDED = (
     "import sys, time\n"
     "placer = sys.argv[sys.argv.index('--placer') + 1]\n"
