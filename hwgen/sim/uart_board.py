@@ -1,6 +1,7 @@
 """A board behind the UART shell, simulated and reached as a serial port: the build's RTL
 (`uart`) or the netlist Yosys makes of it for the board's family (`netlist`: the very
-`synth_ice40`/`synth_ecp5` output, ROM contents included, on Yosys' own cell models) runs in
+`synth_ice40`/`synth_ecp5` output after the bitstream flow's netlist steps, ROM contents
+included, on Yosys' cell models and hwgen's ECP5 block RAM model: hwgen.sim.netlist) runs in
 Icarus with a pseudo-terminal bridged to its UART lines (sim/hwgen_cocotb_uart_pty.py), so the
 host's serial driver talks to it as to a board. The UART runs at 4 clock cycles per bit in
 simulation (the board's bitstream uses its board's divider). With a PLL clock (`clock_mhz`)
@@ -11,7 +12,6 @@ what is checked, not the PLL's analogue behaviour."""
 from __future__ import annotations
 
 import contextlib
-import re
 import tempfile
 import threading
 import time
@@ -24,20 +24,15 @@ from hwgen.driver.serial_link import run_over_serial
 from hwgen.errors import HwgenError
 from hwgen.flows.boards import load_board
 from hwgen.flows.shells import UART_TOPS, shell_plan
-from hwgen.flows.yosys import relative_paths, run_logged, yosys_exe
+from hwgen.flows.yosys import NETLIST_FAMILIES
 from hwgen.framing import run_golden
 from hwgen.manifest import check_build
-from hwgen.paths import SHARE
+from hwgen.sim.netlist import simulation_netlist
 from hwgen.sim.runner import build as build_sim
 from hwgen.sim.runner import run_test
 from hwgen.sim.tools import require_simulator
 
 SIM_CLKS_PER_BIT = 4
-#: Yosys' simulation models of each family's cells (relative to `yosys-config --datdir`)
-CELL_MODELS = {"ice40": "ice40/cells_sim.v", "ecp5": "ecp5/cells_sim.v"}
-SYNTH = {"ice40": "synth_ice40", "ecp5": "synth_ecp5"}
-#: each family's PLL cell, and the simulation model it is renamed to (sim/hwgen_pll_models.v)
-PLL_CELLS = {"ice40": "SB_PLL40_PAD", "ecp5": "EHXPLLL"}
 LEVELS = ("uart", "netlist")
 
 
@@ -56,37 +51,12 @@ def _plan(build: Path, board: dict, clock_mhz: float | None) -> tuple[str, dict]
 
 
 def _netlist(build: Path, board: dict, top: str, params: dict, work: Path) -> list[str]:
-    """Synthesize `top` for the board's family and write it as Verilog (a PLL cell renamed to
-    its simulation model)."""
+    """The shell's synthesized netlist for the board's family, as the bitstream flow makes
+    it, on the cell models (hwgen.sim.netlist)."""
     fam = board["family"]
-    if fam not in SYNTH:
+    if fam not in NETLIST_FAMILIES:
         raise HwgenError(f"--backend netlist: Lattice boards only (iCE40, ECP5), not {fam}")
-    yosys = yosys_exe()
-    datdir = Path(yosys).resolve().parent.parent / "share" / "yosys"
-    models = datdir / CELL_MODELS[fam]
-    if not models.is_file():
-        raise HwgenError(f"{models}: Yosys' {fam} cell models not found")
-    chparams = " ".join(f"-chparam {k} {v}" for k, v in params.items())
-    (work / "netlist.ys").write_text(
-        f"read_verilog -defer {relative_paths(shell_sources(build / 'rtl', top), work)}\n"
-        f"hierarchy -top {top} {chparams}\n"
-        f"{SYNTH[fam]} -top {top}\n"
-        f"chtype -map {PLL_CELLS[fam]} hwgen_sim_{PLL_CELLS[fam]}\n"
-        "write_verilog -noattr netlist.v\n"
-    )
-    run_logged(yosys, "netlist.ys", work)
-    # Icarus does not take the iCE40 models' SystemVerilog port defaults; their own switch
-    # turns them off (the netlist drives every port). The ECP5 models `include files beside
-    # them: inlined into a copy, since the simulator build has no include path.
-    text = re.sub(
-        r'^`include "([^"]+)"',
-        lambda m: (models.parent / m.group(1)).read_text(),
-        models.read_text(),
-        flags=re.M,
-    )
-    (work / "cell_models.v").write_text("`define NO_ICE40_DEFAULT_ASSIGNMENTS\n" + text)
-    models = [str(work / "cell_models.v"), str(SHARE / "sim" / "hwgen_pll_models.v")]
-    return [*models, str(work / "netlist.v")]
+    return simulation_netlist(shell_sources(build / "rtl", top), top, fam, work, params)
 
 
 @contextlib.contextmanager
