@@ -6,6 +6,7 @@ another build is refused in one line; a ROM image left out of synthesis is caugh
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -162,3 +163,32 @@ def test_cli_run_backend_netlist_on_ecp5(small, tmp_path, capsys):
     np.testing.assert_array_equal(
         np.load(tmp_path / "y.npy"), b.predict(np.load(tmp_path / "x.npy"))
     )
+
+
+def test_ecp5_netlist_with_block_ram_in_banks_equals_golden(tmp_path):
+    """Weight ROMs in ECP5 block RAM, one in banks whose first register the bitstream flow
+    moves into each block (OUTREG, hwgen.flows.ecp5_outreg): the netlist, on hwgen's DP16KD
+    model, equals golden through the driver."""
+    need_tool("yosys")
+    _, onnx = random_mlp(tmp_path / "m.onnx", [20, 12, 5], seed=4)
+    banks = {"stages": ["rom_bank"], "rom_bank_depth": 8}
+    fold = {
+        "Gemm_0": {"pe": 4, "simd": 4, "ram_style": "block", **banks},
+        "Gemm_1": {"pe": 4, "simd": 4, "ram_style": "block"},
+    }
+    b = api.compile(onnx, tmp_path / "b", fold=fold, board="ulx3s-12f")
+    x = _inputs(b, 4)
+    y = b.predict(x, "netlist", board="ulx3s-12f")
+    assert golden_mismatches(b.graph, x, y) == (0, None)
+    netlist = b.path / "sim_build" / "netlist-ulx3s-12f" / "netlist.json"
+    cells = json.loads(netlist.read_text())["modules"]["hwgen_uart_shell"]["cells"]
+    modes = sorted(
+        (n.split(".u_wrom")[0].split(".")[-1], c["parameters"]["REGMODE_A"])
+        for n, c in cells.items()
+        if c["type"] == "DP16KD"
+    )
+    assert modes == [
+        ("l0_Gemm_0", "OUTREG"),
+        ("l0_Gemm_0", "OUTREG"),
+        ("l1_Gemm_1", "NOREG"),
+    ]
