@@ -8,15 +8,20 @@
 // issues from the walk's next values, so the issue decision and the ring's read address (fanned
 // out to every slice of a wide ring: CNV's Conv_5 window, 256 bits a pixel) start at flip-flops.
 // For the clock:
-// - qb steps by 1 or a row step inside a window, else takes the next window's qtop (one add);
+// - qb steps by 1 or a row step inside a window, else takes the next window's qtop (below);
 // - the row and column are tested against the image's edges before the step, as the step's
 //   constants shifted onto the bounds (cx + 1 < CX_HI is cx < CX_HI - 1), one flag for each:
 //   no add before a compare;
 // - `written` (qb below the writer's wq, or the writer frames ahead) is a register too, for the
-//   pixel presented next, from the writer's registers: qb's step and one compare end at this
-//   flip-flop, not at every read register's enable. The reader sees the writer a cycle late,
-//   which only makes it wait on a writer that only moves on (the pixel was written into the
-//   ring a cycle after it completed, by the time the reader reads it).
+//   pixel presented next, from the writer's registers: one compare ends at this flip-flop, not
+//   at every read register's enable. The reader sees the writer a cycle late, which only makes
+//   it wait on a writer that only moves on (the pixel was written into the ring a cycle after
+//   it completed, by the time the reader reads it);
+// - every value qb may take next is a register already (qb + 1, qb + the row step, and the
+//   next window's origin: qtop + S along a row, rw + LINE at a row's end, 0 at a frame's), each
+//   compared with wq on its own, so the next written flag is a compare of registers and a
+//   choice among the results; qb's next value is a choice among registers, its successors one
+//   add after it. The proof holds each to its sum (qb_p1 == qb + 1, qs == qtop + S, ...).
 `default_nettype none
 
 module hwgen_swg_next #(
@@ -65,8 +70,14 @@ module hwgen_swg_next #(
     // the walk's next position, as hwgen_swg's reader takes it on an issue
     wire             win_last = kx_last && ky_last;
     wire             frame_last = win_last && ox_last && oy_last;
-    wire [IDX_W-1:0] qb_n = !win_last ? qb + (kx_last ? ROW_STEP : {{(IDX_W-1){1'b0}}, 1'b1})
-                          : (ox_last && oy_last) ? {IDX_W{1'b0}} : ox_last ? rw + LINE : qtop + S_N;
+    // qb's successors, kept in registers: within the window (qb + 1, qb + ROW_STEP) and the
+    // next window's origin (along the row qs = qtop + S, at its end rl = rw + LINE; 0 after
+    // the frame), as hwgen_swg moves qtop and rw
+    reg  [IDX_W-1:0] qb_p1, qb_pr, qs, rl;
+    wire [IDX_W-1:0] qb_n = !win_last ? (kx_last ? qb_pr : qb_p1)
+                          : (ox_last && oy_last) ? {IDX_W{1'b0}} : ox_last ? rl : qs;
+    wire             lt_n = !win_last ? (kx_last ? qb_pr < wq : qb_p1 < wq)  // qb_n < wq
+                          : (ox_last && oy_last) ? wq != {IDX_W{1'b0}} : ox_last ? rl < wq : qs < wq;
     wire [ROW_W-1:0] ry_n = !kx_last ? ry : !ky_last ? ry + 1'b1 : !ox_last ? ry0
                           : !oy_last ? ry0 + S_RY : {ROW_W{1'b0}};
     wire [COL_W-1:0] cx_n = !kx_last ? cx + 1'b1 : !ky_last ? cx0 : !ox_last ? cx0 + S_CX
@@ -85,7 +96,7 @@ module hwgen_swg_next #(
     // written as the writer stands now: this pixel, and the next one
     wire             written_stay = (dfr == 2'd1) || (dfr == 2'd2) || (dfr == 2'd0 && qb < wq);
     wire [1:0]       dfr_n = frame_last ? dfr - 1'b1 : dfr;  // the reader's next frame
-    wire             written_move = (dfr_n == 2'd1) || (dfr_n == 2'd2) || (dfr_n == 2'd0 && qb_n < wq);
+    wire             written_move = (dfr_n == 2'd1) || (dfr_n == 2'd2) || (dfr_n == 2'd0 && lt_n);
 
     // x + step inside [lo, hi): x within [lo - step, hi - step), bounds that may be out of range
     function in_bounds;
@@ -99,6 +110,10 @@ module hwgen_swg_next #(
     always @(posedge clk) begin
         if (!rst_n) begin
             qb <= {IDX_W{1'b0}};
+            qb_p1 <= {{(IDX_W-1){1'b0}}, 1'b1};
+            qb_pr <= ROW_STEP;
+            qs <= S_N;
+            rl <= LINE;
             slot <= SLOT0[OFF_W-1:0];
             ry <= {ROW_W{1'b0}};
             cx <= {COL_W{1'b0}};
@@ -109,6 +124,17 @@ module hwgen_swg_next #(
             written <= issue ? written_move : written_stay;
             if (issue) begin
                 qb <= qb_n;
+                qb_p1 <= qb_n + 1'b1;
+                qb_pr <= qb_n + ROW_STEP;
+                if (frame_last) begin
+                    qs <= S_N;
+                    rl <= LINE;
+                end else if (win_last && ox_last) begin  // qtop and rw become rw + LINE
+                    qs <= rl + S_N;
+                    rl <= rl + LINE;
+                end else if (win_last) begin             // qtop becomes qtop + S
+                    qs <= qs + S_N;
+                end
                 slot <= slot_n;
                 ry <= ry_n;
                 cx <= cx_n;
@@ -125,7 +151,12 @@ module hwgen_swg_next #(
     always @* if (f_past && rst_n) begin
         assert(row_in == in_bounds(ry_x, 0, PAD_T, RY_HI));
         assert(col_in == in_bounds(cx_x, 0, PAD_L, CX_HI));
+        // qb's successors are their sums (qb itself: hwgen_swg's proof)
+        assert(qb_p1 == qb + 1'b1 && qb_pr == qb + ROW_STEP);
+        assert(qs == qtop + S_N && rl == rw + LINE);
     end
+`else
+    wire unused_q = &{1'b0, qtop, rw};  // the proof's: the sums above stand for them
 `endif
 endmodule
 
