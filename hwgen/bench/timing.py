@@ -12,6 +12,7 @@ the same.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from hwgen.bench.tables import table_and_markdown
 from hwgen.estimate import estimate_graph
 from hwgen.estimate.timing import TIMING, Coefficients, load_timing, node_period
 from hwgen.flows.boards import load_board
+from hwgen.flows.lattice import FLOWS
 from hwgen.frontend.qonnx_import import import_qonnx
 from hwgen.ir import Graph
 from hwgen.passes import lower
@@ -104,7 +106,7 @@ def run_point(p: TimingPoint, model: Path, staged: bool, out: Path, progress) ->
         trial = compile_build(
             model, Path(tmp) / "build", fold=fold, board=p.board, clock_mhz=p.clock_mhz
         )
-        digest = _design_digest(trial.path)
+        digest = _design_digest(trial.path, load_board(p.board)["family"])
         if done.is_file():
             res = json.loads(done.read_text())
             if res.get("design") == digest:
@@ -147,11 +149,16 @@ def staged_nodes(model: Path) -> list[str]:
     return [n.name for n in lower(import_qonnx(model)).nodes if getattr(n, "pipelined", False)]
 
 
-def _design_digest(build: Path) -> str:
-    """A hash of a build's Verilog and ROM images (rtl/) and its target clock."""
+def _design_digest(build: Path, family: str) -> str:
+    """A hash of a build's Verilog and ROM images (rtl/), its target clock and the source of
+    the family's netlist step (hwgen.flows.lattice.DeviceFlow: what nextpnr gets is its
+    output, so a changed step is a new design)."""
     h = hashlib.sha256(
         str(json.loads((build / "report.json").read_text())["clock"]["target_mhz"]).encode()
     )
+    step = FLOWS[family].netlist_step
+    if step is not None:
+        h.update(Path(inspect.getsourcefile(step)).read_bytes())
     for f in sorted((build / "rtl").iterdir()):
         h.update(f.name.encode())
         h.update(f.read_bytes())

@@ -29,9 +29,10 @@ PIPE_STAGES = {
 }
 
 
-#: the fabric registers a banked ROM's word passes (rtl/hwgen_mvu_rom.v's BANKED): the first
-#: beside its block (a DP16KD's output, without the output register Yosys does not use, is
-#: 5.6 ns), the second toward the banks' multiplexer
+#: the registers a banked ROM's word passes (rtl/hwgen_mvu_rom.v's BANKED): the first beside
+#: its block (a DP16KD's output, without its output register, is 5.6 ns; Yosys does not use
+#: that register, the ECP5 bitstream flow moves this one into it: hwgen.flows.ecp5_outreg),
+#: the second toward the banks' multiplexer
 BANK_REGS = 2
 #: popcount groups are tried down to this many lanes each
 MIN_GROUP_LANES = 6
