@@ -137,8 +137,9 @@ def window_paths(n) -> list[Part]:
     the read register; the next row's or frame's slot (a modular add). With the `flow` stage
     the room is one compare against registers (the limit is its own path, into a register),
     the write enable leaves a flip-flop, and the issue decision and the ring's read start at
-    registers (rtl/hwgen_swg_next.v): the next pixel's index and whether it is written (a step,
-    then the compare against the writer), whether it is inside the image (compares of
+    registers (rtl/hwgen_swg_next.v): whether the next pixel is written (each of its possible
+    indices, registers, compared with the writer's, then the walk's choice), its index's
+    successors (the choice, then a step), whether it is inside the image (compares of
     registers against constants, then the walk's choice) and its slot are paths of their own,
     each into one register, and what fans out to every read register's enable is the issue
     decision from those flags."""
@@ -152,7 +153,8 @@ def window_paths(n) -> list[Part]:
             Part("room", 1 + 1, nw),
             Part("limit", 3, 3 * nw),
             Part("issue", 1, 0, fanout=n.pixel_bits),
-            Part("next_written", 3 + 1, 2 * nw),
+            Part("next_written", 1 + 2, nw),
+            Part("next_index", 2 + 1, nw),
             Part("next_pixel", 2 + 2, 0),  # inside the image's rows and columns
             Part("next_read_slot", 3 + 1, 2 * aw),
             read,

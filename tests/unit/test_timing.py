@@ -218,6 +218,7 @@ def test_a_window_takes_the_flow_stage_where_its_room_check_misses_the_clock():
     assert {p.name for p in flow.logic_paths()} == {"room", "issue", "next_slot", "read"} | {
         "limit",
         "next_written",
+        "next_index",
         "next_pixel",
         "next_read_slot",
     }
