@@ -199,6 +199,7 @@ module hwgen_sim_DP16KD (
     reg [17:0] mem [0:1023];
     reg [17:0] latch_a = 18'd0, latch_b = 18'd0;  // the read latches
     reg [17:0] out_a = 18'd0, out_b = 18'd0;      // the output registers (OUTREG)
+    reg [17:0] pdp_lo = 18'd0;                     // width 36: the low half, read on B's clock
     integer r;
     initial for (r = 0; r < 1024; r = r + 1) mem[r] = init_row(r);
 
@@ -271,7 +272,7 @@ module hwgen_sim_DP16KD (
             $fatal(1, "%m: DP16KD model: reset or chip select on port B is not modelled");
         if (OCEB) out_b <= latch_b;
         if (CEB && PDP) begin  // the read port of the 36-bit mode
-            latch_a <= mem[{adb[13:5], 1'b0}];
+            pdp_lo <= mem[{adb[13:5], 1'b0}];
             latch_b <= mem[{adb[13:5], 1'b1}];
         end else if (CEB) begin
             row_b = mem[adb[13:4]];
@@ -283,7 +284,7 @@ module hwgen_sim_DP16KD (
         end
     end
 
-    wire [17:0] doa = (REGMODE_A == "OUTREG") ? out_a : latch_a;
+    wire [17:0] doa = PDP ? pdp_lo : (REGMODE_A == "OUTREG") ? out_a : latch_a;
     wire [17:0] dob = (REGMODE_B == "OUTREG") ? out_b : latch_b;
     assign {DOA17, DOA16, DOA15, DOA14, DOA13, DOA12, DOA11, DOA10, DOA9,
             DOA8, DOA7, DOA6, DOA5, DOA4, DOA3, DOA2, DOA1, DOA0} = doa;
