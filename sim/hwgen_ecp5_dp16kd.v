@@ -1,7 +1,9 @@
 // hwgen_sim_DP16KD: a behavioural model of the ECP5 block RAM (DP16KD) as Yosys' synth_ecp5
-// uses it, for simulating a synthesized netlist (hwgen/sim/uart_board.py renames the
-// netlist's DP16KD cells to this; Yosys' own DP16KD model is an empty black box, so a
-// netlist with block RAM could not be simulated before).
+// uses it, for simulating a synthesized netlist (hwgen/sim/netlist.py renames the netlist's
+// DP16KD cells to this; Yosys' own DP16KD model is an empty black box, so a netlist with
+// block RAM could not be simulated before). It is checked against the RTL Yosys maps, at
+// every width (tests/sim/test_ecp5_block_ram_netlist.py): it agrees with Yosys' mapping, which
+// is what a board runs; no board here checks either against silicon.
 //
 // The memory is 1,024 rows of 18 bits, each INITVAL_xx holding 16 rows in 20-bit slots (the
 // layout of Yosys' ecp5/brams_map.v). A port DATA_WIDTH_x wide addresses units of that width
@@ -13,7 +15,7 @@
 // REGMODE_x = "OUTREG" adds the output register after the read latch, loaded on OCEx
 // (hwgen.flows.ecp5_outreg moves a fabric register there); "NOREG" drives DO from the latch.
 // What hwgen's netlists never use stops the simulation instead of guessing: a reset, a chip
-// select that deselects, an inverted clock, OUTREG at width 36.
+// select that deselects, an inverted clock, OUTREG at width 36, width 36 on one port only.
 `default_nettype none
 
 module hwgen_sim_DP16KD (
