@@ -214,7 +214,7 @@ module hwgen_swg #(
     wire           win_last = kx_last && ky_last;
     wire           frame_read = issue && win_last && ox_last && oy_last;
     wire [AW-1:0]  raddr;                 // (a_top + koff) mod D (FLOW_REG: a register in step)
-    wire [AW-1:0]  a_top_n = (ox_last && oy_last) ? a_next : ox_last ? wrap(a_row, DOWN) : wrap(a_top, RIGHT);
+    wire [AW-1:0]  a_top_n;               // the next window's a_top (FLOW_REG: from registers)
     // L: the window's top-left pixel inside the image (rows above it and pixels left of it
     // on its row are needed by no window from this one on), but the whole row while the next
     // row of windows starts on the same image row (top padding covers more than S rows)
@@ -262,11 +262,12 @@ module hwgen_swg #(
             // a_top, a_top_n), in registers kept in step with the reader (rtl/hwgen_swg_next.v)
             hwgen_swg_next #(
                 .IMG_H(IMG_H), .IMG_W(IMG_W), .S(S), .PAD_T(PAD_T), .PAD_L(PAD_L), .K(K),
-                .SLOT0(ORIGIN_I), .IDX_W(NW), .OFF_W(AW), .ROW_W(RYW), .COL_W(CXW)
+                .SLOT0(ORIGIN_I), .D(D), .IDX_W(NW), .OFF_W(AW), .ROW_W(RYW), .COL_W(CXW)
             ) u_next (
                 .clk(clk), .rst_n(rst_n), .issue(issue), .kx_last(kx_last), .ky_last(ky_last),
                 .ox_last(ox_last), .oy_last(oy_last), .qtop(qtop), .rw(rw), .ry0(ry0),
-                .cx0(cx0), .slot_n(slot_n), .wq(wq), .dfr(dfr), .slot(raddr), .qb(qb),
+                .cx0(cx0), .a_row(a_row), .a_top(a_top), .a_next(a_next), .a_top_n(a_top_n),
+                .slot_n(slot_n), .wq(wq), .dfr(dfr), .slot(raddr), .qb(qb),
                 .ry(ry_k), .cx(cx_k), .in_image(in_image), .written(written)
             );
             assign room = (dfr_w == 2'd3) || (dfr_w == 2'd0 && wpos < lim)
@@ -307,6 +308,7 @@ module hwgen_swg #(
             assign ry_k = ry;
             assign cx_k = cx;
             assign wq = wpos + QOFF;
+            assign a_top_n = (ox_last && oy_last) ? a_next : ox_last ? wrap(a_row, DOWN) : wrap(a_top, RIGHT);
             assign mem_we = pixel_done;
             assign mem_wa = waddr;
             assign mem_wd = pbuf_next[PIXEL_W-1:0];

@@ -32,6 +32,7 @@ module hwgen_swg_next #(
     parameter integer PAD_L = 0,    // zero columns left of it
     parameter integer K = 3,        // window rows and columns
     parameter integer SLOT0 = 0,    // the ring slot read first: padded (0, 0)'s (hwgen_swg's ORIGIN)
+    parameter integer D = 16,       // the ring's pixels
     parameter integer IDX_W = 8,    // bits of a linear pixel index (hwgen_swg's NW)
     parameter integer OFF_W = 4,    // bits of a ring slot (hwgen_swg's AW)
     parameter integer ROW_W = 4,    // bits of a padded row (hwgen_swg's RYW)
@@ -48,6 +49,10 @@ module hwgen_swg_next #(
     input  wire [IDX_W-1:0] rw,        // ry0*IMG_W
     input  wire [ROW_W-1:0] ry0,
     input  wire [COL_W-1:0] cx0,
+    input  wire [OFF_W-1:0] a_row,     // the slots of padded (ry0, 0) and (ry0, cx0), and the
+    input  wire [OFF_W-1:0] a_top,     // next frame's (0, 0)
+    input  wire [OFF_W-1:0] a_next,
+    output wire [OFF_W-1:0] a_top_n,   // the next window's a_top
     input  wire [OFF_W-1:0] slot_n,    // the slot read after this one
     input  wire [IDX_W-1:0] wq,        // the writer's position + QOFF
     input  wire [1:0]       dfr,       // the writer's frames ahead of the reader
@@ -82,6 +87,42 @@ module hwgen_swg_next #(
                           : !oy_last ? ry0 + S_RY : {ROW_W{1'b0}};
     wire [COL_W-1:0] cx_n = !kx_last ? cx + 1'b1 : !ky_last ? cx0 : !ox_last ? cx0 + S_CX
                           : {COL_W{1'b0}};
+    // The next window's top-left slot: the next frame's, the next row's (a_row + DOWN) or the
+    // next to the right (a_top + RIGHT), modular adds. With K > 1 each sum is a register
+    // following its operand a cycle late: a_row and a_top change only as a window ends, and
+    // the sum is taken only as the next one ends, K*K > 1 issues later, so it is a choice
+    // among registers and each add ends at its own register (the proof asserts the sum is
+    // right whenever it is taken).
+    localparam integer RIGHT_I = S % D, DOWN_I = (S * IMG_W) % D;
+    localparam [OFF_W-1:0] RIGHT = RIGHT_I[OFF_W-1:0], DOWN = DOWN_I[OFF_W-1:0];
+    localparam [OFF_W:0] D_A = D[OFF_W:0];
+    function [OFF_W-1:0] wrap;  // (a + b) mod D for a, b < D
+        input [OFF_W-1:0] a;
+        input [OFF_W-1:0] b;
+        reg [OFF_W:0] t;
+        begin
+            t = {1'b0, a} + {1'b0, b};
+            if (t >= D_A) t = t - D_A;
+            wrap = t[OFF_W-1:0];
+        end
+    endfunction
+    wire [OFF_W-1:0] a_down, a_right;  // wrap(a_row, DOWN), wrap(a_top, RIGHT)
+    generate
+        if (K > 1) begin : g_lag
+            reg [OFF_W-1:0] down_q, right_q;
+            always @(posedge clk) begin
+                down_q <= wrap(a_row, DOWN);
+                right_q <= wrap(a_top, RIGHT);
+            end
+            assign a_down = down_q;
+            assign a_right = right_q;
+        end else begin : g_now
+            assign a_down = wrap(a_row, DOWN);
+            assign a_right = wrap(a_top, RIGHT);
+        end
+    endgenerate
+    assign a_top_n = (ox_last && oy_last) ? a_next : ox_last ? a_down : a_right;
+
     // inside the image's rows and columns next: each case's bounds moved by its step
     wire [31:0]      ry_x = {{(32-ROW_W){1'b0}}, ry}, ry0_x = {{(32-ROW_W){1'b0}}, ry0};
     wire [31:0]      cx_x = {{(32-COL_W){1'b0}}, cx}, cx0_x = {{(32-COL_W){1'b0}}, cx0};
@@ -154,6 +195,8 @@ module hwgen_swg_next #(
         // qb's successors are their sums (qb itself: hwgen_swg's proof)
         assert(qb_p1 == qb + 1'b1 && qb_pr == qb + ROW_STEP);
         assert(qs == qtop + S_N && rl == rw + LINE);
+        // the next window's slot is the modular sum whenever a window ends
+        if (issue && win_last) assert(a_down == wrap(a_row, DOWN) && a_right == wrap(a_top, RIGHT));
     end
 `else
     wire unused_q = &{1'b0, qtop, rw};  // the proof's: the sums above stand for them
