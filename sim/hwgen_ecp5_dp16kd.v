@@ -14,8 +14,11 @@
 // with byte enables on AD[3:0]; at width 18 they are AD[1:0].
 // REGMODE_x = "OUTREG" adds the output register after the read latch, loaded on OCEx
 // (hwgen.flows.ecp5_outreg moves a fabric register there); "NOREG" drives DO from the latch.
+// At width 36 the word has one REGMODE and one enable (PDPW16KD's): both ports' must agree,
+// and both clocks be one net, as hwgen.flows.ecp5_outreg sets them.
 // What hwgen's netlists never use stops the simulation instead of guessing: a reset, a chip
-// select that deselects, an inverted clock, OUTREG at width 36, width 36 on one port only.
+// select that deselects, an inverted clock, width 36 on one port only, or its two ports'
+// output registers set apart.
 `default_nettype none
 
 module hwgen_sim_DP16KD (
@@ -202,6 +205,7 @@ module hwgen_sim_DP16KD (
     reg [17:0] latch_a = 18'd0, latch_b = 18'd0;  // the read latches
     reg [17:0] out_a = 18'd0, out_b = 18'd0;      // the output registers (OUTREG)
     reg [17:0] pdp_lo = 18'd0;                     // width 36: the low half, read on B's clock
+    reg [17:0] out_lo = 18'd0;                     // and its output register
     integer r;
     initial for (r = 0; r < 1024; r = r + 1) mem[r] = init_row(r);
 
@@ -210,8 +214,9 @@ module hwgen_sim_DP16KD (
         if (PDP && !(DATA_WIDTH_A == 36 && DATA_WIDTH_B == 36))
             $fatal(1, "%m: DP16KD model: width 36 on one port only (A=%0d B=%0d)",
                    DATA_WIDTH_A, DATA_WIDTH_B);
-        if (PDP && (REGMODE_A != "NOREG" || REGMODE_B != "NOREG"))
-            $fatal(1, "%m: DP16KD model: OUTREG at width 36 is not modelled");
+        if (PDP && REGMODE_A != REGMODE_B)
+            $fatal(1, "%m: DP16KD model: width 36 with REGMODE_A %s and REGMODE_B %s",
+                   REGMODE_A, REGMODE_B);
         if (CLKAMUX != "CLKA" || CLKBMUX != "CLKB")
             $fatal(1, "%m: DP16KD model: inverted clocks are not modelled");
     end
@@ -273,6 +278,9 @@ module hwgen_sim_DP16KD (
         if (RSTB === 1'b1 || {CSB2, CSB1, CSB0} !== 3'b000)
             $fatal(1, "%m: DP16KD model: reset or chip select on port B is not modelled");
         if (OCEB) out_b <= latch_b;
+        if (PDP && REGMODE_B == "OUTREG" && (OCEA !== OCEB || CLKA !== CLKB))
+            $fatal(1, "%m: DP16KD model: width 36 with OUTREG: the ports' enables or clocks differ");
+        if (PDP && OCEB) out_lo <= pdp_lo;
         if (CEB && PDP) begin  // the read port of the 36-bit mode
             pdp_lo <= mem[{adb[13:5], 1'b0}];
             latch_b <= mem[{adb[13:5], 1'b1}];
@@ -286,7 +294,8 @@ module hwgen_sim_DP16KD (
         end
     end
 
-    wire [17:0] doa = PDP ? pdp_lo : (REGMODE_A == "OUTREG") ? out_a : latch_a;
+    wire [17:0] doa = PDP ? ((REGMODE_A == "OUTREG") ? out_lo : pdp_lo)
+                    : (REGMODE_A == "OUTREG") ? out_a : latch_a;
     wire [17:0] dob = (REGMODE_B == "OUTREG") ? out_b : latch_b;
     assign {DOA17, DOA16, DOA15, DOA14, DOA13, DOA12, DOA11, DOA10, DOA9,
             DOA8, DOA7, DOA6, DOA5, DOA4, DOA3, DOA2, DOA1, DOA0} = doa;

@@ -13,8 +13,11 @@ loads the latch on OCE, as the fabric register loaded the DO net on its CE).
 A port is moved only when every DO pin that drives anything drives exactly one TRELLIS_FF's
 data input, and those flip-flops share the port's clock (neither inverted), one clock
 enable, no set or reset (LSR tied low, reset value 0) and the port has no reset of its own;
-anything else is left as Yosys made it. The 36-bit pseudo-dual-port mode is left alone (its
-output register is one for both halves, and the simulation model does not cover it).
+anything else is left as Yosys made it. In the 36-bit pseudo-dual-port mode the word is DOA
+and DOB, read on port B: both ports' registers move together, and only where both ports run
+on the same clock net; both get OUTREG and the one clock enable, so the function is the same
+whichever port's controls drive the DOA half's register in silicon (the Lattice primitive,
+PDPW16KD, has one REGMODE and one OCE for the word).
 sim/hwgen_ecp5_dp16kd.v models OUTREG, so `hwgen run --backend netlist` simulates the moved
 registers."""
 
@@ -24,7 +27,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-#: the widest port width a moved port's block may have (36 is the pseudo-dual-port mode)
+#: the widest port a block's ports go one by one at (36 is the pseudo-dual-port mode)
 MAX_WIDTH = 18
 
 
@@ -75,17 +78,21 @@ def _plain_register(ff: dict, clock: list) -> list | None:
     return ["1"] if cemux == "1" else (c["CE"] if cemux == "CE" else None)
 
 
-def _movable(cells: dict, sinks: dict, block: dict, port: str) -> tuple[dict, list] | None:
-    """The flip-flops (DO pin -> cell name) port `port` ("A" or "B") of `block` can take in,
-    and their shared clock enable; None where the port must stay as it is."""
+def _movable(cells: dict, sinks: dict, block: dict, ports: str) -> tuple[dict, list] | None:
+    """The flip-flops (DO pin -> cell name) the output registers of `ports` ("A", "B", or
+    "AB" for the 36-bit mode's word) of `block` can take in, and their shared clock enable;
+    None where the ports must stay as they are."""
     p, c = block["parameters"], block["connections"]
-    if _text(p.get(f"REGMODE_{port}", "NOREG")) != "NOREG" or c.get(f"RST{port}") != ["0"]:
-        return None
-    if _text(p.get(f"CLK{port}MUX", f"CLK{port}")) != f"CLK{port}":
+    for port in ports:
+        if _text(p.get(f"REGMODE_{port}", "NOREG")) != "NOREG" or c.get(f"RST{port}") != ["0"]:
+            return None
+        if _text(p.get(f"CLK{port}MUX", f"CLK{port}")) != f"CLK{port}":
+            return None
+    clock = c[f"CLK{ports[-1]}"]  # the read port's (B's in the 36-bit mode)
+    if any(c[f"CLK{port}"] != clock for port in ports):
         return None
     taken, enable = {}, None
-    for i in range(18):
-        pin = f"DO{port}{i}"
+    for pin in (f"DO{port}{i}" for port in ports for i in range(18)):
         readers = sinks.get(c[pin][0], []) if pin in c else []
         if not readers:
             continue
@@ -94,11 +101,21 @@ def _movable(cells: dict, sinks: dict, block: dict, port: str) -> tuple[dict, li
         ff = cells.get(readers[0][0])
         if ff is None or ff["type"] != "TRELLIS_FF":
             return None
-        ce = _plain_register(ff, c[f"CLK{port}"])
+        ce = _plain_register(ff, clock)
         if ce is None or (enable is not None and ce != enable):
             return None
         taken[pin], enable = readers[0][0], ce
     return (taken, enable) if taken else None
+
+
+def _port_groups(params: dict) -> tuple[str, ...] | None:
+    """The ports whose output registers go together: each alone up to 18 bits; both for the
+    36-bit pseudo-dual-port mode (its word is DOA and DOB, read on port B); None for a block
+    with one port 36 wide and the other not (left alone)."""
+    widths = (_width(params, "DATA_WIDTH_A"), _width(params, "DATA_WIDTH_B"))
+    if max(widths) <= MAX_WIDTH:
+        return ("A", "B")
+    return ("AB",) if widths == (36, 36) else None
 
 
 def absorb_output_registers(netlist: dict) -> int:
@@ -112,19 +129,17 @@ def absorb_output_registers(netlist: dict) -> int:
             continue
         sinks = _sinks(module)
         for block in blocks:
-            p = block["parameters"]
-            if max(_width(p, "DATA_WIDTH_A"), _width(p, "DATA_WIDTH_B")) > MAX_WIDTH:
-                continue
-            for port in "AB":
-                found = _movable(cells, sinks, block, port)
+            for ports in _port_groups(block["parameters"]) or ():
+                found = _movable(cells, sinks, block, ports)
                 if found is None:
                     continue
                 taken, enable = found
                 for pin, name in taken.items():
                     block["connections"][pin] = cells.pop(name)["connections"]["Q"]
                     moved += 1
-                p[f"REGMODE_{port}"] = "OUTREG"
-                block["connections"][f"OCE{port}"] = enable
+                for port in ports:  # in the 36-bit mode both: the same clock and enable
+                    block["parameters"][f"REGMODE_{port}"] = "OUTREG"
+                    block["connections"][f"OCE{port}"] = enable
     return moved
 
 
