@@ -15,9 +15,10 @@ data input, and those flip-flops share the port's clock (neither inverted), one 
 enable, no set or reset (LSR tied low, reset value 0) and the port has no reset of its own;
 anything else is left as Yosys made it. In the 36-bit pseudo-dual-port mode the word is DOA
 and DOB, read on port B: both ports' registers move together, and only where both ports run
-on the same clock net; both get OUTREG and the one clock enable, so the function is the same
-whichever port's controls drive the DOA half's register in silicon (the Lattice primitive,
-PDPW16KD, has one REGMODE and one OCE for the word).
+on the same clock net (a ROM's idle write port, which Yosys clocks with a constant, gets the
+read clock: its clock enable and byte enables stay low); both get OUTREG and the one clock
+enable, so the function is the same whichever port's controls drive the DOA half's register
+in silicon (the Lattice primitive, PDPW16KD, has one REGMODE and one OCE for the word).
 sim/hwgen_ecp5_dp16kd.v models OUTREG, so `hwgen run --backend netlist` simulates the moved
 registers."""
 
@@ -89,7 +90,7 @@ def _movable(cells: dict, sinks: dict, block: dict, ports: str) -> tuple[dict, l
         if _text(p.get(f"CLK{port}MUX", f"CLK{port}")) != f"CLK{port}":
             return None
     clock = c[f"CLK{ports[-1]}"]  # the read port's (B's in the 36-bit mode)
-    if any(c[f"CLK{port}"] != clock for port in ports):
+    if any(c[f"CLK{port}"] != clock for port in ports if not (port == "A" and _idle_writer(c))):
         return None
     taken, enable = {}, None
     for pin in (f"DO{port}{i}" for port in ports for i in range(18)):
@@ -106,6 +107,12 @@ def _movable(cells: dict, sinks: dict, block: dict, ports: str) -> tuple[dict, l
             return None
         taken[pin], enable = readers[0][0], ce
     return (taken, enable) if taken else None
+
+
+def _idle_writer(conns: dict) -> bool:
+    """A 36-bit mode's write port (A) that never writes: clock enable and the four byte
+    enables tied low (a ROM's; Yosys ties its clock low too)."""
+    return all(conns.get(pin) == ["0"] for pin in ("CEA", "ADA0", "ADA1", "ADA2", "ADA3"))
 
 
 def _port_groups(params: dict) -> tuple[str, ...] | None:
@@ -140,6 +147,7 @@ def absorb_output_registers(netlist: dict) -> int:
                 for port in ports:  # in the 36-bit mode both: the same clock and enable
                     block["parameters"][f"REGMODE_{port}"] = "OUTREG"
                     block["connections"][f"OCE{port}"] = enable
+                    block["connections"][f"CLK{port}"] = block["connections"][f"CLK{ports[-1]}"]
     return moved
 
 

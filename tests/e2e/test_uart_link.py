@@ -166,14 +166,15 @@ def test_cli_run_backend_netlist_on_ecp5(small, tmp_path, capsys):
 
 
 def test_ecp5_netlist_with_block_ram_in_banks_equals_golden(tmp_path):
-    """Weight ROMs in ECP5 block RAM, one in banks whose first register the bitstream flow
-    moves into each block (OUTREG, hwgen.flows.ecp5_outreg): the netlist, on hwgen's DP16KD
-    model, equals golden through the driver."""
+    """Weight ROMs in ECP5 block RAM, one in banks of 40-bit words (the 36-bit mode, two
+    blocks a bank) whose first register the bitstream flow moves into each block (OUTREG on
+    both ports, hwgen.flows.ecp5_outreg): the netlist, on hwgen's DP16KD model, equals golden
+    through the driver."""
     need_tool("yosys")
     _, onnx = random_mlp(tmp_path / "m.onnx", [20, 12, 5], seed=4)
-    banks = {"stages": ["rom_bank"], "rom_bank_depth": 8}
+    banks = {"stages": ["rom_bank"], "rom_bank_depth": 4}
     fold = {
-        "Gemm_0": {"pe": 4, "simd": 4, "ram_style": "block", **banks},
+        "Gemm_0": {"pe": 4, "simd": 10, "ram_style": "block", **banks},
         "Gemm_1": {"pe": 4, "simd": 4, "ram_style": "block"},
     }
     b = api.compile(onnx, tmp_path / "b", fold=fold, board="ulx3s-12f")
@@ -183,12 +184,9 @@ def test_ecp5_netlist_with_block_ram_in_banks_equals_golden(tmp_path):
     netlist = b.path / "sim_build" / "netlist-ulx3s-12f" / "netlist.json"
     cells = json.loads(netlist.read_text())["modules"]["hwgen_uart_shell"]["cells"]
     modes = sorted(
-        (n.split(".u_wrom")[0].split(".")[-1], c["parameters"]["REGMODE_A"])
+        (n.split(".u_wrom")[0].split(".")[-1], c["parameters"]["REGMODE_A"],
+         c["parameters"]["REGMODE_B"])
         for n, c in cells.items()
         if c["type"] == "DP16KD"
-    )
-    assert modes == [
-        ("l0_Gemm_0", "OUTREG"),
-        ("l0_Gemm_0", "OUTREG"),
-        ("l1_Gemm_1", "NOREG"),
-    ]
+    )  # fmt: skip
+    assert modes == [("l0_Gemm_0", "OUTREG", "OUTREG")] * 3 + [("l1_Gemm_1", "NOREG", "NOREG")]

@@ -173,3 +173,57 @@ def test_a_register_with_a_reset_or_a_second_reader_stays_in_the_fabric():
     assert ram["connections"]["OCEA"] == ["1"] and "ff" not in plain["modules"]["m"]["cells"]
     assert absorb_output_registers(net(lsr=7)) == 0
     assert absorb_output_registers(net(extra_reader=True)) == 0
+
+
+def test_a_rom_word_of_36_bits_takes_both_ports_registers_on_the_read_clock():
+    """The 36-bit mode of a ROM (write port idle, its clock tied low by Yosys): the word's
+    registers move into both ports, the write port gets the read clock and the enable, and
+    a write port that could write keeps its registers in the fabric."""
+
+    def net(writes=False):
+        ffs = {
+            f"ff{i}": {
+                "type": "TRELLIS_FF",
+                "parameters": {"CEMUX": "CE"},
+                "port_directions": {
+                    "CLK": "input",
+                    "LSR": "input",
+                    "CE": "input",
+                    "DI": "input",
+                    "Q": "output",
+                },
+                "connections": {"CLK": [2], "LSR": ["0"], "CE": [5], "DI": [10 + i], "Q": [20 + i]},
+            }
+            for i in range(2)
+        }
+        idle = ["0"] if not writes else [7]
+        block = {
+            "type": "DP16KD",
+            "parameters": {"DATA_WIDTH_A": "100100", "DATA_WIDTH_B": "100100"},
+            "port_directions": {"DOA0": "output", "DOB0": "output"},
+            "connections": {
+                "DOA0": [10],
+                "DOB0": [11],
+                "CLKA": ["0"],
+                "CLKB": [2],
+                "RSTA": ["0"],
+                "RSTB": ["0"],
+                "OCEA": ["0"],
+                "OCEB": ["1"],
+                "CEA": idle,
+                "ADA0": idle,
+                "ADA1": idle,
+                "ADA2": ["0"],
+                "ADA3": ["0"],
+            },
+        }
+        return {"modules": {"m": {"ports": {}, "cells": {"ram": block, **ffs}}}}
+
+    rom = net()
+    assert absorb_output_registers(rom) == 2
+    ram = rom["modules"]["m"]["cells"]["ram"]
+    assert ram["parameters"]["REGMODE_A"] == ram["parameters"]["REGMODE_B"] == "OUTREG"
+    assert ram["connections"]["CLKA"] == ram["connections"]["CLKB"] == [2]
+    assert ram["connections"]["OCEA"] == ram["connections"]["OCEB"] == [5]
+    assert (ram["connections"]["DOA0"], ram["connections"]["DOB0"]) == ([20], [21])
+    assert absorb_output_registers(net(writes=True)) == 0
