@@ -126,45 +126,38 @@ def test_block_ram_netlist_equals_rtl(tmp_path, width, aw, ram):
     assert "MISMATCHES 0" in out.stdout, out.stdout[-2000:]
 
 
+def _register(d: int, q: int, lsr="0", ce=("1",), cemux="1 ") -> dict:
+    """A TRELLIS_FF as Yosys' JSON has it: D from net `d`, Q on net `q`, clock net 2."""
+    ports = {"CLK": "input", "LSR": "input", "CE": "input", "DI": "input", "Q": "output"}
+    return {
+        "type": "TRELLIS_FF",
+        "parameters": {"CEMUX": cemux},
+        "port_directions": ports,
+        "connections": {"CLK": [2], "LSR": [lsr], "CE": list(ce), "DI": [d], "Q": [q]},
+    }
+
+
+def _netlist(cells: dict) -> dict:
+    return {"modules": {"m": {"ports": {}, "cells": cells}}}
+
+
 def test_a_register_with_a_reset_or_a_second_reader_stays_in_the_fabric():
     """Only a plain register moves: one with its set/reset in use, or a DO net read twice,
     leaves the port as Yosys made it."""
 
     def net(lsr="0", extra_reader=False):
-        ff = {
-            "type": "TRELLIS_FF",
-            "parameters": {"CEMUX": "1 "},
-            "port_directions": {
-                "CLK": "input",
-                "LSR": "input",
-                "CE": "input",
-                "DI": "input",
-                "Q": "output",
-            },
-            "connections": {"CLK": [2], "LSR": [lsr], "CE": ["1"], "DI": [10], "Q": [11]},
-        }
         block = {
             "type": "DP16KD",
             "parameters": {"DATA_WIDTH_A": "1", "DATA_WIDTH_B": "10010"},
             "port_directions": {"DOA0": "output", "CLKA": "input"},
-            "connections": {
-                "DOA0": [10],
-                "CLKA": [2],
-                "RSTA": ["0"],
-                "OCEA": ["1"],
-                "RSTB": ["0"],
-                "CLKB": [2],
-            },
-        }
-        cells = {"ram": block, "ff": ff}
+            "connections": {"DOA0": [10], "CLKA": [2], "RSTA": ["0"], "OCEA": ["1"],
+                            "RSTB": ["0"], "CLKB": [2]},
+        }  # fmt: skip
+        cells = {"ram": block, "ff": _register(10, 11, lsr=lsr)}
         if extra_reader:
-            cells["lut"] = {
-                "type": "LUT4",
-                "parameters": {},
-                "port_directions": {"A": "input"},
-                "connections": {"A": [10]},
-            }
-        return {"modules": {"m": {"ports": {}, "cells": cells}}}
+            lut = {"type": "LUT4", "parameters": {}, "port_directions": {"A": "input"}}
+            cells["lut"] = lut | {"connections": {"A": [10]}}
+        return _netlist(cells)
 
     plain = net()
     assert absorb_output_registers(plain) == 1
@@ -181,43 +174,18 @@ def test_a_rom_word_of_36_bits_takes_both_ports_registers_on_the_read_clock():
     a write port that could write keeps its registers in the fabric."""
 
     def net(writes=False):
-        ffs = {
-            f"ff{i}": {
-                "type": "TRELLIS_FF",
-                "parameters": {"CEMUX": "CE"},
-                "port_directions": {
-                    "CLK": "input",
-                    "LSR": "input",
-                    "CE": "input",
-                    "DI": "input",
-                    "Q": "output",
-                },
-                "connections": {"CLK": [2], "LSR": ["0"], "CE": [5], "DI": [10 + i], "Q": [20 + i]},
-            }
-            for i in range(2)
-        }
         idle = ["0"] if not writes else [7]
         block = {
             "type": "DP16KD",
             "parameters": {"DATA_WIDTH_A": "100100", "DATA_WIDTH_B": "100100"},
             "port_directions": {"DOA0": "output", "DOB0": "output"},
-            "connections": {
-                "DOA0": [10],
-                "DOB0": [11],
-                "CLKA": ["0"],
-                "CLKB": [2],
-                "RSTA": ["0"],
-                "RSTB": ["0"],
-                "OCEA": ["0"],
-                "OCEB": ["1"],
-                "CEA": idle,
-                "ADA0": idle,
-                "ADA1": idle,
-                "ADA2": ["0"],
-                "ADA3": ["0"],
-            },
-        }
-        return {"modules": {"m": {"ports": {}, "cells": {"ram": block, **ffs}}}}
+            "connections": {"DOA0": [10], "DOB0": [11], "CLKA": ["0"], "CLKB": [2],
+                            "RSTA": ["0"], "RSTB": ["0"], "OCEA": ["0"], "OCEB": ["1"],
+                            "CEA": idle, "ADA0": idle, "ADA1": idle, "ADA2": ["0"],
+                            "ADA3": ["0"]},
+        }  # fmt: skip
+        ffs = {f"ff{i}": _register(10 + i, 20 + i, ce=[5], cemux="CE") for i in range(2)}
+        return _netlist({"ram": block, **ffs})
 
     rom = net()
     assert absorb_output_registers(rom) == 2
