@@ -205,7 +205,11 @@ def swg_parts(n: SlidingWindow) -> Parts:
     # room: three compares and their sums; written: the pixel's index and its compare; L: a
     # subtract and a sum; the read address and the three ring steps (mod-D adds); the window's
     # row/column adders and their image-edge compares; counters
-    p.add(swg_address=11 * nw + 9 * aw + 2 * (ryw + cxw) + 2 * kw + ow + oh, control=1)
+    # the flow stage's next index: its successors' four adds, the compares of each with the
+    # writer's position, the choices among them and their updates, for the one add and compare
+    # it had without them
+    flow = 9 * nw if "flow" in n.stages else 0
+    p.add(swg_address=11 * nw + 9 * aw + 2 * (ryw + cxw) + 2 * kw + ow + oh + flow, control=1)
     if any(n.pads):
         p.add(pad_mux=n.pixel_bits)
     p.memories.append(
