@@ -106,7 +106,7 @@ def run_point(p: TimingPoint, model: Path, staged: bool, out: Path, progress) ->
         trial = compile_build(
             model, Path(tmp) / "build", fold=fold, board=p.board, clock_mhz=p.clock_mhz
         )
-        digest = _design_digest(trial.path, load_board(p.board)["family"])
+        digest = design_digest(trial.path, load_board(p.board)["family"])
         if done.is_file():
             res = json.loads(done.read_text())
             if res.get("design") == digest:
@@ -149,7 +149,7 @@ def staged_nodes(model: Path) -> list[str]:
     return [n.name for n in lower(import_qonnx(model)).nodes if getattr(n, "pipelined", False)]
 
 
-def _design_digest(build: Path, family: str) -> str:
+def design_digest(build: Path, family: str) -> str:
     """A hash of a build's Verilog and ROM images (rtl/), its target clock and the source of
     the family's netlist step (hwgen.flows.lattice.DeviceFlow: what nextpnr gets is its
     output, so a changed step is a new design)."""

@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from hwgen.bench.timing import fit_timing, predicted_period
+from hwgen.bench.timing import design_digest, fit_timing, predicted_period
 from hwgen.errors import HwgenError
 from hwgen.estimate import estimate_graph
 from hwgen.estimate.features import Memory
@@ -293,3 +293,16 @@ def test_a_folding_file_pins_a_windows_stages_and_a_bad_entry_is_one_error():
         read_fold_config(g, {"Conv_0_window": {"pe": 2}})
     with pytest.raises(HwgenError, match="stages \\['nope'\\]: each at most once, of flow"):
         dataclasses.replace(win, stages=["nope"]).validate()
+
+
+def test_a_timing_points_design_digest_covers_its_verilog_and_the_familys_netlist_step(tmp_path):
+    """A routed result is reused only for the same design: the digest changes with the
+    Verilog, and an ECP5 point's also covers the netlist step nextpnr's input comes from
+    (none on iCE40), so a changed step routes again."""
+    (tmp_path / "rtl").mkdir()
+    (tmp_path / "report.json").write_text('{"clock": {"target_mhz": 100}}')
+    (tmp_path / "rtl" / "top.v").write_text("module top; endmodule\n")
+    ice40, ecp5 = design_digest(tmp_path, "ice40"), design_digest(tmp_path, "ecp5")
+    assert ice40 != ecp5
+    (tmp_path / "rtl" / "top.v").write_text("module top; wire w; endmodule\n")
+    assert design_digest(tmp_path, "ice40") != ice40
