@@ -1,13 +1,12 @@
 // hwgen_swg: sliding-window generator (im2col as a stream) over a line buffer, zero padding.
 //
-// Takes an IMG_H x IMG_W image of PIXEL_W-bit pixels, pixel-major (row by row), each pixel as IN_BEATS
-// beats of IN_W bits (lowest bits first; bits past PIXEL_W are the producer's pad lanes), and
-// emits for every output pixel (oy, ox) its K x K window at stride S over the image padded
-// by PAD_T/PAD_L/PAD_B/PAD_R rows and columns: K*K beats of one pixel each, in (ky, kx)
+// Takes an IMG_H x IMG_W image of PIXEL_W-bit pixels, pixel-major (row by row), each pixel as
+// IN_BEATS beats of IN_W bits (lowest bits first; bits past PIXEL_W are the producer's pad
+// lanes), and emits for every output pixel (oy, ox) its K x K window at stride S over the image
+// padded by PAD_T/PAD_L/PAD_B/PAD_R rows and columns: K*K beats of one pixel each, in (ky, kx)
 // order, the all-zero pixel in pad positions.
-//
-// Memory: a ring of D = (K+1)*IMG_W pixels (K+1 rows; K <= IMG_H, IMG_W; two frames where the output has
-// at most two rows), written in stream order. Flow control is per pixel: the
+// Memory: a ring of D = (K+1)*IMG_W pixels (K+1 rows; K <= IMG_H, IMG_W; two frames where the
+// output has at most two rows), written in stream order. Flow control is per pixel: the
 // writer may overwrite a pixel once no window from the current one on needs it (the lowest
 // pixel still needed, L, is the current window's top-left one inside the image), and the
 // reader emits a pixel once it is written. A window spans less than K rows, so neither waits
@@ -17,11 +16,10 @@
 // reader (a ring longer than the image), or still writing the rows past the last window (a
 // stride that leaves rows unread).
 // FLOW_REG = 1 (the `flow` stage, for a fast clock): each side sees the other through registers,
-// a cycle late: the writer's room is one compare of its position (plus one, two frames) against
-// the reader's L + D; the ring is written a cycle after the pixel completes; the reader's next
-// pixel (index, row, column, inside the image, written) is in registers (rtl/hwgen_swg_next.v).
-// Seeing the other late only makes a side wait (the reader's needs shrink, the writer's pixels
-// grow), so neither overruns; a pixel reaches the output a cycle later.
+// a cycle late. The writer's room is a register: its position next cycle (plus one, two
+// frames) below the reader's L + D. The ring is written a cycle after the pixel completes; the
+// reader's next pixel (index, row, column, inside the image, written) is in registers
+// (rtl/hwgen_swg_next.v). Seeing the other late only makes a side wait, so neither overruns.
 `default_nettype none
 
 module hwgen_swg #(
@@ -248,10 +246,10 @@ module hwgen_swg #(
     generate
         if (FLOW_REG != 0) begin : g_flow
             reg [1:0]         rfr_v;          // the reader's frame as the writer sees it
-            reg [NW-1:0]      lim;            // L + D as the writer sees it
+            reg [NW-1:0]      lim1;           // L + D - 1 as the writer sees it
             reg [NW-1:0]      wpos1, wpos2;   // wpos + HW, wpos + 2*HW
             reg [NW-1:0]      wq_c;           // wpos + QOFF, counted beside it (no add)
-            reg               we_q;
+            reg               room_q, we_q;   // room (a register: below), the ring's write
             reg [AW-1:0]      wa_q;
             reg [PIXEL_W-1:0] wd_q;
             wire [1:0]        dfr_w = wfr - rfr_v;
@@ -270,8 +268,7 @@ module hwgen_swg #(
                 .slot_n(slot_n), .wq(wq), .dfr(dfr), .slot(raddr), .qb(qb),
                 .ry(ry_k), .cx(cx_k), .in_image(in_image), .written(written)
             );
-            assign room = (dfr_w == 2'd3) || (dfr_w == 2'd0 && wpos < lim)
-                          || (dfr_w == 2'd1 && wpos1 < lim) || (dfr_w == 2'd2 && wpos2 < lim);
+            assign room = room_q;  // its compares reach no enable in the cycle they are made
             assign wq = wq_c;
             assign mem_we = we_q;
             assign mem_wa = wa_q;
@@ -281,14 +278,18 @@ module hwgen_swg #(
                 wd_q <= pbuf_next[PIXEL_W-1:0];
                 if (!rst_n) begin
                     rfr_v <= 2'd0;
-                    lim <= D_N;
+                    lim1 <= D_N - 1'b1;
+                    room_q <= 1'b0;
                     wpos1 <= HW_N;
                     wpos2 <= HW_N + HW_N;
                     wq_c <= QOFF;
                     we_q <= 1'b0;
                 end else begin
                     rfr_v <= rfr;
-                    lim <= lowest + D_N;
+                    lim1 <= lowest + (D_N - 1'b1);
+                    // room next cycle whether or not a pixel completes now (across a frame's
+                    // end too: a frame further on, at its first pixel): the ring holds one less
+                    room_q <= fits(dfr_w, wpos < lim1, wpos1 < lim1, wpos2 < lim1);
                     we_q <= pixel_done;
                     if (pixel_done) begin
                         wpos1 <= (wpos == HW_MAX) ? HW_N : wpos1 + 1'b1;
@@ -298,9 +299,8 @@ module hwgen_swg #(
                 end
             end
         end else begin : g_direct
-            assign room = (dfr == 2'd3) || (dfr == 2'd0 && wpos < lowest + D_N)
-                          || (dfr == 2'd1 && wpos + HW_N < lowest + D_N)
-                          || (dfr == 2'd2 && wpos + HW_N + HW_N < lowest + D_N);
+            assign room = fits(dfr, wpos < lowest + D_N, wpos + HW_N < lowest + D_N,
+                               wpos + HW_N + HW_N < lowest + D_N);
             assign written = (dfr == 2'd1) || (dfr == 2'd2) || (dfr == 2'd0 && qb < wq);
             assign qb = qtop + {{(NW-AW){1'b0}}, koff};
             assign raddr = wrap(a_top, koff);
@@ -329,6 +329,11 @@ module hwgen_swg #(
         end
     endgenerate
 
+    function fits;  // the writer's room: frames ahead (3: behind), position (+1, +2 frames) < limit
+        input [1:0] d;
+        input f0, f1, f2;
+        fits = (d == 2'd3) || (d == 2'd0 && f0) || (d == 2'd1 && f1) || (d == 2'd2 && f2);
+    endfunction
     function [AW-1:0] wrap;  // (a + b) mod D for a, b < D
         input [AW-1:0] a;
         input [AW-1:0] b;
@@ -344,15 +349,7 @@ module hwgen_swg #(
         if (issue) pad_q <= !in_image;
         if (!rst_n) begin
             m_tvalid <= 1'b0;
-            kx <= {KW_{1'b0}};
-            ky <= {KW_{1'b0}};
-            ox <= {OXW{1'b0}};
-            oy <= {OYW{1'b0}};
-            ry0 <= {RYW{1'b0}};
-            cx0 <= {CXW{1'b0}};
-            koff <= {AW{1'b0}};
-            rw <= {NW{1'b0}};
-            qtop <= {NW{1'b0}};
+            {kx, ky, ox, oy, ry0, cx0, koff, rw, qtop} <= 0;  // the frame's first window
             a_next <= NEXT;
             a_row <= ORIGIN;
             a_top <= ORIGIN;

@@ -114,14 +114,21 @@ module hwgen_uart_link #(
         end
     endgenerate
 
-    // the frame waits here until complete, then streams to the accelerator
-    wire [7:0] q_tdata;
-    wire q_tvalid, q_tready;
+    // the frame waits here until complete, then streams to the accelerator through two
+    // registers (u_frame_out): the frame buffer's read (a block RAM's, a long frame) reaches
+    // no converter or handshake in the same cycle (a faster clock). A drop empties both.
+    wire [7:0] q_tdata, f_tdata;
+    wire q_tvalid, q_tready, f_tvalid, f_tready;
     wire q_push = (state == S_DATA) && rx_valid;
     wire unused_q_ready;
     hwgen_axis_fifo #(.DATA_W(8), .DEPTH(IN_BYTES < 2 ? 2 : IN_BYTES)) u_frame (
         .clk(clk), .rst_n(rst_n && !flush),
         .s_tdata(rx_data), .s_tvalid(q_push), .s_tready(unused_q_ready),
+        .m_tdata(f_tdata), .m_tvalid(f_tvalid), .m_tready(f_tready)
+    );
+    hwgen_axis_fifo #(.DATA_W(8), .DEPTH(2)) u_frame_out (
+        .clk(clk), .rst_n(rst_n && !flush),
+        .s_tdata(f_tdata), .s_tvalid(f_tvalid), .s_tready(f_tready),
         .m_tdata(q_tdata), .m_tvalid(q_tvalid), .m_tready(q_tready)
     );
 

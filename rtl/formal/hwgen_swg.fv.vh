@@ -61,4 +61,31 @@
         assert(a_top < D && a_row < D && a_next < D && koff < D);  // slots are slots
         assert(raddr == ({1'b0, a_top} + {1'b0, koff}) % D);  // and the slot it is read from
     end
+    // FLOW_REG: the writer's room, a register, grants no more than the direct check would
+    // with the reader as it was two cycles before (the reader's L only grows within its frame)
+    reg [1:0] f_rfr1, f_rfr2;
+    reg [NW-1:0] f_low1, f_low2;
+    reg f_run2 = 1'b0;
+    always @(posedge clk) begin
+        f_rfr1 <= rfr;
+        f_rfr2 <= f_rfr1;
+        f_low1 <= lowest;
+        f_low2 <= f_low1;
+        f_run2 <= f_run1 && rst_n;
+    end
+    function f_room;  // hwgen_swg's direct check: pixel w of the writer's frame may be written
+        input [1:0] d;
+        input [31:0] w;
+        input [31:0] l;
+        f_room = (d == 2'd3) || (d == 2'd0 && w < l + D) || (d == 2'd1 && w + HW < l + D)
+                 || (d == 2'd2 && w + 2 * HW < l + D);
+    endfunction
+    generate
+        if (FLOW_REG != 0) begin : g_f_room
+            always @* if (f_past && rst_n) begin
+                assert(g_flow.wpos1 == wpos + HW_N && g_flow.wpos2 == wpos + HW_N + HW_N);
+                if (f_run2) assert(!room || f_room(wfr - f_rfr2, wpos, f_low2));
+            end
+        end
+    endgenerate
     always @* cover(f_past && rst_n && f_frames == 2'd1);

@@ -119,7 +119,10 @@ def test_sliding_window_icarus(case, stages):
     per_image = op.oh * op.ow * op.k * op.k  # output beats (one "frame" each, no TLAST)
     c = res.done_cycles
     steady = (c[-1] - c[per_image - 1]) / 4
-    assert op.cycles <= steady <= 1.02 * op.cycles, (steady, op.cycles)
+    # the flow stage's writer sees the reader's frame end two cycles late (its room is a
+    # register of a registered limit): up to two cycles a frame where the reader then waits
+    slack = 2 if stages else 0
+    assert op.cycles <= steady <= 1.02 * op.cycles + slack, (steady, op.cycles)
 
 
 @pytest.mark.parametrize(
