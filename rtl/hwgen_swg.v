@@ -199,7 +199,10 @@ module hwgen_swg #(
     wire [RYW-1:0] ry = ry0 + {{(RYW-KW_){1'b0}}, ky};
     wire [CXW-1:0] cx = cx0 + {{(CXW-KW_){1'b0}}, kx};
     wire           top_ok, left_ok;         // below the top pad rows, right of the left pad columns
-    wire           in_image_now = top_ok && (ry < RY_HI) && left_ok && (cx < CX_HI);
+    // (an unpadded side needs no compare: with no pads at all, every pixel is inside, the
+    // output needs no zero multiplexer and the flow stage no flags)
+    wire           in_image_now = top_ok && (PAD_B == 0 || ry < RY_HI) && left_ok
+                                  && (PAD_R == 0 || cx < CX_HI);
     wire           in_image;               // in_image_now (FLOW_REG: a register kept in step)
     wire [RYW-1:0] ry_k;                   // ry and cx (FLOW_REG: registers kept in step)
     wire [CXW-1:0] cx_k;
@@ -254,6 +257,8 @@ module hwgen_swg #(
             reg [PIXEL_W-1:0] wd_q;
             wire [1:0]        dfr_w = wfr - rfr_v;
             wire              unused_v = &{1'b0, in_image_now, qb};  // the proof's
+            wire              in_image_r;
+            assign in_image = (PAD_T + PAD_L + PAD_B + PAD_R == 0) || in_image_r;
             wire [AW-1:0]     slot_n = win_last ? a_top_n : wrap(raddr, kx_last ? ROW_STEP : ONE);
             // the next window pixel's index, row and column, whether it is inside the image and
             // written, and its slot (slot_n: a step within the window, else the next window's
@@ -266,7 +271,7 @@ module hwgen_swg #(
                 .ox_last(ox_last), .oy_last(oy_last), .qtop(qtop), .rw(rw), .ry0(ry0),
                 .cx0(cx0), .a_row(a_row), .a_top(a_top), .a_next(a_next), .a_top_n(a_top_n),
                 .slot_n(slot_n), .wq(wq), .dfr(dfr), .slot(raddr), .qb(qb),
-                .ry(ry_k), .cx(cx_k), .in_image(in_image), .written(written)
+                .ry(ry_k), .cx(cx_k), .in_image(in_image_r), .written(written)
             );
             assign room = room_q;  // its compares reach no enable in the cycle they are made
             assign wq = wq_c;

@@ -67,16 +67,16 @@ class SlidingWindow(StreamOp):
 
     def stage_register_bits(self) -> int:
         """Flip-flops its stages hold: (flow) the reader's frame as the writer sees it, the
-        limit, the writer's position plus one and two frames and plus QOFF (the reader's wq),
-        the reader's next index and its four successors, row and column, whether that pixel is
-        inside the image's rows, its columns, and written, its ring slot, the next window's
-        two slot sums (K > 1), and the delayed write."""
+        limit, the writer's room, its position plus one and two frames and plus QOFF (the
+        reader's wq), the reader's next index and its four successors, row and column,
+        whether that pixel is inside the image's rows, its columns, and written, its ring
+        slot, the next window's two slot sums (K > 1), and the delayed write."""
         if "flow" not in self.stages:
             return 0
         hp, wp = self.h + self.pads[0] + self.pads[2], self.w + self.pads[1] + self.pads[3]
         row_col = (hp + self.k).bit_length() + (wp + self.k).bit_length()
         sums = 2 * self.slot_bits if self.k > 1 else 0
-        return 2 + 9 * self.index_bits + row_col + 4 + 2 * self.slot_bits + sums + self.pixel_bits
+        return 3 + 9 * self.index_bits + row_col + 4 + 2 * self.slot_bits + sums + self.pixel_bits
 
     def stage_cost(self) -> int:
         """What its stages cost the timing pass (flip-flops)."""
