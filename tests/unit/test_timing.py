@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from hwgen.bench.timing import design_digest, fit_timing, predicted_period
+from hwgen.bench.timing import FITTED, design_digest, fit_timing, predicted_period
 from hwgen.errors import HwgenError
 from hwgen.estimate import estimate_graph
 from hwgen.estimate.features import Memory
@@ -275,6 +275,34 @@ def test_the_fit_reproduces_routed_figures_the_model_can_express(tmp_path):
         )
     _, rows = fit_timing(results, "ecp5")
     assert max(abs(r["error"]) for r in rows) < 0.02
+
+
+def test_the_fit_moves_coefficients_only_as_far_as_the_points_ask(tmp_path):
+    """Two routed designs 25 % faster than the committed model says: six coefficients match
+    them in many ways; the fit (its prior toward timing.json) matches them as closely as the
+    unweighed one with less than half its move away from the committed coefficients."""
+    committed = load_timing("ecp5")
+    results = []
+    for k, stages in enumerate([[], ["popcount"]]):
+        g = Graph(
+            "one", [1, 784], [1, 64], [dataclasses.replace(_tfc_first_layer(), stages=stages)]
+        )
+        g.save(tmp_path / str(k))
+        mhz = 1.25 * 1000.0 / predicted_period(g, committed)
+        results.append(
+            {"label": str(k), "family": "ecp5", "fmax_mhz": mhz, "build": str(tmp_path / str(k))}
+        )
+
+    def move(c) -> float:
+        return sum(
+            ((getattr(c, k) - getattr(committed, k)) / (getattr(committed, k) + 0.1)) ** 2
+            for k in FITTED
+        )
+
+    weighed, rows = fit_timing(results, "ecp5")
+    free, free_rows = fit_timing(results, "ecp5", prior_weight=0.0)
+    assert max(abs(r["error"]) for r in rows + free_rows) < 0.01
+    assert move(weighed) < 0.5 * move(free)
 
 
 def test_a_folding_file_pins_a_windows_stages_and_a_bad_entry_is_one_error():
