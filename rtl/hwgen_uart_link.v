@@ -72,6 +72,11 @@ module hwgen_uart_link #(
     reg run;                   // state == S_RUN, as a flag: the frame's handshake into the
                                // accelerator (a wide register's enable) is one LUT deep
     reg flush;
+    // the frame FIFOs' reset, a register: a drop empties them a cycle after `flush` (nothing
+    // enters or leaves them meanwhile: the parser is replying, the accelerator not running),
+    // and their pointers and the frame buffer's address wait on no reset net from afar
+    reg frame_rst_n;
+    always @(posedge clk) frame_rst_n <= rst_n && !flush;
 
     // the bytes the command parser takes: straight from the line, or from the queue, which
     // holds the next command's bytes while the parser is busy with a reply (a host keeps at
@@ -122,12 +127,12 @@ module hwgen_uart_link #(
     wire q_push = (state == S_DATA) && rx_valid;
     wire unused_q_ready;
     hwgen_axis_fifo #(.DATA_W(8), .DEPTH(IN_BYTES < 2 ? 2 : IN_BYTES)) u_frame (
-        .clk(clk), .rst_n(rst_n && !flush),
+        .clk(clk), .rst_n(frame_rst_n),
         .s_tdata(rx_data), .s_tvalid(q_push), .s_tready(unused_q_ready),
         .m_tdata(f_tdata), .m_tvalid(f_tvalid), .m_tready(f_tready)
     );
     hwgen_axis_fifo #(.DATA_W(8), .DEPTH(2)) u_frame_out (
-        .clk(clk), .rst_n(rst_n && !flush),
+        .clk(clk), .rst_n(frame_rst_n),
         .s_tdata(f_tdata), .s_tvalid(f_tvalid), .s_tready(f_tready),
         .m_tdata(q_tdata), .m_tvalid(q_tvalid), .m_tready(q_tready)
     );
