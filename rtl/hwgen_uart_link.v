@@ -72,9 +72,9 @@ module hwgen_uart_link #(
     reg run;                   // state == S_RUN, as a flag: the frame's handshake into the
                                // accelerator (a wide register's enable) is one LUT deep
     reg flush;
-    // the frame FIFOs' reset, a register: a drop empties them a cycle after `flush` (nothing
-    // enters or leaves them meanwhile: the parser is replying, the accelerator not running),
-    // and their pointers and the frame buffer's address wait on no reset net from afar
+    // the frame buffer's reset, a register: a drop empties it a cycle after `flush` (nothing
+    // enters or leaves it meanwhile: the parser is replying, the accelerator not running),
+    // and its pointers and the block's address wait on no reset net from afar
     reg frame_rst_n;
     always @(posedge clk) frame_rst_n <= rst_n && !flush;
 
@@ -119,21 +119,15 @@ module hwgen_uart_link #(
         end
     endgenerate
 
-    // the frame waits here until complete, then streams to the accelerator through two
-    // registers (u_frame_out): the frame buffer's read (a block RAM's, a long frame) reaches
-    // no converter or handshake in the same cycle (a faster clock). A drop empties both.
-    wire [7:0] q_tdata, f_tdata;
-    wire q_tvalid, q_tready, f_tvalid, f_tready;
+    // the frame waits here until complete, then streams to the accelerator; its buffer's read
+    // passes two registers and a FIFO (rtl/hwgen_frame_buffer.v), so no converter or handshake
+    // meets a block RAM's read in a cycle (a faster clock). A drop empties it.
+    wire [7:0] q_tdata;
+    wire q_tvalid, q_tready;
     wire q_push = (state == S_DATA) && rx_valid;
-    wire unused_q_ready;
-    hwgen_axis_fifo #(.DATA_W(8), .DEPTH(IN_BYTES < 2 ? 2 : IN_BYTES)) u_frame (
+    hwgen_frame_buffer #(.DEPTH(IN_BYTES < 2 ? 2 : IN_BYTES)) u_frame (
         .clk(clk), .rst_n(frame_rst_n),
-        .s_tdata(rx_data), .s_tvalid(q_push), .s_tready(unused_q_ready),
-        .m_tdata(f_tdata), .m_tvalid(f_tvalid), .m_tready(f_tready)
-    );
-    hwgen_axis_fifo #(.DATA_W(8), .DEPTH(2)) u_frame_out (
-        .clk(clk), .rst_n(frame_rst_n),
-        .s_tdata(f_tdata), .s_tvalid(f_tvalid), .s_tready(f_tready),
+        .s_tdata(rx_data), .s_tvalid(q_push),
         .m_tdata(q_tdata), .m_tvalid(q_tvalid), .m_tready(q_tready)
     );
 

@@ -75,6 +75,7 @@ SHELL_LIBRARY = [
     "rtl/hwgen_byte_shell.v",
     "rtl/hwgen_uart_rx.v",
     "rtl/hwgen_uart_tx.v",
+    "rtl/hwgen_frame_buffer.v",
     "rtl/hwgen_uart_link.v",
     "rtl/hwgen_uart_shell.v",
     "rtl/hwgen_uart_pll_ice40.v",
@@ -334,7 +335,13 @@ def rtl_sources(build_rtl_dir) -> list[str]:
 
 #: what each shell is built on, below it (the UART link wraps the byte shell; the UART shell
 #: and the PLL tops wrap the link)
-UART_LINK_PARTS = ["hwgen_byte_shell", "hwgen_uart_rx", "hwgen_uart_tx", "hwgen_uart_link"]
+UART_LINK_PARTS = [
+    "hwgen_byte_shell",
+    "hwgen_uart_rx",
+    "hwgen_uart_tx",
+    "hwgen_frame_buffer",
+    "hwgen_uart_link",
+]
 SHELL_PARTS = {
     top: UART_LINK_PARTS
     for top in ("hwgen_uart_shell", "hwgen_uart_pll_ice40", "hwgen_uart_pll_ecp5")
