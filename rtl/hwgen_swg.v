@@ -259,7 +259,8 @@ module hwgen_swg #(
             wire              unused_v = &{1'b0, in_image_now, qb};  // the proof's
             wire              in_image_r;
             assign in_image = (PAD_T + PAD_L + PAD_B + PAD_R == 0) || in_image_r;
-            wire [AW-1:0]     slot_n = win_last ? a_top_n : wrap(raddr, kx_last ? ROW_STEP : ONE);
+            wire [AW-1:0]     slot_n = win_last ? a_top_n  // both steps' sums, then the choice
+                                       : kx_last ? wrap(raddr, ROW_STEP) : wrap(raddr, ONE);
             // the next window pixel's index, row and column, whether it is inside the image and
             // written, and its slot (slot_n: a step within the window, else the next window's
             // a_top, a_top_n), in registers kept in step with the reader (rtl/hwgen_swg_next.v)
@@ -339,14 +340,14 @@ module hwgen_swg #(
         input f0, f1, f2;
         fits = (d == 2'd3) || (d == 2'd0 && f0) || (d == 2'd1 && f1) || (d == 2'd2 && f2);
     endfunction
-    function [AW-1:0] wrap;  // (a + b) mod D for a, b < D
-        input [AW-1:0] a;
+    function [AW-1:0] wrap;  // (a + b) mod D for a, b < D: a + b and a + b - D side by side
+        input [AW-1:0] a;  // (b a constant: two adds of a, not one after the other)
         input [AW-1:0] b;
-        reg [AW:0] t;
+        reg [AW-1:0] t; reg [AW:0] u;
         begin
-            t = {1'b0, a} + {1'b0, b};
-            if (t >= D_A) t = t - D_A;
-            wrap = t[AW-1:0];
+            t = a + b;  // taken only below D
+            u = {1'b0, a} + ({1'b0, b} - D_A);  // below zero (top bit) where a + b < D
+            wrap = u[AW] ? t : u[AW-1:0];
         end
     endfunction
 

@@ -96,14 +96,15 @@ module hwgen_swg_next #(
     localparam integer RIGHT_I = S % D, DOWN_I = (S * IMG_W) % D;
     localparam [OFF_W-1:0] RIGHT = RIGHT_I[OFF_W-1:0], DOWN = DOWN_I[OFF_W-1:0];
     localparam [OFF_W:0] D_A = D[OFF_W:0];
-    function [OFF_W-1:0] wrap;  // (a + b) mod D for a, b < D
-        input [OFF_W-1:0] a;
+    function [OFF_W-1:0] wrap;  // (a + b) mod D for a, b < D: a + b and a + b - D side by side
+        input [OFF_W-1:0] a;  // (b a constant: two adds of a, not one after the other)
         input [OFF_W-1:0] b;
-        reg [OFF_W:0] t;
+        reg [OFF_W-1:0] t;
+        reg [OFF_W:0] u;
         begin
-            t = {1'b0, a} + {1'b0, b};
-            if (t >= D_A) t = t - D_A;
-            wrap = t[OFF_W-1:0];
+            t = a + b;  // taken only below D
+            u = {1'b0, a} + ({1'b0, b} - D_A);  // below zero (top bit) where a + b < D
+            wrap = u[OFF_W] ? t : u[OFF_W-1:0];
         end
     endfunction
     wire [OFF_W-1:0] a_down, a_right;  // wrap(a_row, DOWN), wrap(a_top, RIGHT)

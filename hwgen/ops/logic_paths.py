@@ -135,7 +135,7 @@ def window_paths(n) -> list[Part]:
     enable (on every bit of the ring); whether the window's next pixel is written, into every
     read register's enable; the ring's read address (a modular add) through its memory into
     the read register; the next row's or frame's slot (a modular add). With the `flow` stage
-    the room is one compare against registers (the limit is its own path, into a register),
+    the room is a register: compares of registers into it (the limit is its own path),
     the write enable leaves a flip-flop, and the issue decision and the ring's read start at
     registers (rtl/hwgen_swg_next.v): whether the next pixel is written (each of its possible
     indices, registers, compared with the writer's, then the walk's choice), its index's
