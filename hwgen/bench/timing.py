@@ -233,6 +233,13 @@ FITTED = ("clk", "level", "carry", "bram", "fanout", "other_mhz")
 PRIOR_WEIGHT = 0.01
 
 
+def coefficient_moves(values, committed) -> np.ndarray:
+    """Each coefficient's move from the committed one, relative to it (0.1 ns more keeps a
+    zero one movable): what the fit's prior weighs, in FITTED's order."""
+    values, committed = np.asarray(values, dtype=float), np.asarray(committed, dtype=float)
+    return (np.abs(values) - committed) / (np.abs(committed) + 0.1)
+
+
 def fit_timing(
     results: list[dict], family: str, prior_weight: float = PRIOR_WEIGHT
 ) -> tuple[Coefficients, list[dict]]:
@@ -253,8 +260,7 @@ def fit_timing(
     def loss(x) -> float:
         c = coef(x)
         errs = [predicted_period(g, c) * r["fmax_mhz"] / 1000.0 - 1.0 for g, r in zip(graphs, mine)]
-        # a move relative to the committed value (0.1 ns keeps a zero one movable)
-        moves = (np.abs(x) - x0) / (np.abs(x0) + 0.1)
+        moves = coefficient_moves(x, x0)
         return float(np.sum(np.square(errs)) + prior_weight * np.sum(np.square(moves)))
 
     best = minimize(loss, x0, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-4})

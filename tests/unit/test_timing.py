@@ -8,7 +8,13 @@ import dataclasses
 import numpy as np
 import pytest
 
-from hwgen.bench.timing import FITTED, design_digest, fit_timing, predicted_period
+from hwgen.bench.timing import (
+    FITTED,
+    coefficient_moves,
+    design_digest,
+    fit_timing,
+    predicted_period,
+)
 from hwgen.errors import HwgenError
 from hwgen.estimate import estimate_graph
 from hwgen.estimate.features import Memory
@@ -293,11 +299,10 @@ def test_the_fit_moves_coefficients_only_as_far_as_the_points_ask(tmp_path):
             {"label": str(k), "family": "ecp5", "fmax_mhz": mhz, "build": str(tmp_path / str(k))}
         )
 
+    was = [getattr(committed, k) for k in FITTED]
+
     def move(c) -> float:
-        return sum(
-            ((getattr(c, k) - getattr(committed, k)) / (getattr(committed, k) + 0.1)) ** 2
-            for k in FITTED
-        )
+        return float(np.sum(coefficient_moves([getattr(c, k) for k in FITTED], was) ** 2))
 
     weighed, rows = fit_timing(results, "ecp5")
     free, free_rows = fit_timing(results, "ecp5", prior_weight=0.0)
