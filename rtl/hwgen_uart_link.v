@@ -95,16 +95,19 @@ module hwgen_uart_link #(
         if (QUEUE_BYTES > 0) begin : g_queue
             wire parsing = (state == S_IDLE) || (state == S_LEN0) || (state == S_LEN1)
                            || (state == S_DATA) || (state == S_SKIP);
-            wire q_valid, unused_q_room, s_valid, s_ready;
+            wire q_valid, s_valid, s_ready;
             wire [7:0] s_data;
             wire [13:0] q_byte;  // the byte and its decoded compares
-            hwgen_axis_fifo #(.DATA_W(8), .DEPTH(QUEUE_BYTES < 2 ? 2 : QUEUE_BYTES)) u_queue (
+            // the queue is a frame buffer: its block RAM is read a cycle after a byte's write,
+            // into registers (no collision bypass after the block), and its output FIFO's
+            // entries, not the block, reach the decode below (a faster clock)
+            hwgen_frame_buffer #(.DEPTH(QUEUE_BYTES < 2 ? 2 : QUEUE_BYTES)) u_queue (
                 .clk(clk), .rst_n(rst_n),
-                .s_tdata(line_data), .s_tvalid(line_valid), .s_tready(unused_q_room),
+                .s_tdata(line_data), .s_tvalid(line_valid),
                 .m_tdata(s_data), .m_tvalid(s_valid), .m_tready(s_ready)
             );
-            // two registers between the queue's block RAM and the parser: its read is not in
-            // the parser's compare and enables (a faster clock)
+            // a register between the queue and the parser: the decode's compares are not in
+            // the parser's enables (a faster clock)
             hwgen_axis_fifo #(.DATA_W(14), .DEPTH(2)) u_slice (
                 .clk(clk), .rst_n(rst_n),
                 .s_tdata({decode(s_data), s_data}), .s_tvalid(s_valid), .s_tready(s_ready),

@@ -8,7 +8,8 @@ Measured with nextpnr's packing, the accelerator alone against the whole bitstre
 the frame FIFO's block RAM, at least one block (on ECP5 a small FIFO may go to LUT RAM: one
 block too many, on the safe side). Since then the frame buffer reads through a register and
 a two-entry FIFO (rtl/hwgen_frame_buffer.v: about 40 flip-flops and 30 LUTs more, counted,
-not measured: 60 cells)."""
+not measured: 60 cells), and so does the request queue, a frame buffer too (60 more, counted
+whether or not the frame is small enough to be queued: on the safe side)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from hwgen.estimate.features import Memory
 from hwgen.estimate.memory import place
 
 #: packed cells of the link around the accelerator (the largest measured, rounded up, and the
-#: frame buffer's output registers)
-LINK_CELLS = 660
+#: output registers of the frame buffer and the queue)
+LINK_CELLS = 720
 #: the families whose boards carry the UART link
 LINK_FAMILIES = ("ice40", "ecp5")
 

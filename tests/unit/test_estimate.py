@@ -54,7 +54,7 @@ def test_a_uart_board_counts_the_link(digits_graph):
     est = estimate_graph(g, "ice40")
     rows = {r["resource"]: r for r in board_fit(est, ice)}
     assert est.in_bytes == 8  # 64 inputs at SIMD 8: 8 beats of a byte
-    assert rows["lc"]["shell"] == 660 and rows["lc"]["used"] == est.total["lc"] + 660
+    assert rows["lc"]["shell"] == 720 and rows["lc"]["used"] == est.total["lc"] + 720
     assert rows["bram"]["shell"] == 1 and rows["bram"]["used"] == est.total["bram"] + 1
     bare = dict(ice)
     bare.pop("uart")
