@@ -13,13 +13,13 @@
 // for the other forever; the writer runs up to D pixels ahead, so the rate stays at the
 // larger of the input beats and the window beats per frame, plus a few cycles per row.
 // Frames follow each other without a gap: the writer may be up to two frames ahead of the
-// reader (a ring longer than the image), or still writing the rows past the last window (a
-// stride that leaves rows unread).
+// reader (a ring longer than the image), or still writing rows no window reads.
 // FLOW_REG = 1 (the `flow` stage, for a fast clock): each side sees the other through registers,
 // a cycle late. The writer's room is a register: its position next cycle (plus one, two
 // frames) below the reader's L + D. The ring is written a cycle after the pixel completes; the
 // reader's next pixel (index, row, column, inside the image, written) is in registers
 // (rtl/hwgen_swg_next.v). Seeing the other late only makes a side wait, so neither overruns.
+// The ring's read passes a register (rtl/hwgen_stream_reg.v) before the output: a cycle more.
 `default_nettype none
 
 module hwgen_swg #(
@@ -42,7 +42,7 @@ module hwgen_swg #(
     input  wire             s_tvalid,
     output wire             s_tready,
     output wire [PIXEL_W-1:0] m_tdata,
-    output reg              m_tvalid,
+    output wire             m_tvalid,
     input  wire             m_tready
 );
     // The parameters' contract, checked at elaboration (by Icarus at time 0): a breach fails.
@@ -192,15 +192,14 @@ module hwgen_swg #(
     reg  [NW-1:0]  rw;                     // ry0 * IMG_W
     reg  [NW-1:0]  qtop;                   // ry0 * IMG_W + cx0
     reg  [AW-1:0]  a_row, a_top;          // slots of padded (ry0, 0) and (ry0, cx0)
-    reg  [AW-1:0]  a_next;                // the slot of the next frame's padded (0, 0): one
-                                          // modular add a frame (not two in a row, for the clock)
-    reg            pad_q;
-    reg  [PIXEL_W-1:0] rdata;
+    reg  [AW-1:0]  a_next;                // the next frame's padded (0, 0) slot: an add a frame
+    reg            pad_q, r_valid;        // the read's pixel is a pad; a beat is read
+    wire           r_ready;                // its beat may go (FLOW_REG: into the register)
+    wire [PIXEL_W-1:0] rdata;
     wire [RYW-1:0] ry = ry0 + {{(RYW-KW_){1'b0}}, ky};
     wire [CXW-1:0] cx = cx0 + {{(CXW-KW_){1'b0}}, kx};
     wire           top_ok, left_ok;         // below the top pad rows, right of the left pad columns
-    // (an unpadded side needs no compare: with no pads at all, every pixel is inside, the
-    // output needs no zero multiplexer and the flow stage no flags)
+    // (an unpadded side needs no compare: no pads, no zero multiplexer, no flow flags)
     wire           in_image_now = top_ok && (PAD_B == 0 || ry < RY_HI) && left_ok
                                   && (PAD_R == 0 || cx < CX_HI);
     wire           in_image;               // in_image_now (FLOW_REG: a register kept in step)
@@ -208,7 +207,7 @@ module hwgen_swg #(
     wire [CXW-1:0] cx_k;
     wire [NW-1:0]  qb;                    // qtop + koff (FLOW_REG: a register kept in step)
     wire           written;                // pixel qb is in the ring (FLOW_REG: a register in step)
-    wire           en = !m_tvalid || m_tready;
+    wire           en = !r_valid || r_ready;
     wire           issue = en && (!in_image || written);
     wire           kx_last = (kx == K_MAX), ky_last = (ky == K_MAX);
     wire           ox_last = (ox == OW_MAX), oy_last = (oy == OH_MAX);
@@ -243,7 +242,6 @@ module hwgen_swg #(
     endgenerate
     wire           unused_k = &{1'b0, ry_k, cx_k};  // ry_k, cx_k: for the proof
     assign lowest = l_row + l_col;
-    assign m_tdata = pad_q ? {PIXEL_W{1'b0}} : rdata;
 
     // how each side sees the other: at once, or (FLOW_REG) through registers a cycle late
     generate
@@ -274,6 +272,13 @@ module hwgen_swg #(
                 .slot_n(slot_n), .wq(wq), .dfr(dfr), .slot(raddr), .qb(qb),
                 .ry(ry_k), .cx(cx_k), .in_image(in_image_r), .written(written)
             );
+            wire [PIXEL_W-1:0] data_o; wire pad_o;  // the register's pixel, and pad flag
+            hwgen_stream_reg #(.DATA_W(PIXEL_W + 1)) u_out (  // the ring's read, then a register
+                .clk(clk), .rst_n(rst_n), .s_tdata({pad_q, rdata}), .s_tvalid(r_valid),
+                .s_tready(r_ready), .m_tdata({pad_o, data_o}), .m_tvalid(m_tvalid),
+                .m_tready(m_tready)
+            );
+            assign m_tdata = pad_o ? {PIXEL_W{1'b0}} : data_o;
             assign room = room_q;  // its compares reach no enable in the cycle they are made
             assign wq = wq_c;
             assign mem_we = we_q;
@@ -318,22 +323,17 @@ module hwgen_swg #(
             assign mem_we = pixel_done;
             assign mem_wa = waddr;
             assign mem_wd = pbuf_next[PIXEL_W-1:0];
+            assign m_tdata = pad_q ? {PIXEL_W{1'b0}} : rdata;
+            assign m_tvalid = r_valid;
+            assign r_ready = m_tready;
         end
     endgenerate
 
-    // the ring, written at the writer's slot and read at the reader's (an attribute cannot
-    // take a parameter's value, hence two branches)
-    generate
-        if (RAM_STYLE == 1) begin : g_block
-            (* ram_style = "block" *) reg [PIXEL_W-1:0] mem [0:D-1];
-            always @(posedge clk) if (mem_we) mem[mem_wa] <= mem_wd;
-            always @(posedge clk) if (issue) rdata <= mem[raddr];
-        end else begin : g_auto
-            reg [PIXEL_W-1:0] mem [0:D-1];
-            always @(posedge clk) if (mem_we) mem[mem_wa] <= mem_wd;
-            always @(posedge clk) if (issue) rdata <= mem[raddr];
-        end
-    endgenerate
+    // the ring (rtl/hwgen_swg_ring.v): never read at the slot written in the same cycle
+    hwgen_swg_ring #(.D(D), .AW(AW), .PIXEL_W(PIXEL_W), .RAM_STYLE(RAM_STYLE)) u_ring (
+        .clk(clk), .rst_n(rst_n), .we(mem_we), .wa(mem_wa), .wd(mem_wd), .issue(issue),
+        .used(in_image), .ra(raddr), .rd(rdata)
+    );
 
     function fits;  // the writer's room: frames ahead (3: behind), position (+1, +2 frames) < limit
         input [1:0] d;
@@ -354,14 +354,14 @@ module hwgen_swg #(
     always @(posedge clk) begin
         if (issue) pad_q <= !in_image;
         if (!rst_n) begin
-            m_tvalid <= 1'b0;
+            r_valid <= 1'b0;
             {kx, ky, ox, oy, ry0, cx0, koff, rw, qtop} <= 0;  // the frame's first window
             a_next <= NEXT;
             a_row <= ORIGIN;
             a_top <= ORIGIN;
             rfr <= 2'd0;
         end else begin
-            if (en) m_tvalid <= !in_image || written;
+            if (en) r_valid <= !in_image || written;
             if (issue) begin
                 kx <= kx_last ? {KW_{1'b0}} : kx + 1'b1;
                 if (kx_last) ky <= ky_last ? {KW_{1'b0}} : ky + 1'b1;

@@ -28,7 +28,7 @@ from hwgen.sim import handshake
 
 #: the stages rtl/hwgen_swg.v can add (its parameter for each): `flow` registers what each side
 #: of the line buffer sees of the other (the writer's room, the ring's write, the reader's next
-#: pixel and whether it is written), a cycle late
+#: pixel and whether it is written), a cycle late, and the ring's read (rtl/hwgen_stream_reg.v)
 WINDOW_STAGES = {"flow": "FLOW_REG"}
 
 
@@ -70,13 +70,16 @@ class SlidingWindow(StreamOp):
         limit, the writer's room, its position plus one and two frames and plus QOFF (the
         reader's wq), the reader's next index and its four successors, row and column,
         whether that pixel is inside the image's rows, its columns, and written, its ring
-        slot, the next window's two slot sums (K > 1), and the delayed write."""
+        slot, the next window's two slot sums (K > 1), the delayed write, and the read's
+        output register (the pixel, its pad flag and valid; on ECP5 the pixel's bits move
+        into a block RAM ring's output register)."""
         if "flow" not in self.stages:
             return 0
         hp, wp = self.h + self.pads[0] + self.pads[2], self.w + self.pads[1] + self.pads[3]
         row_col = (hp + self.k).bit_length() + (wp + self.k).bit_length()
         sums = 2 * self.slot_bits if self.k > 1 else 0
-        return 3 + 9 * self.index_bits + row_col + 4 + 2 * self.slot_bits + sums + self.pixel_bits
+        bits = 3 + 9 * self.index_bits + row_col + 4 + 2 * self.slot_bits + sums + self.pixel_bits
+        return bits + self.pixel_bits + 2  # and the read's output register
 
     def stage_cost(self) -> int:
         """What its stages cost the timing pass (flip-flops)."""
@@ -88,8 +91,9 @@ class SlidingWindow(StreamOp):
 
     @property
     def added_latency(self) -> int:
-        """Cycles its stages add: (flow) a pixel reaches the ring, and the reader, a cycle later."""
-        return int("flow" in self.stages)
+        """Cycles its stages add: (flow) a pixel reaches the ring, and the reader, a cycle later,
+        and the read passes a register."""
+        return 2 * int("flow" in self.stages)
 
     @property
     def index_bits(self) -> int:

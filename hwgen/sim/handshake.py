@@ -190,7 +190,9 @@ class Window(Kernel):
     """rtl/hwgen_swg.v: a writer of pixels (`in_beats` beats each) into a ring of D pixels, with
     room while its pixel is below the lowest one still needed plus D; a reader of K*K beats per
     output pixel, one per cycle, each once its pixel is written (pad positions at once). With
-    the `flow` stage (FLOW_REG) each side sees the other's position as it was a cycle ago."""
+    the `flow` stage (FLOW_REG) each side sees the other's position as it was a cycle ago, and
+    a read beat passes an output register (rtl/hwgen_stream_reg.v: it loads while empty or
+    taken)."""
 
     def __init__(self, n):
         super().__init__()
@@ -201,7 +203,7 @@ class Window(Kernel):
         self.flow = "flow" in n.stages
         self.bcnt = self.wpos = self.wfr = self.rfr = 0
         self.kx = self.ky = self.ox = self.oy = self.ry0 = self.cx0 = 0
-        self.mvalid = False
+        self.mvalid = self.hvalid = False  # a beat read; one in the output register (flow)
         # what each side saw of the other a cycle ago (the flow stage's registers)
         self.rfr_v = self.wfr_v = self.wpos_v = 0
         self.lim_v = self.d
@@ -239,9 +241,17 @@ class Window(Kernel):
         ry, cx = self.ry0 + self.ky, self.cx0 + self.kx
         in_image = self.pt <= ry < self.pt + self.h and self.pl <= cx < self.pl + self.w
         written = dfr_r in (1, 2) or (dfr_r == 0 and ry * self.w + cx < wpos_r + self.qoff)
-        en = not self.mvalid or self.out_ready()
+        if self.flow:  # the output register gives its beat, and takes the read's when free
+            give = self.hvalid and self.out_ready()
+            if give:
+                self.emit()
+            r_ready = not self.hvalid or self.out_ready()
+            upd["hvalid"] = self.mvalid if r_ready else self.hvalid
+        else:
+            r_ready = self.out_ready()
+        en = not self.mvalid or r_ready
         if en:
-            if self.mvalid:
+            if self.mvalid and not self.flow:
                 self.emit()
             upd["mvalid"] = not in_image or written
             if not in_image or written:

@@ -43,11 +43,15 @@
         f_written = (d == 2'd1) || (d == 2'd2) || (d == 2'd0 && qb < w);
     endfunction
     wire [31:0] f_next = (f_out == F_FB - 1) ? 0 : f_out + 1;
+    wire [31:0] f_next2 = (f_next == F_FB - 1) ? 0 : f_next + 1;
+    // beats read and not yet given out: the read's, and (FLOW_REG) the output register's
+    wire [1:0] f_held = r_valid + ((FLOW_REG != 0) && m_tvalid);
     always @* if (f_past && rst_n) begin
         assert(bcnt <= BEAT_MAX_I && wpos <= HW_MAX_I);
         assert(f_in == wpos * IN_BEATS + bcnt);
         assert(kx <= K_MAX_I && ky <= K_MAX_I && ox <= OW_MAX_I && oy <= OH_MAX_I);
-        assert(f_pos == (m_tvalid ? f_next : f_out));
+        assert(f_pos == (f_held == 2'd2 ? f_next2 : f_held == 2'd1 ? f_next : f_out));
+        if (FLOW_REG == 0) assert(m_tvalid == r_valid);
         assert(ry0 == oy * S && cx0 == ox * S);
         assert(koff == ky * IMG_W + kx && rw == ry0 * IMG_W && qtop == rw + cx0);
         assert(qb == qtop + koff);  // FLOW_REG keeps it as a register

@@ -84,7 +84,7 @@ def test_swg_mutant_replacing_a_stalled_pad_beat_is_caught_with_a_trace(tmp_path
     stall meets a pad position) breaks the stream rules and the count of window beats."""
     src = (SHARE / "rtl" / "hwgen_swg.v").read_text()
     bad = src.replace(
-        "wire           en = !m_tvalid || m_tready;", "wire en = !m_tvalid || m_tready || pad_q;"
+        "wire           en = !r_valid || r_ready;", "wire en = !r_valid || r_ready || pad_q;"
     )
     assert bad != src
     mutant = tmp_path / "mutant_src" / "hwgen_swg.v"

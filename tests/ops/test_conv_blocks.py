@@ -3,11 +3,14 @@
 Each against its golden op, on Icarus (many shapes) and Verilator (a few), with random
 back-pressure, and its steady rate against its cycle bound."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from hwgen import SHARE as REPO
 from hwgen.backends.rtl.codegen import SWG_RTL
+from hwgen.errors import HwgenError
 from hwgen.ops import SlidingWindow, WindowMax
 from hwgen.sim.runner import simulate
 from hwgen.sim.stream import element_bits, pack_frames, unpack_frames
@@ -48,7 +51,7 @@ def _case_id(c) -> str:
     return "h{}w{}c{}k{}s{}e{}iw{}".format(*c[:7]) + pads
 
 
-def _swg_run(sim, case, images=6, pause=0.3, seed=0, stages=()):
+def _swg_run(sim, case, images=6, pause=0.3, seed=0, stages=(), sources=None):
     h, w, c, k, s, eb, in_w = case[:7]
     pads = list(case[7]) if len(case) > 7 else [0, 0, 0, 0]
     op = SlidingWindow(
@@ -77,7 +80,7 @@ def _swg_run(sim, case, images=6, pause=0.3, seed=0, stages=()):
     res = simulate(
         sim,
         "hwgen_swg",
-        [str(REPO / f) for f in SWG_RTL],
+        sources or [str(REPO / f) for f in SWG_RTL],
         CACHE,
         beats,
         max_cycles=images * op.cycles * 6 + 500,
@@ -123,6 +126,22 @@ def test_sliding_window_icarus(case, stages):
     # register of a registered limit): up to two cycles a frame where the reader then waits
     slack = 2 if stages else 0
     assert op.cycles <= steady <= 1.02 * op.cycles + slack, (steady, op.cycles)
+
+
+def test_the_rings_check_stops_a_writer_that_overwrites_the_pixel_being_read(tmp_path):
+    """The ring has no collision logic (rtl/hwgen_swg_ring.v): the reader never reads the slot
+    written in the same cycle, which every simulation checks. A flow window whose writer may
+    run two pixels too far (its limit L + D + 1, not L + D - 1) stops at that check."""
+    need_tool("icarus")
+    src = (REPO / "rtl/hwgen_swg.v").read_text()
+    bad = src.replace("lim1 <= lowest + (D_N - 1'b1);", "lim1 <= lowest + D_N + 1'b1;")
+    assert bad != src
+    (tmp_path / "hwgen_swg.v").write_text(bad)
+    sources = [str(tmp_path / "hwgen_swg.v")] + [str(REPO / f) for f in SWG_RTL[1:]]
+    with pytest.raises(HwgenError) as err:
+        _swg_run("icarus", SWG_CASES[3], stages=("flow",), sources=sources)
+    log = Path(str(err.value).split("(log: ")[1].split(")")[0]).read_text()
+    assert "read in the cycle it is written" in log
 
 
 @pytest.mark.parametrize(

@@ -53,8 +53,13 @@ MVU_RTL = (
     "rtl/hwgen_popcount.v",
     "rtl/hwgen_lane_dot.v",
 )
-#: hwgen_swg and the module it instantiates
-SWG_RTL = ("rtl/hwgen_swg.v", "rtl/hwgen_swg_next.v")
+#: hwgen_swg and the modules it instantiates
+SWG_RTL = (
+    "rtl/hwgen_swg.v",
+    "rtl/hwgen_swg_next.v",
+    "rtl/hwgen_swg_ring.v",
+    "rtl/hwgen_stream_reg.v",
+)
 #: hand-written kernels the generated top may instantiate (paths relative to the repository)
 RTL_LIBRARY = [
     "rtl/hwgen_axis_fifo.v",
