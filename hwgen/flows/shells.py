@@ -22,7 +22,7 @@ UART_TOPS = (UART_SHELL, *PLL_TOPS.values())
 #: bit times of silence after which the UART shell abandons a command (about 1.4 ms at 3 Mbaud)
 TIMEOUT_BITS = 4096
 #: the largest command the link queues while a reply goes out (frames of up to 61 bytes): the
-#: queue is flip-flops on an iCE40 (no LUT RAM), about a logic cell a bit
+#: queue is a frame buffer (rtl/hwgen_frame_buffer.v), block RAM where Yosys puts it there
 MAX_QUEUE_BYTES = 64
 
 

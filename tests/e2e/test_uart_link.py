@@ -22,7 +22,7 @@ from hwgen.manifest import read_manifest
 from hwgen.sim import uart_board
 from hwgen.sim.uart_board import golden_mismatches, simulated_board
 from hwgen.sim.verify import random_inputs
-from tests.helpers import need_pll_calculator, need_tool, random_mlp
+from tests.helpers import need_pll_calculator, need_tool, random_cnn, random_mlp
 
 pytestmark = pytest.mark.rtlsim
 
@@ -190,3 +190,27 @@ def test_ecp5_netlist_with_block_ram_in_banks_equals_golden(tmp_path):
         if c["type"] == "DP16KD"
     )  # fmt: skip
     assert modes == [("l0_Gemm_0", "OUTREG", "OUTREG")] * 3 + [("l1_Gemm_1", "NOREG", "NOREG")]
+
+
+@pytest.mark.slow
+def test_a_cnn_with_flow_windows_through_its_netlist_equals_golden(tmp_path):
+    """The digits CNN's windows with the flow stage: their rings (no collision logic,
+    rtl/hwgen_swg_ring.v) read through the output register (rtl/hwgen_stream_reg.v), in the
+    ECP5 netlist (Yosys' synth_ecp5, the netlist step) behind the driver, equal golden.
+    About 17 minutes on Verilator (Icarus takes over a minute a frame)."""
+    need_tool("yosys")
+    need_tool("verilator")
+    board = "ulx3s-12f"
+    _, onnx = random_cnn(tmp_path / "cnn.onnx", seed=2)
+    g = api.compile(onnx, tmp_path / "probe", pe=4, simd=4).graph
+    fold = {
+        n.name: {"pe": n.pe, "simd": n.simd} if hasattr(n, "simd") else {"stages": ["flow"]}
+        for n in g.hw_nodes()
+        if hasattr(n, "simd") or n.stage_names == ("flow",)
+    }
+    b = api.compile(onnx, tmp_path / "b", fold=fold, board=board)
+    windows = [n for n in b.graph.hw_nodes() if n.stage_names == ("flow",)]
+    assert windows and all(n.stages == ["flow"] for n in windows)
+    x = _inputs(b, 2)
+    y = b.predict(x, "netlist", board=board, sim="verilator")
+    assert golden_mismatches(b.graph, x, y) == (0, None)
