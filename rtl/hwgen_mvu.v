@@ -59,6 +59,8 @@ module hwgen_mvu #(
     parameter integer CREDIT = 0,          // 1: the enable a register, the output a 3-entry FIFO
     parameter integer SKID = 0,            // 1: s_tready a register, a one-beat entry before the
                                            // write buffer (input registers; no latency)
+    parameter integer HANDOVER = 0,        // 1: the write buffer takes no beat in its hand-over
+                                           // cycle (input registers; a cycle a vector more in)
     parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the weight ROM (word nf*SF + sf)
     parameter WEIGHT_BANK_STEM = "weights_b", // ROM_BANK: bank b's image: stem, b, ".mem"
     parameter THR_FILE = "thresholds.mem", // $readmemh image of the threshold ROM (USE_THR)
@@ -139,7 +141,7 @@ module hwgen_mvu #(
     // the input vector's buffers (rtl/hwgen_mvu_input.v)
     hwgen_mvu_input #(
         .MW(MW), .SIMD(SIMD), .SF(SF), .IN_W(IN_W), .ELEM_W(ELEM_W), .INBUF_MEM(INBUF_MEM),
-        .SKID(SKID)
+        .SKID(SKID), .HANDOVER(HANDOVER)
     ) u_in (
         .clk(clk), .rst_n(rst_n), .s_tdata(s_tdata), .s_tvalid(s_tvalid), .s_tready(s_tready),
         .issue(issue), .done(issue && at_last), .sf_cnt(sf_cnt), .rvalid(rvalid), .x_cur(x_cur)

@@ -5,6 +5,10 @@
 // when the read buffer is empty or `done` (the vector's last issue). SKID = 1: s_tready is a
 // flip-flop, and a beat that finds the write buffer busy waits in one entry (the consumer's
 // handshake no longer passes through the hand-over decision: a faster clock, same rate).
+// HANDOVER = 1: a beat enters the write buffer only while it is not full, not in the cycle it
+// is handed over, so the buffer's clock enable and the ready come from flip-flops, not through
+// the consumer's enable (a faster clock; a cycle more a vector at the input: for a layer whose
+// compute takes longer than its input beats).
 // INBUF_MEM = 1: two banks of SF words (IN_W == SIMD*ELEM_W), one written while the other is
 // read at `sf_cnt`, NF times over (its ready is a flag already: SKID is not used).
 // Elements past MW (the pad lanes of the last SIMD group) read as zeros.
@@ -18,6 +22,7 @@ module hwgen_mvu_input #(
     parameter integer ELEM_W = 1,    // bits an element
     parameter integer INBUF_MEM = 0, // 1: two banks of SF words (needs IN_W == SIMD*ELEM_W)
     parameter integer SKID = 0,      // 1: s_tready a register, one beat's entry before the buffer
+    parameter integer HANDOVER = 0,  // 1: the write buffer takes no beat while it is handed over
     parameter integer SW = (SF > 1) ? $clog2(SF) : 1  // sf_cnt's bits (derived: leave it)
 ) (
     input  wire                   clk,
@@ -99,7 +104,8 @@ module hwgen_mvu_input #(
             wire [RB_W-1:0] rbuf_rot;
             // a beat may enter in the very cycle the full buffer is handed over: without this, a
             // layer of one cycle per vector would only reach one vector every two cycles
-            wire            take = !wfull || load;
+            // (HANDOVER: it may not, and `take` is a flip-flop's)
+            wire            take = !wfull || (HANDOVER == 0 && load);
             wire            in_v;            // a beat for the write buffer (SKID: its entry's first)
             wire [IN_W-1:0] in_d;
             wire            in_fire = in_v && take;

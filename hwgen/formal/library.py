@@ -57,7 +57,7 @@ LIBRARY = {
         {"MW": 4, "MH": 2, "PE": 1, "SIMD": 1, "IN_W": 1, "CNT_W": 3, "THR_W": 3},
         {"MW": 12, "MH": 6, "PE": 4, "SIMD": 5, "IN_W": 3, "CNT_W": 4, "THR_W": 5},
         {"MW": 8, "MH": 4, "PE": 4, "SIMD": 4, "IN_W": 4, "CNT_W": 4, "THR_W": 4, "INBUF_MEM": 1},
-        # every pipeline stage, the popcount in two groups
+        # every pipeline stage (the write buffer's handover too), the popcount in two groups
         {
             "MW": 6,
             "MH": 4,
@@ -73,6 +73,7 @@ LIBRARY = {
             "SUM_REG": 1,
             "PC_MID": 1,
             "CREDIT": 1,
+            "HANDOVER": 1,
         },
         {
             "MW": 6,

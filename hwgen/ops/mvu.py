@@ -122,6 +122,7 @@ class XnorMVU(MvuStages, MvuRoms, BinaryMatrixShape, StreamOp):
             self.added_latency,
             "credit" in self.stages,
             "skid" in self.stages,
+            "handover" in self.stages,
         )
 
     def input_format(self) -> tuple[int, int, int]:

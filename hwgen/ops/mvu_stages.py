@@ -26,6 +26,9 @@ PIPE_STAGES = {
     "credit": "CREDIT",  # the pipeline's enable a register, the output a three-entry FIFO
     "skid": "SKID",  # the input's ready a register, a one-beat entry before the write buffer
     # (an input memory's ready is a flag already: there it changes nothing)
+    # the write buffer takes no beat in the cycle it is handed over: its clock enable from
+    # flip-flops (a cycle a vector more at the input: only where the compute leaves it)
+    "handover": "HANDOVER",
 }
 
 
@@ -74,6 +77,10 @@ class MvuStages:
                     or ("popcount_mid" in stages and not self.xnor)
                     or ("rom_bank" in stages and not self.rom_bank_depth)
                     or ("skid" in stages and self.input_memory)
+                    # its ready a flip-flop already (no skid), and the cycle a vector it costs
+                    # within the compute's (the cycles per frame stay the folding bound's)
+                    or ("handover" in stages and not self.handover_fits)
+                    or ("handover" in stages and "skid" in stages)
                     # the banks' multiplexer gathers words from blocks across the die (a route
                     # the model cannot see): its output is registered too
                     or ("rom_bank" in stages and "rom" not in stages)
@@ -120,12 +127,19 @@ class MvuStages:
         return bits
 
     @property
+    def handover_fits(self) -> bool:
+        """The handover stage keeps its rate: its input in registers, and a vector's input
+        beats plus the hand-over cycle within the vector's SF*NF compute cycles."""
+        return not self.input_memory and self.in_beats + 1 <= self.sf * self.nf
+
+    @property
     def added_latency(self) -> int:
         """Cycles its pipeline stages add between an input vector and its output beats (the
         credit FIFO adds none: a beat is on its output the cycle after it is decided; nor does the
-        skid entry: a beat passes it the cycle it comes when the buffer takes it; the banked ROM
+        skid entry: a beat passes it the cycle it comes when the buffer takes it; nor the
+        handover, which costs a cycle a vector at the input, not on the way; the banked ROM
         adds its BANK_REGS fabric registers)."""
-        cycles = {"credit": 0, "skid": 0, "rom_bank": BANK_REGS}
+        cycles = {"credit": 0, "skid": 0, "handover": 0, "rom_bank": BANK_REGS}
         return sum(cycles.get(s, 1) for s in self.stages)
 
     def stage_params(self) -> list[tuple[str, int]]:

@@ -112,7 +112,8 @@ class Mvu(Kernel):
     2 + `stages` cycles later (its added pipeline stages: ROM_REG, PC_REG, THR_REG); the whole
     pipeline holds while the output register is full and not taken. `skid`
     (rtl/hwgen_mvu_input.v's SKID): the input's ready is a flip-flop, and a beat that finds the
-    write buffer busy waits in one entry."""
+    write buffer busy waits in one entry. `handover` (HANDOVER): the write buffer takes no beat
+    in the cycle it is handed over."""
 
     def __init__(
         self,
@@ -123,6 +124,7 @@ class Mvu(Kernel):
         stages: int = 0,
         credit: bool = False,
         skid: bool = False,
+        handover: bool = False,
     ):
         super().__init__()
         self.ib, self.sf, self.trips, self.memory = in_beats, sf, sf * nf, memory
@@ -134,6 +136,7 @@ class Mvu(Kernel):
         # rtl/hwgen_mvu_output.v's CREDIT: beats in its 3-entry FIFO, and the registered room
         self.credit, self.occ, self.room = credit, 0, True
         self.skid, self.held = skid and not memory, False
+        self.handover = handover and not memory
 
     def step(self):
         upd = {}
@@ -154,7 +157,7 @@ class Mvu(Kernel):
             w_fire = self.ins[0].valid and s_ready
         else:
             load = self.wfull and (not self.rvalid_r or (issue and at_last))
-            take = not self.wfull or load
+            take = not self.wfull or (load and not self.handover)
             s_ready = not self.held if self.skid else take
             w_fire = (self.held or self.ins[0].valid) and take
             if self.skid:

@@ -39,9 +39,9 @@ def single_mvu_graph(
         stages=list(stages),
         pc_groups=pc_groups,
         rom_bank_depth=rom_bank_depth,
-        # the skid entry stands before a write buffer in registers (a memory's ready is a
-        # flag already: there the stage changes nothing)
-        input_style="registers" if "skid" in stages else "auto",
+        # the skid entry and the handover stand before a write buffer in registers (a
+        # memory's ready is a flag already: there the stages change nothing)
+        input_style="registers" if {"skid", "handover"} & set(stages) else "auto",
     )
     return set_stream_widths(Graph("mvu_alone", [1, mw], [1, mh], [n]))
 

@@ -89,6 +89,33 @@ def test_pipelined_mvu_icarus(case, stages):
     _pipelined(case, stages, 1)
 
 
+# the write buffer's handover (its clock enable from flip-flops) where the compute leaves its
+# cycle a vector: alone, and with the other stages
+@pytest.mark.parametrize(
+    "stages", [("handover",), ("handover", "credit", "popcount", "rom")], ids="+".join
+)
+@pytest.mark.parametrize("case", [CASES[1], CASES[4]], ids=str)
+def test_handover_mvu_keeps_its_bound_where_the_compute_leaves_a_cycle(case, stages):
+    g = _pipelined(case, stages, 1)
+    assert g.graph.hw_nodes()[0].handover_fits
+
+
+def test_handover_costs_a_cycle_a_vector_where_the_input_is_the_bound():
+    """One beat and one cycle a vector (SF = NF = 1): the handover takes a vector every two
+    cycles, which is why the timing pass never offers it there."""
+    need_tool("icarus")
+    mw, mh, pe, simd, thr = CASES[2]
+    rng = np.random.default_rng(5)
+    g = single_mvu_graph(rng, mw, mh, pe, simd, thr, stages=("handover",))
+    n = g.hw_nodes()[0]
+    assert not n.handover_fits
+    assert not any("handover" in c.stages for c in n.stage_candidates())
+    out = write_rtl(g, ROOT / "build" / "tests" / "ops" / "mvu-handover-unfit")
+    r = verify_rtl(g, out, frames=12, sim="icarus", pause=0.0, seed=4)
+    assert r.mismatches == 0
+    assert r.cycles_per_frame == 2 * n.cycles
+
+
 # the popcount cut into groups (the last one short), registered or not
 @pytest.mark.parametrize(
     "case,groups,stages",

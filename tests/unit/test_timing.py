@@ -188,8 +188,8 @@ def test_a_deep_block_rom_is_banked_for_a_fast_clock():
     fast, _ = add_pipeline_stages(g, "ecp5", 100.0)
     n = fast.nodes[0]
     assert n.rom_bank_depth == 2048 and {"rom_bank", "rom"} <= set(n.stages)
-    # the banks' two fabric registers are two cycles; credit and skid none
-    others = set(n.stages) - {"rom_bank", "credit", "skid"}
+    # the banks' two fabric registers are two cycles; credit, skid and handover none
+    others = set(n.stages) - {"rom_bank", "credit", "skid", "handover"}
     assert n.rom_banks == 9 and n.added_latency == BANK_REGS + len(others)
     # the block's output no longer runs into the multiplexer in one cycle
     names = {p.name for p in n.logic_paths()}
