@@ -33,6 +33,7 @@ module hwgen_residual #(
     parameter integer PC_MID = 0,          // 1: the MVU's popcount trees registered in the middle
     parameter integer CREDIT = 0,          // 1: the MVU's enable registered, its output a FIFO
     parameter integer SKID = 0,            // 1: the MVU's input ready registered, a skid entry
+    parameter integer HANDOVER = 0,        // 1: the MVU's write buffer takes no beat as it is handed over
     parameter WEIGHT_FILE = "weights.mem", // $readmemh image of the MVU's weight ROM
     parameter WEIGHT_BANK_STEM = "weights_b", // ROM_BANK: the MVU's bank images
     parameter THR_FILE = "thresholds.mem"  // $readmemh image of its level thresholds
@@ -91,7 +92,7 @@ module hwgen_residual #(
         .ROM_BANK(ROM_BANK), .BANK_DEPTH(BANK_DEPTH), .WEIGHT_BANK_STEM(WEIGHT_BANK_STEM),
         .ROM_REG(ROM_REG), .PC_REG(PC_REG), .THR_REG(THR_REG),
         .PC_GROUPS(PC_GROUPS), .SUM_REG(SUM_REG), .PC_MID(PC_MID),
-        .CREDIT(CREDIT), .SKID(SKID), .WEIGHT_FILE(WEIGHT_FILE), .THR_FILE(THR_FILE)
+        .CREDIT(CREDIT), .SKID(SKID), .HANDOVER(HANDOVER), .WEIGHT_FILE(WEIGHT_FILE), .THR_FILE(THR_FILE)
     ) u_mvu (
         .clk(clk), .rst_n(rst_n),
         .s_tdata(bits), .s_tvalid(bits_valid), .s_tready(mvu_in_ready),
