@@ -91,12 +91,13 @@ def mvu_paths(n) -> list[Part]:
     # read buffer, the ROM word): from the consumer's ready through a LUT, or (credit) from a
     # flip-flop
     regs = n.sf * n.simd * n.in_bits + n.weight_word_bits
-    paths.append(Part("enable", 1 if "credit" in n.stages else 2, 0, fanout=regs))
+    enable = 1 if "credit" in n.stages else 2
+    paths.append(Part("enable", enable, 0, fanout=regs))
     if not n.input_memory:
         # the write buffer's clock enable (every bit of it): whether it takes a beat, from the
         # enable and the vector's last issue (take = !wfull || !rvalid || en && at_last: a
         # level more than the enable), or (handover) from flip-flops alone
-        take = 1 if "handover" in n.stages else (1 if "credit" in n.stages else 2) + 1
+        take = 1 if "handover" in n.stages else enable + 1
         paths.append(Part("intake", take, 0, fanout=n.in_beats * n.in_width))
     if n.has_thresholds:
         last = Part("compare", 1 + math.ceil(math.log2(n.n_thr)), n.thr_bits + 1)
